@@ -1,0 +1,3 @@
+"""Inspection workbench: offline ICP filing review and security inspection for regulators."""
+
+__version__ = "0.1.0"

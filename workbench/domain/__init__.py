@@ -1,0 +1,1 @@
+"""Pure domain: entities, validators and rules. Imports nothing else from workbench, never Qt."""

@@ -1,0 +1,62 @@
+"""Where the workbench keeps things: bundled resources, migrations and the user's data folders."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "InspectionWorkbench"
+DATA_DIR_ENV = "WORKBENCH_DATA_DIR"
+
+
+def resource_root() -> Path:
+    """The folder holding ``resources/`` and ``db/``: the checkout, or the frozen app's bundle."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        return Path(bundle)
+    return Path(__file__).resolve().parent.parent
+
+
+def resources_dir() -> Path:
+    """The bundled ``resources/`` folder (checklists, holiday calendar, synonyms, wording)."""
+    return resource_root() / "resources"
+
+
+def migrations_dir() -> Path:
+    """The bundled ``db/migrations`` folder."""
+    return resource_root() / "db" / "migrations"
+
+
+@dataclass(frozen=True)
+class AppPaths:
+    """The user's folders. ``data_dir`` holds the database and evidence; ``config_dir`` settings."""
+
+    data_dir: Path
+    config_dir: Path
+    log_dir: Path
+
+    @classmethod
+    def for_user(cls, data_dir: str | Path | None = None) -> AppPaths:
+        """Per-user folders from platformdirs, or all under ``data_dir`` (or $WORKBENCH_DATA_DIR)."""
+        override = data_dir or os.environ.get(DATA_DIR_ENV)
+        if override:
+            root = Path(override)
+            return cls(root, root / "config", root / "logs")
+        return cls(
+            Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
+            Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)),
+            Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)),
+        )
+
+    @property
+    def default_database(self) -> Path:
+        """The database plain ``workbench`` opens: ``<data_dir>/workbench.sqlite3``."""
+        return self.data_dir / "workbench.sqlite3"
+
+    def evidence_dir_for(self, database: Path) -> Path:
+        """Evidence files live beside their database: ``<db name>.evidence/``."""
+        return database.parent / f"{database.name}.evidence"

@@ -1,0 +1,1 @@
+"""The SQLite database: connections, migrations and repositories. No Qt here."""
