@@ -1,0 +1,112 @@
+"""The command line: the same use cases as the window, for scripts, batch work and checking."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from datetime import date
+
+from workbench import __version__
+from workbench.errors import WorkbenchError
+
+log = logging.getLogger(__name__)
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD：{text}") from err
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every sub-command."""
+    p = argparse.ArgumentParser(prog="workbench", description="检查工作台：网站备案核查与网络安全检查")
+    p.add_argument("--version", action="version", version=f"workbench {__version__}")
+    p.add_argument("--data-dir", help="把数据库、设置和日志都放在此文件夹（便携模式）")
+    sub = p.add_subparsers(dest="command")
+
+    def cmd(name: str, help_: str, db_required: bool = True) -> argparse.ArgumentParser:
+        sp = sub.add_parser(name, help=help_)
+        sp.add_argument("--db", required=db_required, help="数据库文件路径")
+        sp.add_argument("--today", type=_day, help="以此日期为“今天”（YYYY-MM-DD）")
+        return sp
+
+    cmd("gui", "打开窗口", db_required=False)
+    sp = cmd("demo", "生成演示数据库（不打开窗口）")
+    sp.add_argument("--sites", type=int, default=48)
+    sp = cmd("import", "导入网站名单（.xlsx/.xls/.ods/.csv）")
+    sp.add_argument("file")
+    sp.add_argument("--campaign", help="检查任务名称（不存在则新建；缺省为文件名）")
+    sp.add_argument("--authority", default="", help="新建检查任务时的检查机关")
+    sp.add_argument("--prefix", default="", help="新建检查任务时的文号前缀，如 鲁网信整改")
+    sp.add_argument("--sheet")
+    sp.add_argument("--mapping", help="列对应关系 JSON 文件：{列序号(从0起): 字段名}")
+    sp.add_argument("--json", action="store_true")
+    sp = cmd("sites", "列出已导入的网站")
+    sp.add_argument("--campaign")
+    sp.add_argument("--json", action="store_true")
+    sp = cmd("export", "导出 Excel")
+    sp.add_argument("what", choices=["summary"])
+    sp.add_argument("out")
+    sp.add_argument("--campaign")
+    sp = cmd("notice", "生成一个单位的整改通知书 PDF")
+    sp.add_argument("out")
+    sp.add_argument("--org", required=True, help="主办单位名称")
+    sp.add_argument("--campaign")
+    sp = cmd("notices", "为有待整改问题的每个单位生成整改通知书")
+    sp.add_argument("outdir")
+    sp.add_argument("--campaign")
+    sp = cmd("receipt", "生成送达回证 PDF")
+    sp.add_argument("out")
+    sp.add_argument("--notice", required=True, help="整改通知书文号")
+    sp = cmd("findings", "问题台账")
+    sp.add_argument("--campaign")
+    sp.add_argument("--overdue", action="store_true", help="只列出逾期问题")
+    sp.add_argument("--json", action="store_true")
+    sp = sub.add_parser("deadline", help="计算整改期限")
+    sp.add_argument("start", type=_day)
+    sp.add_argument("days", type=int)
+    unit = sp.add_mutually_exclusive_group(required=True)
+    unit.add_argument("--working", action="store_const", const="working", dest="unit")
+    unit.add_argument("--calendar", action="store_const", const="calendar", dest="unit")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0 success, 2 bad input, 1 unexpected error)."""
+    args = build_parser().parse_args(argv)
+    from workbench.paths import AppPaths
+
+    paths = AppPaths.for_user(args.data_dir)
+    try:
+        from workbench.app import configure_logging
+
+        configure_logging(paths)
+    except OSError as err:
+        print(f"警告：无法写入日志文件夹 {paths.log_dir}：{err}", file=sys.stderr)
+    try:
+        from workbench import cli_commands
+
+        return cli_commands.run(args, paths)
+    except WorkbenchError as err:
+        print(f"错误：{err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已中断", file=sys.stderr)
+        return 130
+    except Exception as err:  # the last line of defence: the user gets one line, the log the traceback
+        log.exception("unexpected error")
+        print(f"意外错误：{type(err).__name__}: {err}（详情见日志 {paths.log_dir}）", file=sys.stderr)
+        return 1
+
+
+def emit_json(obj) -> None:
+    """Print one JSON object (UTF-8, Chinese kept readable)."""
+    print(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

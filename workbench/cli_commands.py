@@ -1,0 +1,170 @@
+"""The body of each command-line sub-command (argument parsing lives in cli.py)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from argparse import Namespace
+from pathlib import Path
+
+from workbench.errors import InputFileError, NotFoundError
+from workbench.paths import AppPaths
+from workbench.services.context import Context
+
+
+def run(args: Namespace, paths: AppPaths) -> int:
+    """Dispatch ``args.command``; returns the exit code."""
+    if args.command == "deadline":
+        return _deadline(args)
+    if args.command in (None, "gui"):
+        from workbench.gui.application import run_gui
+
+        return run_gui(paths, Path(args.db) if getattr(args, "db", None) else paths.default_database)
+    from workbench.app import open_context
+
+    ctx = open_context(args.db, paths, today=args.today)
+    try:
+        return _COMMANDS[args.command](ctx, args)
+    finally:
+        ctx.conn.close()
+
+
+def _campaign_id(ctx: Context, name: str | None) -> str:
+    from workbench.services import campaigns
+
+    if name:
+        return campaigns.get_campaign(ctx, name).id
+    existing = campaigns.list_campaigns(ctx)
+    if not existing:
+        raise NotFoundError("数据库中还没有检查任务，请先导入名单或新建检查任务")
+    return existing[0].id
+
+
+def _deadline(args) -> int:
+    from workbench.domain.calendar import WorkCalendar
+    from workbench.domain.deadline import compute_deadline
+
+    result = compute_deadline(args.start, args.days, args.unit, WorkCalendar.load())
+    for warning in result.warnings:
+        print(f"警告：{warning}", file=sys.stderr)
+    print(result.date.isoformat())
+    return 0
+
+
+def _demo(ctx: Context, args) -> int:
+    from workbench.services.demo import build_demo
+
+    made = build_demo(ctx, sites=args.sites)
+    print(f"演示数据已生成：{args.db}（网站 {made.sites} 个，已核查 {made.reviews} 个，"
+          f"问题 {made.findings} 个，整改通知书 {len(made.notices)} 份）")
+    return 0
+
+
+def _load_mapping(path: str | None) -> dict[int, str] | None:
+    if not path:
+        return None
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+        return {int(k): str(v) for k, v in raw.items()}
+    except (OSError, ValueError, AttributeError) as err:
+        raise InputFileError(f"列对应关系文件无法读取：{err}", path=path) from err
+
+
+def _import(ctx: Context, args) -> int:
+    from workbench.services import campaigns, site_import
+
+    name = args.campaign or Path(args.file).stem
+    campaign = campaigns.get_or_create(ctx, name, authority=args.authority, doc_prefix=args.prefix)
+    report = site_import.import_site_list(
+        ctx, campaign.id, args.file, sheet=args.sheet, mapping=_load_mapping(args.mapping)
+    )
+    if args.json:
+        from workbench.cli import emit_json
+
+        emit_json({"campaign": campaign.name, **report.summary})
+        return 0
+    s = report.summary
+    print(f"已导入到检查任务“{campaign.name}”：表头在第 {s['header_row']} 行，数据 {s['data_rows']} 行，"
+          f"网站 {s['sites']} 个，域名 {s['domains']} 个；重复行 {s['duplicate_rows']}，冲突行 "
+          f"{s['conflict_rows']}，拒收行 {s['rejected_rows']}；新增 {s['added']}，变更 {s['changed']}，"
+          f"未变 {s['unchanged']}，本次缺少 {s['missing']}。")
+    for p in report.problems:
+        level = "错误" if p.severity == "error" else "警告"
+        print(f"  第 {p.row} 行 {p.column}：[{level}] {p.message}")
+    return 0
+
+
+def _sites(ctx: Context, args) -> int:
+    from workbench.cli import emit_json
+    from workbench.services import sites
+
+    listing = sites.export_sites(ctx, _campaign_id(ctx, args.campaign))
+    if args.json:
+        emit_json(listing)
+    else:
+        for s in listing:
+            print(f"{s['site_filing_no']}\t{s['sponsor_name']}\t{'; '.join(s['domains'])}")
+    return 0
+
+
+def _export(ctx: Context, args) -> int:
+    from workbench.services.summary import export_summary
+
+    out = export_summary(ctx, _campaign_id(ctx, args.campaign), Path(args.out))
+    print(f"已导出汇总表：{out}")
+    return 0
+
+
+def _notice(ctx: Context, args) -> int:
+    from workbench.services import notices
+    from workbench.storage import sponsor_repo
+
+    campaign_id = _campaign_id(ctx, args.campaign) if args.campaign else None
+    matches = sponsor_repo.by_name(ctx.conn, args.org.strip(), campaign_id)
+    if not matches:
+        raise NotFoundError(f"找不到主办单位“{args.org}”")
+    issued = notices.write_notice(ctx, matches[0].id, Path(args.out))
+    verb = "重新打印" if issued.reprint else "已生成"
+    print(f"{verb}整改通知书 {issued.record.doc_number}：{args.out}")
+    return 0
+
+
+def _notices(ctx: Context, args) -> int:
+    from workbench.services import notices
+
+    written = notices.write_notices(ctx, _campaign_id(ctx, args.campaign), Path(args.outdir))
+    for path in written:
+        print(path)
+    print(f"共生成 {len(written)} 份整改通知书")
+    return 0
+
+
+def _receipt(ctx: Context, args) -> int:
+    from workbench.services import notices
+
+    record = notices.write_receipt(ctx, args.notice, Path(args.out))
+    print(f"已生成送达回证（{record.doc_number}）：{args.out}")
+    return 0
+
+
+def _findings(ctx: Context, args) -> int:
+    from workbench.cli import emit_json
+    from workbench.services import findings
+
+    today = ctx.today()
+    views = findings.ledger(ctx, _campaign_id(ctx, args.campaign), overdue_on=today if args.overdue else None)
+    rows = [findings.as_json(v, today) for v in views]
+    if args.json:
+        emit_json(rows)
+    else:
+        for r in rows:
+            print(f"{r['deadline']}\t{r['status_label']}\t{r['sponsor_name']}\t{r['category']}")
+    return 0
+
+
+_COMMANDS = {
+    "demo": _demo, "import": _import, "sites": _sites, "export": _export, "notice": _notice,
+    "notices": _notices, "receipt": _receipt, "findings": _findings,
+}
+
+

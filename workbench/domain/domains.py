@@ -1,0 +1,81 @@
+"""Domains from what people type: URLs, several per cell, internationalised names."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from workbench.domain.site import Domain
+from workbench.domain.text import ZERO_WIDTH
+
+# Separators people use between several domains in one cell (after NFKC ；，→ ;,): semicolons,
+# commas, the enumeration comma 、 and any white space including line breaks.
+_SPLIT_RE = re.compile(r"[;,、\s]+")
+_DELETE = {ord(c): None for c in ZERO_WIDTH}
+# RFC 1035 §2.3.1 labels (letters, digits, inner hyphens, ≤ 63 characters), ≤ 253 in all, and a
+# top-level label that is alphabetic or an IDNA A-label (RFC 5890), so IP addresses are refused.
+_ASCII_DOMAIN_RE = re.compile(
+    r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$"
+)
+
+
+def split_domains(text: str) -> tuple[tuple[Domain, ...], str, tuple[str, ...]]:
+    """Read every domain out of one cell.
+
+    The cell may hold several domains separated by ``;；,，、``, spaces or line breaks, and each
+    may be a URL. Each is reduced by :func:`parse_domain`; repeats are dropped.
+
+    Args:
+        text: the cell text.
+
+    Returns:
+        (domains in cell order, the first item that was written as a URL or ``''``, warning
+        codes: ``domain_invalid`` when some item is not a domain).
+    """
+    cleaned = unicodedata.normalize("NFKC", text.translate(_DELETE)) if not text.isascii() else text
+    found: dict[str, Domain] = {}
+    url = ""
+    issues: tuple[str, ...] = ()
+    for token in _SPLIT_RE.split(cleaned):
+        if not token:
+            continue
+        domain = parse_domain(token)
+        if domain is None:
+            issues = ("domain_invalid",)
+            continue
+        if not url and ("/" in token or ":" in token):
+            url = token
+        found.setdefault(domain.ascii, domain)
+    return tuple(found.values()), url, issues
+
+
+def parse_domain(text: str) -> Domain | None:
+    """Reduce a URL or host name to the domain stored for a website.
+
+    Rules: lower case; scheme (``http://``), user info, port, path, query and fragment removed;
+    a trailing dot and one leading ``www.`` removed (the samples' convention: a site is filed
+    under its registered domain). Internationalised names are kept in both forms: ``name`` in
+    Unicode and ``ascii`` in punycode (IDNA 2003 via Python's ``idna`` codec, RFC 3490).
+
+    Args:
+        text: one URL or host name, already split from its neighbours.
+
+    Returns:
+        The domain, or None when the text is not a valid domain (e.g. an IP address).
+    """
+    host = text.strip().lower()
+    if "://" in host:
+        host = host.split("://", 1)[1]
+    for stop in "/?#":
+        host = host.split(stop, 1)[0]
+    host = host.rsplit("@", 1)[-1].split(":", 1)[0].rstrip(".")
+    if host.startswith("www.") and host.count(".") > 1:
+        host = host[4:]
+    try:
+        ascii_form = host.encode("idna").decode("ascii")
+        name = ascii_form.encode("ascii").decode("idna") if "xn--" in ascii_form else host
+    except UnicodeError:
+        return None
+    if _ASCII_DOMAIN_RE.match(ascii_form) is None:
+        return None
+    return Domain(name=name, ascii=ascii_form)

@@ -1,0 +1,171 @@
+"""Filing numbers and registration codes: ICP, operating licence, public security, USCC, resident ID.
+
+Every parser takes text already cleaned by :func:`workbench.domain.text.clean_text` or raw text
+(it cleans again; cleaning is idempotent) and returns the canonical form plus warning codes.
+Sources: facts.md §1 (ICP numbers and licences), §2 (公安联网备案号), §5 (check digits).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from stdnum.cn import ric, uscc
+from stdnum.exceptions import InvalidChecksum, ValidationError
+
+from workbench.domain.text import compact_text
+
+# Both forms of each renamed province are accepted and kept as written (facts.md §1: 川/蜀,
+# 贵/黔, 甘/陇 and 陕/秦 all appear on real numbers, so neither form is wrong).
+PROVINCES = "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川蜀贵黔云滇藏陕秦甘陇青宁新"
+
+# facts.md §1 "Suggested validator", loosened for what lists really hold: lower-case icp, the
+# 号 missing or written after the suffix (沪ICP备2021527689-3号), any dash.
+_ICP_RE = re.compile(
+    rf"^([{PROVINCES}])ICP([备证])(\d{{6}}|\d{{8}}|\d{{10}})(号?)(?:[-_—–]+(\d{{1,4}})([AXK])?(号?))?$"
+)
+_LICENCE_RE = re.compile(rf"^([{PROVINCES}])(A2|B1|B2|B1\.B2)-(\d{{8}})(?:-(\d+))?$")
+_PSB_RE = re.compile(rf"^([{PROVINCES}])公网安备(\d{{14}})(号?)$")
+_ID_RE = re.compile(r"^\d{17}[\dX]$")
+
+
+@dataclass(frozen=True)
+class IcpNumber:
+    """A parsed ICP filing number.
+
+    Attributes:
+        province: the 管局's abbreviation as written, e.g. ``鲁``.
+        kind: ``备`` (non-commercial filing) or ``证`` (commercial licence).
+        digits: 6, 8 or 10 digits.
+        suffix: the service number after ``-`` (``1``, ``2A``), ``''`` for a subject number.
+        issues: warning codes: ``icp_missing_hao`` (no 号), ``icp_misplaced_hao`` (号 after -N).
+    """
+
+    province: str
+    kind: str
+    digits: str
+    suffix: str = ""
+    issues: tuple[str, ...] = ()
+
+    @property
+    def subject(self) -> str:
+        """The 主体备案号, e.g. ``鲁ICP备12345678号`` (the number without ``-N``)."""
+        return f"{self.province}ICP{self.kind}{self.digits}号"
+
+    @property
+    def canonical(self) -> str:
+        """The number as it should be written: ``鲁ICP备12345678号-1`` or the subject form."""
+        return f"{self.subject}-{self.suffix}" if self.suffix else self.subject
+
+
+def parse_icp(text: str) -> IcpNumber | None:
+    """Parse an ICP filing number (备案号) in any of the forms lists carry.
+
+    Accepted (facts.md §1): full-width characters and spaces anywhere (removed by NFKC and
+    cleanup), lower-case ``icp``, a missing ``号`` (warning ``icp_missing_hao``) or ``号`` written
+    after the suffix (warning ``icp_misplaced_hao``; facts.md: record as 备案号书写不规范, not as
+    invalid), any dash before the suffix.
+
+    Args:
+        text: the cell text.
+
+    Returns:
+        The parsed number, or None when the text is not an ICP number.
+    """
+    match = _ICP_RE.match(compact_text(text).upper())
+    if match is None:
+        return None
+    province, kind, digits, hao, suffix, letter, late_hao = match.groups()
+    issues: tuple[str, ...] = ()
+    if not hao and late_hao:
+        issues = ("icp_misplaced_hao",)
+    elif not hao:
+        issues = ("icp_missing_hao",)
+    return IcpNumber(province, kind, digits, (suffix or "") + (letter or ""), issues)
+
+
+def parse_licence(text: str) -> str | None:
+    """Return an operating licence number (经营许可证号) canonical, e.g. ``鲁B2-20190001``.
+
+    Format from facts.md §1: province + A2/B1/B2/B1.B2 + ``-`` + 8 digits, optional ``-N``.
+
+    Args:
+        text: the cell text.
+
+    Returns:
+        The canonical licence number, or None when the text is not one.
+    """
+    value = compact_text(text).upper().replace("—", "-").replace("–", "-")
+    match = _LICENCE_RE.match(value)
+    return match.group(0) if match else None
+
+
+def parse_psb(text: str) -> tuple[str, tuple[str, ...]]:
+    """Normalise a public-security filing number (公安联网备案号).
+
+    Canonical form, as on real footers and in the samples (facts.md §2): province + ``公网安备``
+    + one space + 14 digits + ``号``, e.g. ``鲁公网安备 37010202000001号``. A missing 号 is
+    accepted with warning ``psb_missing_hao``; other forms (legacy ``浙备3301000000001号``) are
+    kept as cleaned text with warning ``psb_format``.
+
+    Args:
+        text: the cell text.
+
+    Returns:
+        (number, warning codes); ``('', ())`` for blank input.
+    """
+    value = compact_text(text)
+    if not value:
+        return "", ()
+    match = _PSB_RE.match(value)
+    if match is None:
+        return value, ("psb_format",)
+    province, digits, hao = match.groups()
+    return f"{province}公网安备 {digits}号", (() if hao else ("psb_missing_hao",))
+
+
+def check_certificate(text: str) -> tuple[str, tuple[str, ...]]:
+    """Normalise a sponsor's certificate number: USCC, or a resident ID for individuals.
+
+    USCC (统一社会信用代码, GB 32100-2015) is upper-cased and its check digit verified with
+    ``stdnum.cn.uscc``; a resident ID (身份证, GB 11643-1999: 17 digits with a valid birth date
+    and a check digit 0-9/X) is verified with ``stdnum.cn.ric`` (facts.md §5). Warning codes:
+    ``uscc_check_digit`` (wrong USCC check digit), ``id_check_digit`` (wrong ID check digit),
+    ``uscc_invalid`` (neither form, e.g. an old 组织机构代码). The value is always kept.
+
+    Args:
+        text: the cell text.
+
+    Returns:
+        (number, warning codes); ``('', ())`` for blank input.
+    """
+    value = compact_text(text).upper().replace("-", "")
+    if not value:
+        return "", ()
+    if _looks_like_resident_id(value):
+        return value, _stdnum_issues(ric.validate, value, "id_check_digit")
+    if len(value) == 15 and value.isdigit():
+        return value, ()  # legacy 15-digit ID: no check digit to verify (facts.md §5)
+    return value, _stdnum_issues(uscc.validate, value, "uscc_check_digit")
+
+
+def _looks_like_resident_id(value: str) -> bool:
+    """True when ``value`` is shaped like an 18-character ID with a real birth date."""
+    if _ID_RE.match(value) is None or value[6:8] not in ("18", "19", "20"):
+        return False
+    try:
+        ric.get_birth_date(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def _stdnum_issues(validate, value: str, checksum_code: str) -> tuple[str, ...]:
+    """Run a stdnum validator: () when valid, the checksum code, or ``uscc_invalid``."""
+    try:
+        validate(value)
+    except InvalidChecksum:
+        return (checksum_code,)
+    except ValidationError:
+        return ("uscc_invalid",)
+    return ()

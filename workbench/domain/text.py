@@ -1,0 +1,50 @@
+"""Text cleanup shared by every imported cell: NFKC, Unicode spaces and zero-width characters."""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Characters that render as nothing but break comparisons (copied from web pages and Word):
+# ZERO WIDTH SPACE/NON-JOINER/JOINER, LEFT-TO-RIGHT/RIGHT-TO-LEFT MARK, WORD JOINER,
+# SOFT HYPHEN and the byte-order mark used as ZERO WIDTH NO-BREAK SPACE (Unicode 15, ch. 23.2).
+ZERO_WIDTH = "\u200b\u200c\u200d\u200e\u200f\u2060\u00ad\ufeff"
+_DELETE_ZERO_WIDTH = {ord(c): None for c in ZERO_WIDTH}
+
+
+def clean_text(value: str) -> str:
+    """Return ``value`` as one tidy line of text.
+
+    Rules, in order: zero-width characters (``ZERO_WIDTH``) are deleted; the text is put in
+    Unicode NFKC form (UAX #15), which turns full-width letters, digits and punctuation
+    (``ＩＣＰ``, ``２０１９``, ``（``) and the ideographic space U+3000 into their ordinary forms;
+    then every run of Unicode white space (``str.isspace``: spaces, tabs, line breaks, NBSP
+    U+00A0, U+3000…) becomes one space and the ends are stripped.
+
+    Args:
+        value: the cell text as read from the file.
+
+    Returns:
+        The cleaned text; ``''`` for blank input.
+    """
+    if not value:
+        return ""
+    if not value.isascii():
+        value = unicodedata.normalize("NFKC", value.translate(_DELETE_ZERO_WIDTH))
+    parts = value.split()
+    if len(parts) == 1:
+        return parts[0]
+    return " ".join(parts)
+
+
+def compact_text(value: str) -> str:
+    """Return ``value`` cleaned by :func:`clean_text` with all white space removed.
+
+    Used for header texts (``网站\\n备案号`` → ``网站备案号``) and codes that never contain spaces.
+
+    Args:
+        value: raw text.
+
+    Returns:
+        The text without any white space or zero-width characters, in NFKC form.
+    """
+    return clean_text(value).replace(" ", "")

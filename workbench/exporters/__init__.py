@@ -1,0 +1,1 @@
+"""Excel workbooks the workbench writes (summary, findings ledger, import problem report)."""

@@ -1,0 +1,362 @@
+"""Shared workbook plumbing: formula-safe cell values, styled tables and atomic saving."""
+
+from __future__ import annotations
+
+import math
+import os
+import secrets
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from enum import Enum
+from itertools import chain, islice
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.rich_text import CellRichText
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from workbench.errors import WorkbenchError
+
+#: Leading characters that make a spreadsheet treat text as a formula or DDE call
+#: (OWASP "CSV Injection": = + - @ tab carriage-return).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+#: Excel's limit on characters in one cell.
+MAX_CELL_CHARS = 32767
+
+_MIN_WIDTH = 6
+_MAX_WIDTH = 50
+_SAMPLE_ROWS = 500  # rows looked at to size columns; later rows only decide wrapping
+
+_TITLE_FONT = Font(bold=True, size=14)
+_HEADER_FONT = Font(bold=True)
+_BOLD_FONT = Font(bold=True)
+_ALERT_FONT = Font(bold=True, color="9C0006")
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+_ALERT_FILL = PatternFill("solid", fgColor="FFC7CE")
+_HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_WRAP_ALIGN = Alignment(wrap_text=True)
+
+
+@dataclass(frozen=True)
+class Styled:
+    """A value for :func:`write_table` that needs emphasis or its own number format.
+
+    Attributes:
+        value: anything :func:`safe_cell` accepts.
+        bold: bold text, e.g. the cells of a 合计 row.
+        alert: dark-red bold text on a light-red fill, e.g. an overdue deadline.
+        number_format: Excel number format for this cell, e.g. ``'0.0%'``; None keeps the default.
+    """
+
+    value: object
+    bold: bool = False
+    alert: bool = False
+    number_format: str | None = None
+
+
+def safe_cell(value: object) -> object:
+    """Turn a Python value into one openpyxl writes as data, never as a formula.
+
+    openpyxl stores any ``str`` beginning with ``=`` as a formula and the texts ``#N/A``,
+    ``#REF!``… as error cells. Text beginning with one of :data:`FORMULA_TRIGGERS`, or equal
+    to an error code, is therefore returned as a one-run ``CellRichText``: openpyxl always
+    writes that as an inline *string* cell, it reads back as the identical ``str``, and the
+    user sees exactly the text that was imported (no added apostrophe). :func:`write_table`
+    also sets Excel's ``quotePrefix`` on such cells, so editing the cell in Excel keeps it text.
+    Source: OWASP "CSV Injection" (formula injection) guidance.
+
+    Args:
+        value: None, str, int, float, Decimal, bool, date, datetime, time, timedelta, Enum,
+            or anything else (written as ``str(value)``).
+
+    Returns:
+        ``""`` for None, NaN and infinities; 是/否 for bools; numbers, dates and times
+        unchanged (an aware datetime becomes naive local time, as Excel has no time zones);
+        text without characters XML forbids, cut to :data:`MAX_CELL_CHARS`.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, Enum):
+        value = value.value
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (int, Decimal)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else ""
+    if isinstance(value, datetime):
+        return value.astimezone().replace(tzinfo=None) if value.tzinfo else value
+    if isinstance(value, time):
+        return value.replace(tzinfo=None)
+    if isinstance(value, (date, timedelta)):
+        return value
+    return _safe_text(str(value))
+
+
+def _safe_text(text: str) -> str | CellRichText:
+    # Excel keeps line breaks as LF, and an XML reader turns a raw CR into LF anyway.
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)[:MAX_CELL_CHARS]
+    if text.startswith(FORMULA_TRIGGERS) or text in ERROR_CODES:
+        return CellRichText([text])
+    return text
+
+
+def display_width(text: str) -> int:
+    """Width of ``text`` in Excel character units: wide and full-width (CJK) characters count 2."""
+    if text.isascii():
+        return len(text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+class _StyleCache:
+    """One style array per distinct look, registered with the workbook once and then copied.
+
+    Assigning Font/Fill objects to every cell makes openpyxl hash them per cell, which costs
+    seconds per 100,000 rows; copying a ready style array is what openpyxl's own
+    ``WorksheetCopy`` does.
+    """
+
+    def __init__(self, ws) -> None:
+        self._ws = ws
+        self._arrays: dict[tuple, object] = {}
+
+    def get(self, role: str, number_format: str | None = None, bold: bool = False,
+            alert: bool = False, wrap: bool = False, quote: bool = False):
+        key = (role, number_format, bold, alert, wrap, quote)
+        array = self._arrays.get(key)
+        if array is None:
+            array = self._arrays[key] = self._build(*key)
+        return array  # Cell() copies the array it is given
+
+    def _build(self, role, number_format, bold, alert, wrap, quote):
+        cell = Cell(self._ws)
+        if role == "title":
+            cell.font = _TITLE_FONT
+        elif role == "header":
+            cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _HEADER_ALIGN
+        else:
+            if wrap:
+                cell.alignment = _WRAP_ALIGN
+            if alert:
+                cell.font, cell.fill = _ALERT_FONT, _ALERT_FILL
+            elif bold:
+                cell.font = _BOLD_FONT
+        if number_format:
+            cell.number_format = number_format
+        if quote:
+            cell.quotePrefix = True
+        return cell._style
+
+
+def write_table(ws, headers: Sequence[str], rows: Iterable[Sequence], *,
+                widths: Sequence[float | None] | None = None, title: str | None = None) -> None:
+    """Write a titled, filterable, print-ready table into an empty worksheet.
+
+    Layout: optional ``title`` in A1 (bold 14 pt), the bold shaded header row below it,
+    frozen panes under the header, an autofilter over header and data, landscape A4 fitted to
+    the page width with the header repeated on every printed page. Values pass through
+    :func:`safe_cell`; dates show as ``yyyy-mm-dd``; text wider than its column wraps.
+
+    Works with normal and write-only (streaming) worksheets; for the latter the columns are
+    sized from the first 500 rows before anything is written.
+
+    Args:
+        ws: an empty ``Worksheet`` or ``WriteOnlyWorksheet``.
+        headers: column headers (Chinese).
+        rows: row sequences, values or :class:`Styled` values; consumed once.
+        widths: per-column widths in Excel character units; a missing or None entry is sized
+            from the content (CJK characters count double, 6–50 units).
+        title: text for row 1; None starts the header in row 1.
+    """
+    headers = list(headers)
+    rows = iter(rows)
+    sample = list(islice(rows, _SAMPLE_ROWS))
+    col_widths = _column_widths(headers, sample, widths)
+    for index, width in enumerate(col_widths, 1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    header_row = 2 if title else 1
+    ws.freeze_panes = f"A{header_row + 1}"  # write-only sheets need views set before rows
+    styles = _StyleCache(ws)
+    if title:
+        ws.append([Cell(ws, 1, 1, value=safe_cell(title), style_array=styles.get("title"))])
+    ws.append([Cell(ws, 1, 1, value=safe_cell(h), style_array=styles.get("header")) for h in headers])
+    count = 0
+    for row in chain(sample, rows):
+        ws.append([_body_value(ws, styles, value, col_widths, i) for i, value in enumerate(row)])
+        count += 1
+    last_column = get_column_letter(max(len(headers), 1))
+    ws.auto_filter.ref = f"A{header_row}:{last_column}{header_row + count}"
+    _set_print_layout(ws, header_row)
+
+
+def _body_value(ws, styles: _StyleCache, value, col_widths: list[float], index: int):
+    """The value to append: plain values go in raw (fast path), styled ones as a Cell."""
+    look = value if isinstance(value, Styled) else None
+    value = safe_cell(look.value if look else value)
+    if value == "":
+        value = None
+    number_format = look.number_format if look else None
+    if number_format is None and isinstance(value, date):
+        number_format = DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT
+    width = col_widths[index] if index < len(col_widths) else _MAX_WIDTH
+    wrap = _needs_wrap(value, width)
+    quote = isinstance(value, CellRichText)
+    if look is None and number_format is None and not (wrap or quote):
+        return value
+    style = styles.get(
+        "body", number_format, bool(look and look.bold), bool(look and look.alert), wrap, quote
+    )
+    return Cell(ws, 1, 1, value=value, style_array=style)
+
+
+def _needs_wrap(value, width: float) -> bool:
+    if not isinstance(value, (str, CellRichText)):
+        return False
+    text = str(value)
+    if "\n" in text:
+        return True
+    room = width - 1
+    return len(text) > room / 2 and display_width(text) > room  # cheap test first
+
+
+def _column_widths(headers: list[str], sample: list[Sequence],
+                   widths: Sequence[float | None] | None) -> list[float]:
+    result = []
+    for index, header in enumerate(headers):
+        given = widths[index] if widths is not None and index < len(widths) else None
+        if given:
+            result.append(given)
+            continue
+        widest = display_width(header) + 2  # room for the autofilter arrow
+        for row in sample:
+            if index < len(row):
+                widest = max(widest, _value_width(row[index]))
+        result.append(min(max(widest + 2, _MIN_WIDTH), _MAX_WIDTH))
+    return result
+
+
+def _value_width(value) -> int:
+    if isinstance(value, Styled):
+        value = value.value
+    if value is None:
+        return 0
+    if isinstance(value, datetime):
+        return len("2026-01-01 00:00")
+    if isinstance(value, date):
+        return len("2026-01-01")
+    if isinstance(value, float):
+        return len(f"{value:.4g}")
+    return max((display_width(line) for line in str(value).split("\n")), default=0)
+
+
+def _set_print_layout(ws, header_row: int) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = 9  # A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.gridLines = True
+    ws.print_title_rows = f"{header_row}:{header_row}"
+
+
+def write_workbook(out: Path, fill: Callable[[Workbook], None]) -> Path:
+    """Build a write-only (streaming) workbook with ``fill`` and save it atomically to ``out``.
+
+    The temporary file is reserved next to ``out`` first, so a missing or read-only folder is
+    reported before any work is done. If ``fill`` or saving raises (including
+    :class:`~workbench.domain.progress.Cancelled`), no partial file is left: ``out`` keeps its
+    old content or stays absent, and openpyxl's own per-sheet temporary files are removed.
+
+    Args:
+        out: the .xlsx path to write.
+        fill: creates the sheets (``wb.create_sheet``) and writes their rows.
+
+    Returns:
+        ``out`` as a Path.
+
+    Raises:
+        WorkbenchError: folder missing or not writable, file open in another program, disk full.
+    """
+    out = Path(out)
+    temp = _reserve_temp(out)
+    wb = Workbook(write_only=True)
+    wb.properties.creator = "检查工作台"
+    try:
+        fill(wb)
+        _save_and_replace(wb, temp, out)
+    except BaseException:
+        _discard(wb)
+        raise
+    finally:
+        with suppress(OSError):
+            temp.unlink(missing_ok=True)
+    return out
+
+
+def save_workbook(wb: Workbook, out: Path) -> Path:
+    """Save an already built workbook to ``out`` through a temporary file and ``os.replace``.
+
+    Raises:
+        WorkbenchError: as :func:`write_workbook`.
+    """
+    out = Path(out)
+    temp = _reserve_temp(out)
+    try:
+        _save_and_replace(wb, temp, out)
+    finally:
+        with suppress(OSError):
+            temp.unlink(missing_ok=True)
+    return out
+
+
+def _reserve_temp(out: Path) -> Path:
+    """Create an empty, uniquely named file beside ``out`` (same folder, so os.replace is atomic).
+
+    Created with mode 0o666 minus the umask, like any new file, because tempfile.mkstemp's
+    0o600 would survive os.replace and hide the export from colleagues on a shared machine.
+    """
+    folder = out.parent
+    if not folder.is_dir():
+        raise WorkbenchError(f"保存位置不存在，请选择其他文件夹：{folder}")
+    for _ in range(10):
+        temp = folder / f".{out.stem}.{secrets.token_hex(4)}.tmp"
+        try:
+            os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+        except FileExistsError:
+            continue
+        except OSError as exc:
+            raise WorkbenchError(f"无法在此文件夹中保存文件，请选择其他位置：{folder}") from exc
+        return temp
+    raise WorkbenchError(f"无法在此文件夹中创建临时文件，请选择其他位置：{folder}")
+
+
+def _save_and_replace(wb: Workbook, temp: Path, out: Path) -> None:
+    try:
+        wb.save(temp)
+        os.replace(temp, out)
+    except PermissionError as exc:  # Windows: the target is open in Excel/WPS
+        raise WorkbenchError(f"文件被其他程序占用，请关闭后重试：{out}") from exc
+    except OSError as exc:
+        raise WorkbenchError(f"保存文件失败：{out}（{exc.strerror or exc}）") from exc
+
+
+def _discard(wb: Workbook) -> None:
+    """Close streaming sheets of an abandoned workbook and delete their temporary files."""
+    for ws in wb.worksheets:
+        writer = getattr(ws, "_writer", None)
+        if writer is None:
+            continue
+        with suppress(OSError):
+            if not ws.closed:
+                ws.close()
+        with suppress(OSError):
+            os.remove(writer.out)

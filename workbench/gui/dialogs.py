@@ -1,0 +1,102 @@
+"""Every message box and file dialog goes through :class:`Dialogs`, so tests can replace it.
+
+A modal dialog in a test would hang CI: tests pass a :class:`ScriptedDialogs` that answers from a
+queue and records what was shown.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+
+
+class Dialogs:
+    """Real Qt dialogs. Each method blocks until the user answers (only ever called from slots)."""
+
+    def __init__(self, parent: QWidget | None = None):
+        self.parent = parent
+
+    def info(self, title: str, text: str) -> None:
+        """Tell the user something."""
+        QMessageBox.information(self.parent, title, text)
+
+    def warn(self, title: str, text: str) -> None:
+        """Warn the user (an error they can fix)."""
+        QMessageBox.warning(self.parent, title, text)
+
+    def confirm(self, title: str, text: str) -> bool:
+        """Ask yes/no; True for yes. The default button is No (destructive actions ask first)."""
+        answer = QMessageBox.question(self.parent, title, text,
+                                      QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+        return answer == QMessageBox.Yes
+
+    def open_file(self, title: str, folder: str, filters: str) -> Path | None:
+        """Choose an existing file; None when cancelled."""
+        name, _ = QFileDialog.getOpenFileName(self.parent, title, folder, filters)
+        return Path(name) if name else None
+
+    def open_files(self, title: str, folder: str, filters: str) -> list[Path]:
+        """Choose existing files; empty when cancelled."""
+        names, _ = QFileDialog.getOpenFileNames(self.parent, title, folder, filters)
+        return [Path(n) for n in names]
+
+    def save_file(self, title: str, suggested: str, filters: str) -> Path | None:
+        """Choose where to save; None when cancelled."""
+        name, _ = QFileDialog.getSaveFileName(self.parent, title, suggested, filters)
+        return Path(name) if name else None
+
+    def choose_folder(self, title: str, folder: str) -> Path | None:
+        """Choose a folder; None when cancelled."""
+        name = QFileDialog.getExistingDirectory(self.parent, title, folder)
+        return Path(name) if name else None
+
+    def ask_text(self, title: str, label: str, text: str = "") -> str | None:
+        """Ask for one line of text; None when cancelled."""
+        value, ok = QInputDialog.getText(self.parent, title, label, text=text)
+        return value if ok else None
+
+
+class ScriptedDialogs(Dialogs):
+    """Dialogs for tests: answers come from a queue, and everything shown is recorded in ``shown``.
+
+    ``answers`` items are returned in order by the asking methods (confirm, open_file, open_files,
+    save_file, choose_folder, ask_text). Asking with an empty queue raises AssertionError-free
+    ``LookupError`` so a test fails loudly instead of hanging.
+    """
+
+    def __init__(self, *answers):
+        super().__init__(None)
+        self.answers = deque(answers)
+        self.shown: list[tuple[str, str, str]] = []
+
+    def _next(self, kind: str, title: str):
+        self.shown.append((kind, title, ""))
+        if not self.answers:
+            raise LookupError(f"测试未准备对话框“{title}”的回答")
+        return self.answers.popleft()
+
+    def info(self, title: str, text: str) -> None:
+        self.shown.append(("info", title, text))
+
+    def warn(self, title: str, text: str) -> None:
+        self.shown.append(("warn", title, text))
+
+    def confirm(self, title, text):
+        return self._next("confirm", title)
+
+    def open_file(self, title, folder, filters):
+        return self._next("open_file", title)
+
+    def open_files(self, title, folder, filters):
+        return self._next("open_files", title)
+
+    def save_file(self, title, suggested, filters):
+        return self._next("save_file", title)
+
+    def choose_folder(self, title, folder):
+        return self._next("choose_folder", title)
+
+    def ask_text(self, title, label, text=""):
+        return self._next("ask_text", title)

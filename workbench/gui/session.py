@@ -1,0 +1,134 @@
+"""The GUI's handle on one open database: services context, dialogs, and background tasks."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QThreadPool, Signal
+
+from workbench.app import open_context, settings_path
+from workbench.domain.progress import Cancelled, Progress
+from workbench.errors import WorkbenchError
+from workbench.gui.dialogs import Dialogs
+from workbench.gui.workers import Task, TaskWorker
+from workbench.paths import AppPaths
+from workbench.services.context import Context
+
+log = logging.getLogger(__name__)
+
+
+class Session(QObject):
+    """One open database in the window.
+
+    Attributes:
+        paths: the user's folders; ``db_path`` the open database file.
+        ctx: the GUI thread's services context (its connection is used only on the GUI thread).
+        dialogs: every dialog goes through this (tests pass ScriptedDialogs).
+        campaign_id: the campaign chosen in the toolbar (None before one exists).
+
+    Signals:
+        campaign_changed(str|None); data_changed() after any write (views refresh);
+        task_started(str title, TaskWorker); task_progress(Progress); task_ended(str title).
+    """
+
+    campaign_changed = Signal(object)
+    data_changed = Signal()
+    task_started = Signal(str, object)
+    task_progress = Signal(object)
+    task_ended = Signal(str)
+
+    def __init__(self, paths: AppPaths, db_path: Path, dialogs: Dialogs, ctx: Context | None = None):
+        super().__init__()
+        self.paths = paths
+        self.db_path = Path(db_path)
+        self.dialogs = dialogs
+        self.ctx = ctx or open_context(self.db_path, paths)
+        self.campaign_id: str | None = None
+        self.pool = QThreadPool.globalInstance()
+        self.workers: list[TaskWorker] = []
+
+    def open_worker_context(self) -> Context:
+        """A new context on its own connection, for a worker thread."""
+        return open_context(self.db_path, self.paths, today=self.ctx.today_override)
+
+    def set_campaign(self, campaign_id: str | None) -> None:
+        """Choose the campaign every view shows."""
+        if campaign_id != self.campaign_id:
+            self.campaign_id = campaign_id
+            self.campaign_changed.emit(campaign_id)
+
+    def save_settings(self) -> None:
+        """Write the settings (after the user changed them)."""
+        self.ctx.settings.save(settings_path(self.paths))
+
+    def remember_folder(self, path: Path) -> None:
+        """Remember the folder of a chosen file as the next dialog's starting folder."""
+        folder = path if path.is_dir() else path.parent
+        self.ctx.settings.last_folder = str(folder)
+        try:
+            self.save_settings()
+        except OSError as err:
+            log.warning("could not save settings: %s", err)
+
+    @property
+    def last_folder(self) -> str:
+        """The folder the next file dialog starts in."""
+        return self.ctx.settings.last_folder or str(Path.home())
+
+    def run_task(
+        self, title: str, task: Task, on_done: Callable[[Any], None],
+        on_error: Callable[[Exception], None] | None = None,
+    ) -> TaskWorker:
+        """Run ``task(ctx, cancel, on_progress)`` in the background; ``on_done(result)`` on success.
+
+        Failures show a clear message (WorkbenchError text, or "已取消"); ``on_error`` replaces that.
+        """
+        worker = TaskWorker(task, self.open_worker_context)
+        self.workers.append(worker)
+        worker.signals.progress.connect(self.task_progress)
+        worker.signals.finished.connect(lambda result: self._ended(worker, title, on_done, result))
+        worker.signals.failed.connect(lambda err: self._failed(worker, title, on_error, err))
+        self.task_started.emit(title, worker)
+        self.pool.start(worker)
+        return worker
+
+    def _ended(self, worker: TaskWorker, title: str, on_done, result) -> None:
+        self._forget(worker, title)
+        on_done(result)
+
+    def _failed(self, worker: TaskWorker, title: str, on_error, err: Exception) -> None:
+        self._forget(worker, title)
+        if on_error is not None:
+            on_error(err)
+        elif isinstance(err, Cancelled):
+            self.dialogs.info(title, "已取消，数据库未作任何改动。")
+        else:
+            self.show_error(title, err)
+
+    def _forget(self, worker: TaskWorker, title: str) -> None:
+        if worker in self.workers:
+            self.workers.remove(worker)
+        self.task_ended.emit(title)
+
+    def show_error(self, title: str, err: Exception) -> None:
+        """Show an error as one clear sentence; unexpected errors point to the log."""
+        if isinstance(err, WorkbenchError):
+            self.dialogs.warn(title, str(err))
+        else:
+            log.error("unexpected error in %s", title, exc_info=err)
+            self.dialogs.warn(title, f"发生意外错误：{err}\n详情已记录在日志（{self.paths.log_dir}）。")
+
+    def cancel_all(self, wait_ms: int = 10000) -> None:
+        """Cancel every running task and wait for them (window closing)."""
+        for worker in list(self.workers):
+            worker.cancel.set()
+        for worker in list(self.workers):
+            worker.done.wait(wait_ms / 1000)
+
+    def close(self) -> None:
+        """Cancel tasks and close the database connection."""
+        self.cancel_all()
+        self.ctx.conn.close()

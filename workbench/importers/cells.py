@@ -1,0 +1,156 @@
+"""Per-field cell normalisers and the problem codes they report, with their Chinese messages."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Callable
+from datetime import date, datetime, time
+
+from workbench.domain.dates import parse_date
+from workbench.domain.domains import split_domains
+from workbench.domain.identifiers import check_certificate, parse_icp, parse_licence, parse_psb
+from workbench.domain.phones import normalise_phone
+from workbench.domain.text import clean_text, compact_text
+
+# code → (severity, message). ``error`` rejects the row: it cannot identify a website.
+PROBLEMS: dict[str, tuple[str, str]] = {
+    "site_no_missing": ("error", "缺少网站备案号，无法确定是哪个网站"),
+    "site_no_invalid": ("error", "网站备案号格式无法识别"),
+    "site_no_is_licence": ("error", "这是经营许可证号，不是网站备案号"),
+    "site_no_without_suffix": ("error", "只有主体备案号，缺少网站序号“-N”，无法确定是哪个网站"),
+    "icp_missing_hao": ("warning", "备案号缺少“号”字，书写不规范"),
+    "icp_misplaced_hao": ("warning", "备案号中“号”字位置不对，书写不规范"),
+    "subject_no_invalid": ("warning", "主体备案号格式无法识别，已按网站备案号推出"),
+    "subject_mismatch": ("warning", "主体备案号与网站备案号不一致，已按网站备案号推出"),
+    "uscc_check_digit": ("warning", "统一社会信用代码校验位错误（GB 32100-2015），请核对"),
+    "id_check_digit": ("warning", "身份证号码校验位错误（GB 11643-1999），请核对"),
+    "uscc_invalid": ("warning", "不是有效的统一社会信用代码或身份证号码"),
+    "excel_precision": ("warning", "数字超过 15 位有效数字，可能已被 Excel 截断，请核对原始数据"),
+    "domain_invalid": ("warning", "含有无法识别的域名，已忽略该项"),
+    "domain_from_homepage": ("warning", "网站域名为空，已从首页网址取得"),
+    "domain_missing": ("warning", "缺少网站域名"),
+    "phone_invalid": ("warning", "电话号码格式无法识别"),
+    "date_invalid": ("warning", "日期无法识别"),
+    "psb_format": ("warning", "公安备案号格式不规范"),
+    "psb_missing_hao": ("warning", "公安备案号缺少“号”字"),
+    "email_invalid": ("warning", "电子邮箱格式无法识别"),
+    "ip_invalid": ("warning", "IP 地址格式无法识别"),
+    "duplicate_row": ("warning", "与第 {other} 行完全相同（序号除外），未重复导入"),
+    "conflicting_row": ("warning", "与第 {other} 行网站备案号相同但内容不同（{fields}），以第 {other} 行为准"),
+}
+
+Normalised = tuple[object, tuple[str, ...]]
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+_LIST_RE = re.compile(r"[;,、\s]+")
+_EXCEL_DIGITS = 1e15  # Excel keeps 15 significant digits (Microsoft: "Excel specifications")
+
+
+def cell_text(cell: object) -> str:
+    """A cell as the text the user sees: numbers without float artefacts, dates ISO 8601.
+
+    Args:
+        cell: a value from the reader (str, float, int, bool, date, datetime, time).
+
+    Returns:
+        E.g. ``13500007610.0`` → ``13500007610``; ``date(2019, 3, 5)`` → ``2019-03-05``.
+    """
+    if isinstance(cell, str):
+        return cell
+    if isinstance(cell, float):
+        return str(int(cell)) if cell.is_integer() else repr(cell)
+    if isinstance(cell, datetime):
+        return cell.date().isoformat() if cell.time() == time() else cell.isoformat(" ")
+    if isinstance(cell, date):
+        return cell.isoformat()
+    return "" if cell is None else str(cell)
+
+
+def precision_issues(cell: object) -> tuple[str, ...]:
+    """``('excel_precision',)`` for a number cell of 16 or more digits (Excel rounded it)."""
+    if isinstance(cell, (int, float)) and not isinstance(cell, bool) and abs(cell) >= _EXCEL_DIGITS:
+        return ("excel_precision",)
+    return ()
+
+
+def norm_text(cell: object) -> Normalised:
+    """Free text (names, nature, city, provider, remark): :func:`clean_text` of the cell."""
+    return clean_text(cell_text(cell)), precision_issues(cell)
+
+
+def norm_site_no(cell: object) -> Normalised:
+    """Site filing number → IcpNumber (facts.md §1); errors when it cannot identify a site."""
+    text = cell_text(cell)
+    number = parse_icp(text)
+    if number is None:
+        code = "site_no_is_licence" if parse_licence(text) else "site_no_invalid"
+        return None, (code,)
+    if not number.suffix:
+        return None, ("site_no_without_suffix",)
+    return number, number.issues
+
+
+def norm_subject_no(cell: object) -> Normalised:
+    """Subject filing number → IcpNumber without suffix, or None (``subject_no_invalid``)."""
+    number = parse_icp(cell_text(cell))
+    if number is None:
+        return None, ("subject_no_invalid",) if compact_text(cell_text(cell)) else ()
+    return number, number.issues
+
+
+def norm_certificate(cell: object) -> Normalised:
+    """USCC or resident ID, upper-cased, check digit verified (facts.md §5)."""
+    value, issues = check_certificate(cell_text(cell))
+    return value, issues + precision_issues(cell)
+
+
+def norm_domains(cell: object) -> Normalised:
+    """(domains, first URL) from one cell; see :func:`workbench.domain.domains.split_domains`."""
+    domains, url, issues = split_domains(cell_text(cell))
+    return (domains, clean_text(url)), issues
+
+
+def norm_phone(cell: object) -> Normalised:
+    """Phone numbers; see :func:`workbench.domain.phones.normalise_phone`."""
+    value, issues = normalise_phone(cell)
+    return value, issues + precision_issues(cell)
+
+
+def norm_email(cell: object) -> Normalised:
+    """E-mail address without spaces; ``email_invalid`` when it has no ``x@y.z`` shape."""
+    value = compact_text(cell_text(cell))
+    return value, (() if not value or _EMAIL_RE.match(value) else ("email_invalid",))
+
+
+def norm_ip(cell: object) -> Normalised:
+    """IP addresses (several allowed, joined by ``;``), checked with :mod:`ipaddress`."""
+    parts = [p for p in _LIST_RE.split(clean_text(cell_text(cell))) if p]
+    try:
+        for part in parts:
+            ipaddress.ip_address(part)
+    except ValueError:
+        return ";".join(parts), ("ip_invalid",)
+    return ";".join(parts), ()
+
+
+def norm_psb(cell: object) -> Normalised:
+    """Public-security filing number, ``鲁公网安备 37010202000001号`` (facts.md §2)."""
+    return parse_psb(cell_text(cell))
+
+
+NORMALISERS: dict[str, Callable[[object], Normalised]] = {
+    "site_filing_no": norm_site_no,
+    "subject_filing_no": norm_subject_no,
+    "uscc": norm_certificate,
+    "domains": norm_domains,
+    "contact_phone": norm_phone,
+    "email": norm_email,
+    "ip": norm_ip,
+    "approved_on": parse_date,
+    "psb_filing_no": norm_psb,
+}
+
+
+def normaliser_for(field: str) -> Callable[[object], Normalised]:
+    """The normaliser of ``field``; free text for the rest (names, nature, city, remark…)."""
+    return NORMALISERS.get(field, norm_text)

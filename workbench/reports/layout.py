@@ -1,0 +1,252 @@
+"""GB/T 9704-2012 page geometry, type sizes, paragraph styles and page furniture for documents.
+
+All numbers come from GB/T 9704-2012 as summarised in facts.md §6 unless a comment says otherwise.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+from reportlab.platypus import paragraph as _rl_paragraph
+
+from workbench.reports.fonts import FontChoice, find_cjk_font
+
+PAGE_WIDTH, PAGE_HEIGHT = A4  # 210 × 297 mm
+TOP_MARGIN = 37 * mm  # 天头
+LEFT_MARGIN = 28 * mm  # 订口
+TYPE_WIDTH = 156 * mm  # 版心 width
+TYPE_HEIGHT = 225 * mm  # 版心 height
+BOTTOM_MARGIN = PAGE_HEIGHT - TOP_MARGIN - TYPE_HEIGHT  # 35 mm
+RIGHT_MARGIN = PAGE_WIDTH - LEFT_MARGIN - TYPE_WIDTH  # 26 mm
+
+BODY_SIZE = 16.0  # 3号: 正文
+TITLE_SIZE = 22.0  # 2号: 标题
+SMALL_SIZE = 14.0  # 4号: 页码, 版记, table text
+LINE = TYPE_HEIGHT / 22  # ≈ 28.99 pt: 22 lines per page; Word users set ~29 pt fixed [obs]
+INDENT = 2 * BODY_SIZE  # 正文 first-line indent: two characters
+MARK_MAX_SIZE = 42.0  # 发文机关标志: the standard fixes no size; "醒目、美观、庄重" [our choice]
+RED = colors.Color(0.86, 0.0, 0.0)  # 发文机关标志 and 分隔线
+RED_RULE_GAP = 4 * mm  # 分隔线 4 mm below the 发文字号
+RED_RULE_WIDTH = 1.0 * mm  # thickness not fixed by the standard [our choice]
+PAGE_NUMBER_GAP = 7 * mm  # 一字线 7 mm below the 版心
+SEAL_SPACE_LINES = 2  # blank lines between 正文 and 署名 where the seal presses down
+DATE_RIGHT_INDENT = 4 * BODY_SIZE  # 成文日期 右空四字 on sealed documents
+
+# Chinese line-breaking (禁则): reportlab's CJK wrap keeps the ASCII forms of , : ; ! ? off the
+# start of a line but not the full-width ones Chinese text uses, nor closing quotes and 》.
+# Those are hung in the margin instead (标点悬挂). Extends the list reportlab reads at wrap time.
+_CANNOT_START = "，：；！？》”’"
+if not all(c in _rl_paragraph.ALL_CANNOT_START for c in _CANNOT_START):
+    _rl_paragraph.ALL_CANNOT_START += _CANNOT_START
+
+
+@dataclass(frozen=True)
+class DocumentFonts:
+    """The three faces a document uses: body 仿宋, title 小标宋/宋体, heading 黑体 (facts.md §6)."""
+
+    body: FontChoice
+    title: FontChoice
+    heading: FontChoice
+
+    @classmethod
+    def find(cls) -> DocumentFonts:
+        """Find and register the fonts for every role; raises FontError when none is installed."""
+        return cls(find_cjk_font("body"), find_cjk_font("title"), find_cjk_font("heading"))
+
+    def by_name(self, name: str) -> FontChoice:
+        """The font registered as ``name`` (a style's fontName)."""
+        for font in (self.body, self.title, self.heading):
+            if font.name == name:
+                return font
+        raise KeyError(name)
+
+
+def make_styles(fonts: DocumentFonts) -> dict[str, ParagraphStyle]:
+    """Paragraph styles keyed by role; all use CJK wrapping.
+
+    Keys: ``doc_number``, ``title``, ``salutation``, ``body``, ``heading``, ``plain``,
+    ``right``, ``note``, ``cell``, ``cell_center``, ``cell_right``.
+    """
+    body = ParagraphStyle("body", fontName=fonts.body.name, fontSize=BODY_SIZE, leading=LINE,
+                          firstLineIndent=INDENT, alignment=TA_JUSTIFY, wordWrap="CJK")
+    cell = ParagraphStyle("cell", parent=body, fontSize=SMALL_SIZE, leading=SMALL_SIZE * 1.5,
+                          firstLineIndent=0, alignment=TA_LEFT)
+    return {
+        "doc_number": ParagraphStyle("doc_number", parent=body, firstLineIndent=0,
+                                     alignment=TA_CENTER, leading=BODY_SIZE),
+        "title": ParagraphStyle("title", parent=body, fontName=fonts.title.name,
+                                fontSize=TITLE_SIZE, leading=TITLE_SIZE * 1.45,
+                                firstLineIndent=0, alignment=TA_CENTER),
+        "salutation": ParagraphStyle("salutation", parent=body, firstLineIndent=0),
+        "body": body,
+        "heading": ParagraphStyle("heading", parent=body, fontName=fonts.heading.name),
+        "plain": ParagraphStyle("plain", parent=body, firstLineIndent=0, alignment=TA_LEFT),
+        "right": ParagraphStyle("right", parent=body, firstLineIndent=0, alignment=TA_RIGHT),
+        "note": ParagraphStyle("note", parent=cell, leftIndent=SMALL_SIZE, rightIndent=SMALL_SIZE,
+                               leading=SMALL_SIZE * 1.6),
+        "cell": cell,
+        "cell_center": ParagraphStyle("cell_center", parent=cell, alignment=TA_CENTER),
+        "cell_right": ParagraphStyle("cell_right", parent=cell, alignment=TA_RIGHT),
+    }
+
+
+def mark_style(fonts: DocumentFonts, authority: str) -> ParagraphStyle:
+    """Style of the red 发文机关标志: title face, centred, as large as fits one line (≤ 42 pt)."""
+    width = stringWidth(authority, fonts.title.name, 1.0) or 1.0
+    size = max(TITLE_SIZE, min(MARK_MAX_SIZE, TYPE_WIDTH * 0.96 / width))
+    return ParagraphStyle("mark", fontName=fonts.title.name, fontSize=size, leading=size * 1.25,
+                          alignment=TA_CENTER, textColor=RED, wordWrap="CJK")
+
+
+def signature_indents(fonts: DocumentFonts, authority: str, date_text: str) -> tuple[float, float]:
+    """Right indents (pt) for the 署名 and 成文日期 lines of a sealed document.
+
+    GB/T 9704-2012 §7.3.5.1 (facts.md §6): the date sits 4 characters in from the right; the authority name is
+    centred over the date.
+
+    Returns:
+        (authority right indent, date right indent); never negative.
+    """
+    name_w = stringWidth(authority, fonts.body.name, BODY_SIZE)
+    date_w = stringWidth(date_text, fonts.body.name, BODY_SIZE)
+    name_indent = DATE_RIGHT_INDENT + (date_w - name_w) / 2
+    return max(0.0, min(name_indent, TYPE_WIDTH - name_w)), DATE_RIGHT_INDENT
+
+
+class RedRule(Flowable):
+    """The red 分隔线: full 版心 width, drawn ``RED_RULE_GAP`` below the flowable above it."""
+
+    def wrap(self, avail_width, avail_height):
+        self.width = avail_width
+        self.height = RED_RULE_GAP + RED_RULE_WIDTH
+        return self.width, self.height
+
+    def draw(self):
+        self.canv.setStrokeColor(RED)
+        self.canv.setLineWidth(RED_RULE_WIDTH)
+        y = RED_RULE_WIDTH / 2
+        self.canv.line(0, y, self.width, y)
+
+
+class Rule(Flowable):
+    """A black full-width rule of ``thickness_mm`` (版记 rules: 0.35 mm first, 0.25 mm last)."""
+
+    def __init__(self, thickness_mm: float, gap: float = 3.0):
+        super().__init__()
+        self._thickness = thickness_mm * mm
+        self._gap = gap
+
+    def wrap(self, avail_width, avail_height):
+        self.width = avail_width
+        self.height = self._thickness + 2 * self._gap
+        return self.width, self.height
+
+    def draw(self):
+        self.canv.setLineWidth(self._thickness)
+        self.canv.line(0, self.height / 2, self.width, self.height / 2)
+
+
+class BottomBlock(Flowable):
+    """Flowables pinned to the bottom of the page they land on (the 版记 area of the last page).
+
+    Takes all remaining height of the frame; if the block does not fit, it moves to a new page.
+    """
+
+    def __init__(self, flowables: list[Flowable]):
+        super().__init__()
+        self._flowables = flowables
+        self._heights: list[float] = []
+
+    def wrap(self, avail_width, avail_height):
+        self._heights = [f.wrap(avail_width, avail_height)[1] for f in self._flowables]
+        need = sum(self._heights)
+        self.width = avail_width
+        self.height = max(need, avail_height)
+        return self.width, self.height
+
+    def split(self, avail_width, avail_height):
+        return []
+
+    def draw(self):
+        y = sum(self._heights)
+        for flowable, height in zip(self._flowables, self._heights):
+            y -= height
+            flowable.drawOn(self.canv, 0, y)
+
+
+def _page_number(font: FontChoice) -> Callable:
+    """onPage callback drawing ``— n —`` in 4号, 7 mm below the 版心; odd right, even left."""
+
+    def draw(canvas, doc):
+        number = canvas.getPageNumber()
+        text = f"— {number} —"
+        baseline = BOTTOM_MARGIN - PAGE_NUMBER_GAP - SMALL_SIZE * 0.65
+        canvas.saveState()
+        canvas.setFont(font.name, SMALL_SIZE)
+        if number % 2:
+            canvas.drawRightString(LEFT_MARGIN + TYPE_WIDTH - SMALL_SIZE, baseline, text)
+        else:
+            canvas.drawString(LEFT_MARGIN + SMALL_SIZE, baseline, text)
+        canvas.restoreState()
+
+    return draw
+
+
+def build_pdf(out: Path | BinaryIO, story: list[Flowable], *, fonts: DocumentFonts,
+              title: str, author: str, page_numbers: bool = True) -> None:
+    """Lay ``story`` out on GB/T 9704 A4 pages and write the PDF to ``out``.
+
+    A path is written atomically (temporary file, then rename), so a failed render leaves no
+    half-written file; a binary stream receives the bytes in one write.
+
+    Args:
+        out: destination file path, or a writable binary stream.
+        story: the flowables, in order.
+        fonts: the document's fonts (page numbers use the title face, 宋体 where installed).
+        title: PDF metadata title.
+        author: PDF metadata author (the issuing authority).
+        page_numbers: draw ``— n —`` page numbers.
+
+    Raises:
+        OSError: the destination cannot be written.
+    """
+    buffer = io.BytesIO()
+    frame = Frame(LEFT_MARGIN, BOTTOM_MARGIN, TYPE_WIDTH, TYPE_HEIGHT, id="type_area",
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+    on_page = _page_number(fonts.title) if page_numbers else (lambda canvas, doc: None)
+    doc = BaseDocTemplate(buffer, pagesize=A4, title=title, author=author, creator="检查工作台",
+                          lang="zh-CN", initialFontName=fonts.body.name,
+                          initialFontSize=BODY_SIZE, initialLeading=LINE,
+                          leftMargin=LEFT_MARGIN, rightMargin=RIGHT_MARGIN,
+                          topMargin=TOP_MARGIN, bottomMargin=BOTTOM_MARGIN,
+                          pageTemplates=[PageTemplate("gbt9704", [frame], onPage=on_page)])
+    doc.build(story)
+    _write(out, buffer.getvalue())
+
+
+def _write(out: Path | BinaryIO, data: bytes) -> None:
+    if not isinstance(out, (str, os.PathLike)):
+        out.write(data)
+        return
+    target = Path(out)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pdf", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

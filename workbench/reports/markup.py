@@ -1,0 +1,70 @@
+"""Plain text → safe reportlab Paragraph markup: escaping, line breaks and glyph fallback runs."""
+
+from __future__ import annotations
+
+import unicodedata
+from xml.sax.saxutils import escape
+
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph
+
+from workbench.reports.fonts import FontChoice, find_fallback_font, unrenderable_error
+from workbench.reports.layout import DocumentFonts
+
+
+def clean_text(text: str) -> str:
+    """Drop control characters (keeping line breaks), turn tabs into spaces, normalise CR/LF."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    return "".join(c for c in text if c == "\n" or unicodedata.category(c) != "Cc")
+
+
+class Typesetter:
+    """Builds the Paragraphs of one document and remembers characters no installed font has.
+
+    Every string, wording or user data, goes through :meth:`markup`, which escapes ``& < >``
+    (user text is data, never markup), turns line breaks into ``<br/>`` and wraps characters
+    the style's font lacks in ``<font name=…>`` runs of a fallback font (fonts.py policy).
+    Call :meth:`check` before building the PDF.
+    """
+
+    def __init__(self, fonts: DocumentFonts):
+        self.fonts = fonts
+        self.missing: set[str] = set()
+
+    def markup(self, text: str, base: FontChoice) -> str:
+        """Escaped markup for ``text`` set in ``base``, with fallback-font runs where needed."""
+        parts: list[str] = []
+        run: list[str] = []
+        run_font: FontChoice | None = None
+        for char in clean_text(text):
+            font = self._font_for(char, base)
+            if font != run_font and run:
+                parts.append(_run_markup("".join(run), run_font))
+                run = []
+            run_font = font
+            run.append(char)
+        if run:
+            parts.append(_run_markup("".join(run), run_font))
+        return "".join(parts)
+
+    def para(self, text: str, style: ParagraphStyle) -> Paragraph:
+        """A Paragraph of plain ``text`` in ``style`` (whose fontName is one of the document's)."""
+        return Paragraph(self.markup(text, self.fonts.by_name(style.fontName)), style)
+
+    def check(self) -> None:
+        """Raise FontError naming every character that no installed font can draw."""
+        if self.missing:
+            raise unrenderable_error(self.missing, self.fonts.body)
+
+    def _font_for(self, char: str, base: FontChoice) -> FontChoice | None:
+        if char == "\n" or base.has_glyph(char):
+            return None
+        fallback = find_fallback_font(char)
+        if fallback is None:
+            self.missing.add(char)
+        return fallback
+
+
+def _run_markup(text: str, font: FontChoice | None) -> str:
+    escaped = escape(text).replace("\n", "<br/>")
+    return escaped if font is None else f'<font name="{font.name}">{escaped}</font>'

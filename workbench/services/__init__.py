@@ -1,0 +1,1 @@
+"""Use cases that combine storage, importers, exporters and reports. No Qt here."""

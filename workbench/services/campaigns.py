@@ -1,0 +1,56 @@
+"""Creating and choosing campaigns (检查任务)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from workbench.domain.campaign import KIND_LABELS, Campaign
+from workbench.errors import ValidationError
+from workbench.services.context import Context
+from workbench.storage import campaign_repo
+from workbench.storage.connection import transaction
+from workbench.storage.records import new_id
+
+
+def create_campaign(
+    ctx: Context, name: str, kind: str = "icp_review", authority: str = "", doc_prefix: str = "",
+    period_start: date | None = None, period_end: date | None = None,
+) -> Campaign:
+    """Create a campaign.
+
+    Args:
+        name: unique, non-empty (surrounding spaces removed).
+        kind: ``icp_review`` or ``security_inspection``.
+        doc_prefix: 文号前缀, e.g. ``鲁网信整改``; may be empty until the first notice is issued.
+
+    Raises:
+        ValidationError: empty name, unknown kind, duplicate name, or a period ending before it starts.
+    """
+    name = name.strip()
+    if not name:
+        raise ValidationError("请填写检查任务名称")
+    if kind not in KIND_LABELS:
+        raise ValidationError(f"未知的检查任务类型：{kind}")
+    if period_start and period_end and period_end < period_start:
+        raise ValidationError("检查期间的结束日期早于开始日期")
+    campaign = Campaign(new_id(), name, kind, authority.strip(), doc_prefix.strip(), period_start, period_end)
+    with transaction(ctx.conn):
+        return campaign_repo.insert(ctx.conn, campaign, ctx.author)
+
+
+def list_campaigns(ctx: Context) -> list[Campaign]:
+    """Every campaign, newest first."""
+    return campaign_repo.all_campaigns(ctx.conn)
+
+
+def get_campaign(ctx: Context, key: str) -> Campaign:
+    """A campaign by id or name. Raises NotFoundError."""
+    return campaign_repo.get(ctx.conn, key)
+
+
+def get_or_create(ctx: Context, name: str, **kwargs) -> Campaign:
+    """The campaign called ``name``, created with ``kwargs`` when it does not exist yet."""
+    for campaign in campaign_repo.all_campaigns(ctx.conn):
+        if campaign.name == name.strip():
+            return campaign
+    return create_campaign(ctx, name, **kwargs)

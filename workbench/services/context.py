@@ -1,0 +1,47 @@
+"""What every use case needs: a database connection, who is working, settings, the calendar."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+
+from workbench.settings import Settings
+from workbench.storage.records import Author
+
+
+@dataclass
+class Context:
+    """The per-connection bundle passed to services.
+
+    Attributes:
+        conn: an open, migrated connection (workers open their own: :meth:`with_connection`).
+        author: device and inspector written on every row.
+        settings: the user's settings.
+        evidence_dir: where evidence files are copied to.
+        today: override of the current local day (tests and ``--today``); None = the real today.
+    """
+
+    conn: sqlite3.Connection
+    author: Author
+    settings: Settings = field(default_factory=Settings)
+    evidence_dir: Path | None = None
+    today_override: date | None = None
+
+    def today(self) -> date:
+        """The local calendar day used for new records."""
+        return self.today_override or date.today()
+
+    @cached_property
+    def calendar(self):
+        """The working-day calendar (bundled data plus the user's holiday file, if set)."""
+        from workbench.domain.calendar import WorkCalendar
+
+        user_file = Path(self.settings.holiday_file) if self.settings.holiday_file else None
+        return WorkCalendar.load(user_file)
+
+    def with_connection(self, conn: sqlite3.Connection) -> Context:
+        """The same context on another connection (for a worker thread)."""
+        return replace(self, conn=conn)

@@ -1,0 +1,122 @@
+"""A demo database for trying the workbench: a campaign, an imported list, reviews, findings.
+
+The demo site list is generated here (invented names, valid check digits) and written as an
+.xlsx with a title row above the header, then imported through the real importer, so the demo
+exercises the same path as a user's file. The product never reads ../shared.
+"""
+
+from __future__ import annotations
+
+import random
+import tempfile
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from openpyxl import Workbook
+from stdnum.cn import uscc as uscc_rules
+
+from workbench.domain.review_record import FieldCheck
+from workbench.services import campaigns, notices, reviews, site_import
+from workbench.services.context import Context
+from workbench.storage import site_query
+
+DEMO_CAMPAIGN = "2026年第四季度网站备案信息准确性核查（演示）"
+HEADERS = ("序号", "地市", "主办单位名称", "单位性质", "统一社会信用代码", "主体备案号", "网站名称",
+           "网站备案号", "网站域名", "网站首页网址", "接入服务商", "IP地址", "网站负责人", "联系电话",
+           "电子邮箱", "审核通过日期", "公安备案号", "备注")
+_CITIES = (("济南市", "370102"), ("青岛市", "370202"), ("淄博市", "370302"), ("烟台市", "370602"),
+           ("潍坊市", "370702"), ("济宁市", "370811"))
+_WORDS = ("海岳", "华信", "明德", "远航", "恒通", "星河", "润达", "云帆", "博远", "锦程")
+_TRADES = ("科技有限公司", "网络科技有限公司", "文化传媒有限公司", "医疗器械有限公司", "教育咨询有限公司")
+_PROVIDERS = ("中国电信股份有限公司山东分公司", "中国联合网络通信有限公司山东省分公司",
+              "阿里云计算有限公司", "浪潮云信息技术股份公司")
+_PEOPLE = ("张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵敏", "黄强")
+_SYLLABLES = ("hai", "yue", "hua", "xin", "ming", "de", "yuan", "hang", "tong", "run")
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """What the demo builder made: campaign id, counts, and the notice numbers issued."""
+
+    campaign_id: str
+    sites: int
+    reviews: int
+    findings: int
+    notices: tuple[str, ...]
+
+
+def _uscc(rng: random.Random, city_code: str) -> str:
+    body = "91" + city_code + "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(9))
+    return body + uscc_rules.calc_check_digit(body)
+
+
+def demo_rows(count: int = 48, seed: int = 2026) -> list[tuple]:
+    """Invented site-list rows (one tuple per row, in :data:`HEADERS` order)."""
+    rng = random.Random(seed)
+    rows, serial, used = [], 0, set()
+    while len(rows) < count:
+        city, code = rng.choice(_CITIES)
+        org = city[:-1] + rng.choice(_WORDS) + rng.choice(_TRADES)
+        subject = f"鲁ICP备{rng.randint(2015, 2025)}{rng.randint(0, 999999):06d}号"
+        uscc = _uscc(rng, code)
+        for n in range(1, rng.randint(1, 3) + 1):
+            domain = "".join(rng.choice(_SYLLABLES) for _ in range(2)) + rng.choice((".com", ".cn", ".net"))
+            if domain in used:
+                continue
+            used.add(domain)
+            serial += 1
+            approved = date(2018, 1, 1) + timedelta(days=rng.randint(0, 2800))
+            rows.append((
+                serial, city, org, "企业", uscc, subject, f"{org[:-6]}门户网站", f"{subject}-{n}", domain,
+                f"https://www.{domain}/", rng.choice(_PROVIDERS), f"120.{rng.randint(1, 254)}.{rng.randint(1, 254)}.{rng.randint(1, 254)}",
+                rng.choice(_PEOPLE), f"13{rng.randint(0, 9)}{rng.randint(0, 99999999):08d}",
+                f"contact{serial}@example.com", approved, f"鲁公网安备 {code}02{rng.randint(0, 999999):06d}号", "",
+            ))
+    return rows[:count]
+
+
+def write_demo_list(path: Path, rows: list[tuple]) -> Path:
+    """Write ``rows`` as a site list .xlsx with a title row above the header (as lists arrive)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "核查名单"
+    ws.append(["2026年第四季度网站备案信息准确性核查名单（演示数据）"])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(HEADERS))
+    ws.append(list(HEADERS))
+    for row in rows:
+        ws.append(list(row))
+    wb.save(path)
+    return path
+
+
+def build_demo(ctx: Context, sites: int = 48) -> DemoSummary:
+    """Fill the database behind ``ctx`` with a demo campaign (idempotent by campaign name)."""
+    campaign = campaigns.get_or_create(
+        ctx, DEMO_CAMPAIGN, kind="icp_review", authority="某市互联网信息办公室", doc_prefix="鲁网信整改",
+        period_start=date(2026, 10, 1), period_end=date(2026, 12, 31),
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        path = write_demo_list(Path(tmp) / "演示核查名单.xlsx", demo_rows(sites))
+        site_import.import_site_list(ctx, campaign.id, path)
+    page = site_query.page_sites(ctx.conn, campaign.id, limit=12)
+    outcomes = [_review(ctx, s.id, i) for i, s in enumerate(page)]
+    issued = []
+    sponsor_ids = {o.finding.sponsor_id for o in outcomes if o.finding is not None}
+    for sponsor_id in sorted(sponsor_ids)[:2]:
+        issued.append(notices.issue_notice(ctx, sponsor_id).record.doc_number)
+    return DemoSummary(campaign.id, site_query.count_sites(ctx.conn, campaign.id), len(outcomes),
+                       sum(1 for o in outcomes if o.finding is not None), tuple(issued))
+
+
+def _review(ctx: Context, site_id: str, i: int):
+    detail = site_query.site_detail(ctx.conn, site_id)
+    checks = [FieldCheck(code, value, value, "match") for code, value in detail.filed.items()]
+    conclusion, notes = "accurate", ""
+    if i % 4 == 1:
+        checks = [c if c.field != "contact_phone" else FieldCheck(c.field, c.filed_value, "空号", "mismatch")
+                  for c in checks]
+        conclusion, notes = "contact_inaccurate", "拨打网站负责人手机，提示为空号。"
+    elif i % 4 == 3:
+        conclusion, notes = "filing_no_display", "首页底部未悬挂备案编号，也未链接至工业和信息化部备案管理系统。"
+    return reviews.record_review(ctx, site_id, checks, conclusion, notes)

@@ -1,0 +1,154 @@
+"""Findings (问题): raising them, moving them through their lifecycle, listing the ledger."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+from workbench.domain import finding_status as fs
+from workbench.domain.deadline import compute_deadline
+from workbench.domain.finding import Finding, FindingEvent, FindingView
+from workbench.errors import ValidationError
+from workbench.services.context import Context
+from workbench.storage import finding_repo
+from workbench.storage.connection import transaction
+from workbench.storage.records import new_id
+
+
+def raise_finding(
+    ctx: Context, *, campaign_id: str, sponsor_id: str, category: str, description: str,
+    severity: str, legal_basis: str = "", requirement: str = "", term_days: int | None = None,
+    term_unit: str | None = None, start_on: date | None = None, site_id: str | None = None,
+    review_id: str | None = None, inspection_id: str | None = None, checklist_item_code: str = "",
+) -> tuple[Finding, list[str]]:
+    """Create a finding in status 待整改 with its deadline computed on the Chinese calendar.
+
+    The term defaults by severity (:data:`workbench.domain.severity.DEFAULT_TERMS`); the deadline is
+    ``term_days`` after ``start_on`` (default today), the start day not counted.
+
+    Returns:
+        the stored finding and the calendar warnings (Chinese sentences, e.g. a year not covered).
+
+    Raises:
+        ValidationError: unknown severity or a bad term.
+    """
+    from workbench.domain.severity import DEFAULT_TERMS, SEVERITIES
+
+    if severity not in SEVERITIES:
+        raise ValidationError(f"未知的严重程度：{severity}")
+    default_days, default_unit = DEFAULT_TERMS[severity]
+    days = term_days or default_days
+    unit = term_unit or default_unit
+    start = start_on or ctx.today()
+    deadline = compute_deadline(start, days, unit, ctx.calendar)
+    finding = Finding(
+        id=new_id(), campaign_id=campaign_id, sponsor_id=sponsor_id, category=category,
+        description=description, severity=severity, legal_basis=legal_basis, requirement=requirement,
+        term_days=days, term_unit=unit, start_on=start, deadline=deadline.date, status=fs.PENDING,
+        site_id=site_id, review_id=review_id, inspection_id=inspection_id,
+        checklist_item_code=checklist_item_code,
+    )
+    with transaction(ctx.conn):
+        finding_repo.insert(ctx.conn, finding, ctx.author)
+    return finding, list(deadline.warnings)
+
+
+def apply_action(
+    ctx: Context, finding_id: str, action: str, *, reason: str = "", on: date | None = None,
+    new_deadline: date | None = None, term_days: int | None = None, term_unit: str | None = None,
+) -> tuple[Finding, list[str]]:
+    """Move a finding by ``action`` (see :mod:`workbench.domain.finding_status`) and record it.
+
+    ``notify`` (送达) restarts the term from ``on`` (the service date), as the term runs from
+    service (facts.md §9). ``extend`` and ``resume`` need a new deadline, given either as
+    ``new_deadline`` or as a term counted from ``on``.
+
+    Returns:
+        the updated finding and any calendar warnings.
+
+    Raises:
+        IllegalTransitionError: the action is not allowed from the finding's status.
+        ValidationError: a required reason or deadline is missing, or the deadline is in the past.
+    """
+    with transaction(ctx.conn):
+        finding = finding_repo.get(ctx.conn, finding_id)
+        new_status = fs.next_status(finding.status, action)
+        if fs.requires_reason(action) and not reason.strip():
+            raise ValidationError(f"“{fs.ACTION_LABELS[action]}”需要填写理由")
+        day = on or ctx.today()
+        deadline, warnings = _deadline_for(ctx, finding, action, day, new_deadline, term_days, term_unit)
+        finding_repo.set_status(ctx.conn, finding_id, action, finding.status, new_status, reason.strip(),
+                                deadline, ctx.author)
+        if deadline is not None and (term_days or action == "notify"):
+            updated = replace(finding, start_on=day, term_days=term_days or finding.term_days,
+                              term_unit=term_unit or finding.term_unit, deadline=deadline)
+            finding_repo.update(ctx.conn, updated, ctx.author)
+        return finding_repo.get(ctx.conn, finding_id), warnings
+
+
+def _deadline_for(ctx, finding: Finding, action, day, new_deadline, term_days, term_unit):
+    if action == "notify":
+        d = compute_deadline(day, term_days or finding.term_days, term_unit or finding.term_unit, ctx.calendar)
+        return d.date, list(d.warnings)
+    if not fs.requires_deadline(action):
+        return None, []
+    if new_deadline is None and term_days:
+        d = compute_deadline(day, term_days, term_unit or finding.term_unit, ctx.calendar)
+        return d.date, list(d.warnings)
+    if new_deadline is None:
+        raise ValidationError(f"“{fs.ACTION_LABELS[action]}”需要指定新的整改期限")
+    if new_deadline < day:
+        raise ValidationError("新的整改期限早于今天")
+    return new_deadline, []
+
+
+def ledger(
+    ctx: Context, campaign_id: str, *, open_only: bool = False, overdue_on: date | None = None,
+    sponsor_id: str | None = None,
+) -> list[FindingView]:
+    """The findings ledger (问题台账) of a campaign, by deadline.
+
+    Args:
+        open_only: only findings not closed or withdrawn.
+        overdue_on: only open findings whose deadline is before this day (overdue on it).
+    """
+    statuses = fs.OPEN_STATUSES if (open_only or overdue_on) else None
+    return finding_repo.views(ctx.conn, campaign_id, statuses=statuses, sponsor_id=sponsor_id,
+                              deadline_before=overdue_on)
+
+
+def due_soon(ctx: Context, campaign_id: str, today: date, within_days: int = 3) -> list[FindingView]:
+    """Open findings whose deadline is today or within ``within_days`` calendar days."""
+    return [
+        v for v in finding_repo.views(ctx.conn, campaign_id, statuses=fs.OPEN_STATUSES)
+        if 0 <= (v.finding.deadline - today).days <= within_days
+    ]
+
+
+def history(ctx: Context, finding_id: str) -> list[FindingEvent]:
+    """Every recorded step of a finding, oldest first."""
+    return finding_repo.history(ctx.conn, finding_id)
+
+
+def get_finding(ctx: Context, finding_id: str) -> Finding:
+    """One finding. Raises NotFoundError."""
+    return finding_repo.get(ctx.conn, finding_id)
+
+
+def as_json(view: FindingView, today: date) -> dict:
+    """One ledger line as plain JSON values (``workbench findings --json``)."""
+    from workbench.domain.deadline import days_left
+    from workbench.domain.severity import SEVERITY_LABELS
+
+    f = view.finding
+    open_ = f.status in fs.OPEN_STATUSES
+    return {
+        "id": f.id, "sponsor_name": view.sponsor_name, "site_filing_no": view.site_filing_no,
+        "category": f.category, "description": f.description, "severity": f.severity,
+        "severity_label": SEVERITY_LABELS[f.severity], "legal_basis": f.legal_basis,
+        "requirement": f.requirement, "term_days": f.term_days, "term_unit": f.term_unit,
+        "start_on": f.start_on.isoformat(), "deadline": f.deadline.isoformat(), "status": f.status,
+        "status_label": fs.STATUS_LABELS[f.status], "notice_number": view.notice_number,
+        "days_left": days_left(f.deadline, today) if open_ else None,
+        "overdue": open_ and f.deadline < today,
+    }

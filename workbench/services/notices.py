@@ -1,0 +1,155 @@
+"""Issuing documents to sponsors: rectification notices, delivery receipts, re-inspection opinions."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbench.domain import finding_status as fs
+from workbench.domain.deadline import UNIT_LABELS
+from workbench.domain.progress import Progress, check_cancel
+from workbench.errors import NotFoundError, ValidationError
+from workbench.reports import (
+    DeliveryReceipt,
+    NoticeFinding,
+    RectificationNotice,
+    format_doc_number,
+    render_notice,
+    render_receipt,
+)
+from workbench.services.context import Context
+from workbench.storage import campaign_repo, finding_repo, notice_repo, sponsor_repo
+from workbench.storage.connection import transaction
+from workbench.storage.notice_repo import NoticeRecord
+
+
+@dataclass(frozen=True)
+class IssuedNotice:
+    """A rectification notice ready to print: its record and the document to render."""
+
+    record: NoticeRecord
+    document: RectificationNotice
+    reprint: bool
+
+
+def issue_notice(ctx: Context, sponsor_id: str) -> IssuedNotice:
+    """The rectification notice (整改通知书) for a sponsor's open findings.
+
+    Open findings not yet covered by a notice get a new notice with the next document number for
+    the campaign's prefix and this year (``鲁网信整改〔2026〕12号``; numbers are never reused and
+    leave no gaps, GB/T 9704-2012 §7.2.4). When every open finding is already covered, the latest
+    notice is returned again with its number (a re-print).
+
+    Raises:
+        ValidationError: the campaign has no document-number prefix, or the sponsor has no findings.
+    """
+    sponsor = sponsor_repo.get(ctx.conn, sponsor_id)
+    campaign = campaign_repo.get(ctx.conn, sponsor.campaign_id)
+    with transaction(ctx.conn):
+        fresh = notice_repo.unnoticed_findings(ctx.conn, sponsor_id, (fs.PENDING, fs.RECTIFYING, fs.FAILED))
+        if fresh:
+            if not campaign.doc_prefix:
+                raise ValidationError(f"检查任务“{campaign.name}”未设置文号前缀，无法编号")
+            year = ctx.today().year
+            seq = notice_repo.next_seq(ctx.conn, campaign.doc_prefix, year)
+            record = notice_repo.new_record(
+                campaign.id, sponsor_id, "rectification", campaign.doc_prefix, year, seq,
+                format_doc_number(campaign.doc_prefix, year, seq), ctx.today(), fresh,
+            )
+            notice_repo.insert(ctx.conn, record, ctx.author)
+            reprint = False
+        else:
+            earlier = notice_repo.for_sponsor(ctx.conn, sponsor_id)
+            if not earlier:
+                raise ValidationError(f"“{sponsor.name}”没有待整改的问题，无需下发整改通知书")
+            record, reprint = earlier[-1], True
+    return IssuedNotice(record, _document(ctx, record), reprint)
+
+
+def _document(ctx: Context, record: NoticeRecord) -> RectificationNotice:
+    sponsor = sponsor_repo.get(ctx.conn, record.sponsor_id)
+    campaign = campaign_repo.get(ctx.conn, record.campaign_id)
+    items = [finding_repo.get(ctx.conn, fid) for fid in record.finding_ids]
+    deadline = max(f.deadline for f in items)
+    terms = {(f.term_days, f.term_unit) for f in items}
+    term_text = ""
+    if len(terms) == 1:
+        days, unit = terms.pop()
+        term_text = f"{days}个{UNIT_LABELS[unit]}"
+    return RectificationNotice(
+        authority=campaign.authority or "（检查机关）",
+        doc_number=record.doc_number,
+        recipient=sponsor.name,
+        recipient_uscc=sponsor.uscc,
+        inspected_on=None,
+        inspectors=tuple(x for x in {ctx.author.inspector} if x),
+        place="",
+        findings=tuple(NoticeFinding(f.description, f.legal_basis, f.requirement) for f in items),
+        deadline=deadline,
+        term_text=term_text,
+        contact=ctx.settings.contact or ctx.author.inspector,
+        contact_phone=ctx.settings.contact_phone,
+        issued_on=record.issued_on,
+    )
+
+
+def write_notice(ctx: Context, sponsor_id: str, out: Path) -> IssuedNotice:
+    """Issue (or re-print) a sponsor's notice and render it as PDF at ``out``."""
+    issued = issue_notice(ctx, sponsor_id)
+    render_notice(issued.document, out)
+    return issued
+
+
+def sponsors_needing_notice(ctx: Context, campaign_id: str):
+    """Sponsors of a campaign with findings that still await rectification, by name."""
+    return sponsor_repo.with_findings(ctx.conn, campaign_id, (fs.PENDING, fs.RECTIFYING, fs.FAILED))
+
+
+def write_notices(
+    ctx: Context, campaign_id: str, out_dir: Path, *, cancel: threading.Event | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+) -> list[Path]:
+    """One notice PDF per sponsor with open findings, named ``<文号>_<单位>.pdf`` in ``out_dir``."""
+    from workbench.reports import safe_file_name
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    sponsors = sponsors_needing_notice(ctx, campaign_id)
+    written = []
+    for i, sponsor in enumerate(sponsors):
+        check_cancel(cancel)
+        issued = issue_notice(ctx, sponsor.id)
+        path = out_dir / safe_file_name(f"{issued.record.doc_number}_{sponsor.name}.pdf")
+        render_notice(issued.document, path)
+        written.append(path)
+        if on_progress:
+            on_progress(Progress(i + 1, len(sponsors), sponsor.name))
+    return written
+
+
+def write_receipt(ctx: Context, doc_number: str, out: Path) -> NoticeRecord:
+    """Render the delivery receipt (送达回证) for an issued notice.
+
+    Raises:
+        NotFoundError: no document with that number.
+    """
+    record = notice_repo.by_number(ctx.conn, doc_number)
+    sponsor = sponsor_repo.get(ctx.conn, record.sponsor_id)
+    campaign = campaign_repo.get(ctx.conn, record.campaign_id)
+    render_receipt(
+        DeliveryReceipt(
+            authority=campaign.authority or "（检查机关）", doc_title="整改通知书",
+            doc_number=record.doc_number, recipient=sponsor.name, issued_on=record.issued_on,
+        ),
+        out,
+    )
+    return record
+
+
+def notice_by_number(ctx: Context, doc_number: str) -> IssuedNotice:
+    """An issued notice by its number, for re-printing. Raises NotFoundError."""
+    record = notice_repo.by_number(ctx.conn, doc_number)
+    if record.kind != "rectification":
+        raise NotFoundError(f"“{doc_number}”不是整改通知书")
+    return IssuedNotice(record, _document(ctx, record), True)

@@ -1,0 +1,84 @@
+"""Importing a site list into a campaign: read, normalise, store in one transaction, report."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from workbench.domain.progress import Progress, check_cancel
+from workbench.domain.site import Problem
+from workbench.importers.site_list import SiteListResult, read_site_list
+from workbench.services.context import Context
+from workbench.storage import import_run_repo
+from workbench.storage.connection import transaction
+from workbench.storage.site_repo import ChangeReport, store_site_list
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """The outcome of one import: what was read and what it changed in the campaign.
+
+    ``summary`` is the JSON object ``workbench import --json`` prints: the reader's counts
+    (header_row, data_rows, sites, domains, duplicate_rows, conflict_rows, rejected_rows, problems)
+    plus added, changed, unchanged, missing.
+    """
+
+    run_id: str
+    result: SiteListResult
+    changes: ChangeReport
+    summary: dict
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        """Every problem found, with original row numbers."""
+        return self.result.problems
+
+
+def import_site_list(
+    ctx: Context,
+    campaign_id: str,
+    path: str | Path,
+    *,
+    sheet: str | None = None,
+    mapping: dict[int, str] | None = None,
+    cancel: threading.Event | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+) -> ImportReport:
+    """Read ``path`` and upsert its sites into the campaign, as one transaction.
+
+    Reading happens before the transaction starts; storing is all-or-nothing, so a cancel
+    (:class:`~workbench.domain.progress.Cancelled`) or any error leaves the database as it was.
+
+    Raises:
+        InputFileError: the file cannot be read (named, with the reason).
+        Cancelled: ``cancel`` was set.
+        NotFoundError: no such campaign.
+    """
+    path = Path(path)
+    result = read_site_list(path, sheet=sheet, mapping=mapping, cancel=cancel, on_progress=on_progress)
+    check_cancel(cancel)
+    if on_progress:
+        on_progress(Progress(0, len(result.records), "正在写入数据库…"))
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    with transaction(ctx.conn):
+        changes = store_site_list(ctx.conn, campaign_id, result.records, ctx.author)
+        check_cancel(cancel)
+        summary = {
+            **result.summary(),
+            "added": len(changes.added),
+            "changed": len(changes.changed),
+            "unchanged": changes.unchanged,
+            "missing": len(changes.missing),
+        }
+        stats = {k: v for k, v in summary.items() if k != "problems"}
+        run_id = import_run_repo.record_run(
+            ctx.conn, campaign_id, path.name, digest, result.sheet, result.header_row, stats,
+            result.problems, ctx.author,
+        )
+    if on_progress:
+        on_progress(Progress(len(result.records), len(result.records), "导入完成"))
+    return ImportReport(run_id, result, changes, summary)
+

@@ -1,0 +1,56 @@
+"""The user's settings: a typed dataclass stored as JSON in the config folder. No Qt."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Settings:
+    """User preferences with defaults; unknown keys are dropped and missing keys get defaults.
+
+    Attributes:
+        inspector: the user's name, written on every row and printed on documents.
+        contact, contact_phone: printed on notices as the person to report back to.
+        review_term_days, review_term_unit: default rectification term for findings from an ICP
+            filing review (days; ``working`` or ``calendar``).
+        holiday_file: optional user file with next year's holiday data (see domain/calendar.py).
+        last_folder: the folder last used in a file dialog.
+    """
+
+    inspector: str = ""
+    contact: str = ""
+    contact_phone: str = ""
+    review_term_days: int = 10
+    review_term_unit: str = "working"
+    holiday_file: str = ""
+    last_folder: str = ""
+
+    @classmethod
+    def load(cls, path: Path) -> Settings:
+        """Read settings from ``path``; a missing or unreadable file gives the defaults (logged)."""
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return cls()
+        except (OSError, ValueError) as err:
+            log.warning("设置文件无法读取，使用默认设置：%s（%s）", path, err)
+            return cls()
+        known = {f.name: f for f in fields(cls)}
+        values = {}
+        for key, value in raw.items() if isinstance(raw, dict) else ():
+            if key in known and isinstance(value, type(getattr(cls(), key))):
+                values[key] = value
+        return cls(**values)
+
+    def save(self, path: Path) -> None:
+        """Write the settings as JSON (atomically: temp file then rename)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=2), encoding="utf-8")
+        tmp.replace(path)

@@ -1,0 +1,69 @@
+"""Storing and finding campaigns (检查任务)."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from workbench.domain.campaign import Campaign
+from workbench.errors import NotFoundError, ValidationError
+from workbench.storage.records import Author, iso, parse_iso, stamp
+
+_COLUMNS = "id, name, kind, authority, doc_prefix, period_start, period_end"
+
+
+def _campaign(row: sqlite3.Row) -> Campaign:
+    return Campaign(
+        id=row["id"],
+        name=row["name"],
+        kind=row["kind"],
+        authority=row["authority"],
+        doc_prefix=row["doc_prefix"],
+        period_start=parse_iso(row["period_start"]),
+        period_end=parse_iso(row["period_end"]),
+    )
+
+
+def insert(conn: sqlite3.Connection, campaign: Campaign, author: Author) -> Campaign:
+    """Store a new campaign; its ``id`` is kept.
+
+    Raises:
+        ValidationError: a campaign with the same name exists.
+    """
+    values = stamp(
+        {
+            "id": campaign.id,
+            "name": campaign.name,
+            "kind": campaign.kind,
+            "authority": campaign.authority,
+            "doc_prefix": campaign.doc_prefix,
+            "period_start": iso(campaign.period_start),
+            "period_end": iso(campaign.period_end),
+        },
+        author,
+        new=True,
+    )
+    cols = ", ".join(values)
+    marks = ", ".join("?" for _ in values)
+    try:
+        conn.execute(f"INSERT INTO campaign ({cols}) VALUES ({marks})", list(values.values()))
+    except sqlite3.IntegrityError as err:
+        raise ValidationError(f"检查任务“{campaign.name}”已存在") from err
+    return campaign
+
+
+def all_campaigns(conn: sqlite3.Connection) -> list[Campaign]:
+    """Every campaign, newest first."""
+    rows = conn.execute(f"SELECT {_COLUMNS} FROM campaign ORDER BY created_at DESC, name").fetchall()
+    return [_campaign(r) for r in rows]
+
+
+def get(conn: sqlite3.Connection, key: str) -> Campaign:
+    """The campaign whose id or name is ``key``.
+
+    Raises:
+        NotFoundError: no such campaign.
+    """
+    row = conn.execute(f"SELECT {_COLUMNS} FROM campaign WHERE id = ? OR name = ?", (key, key)).fetchone()
+    if row is None:
+        raise NotFoundError(f"找不到检查任务“{key}”")
+    return _campaign(row)

@@ -1,0 +1,234 @@
+"""Storing checklist templates: canonical JSON, YAML files, the built-ins and versioned DB rows."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from workbench.domain.checklist import (
+    ChecklistFormatError,
+    ChecklistTemplate,
+    RawRow,
+    build_template,
+)
+from workbench.errors import InputFileError, NotFoundError, ValidationError, WorkbenchError
+from workbench.paths import resources_dir
+from workbench.storage.records import Author, stamp
+
+_COLUMNS = "id, code, title, version, scope, sha256, source, builtin, item_count, created_at"
+
+
+# --- canonical form ------------------------------------------------------------------------------
+
+
+def template_to_dict(t: ChecklistTemplate) -> dict:
+    """The plain-data form of ``t`` (the YAML layout with every field present)."""
+    items = [
+        {"code": i.code, "section": i.section, "requirement": i.requirement, "guidance": i.guidance,
+         "basis": [c.text for c in i.basis], "severity": i.severity, "responses": list(i.responses),
+         "levels": [str(lv) for lv in i.levels], "rectification": i.rectification}
+        for i in t.items
+    ]
+    return {"id": t.code, "title": t.title, "version": t.version, "scope": t.scope,
+            "sections": [{"code": s.code, "title": s.title} for s in t.sections], "items": items}
+
+
+def canonical_json(t: ChecklistTemplate) -> str:
+    """``template_to_dict(t)`` as compact JSON with sorted keys (the stored ``content``)."""
+    return json.dumps(template_to_dict(t), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def content_sha256(t: ChecklistTemplate) -> str:
+    """SHA-256 (64 hex digits) of the canonical JSON: equal content, equal hash."""
+    return hashlib.sha256(canonical_json(t).encode("utf-8")).hexdigest()
+
+
+def next_version(version: str) -> str:
+    """The version after ``version``: last number + 1 (``1.9`` → ``1.10``), else ``<v>.1``."""
+    m = re.search(r"(\d+)(\D*)$", version)
+    if not m:
+        return f"{version}.1"
+    return f"{version[: m.start(1)]}{int(m.group(1)) + 1}{m.group(2)}"
+
+
+def template_from_dict(data: Any, path: str = "") -> ChecklistTemplate:
+    """Validate the dict form; mappings may carry ``__line__`` (1-based) for messages.
+
+    Raises:
+        ChecklistFormatError: the data breaks the template rules (see ``build_template``).
+    """
+    if not isinstance(data, Mapping):
+        raise ChecklistFormatError(path, [(None, "id", "模板文件的顶层应为键值映射")])
+    rows = {}
+    for key in ("sections", "items"):
+        entries = data.get(key) or []
+        if not isinstance(entries, list) or not all(isinstance(e, Mapping) for e in entries):
+            raise ChecklistFormatError(path, [(data.get("__line__"), key, f"“{key}”应为映射的列表")])
+        rows[key] = [RawRow(e.get("__line__"), e) for e in entries]
+    return build_template(data, rows["sections"], rows["items"], path, header_row=data.get("__line__"))
+
+
+# --- YAML files ----------------------------------------------------------------------------------
+
+
+class _LineLoader(yaml.BaseLoader):
+    """Every scalar stays text (no float versions like 1.10 → 1.1); mappings get ``__line__``."""
+
+    def construct_mapping(self, node, deep=False):
+        """PyYAML hook: build the mapping, then record its 1-based line."""
+        mapping = super().construct_mapping(node, deep=True)
+        mapping["__line__"] = node.start_mark.line + 1
+        return mapping
+
+
+def template_from_yaml(text: str, path: str = "") -> ChecklistTemplate:
+    """Parse and validate a YAML template; messages name the YAML line of the faulty entry.
+
+    Raises:
+        InputFileError: not valid YAML (with its line).
+        ChecklistFormatError: the template breaks the rules.
+    """
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # BaseLoader: builds no Python objects
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        raise InputFileError(f"YAML 格式错误：{getattr(err, 'problem', err)}", path=path,
+                             row=mark.line + 1 if mark else None) from err
+    return template_from_dict(data, path)
+
+
+def read_yaml_template(path: Path) -> ChecklistTemplate:
+    """Read a YAML template file (UTF-8).
+
+    Raises:
+        InputFileError: the file cannot be read, is not YAML, or breaks the template rules.
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputFileError(f"无法读取模板文件（{err}）", path=str(path)) from err
+    return template_from_yaml(text, str(path))
+
+
+def builtin_template_files() -> list[Path]:
+    """The YAML templates shipped in ``resources/checklists``, sorted by name."""
+    return sorted((resources_dir() / "checklists").glob("*.yaml"))
+
+
+# --- database rows -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TemplateRecord:
+    """A stored template version: ``id`` (row UUID), ``code``, ``title``, ``version``, ``scope``,
+    ``sha256`` of its content, ``source`` file name, ``builtin`` flag, ``item_count`` and
+    ``created_at`` (UTC ISO 8601)."""
+
+    id: str
+    code: str
+    title: str
+    version: str
+    scope: str
+    sha256: str
+    source: str
+    builtin: bool
+    item_count: int
+    created_at: str
+
+
+def _record(row: sqlite3.Row) -> TemplateRecord:
+    return TemplateRecord(row["id"], row["code"], row["title"], row["version"], row["scope"],
+                          row["sha256"], row["source"], bool(row["builtin"]), row["item_count"],
+                          row["created_at"])
+
+
+def find(conn: sqlite3.Connection, code: str, version: str | None = None) -> TemplateRecord | None:
+    """The stored template ``code`` at ``version`` (default: the latest stored), or None."""
+    if version is None:
+        row = conn.execute(f"SELECT {_COLUMNS} FROM checklist_template WHERE code = ? "
+                           "ORDER BY rowid DESC LIMIT 1", (code,)).fetchone()
+    else:
+        row = conn.execute(f"SELECT {_COLUMNS} FROM checklist_template WHERE code = ? AND version = ?",
+                           (code, version)).fetchone()
+    return _record(row) if row else None
+
+
+def save(conn: sqlite3.Connection, template: ChecklistTemplate, author: Author, source: str = "",
+         builtin: bool = False) -> TemplateRecord:
+    """Store ``template``; storing the same content again returns the existing row (idempotent).
+
+    Raises:
+        ValidationError: this code and version are stored with different content (a changed
+            template needs a new version, so inspections keep the one they ran with).
+    """
+    sha = content_sha256(template)
+    existing = find(conn, template.code, template.version)
+    if existing is not None:
+        if existing.sha256 == sha:
+            return existing
+        raise ValidationError(f"模板“{template.code}”的版本 {template.version} 已存在且内容不同，"
+                              "请更改版本号后再导入")
+    values = stamp({"code": template.code, "title": template.title, "version": template.version,
+                    "scope": template.scope, "content": canonical_json(template), "sha256": sha,
+                    "source": source, "builtin": int(builtin), "item_count": len(template.items)},
+                   author, new=True)
+    cols, marks = ", ".join(values), ", ".join("?" for _ in values)
+    conn.execute(f"INSERT INTO checklist_template ({cols}) VALUES ({marks})", list(values.values()))
+    return find(conn, template.code, template.version)
+
+
+def free_version(conn: sqlite3.Connection, template: ChecklistTemplate) -> str:
+    """``template.version`` if unused or holding this same content, else the next unused one."""
+    sha, version = content_sha256(template), template.version
+    while (rec := find(conn, template.code, version)) is not None and rec.sha256 != sha:
+        version = next_version(version)
+    return version
+
+
+def get(conn: sqlite3.Connection, template_id: str) -> tuple[TemplateRecord, ChecklistTemplate]:
+    """The stored row ``template_id`` and its template content.
+
+    Raises:
+        NotFoundError: no such row.
+        WorkbenchError: the stored content no longer matches its SHA-256.
+    """
+    row = conn.execute(f"SELECT {_COLUMNS}, content FROM checklist_template WHERE id = ?",
+                       (template_id,)).fetchone()
+    if row is None:
+        raise NotFoundError(f"找不到检查表模板（{template_id}）")
+    template = template_from_dict(json.loads(row["content"]), f"数据库模板 {row['code']}")
+    if content_sha256(template) != row["sha256"]:
+        raise WorkbenchError(f"检查表模板“{row['title']}”（版本 {row['version']}）的内容校验值不符，"
+                             "数据可能已被改动")
+    return _record(row), template
+
+
+def list_records(conn: sqlite3.Connection, latest_only: bool = True) -> list[TemplateRecord]:
+    """Stored templates by code; with ``latest_only`` just the newest version of each code."""
+    rows = conn.execute(f"SELECT {_COLUMNS} FROM checklist_template ORDER BY code, rowid DESC").fetchall()
+    out, seen = [], set()
+    for row in rows:
+        if latest_only and row["code"] in seen:
+            continue
+        seen.add(row["code"])
+        out.append(_record(row))
+    return out
+
+
+def ensure_builtins(conn: sqlite3.Connection, author: Author) -> list[TemplateRecord]:
+    """Load every built-in template into the database unless already there (idempotent).
+
+    Raises:
+        ValidationError: a built-in file changed without a new version (a packaging mistake).
+        ChecklistFormatError: a built-in file is invalid.
+    """
+    return [save(conn, read_yaml_template(p), author, source=p.name, builtin=True)
+            for p in builtin_template_files()]

@@ -1,0 +1,143 @@
+"""Storing findings (问题) and every change of their status."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from datetime import date
+
+from workbench.domain.finding import Finding, FindingEvent, FindingView
+from workbench.errors import NotFoundError
+from workbench.storage.records import Author, iso, new_id, parse_iso, utc_now
+
+_FIELDS = (
+    "id", "campaign_id", "sponsor_id", "site_id", "review_id", "inspection_id", "checklist_item_code",
+    "category", "description", "severity", "legal_basis", "requirement", "term_days", "term_unit",
+    "start_on", "deadline", "status",
+)
+
+
+def _finding(r: sqlite3.Row) -> Finding:
+    return Finding(
+        id=r["id"], campaign_id=r["campaign_id"], sponsor_id=r["sponsor_id"], category=r["category"],
+        description=r["description"], severity=r["severity"], legal_basis=r["legal_basis"],
+        requirement=r["requirement"], term_days=r["term_days"], term_unit=r["term_unit"],
+        start_on=parse_iso(r["start_on"]), deadline=parse_iso(r["deadline"]), status=r["status"],
+        site_id=r["site_id"], review_id=r["review_id"], inspection_id=r["inspection_id"],
+        checklist_item_code=r["checklist_item_code"],
+    )
+
+
+def insert(conn: sqlite3.Connection, finding: Finding, author: Author, reason: str = "") -> None:
+    """Store a new finding and its first history event (action ``create``). Call in a transaction."""
+    now = utc_now()
+    values = [getattr(finding, f) for f in _FIELDS]
+    values = [iso(v) if isinstance(v, date) else v for v in values]
+    cols = [*_FIELDS, "created_at", "updated_at", "device", "inspector"]
+    conn.execute(
+        f"INSERT INTO finding ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+        [*values, now, now, author.device, author.inspector],
+    )
+    add_event(conn, finding.id, "create", None, finding.status, reason, finding.deadline, author)
+
+
+def update(conn: sqlite3.Connection, finding: Finding, author: Author) -> None:
+    """Overwrite the editable values of a stored finding (not its status: use :func:`set_status`)."""
+    conn.execute(
+        "UPDATE finding SET category = ?, description = ?, severity = ?, legal_basis = ?,"
+        " requirement = ?, term_days = ?, term_unit = ?, start_on = ?, deadline = ?, updated_at = ?,"
+        " device = ?, inspector = ? WHERE id = ?",
+        (finding.category, finding.description, finding.severity, finding.legal_basis,
+         finding.requirement, finding.term_days, finding.term_unit, iso(finding.start_on),
+         iso(finding.deadline), utc_now(), author.device, author.inspector, finding.id),
+    )
+
+
+def set_status(
+    conn: sqlite3.Connection, finding_id: str, action: str, old: str, new: str, reason: str,
+    deadline: date | None, author: Author,
+) -> None:
+    """Record a status change (and a new deadline, if given) with its history event."""
+    if deadline is not None:
+        conn.execute(
+            "UPDATE finding SET status = ?, deadline = ?, updated_at = ? WHERE id = ?",
+            (new, iso(deadline), utc_now(), finding_id),
+        )
+    else:
+        conn.execute(
+            "UPDATE finding SET status = ?, updated_at = ? WHERE id = ?", (new, utc_now(), finding_id)
+        )
+    add_event(conn, finding_id, action, old, new, reason, deadline, author)
+
+
+def add_event(conn, finding_id: str, action: str, old: str | None, new: str, reason: str,
+              deadline: date | None, author: Author) -> None:
+    """Append one history event to a finding."""
+    now = utc_now()
+    conn.execute(
+        "INSERT INTO finding_event (id, finding_id, action, from_status, to_status, reason, deadline,"
+        " occurred_at, created_at, updated_at, device, inspector) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        (new_id(), finding_id, action, old, new, reason, iso(deadline), now, now, now,
+         author.device, author.inspector),
+    )
+
+
+def get(conn: sqlite3.Connection, finding_id: str) -> Finding:
+    """One finding. Raises NotFoundError when it does not exist."""
+    r = conn.execute("SELECT * FROM finding WHERE id = ?", (finding_id,)).fetchone()
+    if r is None:
+        raise NotFoundError("找不到该问题记录")
+    return _finding(r)
+
+
+def for_review(conn: sqlite3.Connection, review_id: str) -> Finding | None:
+    """The latest finding raised by a review, if any."""
+    r = conn.execute("SELECT * FROM finding WHERE review_id = ? ORDER BY created_at DESC, rowid DESC", (review_id,)).fetchone()
+    return _finding(r) if r else None
+
+
+def history(conn: sqlite3.Connection, finding_id: str) -> list[FindingEvent]:
+    """Every recorded step of a finding, oldest first."""
+    rows = conn.execute(
+        "SELECT * FROM finding_event WHERE finding_id = ? ORDER BY occurred_at, rowid", (finding_id,)
+    ).fetchall()
+    return [
+        FindingEvent(r["action"], r["from_status"], r["to_status"], r["reason"],
+                     parse_iso(r["deadline"]), r["occurred_at"], r["inspector"], r["device"])
+        for r in rows
+    ]
+
+
+def views(
+    conn: sqlite3.Connection, campaign_id: str, *, statuses: Iterable[str] | None = None,
+    sponsor_id: str | None = None, deadline_before: date | None = None,
+) -> list[FindingView]:
+    """Findings of a campaign with sponsor name, site filing number and latest notice number.
+
+    Args:
+        statuses: keep only these statuses (None: all).
+        sponsor_id: keep only this sponsor's findings.
+        deadline_before: keep only findings whose deadline is strictly before this day.
+    """
+    sql = """SELECT f.*, p.name AS sponsor_name, coalesce(s.site_filing_no, '') AS site_no,
+                coalesce((SELECT n.doc_number FROM notice_finding nf JOIN notice n ON n.id = nf.notice_id
+                          WHERE nf.finding_id = f.id AND n.kind = 'rectification'
+                          ORDER BY n.year DESC, n.seq DESC LIMIT 1), '') AS notice_number
+             FROM finding f JOIN sponsor p ON p.id = f.sponsor_id LEFT JOIN site s ON s.id = f.site_id
+             WHERE f.campaign_id = ?"""
+    params: list = [campaign_id]
+    if statuses is not None:
+        statuses = list(statuses)
+        sql += f" AND f.status IN ({', '.join('?' for _ in statuses)})"
+        params += statuses
+    if sponsor_id:
+        sql += " AND f.sponsor_id = ?"
+        params.append(sponsor_id)
+    if deadline_before:
+        sql += " AND f.deadline < ?"
+        params.append(iso(deadline_before))
+    sql += " ORDER BY f.deadline, p.name, f.created_at"
+    return [
+        FindingView(_finding(r), r["sponsor_name"], r["site_no"], r["notice_number"])
+        for r in conn.execute(sql, params)
+    ]

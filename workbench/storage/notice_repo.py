@@ -1,0 +1,107 @@
+"""Storing issued documents (文书) and allotting their document numbers (文号)."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+
+from workbench.errors import NotFoundError
+from workbench.storage.records import Author, iso, new_id, parse_iso, utc_now
+
+
+@dataclass(frozen=True)
+class NoticeRecord:
+    """An issued document: its number parts, the sponsor it went to and the findings it covers."""
+
+    id: str
+    campaign_id: str
+    sponsor_id: str
+    kind: str
+    prefix: str
+    year: int
+    seq: int
+    doc_number: str
+    issued_on: date
+    served_on: date | None
+    finding_ids: tuple[str, ...]
+
+
+def next_seq(conn: sqlite3.Connection, prefix: str, year: int) -> int:
+    """The next free sequence number for ``prefix`` and ``year`` (1 when none issued yet).
+
+    Numbers are never deleted, so taking max + 1 inside the issuing transaction gives numbers
+    without gaps or reuse.
+    """
+    row = conn.execute(
+        "SELECT coalesce(max(seq), 0) FROM notice WHERE prefix = ? AND year = ?", (prefix, year)
+    ).fetchone()
+    return row[0] + 1
+
+
+def insert(conn: sqlite3.Connection, record: NoticeRecord, author: Author) -> None:
+    """Store a new document and link its findings. Call inside the transaction that took the number."""
+    now = utc_now()
+    conn.execute(
+        "INSERT INTO notice (id, campaign_id, sponsor_id, kind, prefix, year, seq, doc_number,"
+        " issued_on, served_on, created_at, updated_at, device, inspector)"
+        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (record.id, record.campaign_id, record.sponsor_id, record.kind, record.prefix, record.year,
+         record.seq, record.doc_number, iso(record.issued_on), iso(record.served_on), now, now,
+         author.device, author.inspector),
+    )
+    conn.executemany(
+        "INSERT INTO notice_finding (notice_id, finding_id) VALUES (?, ?)",
+        [(record.id, f) for f in record.finding_ids],
+    )
+
+
+def _record(conn: sqlite3.Connection, r: sqlite3.Row) -> NoticeRecord:
+    ids = tuple(x[0] for x in conn.execute(
+        "SELECT finding_id FROM notice_finding WHERE notice_id = ? ORDER BY rowid", (r["id"],)))
+    return NoticeRecord(
+        r["id"], r["campaign_id"], r["sponsor_id"], r["kind"], r["prefix"], r["year"], r["seq"],
+        r["doc_number"], parse_iso(r["issued_on"]), parse_iso(r["served_on"]), ids,
+    )
+
+
+def by_number(conn: sqlite3.Connection, doc_number: str) -> NoticeRecord:
+    """The document with this number. Raises NotFoundError."""
+    r = conn.execute("SELECT * FROM notice WHERE doc_number = ?", (doc_number,)).fetchone()
+    if r is None:
+        raise NotFoundError(f"找不到文号为“{doc_number}”的文书")
+    return _record(conn, r)
+
+
+def for_sponsor(conn: sqlite3.Connection, sponsor_id: str, kind: str = "rectification") -> list[NoticeRecord]:
+    """A sponsor's documents of one kind, oldest first."""
+    rows = conn.execute(
+        "SELECT * FROM notice WHERE sponsor_id = ? AND kind = ? ORDER BY year, seq", (sponsor_id, kind)
+    ).fetchall()
+    return [_record(conn, r) for r in rows]
+
+
+def unnoticed_findings(conn: sqlite3.Connection, sponsor_id: str, statuses: tuple[str, ...]) -> list[str]:
+    """Ids of the sponsor's findings in ``statuses`` that no rectification notice covers yet."""
+    marks = ", ".join("?" for _ in statuses)
+    rows = conn.execute(
+        f"""SELECT f.id FROM finding f WHERE f.sponsor_id = ? AND f.status IN ({marks})
+            AND NOT EXISTS (SELECT 1 FROM notice_finding nf JOIN notice n ON n.id = nf.notice_id
+                            WHERE nf.finding_id = f.id AND n.kind = 'rectification')
+            ORDER BY f.created_at, f.rowid""",
+        (sponsor_id, *statuses),
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def set_served(conn: sqlite3.Connection, notice_id: str, served_on: date) -> None:
+    """Record the day a document was served (送达), from the delivery receipt."""
+    conn.execute(
+        "UPDATE notice SET served_on = ?, updated_at = ? WHERE id = ?", (iso(served_on), utc_now(), notice_id)
+    )
+
+
+def new_record(campaign_id, sponsor_id, kind, prefix, year, seq, doc_number, issued_on, finding_ids) -> NoticeRecord:
+    """A NoticeRecord with a fresh id and no service date."""
+    return NoticeRecord(new_id(), campaign_id, sponsor_id, kind, prefix, year, seq, doc_number,
+                        issued_on, None, tuple(finding_ids))

@@ -1,0 +1,59 @@
+"""Row bookkeeping shared by every repository: UUID keys, timestamps and who wrote the row."""
+
+from __future__ import annotations
+
+import getpass
+import platform
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+
+
+@dataclass(frozen=True)
+class Author:
+    """Who writes rows: ``device`` (the laptop's name) and ``inspector`` (the user's name)."""
+
+    device: str
+    inspector: str
+
+    @classmethod
+    def local(cls, inspector: str | None = None) -> Author:
+        """This machine's host name and the given (or login) user name."""
+        try:
+            user = inspector or getpass.getuser()
+        except (KeyError, OSError):
+            user = inspector or ""
+        return cls(platform.node(), user)
+
+
+def new_id() -> str:
+    """A fresh UUID4 as text (rows are merged from several laptops later, see DESIGN.md)."""
+    return str(uuid.uuid4())
+
+
+def utc_now() -> str:
+    """The current time in UTC, ISO 8601 with seconds."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def stamp(values: dict, author: Author, *, new: bool) -> dict:
+    """Add ``updated_at`` (and on insert ``id``, ``created_at``) plus the author to ``values``."""
+    now = utc_now()
+    out = dict(values)
+    if new:
+        out.setdefault("id", new_id())
+        out["created_at"] = now
+    out["updated_at"] = now
+    out["device"] = author.device
+    out["inspector"] = author.inspector
+    return out
+
+
+def iso(day: date | None) -> str | None:
+    """A date as ISO text, or None."""
+    return day.isoformat() if day else None
+
+
+def parse_iso(text: str | None) -> date | None:
+    """ISO date text back to a date (None stays None)."""
+    return date.fromisoformat(text) if text else None

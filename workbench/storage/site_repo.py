@@ -1,0 +1,161 @@
+"""Storing imported websites and their sponsors, and reading them back page by page."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from workbench.domain.site import SiteRecord
+from workbench.storage.records import Author, iso, new_id, utc_now
+
+
+@dataclass
+class ChangeReport:
+    """What storing a site list changed in a campaign.
+
+    Attributes:
+        added: site filing numbers stored for the first time.
+        changed: site filing number -> {field: [old, new]} for sites whose filed values changed.
+        unchanged: how many sites were already stored with the same values.
+        missing: site filing numbers stored before but absent from this list (kept, marked absent).
+    """
+
+    added: list[str] = field(default_factory=list)
+    changed: dict[str, dict[str, list]] = field(default_factory=dict)
+    unchanged: int = 0
+    missing: list[str] = field(default_factory=list)
+
+
+def _sponsor_key(rec: SiteRecord) -> str:
+    return rec.subject_filing_no or f"name:{rec.sponsor_name}"
+
+
+def _existing(conn: sqlite3.Connection, campaign_id: str) -> dict[str, tuple[str, dict]]:
+    """site filing no -> (site id, comparable dict) for every site of the campaign."""
+    rows = conn.execute(
+        """SELECT s.*, p.name AS sponsor_name, p.nature AS sponsor_nature, p.uscc AS uscc,
+                  (SELECT json_group_array(domain) FROM
+                      (SELECT domain FROM site_domain d WHERE d.site_id = s.id ORDER BY position))
+                  AS domains
+           FROM site s JOIN sponsor p ON p.id = s.sponsor_id WHERE s.campaign_id = ?""",
+        (campaign_id,),
+    )
+    out = {}
+    for r in rows:
+        comparable = {
+            "subject_filing_no": r["subject_filing_no"], "sponsor_name": r["sponsor_name"],
+            "sponsor_nature": r["sponsor_nature"], "uscc": r["uscc"], "city": r["city"],
+            "site_name": r["name"], "domains": json.loads(r["domains"]), "homepage": r["homepage"],
+            "access_provider": r["access_provider"], "ip": r["ip"],
+            "contact_name": r["contact_name"], "contact_phone": r["contact_phone"],
+            "email": r["email"], "approved_on": r["approved_on"],
+            "psb_filing_no": r["psb_filing_no"], "remark": r["remark"],
+        }
+        out[r["site_filing_no"]] = (r["id"], comparable)
+    return out
+
+
+def _sponsor_ids(conn: sqlite3.Connection, campaign_id: str) -> dict[str, str]:
+    rows = conn.execute(
+        "SELECT id, name, subject_filing_no FROM sponsor WHERE campaign_id = ?", (campaign_id,)
+    )
+    return {(r["subject_filing_no"] or f"name:{r['name']}"): r["id"] for r in rows}
+
+
+def _site_values(rec: SiteRecord) -> dict:
+    return {
+        "site_filing_no": rec.site_filing_no, "subject_filing_no": rec.subject_filing_no,
+        "name": rec.site_name, "homepage": rec.homepage, "access_provider": rec.access_provider,
+        "ip": rec.ip, "contact_name": rec.contact_name, "contact_phone": rec.contact_phone,
+        "email": rec.email, "approved_on": iso(rec.approved_on), "psb_filing_no": rec.psb_filing_no,
+        "city": rec.city, "remark": rec.remark, "flags": json.dumps(list(rec.flags)),
+        "source_row": rec.source_row,
+    }
+
+
+def store_site_list(
+    conn: sqlite3.Connection, campaign_id: str, records: Iterable[SiteRecord], author: Author
+) -> ChangeReport:
+    """Upsert ``records`` into the campaign and report what changed (call inside a transaction).
+
+    Sponsors (主办单位) are keyed by subject filing number (主体备案号), or by name when a row has
+    none; their name, nature, USCC and city follow the latest list. Reviews and findings already
+    recorded for a site are never touched; a site absent from the new list is kept with
+    ``present = 0`` and reported as missing.
+    """
+    existing = _existing(conn, campaign_id)
+    sponsors = _sponsor_ids(conn, campaign_id)
+    now = utc_now()
+    who = (author.device, author.inspector)
+    report = ChangeReport()
+    seen: set[str] = set()
+    for rec in records:
+        seen.add(rec.site_filing_no)
+        sponsor_id = _upsert_sponsor(conn, campaign_id, rec, sponsors, now, who)
+        values = _site_values(rec)
+        old = existing.get(rec.site_filing_no)
+        if old is None:
+            site_id = new_id()
+            cols = ["id", "campaign_id", "sponsor_id", *values, "created_at", "updated_at", "device", "inspector"]
+            conn.execute(
+                f"INSERT INTO site ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+                [site_id, campaign_id, sponsor_id, *values.values(), now, now, *who],
+            )
+            _replace_domains(conn, site_id, rec)
+            report.added.append(rec.site_filing_no)
+            continue
+        site_id, before = old
+        diff = {k: [before[k], v] for k, v in rec.comparable().items() if before[k] != v}
+        if not diff:
+            conn.execute(
+                "UPDATE site SET present = 1, flags = ?, source_row = ? WHERE id = ?",
+                (values["flags"], rec.source_row, site_id),
+            )
+            report.unchanged += 1
+            continue
+        sets = ", ".join(f"{k} = ?" for k in values)
+        conn.execute(
+            f"UPDATE site SET {sets}, sponsor_id = ?, present = 1, updated_at = ?, device = ?,"
+            " inspector = ? WHERE id = ?",
+            [*values.values(), sponsor_id, now, *who, site_id],
+        )
+        _replace_domains(conn, site_id, rec)
+        report.changed[rec.site_filing_no] = diff
+    report.missing = sorted(set(existing) - seen)
+    conn.executemany(
+        "UPDATE site SET present = 0, updated_at = ? WHERE campaign_id = ? AND site_filing_no = ?",
+        [(now, campaign_id, no) for no in report.missing],
+    )
+    return report
+
+
+def _upsert_sponsor(conn, campaign_id, rec: SiteRecord, sponsors: dict, now: str, who) -> str:
+    key = _sponsor_key(rec)
+    values = (rec.sponsor_name, rec.sponsor_nature, rec.uscc, rec.subject_filing_no, rec.city)
+    sponsor_id = sponsors.get(key)
+    if sponsor_id is None:
+        sponsor_id = new_id()
+        sponsors[key] = sponsor_id
+        conn.execute(
+            "INSERT INTO sponsor (id, campaign_id, name, nature, uscc, subject_filing_no, city,"
+            " created_at, updated_at, device, inspector) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (sponsor_id, campaign_id, *values, now, now, *who),
+        )
+    else:
+        conn.execute(
+            "UPDATE sponsor SET name = ?, nature = ?, uscc = ?, subject_filing_no = ?, city = ?,"
+            " updated_at = ?, device = ?, inspector = ? WHERE id = ? AND"
+            " (name, nature, uscc, subject_filing_no, city) IS NOT (?, ?, ?, ?, ?)",
+            (*values, now, *who, sponsor_id, *values),
+        )
+    return sponsor_id
+
+
+def _replace_domains(conn: sqlite3.Connection, site_id: str, rec: SiteRecord) -> None:
+    conn.execute("DELETE FROM site_domain WHERE site_id = ?", (site_id,))
+    conn.executemany(
+        "INSERT OR IGNORE INTO site_domain (id, site_id, domain, ascii, position) VALUES (?,?,?,?,?)",
+        [(new_id(), site_id, d.name, d.ascii, i) for i, d in enumerate(rec.domains)],
+    )

@@ -1,0 +1,61 @@
+"""Queries behind the summary workbook: review lines and campaign counts."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+
+from workbench.storage.records import parse_iso
+
+
+@dataclass(frozen=True)
+class ReviewedSite:
+    """A reviewed site with its filed identity, conclusion code and mismatched field codes."""
+
+    site_filing_no: str
+    site_name: str
+    domains: str
+    sponsor_name: str
+    uscc: str
+    city: str
+    access_provider: str
+    conclusion: str
+    mismatched: tuple[str, ...]
+    notes: str
+    reviewed_on: date | None
+    inspector: str
+
+
+def review_lines(conn: sqlite3.Connection, campaign_id: str) -> list[ReviewedSite]:
+    """Every reviewed site of a campaign, in import order."""
+    rows = conn.execute(
+        """SELECT s.site_filing_no, s.name, s.city, s.access_provider, p.name AS sponsor_name, p.uscc,
+                  r.conclusion, r.notes, r.reviewed_on, r.inspector,
+                  (SELECT group_concat(domain, '; ') FROM
+                      (SELECT domain FROM site_domain d WHERE d.site_id = s.id ORDER BY position)) AS domains,
+                  (SELECT group_concat(field, ',') FROM review_field f
+                      WHERE f.review_id = r.id AND f.verdict = 'mismatch') AS mismatched
+           FROM review r JOIN site s ON s.id = r.site_id JOIN sponsor p ON p.id = s.sponsor_id
+           WHERE s.campaign_id = ? ORDER BY s.source_row, s.site_filing_no""",
+        (campaign_id,),
+    )
+    return [
+        ReviewedSite(
+            r["site_filing_no"], r["name"], r["domains"] or "", r["sponsor_name"], r["uscc"], r["city"],
+            r["access_provider"], r["conclusion"], tuple(filter(None, (r["mismatched"] or "").split(","))),
+            r["notes"], parse_iso(r["reviewed_on"]), r["inspector"],
+        )
+        for r in rows
+    ]
+
+
+def counts(conn: sqlite3.Connection, campaign_id: str) -> dict[str, int]:
+    """Counts for the overview: sites, sponsors, reviewed sites, findings and open findings."""
+    one = lambda sql: conn.execute(sql, (campaign_id,)).fetchone()[0]  # noqa: E731
+    return {
+        "sites": one("SELECT count(*) FROM site WHERE campaign_id = ?"),
+        "sponsors": one("SELECT count(*) FROM sponsor WHERE campaign_id = ?"),
+        "reviewed": one("SELECT count(*) FROM review r JOIN site s ON s.id = r.site_id WHERE s.campaign_id = ?"),
+        "findings": one("SELECT count(*) FROM finding WHERE campaign_id = ?"),
+    }
