@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from workbench.app import open_context, settings_path
-from workbench.domain.progress import Cancelled, Progress
+from workbench.domain.progress import Cancelled
 from workbench.errors import WorkbenchError
 from workbench.gui.dialogs import Dialogs
 from workbench.gui.workers import Task, TaskWorker

@@ -20,6 +20,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+from reportlab.lib import textsplit as _rl_textsplit
 from reportlab.platypus import paragraph as _rl_paragraph
 
 from workbench.reports.fonts import FontChoice, find_cjk_font
@@ -47,10 +48,12 @@ DATE_RIGHT_INDENT = 4 * BODY_SIZE  # 成文日期 右空四字 on sealed documen
 
 # Chinese line-breaking (禁则): reportlab's CJK wrap keeps the ASCII forms of , : ; ! ? off the
 # start of a line but not the full-width ones Chinese text uses, nor closing quotes and 》.
-# Those are hung in the margin instead (标点悬挂). Extends the list reportlab reads at wrap time.
+# Those are hung in the margin instead (标点悬挂). Extends the list reportlab's two CJK wrappers
+# (textsplit.dumbSplit for one-font paragraphs, paragraph.cjkFragSplit otherwise) read at wrap time.
 _CANNOT_START = "，：；！？》”’"
-if not all(c in _rl_paragraph.ALL_CANNOT_START for c in _CANNOT_START):
-    _rl_paragraph.ALL_CANNOT_START += _CANNOT_START
+for _module in (_rl_textsplit, _rl_paragraph):
+    _module.ALL_CANNOT_START += "".join(c for c in _CANNOT_START
+                                        if c not in _module.ALL_CANNOT_START)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,47 @@
+"""GUI test fixtures: a Session on a fresh database under tmp_path with scripted dialogs."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from workbench.app import open_context
+from workbench.gui.dialogs import ScriptedDialogs
+from workbench.paths import AppPaths
+
+TODAY = date(2026, 11, 30)
+
+
+@pytest.fixture
+def app_paths(tmp_path):
+    """User folders under tmp_path (nothing touches the real home folder)."""
+    return AppPaths.for_user(tmp_path / "data")
+
+
+@pytest.fixture
+def dialogs():
+    """Dialogs that answer from a queue: ``dialogs.answers.append(...)`` before the action."""
+    return ScriptedDialogs()
+
+
+@pytest.fixture
+def session(qtbot, app_paths, dialogs, tmp_path):
+    """A Session on ``tmp_path/wb.sqlite3`` whose "today" is 2026-11-30; closed after the test."""
+    from workbench.gui.session import Session
+
+    db = tmp_path / "wb.sqlite3"
+    ctx = open_context(db, app_paths, today=TODAY)
+    s = Session(app_paths, db, dialogs, ctx=ctx)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def demo_session(session):
+    """The session with the demo campaign built and chosen."""
+    from workbench.services.demo import build_demo
+
+    made = build_demo(session.ctx)
+    session.set_campaign(made.campaign_id)
+    return session
