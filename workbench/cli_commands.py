@@ -43,8 +43,10 @@ def _campaign_id(ctx: Context, name: str | None) -> str:
 def _deadline(args) -> int:
     from workbench.domain.calendar import WorkCalendar
     from workbench.domain.deadline import compute_deadline
+    from workbench.paths import resources_dir
 
-    result = compute_deadline(args.start, args.days, args.unit, WorkCalendar.load())
+    calendar = WorkCalendar.load(bundled_dir=resources_dir() / "holidays")
+    result = compute_deadline(args.start, args.days, args.unit, calendar)
     for warning in result.warnings:
         print(f"警告：{warning}", file=sys.stderr)
     print(result.date.isoformat())

@@ -285,7 +285,9 @@ def _items(rows: Sequence[RawRow], section_codes: set[str], out: _Collector) -> 
         else:
             seen[code] = row
         section = _text(v.get("section"))
-        if section not in section_codes:
+        if not section:
+            out.add(row, "section", "检查项缺少所属章节")
+        elif section not in section_codes:
             out.add(row, "section", f"检查项所属章节“{section}”不存在")
         requirement = _text(v.get("requirement"))
         if not requirement:

@@ -6,6 +6,7 @@ import unicodedata
 from xml.sax.saxutils import escape
 
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 
 from workbench.reports.fonts import FontChoice, find_fallback_font, unrenderable_error
@@ -36,7 +37,7 @@ class Typesetter:
         parts: list[str] = []
         run: list[str] = []
         run_font: FontChoice | None = None
-        for char in clean_text(text):
+        for char in _keep_wide_spaces(clean_text(text), base):
             font = self._font_for(char, base)
             if font != run_font and run:
                 parts.append(_run_markup("".join(run), run_font))
@@ -63,6 +64,18 @@ class Typesetter:
         if fallback is None:
             self.missing.add(char)
         return fallback
+
+
+def _keep_wide_spaces(text: str, base: FontChoice) -> str:
+    """Full-width spaces (U+3000, e.g. the blanks of "年　　月　　日") as no-break spaces.
+
+    reportlab collapses every Unicode space, U+3000 included, to one; U+00A0 it keeps. Each
+    U+3000 becomes as many U+00A0 as fill one em in ``base``.
+    """
+    if "\u3000" not in text or not base.has_glyph("\xa0"):
+        return text
+    nbsp = stringWidth("\xa0", base.name, 1000) or 1000
+    return text.replace("\u3000", "\xa0" * max(1, round(1000 / nbsp)))
 
 
 def _run_markup(text: str, font: FontChoice | None) -> str:

@@ -38,9 +38,10 @@ class Context:
     def calendar(self):
         """The working-day calendar (bundled data plus the user's holiday file, if set)."""
         from workbench.domain.calendar import WorkCalendar
+        from workbench.paths import resources_dir
 
         user_file = Path(self.settings.holiday_file) if self.settings.holiday_file else None
-        return WorkCalendar.load(user_file)
+        return WorkCalendar.load(user_file, bundled_dir=resources_dir() / "holidays")
 
     def with_connection(self, conn: sqlite3.Connection) -> Context:
         """The same context on another connection (for a worker thread)."""

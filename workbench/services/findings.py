@@ -72,14 +72,15 @@ def apply_action(
     """
     with transaction(ctx.conn):
         finding = finding_repo.get(ctx.conn, finding_id)
-        new_status = fs.next_status(finding.status, action)
-        if fs.requires_reason(action) and not reason.strip():
-            raise ValidationError(f"“{fs.ACTION_LABELS[action]}”需要填写理由")
         day = on or ctx.today()
         deadline, warnings = _deadline_for(ctx, finding, action, day, new_deadline, term_days, term_unit)
+        new_status = fs.check_action(
+            finding.status, action, reason=reason, deadline=deadline,
+            current_deadline=finding.deadline if action == fs.EXTEND else None,
+        )
         finding_repo.set_status(ctx.conn, finding_id, action, finding.status, new_status, reason.strip(),
                                 deadline, ctx.author)
-        if deadline is not None and (term_days or action == "notify"):
+        if deadline is not None and (term_days or action == fs.NOTIFY):
             updated = replace(finding, start_on=day, term_days=term_days or finding.term_days,
                               term_unit=term_unit or finding.term_unit, deadline=deadline)
             finding_repo.update(ctx.conn, updated, ctx.author)
@@ -87,19 +88,14 @@ def apply_action(
 
 
 def _deadline_for(ctx, finding: Finding, action, day, new_deadline, term_days, term_unit):
-    if action == "notify":
+    """The deadline an action sets: recomputed from the service day for ``notify``; the given date
+    or a term counted from ``day`` for actions that need one; None otherwise."""
+    if action == fs.NOTIFY or (fs.requires_deadline(action) and new_deadline is None and term_days):
         d = compute_deadline(day, term_days or finding.term_days, term_unit or finding.term_unit, ctx.calendar)
         return d.date, list(d.warnings)
-    if not fs.requires_deadline(action):
-        return None, []
-    if new_deadline is None and term_days:
-        d = compute_deadline(day, term_days, term_unit or finding.term_unit, ctx.calendar)
-        return d.date, list(d.warnings)
-    if new_deadline is None:
-        raise ValidationError(f"“{fs.ACTION_LABELS[action]}”需要指定新的整改期限")
-    if new_deadline < day:
+    if new_deadline is not None and new_deadline < day:
         raise ValidationError("新的整改期限早于今天")
-    return new_deadline, []
+    return (new_deadline if fs.requires_deadline(action) else None), []
 
 
 def ledger(

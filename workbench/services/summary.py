@@ -68,8 +68,8 @@ def build_summary(ctx: Context, campaign_id: str) -> SummaryWorkbook:
     return SummaryWorkbook(
         campaign_name=campaign.name, authority=campaign.authority, generated_on=today,
         reviews=reviews, findings=finding_lines,
-        accuracy_by_provider=_accuracy((p or "（未填）", c) for p, _, c in pairs),
-        accuracy_by_city=_accuracy((city or "（未填）", c) for _, city, c in pairs),
+        accuracy_by_provider=_accuracy((p, c) for p, _, c in pairs),
+        accuracy_by_city=_accuracy((city, c) for _, city, c in pairs),
         totals=totals,
     )
 

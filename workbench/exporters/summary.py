@@ -1,0 +1,248 @@
+"""The campaign summary workbook (汇总表) that inspectors send upward."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from workbench.domain.progress import Progress, check_cancel
+from workbench.exporters.cells import Styled, write_table, write_workbook
+
+REVIEW_HEADERS = (
+    "网站备案号", "网站名称", "域名", "主办单位", "统一社会信用代码", "地市", "接入服务商",
+    "核查结论", "不一致字段", "备注", "核查日期", "核查人",
+)
+FINDING_HEADERS = (
+    "主办单位", "网站备案号", "问题类别", "问题描述", "严重程度", "法律依据", "整改要求",
+    "整改期限", "状态", "剩余天数", "通知书文号",
+)
+ACCURACY_HEADERS = ("核查数", "准确数", "准确率")
+TOTAL_LABEL = "合计"
+RATE_FORMAT = "0.0%"
+#: Days left: "12天"; overdue (negative) in red as "逾期3天"; zero as "今日到期".
+DAYS_LEFT_FORMAT = '0"天";[Red]"逾期"0"天";"今日到期"'
+
+SHEET_OVERVIEW = "概况"
+SHEET_REVIEWS = "核查明细"
+SHEET_FINDINGS = "问题清单"
+SHEET_BY_PROVIDER = "准确率-接入商"
+SHEET_BY_CITY = "准确率-地市"
+
+_REPORT_EVERY = 1000  # rows between progress reports and cancel checks
+
+
+@dataclass(frozen=True)
+class ReviewLine:
+    """One ICP filing accuracy review as it appears in the summary; text already in Chinese.
+
+    ``domains`` is the site's domains joined for display; ``mismatched_fields`` the names of
+    fields found inaccurate, joined; ``reviewed_on`` a local calendar day or None if not yet.
+    """
+
+    site_filing_no: str
+    site_name: str
+    domains: str
+    sponsor_name: str
+    uscc: str
+    city: str
+    access_provider: str
+    conclusion_label: str
+    mismatched_fields: str
+    notes: str
+    reviewed_on: date | None
+    inspector: str
+
+
+@dataclass(frozen=True)
+class FindingLine:
+    """One finding (问题) with its rectification state, labels already in Chinese.
+
+    ``deadline`` is the rectification deadline (整改期限, local calendar day); ``days_left`` is
+    the days from the export day to the deadline, negative when overdue, None once closed.
+    """
+
+    sponsor_name: str
+    site_filing_no: str
+    category: str
+    description: str
+    severity_label: str
+    legal_basis: str
+    requirement: str
+    deadline: date
+    status_label: str
+    days_left: int | None
+    notice_number: str
+
+
+@dataclass(frozen=True)
+class AccuracyLine:
+    """Accuracy (准确率 = accurate ÷ reviewed, facts.md §4) of one access provider or city.
+
+    ``rate`` is a fraction 0..1, None when nothing was reviewed.
+    """
+
+    group: str
+    reviewed: int
+    accurate: int
+    rate: float | None
+
+
+@dataclass(frozen=True)
+class SummaryWorkbook:
+    """Everything the summary workbook shows, gathered by the caller (no database access here).
+
+    ``totals`` holds the overview figures in display order, e.g. ``{'网站总数': 300,
+    '已核查': 120}``; values are counts or short texts.
+    """
+
+    campaign_name: str
+    authority: str
+    generated_on: date
+    reviews: Sequence[ReviewLine]
+    findings: Sequence[FindingLine]
+    accuracy_by_provider: Sequence[AccuracyLine]
+    accuracy_by_city: Sequence[AccuracyLine]
+    totals: Mapping[str, int | str]
+
+
+def write_summary(data: SummaryWorkbook, out: Path, cancel: threading.Event | None = None,
+                  on_progress: Callable[[Progress], None] | None = None) -> Path:
+    """Write the summary workbook (汇总表) to ``out``.
+
+    Sheets: 概况 (title, campaign, authority, date, totals), 核查明细 (one row per review),
+    问题清单 (findings; overdue days in red), 准确率-接入商 and 准确率-地市 (rates formatted
+    ``0.0%``, the 合计 row bold; a 合计 row is computed when the lines carry none). The file
+    is streamed (openpyxl write-only), so 300,000 reviews take seconds, not minutes.
+
+    Args:
+        data: the figures to write.
+        out: target .xlsx path; replaced atomically, never left half-written.
+        cancel: set it to stop; the task then raises ``Cancelled`` and ``out`` is untouched.
+        on_progress: called with ``Progress(done, total, message)``, rows as units, every
+            1,000 rows and at the end.
+
+    Returns:
+        ``out`` as a Path.
+
+    Raises:
+        Cancelled: ``cancel`` was set.
+        WorkbenchError: the folder is missing or read-only, or the file is open elsewhere
+            ("文件被其他程序占用，请关闭后重试：<path>").
+    """
+    by_provider = with_total(data.accuracy_by_provider)
+    by_city = with_total(data.accuracy_by_city)
+    total = len(data.reviews) + len(data.findings) + len(by_provider) + len(by_city)
+    tracker = _Tracker(total, cancel, on_progress)
+
+    def fill(wb: Workbook) -> None:
+        _write_overview(wb.create_sheet(SHEET_OVERVIEW), data)
+        write_table(wb.create_sheet(SHEET_REVIEWS), REVIEW_HEADERS,
+                    tracker.rows(data.reviews, review_cells, "正在写入核查明细"))
+        write_table(wb.create_sheet(SHEET_FINDINGS), FINDING_HEADERS,
+                    tracker.rows(data.findings, finding_cells, "正在写入问题清单"))
+        _write_accuracy(wb.create_sheet(SHEET_BY_PROVIDER), "接入服务商",
+                        tracker.rows(by_provider, accuracy_cells, "正在写入准确率"))
+        _write_accuracy(wb.create_sheet(SHEET_BY_CITY), "地市",
+                        tracker.rows(by_city, accuracy_cells, "正在写入准确率"))
+        tracker.finish("正在保存文件")
+
+    written = write_workbook(out, fill)
+    tracker.report("已保存")
+    return written
+
+
+def review_cells(line: ReviewLine) -> tuple:
+    """The 核查明细 row of one review, in :data:`REVIEW_HEADERS` order."""
+    return (
+        line.site_filing_no, line.site_name, line.domains, line.sponsor_name, line.uscc,
+        line.city, line.access_provider, line.conclusion_label, line.mismatched_fields,
+        line.notes, line.reviewed_on, line.inspector,
+    )
+
+
+def finding_cells(line: FindingLine) -> tuple:
+    """The row of one finding, in :data:`FINDING_HEADERS` order.
+
+    剩余天数 stays a number (sortable, filterable) shown through :data:`DAYS_LEFT_FORMAT`;
+    overdue cells (days_left < 0) are also bold dark red on a light red fill.
+    """
+    overdue = line.days_left is not None and line.days_left < 0
+    return (
+        line.sponsor_name, line.site_filing_no, line.category, line.description,
+        line.severity_label, line.legal_basis, line.requirement, line.deadline,
+        line.status_label,
+        Styled(line.days_left, alert=overdue, number_format=DAYS_LEFT_FORMAT),
+        line.notice_number,
+    )
+
+
+def accuracy_cells(line: AccuracyLine) -> tuple:
+    """The row of one accuracy line: group, reviewed, accurate, rate (``0.0%``); 合计 bold."""
+    bold = line.group == TOTAL_LABEL
+    return (
+        Styled(line.group, bold=bold),
+        Styled(line.reviewed, bold=bold),
+        Styled(line.accurate, bold=bold),
+        Styled(line.rate, bold=bold, number_format=RATE_FORMAT),
+    )
+
+
+def with_total(lines: Sequence[AccuracyLine]) -> list[AccuracyLine]:
+    """``lines`` plus a computed 合计 line, unless one is already there.
+
+    The total rate is Σaccurate ÷ Σreviewed (facts.md §4), not the mean of the group rates.
+    """
+    result = list(lines)
+    if any(line.group == TOTAL_LABEL for line in result):
+        return result
+    reviewed = sum(line.reviewed for line in result)
+    accurate = sum(line.accurate for line in result)
+    rate = accurate / reviewed if reviewed else None
+    return [*result, AccuracyLine(TOTAL_LABEL, reviewed, accurate, rate)]
+
+
+def _write_overview(ws, data: SummaryWorkbook) -> None:
+    rows = [
+        ("检查任务", data.campaign_name),
+        ("检查机关", data.authority),
+        ("生成日期", data.generated_on),
+        *data.totals.items(),
+    ]
+    write_table(ws, ("项目", "内容"), rows, title=f"{data.campaign_name} 汇总表")
+
+
+def _write_accuracy(ws, group_header: str, rows: Iterable[tuple]) -> None:
+    write_table(ws, (group_header, *ACCURACY_HEADERS), rows)
+
+
+class _Tracker:
+    """Counts rows across sheets, reports progress and honours the cancel event."""
+
+    def __init__(self, total: int, cancel: threading.Event | None,
+                 on_progress: Callable[[Progress], None] | None) -> None:
+        self.total = total
+        self.done = 0
+        self._cancel = cancel
+        self._on_progress = on_progress
+
+    def rows(self, lines: Iterable, convert: Callable[[object], tuple],
+             message: str) -> Iterator[tuple]:
+        for line in lines:
+            if self.done % _REPORT_EVERY == 0:
+                check_cancel(self._cancel)
+                self.report(message)
+            self.done += 1
+            yield convert(line)
+
+    def finish(self, message: str) -> None:
+        check_cancel(self._cancel)
+        self.report(message)
+
+    def report(self, message: str) -> None:
+        if self._on_progress is not None:
+            self._on_progress(Progress(self.done, self.total, message))

@@ -1,0 +1,1 @@
+"""Screens of the main window, one module per screen."""

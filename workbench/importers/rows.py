@@ -1,0 +1,207 @@
+"""Turning the data rows under a header into SiteRecords, duplicates, conflicts and problems."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+
+from workbench.domain.domains import split_domains
+from workbench.domain.progress import Progress, check_cancel
+from workbench.domain.site import Problem, SiteRecord
+from workbench.domain.text import compact_text
+from workbench.importers.cells import PROBLEMS, cell_text, normaliser_for
+from workbench.importers.columns import FIELD_LABELS
+
+PROGRESS_EVERY = 500  # rows between progress reports and cancel checks
+TOTAL_WORDS = ("合计", "总计", "共计", "小计")
+_PLAIN_FIELDS = (
+    "sponsor_name", "sponsor_nature", "uscc", "city", "site_name", "access_provider", "ip",
+    "contact_name", "contact_phone", "email", "psb_filing_no", "remark",
+)
+
+
+@dataclass
+class RowOutcome:
+    """What the data rows held (mutable while rows are read; site_list freezes it)."""
+
+    data_rows: int = 0
+    records: dict[str, SiteRecord] = field(default_factory=dict)
+    duplicate_rows: list[int] = field(default_factory=list)
+    conflict_rows: list[int] = field(default_factory=list)
+    rejected_rows: list[int] = field(default_factory=list)
+    blank_rows: list[int] = field(default_factory=list)
+    total_row: int | None = None
+    problems: list[Problem] = field(default_factory=list)
+    conflicted: set[str] = field(default_factory=set)
+
+
+class RowImporter:
+    """Reads data rows one by one; see :meth:`run`.
+
+    Args:
+        headers: header text per column (for problem reports).
+        mapping: column index → field name.
+    """
+
+    def __init__(self, headers: tuple[str, ...], mapping: dict[int, str]):
+        self._headers = headers
+        self._serial = next((c for c, f in mapping.items() if f == "serial"), None)
+        self._plan = [
+            (col, f, self._header(col), normaliser_for(f), {})
+            for col, f in sorted(mapping.items()) if f != "serial"
+        ]
+        self._site_col = next((c for c, f in mapping.items() if f == "site_filing_no"), None)
+        self._seen: dict[tuple, int] = {}
+        self.out = RowOutcome()
+
+    def run(
+        self,
+        rows: Iterable[list],
+        first_row: int,
+        total: int,
+        cancel: threading.Event | None = None,
+        on_progress: Callable[[Progress], None] | None = None,
+    ) -> RowOutcome:
+        """Read every row; ``first_row`` is the 1-based sheet row of the first one.
+
+        Raises:
+            Cancelled: ``cancel`` was set (checked every :data:`PROGRESS_EVERY` rows).
+        """
+        pending_blank: list[int] = []
+        for number, row in enumerate(rows, first_row):
+            if number % PROGRESS_EVERY == 0:
+                check_cancel(cancel)
+                if on_progress is not None:
+                    on_progress(Progress(number, total, f"正在读取第 {number} 行"))
+            if _is_blank(row):
+                pending_blank.append(number)
+                continue
+            if self.out.total_row is None and self._is_total(row):
+                self.out.total_row = number
+                continue
+            self.out.blank_rows.extend(pending_blank)  # blank rows after the data are not counted
+            pending_blank.clear()
+            self._data_row(number, row)
+        self._flag_conflicts()
+        return self.out
+
+    def _data_row(self, number: int, row: list) -> None:
+        """One non-blank row: duplicate, rejected, conflicting or a new site."""
+        out = self.out
+        out.data_rows += 1
+        if self._serial is not None and self._serial < len(row):
+            row[self._serial] = ""
+        key = tuple(row)
+        earlier = self._seen.setdefault(key, number)
+        if earlier != number:
+            out.duplicate_rows.append(number)
+            out.problems.append(_row_problem(number, "duplicate_row", other=earlier))
+            return
+        record, problems = self._normalise(number, row)
+        out.problems.extend(problems)
+        if record is None:
+            out.rejected_rows.append(number)
+            return
+        first = out.records.setdefault(record.site_filing_no, record)
+        if first is not record:
+            self._repeat(number, record, first)
+
+    def _repeat(self, number: int, record: SiteRecord, first: SiteRecord) -> None:
+        """A site filing number seen before: same data (duplicate) or a conflict."""
+        mine, theirs = record.comparable(), first.comparable()
+        changed = [FIELD_LABELS[k] for k in mine if mine[k] != theirs[k]]
+        if not changed:
+            self.out.duplicate_rows.append(number)
+            self.out.problems.append(_row_problem(number, "duplicate_row", other=first.source_row))
+            return
+        self.out.conflict_rows.append(number)
+        self.out.conflicted.add(first.site_filing_no)
+        self.out.problems.append(
+            _row_problem(number, "conflicting_row", other=first.source_row, fields="、".join(changed))
+        )
+
+    def _normalise(self, number: int, row: list) -> tuple[SiteRecord | None, list[Problem]]:
+        """Normalise the mapped cells of one row into a record (None when rejected)."""
+        values: dict[str, object] = {}
+        found: list[tuple[str, int]] = []  # (code, column)
+        width = len(row)
+        for col, name, _header, normalise, cache in self._plan:
+            cell = row[col] if col < width else ""
+            if cell == "":
+                continue
+            hit = cache.get(cell)
+            if hit is None:
+                hit = cache[cell] = normalise(cell)
+            values[name] = hit[0]
+            for code in hit[1]:
+                found.append((code, col))
+        record = self._build(number, values, found)
+        problems = [self._problem(number, code, col, row) for code, col in found]
+        return record, problems
+
+    def _build(self, number: int, values: dict, found: list[tuple[str, int]]) -> SiteRecord | None:
+        """Assemble the record from normalised values, adding row-level codes to ``found``."""
+        site = values.get("site_filing_no")
+        if site is None:
+            if not any(PROBLEMS[c][0] == "error" for c, _ in found):
+                found.append(("site_no_missing", self._site_col if self._site_col is not None else -1))
+            return None
+        subject = values.get("subject_filing_no")
+        if subject is not None and subject.subject != site.subject:
+            found.append(("subject_mismatch", self._column_of("subject_filing_no")))
+        domains, url = values.get("domains") or ((), "")
+        homepage = values.get("homepage") or url
+        if not domains and homepage:
+            domains = split_domains(homepage)[0]
+            found.append(("domain_from_homepage" if domains else "domain_missing", self._column_of("domains")))
+        elif not domains:
+            found.append(("domain_missing", self._column_of("domains")))
+        plain = {k: values[k] for k in _PLAIN_FIELDS if k in values}
+        flags = tuple(dict.fromkeys(code for code, _ in found))
+        return SiteRecord(
+            source_row=number, site_filing_no=site.canonical, subject_filing_no=site.subject,
+            domains=domains, homepage=homepage, approved_on=values.get("approved_on"),
+            flags=flags, **plain,
+        )
+
+    def _problem(self, number: int, code: str, col: int, row: list) -> Problem:
+        """A Problem for ``code`` found in column ``col`` of sheet row ``number``."""
+        severity, message = PROBLEMS[code]
+        value = cell_text(row[col]) if 0 <= col < len(row) else ""
+        return Problem(number, self._header(col), code, severity, message, value)
+
+    def _column_of(self, name: str) -> int:
+        """The column index mapped to field ``name``, or -1."""
+        return next((col for col, f, *_ in self._plan if f == name), -1)
+
+    def _header(self, col: int) -> str:
+        """The header text of column ``col`` ('' when unknown)."""
+        return self._headers[col] if 0 <= col < len(self._headers) else ""
+
+    def _is_total(self, row: list) -> bool:
+        """A 合计/总计 row: no site number, first non-empty cell starts with TOTAL_WORDS."""
+        site_col = self._site_col
+        if site_col is not None and site_col < len(row) and row[site_col] != "":
+            return False
+        first = next((c for c in row if c != ""), "")
+        return isinstance(first, str) and compact_text(first).startswith(TOTAL_WORDS)
+
+    def _flag_conflicts(self) -> None:
+        """Mark kept records whose number other rows repeat with different data."""
+        for key in self.out.conflicted:
+            record = self.out.records[key]
+            self.out.records[key] = replace(record, flags=(*record.flags, "conflicting_row"))
+
+
+def _row_problem(number: int, code: str, **details: object) -> Problem:
+    """A whole-row Problem (column '') with its message filled in."""
+    severity, message = PROBLEMS[code]
+    return Problem(number, "", code, severity, message.format(**details))
+
+
+def _is_blank(row: list) -> bool:
+    """True when no cell holds anything but white space."""
+    if not any(row):
+        return True
+    return all(isinstance(c, str) and not c.strip() for c in row if c != "")

@@ -1,0 +1,209 @@
+"""Reading a site list (网站名单) from xlsx/xls/ods/csv into clean SiteRecords and a problem report."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from itertools import chain, islice
+from pathlib import Path
+
+from workbench.domain.progress import Progress, check_cancel
+from workbench.domain.site import Problem, SiteRecord
+from workbench.domain.text import clean_text
+from workbench.errors import InputFileError
+from workbench.importers.cells import cell_text
+from workbench.importers.columns import FIELD_LABELS, load_synonyms
+from workbench.importers.header import SCAN_ROWS, HeaderInfo, find_header
+from workbench.importers.rows import RowImporter
+from workbench.importers.sheet_reader import Workbook, open_workbook
+
+__all__ = [
+    "FIELD_LABELS", "SheetPreview", "SiteListResult", "preview_site_list", "read_site_list",
+]
+
+
+@dataclass(frozen=True)
+class SiteListResult:
+    """Everything an import found in one sheet.
+
+    Attributes:
+        file: the path as given. format: ``xlsx``, ``xls``, ``ods`` or ``csv`` (from the bytes).
+        sheet: the sheet read. header_row: 1-based sheet row of the (last) header row.
+        headers: the header texts as in the file. mapping: column index → field name.
+        data_rows: rows after the header holding any value, blank and total rows excluded.
+        records: one per website (site filing number), from its first row.
+        duplicate_rows: rows equal to an earlier row in every column but 序号, or whose
+            normalised values equal an earlier row of the same site.
+        conflict_rows: rows repeating an earlier site filing number with different data.
+        rejected_rows: rows that cannot identify a website (they carry an error problem).
+        blank_rows: blank rows between data rows. total_row: the 合计 row, if any.
+        problems: every error and warning, with original sheet row and column header.
+    """
+
+    file: str
+    format: str
+    sheet: str
+    header_row: int
+    headers: tuple[str, ...]
+    mapping: dict[int, str]
+    data_rows: int
+    records: tuple[SiteRecord, ...]
+    duplicate_rows: tuple[int, ...]
+    conflict_rows: tuple[int, ...]
+    rejected_rows: tuple[int, ...]
+    blank_rows: tuple[int, ...]
+    total_row: int | None
+    problems: tuple[Problem, ...]
+
+    def summary(self) -> dict:
+        """Counts and problems as plain JSON values.
+
+        Returns:
+            Keys header_row, data_rows, sites, domains (distinct, by punycode), subjects
+            (distinct subject filing numbers), duplicate_rows, conflict_rows, rejected_rows
+            (counts) and problems (list of ``Problem.as_dict()``).
+        """
+        return {
+            "header_row": self.header_row,
+            "data_rows": self.data_rows,
+            "sites": len(self.records),
+            "domains": len({d.ascii for r in self.records for d in r.domains}),
+            "subjects": len({r.subject_filing_no for r in self.records}),
+            "duplicate_rows": len(self.duplicate_rows),
+            "conflict_rows": len(self.conflict_rows),
+            "rejected_rows": len(self.rejected_rows),
+            "problems": [p.as_dict() for p in self.problems],
+        }
+
+
+@dataclass(frozen=True)
+class SheetPreview:
+    """The first rows of a sheet with the detected header, for the column-mapping dialog.
+
+    Attributes:
+        file, format: as in :class:`SiteListResult`. sheets: all worksheet names;
+        hidden_sheets: those hidden in the workbook. sheet: the sheet shown. header_row,
+        headers, mapping: the detected header. rows: the first data rows as display text,
+        each as wide as ``headers``.
+    """
+
+    file: str
+    format: str
+    sheets: tuple[str, ...]
+    hidden_sheets: tuple[str, ...]
+    sheet: str
+    header_row: int
+    headers: tuple[str, ...]
+    mapping: dict[int, str]
+    rows: tuple[tuple[str, ...], ...]
+
+
+def read_site_list(
+    path: str | Path,
+    *,
+    sheet: str | None = None,
+    mapping: dict[int, str] | None = None,
+    cancel: threading.Event | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+) -> SiteListResult:
+    """Read a site list into canonical SiteRecords plus a problem report.
+
+    Args:
+        path: an xlsx/xlsm, xls, ods or CSV/TSV file; the format comes from the bytes.
+        sheet: the sheet to read; default the first visible sheet with a recognisable header.
+        mapping: column index (0 = A) → field name (keys of ``FIELD_LABELS``), replacing the
+            detected mapping (the header row is still detected).
+        cancel: set it to stop; checked every 500 rows.
+        on_progress: called every 500 rows with Progress(sheet row, sheet rows, message).
+
+    Returns:
+        The result; nothing is written anywhere.
+
+    Raises:
+        InputFileError: unreadable, empty, corrupt, password-protected or unknown file; no
+            header found; no 网站备案号 column; a bad ``mapping``.
+        Cancelled: ``cancel`` was set.
+    """
+    check_cancel(cancel)
+    book = open_workbook(path)
+    name, header, head, rest = _locate(book, sheet)
+    if mapping is not None:
+        header = HeaderInfo(header.row, header.headers, _checked_mapping(mapping, book.name))
+    if "site_filing_no" not in header.mapping.values():
+        raise InputFileError(
+            f"第 {header.row} 行的表头中找不到“网站备案号”列，请在列对应关系中指定", book.name
+        )
+    importer = RowImporter(header.headers, header.mapping)
+    rows = chain(head[header.row:], rest)
+    out = importer.run(rows, header.row + 1, book.height(name), cancel, on_progress)
+    return SiteListResult(
+        file=book.name, format=book.format, sheet=name, header_row=header.row,
+        headers=header.headers, mapping=dict(header.mapping), data_rows=out.data_rows,
+        records=tuple(out.records.values()), duplicate_rows=tuple(out.duplicate_rows),
+        conflict_rows=tuple(out.conflict_rows), rejected_rows=tuple(out.rejected_rows),
+        blank_rows=tuple(out.blank_rows), total_row=out.total_row, problems=tuple(out.problems),
+    )
+
+
+def preview_site_list(path: str | Path, *, sheet: str | None = None, rows: int = 20) -> SheetPreview:
+    """Show the start of a site list: sheets, detected header and mapping, first data rows.
+
+    Args:
+        path: as for :func:`read_site_list`.
+        sheet: the sheet to show; default as for :func:`read_site_list`.
+        rows: how many non-blank data rows to return.
+
+    Returns:
+        The preview.
+
+    Raises:
+        InputFileError: as for :func:`read_site_list` (except the missing 网站备案号 column,
+            which the dialog lets the user map).
+    """
+    book = open_workbook(path)
+    name, header, head, rest = _locate(book, sheet)
+    width = len(header.headers)
+    shown: list[tuple[str, ...]] = []
+    for row in chain(head[header.row:], rest):
+        texts = tuple(clean_text(cell_text(c)) for c in row[:width])
+        if any(texts):
+            shown.append(texts + ("",) * (width - len(texts)))
+        if len(shown) >= rows:
+            break
+    return SheetPreview(
+        file=book.name, format=book.format, sheets=book.sheets, hidden_sheets=book.hidden,
+        sheet=name, header_row=header.row, headers=header.headers, mapping=dict(header.mapping),
+        rows=tuple(shown),
+    )
+
+
+def _locate(book: Workbook, sheet: str | None) -> tuple[str, HeaderInfo, list[list], Iterator[list]]:
+    """The sheet to read, its header, the rows scanned so far and an iterator over the rest."""
+    table = load_synonyms()
+    if sheet is not None:
+        names = [sheet]
+    else:
+        names = [s for s in book.sheets if s not in book.hidden]
+    for name in names:
+        rest = book.rows(name)
+        head = list(islice(rest, SCAN_ROWS))
+        header = find_header(head, table)
+        if header is not None:
+            return name, header, head, rest
+    where = f"工作表“{sheet}”" if sheet is not None else "任何可见工作表"
+    raise InputFileError(
+        f"在{where}的前 {SCAN_ROWS} 行中找不到表头（应含“网站备案号”“主办单位名称”“网站域名”等列名）",
+        book.name,
+    )
+
+
+def _checked_mapping(mapping: dict[int, str], name: str) -> dict[int, str]:
+    """``mapping`` if every key is a column index and every field known and used once."""
+    fields = list(mapping.values())
+    for col, field in mapping.items():
+        if not isinstance(col, int) or col < 0 or field not in FIELD_LABELS:
+            raise InputFileError(f"列对应关系有误：第 {col} 列对应“{field}”", name)
+        if fields.count(field) > 1:
+            raise InputFileError(f"列对应关系有误：“{FIELD_LABELS[field]}”对应了多列", name)
+    return dict(sorted(mapping.items()))

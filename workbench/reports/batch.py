@@ -1,0 +1,101 @@
+"""Many notices at once: one PDF per notice in a folder, safe file names, progress and cancel."""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from workbench.domain.progress import Cancelled, Progress, check_cancel
+from workbench.reports.documents import RectificationNotice
+from workbench.reports.notice import render_notice
+
+MAX_NAME_CHARS = 80  # well under Windows' 255-character file-name and 260-character path limits
+_FORBIDDEN = re.compile(r'[/\\:*?"<>|]')  # not allowed in Windows file names; / also on POSIX
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
+                     *(f"LPT{i}" for i in range(1, 10))}
+
+
+def safe_file_name(text: str, fallback: str = "文书") -> str:
+    """A file-name stem built from user text, safe on Windows, macOS and Linux.
+
+    Drops path separators and ``: * ? " < > |``, control characters, leading dots and spaces and
+    trailing dots and spaces (Windows strips those); avoids reserved device names (CON, NUL…);
+    keeps Chinese and 〔〕; cuts to 80 characters.
+
+    Args:
+        text: any user text, e.g. "鲁网信整改〔2026〕12号-某公司".
+        fallback: the stem used when nothing is left.
+
+    Returns:
+        A non-empty stem without extension, e.g. "鲁网信整改〔2026〕12号-某公司".
+    """
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf"))
+    text = _FORBIDDEN.sub("", text)
+    text = re.sub(r"\s+", " ", text).strip(" .")
+    text = text[:MAX_NAME_CHARS].rstrip(" .")
+    if not text:
+        return fallback
+    if text.split(".")[0].upper() in _WINDOWS_RESERVED:
+        text = f"_{text}"
+    return text
+
+
+def render_notices(notices: Iterable[RectificationNotice], out_dir: Path,
+                   cancel: threading.Event | None = None,
+                   on_progress: Callable[[Progress], None] | None = None) -> list[Path]:
+    """Render each notice to ``out_dir/<文号>-<被检查单位>.pdf``.
+
+    Names come from safe_file_name; a name already used in this batch or present in the folder
+    gets " (2)", " (3)"… so nothing is overwritten. On cancel, the PDFs written by this call are
+    removed again, so the folder is left as it was.
+
+    Args:
+        notices: the notices, in output order.
+        out_dir: destination folder; created if missing.
+        cancel: set it to stop between two notices.
+        on_progress: called with Progress(done, total, message) after each notice and at start.
+
+    Returns:
+        The written paths, in input order.
+
+    Raises:
+        Cancelled: ``cancel`` was set (no files from this call remain).
+        ValidationError, FontError: a notice cannot be rendered; files already written are
+            kept, the message names the notice's 文号.
+        OSError: the folder cannot be written.
+    """
+    notices = list(notices)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    _report(on_progress, 0, len(notices), "开始生成整改通知书")
+    try:
+        for done, notice in enumerate(notices, start=1):
+            check_cancel(cancel)
+            path = _free_path(out_dir, f"{notice.doc_number}-{notice.recipient}", written)
+            render_notice(notice, path)
+            written.append(path)
+            _report(on_progress, done, len(notices), f"已生成 {path.name}")
+    except Cancelled:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return written
+
+
+def _free_path(out_dir: Path, stem_text: str, taken: list[Path]) -> Path:
+    stem = safe_file_name(stem_text, fallback="整改通知书")
+    candidate, n = out_dir / f"{stem}.pdf", 1
+    while candidate in taken or candidate.exists():
+        n += 1
+        candidate = out_dir / f"{stem} ({n}).pdf"
+    return candidate
+
+
+def _report(on_progress: Callable[[Progress], None] | None, done: int, total: int,
+            message: str) -> None:
+    if on_progress is not None:
+        on_progress(Progress(done, total, message))
