@@ -94,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     except WorkbenchError as err:
         print(f"错误：{err}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and the like: not an error
+        return 0
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)
         return 130

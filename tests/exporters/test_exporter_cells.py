@@ -142,8 +142,8 @@ def test_failure_leaves_no_file_and_no_temp_files(tmp_path, monkeypatch):
     folder = tmp_path / "out"
     folder.mkdir()
 
-    def rows():
-        yield ["第一行"]
+    def rows():  # fails after the first 500 rows (used to size columns) were streamed out
+        yield from ([f"第{i}行"] for i in range(600))
         raise RuntimeError("boom")
 
     def fill(wb):

@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from workbench.domain.severity import SEVERITY_LABELS
 from workbench.errors import InputFileError
 
 #: Responses to a checklist item, in display order: code → Chinese label (DESIGN.md §4).
 RESPONSES: dict[str, str] = {"compliant": "符合", "partial": "部分符合", "non_compliant": "不符合",
                              "not_applicable": "不适用", "not_checked": "未检查"}
 #: Severities of a finding if an item is not met: code → Chinese label (high first).
-SEVERITIES: dict[str, str] = {"high": "高", "medium": "中", "low": "低"}
+SEVERITIES: dict[str, str] = dict(SEVERITY_LABELS)
 
 #: When each law version cited by the built-in templates is in force: (first day, last day or
 #: None). 网络安全法 2025 amendment in force 2026-01-01 (facts.md §8); 2016 text since 2017-06-01.

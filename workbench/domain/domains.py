@@ -32,6 +32,8 @@ def split_domains(text: str) -> tuple[tuple[Domain, ...], str, tuple[str, ...]]:
         (domains in cell order, the first item that was written as a URL or ``''``, warning
         codes: ``domain_invalid`` when some item is not a domain).
     """
+    if _ASCII_DOMAIN_RE.match(text) and not text.startswith("www."):
+        return (Domain(text, text),), "", ()  # the common tidy cell
     cleaned = unicodedata.normalize("NFKC", text.translate(_DELETE)) if not text.isascii() else text
     found: dict[str, Domain] = {}
     url = ""
@@ -72,7 +74,7 @@ def parse_domain(text: str) -> Domain | None:
     if host.startswith("www.") and host.count(".") > 1:
         host = host[4:]
     try:
-        ascii_form = host.encode("idna").decode("ascii")
+        ascii_form = host if host.isascii() else host.encode("idna").decode("ascii")
         name = ascii_form.encode("ascii").decode("idna") if "xn--" in ascii_form else host
     except UnicodeError:
         return None

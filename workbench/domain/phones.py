@@ -35,6 +35,8 @@ def normalise_phone(value: object) -> tuple[str, tuple[str, ...]]:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = str(value)
+    if _MOBILE_RE.match(text):
+        return text, ()
     parts = [p for p in (_one_phone(s) for s in _SEPARATORS_RE.split(text)) if p[0]]
     issues = ("phone_invalid",) if any(not ok for _, ok in parts) else ()
     return ";".join(p for p, _ in parts), issues

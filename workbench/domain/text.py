@@ -28,6 +28,12 @@ def clean_text(value: str) -> str:
     """
     if not value:
         return ""
+    if value.isprintable() and value[0] != " " and value[-1] != " " and "  " not in value:
+        # Fast path for the common tidy cell: str.isprintable() is False for every character
+        # this function changes (Unicode Zs/Zl/Zp spaces other than " ", Cc controls such as
+        # tabs and line breaks, Cf format characters such as U+200B and U+FEFF).
+        if value.isascii() or unicodedata.is_normalized("NFKC", value):
+            return value
     if not value.isascii():
         value = unicodedata.normalize("NFKC", value.translate(_DELETE_ZERO_WIDTH))
     parts = value.split()

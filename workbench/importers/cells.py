@@ -43,6 +43,8 @@ PROBLEMS: dict[str, tuple[str, str]] = {
 Normalised = tuple[object, tuple[str, ...]]
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 _LIST_RE = re.compile(r"[;,、\s]+")
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+_IPV4_RE = re.compile(rf"^{_OCTET}(?:\.{_OCTET}){{3}}$")  # dotted quad, as ipaddress accepts
 _EXCEL_DIGITS = 1e15  # Excel keeps 15 significant digits (Microsoft: "Excel specifications")
 
 
@@ -118,13 +120,19 @@ def norm_phone(cell: object) -> Normalised:
 
 def norm_email(cell: object) -> Normalised:
     """E-mail address without spaces; ``email_invalid`` when it has no ``x@y.z`` shape."""
-    value = compact_text(cell_text(cell))
+    text = cell_text(cell)
+    if text.isascii() and _EMAIL_RE.match(text):
+        return text, ()
+    value = compact_text(text)
     return value, (() if not value or _EMAIL_RE.match(value) else ("email_invalid",))
 
 
 def norm_ip(cell: object) -> Normalised:
     """IP addresses (several allowed, joined by ``;``), checked with :mod:`ipaddress`."""
-    parts = [p for p in _LIST_RE.split(clean_text(cell_text(cell))) if p]
+    text = cell_text(cell)
+    if _IPV4_RE.match(text):
+        return text, ()
+    parts = [p for p in _LIST_RE.split(clean_text(text)) if p]
     try:
         for part in parts:
             ipaddress.ip_address(part)

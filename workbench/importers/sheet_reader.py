@@ -35,6 +35,7 @@ class Workbook:
         self.name = name
         self.format = fmt.format
         self._book: calamine.CalamineWorkbook | None = None
+        self._loaded: dict[str, calamine.CalamineSheet] = {}
         self._text = ""
         if fmt.format == "csv":
             self._text = data.decode(fmt.encoding)
@@ -80,10 +81,13 @@ class Workbook:
         """The calamine sheet named ``sheet``."""
         if sheet not in self.sheets:
             raise InputFileError(f"没有名为“{sheet}”的工作表", self.name)
+        if sheet in self._loaded:
+            return self._loaded[sheet]
         try:
-            return self._book.get_sheet_by_name(sheet)
+            loaded = self._loaded[sheet] = self._book.get_sheet_by_name(sheet)
         except calamine.CalamineError as err:
             raise InputFileError(f"工作表“{sheet}”无法读取（{err}）", self.name) from err
+        return loaded
 
 
 def open_workbook(path: str | Path) -> Workbook:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from workbench.domain.progress import Cancelled, Progress, check_cancel
+from workbench.errors import FontError, ValidationError
 from workbench.reports.documents import RectificationNotice
 from workbench.reports.notice import render_notice
 
@@ -33,9 +34,9 @@ def safe_file_name(text: str, fallback: str = "文书") -> str:
         A non-empty stem without extension, e.g. "鲁网信整改〔2026〕12号-某公司".
     """
     text = unicodedata.normalize("NFC", text)
+    text = re.sub(r"\s+", " ", text)
     text = "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf"))
-    text = _FORBIDDEN.sub("", text)
-    text = re.sub(r"\s+", " ", text).strip(" .")
+    text = _FORBIDDEN.sub("", text).strip(" .")
     text = text[:MAX_NAME_CHARS].rstrip(" .")
     if not text:
         return fallback
@@ -64,8 +65,8 @@ def render_notices(notices: Iterable[RectificationNotice], out_dir: Path,
 
     Raises:
         Cancelled: ``cancel`` was set (no files from this call remain).
-        ValidationError, FontError: a notice cannot be rendered; files already written are
-            kept, the message names the notice's 文号.
+        ValidationError, FontError: a notice cannot be rendered; the message starts with its
+            文号 and recipient; files already written are kept.
         OSError: the folder cannot be written.
     """
     notices = list(notices)
@@ -76,7 +77,7 @@ def render_notices(notices: Iterable[RectificationNotice], out_dir: Path,
         for done, notice in enumerate(notices, start=1):
             check_cancel(cancel)
             path = _free_path(out_dir, f"{notice.doc_number}-{notice.recipient}", written)
-            render_notice(notice, path)
+            _render_named(notice, path)
             written.append(path)
             _report(on_progress, done, len(notices), f"已生成 {path.name}")
     except Cancelled:
@@ -84,6 +85,13 @@ def render_notices(notices: Iterable[RectificationNotice], out_dir: Path,
             path.unlink(missing_ok=True)
         raise
     return written
+
+
+def _render_named(notice: RectificationNotice, path: Path) -> None:
+    try:
+        render_notice(notice, path)
+    except (ValidationError, FontError) as exc:
+        raise type(exc)(f"整改通知书（{notice.doc_number}，{notice.recipient}）：{exc}") from exc
 
 
 def _free_path(out_dir: Path, stem_text: str, taken: list[Path]) -> Path:

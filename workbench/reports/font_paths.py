@@ -96,17 +96,20 @@ def fc_list(pattern: str) -> list[tuple[Path, int]]:
     if exe is None:
         return []
     try:
-        done = subprocess.run([exe, "--format", "%{file}|%{index}\n", pattern],
+        done = subprocess.run([exe, "--format", "%{file}|%{index}|%{style}\n", pattern],
                               capture_output=True, text=True, timeout=20, check=False)
     except (OSError, subprocess.TimeoutExpired):
         return []
     found = []
     for line in done.stdout.splitlines():
-        file, _, index = line.rpartition("|")
+        file, index, style = (line.split("|") + ["", ""])[:3]
         if file and Path(file).is_file():
-            found.append((Path(file), int(index) if index.isdigit() else 0))
-    return sorted(found, key=lambda item: _TRUETYPE_FIRST.get(item[0].suffix.lower(), 9))
+            rank = (_TRUETYPE_FIRST.get(Path(file).suffix.lower(), 9),
+                    0 if ("Regular" in style or "Book" in style) else 1)
+            found.append((rank, Path(file), int(index) if index.isdigit() else 0))
+    return [(path, index) for _, path, index in sorted(found, key=lambda item: item[0])]
 
 
-# reportlab embeds TrueType outlines only; .otf (CFF) files are tried last and usually rejected.
+# reportlab embeds TrueType outlines only, so .otf (CFF) files are tried last (and usually
+# rejected); upright regular faces come before bold and oblique ones.
 _TRUETYPE_FIRST = {".ttf": 0, ".ttc": 1, ".otf": 2, ".otc": 3}

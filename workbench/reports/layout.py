@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import BinaryIO
 
 from reportlab.lib import colors
+from reportlab.lib import textsplit as _rl_textsplit
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
-from reportlab.lib import textsplit as _rl_textsplit
 from reportlab.platypus import paragraph as _rl_paragraph
 
 from workbench.reports.fonts import FontChoice, find_cjk_font
@@ -185,7 +185,7 @@ class BottomBlock(Flowable):
 
     def draw(self):
         y = sum(self._heights)
-        for flowable, height in zip(self._flowables, self._heights):
+        for flowable, height in zip(self._flowables, self._heights, strict=True):
             y -= height
             flowable.drawOn(self.canv, 0, y)
 

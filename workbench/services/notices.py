@@ -84,7 +84,7 @@ def _document(ctx: Context, record: NoticeRecord) -> RectificationNotice:
         recipient=sponsor.name,
         recipient_uscc=sponsor.uscc,
         inspected_on=None,
-        inspectors=tuple(x for x in {ctx.author.inspector} if x),
+        inspectors=(ctx.settings.inspector,) if ctx.settings.inspector else (),
         place="",
         findings=tuple(NoticeFinding(f.description, f.legal_basis, f.requirement) for f in items),
         deadline=deadline,

@@ -10,7 +10,14 @@ from pathlib import Path
 
 from workbench.domain.progress import Progress, check_cancel
 from workbench.domain.site import Problem
-from workbench.importers.site_list import SiteListResult, read_site_list
+from workbench.exporters.problem_report import write_problem_report
+from workbench.importers.columns import FIELD_LABELS
+from workbench.importers.site_list import (
+    SheetPreview,
+    SiteListResult,
+    preview_site_list,
+    read_site_list,
+)
 from workbench.services.context import Context
 from workbench.storage import import_run_repo
 from workbench.storage.connection import transaction
@@ -82,3 +89,20 @@ def import_site_list(
         on_progress(Progress(len(result.records), len(result.records), "导入完成"))
     return ImportReport(run_id, result, changes, summary)
 
+
+def preview(path: str | Path, sheet: str | None = None) -> SheetPreview:
+    """The first rows of a site list with the guessed header and column mapping (for the wizard).
+
+    Raises:
+        InputFileError: the file cannot be read.
+    """
+    return preview_site_list(path, sheet=sheet)
+
+
+def export_problems(report: ImportReport, out: Path) -> Path:
+    """Write the import's problems next to their original values as .xlsx; returns the path."""
+    return write_problem_report(report.problems, out, source_file=report.result.file)
+
+
+__all__ = ["FIELD_LABELS", "ImportReport", "SheetPreview", "export_problems", "import_site_list", "preview",
+           "preview_site_list"]

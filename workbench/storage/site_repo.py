@@ -32,6 +32,10 @@ def _sponsor_key(rec: SiteRecord) -> str:
     return rec.subject_filing_no or f"name:{rec.sponsor_name}"
 
 
+def _sponsor_fields(rec: SiteRecord) -> dict:
+    return {"sponsor_name": rec.sponsor_name, "sponsor_nature": rec.sponsor_nature, "uscc": rec.uscc}
+
+
 def _existing(conn: sqlite3.Connection, campaign_id: str) -> dict[str, tuple[str, dict]]:
     """site filing no -> (site id, comparable dict) for every site of the campaign."""
     rows = conn.execute(
@@ -85,8 +89,12 @@ def store_site_list(
     recorded for a site are never touched; a site absent from the new list is kept with
     ``present = 0`` and reported as missing.
     """
+    records = list(records)
     existing = _existing(conn, campaign_id)
     sponsors = _sponsor_ids(conn, campaign_id)
+    # The sponsor row keeps the last listed values of its subject, so that is what each site is
+    # compared with (otherwise rows of one sponsor that disagree would report changes forever).
+    final = {_sponsor_key(r): _sponsor_fields(r) for r in records}
     now = utc_now()
     who = (author.device, author.inspector)
     report = ChangeReport()
@@ -107,7 +115,8 @@ def store_site_list(
             report.added.append(rec.site_filing_no)
             continue
         site_id, before = old
-        diff = {k: [before[k], v] for k, v in rec.comparable().items() if before[k] != v}
+        now_values = {**rec.comparable(), **final[_sponsor_key(rec)]}
+        diff = {k: [before[k], v] for k, v in now_values.items() if before[k] != v}
         if not diff:
             conn.execute(
                 "UPDATE site SET present = 1, flags = ?, source_row = ? WHERE id = ?",

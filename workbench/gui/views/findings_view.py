@@ -2,23 +2,264 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
+from workbench.domain import finding_status as fs
+from workbench.domain.deadline import UNIT_LABELS
+from workbench.domain.finding import Finding, FindingView
+from workbench.domain.severity import SEVERITY_LABELS
+from workbench.errors import WorkbenchError
+from workbench.gui.models.finding_table_model import FindingColumn, FindingTableModel, days_left_text
+from workbench.gui.models.history_model import HistoryModel
 from workbench.gui.session import Session
+from workbench.gui.views.finding_dialogs import ActionRequest, FindingActionDialog
+from workbench.services import findings
+
+#: Status filter choices: label → key used by ``_load_rows``.
+FILTERS = {"全部": "all", "未结": "open", "逾期": "overdue", "即将到期": "due_soon"}
+#: Button text per action; "…" marks actions that open a dialog first.
+BUTTON_TEXT = {
+    fs.NOTIFY: "送达通知…", fs.REPORT: "报告整改完成…", fs.PASS_REINSPECTION: "复查通过…",
+    fs.FAIL_REINSPECTION: "复查未通过…", fs.RESUME: "重新整改…", fs.EXTEND: "延期…", fs.WITHDRAW: "撤销…",
+}
 
 
 class FindingsView(QWidget):
-    """Placeholder of the 问题台账 screen (being built); refreshes on campaign or data change."""
+    """问题台账: the campaign's findings with a status/text filter, details, history and actions.
+
+    Actions open a :class:`FindingActionDialog` (kept in ``action_dialog`` while open) and are
+    carried out by ``services.findings.apply_action``; ``session.data_changed`` is emitted after.
+    """
 
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("问题台账"))
-        session.campaign_changed.connect(self.refresh)
-        session.data_changed.connect(self.refresh)
+        self.model = FindingTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(Qt.UserRole)
+        self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseInsensitive)
+        self.history_model = HistoryModel(self)
+        self.action_dialog: FindingActionDialog | None = None
+        self._build_ui()
+        self._connect_signals()
+        self.refresh()
 
-    @Slot()
+    def _build_ui(self) -> None:
+        self.status_filter = QComboBox()
+        self.status_filter.addItems(list(FILTERS))
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText("筛选：单位、备案号、类别、文号… (Ctrl+F)")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.count_label = QLabel()
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("状态"))
+        bar.addWidget(self.status_filter)
+        bar.addWidget(self.filter_edit, 1)
+        bar.addWidget(self.count_label)
+        self.table = _table_view(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(FindingColumn.DEADLINE, Qt.AscendingOrder)
+        splitter = QSplitter(Qt.Horizontal)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self._build_details())
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(splitter, 1)
+
+    def _build_details(self) -> QWidget:
+        panel = QWidget()
+        self.detail_labels = {key: _wrapping_label() for key in
+                              ("title", "description", "basis", "requirement", "deadline", "status")}
+        form = QFormLayout()
+        for key, label in (("title", "问题"), ("description", "问题描述"), ("basis", "依据"),
+                           ("requirement", "整改要求"), ("deadline", "整改期限"), ("status", "状态")):
+            form.addRow(label, self.detail_labels[key])
+        self.action_buttons = {a: QPushButton(BUTTON_TEXT[a]) for a in fs.ACTION_LABELS}
+        buttons = QGridLayout()
+        for i, button in enumerate(self.action_buttons.values()):
+            buttons.addWidget(button, i // 4, i % 4)
+        self.history_table = _table_view(self.history_model)
+        layout = QVBoxLayout(panel)
+        layout.addLayout(form)
+        layout.addLayout(buttons)
+        layout.addWidget(QLabel("处理记录"))
+        layout.addWidget(self.history_table, 1)
+        return panel
+
+    def _connect_signals(self) -> None:
+        self.session.campaign_changed.connect(self.refresh)
+        self.session.data_changed.connect(self.refresh)
+        self.status_filter.currentIndexChanged.connect(self.refresh)
+        self.filter_edit.textChanged.connect(self._filter_text_changed)
+        self.table.selectionModel().currentRowChanged.connect(self._show_current)
+        for action, button in self.action_buttons.items():
+            button.clicked.connect(lambda _=False, a=action: self.start_action(a))
+        QShortcut(QKeySequence.Find, self, activated=self.filter_edit.setFocus)
+        QShortcut(QKeySequence.Refresh, self, activated=self.refresh)
+
+    # -- loading -------------------------------------------------------------------------------
+
     def refresh(self, *_args) -> None:
-        """Reload from the database."""
+        """Reload the ledger from the database, keeping the selected finding selected."""
+        keep = self.current_finding()
+        try:
+            rows = self._load_rows()
+        except WorkbenchError as err:
+            self.session.show_error("问题台账", err)
+            rows = []
+        self.model.set_rows(rows, self.session.ctx.today())
+        self._update_count()
+        self.select_finding(keep.id if keep else None)
+        self._show_current()
+
+    def _load_rows(self) -> list[FindingView]:
+        campaign_id, ctx = self.session.campaign_id, self.session.ctx
+        if campaign_id is None:
+            return []
+        key = FILTERS[self.status_filter.currentText()]
+        if key == "open":
+            return findings.ledger(ctx, campaign_id, open_only=True)
+        if key == "overdue":
+            return findings.ledger(ctx, campaign_id, overdue_on=ctx.today())
+        if key == "due_soon":
+            return findings.due_soon(ctx, campaign_id, ctx.today())
+        return findings.ledger(ctx, campaign_id)
+
+    def _filter_text_changed(self, text: str) -> None:
+        self.proxy.setFilterFixedString(text.strip())
+        self._update_count()
+
+    def _update_count(self) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.count_label.setText(f"共 {total} 条" if shown == total else f"显示 {shown} / 共 {total} 条")
+
+    def select_finding(self, finding_id: str | None) -> None:
+        """Select a finding's row (the first row when it is not listed)."""
+        row = self.model.row_of(finding_id) if finding_id else -1
+        index = self.proxy.mapFromSource(self.model.index(row, 0)) if row >= 0 else self.proxy.index(0, 0)
+        if index.isValid():
+            self.table.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
+
+    def current_view(self) -> FindingView | None:
+        """The ledger line of the selected row, if any."""
+        index = self.proxy.mapToSource(self.table.currentIndex())
+        return self.model.view_at(index.row()) if index.isValid() else None
+
+    def current_finding(self) -> Finding | None:
+        """The selected finding, if any."""
+        view = self.current_view()
+        return view.finding if view else None
+
+    # -- details -------------------------------------------------------------------------------
+
+    def _show_current(self, *_args) -> None:
+        view = self.current_view()
+        self._show_details(view)
+        allowed = fs.allowed_actions(view.finding.status) if view else ()
+        for action, button in self.action_buttons.items():
+            button.setEnabled(action in allowed)
+        self.history_model.set_events(findings.history(self.session.ctx, view.finding.id) if view else [])
+        self.history_table.resizeColumnsToContents()
+
+    def _show_details(self, view: FindingView | None) -> None:
+        if view is None:
+            for label in self.detail_labels.values():
+                label.setText("")
+            return
+        f, today = view.finding, self.session.ctx.today()
+        term = f"{f.term_days}个{UNIT_LABELS.get(f.term_unit, f.term_unit)}"
+        texts = {
+            "title": f"{view.sponsor_name}｜{f.category}｜严重程度：{SEVERITY_LABELS.get(f.severity, f.severity)}",
+            "description": f.description, "basis": f.legal_basis or "（未填写）",
+            "requirement": f.requirement or "（未填写）",
+            "deadline": f"{f.deadline.isoformat()}（自 {f.start_on.isoformat()} 起 {term}；"
+                        f"{days_left_text(view, today)}）",
+            "status": fs.STATUS_LABELS.get(f.status, f.status)
+                      + (f"；通知书 {view.notice_number}" if view.notice_number else ""),
+        }
+        for key, text in texts.items():
+            self.detail_labels[key].setText(text)
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def start_action(self, action: str) -> FindingActionDialog | None:
+        """Open the dialog for ``action`` on the selected finding (non-modal: ``open()``)."""
+        finding = self.current_finding()
+        if finding is None:
+            return None
+        dialog = FindingActionDialog(finding, action, self.session.ctx.calendar,
+                                     self.session.ctx.today(), self)
+        dialog.accepted.connect(lambda: self._dialog_accepted(finding.id, dialog))
+        dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
+        self.action_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _dialog_closed(self, dialog: FindingActionDialog) -> None:
+        if self.action_dialog is dialog:
+            self.action_dialog = None
+        dialog.deleteLater()
+
+    def _dialog_accepted(self, finding_id: str, dialog: FindingActionDialog) -> None:
+        request = dialog.request()
+        if request.action == fs.WITHDRAW and not self.session.dialogs.confirm(
+                "撤销问题", "撤销后该问题不再跟踪整改，且不能恢复。确定撤销吗？"):
+            return
+        self.apply(finding_id, request)
+
+    def apply(self, finding_id: str, request: ActionRequest) -> bool:
+        """Carry out an action through the findings service; show errors and calendar warnings."""
+        title = fs.ACTION_LABELS[request.action]
+        try:
+            _finding, warnings = findings.apply_action(
+                self.session.ctx, finding_id, request.action, **request.kwargs())
+        except WorkbenchError as err:
+            self.session.show_error(title, err)
+            return False
+        if warnings:
+            self.session.dialogs.info(title, "\n".join(warnings))
+        self.session.data_changed.emit()
+        self.select_finding(finding_id)
+        return True
+
+
+def _table_view(model) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def _wrapping_label() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+    label.setAlignment(Qt.AlignLeft | Qt.AlignTop)
+    return label

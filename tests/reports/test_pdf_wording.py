@@ -1,0 +1,42 @@
+"""The wording file: the shipped one is complete; a broken one fails with a Chinese message."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench.errors import WorkbenchError
+from workbench.reports.wording import wording
+
+
+def test_shipped_wording_fills_placeholders():
+    notice = wording("notice")
+    assert notice.text("deadline", deadline="2026年12月15日") == (
+        "请于2026年12月15日前完成整改，并将书面整改报告报送我单位。")
+    assert notice.raw("list_separator") == "、"
+    assert wording("receipt").raw("method_options") == ["直接送达", "留置送达", "邮寄送达", "电子送达"]
+
+
+def test_user_braces_are_not_templates():
+    text = wording("notice").text("salutation", recipient="{authority}公司")
+    assert text == "{authority}公司："
+
+
+def test_missing_key_and_bad_placeholder(tmp_path):
+    path = tmp_path / "w.yaml"
+    path.write_text("notice:\n  deadline: '请于{when}前'\n", encoding="utf-8")
+    notice = wording("notice", path)
+    with pytest.raises(WorkbenchError, match="notice.warning"):
+        notice.raw("warning")
+    with pytest.raises(WorkbenchError, match="占位符"):
+        notice.text("deadline", deadline="x")
+
+
+def test_missing_section_and_malformed_file(tmp_path):
+    path = tmp_path / "w.yaml"
+    path.write_text("notice: {}\n", encoding="utf-8")
+    with pytest.raises(WorkbenchError, match="receipt"):
+        wording("receipt", path)
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("notice: [unclosed\n", encoding="utf-8")
+    with pytest.raises(WorkbenchError, match="无法读取"):
+        wording("notice", broken)

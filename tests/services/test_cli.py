@@ -1,0 +1,100 @@
+"""The command line: JSON output, exit codes and one-line Chinese errors (no tracebacks)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from workbench.cli import main
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_DATA_DIR", str(tmp_path / "data"))
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    assert "workbench 0.1.0" in capsys.readouterr().out
+
+
+def test_import_json_matches_expected(capsys, samples, tmp_path):
+    expected = json.loads((samples / "expected.json").read_text(encoding="utf-8"))["site_list_2026Q4_messy.xlsx"]
+    code, out, _ = run(capsys, "import", samples / "site_list_2026Q4_messy.xlsx", "--db", tmp_path / "t.db", "--json")
+    assert code == 0
+    got = json.loads(out)
+    for key, exp_key in [("header_row", "header_row"), ("data_rows", "data_rows"), ("sites", "sites"),
+                         ("domains", "domains"), ("duplicate_rows", "exact_duplicate_rows"),
+                         ("conflict_rows", "conflicting_rows"), ("rejected_rows", "rejected_rows")]:
+        assert got[key] == expected[exp_key], key
+    assert {"row", "column", "code", "message"} <= set(got["problems"][0])
+    code, out, _ = run(capsys, "sites", "--db", tmp_path / "t.db", "--json")
+    listing = json.loads(out)
+    assert len(listing) == 300
+    idn = [s for s in listing if any(a.startswith("xn--") for a in s["domains_ascii"])]
+    assert idn, "internationalised domains are stored in punycode too"
+
+
+def test_bad_input_gives_one_line_and_exit_2(capsys, tmp_path):
+    empty = tmp_path / "空文件.xlsx"
+    empty.write_bytes(b"")
+    code, out, err = run(capsys, "import", empty, "--db", tmp_path / "t.db")
+    assert code == 2
+    assert "空文件.xlsx" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    not_db = tmp_path / "不是数据库.db"
+    not_db.write_text("hello" * 100)
+    code, _, err = run(capsys, "findings", "--db", not_db)
+    assert code == 2 and "不是有效的工作台数据库" in err
+
+
+def test_newer_database_is_refused(capsys, tmp_path):
+    import sqlite3
+
+    db = tmp_path / "future.db"
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA user_version=999")
+    conn.close()
+    code, _, err = run(capsys, "findings", "--db", db)
+    assert code == 2 and "更新版本" in err
+
+
+def test_demo_findings_notice_receipt_summary(capsys, tmp_path):
+    db = tmp_path / "demo.db"
+    assert run(capsys, "demo", "--db", db)[0] == 0
+    code, out, _ = run(capsys, "findings", "--db", db, "--json", "--today", "2026-11-29")
+    rows = json.loads(out)
+    assert rows and all(r["status"] == "pending" for r in rows)
+    org = rows[0]["sponsor_name"]
+    code, out, _ = run(capsys, "notice", tmp_path / "n.pdf", "--db", db, "--org", org)
+    assert code == 0 and (tmp_path / "n.pdf").read_bytes().startswith(b"%PDF")
+    number = out.split("整改通知书 ")[1].split("：")[0]
+    code, out2, _ = run(capsys, "notice", tmp_path / "n2.pdf", "--db", db, "--org", org)
+    assert "重新打印" in out2 and number in out2
+    assert run(capsys, "receipt", tmp_path / "r.pdf", "--db", db, "--notice", number)[0] == 0
+    code, _, err = run(capsys, "receipt", tmp_path / "r.pdf", "--db", db, "--notice", "没有〔2026〕1号")
+    assert code == 2 and "找不到" in err
+    assert run(capsys, "export", "summary", tmp_path / "s.xlsx", "--db", db)[0] == 0
+    from openpyxl import load_workbook
+
+    assert "问题清单" in load_workbook(tmp_path / "s.xlsx").sheetnames
+    code, out, _ = run(capsys, "findings", "--db", db, "--json", "--overdue", "--today", "2027-03-01")
+    assert len(json.loads(out)) == len(rows)
+
+
+def test_deadline_command(capsys):
+    # 2026-09-30 + 5 working days: Oct 1-7 off, Oct 8, 9, 10 (make-up Saturday), 12, 13.
+    assert run(capsys, "deadline", "2026-09-30", "5", "--working")[1].strip() == "2026-10-13"
+    # 2026-02-13 + 1 calendar day = Sat 2-14, a make-up working day: stays.
+    assert run(capsys, "deadline", "2026-02-13", "1", "--calendar")[1].strip() == "2026-02-14"
+    code, out, err = run(capsys, "deadline", "2027-12-30", "3", "--working")
+    assert code == 0 and "2027" in err and "2028" in err

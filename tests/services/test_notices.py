@@ -1,0 +1,84 @@
+"""Rectification notices: numbering without gaps or reuse, re-prints keep their number."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from datetime import date
+
+import pytest
+
+from wbtest import campaign_with_sites, make_ctx, record
+from workbench.domain.review_record import FieldCheck
+from workbench.errors import NotFoundError, ValidationError
+from workbench.services import notices, reviews, sites
+
+
+def _inaccurate(ctx, site_id, conclusion="filing_no_display", notes=""):
+    detail = sites.detail(ctx, site_id)
+    checks = [FieldCheck(k, v, v, "match") for k, v in detail.filed.items()]
+    return reviews.record_review(ctx, site_id, checks, conclusion, notes).finding
+
+
+@pytest.fixture
+def setup(conn):
+    ctx = make_ctx(conn)
+    campaign = campaign_with_sites(ctx, [
+        record(1), record(2),
+        record(1, org="青岛<b>&星河</b>有限公司", subject="鲁ICP备87654321号", source_row=9),
+    ])
+    return ctx, campaign, sites.page(ctx, campaign.id)
+
+
+def test_numbers_run_per_prefix_and_year_and_reprint_keeps_number(setup, tmp_path):
+    ctx, campaign, (a, b, c) = setup
+    fa = _inaccurate(ctx, a.id)
+    fc = _inaccurate(ctx, c.id, "unreachable", "打开首页显示 <script>")
+    first = notices.issue_notice(ctx, fa.sponsor_id)
+    second = notices.issue_notice(ctx, fc.sponsor_id)
+    assert first.record.doc_number == "鲁网信整改〔2026〕1号"
+    assert second.record.doc_number == "鲁网信整改〔2026〕2号"
+    again = notices.issue_notice(ctx, fa.sponsor_id)
+    assert again.reprint and again.record.doc_number == first.record.doc_number
+    # a new finding for the same sponsor gets the next number, covering only the new finding
+    fb = _inaccurate(ctx, b.id, "contact_inaccurate")
+    third = notices.issue_notice(ctx, fb.sponsor_id)
+    assert third.record.doc_number == "鲁网信整改〔2026〕3号"
+    assert third.record.finding_ids == (fb.id,)
+    assert notices.notice_by_number(ctx, "鲁网信整改〔2026〕1号").record.finding_ids == (fa.id,)
+
+
+def test_next_year_restarts_at_one(setup):
+    ctx, campaign, (a, _, c) = setup
+    notices.issue_notice(ctx, _inaccurate(ctx, a.id).sponsor_id)
+    ctx.today_override = date(2027, 1, 4)
+    assert notices.issue_notice(ctx, _inaccurate(ctx, c.id).sponsor_id).record.doc_number == "鲁网信整改〔2027〕1号"
+
+
+def test_no_findings_or_no_prefix_is_refused(conn):
+    ctx = make_ctx(conn)
+    campaign = campaign_with_sites(ctx, [record(1)], prefix="")
+    site = sites.page(ctx, campaign.id)[0]
+    with pytest.raises(ValidationError, match="没有待整改的问题"):
+        notices.issue_notice(ctx, sites.detail(ctx, site.id).sponsor_id)
+    f = _inaccurate(ctx, site.id)
+    with pytest.raises(ValidationError, match="未设置文号前缀"):
+        notices.issue_notice(ctx, f.sponsor_id)
+    with pytest.raises(NotFoundError):
+        notices.notice_by_number(ctx, "不存在〔2026〕9号")
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_notice_pdf_and_batch_carry_real_text(setup, tmp_path):
+    ctx, campaign, (a, _, c) = setup
+    _inaccurate(ctx, a.id)
+    _inaccurate(ctx, c.id, "unreachable")
+    written = notices.write_notices(ctx, campaign.id, tmp_path / "out")
+    assert len(written) == 2
+    texts = [subprocess.run(["pdftotext", str(p), "-"], capture_output=True, text=True).stdout for p in written]
+    joined = "".join(texts).replace(" ", "")
+    assert "青岛<b>&星河</b>有限公司" in joined
+    assert "〔2026〕" in joined and "某市互联网信息办公室" in joined
+    record_ = notices.write_receipt(ctx, "鲁网信整改〔2026〕1号", tmp_path / "receipt.pdf")
+    assert (tmp_path / "receipt.pdf").read_bytes().startswith(b"%PDF")
+    assert record_.doc_number == "鲁网信整改〔2026〕1号"

@@ -1,0 +1,106 @@
+"""Importing site lists into a campaign: counts, re-import change reports, all-or-nothing storing."""
+
+from __future__ import annotations
+
+import json
+import threading
+
+import pytest
+
+from wbtest import make_ctx
+from workbench.domain.progress import Cancelled
+from workbench.errors import InputFileError
+from workbench.services import campaigns, site_import, sites
+
+
+@pytest.fixture
+def ctx(conn):
+    return make_ctx(conn)
+
+
+def _table_counts(conn):
+    return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("site", "sponsor", "site_domain", "import_run", "import_problem")}
+
+
+@pytest.mark.parametrize("name", ["site_list_clean.xlsx", "site_list_2026Q4_messy.xlsx",
+                                  "site_list_2026Q4_messy.xls", "site_list_gb18030.csv"])
+def test_samples_store_the_expected_counts(ctx, samples, name):
+    expected = json.loads((samples / "expected.json").read_text(encoding="utf-8"))[name]
+    campaign = campaigns.create_campaign(ctx, "导入测试")
+    report = site_import.import_site_list(ctx, campaign.id, samples / name)
+    assert report.summary["sites"] == expected["sites"]
+    assert report.summary["domains"] == expected["domains"]
+    assert report.summary["added"] == expected["sites"]
+    assert sites.count(ctx, campaign.id) == expected["sites"]
+    stored_domains = ctx.conn.execute("SELECT count(DISTINCT domain) FROM site_domain").fetchone()[0]
+    assert stored_domains == expected["domains"]
+    if "rejected_rows" in expected:
+        assert report.summary["rejected_rows"] == expected["rejected_rows"]
+
+
+def test_messy_sample_values_read_back_through_sites_listing(ctx, samples):
+    expected = json.loads((samples / "expected.json").read_text(encoding="utf-8"))["site_list_2026Q4_messy.xlsx"]
+    campaign = campaigns.create_campaign(ctx, "导入测试")
+    site_import.import_site_list(ctx, campaign.id, samples / "site_list_2026Q4_messy.xlsx")
+    stored = {s["site_filing_no"]: s for s in sites.export_sites(ctx, campaign.id)}
+    for want in expected["canonical"]:
+        got = stored[want["icp_site"]]
+        assert got["subject_filing_no"] == want["icp_subject"]
+        assert got["sponsor_name"] == want["org"]
+        assert sorted(got["domains"]) == sorted(want["domains"])
+        assert got["contact_phone"] == want["phone"]
+        assert got["approved_on"] == want["approved_on"]
+    for bad in expected["invalid_uscc"]:
+        assert "uscc_check_digit" in stored[bad]["flags"]
+
+
+def test_reimport_reports_changes_and_keeps_reviews(ctx, samples, tmp_path):
+    from openpyxl import load_workbook
+
+    campaign = campaigns.create_campaign(ctx, "导入测试")
+    site_import.import_site_list(ctx, campaign.id, samples / "site_list_clean.xlsx")
+    wb = load_workbook(samples / "site_list_clean.xlsx")
+    ws = wb.active
+    ws.cell(row=2, column=14).value = "13811112222"   # 联系电话 of the first site changes
+    ws.delete_rows(3)                                  # the second site disappears
+    changed = tmp_path / "改过的名单.xlsx"
+    wb.save(changed)
+    again = site_import.import_site_list(ctx, campaign.id, changed)
+    assert again.summary["added"] == 0
+    assert again.summary["changed"] == 1
+    assert again.summary["missing"] == 1
+    assert again.summary["unchanged"] == 198
+    (no, diff), = again.changes.changed.items()
+    assert diff["contact_phone"][1] == "13811112222"
+    assert sites.count(ctx, campaign.id) == 200   # the missing site is kept, marked absent
+
+
+def test_unreadable_file_and_cancel_leave_database_untouched(ctx, samples, tmp_path):
+    campaign = campaigns.create_campaign(ctx, "导入测试")
+    site_import.import_site_list(ctx, campaign.id, samples / "site_list_gb18030.csv")
+    before = _table_counts(ctx.conn)
+    broken = tmp_path / "坏文件.xlsx"
+    broken.write_bytes(b"PK\x03\x04 this is not really a zip")
+    with pytest.raises(InputFileError) as err:
+        site_import.import_site_list(ctx, campaign.id, broken)
+    assert "坏文件.xlsx" in str(err.value)
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(Cancelled):
+        site_import.import_site_list(ctx, campaign.id, samples / "site_list_clean.xlsx", cancel=cancel)
+    assert _table_counts(ctx.conn) == before
+
+
+def test_failure_while_storing_rolls_back(ctx, samples, monkeypatch):
+    from workbench.storage import import_run_repo
+
+    campaign = campaigns.create_campaign(ctx, "导入测试")
+
+    def boom(*args, **kwargs):
+        raise OSError("磁盘已满")
+
+    monkeypatch.setattr(import_run_repo, "record_run", boom)
+    with pytest.raises(OSError):
+        site_import.import_site_list(ctx, campaign.id, samples / "site_list_clean.xlsx")
+    assert _table_counts(ctx.conn)["site"] == 0

@@ -1,0 +1,119 @@
+"""The site table screen (网站): filter box, 只看未核查, a paged table sorted in SQL."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, Signal, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.gui.models.site_table_model import HEADERS, SiteTableModel
+from workbench.gui.session import Session
+from workbench.gui.widgets.filter_box import FilterBox
+from workbench.services import sites
+
+_WIDTHS = (190, 200, 220, 180, 200, 70, 110, 50)
+
+
+class SitesView(QWidget):
+    """The sites of the chosen campaign; double-click or Enter opens the review of a site.
+
+    Signals:
+        site_activated(str site_id): the user wants to review this site.
+        counts_changed(int total, int reviewed): for the status bar.
+    """
+
+    site_activated = Signal(str)
+    counts_changed = Signal(int, int)
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.model = SiteTableModel(session.ctx, self)
+        self._build_ui()
+        self._connect_signals()
+        self.refresh()
+
+    def _build_ui(self) -> None:
+        self.filter_box = FilterBox("筛选：备案号、网站名称、主办单位、域名、接入服务商、地市（Ctrl+F）")
+        self.unreviewed_box = QCheckBox("只看未核查")
+        self.count_label = QLabel()
+        top = QHBoxLayout()
+        top.addWidget(self.filter_box, 1)
+        top.addWidget(self.unreviewed_box)
+        top.addWidget(self.count_label)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
+        header = self.table.horizontalHeader()
+        header.setSortIndicator(-1, Qt.AscendingOrder)  # import order until a column is chosen
+        self.table.setSortingEnabled(True)
+        for col, width in enumerate(_WIDTHS[: len(HEADERS)]):
+            self.table.setColumnWidth(col, width)
+        header.setStretchLastSection(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+
+    def _connect_signals(self) -> None:
+        self.filter_box.filter_changed.connect(self._apply_filter)
+        self.unreviewed_box.toggled.connect(self._apply_filter)
+        self.table.doubleClicked.connect(self._activate)
+        for key in (Qt.Key_Return, Qt.Key_Enter):
+            shortcut = QShortcut(QKeySequence(key), self.table)
+            shortcut.setContext(Qt.WidgetShortcut)
+            shortcut.activated.connect(self.open_current)
+        self.session.campaign_changed.connect(self.refresh)
+        self.session.data_changed.connect(self.refresh)
+
+    @Slot()
+    def refresh(self, *_args) -> None:
+        """Re-read the campaign's sites (keeps filter, order and the selected row if possible)."""
+        current = self.table.currentIndex().row()
+        self.model.ctx = self.session.ctx
+        self.model.set_campaign(self.session.campaign_id)
+        if 0 <= current < self.model.rowCount():
+            self.table.selectRow(current)
+        self._update_counts()
+
+    @Slot()
+    def _apply_filter(self, *_args) -> None:
+        self.model.set_filter(self.filter_box.text().strip(), self.unreviewed_box.isChecked())
+        self._update_counts()
+
+    def _update_counts(self) -> None:
+        cid = self.session.campaign_id
+        total = sites.count(self.session.ctx, cid) if cid else 0
+        reviewed = sites.reviewed_count(self.session.ctx, cid) if cid else 0
+        shown = self.model.rowCount()
+        self.count_label.setText(f"显示 {shown} 条" if shown != total else "")
+        self.counts_changed.emit(total, reviewed)
+
+    def focus_filter(self) -> None:
+        """Put the cursor in the filter box (编辑 › 筛选, Ctrl+F)."""
+        self.filter_box.setFocus(Qt.ShortcutFocusReason)
+        self.filter_box.selectAll()
+
+    @Slot()
+    def open_current(self) -> None:
+        """Open the review of the selected site (Enter)."""
+        self._activate(self.table.currentIndex())
+
+    @Slot(QModelIndex)
+    def _activate(self, index: QModelIndex) -> None:
+        site_id = self.model.site_id(index.row()) if index.isValid() else None
+        if site_id:
+            self.site_activated.emit(site_id)

@@ -1,0 +1,90 @@
+"""The non-modal progress strip of the main window: bar, message, rows per second, 取消."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+
+from workbench.domain.progress import Progress
+from workbench.gui.session import Session
+
+
+class ProgressPanel(QWidget):
+    """Shows the running background task of ``session`` and lets the user cancel it.
+
+    Driven by ``session.task_started`` / ``task_progress`` / ``task_ended``; hidden when idle.
+    When several tasks run, the latest one is shown and 取消 cancels all of them.
+    """
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self._titles: list[str] = []
+        self._started = 0.0
+        self._build_ui()
+        self._connect_signals()
+        self.hide()
+
+    def _build_ui(self) -> None:
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.title_label = QLabel()
+        self.bar = QProgressBar()
+        self.bar.setMaximumWidth(220)
+        self.message_label = QLabel()
+        self.rate_label = QLabel()
+        self.cancel_button = QPushButton("取消")
+        self.cancel_button.setToolTip("取消正在进行的操作（数据库保持原样）")
+        for w in (self.title_label, self.bar, self.message_label, self.rate_label, self.cancel_button):
+            layout.addWidget(w)
+
+    def _connect_signals(self) -> None:
+        self.session.task_started.connect(self.on_started)
+        self.session.task_progress.connect(self.on_progress)
+        self.session.task_ended.connect(self.on_ended)
+        self.cancel_button.clicked.connect(self.cancel)
+
+    @Slot(str, object)
+    def on_started(self, title: str, _worker=None) -> None:
+        """A task began: show it with an indeterminate bar."""
+        self._titles.append(title)
+        self._started = time.monotonic()
+        self.title_label.setText(title)
+        self.message_label.setText("正在准备…")
+        self.rate_label.clear()
+        self.bar.setRange(0, 0)
+        self.cancel_button.setEnabled(True)
+        self.show()
+
+    @Slot(object)
+    def on_progress(self, progress: Progress) -> None:
+        """Update bar, message and rows per second from a Progress report."""
+        if progress.total > 0:
+            self.bar.setRange(0, progress.total)
+            self.bar.setValue(min(progress.done, progress.total))
+        else:
+            self.bar.setRange(0, 0)
+        self.message_label.setText(progress.message)
+        elapsed = time.monotonic() - self._started
+        if progress.done and elapsed > 0.2:
+            self.rate_label.setText(f"{progress.done / elapsed:,.0f} 行/秒")
+
+    @Slot(str)
+    def on_ended(self, title: str) -> None:
+        """A task finished, failed or was cancelled: hide when none is left."""
+        if title in self._titles:
+            self._titles.remove(title)
+        if self._titles:
+            self.title_label.setText(self._titles[-1])
+        else:
+            self.hide()
+
+    @Slot()
+    def cancel(self) -> None:
+        """Ask every running task to stop; they end with 已取消 and leave the database as it was."""
+        for worker in list(self.session.workers):
+            worker.cancel.set()
+        self.message_label.setText("正在取消…")
+        self.cancel_button.setEnabled(False)

@@ -1,0 +1,133 @@
+"""Reading a checklist template from an Excel workbook: sheet 模板信息 plus one row per item."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import python_calamine
+
+from workbench.domain.checklist import ChecklistTemplate, RawRow, build_template
+from workbench.errors import InputFileError
+
+INFO_SHEET = "模板信息"
+ITEMS_SHEET = "检查项"
+#: Template fields on the 模板信息 sheet: field → label in column A (value in column B).
+INFO_LABELS = {"id": "模板编号", "title": "模板名称", "version": "版本", "scope": "适用范围"}
+_INFO_ALIASES = {"模板ID": "id", "编号": "id", "名称": "title", "标题": "title", "版本号": "version",
+                 "范围": "scope"}
+#: Item columns: field → header written by the exporter (first) and accepted aliases.
+ITEM_HEADERS: dict[str, tuple[str, ...]] = {
+    "section_code": ("章节编号",),
+    "section": ("章节/分类", "章节", "分类", "类别", "检查类别"),
+    "code": ("编号", "检查项编号"),
+    "requirement": ("检查要求", "检查内容"),
+    "guidance": ("检查方法", "检查方式"),
+    "basis": ("依据", "检查依据", "法律依据"),
+    "severity": ("严重程度", "风险等级"),
+    "levels": ("适用等级",),
+    "responses": ("可选结论",),
+    "rectification": ("整改要求",),
+}
+REQUIRED = ("section", "code", "requirement", "basis", "severity")
+_HEADER_SCAN_ROWS = 10
+
+
+def read_template_xlsx(path: str | Path) -> ChecklistTemplate:
+    """Read and validate a template workbook (.xlsx/.xls/.ods).
+
+    Layout: sheet ``模板信息`` with labels 模板编号 / 模板名称 / 版本 / 适用范围 in column A and
+    values in column B; sheet ``检查项`` (else the first other sheet) with a header row (within
+    the first 10 rows) naming the columns of ITEM_HEADERS and one item per row. Items with no
+    章节编号 get section codes S01, S02… in order of first appearance of their 章节/分类.
+
+    Raises:
+        InputFileError: the file cannot be read, a sheet or required column is missing.
+        ChecklistFormatError: rows break the template rules (sheet row and column named).
+    """
+    name = str(path)
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(name)
+        sheets = {s: book.get_sheet_by_name(s).to_python(skip_empty_area=False) for s in book.sheet_names}
+    except (OSError, python_calamine.CalamineError, ValueError) as err:
+        raise InputFileError(f"无法读取 Excel 文件（{err}）", path=name) from err
+    if INFO_SHEET not in sheets:
+        raise InputFileError(f"缺少“{INFO_SHEET}”工作表（应写明模板编号、模板名称、版本）", path=name)
+    others = [s for s in sheets if s != INFO_SHEET]
+    item_sheet = ITEMS_SHEET if ITEMS_SHEET in sheets else (others[0] if others else None)
+    if item_sheet is None:
+        raise InputFileError(f"缺少“{ITEMS_SHEET}”工作表", path=name)
+    header = _read_info(sheets[INFO_SHEET])
+    header_row, columns = _find_header(sheets[item_sheet], name)
+    sections, items = _read_items(sheets[item_sheet], header_row, columns)
+    labels = {**{f: h[0] for f, h in ITEM_HEADERS.items()}, **INFO_LABELS}
+    return build_template(header, sections, items, name, columns=labels)
+
+
+def _cell(rows: Sequence[Sequence[Any]], r: int, c: int) -> str:
+    try:
+        value = rows[r][c]
+    except IndexError:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return "" if value is None else str(value).strip()
+
+
+def _read_info(rows: list[list[Any]]) -> dict[str, str]:
+    by_label = {label: field for field, label in INFO_LABELS.items()} | _INFO_ALIASES
+    info: dict[str, str] = {}
+    for r in range(len(rows)):
+        field = by_label.get(_cell(rows, r, 0).rstrip("：:"))
+        if field and field not in info:
+            info[field] = _cell(rows, r, 1)
+    return info
+
+
+def _find_header(rows: list[list[Any]], path: str) -> tuple[int, dict[str, int]]:
+    """The 0-based header row and field → 0-based column index."""
+    lookup = {alias: field for field, aliases in ITEM_HEADERS.items() for alias in aliases}
+    for r in range(min(_HEADER_SCAN_ROWS, len(rows))):
+        columns: dict[str, int] = {}
+        for c in range(len(rows[r])):
+            field = lookup.get(_cell(rows, r, c).replace(" ", ""))
+            if field and field not in columns:
+                columns[field] = c
+        if "code" in columns and "requirement" in columns:
+            missing = [ITEM_HEADERS[f][0] for f in REQUIRED if f not in columns]
+            if missing:
+                raise InputFileError("缺少必需的列", path=path, row=r + 1, column="、".join(missing))
+            return r, columns
+    raise InputFileError(f"在“{ITEMS_SHEET}”表前 {_HEADER_SCAN_ROWS} 行中找不到表头（需含“编号”“检查要求”列）",
+                         path=path)
+
+
+def _read_items(rows: list[list[Any]], header_row: int,
+                columns: dict[str, int]) -> tuple[list[RawRow], list[RawRow]]:
+    """Item rows (skipping blank ones) and the sections they name, with 1-based sheet rows."""
+    sections: list[RawRow] = []
+    code_of_title: dict[str, str] = {}
+    title_of_code: dict[str, str] = {}
+    items: list[RawRow] = []
+    for r in range(header_row + 1, len(rows)):
+        values = {f: _cell(rows, r, c) for f, c in columns.items()}
+        if not any(values.values()):
+            continue
+        title, code = values.get("section", ""), values.pop("section_code", "")
+        if title:
+            code = code or code_of_title.get(title) or _auto_code(title_of_code)
+            if title_of_code.get(code) != title:
+                sections.append(RawRow(r + 1, {"code": code, "title": title}))
+                title_of_code.setdefault(code, title)
+                code_of_title.setdefault(title, code)
+        values["section"] = code if title else ""
+        items.append(RawRow(r + 1, values))
+    return sections, items
+
+
+def _auto_code(used: dict[str, str]) -> str:
+    n = len(used) + 1
+    while f"S{n:02d}" in used:
+        n += 1
+    return f"S{n:02d}"
