@@ -196,3 +196,13 @@ def test_written_file_is_readable_by_others(tmp_path):
     finally:
         os.umask(old)
     assert out.stat().st_mode & 0o777 == 0o644
+
+
+def test_write_table_works_on_a_normal_worksheet(tmp_path, read_back):
+    wb = Workbook()
+    write_table(wb.active, ["检查项", "日期"], [["+1 口令复杂度", date(2026, 1, 5)]], title="清单")
+    ws = read_back(save_workbook(wb, tmp_path / "normal.xlsx")).active
+    assert ws["A2"].value == "检查项" and ws["A2"].font.b
+    assert ws["A3"].value == "+1 口令复杂度" and ws["A3"].data_type == "s"
+    assert ws["B3"].number_format == "yyyy-mm-dd"
+    assert ws.freeze_panes == "A3" and ws.auto_filter.ref == "A2:B3"

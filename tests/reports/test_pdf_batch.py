@@ -19,9 +19,9 @@ def test_one_pdf_per_notice_with_safe_names(tmp_path, make_notice, pdf_text):
     seen = []
     paths = render_notices(notices, out_dir, on_progress=seen.append)
     assert [p.parent for p in paths] == [out_dir] * 3
-    assert [p.name for p in paths] == ["鲁网信整改〔2026〕12号-..逃逸公司.pdf",
+    assert [p.name for p in paths] == ["鲁网信整改〔2026〕12号-....逃逸公司.pdf",
                                        "鲁网信整改〔2026〕13号-某公司.pdf",
-                                       "鲁网信整改〔2026〕12号-..逃逸公司 (2).pdf"]
+                                       "鲁网信整改〔2026〕12号-....逃逸公司 (2).pdf"]
     assert sorted(out_dir.iterdir()) == sorted(paths)
     assert not list(tmp_path.glob("*.pdf"))
     assert "某<公司>:*?\"|" in pdf_text(paths[1]).replace("\n", "")

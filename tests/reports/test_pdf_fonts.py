@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from workbench.errors import FontError
-from workbench.reports import find_cjk_font, missing_glyphs
-from workbench.reports import font_paths
+from workbench.reports import find_cjk_font, font_paths, missing_glyphs
 from workbench.reports.fonts import FONT_ENV, find_fallback_font, load_font
 
 WQY = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")

@@ -13,7 +13,7 @@ def test_shipped_wording_fills_placeholders():
     assert notice.text("deadline", deadline="2026年12月15日") == (
         "请于2026年12月15日前完成整改，并将书面整改报告报送我单位。")
     assert notice.raw("list_separator") == "、"
-    assert wording("receipt").raw("method_options") == ["直接送达", "留置送达", "邮寄送达", "电子送达"]
+    assert wording("receipt").raw("method_options") == ["直接", "留置", "邮寄", "电子"]
 
 
 def test_user_braces_are_not_templates():

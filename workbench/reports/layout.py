@@ -165,19 +165,24 @@ class Rule(Flowable):
 class BottomBlock(Flowable):
     """Flowables pinned to the bottom of the page they land on (the 版记 area of the last page).
 
-    Takes all remaining height of the frame; if the block does not fit, it moves to a new page.
+    In a frame it takes all remaining height and draws its content at the bottom; if it does not
+    fit, it moves to a new page. Measured inside a KeepTogether (which offers "unlimited"
+    height) it reports its natural height plus ``min_gap``, so the group it closes is kept on
+    one page with room for it.
     """
 
-    def __init__(self, flowables: list[Flowable]):
+    def __init__(self, flowables: list[Flowable], min_gap: float = 0.0):
         super().__init__()
         self._flowables = flowables
+        self._min_gap = min_gap
         self._heights: list[float] = []
 
     def wrap(self, avail_width, avail_height):
         self._heights = [f.wrap(avail_width, avail_height)[1] for f in self._flowables]
-        need = sum(self._heights)
+        need = sum(self._heights) + self._min_gap
         self.width = avail_width
-        self.height = max(need, avail_height)
+        measuring = avail_height > PAGE_HEIGHT
+        self.height = need if measuring else max(need, avail_height)
         return self.width, self.height
 
     def split(self, avail_width, avail_height):

@@ -12,7 +12,7 @@ from workbench.errors import ValidationError
 from workbench.reports.documents import RectificationNotice, format_cn_date
 from workbench.reports.layout import DocumentFonts, build_pdf, make_styles
 from workbench.reports.markup import Typesetter
-from workbench.reports.parts import bottom_note, cn_number, red_header, signature
+from workbench.reports.parts import cn_number, red_header, signature
 from workbench.reports.wording import Wording, wording
 
 
@@ -77,8 +77,8 @@ def notice_story(notice: RectificationNotice, ts: Typesetter, w: Wording) -> lis
         story += last
         last = [ts.para(w.text("contact_heading"), styles["heading"]),
                 ts.para(contact, styles["body"])]
-    story.append(signature(ts, styles, notice.authority, notice.issued_on, last))
-    story.append(bottom_note(ts, styles, w.text("copy_note")))
+    story.append(signature(ts, styles, notice.authority, notice.issued_on, last,
+                           w.text("copy_note")))
     return story
 
 

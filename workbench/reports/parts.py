@@ -1,4 +1,4 @@
-"""Pieces shared by the documents: red header, title, signature with seal space, 版记 note."""
+"""Pieces shared by the documents: red header and title, signature with seal space and 版记 note."""
 
 from __future__ import annotations
 
@@ -66,8 +66,10 @@ def red_header(ts: Typesetter, styles: dict[str, ParagraphStyle], authority: str
 
 
 def signature(ts: Typesetter, styles: dict[str, ParagraphStyle], authority: str,
-              issued_on: date | None, last: list[Flowable]) -> KeepTogether:
-    """署名 and 成文日期 with room for the seal, kept on one page with the last body lines.
+              issued_on: date | None, last: list[Flowable], note: str) -> KeepTogether:
+    """署名 and 成文日期 with room for the seal, and the copy note at the foot of that page.
+
+    The group is kept on one page with the last body lines.
 
     GB/T 9704-2012 §7.3.5.1 (facts.md §6): date 4 characters in from the right, name centred
     over it, the red seal pressing on both; the block never stands alone on a page.
@@ -75,15 +77,13 @@ def signature(ts: Typesetter, styles: dict[str, ParagraphStyle], authority: str,
     Args:
         last: the final flowables of the body, kept together with the signature.
         issued_on: 成文日期; None leaves "年 月 日" blanks to fill by hand.
+        note: the copy note printed between 版记 rules at the bottom of the last page.
     """
     date_text = format_cn_date(issued_on) if issued_on else "年　　月　　日"
     name_indent, date_indent = signature_indents(ts.fonts, authority, date_text)
     name_style = ParagraphStyle("sign_name", parent=styles["right"], rightIndent=name_indent)
     date_style = ParagraphStyle("sign_date", parent=styles["right"], rightIndent=date_indent)
-    return KeepTogether([*last, Spacer(0, SEAL_SPACE_LINES * LINE),
-                         ts.para(authority, name_style), ts.para(date_text, date_style)])
-
-
-def bottom_note(ts: Typesetter, styles: dict[str, ParagraphStyle], text: str) -> BottomBlock:
-    """The 版记-style note between two rules at the foot of the last page (facts.md §6)."""
-    return BottomBlock([Rule(0.35), ts.para(text, styles["note"]), Rule(0.25)])
+    bottom = BottomBlock([Rule(0.35), ts.para(note, styles["note"]), Rule(0.25)],
+                         min_gap=LINE / 2)
+    return KeepTogether([*last, Spacer(0, SEAL_SPACE_LINES * LINE), ts.para(authority, name_style),
+                         ts.para(date_text, date_style), bottom])

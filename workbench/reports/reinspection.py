@@ -12,7 +12,7 @@ from workbench.errors import ValidationError
 from workbench.reports.documents import ReinspectionOpinion, format_cn_date
 from workbench.reports.layout import LINE, TYPE_WIDTH, DocumentFonts, build_pdf, make_styles
 from workbench.reports.markup import Typesetter
-from workbench.reports.parts import bottom_note, red_header, signature
+from workbench.reports.parts import red_header, signature
 from workbench.reports.wording import Wording, wording
 
 NUMBER_WIDTH = 16 * mm
@@ -72,8 +72,8 @@ def reinspection_story(opinion: ReinspectionOpinion, ts: Typesetter,
     story.append(_items_table(opinion, ts, w, styles))
     story.append(Spacer(0, LINE / 4))
     last = [ts.para(w.text("conclusion", conclusion=opinion.conclusion), styles["body"])]
-    story.append(signature(ts, styles, opinion.authority, opinion.issued_on, last))
-    story.append(bottom_note(ts, styles, w.text("copy_note")))
+    story.append(signature(ts, styles, opinion.authority, opinion.issued_on, last,
+                           w.text("copy_note")))
     return story
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 
 from workbench.domain.checklist import (
     RESPONSES,
@@ -130,8 +130,6 @@ def import_template(conn: sqlite3.Connection, path: str | Path, author: Author,
         template = read_template_xlsx(path)
     with transaction(conn):
         if new_version:
-            from dataclasses import replace
-
             template = replace(template, version=checklist_repo.free_version(conn, template))
         return checklist_repo.save(conn, template, author, source=path.name)
 

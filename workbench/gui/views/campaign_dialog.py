@@ -1,0 +1,98 @@
+"""The 新建检查任务 dialog: name, kind, authority, document-number prefix, period."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.domain.campaign import KIND_LABELS, Campaign
+from workbench.errors import WorkbenchError
+from workbench.gui.session import Session
+from workbench.services import campaigns
+
+
+class CampaignDialog(QDialog):
+    """Create a campaign; the service's validation errors are shown inside the dialog.
+
+    Open with ``open()``; ``created(Campaign)`` is emitted and the dialog closes on success.
+    """
+
+    created = Signal(object)
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle("新建检查任务")
+        self.setMinimumWidth(460)
+        self._build_ui()
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+    def _build_ui(self) -> None:
+        self.name_edit = QLineEdit()
+        self.name_edit.setPlaceholderText("如：2026年第四季度网站备案信息准确性核查")
+        self.kind_combo = QComboBox()
+        for key, label in KIND_LABELS.items():
+            self.kind_combo.addItem(label, key)
+        self.authority_edit = QLineEdit()
+        self.authority_edit.setPlaceholderText("如：某市互联网信息办公室（印在整改通知书上）")
+        self.prefix_edit = QLineEdit()
+        self.prefix_edit.setPlaceholderText("如：鲁网信整改（文号形如 鲁网信整改〔2026〕1号）")
+        today = QDate(self.session.ctx.today())
+        self.start_edit = _date_edit(QDate(today.year(), today.month(), 1))
+        self.end_edit = _date_edit(today.addMonths(3))
+        period = QHBoxLayout()
+        period.addWidget(self.start_edit)
+        period.addWidget(QLabel("至"))
+        period.addWidget(self.end_edit)
+        form = QFormLayout()
+        form.addRow("任务名称(&N)", self.name_edit)
+        form.addRow("任务类型(&K)", self.kind_combo)
+        form.addRow("检查机关(&A)", self.authority_edit)
+        form.addRow("文号前缀(&P)", self.prefix_edit)
+        form.addRow("检查期间", period)
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.setWordWrap(True)
+        self.error_label.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        self.buttons.button(QDialogButtonBox.Ok).setText("创建")
+        self.buttons.button(QDialogButtonBox.Cancel).setText("取消")
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+
+    def accept(self) -> None:
+        """Create the campaign; on a validation error stay open and show it in red."""
+        try:
+            campaign = campaigns.create_campaign(
+                self.session.ctx, self.name_edit.text(), self.kind_combo.currentData(),
+                self.authority_edit.text(), self.prefix_edit.text(),
+                self.start_edit.date().toPython(), self.end_edit.date().toPython(),
+            )
+        except WorkbenchError as err:
+            self.error_label.setText(str(err))
+            self.error_label.show()
+            return
+        self.campaign: Campaign = campaign
+        self.created.emit(campaign)
+        super().accept()
+
+
+def _date_edit(day: QDate) -> QDateEdit:
+    edit = QDateEdit(day)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    return edit

@@ -1,0 +1,302 @@
+"""The ICP filing review screen (核查): filed values, observed values and verdicts, conclusion.
+
+Keyboard: Alt+1/2/3 set the focused field's verdict to 一致/不一致/未核, Alt+A marks every field
+一致, Ctrl+Enter saves and opens the next unreviewed site, so a day's list needs no mouse.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.domain import finding_status as fs
+from workbench.domain.deadline import term_text
+from workbench.domain.review import ACCURATE, CONCLUSIONS, REVIEW_FIELDS, VERDICT_LABELS, suggest_conclusion
+from workbench.domain.review_record import FieldCheck
+from workbench.errors import WorkbenchError
+from workbench.gui.session import Session
+from workbench.services import reviews, sites
+from workbench.services.reviews import ReviewOutcome
+
+VERDICT_KEYS = {"1": "match", "2": "mismatch", "3": "unchecked"}
+
+
+class _FieldRow:
+    """The widgets of one review field: filed value, observed value, verdict."""
+
+    def __init__(self, code: str, label: str):
+        self.code = code
+        self.label = QLabel(label)
+        self.filed = QLineEdit()
+        self.filed.setReadOnly(True)
+        self.filed.setFocusPolicy(Qt.ClickFocus)
+        self.observed = QLineEdit()
+        self.observed.setPlaceholderText("核查所见（与备案一致可不填）")
+        self.verdict = QComboBox()
+        for key, text in VERDICT_LABELS.items():
+            self.verdict.addItem(text, key)
+        self.label.setBuddy(self.observed)
+
+    def widgets(self) -> tuple[QWidget, ...]:
+        return (self.filed, self.observed, self.verdict)
+
+    def set_verdict(self, verdict: str) -> None:
+        self.verdict.setCurrentIndex(self.verdict.findData(verdict))
+
+    def check(self) -> FieldCheck:
+        observed = self.observed.text().strip() or (
+            self.filed.text() if self.verdict.currentData() == "match" else "")
+        return FieldCheck(self.code, self.filed.text(), observed, self.verdict.currentData())
+
+
+class ReviewPanel(QWidget):
+    """Review one website at a time.
+
+    Signals:
+        status_message(str): a sentence for the main window's status bar.
+        saved(object): the ReviewOutcome after a save.
+    """
+
+    status_message = Signal(str)
+    saved = Signal(object)
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.site_id: str | None = None
+        self.detail = None
+        self._conclusion_chosen = False
+        self.rows = [_FieldRow(code, label) for code, label in REVIEW_FIELDS]
+        self._build_ui()
+        self._connect_signals()
+        self.refresh()
+
+    # --- building --------------------------------------------------------------------------
+    def _build_ui(self) -> None:
+        self.title = QLabel("未选择网站")
+        self.title.setStyleSheet("font-size: 15px; font-weight: bold;")
+        self.extra = QLabel()
+        self.extra.setStyleSheet("color: #555;")
+        self.flags_label = QLabel()
+        self.flags_label.setWordWrap(True)
+        self.flags_label.setStyleSheet(
+            "background: #fff4ce; border: 1px solid #e0c060; padding: 4px; color: #5c4500;")
+        layout = QVBoxLayout(self)
+        for w in (self.title, self.extra, self.flags_label):
+            layout.addWidget(w)
+        layout.addWidget(self._fields_box(), 1)
+        layout.addLayout(self._conclusion_form())
+        layout.addLayout(self._buttons())
+
+    def _fields_box(self) -> QWidget:
+        grid = QGridLayout()
+        for col, text in enumerate(("核查项目", "备案信息", "核查所见", "判定")):
+            head = QLabel(text)
+            head.setStyleSheet("font-weight: bold;")
+            grid.addWidget(head, 0, col)
+        for r, row in enumerate(self.rows, start=1):
+            grid.addWidget(row.label, r, 0)
+            for c, w in enumerate(row.widgets(), start=1):
+                grid.addWidget(w, r, c)
+        grid.setColumnStretch(1, 3)
+        grid.setColumnStretch(2, 3)
+        box = QGroupBox("逐项核对（Alt+1 一致 · Alt+2 不一致 · Alt+3 未核 · Alt+A 全部一致）")
+        box.setLayout(grid)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(box)
+        return scroll
+
+    def _conclusion_form(self) -> QFormLayout:
+        self.conclusion = QComboBox()
+        for key, text in CONCLUSIONS.items():
+            self.conclusion.addItem(text, key)
+        self.notes = QPlainTextEdit()
+        self.notes.setPlaceholderText("备注：核查方式、所见情况等")
+        self.notes.setFixedHeight(64)
+        self.notes.setTabChangesFocus(True)
+        form = QFormLayout()
+        form.addRow("核查结论(&C)", self.conclusion)
+        form.addRow("备注(&B)", self.notes)
+        return form
+
+    def _buttons(self) -> QHBoxLayout:
+        self.all_match_button = QPushButton("全部一致(&A)")
+        self.skip_button = QPushButton("跳过(&N)")
+        self.skip_button.setToolTip("不保存，打开下一个未核查网站")
+        self.save_button = QPushButton("保存并核查下一个（Ctrl+Enter）")
+        self.save_button.setDefault(True)
+        row = QHBoxLayout()
+        row.addWidget(self.all_match_button)
+        row.addStretch(1)
+        row.addWidget(self.skip_button)
+        row.addWidget(self.save_button)
+        return row
+
+    def _connect_signals(self) -> None:
+        for row in self.rows:
+            row.verdict.activated.connect(self._verdicts_changed)
+            row.observed.textEdited.connect(lambda _t, r=row: self._observed_edited(r))
+        self.conclusion.activated.connect(self._conclusion_activated)
+        self.all_match_button.clicked.connect(self.mark_all_match)
+        self.skip_button.clicked.connect(self.open_next)
+        self.save_button.clicked.connect(self.save_and_next)
+        for seq in ("Ctrl+Return", "Ctrl+Enter"):
+            self._shortcut(seq, self.save_and_next)
+        for key, verdict in VERDICT_KEYS.items():
+            self._shortcut(f"Alt+{key}", lambda v=verdict: self.set_focused_verdict(v))
+        self.session.campaign_changed.connect(self.refresh)
+
+    def _shortcut(self, seq: str, slot) -> None:
+        shortcut = QShortcut(QKeySequence(seq), self)
+        shortcut.setContext(Qt.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(slot)
+
+    # --- loading ---------------------------------------------------------------------------
+    @Slot()
+    def refresh(self, *_args) -> None:
+        """After a campaign change: show its first unreviewed site (or nothing)."""
+        cid = self.session.campaign_id
+        next_id = sites.next_unreviewed(self.session.ctx, cid) if cid else None
+        self.load_site(next_id)
+
+    def load_site(self, site_id: str | None) -> None:
+        """Show one site's filed values and its stored review, if any. Never saves anything."""
+        self.site_id = site_id
+        self.detail = sites.detail(self.session.ctx, site_id) if site_id else None
+        stored = reviews.get_review(self.session.ctx, site_id) if site_id else None
+        blockers = [w for row in self.rows for w in row.widgets()] + [self.conclusion, self.notes]
+        for w in blockers:
+            w.blockSignals(True)
+        try:
+            self._populate(stored)
+        finally:
+            for w in blockers:
+                w.blockSignals(False)
+        self.setEnabled(self.detail is not None)
+        if self.rows and self.detail is not None:
+            self.rows[0].observed.setFocus(Qt.OtherFocusReason)
+
+    def _populate(self, stored) -> None:
+        d = self.detail
+        self.title.setText(f"{d.site_name or '（未填写网站名称）'}　{d.filed['site_filing_no']}" if d
+                           else "没有待核查的网站")
+        self.extra.setText(
+            f"地市：{d.city or '—'}　IP：{d.ip or '—'}　公安备案号：{d.psb_filing_no or '—'}　"
+            f"审核通过日期：{d.approved_on or '—'}" if d else "")
+        flags = d.flags if d else ()
+        self.flags_label.setText("导入提示：" + "、".join(flags) if flags else "")
+        self.flags_label.setVisible(bool(flags))
+        checks = {c.field: c for c in stored.fields} if stored else {}
+        for row in self.rows:
+            row.filed.setText(d.filed.get(row.code, "") if d else "")
+            row.filed.setCursorPosition(0)
+            check = checks.get(row.code)
+            row.observed.setText(check.observed_value if check and check.verdict == "mismatch" else "")
+            row.set_verdict(check.verdict if check else "unchecked")
+        self._conclusion_chosen = stored is not None
+        self._select_conclusion(stored.conclusion if stored else ACCURATE)
+        self.notes.setPlainText(stored.notes if stored else "")
+
+    # --- editing ---------------------------------------------------------------------------
+    def verdicts(self) -> dict[str, str]:
+        """Field code → verdict as shown now."""
+        return {row.code: row.verdict.currentData() for row in self.rows}
+
+    def conclusion_code(self) -> str:
+        """The conclusion code chosen in the combo."""
+        return self.conclusion.currentData()
+
+    def _select_conclusion(self, code: str) -> None:
+        self.conclusion.blockSignals(True)
+        self.conclusion.setCurrentIndex(self.conclusion.findData(code))
+        self.conclusion.blockSignals(False)
+
+    @Slot()
+    def _verdicts_changed(self, *_args) -> None:
+        """Preselect the suggested conclusion until the user picks one."""
+        if not self._conclusion_chosen:
+            self._select_conclusion(suggest_conclusion(self.verdicts()))
+
+    @Slot()
+    def _conclusion_activated(self, *_args) -> None:
+        self._conclusion_chosen = True
+
+    def _observed_edited(self, row: _FieldRow) -> None:
+        text = row.observed.text().strip()
+        row.set_verdict("unchecked" if not text else "match" if text == row.filed.text() else "mismatch")
+        self._verdicts_changed()
+
+    def set_focused_verdict(self, verdict: str) -> None:
+        """Set the verdict of the field whose widget has the keyboard focus (Alt+1/2/3)."""
+        focus = self.focusWidget()
+        for row in self.rows:
+            if focus in row.widgets() or focus is row.label:
+                row.set_verdict(verdict)
+                self._verdicts_changed()
+                return
+
+    @Slot()
+    def mark_all_match(self) -> None:
+        """Set every field's verdict to 一致 (Alt+A)."""
+        for row in self.rows:
+            row.set_verdict("match")
+        self._verdicts_changed()
+
+    # --- saving ----------------------------------------------------------------------------
+    @Slot()
+    def save_and_next(self) -> ReviewOutcome | None:
+        """Save the review shown (Ctrl+Enter), then open the next unreviewed site."""
+        if self.site_id is None:
+            return None
+        checks = [row.check() for row in self.rows]
+        try:
+            outcome = reviews.record_review(self.session.ctx, self.site_id, checks,
+                                            self.conclusion_code(), self.notes.toPlainText())
+        except WorkbenchError as err:
+            self.session.show_error("保存核查结果", err)
+            return None
+        self.status_message.emit(_outcome_message(outcome))
+        self.saved.emit(outcome)
+        self.session.data_changed.emit()
+        self.open_next()
+        return outcome
+
+    @Slot()
+    def open_next(self) -> None:
+        """Open the next unreviewed site after the one shown (wrapping); say so when none is left."""
+        cid = self.session.campaign_id
+        if cid is None:
+            return
+        next_id = sites.next_unreviewed(self.session.ctx, cid, self.site_id)
+        if next_id is None:
+            self.status_message.emit("本检查任务的网站已全部核查。")
+            if self.site_id and reviews.get_review(self.session.ctx, self.site_id) is None:
+                return
+        self.load_site(next_id)
+
+
+def _outcome_message(outcome: ReviewOutcome) -> str:
+    """The status-bar sentence after a save: the finding raised, its deadline, calendar warnings."""
+    text = f"已保存核查结论：{CONCLUSIONS[outcome.review.conclusion]}。"
+    f = outcome.finding
+    if f is not None and outcome.review.conclusion != ACCURATE and f.status == fs.PENDING:
+        text += (f"已登记问题“{f.category}”，整改期限 {f.deadline:%Y年%m月%d日}"
+                 f"（{term_text(f.term_days, f.term_unit)}）。")
+    if outcome.warnings:
+        text += "注意：" + "；".join(outcome.warnings)
+    return text
