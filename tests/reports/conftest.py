@@ -48,7 +48,7 @@ def _notice_fields() -> dict:
     )
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def make_notice():
     """make_notice(findings=3 or a tuple of NoticeFinding, **changes) -> a realistic notice.
 

@@ -76,3 +76,28 @@ def test_fallback_font_really_has_the_glyph(fresh_fonts):
         if fallback is not None:
             assert fallback.has_glyph(char)
     assert find_fallback_font("\U0010fffd") is None  # private use plane: no font has it
+
+
+def test_windows_fonts_folder_is_searched_in_preference_order(fresh_fonts, tmp_path):
+    if not WQY.is_file():
+        pytest.skip("fonts-wqy-microhei not installed")
+    fonts_dir = tmp_path / "Windows" / "Fonts"
+    fonts_dir.mkdir(parents=True)
+    (fonts_dir / "simhei.ttf").symlink_to(WQY)
+    (fonts_dir / "simfang.ttf").symlink_to(WQY)
+    fresh_fonts.delenv(FONT_ENV, raising=False)
+    fresh_fonts.setenv("WINDIR", str(tmp_path / "Windows"))
+    fresh_fonts.setattr(font_paths, "_platform", lambda: "win32")
+    assert find_cjk_font("body").path.name == "simfang.ttf"  # 仿宋 before 黑体 for the body
+    assert find_cjk_font("heading").path.name == "simhei.ttf"
+    assert find_cjk_font("title").path.name == "simhei.ttf"  # no 小标宋/宋体 here: 黑体 next
+
+
+def test_macos_fonts_are_searched(fresh_fonts, tmp_path):
+    if not WQY.is_file():
+        pytest.skip("fonts-wqy-microhei not installed")
+    (tmp_path / "Songti.ttc").symlink_to(WQY)
+    fresh_fonts.delenv(FONT_ENV, raising=False)
+    fresh_fonts.setattr(font_paths, "_platform", lambda: "darwin")
+    fresh_fonts.setattr(font_paths, "_MACOS_DIRS", (str(tmp_path),))
+    assert find_cjk_font("title").path == tmp_path / "Songti.ttc"

@@ -146,3 +146,11 @@ def test_invalid_notice_is_refused_in_chinese(tmp_path, make_notice, changes, me
     with pytest.raises(ValidationError, match=message):
         render_notice(make_notice(**changes), out)
     assert not out.exists()
+
+
+def test_invisible_characters_from_web_pages_are_dropped(tmp_path, make_notice, pdf_text):
+    out = tmp_path / "notice.pdf"
+    render_notice(make_notice(recipient="\ufeff丙\u200b公司\ufe0f\x07", place="一楼\t二室"), out)
+    text = pdf_text(out)
+    assert "丙公司：" in _flat(text)
+    assert not {"\ufeff", "\u200b", "\ufe0f", "\x07"} & set(text)

@@ -44,11 +44,12 @@ def test_receipt_with_blanks_to_fill(tmp_path, pdf_text, page_count):
     render_receipt(_receipt(), out)
     text = _flat(pdf_text(out))
     for expected in ("送达回证", "整改通知书（鲁网信整改〔2026〕12号）", NAME, "送达地点",
-                     "□直接□留置□邮寄□电子", "受送达人签名或盖章",
+                     "受送达人签名或盖章",
                      "代收人及代收理由", "见证人", "送达人", "备注", "某市互联网信息办公室（印章）",
                      "2026年11月29日", "一式两份，一份送达，一份归档"):
         assert expected in text, expected
     assert text.count("年月日") >= 4  # date blanks in the signature rows
+    assert re.search(r"送达方式\s+□直接\s+□留置\s+□邮寄\s+□电子", pdf_text(out, layout=True))
     assert page_count(out) == 1
 
 

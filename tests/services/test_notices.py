@@ -82,3 +82,24 @@ def test_notice_pdf_and_batch_carry_real_text(setup, tmp_path):
     record_ = notices.write_receipt(ctx, "鲁网信整改〔2026〕1号", tmp_path / "receipt.pdf")
     assert (tmp_path / "receipt.pdf").read_bytes().startswith(b"%PDF")
     assert record_.doc_number == "鲁网信整改〔2026〕1号"
+
+
+def test_cancelled_batch_takes_no_numbers_and_leaves_no_files(setup, tmp_path):
+    import threading
+
+    from workbench.domain.progress import Cancelled
+
+    ctx, campaign, (a, _, c) = setup
+    _inaccurate(ctx, a.id)
+    _inaccurate(ctx, c.id, "unreachable")
+    cancel = threading.Event()
+
+    def stop_after_first(progress):
+        cancel.set()
+
+    with pytest.raises(Cancelled):
+        notices.write_notices(ctx, campaign.id, tmp_path / "out", cancel=cancel, on_progress=stop_after_first)
+    assert list((tmp_path / "out").glob("*.pdf")) == []
+    assert ctx.conn.execute("SELECT count(*) FROM notice").fetchone()[0] == 0
+    written = notices.write_notices(ctx, campaign.id, tmp_path / "out")
+    assert sorted(p.name.split("-")[0] for p in written) == ["鲁网信整改〔2026〕1号", "鲁网信整改〔2026〕2号"]

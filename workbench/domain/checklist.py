@@ -84,10 +84,8 @@ class ChecklistItem:
     """One checklist item (检查项).
 
     Attributes:
-        code: unique in the template, e.g. ``B-03``.
-        section: the code of its section.
-        requirement: what must be true (检查要求), Chinese.
-        guidance: how to check it (检查方法).
+        code, section: unique item code (e.g. ``B-03``) and the code of its section.
+        requirement, guidance: what must be true (检查要求) and how to check it (检查方法).
         basis: the citations it rests on, each with its law version.
         severity: ``high`` | ``medium`` | ``low``, the finding's severity if not met.
         responses: allowed response codes (subset of RESPONSES, default all five).
@@ -155,10 +153,6 @@ class ChecklistFormatError(InputFileError):
         super().__init__(message + more, path=path, row=row, column=column)
 
 
-#: Column names used in messages: in YAML files the field names themselves.
-YAML_COLUMNS: Mapping[str, str] = {}
-
-
 @dataclass
 class _Collector:
     columns: Mapping[str, str]
@@ -169,8 +163,7 @@ class _Collector:
 
 
 def _text(value: Any) -> str:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
+    value = int(value) if isinstance(value, float) and value.is_integer() else value
     return "" if value is None else str(value).strip()
 
 
@@ -216,16 +209,14 @@ def parse_levels(value: Any) -> tuple[int, ...]:
     Raises:
         ValueError: a part that is not a level 1–4.
     """
-    levels = set()
-    for part in (p.removeprefix("第").removesuffix("级") for p in _parts(value)):
-        if part not in ("1", "2", "3", "4"):
-            raise ValueError(f"适用等级“{part}”无效，应为 1–4 的数字")
-        levels.add(int(part))
-    return tuple(sorted(levels))
+    parts = [p.removeprefix("第").removesuffix("级") for p in _parts(value)]
+    for bad in (p for p in parts if p not in ("1", "2", "3", "4")):
+        raise ValueError(f"适用等级“{bad}”无效，应为 1–4 的数字")
+    return tuple(sorted({int(p) for p in parts}))
 
 
 def build_template(header: Mapping[str, Any], sections: Sequence[RawRow], items: Sequence[RawRow],
-                   path: str = "", columns: Mapping[str, str] = YAML_COLUMNS,
+                   path: str = "", columns: Mapping[str, str] | None = None,
                    header_row: int | None = None) -> ChecklistTemplate:
     """Validate raw values into a template, collecting every problem with its row and column.
 
@@ -234,16 +225,21 @@ def build_template(header: Mapping[str, Any], sections: Sequence[RawRow], items:
     high/medium/low (or 高/中/低), at least one basis ``《name》（version）clause``, responses
     and levels valid; every section has at least one item.
 
+    Args:
+        header: ``id``, ``title``, ``version``, ``scope``; sections/items: rows from the file.
+        path: the file, for messages; header_row: row of the header values, if known.
+        columns: field → column name shown in messages (Excel headers); default field names.
+
     Raises:
         ChecklistFormatError: one or more rules are broken (row/column of the first problem).
     """
-    out = _Collector(columns)
+    out = _Collector(columns or {})
     for key in ("id", "title", "version"):
         if not _text(header.get(key)):
             out.add(header_row, key, f"模板缺少必填信息“{out.columns.get(key, key)}”")
     secs = _sections(sections, out)
     its = _items(items, {s.code for s in secs}, out)
-    used = {it.section for it in its}
+    used = {_text(raw.values.get("section")) for raw in items}
     for s in secs:
         if s.code not in used:
             out.add(None, "section", f"章节“{s.code} {s.title}”下没有检查项")
@@ -317,8 +313,7 @@ def _parse(fn, value: Any, row: int | None, key: str, out: _Collector) -> Any:
 
 def lower_severity(severity: str) -> str:
     """One level lower (high → medium → low; low stays low), used for partially met items."""
-    order = list(SEVERITIES)
-    return order[min(order.index(severity) + 1, len(order) - 1)]
+    return {"high": "medium", "medium": "low", "low": "low"}[severity]
 
 
 @dataclass(frozen=True)

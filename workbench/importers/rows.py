@@ -15,10 +15,13 @@ from workbench.importers.columns import FIELD_LABELS
 
 PROGRESS_EVERY = 500  # rows between progress reports and cancel checks
 TOTAL_WORDS = ("合计", "总计", "共计", "小计")
-_PLAIN_FIELDS = (
-    "sponsor_name", "sponsor_nature", "uscc", "city", "site_name", "access_provider", "ip",
-    "contact_name", "contact_phone", "email", "psb_filing_no", "remark",
-)
+# Fields whose values repeat down a list (one sponsor, a few providers and cities): their
+# normalised values are cached per column. Per-site fields (numbers, domains) are not, as a
+# cache would only cost memory.
+CACHED_FIELDS = frozenset({
+    "sponsor_name", "sponsor_nature", "uscc", "city", "subject_filing_no", "access_provider",
+    "contact_name", "approved_on", "remark",
+})
 
 
 @dataclass
@@ -48,7 +51,7 @@ class RowImporter:
         self._headers = headers
         self._serial = next((c for c, f in mapping.items() if f == "serial"), None)
         self._plan = [
-            (col, f, self._header(col), normaliser_for(f), {})
+            (col, f, normaliser_for(f), {} if f in CACHED_FIELDS else None)
             for col, f in sorted(mapping.items()) if f != "serial"
         ]
         self._site_col = next((c for c, f in mapping.items() if f == "site_filing_no"), None)
@@ -126,43 +129,50 @@ class RowImporter:
         values: dict[str, object] = {}
         found: list[tuple[str, int]] = []  # (code, column)
         width = len(row)
-        for col, name, _header, normalise, cache in self._plan:
+        for col, name, normalise, cache in self._plan:
             cell = row[col] if col < width else ""
             if cell == "":
                 continue
-            hit = cache.get(cell)
-            if hit is None:
-                hit = cache[cell] = normalise(cell)
-            values[name] = hit[0]
-            for code in hit[1]:
-                found.append((code, col))
+            if cache is None:
+                value, issues = normalise(cell)
+            else:
+                hit = cache.get(cell)
+                if hit is None:
+                    hit = cache[cell] = normalise(cell)
+                value, issues = hit
+            values[name] = value
+            if issues:
+                found.extend((code, col) for code in issues)
         record = self._build(number, values, found)
-        problems = [self._problem(number, code, col, row) for code, col in found]
-        return record, problems
+        if not found:
+            return record, []
+        return record, [self._problem(number, code, col, row) for code, col in found]
 
     def _build(self, number: int, values: dict, found: list[tuple[str, int]]) -> SiteRecord | None:
-        """Assemble the record from normalised values, adding row-level codes to ``found``."""
-        site = values.get("site_filing_no")
+        """Assemble the record from normalised values, adding row-level codes to ``found``.
+
+        ``values`` maps field names to normalised values and is consumed: after the special
+        fields are taken out, the rest are plain SiteRecord fields.
+        """
+        site = values.pop("site_filing_no", None)
         if site is None:
             if not any(PROBLEMS[c][0] == "error" for c, _ in found):
                 found.append(("site_no_missing", self._site_col if self._site_col is not None else -1))
             return None
-        subject = values.get("subject_filing_no")
+        subject = values.pop("subject_filing_no", None)
         if subject is not None and subject.subject != site.subject:
             found.append(("subject_mismatch", self._column_of("subject_filing_no")))
-        domains, url = values.get("domains") or ((), "")
-        homepage = values.get("homepage") or url
-        if not domains and homepage:
-            domains = split_domains(homepage)[0]
-            found.append(("domain_from_homepage" if domains else "domain_missing", self._column_of("domains")))
-        elif not domains:
-            found.append(("domain_missing", self._column_of("domains")))
-        plain = {k: values[k] for k in _PLAIN_FIELDS if k in values}
-        flags = tuple(dict.fromkeys(code for code, _ in found))
+        domains, url = values.pop("domains", None) or ((), "")
+        homepage = values.pop("homepage", "") or url
+        if not domains:
+            if homepage:
+                domains = split_domains(homepage)[0]
+            code = "domain_from_homepage" if domains else "domain_missing"
+            found.append((code, self._column_of("domains")))
+        flags = tuple(dict.fromkeys(code for code, _ in found)) if found else ()
         return SiteRecord(
-            source_row=number, site_filing_no=site.canonical, subject_filing_no=site.subject,
-            domains=domains, homepage=homepage, approved_on=values.get("approved_on"),
-            flags=flags, **plain,
+            number, site.canonical, site.subject, domains=domains, homepage=homepage,
+            flags=flags, **values,
         )
 
     def _problem(self, number: int, code: str, col: int, row: list) -> Problem:

@@ -54,16 +54,22 @@ def candidates(role: str) -> Iterator[tuple[Path, int]]:
     Yields:
         (path, subfont index) pairs. Files may still turn out unusable (e.g. CFF outlines).
     """
-    if sys.platform == "win32":
+    platform = _platform()
+    if platform == "win32":
         yield from _in_dirs(_WINDOWS[role], _windows_dirs())
         return
-    if sys.platform == "darwin":
+    if platform == "darwin":
         yield from _in_dirs(_MACOS[role], [Path(d).expanduser() for d in _MACOS_DIRS])
     for family in _FC_FAMILIES[role]:
         yield from fc_list(f"{family}:lang=zh-cn")
     if role == "body":
         yield from ((Path(p), 0) for p in _LINUX_FILES if Path(p).is_file())
         yield from fc_list(":lang=zh-cn")
+
+
+def _platform() -> str:
+    """sys.platform, behind a function so tests can simulate Windows and macOS."""
+    return sys.platform
 
 
 def _windows_dirs() -> list[Path]:

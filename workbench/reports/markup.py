@@ -14,9 +14,20 @@ from workbench.reports.layout import DocumentFonts
 
 
 def clean_text(text: str) -> str:
-    """Drop control characters (keeping line breaks), turn tabs into spaces, normalise CR/LF."""
+    """Text as it may be printed: CR/LF → line breaks, tabs → spaces, invisible characters gone.
+
+    Dropped: control characters (except line breaks), format characters (zero-width space,
+    BOM, soft hyphen… pasted from web pages) and variation selectors — none of them draws
+    anything, and fonts rarely map them, so they would only cause false "missing glyph" errors.
+    """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    return "".join(c for c in text if c == "\n" or unicodedata.category(c) != "Cc")
+    return "".join(c for c in text if c == "\n" or not _invisible(c))
+
+
+def _invisible(char: str) -> bool:
+    code = ord(char)
+    return (unicodedata.category(char) in ("Cc", "Cf") or 0xFE00 <= code <= 0xFE0F
+            or 0xE0100 <= code <= 0xE01EF)
 
 
 class Typesetter:

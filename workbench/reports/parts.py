@@ -66,7 +66,7 @@ def red_header(ts: Typesetter, styles: dict[str, ParagraphStyle], authority: str
 
 
 def signature(ts: Typesetter, styles: dict[str, ParagraphStyle], authority: str,
-              issued_on: date | None, last: list[Flowable], note: str) -> KeepTogether:
+              issued_on: date, last: list[Flowable], note: str) -> KeepTogether:
     """署名 and 成文日期 with room for the seal, and the copy note at the foot of that page.
 
     The group is kept on one page with the last body lines.
@@ -76,10 +76,10 @@ def signature(ts: Typesetter, styles: dict[str, ParagraphStyle], authority: str,
 
     Args:
         last: the final flowables of the body, kept together with the signature.
-        issued_on: 成文日期; None leaves "年 月 日" blanks to fill by hand.
+        issued_on: 成文日期, local calendar day.
         note: the copy note printed between 版记 rules at the bottom of the last page.
     """
-    date_text = format_cn_date(issued_on) if issued_on else "年　　月　　日"
+    date_text = format_cn_date(issued_on)
     name_indent, date_indent = signature_indents(ts.fonts, authority, date_text)
     name_style = ParagraphStyle("sign_name", parent=styles["right"], rightIndent=name_indent)
     date_style = ParagraphStyle("sign_date", parent=styles["right"], rightIndent=date_indent)

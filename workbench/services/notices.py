@@ -17,6 +17,7 @@ from workbench.reports import (
     RectificationNotice,
     format_doc_number,
     render_notice,
+    render_notices,
     render_receipt,
 )
 from workbench.services.context import Context
@@ -111,21 +112,19 @@ def write_notices(
     ctx: Context, campaign_id: str, out_dir: Path, *, cancel: threading.Event | None = None,
     on_progress: Callable[[Progress], None] | None = None,
 ) -> list[Path]:
-    """One notice PDF per sponsor with open findings, named ``<文号>_<单位>.pdf`` in ``out_dir``."""
-    from workbench.reports import safe_file_name
+    """One notice PDF per sponsor with open findings, named ``<文号>-<单位>.pdf`` in ``out_dir``.
 
-    out_dir.mkdir(parents=True, exist_ok=True)
+    Numbers are taken and the PDFs written in one transaction: a cancel or an error rolls the
+    numbering back and removes the files this run wrote, so no number is printed without being
+    recorded.
+    """
     sponsors = sponsors_needing_notice(ctx, campaign_id)
-    written = []
-    for i, sponsor in enumerate(sponsors):
-        check_cancel(cancel)
-        issued = issue_notice(ctx, sponsor.id)
-        path = out_dir / safe_file_name(f"{issued.record.doc_number}_{sponsor.name}.pdf")
-        render_notice(issued.document, path)
-        written.append(path)
-        if on_progress:
-            on_progress(Progress(i + 1, len(sponsors), sponsor.name))
-    return written
+    with transaction(ctx.conn):
+        documents = []
+        for sponsor in sponsors:
+            check_cancel(cancel)
+            documents.append(issue_notice(ctx, sponsor.id).document)
+        return render_notices(documents, out_dir, cancel=cancel, on_progress=on_progress)
 
 
 def write_receipt(ctx: Context, doc_number: str, out: Path) -> NoticeRecord:

@@ -7,7 +7,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -186,9 +186,12 @@ def save(conn: sqlite3.Connection, template: ChecklistTemplate, author: Author, 
 
 
 def free_version(conn: sqlite3.Connection, template: ChecklistTemplate) -> str:
-    """``template.version`` if unused or holding this same content, else the next unused one."""
-    sha, version = content_sha256(template), template.version
-    while (rec := find(conn, template.code, version)) is not None and rec.sha256 != sha:
+    """The first of ``template.version``, its next versions… that is unused or already holds this
+    same content (so importing an edited file twice stores it once)."""
+    version = template.version
+    while (rec := find(conn, template.code, version)) is not None:
+        if rec.sha256 == content_sha256(replace(template, version=version)):
+            break
         version = next_version(version)
     return version
 

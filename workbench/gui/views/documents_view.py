@@ -1,24 +1,364 @@
-"""The documents screen (文书): rectification notices, receipts and printing."""
+"""The documents screen (文书): rectification notices, delivery receipts, batch generation and printing."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.domain.progress import Cancelled
+from workbench.domain.sponsor import Sponsor
+from workbench.errors import WorkbenchError
+from workbench.gui import printing
 from workbench.gui.session import Session
+from workbench.reports import render_notice, safe_file_name
+from workbench.services import findings, notices
+from workbench.storage.notice_repo import NoticeRecord
+
+PDF_FILTER = "PDF 文件 (*.pdf)"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a :class:`RecordTableModel`: header, display text and raw sort key."""
+
+    header: str
+    text: Callable[[object], str]
+    key: Callable[[object], object] | None = None
+
+
+class RecordTableModel(QAbstractTableModel):
+    """A read-only table over a list of plain records; DisplayRole text, UserRole sort key."""
+
+    def __init__(self, columns: Sequence[Column], parent=None):
+        super().__init__(parent)
+        self.columns = tuple(columns)
+        self._rows: list = []
+
+    def set_rows(self, rows: Sequence) -> None:
+        """Replace every record (a full reload)."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def record_at(self, row: int):
+        """The record shown in ``row``."""
+        return self._rows[row]
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802 - Qt override
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802 - Qt override
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802 - Qt override
+        if role == Qt.DisplayRole and orientation == Qt.Horizontal and 0 <= section < len(self.columns):
+            return self.columns[section].header
+        return None
+
+    def data(self, index, role=Qt.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        record, column = self._rows[index.row()], self.columns[index.column()]
+        if role == Qt.DisplayRole:
+            return column.text(record)
+        if role == Qt.UserRole:
+            return column.key(record) if column.key else column.text(record)
+        return None
+
+
+@dataclass(frozen=True)
+class SponsorLine:
+    """A sponsor with findings awaiting rectification, with its count of open findings and latest notice number."""
+
+    sponsor: Sponsor
+    open_findings: int
+    latest_notice: str
+
+
+@dataclass(frozen=True)
+class NoticeLine:
+    """An issued rectification notice with its recipient's name."""
+
+    record: NoticeRecord
+    sponsor_name: str
+
+
+SPONSOR_COLUMNS = (
+    Column("主办单位", lambda r: r.sponsor.name),
+    Column("统一社会信用代码", lambda r: r.sponsor.uscc),
+    Column("地市", lambda r: r.sponsor.city),
+    Column("未结问题", lambda r: str(r.open_findings), lambda r: r.open_findings),
+    Column("最近通知书", lambda r: r.latest_notice or "（未下发）"),
+)
+NOTICE_COLUMNS = (
+    Column("文号", lambda r: r.record.doc_number, lambda r: (r.record.year, r.record.seq)),
+    Column("主办单位", lambda r: r.sponsor_name),
+    Column("签发日期", lambda r: r.record.issued_on.isoformat()),
+    Column("送达日期", lambda r: r.record.served_on.isoformat() if r.record.served_on else "未送达",
+           lambda r: r.record.served_on.isoformat() if r.record.served_on else ""),
+    Column("涉及问题", lambda r: str(len(r.record.finding_ids)), lambda r: len(r.record.finding_ids)),
+)
 
 
 class DocumentsView(QWidget):
-    """Placeholder of the 文书 screen (being built); refreshes on campaign or data change."""
+    """文书: sponsors with findings awaiting rectification, issued notices, and the actions that make and print them.
+
+    Attributes:
+        last_written: every PDF written by this view, newest last (tests read it).
+        print_dialog: the print or preview dialog while open.
+    """
 
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("文书"))
-        session.campaign_changed.connect(self.refresh)
-        session.data_changed.connect(self.refresh)
+        self.sponsor_model = RecordTableModel(SPONSOR_COLUMNS, self)
+        self.notice_model = RecordTableModel(NOTICE_COLUMNS, self)
+        self.last_written: list[Path] = []
+        self.print_dialog = None
+        self._scratch = tempfile.TemporaryDirectory(prefix="workbench-print-")
+        self._build_ui()
+        self._connect_signals()
+        self.refresh()
 
-    @Slot()
+    def _build_ui(self) -> None:
+        self.generate_button = QPushButton("生成整改通知书…")
+        self.batch_button = QPushButton("批量生成…")
+        self.receipt_button = QPushButton("送达回证…")
+        self.print_button = QPushButton("打印…")
+        self.preview_button = QPushButton("打印预览…")
+        self.generate_button.setToolTip("为左侧选中的单位生成整改通知书（已下发的则重新打印原文号）")
+        self.print_button.setToolTip("打印右侧选中的通知书 (Ctrl+P)")
+        bar = QHBoxLayout()
+        for button in (self.generate_button, self.batch_button, self.receipt_button,
+                       self.print_button, self.preview_button):
+            bar.addWidget(button)
+        bar.addStretch(1)
+        self.sponsor_table = _table_view(self.sponsor_model)
+        self.notice_table = _table_view(self.notice_model)
+        self.sponsor_label, self.notice_label = QLabel(), QLabel()
+        splitter = QSplitter(Qt.Horizontal)
+        splitter.addWidget(_titled(self.sponsor_label, self.sponsor_table))
+        splitter.addWidget(_titled(self.notice_label, self.notice_table))
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(splitter, 1)
+
+    def _connect_signals(self) -> None:
+        self.session.campaign_changed.connect(self.refresh)
+        self.session.data_changed.connect(self.refresh)
+        self.generate_button.clicked.connect(self.generate_notice)
+        self.batch_button.clicked.connect(self.generate_all)
+        self.receipt_button.clicked.connect(self.write_receipt)
+        self.print_button.clicked.connect(self.print_notice)
+        self.preview_button.clicked.connect(self.preview_notice)
+        self.sponsor_table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.notice_table.selectionModel().selectionChanged.connect(self._update_buttons)
+
     def refresh(self, *_args) -> None:
-        """Reload from the database."""
+        """Reload both lists from the database."""
+        sponsors, issued = [], []
+        if self.session.campaign_id is not None:
+            try:
+                sponsors, issued = self._load()
+            except WorkbenchError as err:
+                self.session.show_error("文书", err)
+        self.sponsor_model.set_rows(sponsors)
+        self.notice_model.set_rows(issued)
+        self.sponsor_label.setText(f"有待整改问题的单位（{len(sponsors)}）")
+        self.notice_label.setText(f"已下发的整改通知书（{len(issued)}）")
+        for table in (self.sponsor_table, self.notice_table):
+            table.resizeColumnsToContents()
+        self._update_buttons()
+
+    def _load(self) -> tuple[list[SponsorLine], list[NoticeLine]]:
+        ctx, campaign_id = self.session.ctx, self.session.campaign_id
+        lines = findings.ledger(ctx, campaign_id)
+        open_counts = Counter(v.finding.sponsor_id for v in findings.ledger(ctx, campaign_id, open_only=True))
+        latest = {v.finding.sponsor_id: v.notice_number for v in lines if v.notice_number}
+        sponsors = [SponsorLine(s, open_counts[s.id], latest.get(s.id, ""))
+                    for s in notices.sponsors_needing_notice(ctx, campaign_id)]
+        names = {v.finding.sponsor_id: v.sponsor_name for v in lines}
+        numbers = sorted({v.notice_number for v in lines if v.notice_number})
+        records = [notices.notice_by_number(ctx, n).record for n in numbers]
+        issued = sorted((NoticeLine(r, names.get(r.sponsor_id, "")) for r in records),
+                        key=lambda line: (line.record.year, line.record.seq), reverse=True)
+        return sponsors, issued
+
+    def _update_buttons(self, *_args) -> None:
+        has_campaign = self.session.campaign_id is not None
+        self.generate_button.setEnabled(self.selected_sponsor() is not None)
+        self.batch_button.setEnabled(has_campaign and self.sponsor_model.rowCount() > 0)
+        notice = self.selected_notice() is not None
+        for button in (self.receipt_button, self.print_button, self.preview_button):
+            button.setEnabled(notice)
+
+    def selected_sponsor(self) -> SponsorLine | None:
+        """The sponsor line selected on the left, if any."""
+        rows = self.sponsor_table.selectionModel().selectedRows()
+        return self.sponsor_model.record_at(rows[0].row()) if rows else None
+
+    def selected_notice(self) -> NoticeLine | None:
+        """The notice line selected on the right, if any."""
+        rows = self.notice_table.selectionModel().selectedRows()
+        return self.notice_model.record_at(rows[0].row()) if rows else None
+
+    def select_notice(self, doc_number: str) -> None:
+        """Select an issued notice by its number (no change when it is not listed)."""
+        for row in range(self.notice_model.rowCount()):
+            if self.notice_model.record_at(row).record.doc_number == doc_number:
+                self.notice_table.selectRow(row)
+                return
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def generate_notice(self) -> Path | None:
+        """Issue (or re-print) the selected sponsor's notice and save it where the user chooses."""
+        line = self.selected_sponsor()
+        if line is None:
+            return None
+        suggested = Path(self.session.last_folder) / safe_file_name(f"整改通知书_{line.sponsor.name}.pdf")
+        out = self.session.dialogs.save_file("保存整改通知书", str(suggested), PDF_FILTER)
+        if out is None:
+            return None
+        try:
+            issued = notices.write_notice(self.session.ctx, line.sponsor.id, _with_pdf_suffix(out))
+        except (WorkbenchError, OSError) as err:
+            self.session.show_error("生成整改通知书", _as_workbench_error(err, out))
+            return None
+        return self._written(_with_pdf_suffix(out), issued.record.doc_number, issued.reprint)
+
+    def _written(self, out: Path, doc_number: str, reprint: bool) -> Path:
+        self.last_written.append(out)
+        self.session.remember_folder(out)
+        self.session.data_changed.emit()
+        self.select_notice(doc_number)
+        note = "（该单位的问题均已编入此通知书，本次为重新打印）" if reprint else ""
+        self.session.dialogs.info("生成整改通知书", f"已生成 {doc_number}{note}：\n{out}")
+        return out
+
+    def generate_all(self) -> None:
+        """Issue a notice for every sponsor awaiting one, into a chosen folder, in the background."""
+        campaign_id = self.session.campaign_id
+        folder = self.session.dialogs.choose_folder("选择保存整改通知书的文件夹", self.session.last_folder)
+        if campaign_id is None or folder is None:
+            return
+        self.batch_button.setEnabled(False)
+
+        def task(ctx, cancel, on_progress):
+            return notices.write_notices(ctx, campaign_id, folder, cancel=cancel, on_progress=on_progress)
+
+        self.session.run_task("批量生成整改通知书", task, lambda paths: self._batch_done(folder, paths),
+                              self._batch_failed)
+
+    def _batch_done(self, folder: Path, paths: list[Path]) -> None:
+        self.last_written.extend(paths)
+        self.session.remember_folder(folder)
+        self.session.data_changed.emit()
+        self.session.dialogs.info("批量生成整改通知书", f"已生成 {len(paths)} 份整改通知书，保存在：\n{folder}")
+
+    def _batch_failed(self, err: Exception) -> None:
+        self.session.data_changed.emit()  # notices issued before a failure or cancel keep their numbers
+        if isinstance(err, Cancelled):
+            self.session.dialogs.info("批量生成整改通知书",
+                                      "已取消。取消前已生成的通知书已编号并保存，可在右侧列表中查看。")
+        else:
+            self.session.show_error("批量生成整改通知书", err)
+
+    def write_receipt(self) -> Path | None:
+        """Write the delivery receipt (送达回证) of the selected notice where the user chooses."""
+        line = self.selected_notice()
+        if line is None:
+            return None
+        number = line.record.doc_number
+        suggested = Path(self.session.last_folder) / safe_file_name(f"送达回证_{number}_{line.sponsor_name}.pdf")
+        out = self.session.dialogs.save_file("保存送达回证", str(suggested), PDF_FILTER)
+        if out is None:
+            return None
+        out = _with_pdf_suffix(out)
+        try:
+            notices.write_receipt(self.session.ctx, number, out)
+        except (WorkbenchError, OSError) as err:
+            self.session.show_error("送达回证", _as_workbench_error(err, out))
+            return None
+        self.last_written.append(out)
+        self.session.remember_folder(out)
+        self.session.dialogs.info("送达回证", f"已生成 {number} 的送达回证：\n{out}")
+        return out
+
+    def notice_pdf(self, doc_number: str) -> Path:
+        """The selected notice rendered to a scratch PDF (same number and content as issued).
+
+        Raises:
+            WorkbenchError: the notice cannot be found or rendered.
+        """
+        out = Path(self._scratch.name) / safe_file_name(f"{doc_number}.pdf")
+        render_notice(notices.notice_by_number(self.session.ctx, doc_number).document, out)
+        return out
+
+    def print_notice(self) -> None:
+        """Print the selected notice (Ctrl+P); without a printer, offer to save the PDF."""
+        self._with_pdf(lambda pdf: printing.print_pdf(self.session, pdf, self))
+
+    def print_current(self) -> None:
+        """Ctrl+P from the main window: print the selected notice."""
+        self.print_notice()
+
+    def preview_notice(self) -> None:
+        """Show the print preview of the selected notice."""
+        self._with_pdf(lambda pdf: printing.preview_pdf(self.session, pdf, self))
+
+    def _with_pdf(self, show: Callable[[Path], object]) -> None:
+        line = self.selected_notice()
+        if line is None:
+            return
+        try:
+            self.print_dialog = show(self.notice_pdf(line.record.doc_number))
+        except (WorkbenchError, OSError) as err:
+            self.session.show_error("打印", _as_workbench_error(err, None))
+
+
+def _with_pdf_suffix(path: Path) -> Path:
+    return path if path.suffix.lower() == ".pdf" else path.with_suffix(".pdf")
+
+
+def _as_workbench_error(err: Exception, path: Path | None) -> Exception:
+    if isinstance(err, OSError):
+        where = f"“{path}”" if path else "文件"
+        return WorkbenchError(f"无法写入{where}：{err.strerror or err}。请换一个文件夹或关闭占用该文件的程序后重试。")
+    return err
+
+
+def _table_view(model) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def _titled(label: QLabel, table: QTableView) -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(label)
+    layout.addWidget(table, 1)
+    return box

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -114,8 +113,6 @@ class FindingsView(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._show_current)
         for action, button in self.action_buttons.items():
             button.clicked.connect(lambda _=False, a=action: self.start_action(a))
-        QShortcut(QKeySequence.Find, self, activated=self.filter_edit.setFocus)
-        QShortcut(QKeySequence.Refresh, self, activated=self.refresh)
 
     # -- loading -------------------------------------------------------------------------------
 
@@ -128,6 +125,7 @@ class FindingsView(QWidget):
             self.session.show_error("问题台账", err)
             rows = []
         self.model.set_rows(rows, self.session.ctx.today())
+        self.table.resizeColumnsToContents()
         self._update_count()
         self.select_finding(keep.id if keep else None)
         self._show_current()
@@ -144,6 +142,11 @@ class FindingsView(QWidget):
         if key == "due_soon":
             return findings.due_soon(ctx, campaign_id, ctx.today())
         return findings.ledger(ctx, campaign_id)
+
+    def focus_filter(self) -> None:
+        """Ctrl+F from the main window: put the cursor in the filter box."""
+        self.filter_edit.setFocus()
+        self.filter_edit.selectAll()
 
     def _filter_text_changed(self, text: str) -> None:
         self.proxy.setFilterFixedString(text.strip())

@@ -112,6 +112,7 @@ class ReviewPanel(QWidget):
             grid.addWidget(row.label, r, 0)
             for c, w in enumerate(row.widgets(), start=1):
                 grid.addWidget(w, r, c)
+        grid.setRowStretch(len(self.rows) + 1, 1)  # spare height below the fields, not between
         grid.setColumnStretch(1, 3)
         grid.setColumnStretch(2, 3)
         box = QGroupBox("逐项核对（Alt+1 一致 · Alt+2 不一致 · Alt+3 未核 · Alt+A 全部一致）")
@@ -197,7 +198,8 @@ class ReviewPanel(QWidget):
                            else "没有待核查的网站")
         self.extra.setText(
             f"地市：{d.city or '—'}　IP：{d.ip or '—'}　公安备案号：{d.psb_filing_no or '—'}　"
-            f"审核通过日期：{d.approved_on or '—'}" if d else "")
+            f"审核通过日期：{d.approved_on or '—'}　"
+            + (f"已于 {stored.reviewed_on} 核查" if stored else "尚未核查") if d else "")
         flags = d.flags if d else ()
         self.flags_label.setText("导入提示：" + "、".join(flags) if flags else "")
         self.flags_label.setVisible(bool(flags))

@@ -1,0 +1,102 @@
+"""The documents screen: notices and receipts to scripted paths, batch generation, printing entry."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from workbench.gui import printing
+from workbench.gui.views.documents_view import NOTICE_COLUMNS, SPONSOR_COLUMNS, DocumentsView, RecordTableModel
+
+
+@pytest.fixture
+def view(qtbot, demo_session):
+    widget = DocumentsView(demo_session)
+    qtbot.addWidget(widget)
+    return widget
+
+
+def _unnoticed_row(view) -> int:
+    return next(r for r in range(view.sponsor_model.rowCount())
+                if not view.sponsor_model.record_at(r).latest_notice)
+
+
+def test_models_pass_the_model_tester(qtmodeltester, view):
+    qtmodeltester.check(view.sponsor_model)
+    qtmodeltester.check(view.notice_model)
+    assert view.notice_model.rowCount() == 2  # the demo issues two notices
+    assert view.notice_model.headerData(0, Qt.Horizontal) == "文号"
+    number = view.notice_model.data(view.notice_model.index(0, 0))
+    assert number.startswith("鲁网信整改〔2026〕") and number.endswith("号")
+    assert view.notice_model.data(view.notice_model.index(0, 3)) == "未送达"
+
+
+def test_record_model_sort_key(qtmodeltester, view):
+    model = RecordTableModel(SPONSOR_COLUMNS)
+    model.set_rows([view.sponsor_model.record_at(r) for r in range(view.sponsor_model.rowCount())])
+    qtmodeltester.check(model)
+    counts = [model.data(model.index(r, 3), Qt.UserRole) for r in range(model.rowCount())]
+    assert all(isinstance(c, int) and c >= 1 for c in counts)
+    assert len(NOTICE_COLUMNS) == 5
+
+
+def test_generate_notice_to_scripted_path(qtbot, view, dialogs, tmp_path):
+    view.sponsor_table.selectRow(_unnoticed_row(view))
+    name = view.selected_sponsor().sponsor.name
+    out = tmp_path / "输出" / "整改通知书"
+    out.parent.mkdir()
+    dialogs.answers.append(out)
+    qtbot.mouseClick(view.generate_button, Qt.LeftButton)
+    pdf = out.with_suffix(".pdf")
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert view.notice_model.rowCount() == 3
+    chosen = view.selected_notice()
+    assert chosen is not None and chosen.sponsor_name == name and chosen.record.seq == 3
+    assert dialogs.shown[-1][0] == "info" and "〔2026〕3号" in dialogs.shown[-1][2]
+
+
+def test_cancelled_save_writes_nothing(qtbot, view, dialogs):
+    view.sponsor_table.selectRow(0)
+    dialogs.answers.append(None)
+    assert view.generate_notice() is None
+    assert view.notice_model.rowCount() == 2 and view.last_written == []
+
+
+def test_receipt_for_selected_notice(qtbot, view, dialogs, tmp_path):
+    view.notice_table.selectRow(0)
+    dialogs.answers.append(tmp_path / "回证.pdf")
+    qtbot.mouseClick(view.receipt_button, Qt.LeftButton)
+    assert (tmp_path / "回证.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_batch_generation_runs_in_background(qtbot, view, dialogs, tmp_path, demo_session):
+    before = view.sponsor_model.rowCount()
+    dialogs.answers.append(tmp_path / "批量")
+    with qtbot.waitSignal(demo_session.task_ended, timeout=30000):
+        qtbot.mouseClick(view.batch_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: any(kind == "info" for kind, *_ in dialogs.shown))
+    pdfs = sorted((tmp_path / "批量").glob("*.pdf"))
+    assert len(pdfs) == before
+    assert all(p.read_bytes().startswith(b"%PDF") for p in pdfs)
+    assert "已生成" in dialogs.shown[-1][2]
+    numbers = {view.notice_model.record_at(r).record.doc_number for r in range(view.notice_model.rowCount())}
+    assert all(any(n in p.name for n in numbers) for p in pdfs)
+
+
+def test_print_without_printer_offers_pdf(qtbot, view, dialogs, tmp_path, monkeypatch):
+    monkeypatch.setattr(printing, "has_printer", lambda: False)
+    view.notice_table.selectRow(0)
+    dialogs.answers.extend([True, tmp_path / "带走打印.pdf"])
+    view.print_current()  # Ctrl+P in the main window calls this
+    kinds = [(kind, title) for kind, title, _ in dialogs.shown]
+    assert ("confirm", "未找到打印机") in kinds
+    assert (tmp_path / "带走打印.pdf").read_bytes().startswith(b"%PDF")
+    assert printing.page_count(tmp_path / "带走打印.pdf") >= 1
+
+
+def test_preview_opens_without_blocking(qtbot, view):
+    view.notice_table.selectRow(0)
+    qtbot.mouseClick(view.preview_button, Qt.LeftButton)
+    dialog = view.print_dialog
+    assert dialog is not None and dialog.isVisible() and "打印预览" in dialog.windowTitle()
+    dialog.close()

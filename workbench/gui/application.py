@@ -1,0 +1,152 @@
+"""Starting the window: QApplication setup, Chinese UI font, excepthook, opening the database."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+from workbench.errors import WorkbenchError
+from workbench.gui.dialogs import Dialogs
+from workbench.paths import APP_NAME, AppPaths
+
+log = logging.getLogger(__name__)
+
+ORGANIZATION = "InspectionWorkbench"
+DESKTOP_FILE = "inspection-workbench"
+# Chinese UI fonts by platform, best first: Windows, macOS, Linux (Noto/Source Han, WenQuanYi).
+UI_FONTS = ("Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC", "Hiragino Sans GB",
+            "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "SimSun")
+EXIT_BAD_DATABASE = 2
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication (the running one if any) with names, desktop file and a Chinese UI font."""
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName("检查工作台")
+    app.setOrganizationName(ORGANIZATION)
+    app.setDesktopFileName(DESKTOP_FILE)
+    apply_ui_font(app)
+    return app
+
+
+def apply_ui_font(app: QApplication) -> list[str]:
+    """Put the installed Chinese fonts of :data:`UI_FONTS` first in the application font's families.
+
+    Returns the families set (empty when none is installed: Qt's own fallback then applies).
+    """
+    installed = set(QFontDatabase.families())
+    chosen = [name for name in UI_FONTS if name in installed]
+    if chosen:
+        font = QFont(app.font())
+        font.setFamilies(chosen + [app.font().family()])
+        app.setFont(font)
+    else:
+        log.warning("no Chinese UI font found among %s", ", ".join(UI_FONTS))
+    return chosen
+
+
+def install_excepthook(dialogs: Dialogs, log_dir: Path):
+    """Log uncaught exceptions and tell the user in one sentence instead of a traceback.
+
+    Returns:
+        The previous ``sys.excepthook`` (tests put it back).
+    """
+    previous = sys.excepthook
+
+    def hook(exc_type, exc, tb) -> None:
+        if issubclass(exc_type, KeyboardInterrupt):
+            previous(exc_type, exc, tb)
+            return
+        log.error("uncaught exception", exc_info=(exc_type, exc, tb))
+        if isinstance(exc, WorkbenchError):
+            text = str(exc)
+        else:
+            text = (f"程序遇到意外错误：{exc_type.__name__}：{exc}\n"
+                    f"您的数据已保存在数据库中。详情已记录在日志（{log_dir}），请将日志发给维护人员。")
+        try:
+            dialogs.warn("意外错误", text)
+        except Exception as err:  # a broken dialog must not hide the original error
+            log.error("could not show the error message: %s", err)
+
+    sys.excepthook = hook
+    return previous
+
+
+def open_session(paths: AppPaths, db_path: Path, dialogs: Dialogs, today: date | None = None):
+    """Open the database as a Session; on failure show why and return None.
+
+    A file that is not a workbench database, a database written by a newer version, or a
+    folder that cannot be written all end here with a message naming the file.
+    """
+    from workbench.app import open_context
+    from workbench.gui.session import Session
+
+    try:
+        ctx = open_context(db_path, paths, today=today)
+    except WorkbenchError as err:
+        dialogs.warn("无法打开数据库", f"{err}\n\n数据库文件：{db_path}")
+        return None
+    except OSError as err:
+        dialogs.warn("无法打开数据库", f"无法读写数据库文件 {db_path}：{err.strerror or err}")
+        return None
+    return Session(paths, db_path, dialogs, ctx=ctx)
+
+
+def start_window(session):
+    """Show the main window; with no campaign yet, offer demo data or a new campaign."""
+    from workbench.gui.main_window import MainWindow
+
+    window = MainWindow(session)
+    session.dialogs.parent = window
+    window.show()
+    if window.campaign_combo.count() == 0:
+        offer_first_campaign(window)
+    return window
+
+
+def offer_first_campaign(window) -> None:
+    """Ask whether to build the demo data; otherwise open the 新建检查任务 dialog."""
+    from workbench.services.demo import build_demo
+
+    session = window.session
+    wants_demo = session.dialogs.confirm(
+        "欢迎使用检查工作台",
+        "数据库中还没有检查任务。\n\n是否生成演示数据（一个示例检查任务、48 个网站和几条核查记录）来熟悉操作？\n"
+        "选择“否”将新建一个检查任务。")
+    if not wants_demo:
+        window.new_campaign()
+        return
+
+    def done(made) -> None:
+        session.set_campaign(made.campaign_id)
+        window.reload_campaigns()
+        session.data_changed.emit()
+
+    session.run_task("生成演示数据", lambda ctx, _cancel, _progress: build_demo(ctx), done)
+
+
+def run_gui(paths: AppPaths, db_path: Path, dialogs: Dialogs | None = None) -> int:
+    """Run the window on the database at ``db_path`` until it closes.
+
+    Returns:
+        The exit code: 0 after a normal close, 2 when the database cannot be opened.
+    """
+    app = create_application()
+    dialogs = dialogs or Dialogs()
+    previous = install_excepthook(dialogs, paths.log_dir)
+    try:
+        session = open_session(paths, Path(db_path), dialogs)
+        if session is None:
+            return EXIT_BAD_DATABASE
+        window = start_window(session)
+        code = app.exec()
+        del window
+        return code
+    finally:
+        sys.excepthook = previous

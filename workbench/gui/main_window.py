@@ -1,0 +1,292 @@
+"""The main window: campaign selector, navigation, the chosen screen, menus and status bar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QStringListModel, Qt, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QMainWindow,
+    QStackedWidget,
+    QToolBar,
+    QWidget,
+)
+
+from workbench import __version__
+from workbench.gui.session import Session
+from workbench.gui.views.campaign_dialog import CampaignDialog
+from workbench.gui.views.documents_view import DocumentsView
+from workbench.gui.views.findings_view import FindingsView
+from workbench.gui.views.import_wizard import FILE_FILTERS, ImportWizard
+from workbench.gui.views.inspections_view import InspectionsView
+from workbench.gui.views.overview_view import OverviewView
+from workbench.gui.views.review_panel import ReviewPanel
+from workbench.gui.views.sites_view import SitesView
+from workbench.gui.widgets.progress_panel import ProgressPanel
+from workbench.services import campaigns, sites, summary
+
+SCREENS = ("概览", "网站", "核查", "检查", "问题", "文书")
+OVERVIEW, SITES, REVIEW, INSPECTIONS, FINDINGS, DOCUMENTS = range(len(SCREENS))
+
+
+class MainWindow(QMainWindow):
+    """The workbench window over one Session. Closing it cancels and waits for running tasks."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.dialog = None  # the open CampaignDialog / ImportWizard (kept referenced)
+        self.setWindowTitle("检查工作台")
+        self.resize(1280, 800)
+        self._build_views()
+        self._build_toolbar()
+        self._build_menus()
+        self._build_status_bar()
+        self._connect_signals()
+        self.reload_campaigns()
+        self.show_screen(OVERVIEW)
+        self._restore_geometry()
+
+    # --- building --------------------------------------------------------------------------
+    def _build_views(self) -> None:
+        s = self.session
+        self.overview = OverviewView(s)
+        self.sites_view = SitesView(s)
+        self.review_panel = ReviewPanel(s)
+        self.inspections_view = InspectionsView(s)
+        self.findings_view = FindingsView(s)
+        self.documents_view = DocumentsView(s)
+        self.stack = QStackedWidget()
+        for view in (self.overview, self.sites_view, self.review_panel, self.inspections_view,
+                     self.findings_view, self.documents_view):
+            self.stack.addWidget(view)
+        self.nav = QListView()
+        self.nav.setModel(QStringListModel(list(SCREENS), self))
+        self.nav.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.nav.setFixedWidth(96)
+        self.nav.setStyleSheet("QListView { font-size: 15px; } QListView::item { padding: 8px 12px; }")
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(4, 4, 4, 0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("检查任务")
+        bar.setObjectName("campaign_toolbar")
+        bar.setMovable(False)
+        self.campaign_combo = QComboBox()
+        self.campaign_combo.setMinimumWidth(360)
+        self.campaign_combo.setToolTip("选择检查任务：所有界面都显示该任务的数据")
+        bar.addWidget(QLabel(" 检查任务 "))
+        bar.addWidget(self.campaign_combo)
+        self.new_campaign_action = QAction("新建检查任务", self, shortcut=QKeySequence("Ctrl+Shift+N"))
+        self.import_action = QAction("导入名单…", self, shortcut=QKeySequence.Open)
+        self.export_action = QAction("导出汇总表…", self, shortcut=QKeySequence("Ctrl+E"))
+        bar.addActions([self.new_campaign_action, self.import_action, self.export_action])
+        self.addToolBar(bar)
+
+    def _build_menus(self) -> None:
+        self.print_action = QAction("打印…", self, shortcut=QKeySequence.Print)
+        self.quit_action = QAction("退出", self, shortcut=QKeySequence("Ctrl+Q"))
+        self.filter_action = QAction("筛选", self, shortcut=QKeySequence.Find)
+        self.refresh_action = QAction("刷新", self, shortcut=QKeySequence("F5"))
+        self.next_site_action = QAction("核查下一个未核查网站", self, shortcut=QKeySequence("Ctrl+R"))
+        self.about_action = QAction("关于检查工作台", self)
+        menus = (
+            ("文件(&F)", (self.new_campaign_action, self.import_action, self.export_action, None,
+                         self.print_action, None, self.quit_action)),
+            ("编辑(&E)", (self.filter_action,)),
+            ("视图(&V)", (self.refresh_action,)),
+            ("工具(&T)", (self.next_site_action,)),
+            ("帮助(&H)", (self.about_action,)),
+        )
+        for title, actions in menus:
+            menu = self.menuBar().addMenu(title)
+            for action in actions:
+                menu.addSeparator() if action is None else menu.addAction(action)
+
+    def _build_status_bar(self) -> None:
+        self.count_label = QLabel()
+        self.progress_panel = ProgressPanel(self.session)
+        self.statusBar().addPermanentWidget(self.progress_panel)
+        self.statusBar().addPermanentWidget(self.count_label)
+
+    def _connect_signals(self) -> None:
+        self.campaign_combo.activated.connect(self._campaign_chosen)
+        self.nav.selectionModel().currentChanged.connect(lambda cur, _prev: self.show_screen(cur.row()))
+        self.new_campaign_action.triggered.connect(self.new_campaign)
+        self.import_action.triggered.connect(self.import_list)
+        self.export_action.triggered.connect(self.export_summary)
+        self.print_action.triggered.connect(self.print_current)
+        self.quit_action.triggered.connect(self.close)
+        self.filter_action.triggered.connect(self.focus_filter)
+        self.refresh_action.triggered.connect(self.refresh)
+        self.next_site_action.triggered.connect(lambda: self.show_screen(REVIEW))
+        self.about_action.triggered.connect(self.about)
+        self.sites_view.site_activated.connect(self.open_review)
+        self.sites_view.counts_changed.connect(self._show_counts)
+        self.review_panel.status_message.connect(lambda text: self.statusBar().showMessage(text, 15000))
+
+    # --- campaigns -------------------------------------------------------------------------
+    def reload_campaigns(self) -> None:
+        """Fill the selector; keep the session's campaign, else choose the newest."""
+        items = campaigns.list_campaigns(self.session.ctx)
+        self.campaign_combo.blockSignals(True)
+        self.campaign_combo.clear()
+        for c in items:
+            self.campaign_combo.addItem(f"{c.name}（{c.kind_label}）", c.id)
+        self.campaign_combo.blockSignals(False)
+        ids = [c.id for c in items]
+        chosen = self.session.campaign_id if self.session.campaign_id in ids else (ids[0] if ids else None)
+        self.campaign_combo.setCurrentIndex(ids.index(chosen) if chosen else -1)
+        self.session.set_campaign(chosen)
+        self._show_counts()
+
+    @Slot(int)
+    def _campaign_chosen(self, index: int) -> None:
+        self.session.set_campaign(self.campaign_combo.itemData(index))
+
+    @Slot()
+    def new_campaign(self) -> CampaignDialog:
+        """Open the 新建检查任务 dialog (non-modal); the new campaign is chosen when created."""
+        dialog = CampaignDialog(self.session, self)
+        dialog.created.connect(self._campaign_created)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _campaign_created(self, campaign) -> None:
+        self.session.set_campaign(campaign.id)
+        self.reload_campaigns()
+        self.statusBar().showMessage(f"已新建检查任务：{campaign.name}", 10000)
+
+    # --- file actions ----------------------------------------------------------------------
+    @Slot()
+    def import_list(self) -> ImportWizard | None:
+        """Ctrl+O: choose a site list, then open the import wizard on it."""
+        if self.session.campaign_id is None:
+            self.session.dialogs.info("导入名单", "请先新建一个检查任务（文件 › 新建检查任务），再导入名单。")
+            return None
+        path = self.session.dialogs.open_file("选择网站名单", self.session.last_folder, FILE_FILTERS)
+        if path is None:
+            return None
+        self.session.remember_folder(path)
+        wizard = ImportWizard(self.session, path, self)
+        wizard.imported.connect(lambda _r: self.show_screen(SITES))
+        self.dialog = wizard
+        wizard.open()
+        return wizard
+
+    @Slot()
+    def export_summary(self) -> None:
+        """Ctrl+E: write the campaign's summary workbook where the user chooses, then say where."""
+        cid = self.session.campaign_id
+        if cid is None:
+            self.session.dialogs.info("导出汇总表", "请先选择一个检查任务。")
+            return
+        name = campaigns.get_campaign(self.session.ctx, cid).name
+        suggested = str(Path(self.session.last_folder) / f"{_safe_name(name)}_汇总表.xlsx")
+        out = self.session.dialogs.save_file("导出汇总表", suggested, "Excel 工作簿 (*.xlsx)")
+        if out is None:
+            return
+        out = out if out.suffix.lower() == ".xlsx" else out.with_name(out.name + ".xlsx")
+        self.session.remember_folder(out)
+
+        def task(ctx, cancel, on_progress):
+            return summary.export_summary(ctx, cid, out, cancel=cancel, on_progress=on_progress)
+
+        self.session.run_task("导出汇总表", task, self._summary_written)
+
+    def _summary_written(self, path: Path) -> None:
+        self.statusBar().showMessage(f"汇总表已保存到 {path}", 15000)
+        self.session.dialogs.info("导出汇总表", f"汇总表已保存到：\n{path}")
+
+    @Slot()
+    def print_current(self) -> None:
+        """Ctrl+P: print what the current screen offers (``print_current()`` of the view)."""
+        view = self.stack.currentWidget()
+        printer = getattr(view, "print_current", None) or getattr(view, "print_notice", None)
+        if callable(printer):
+            printer()
+        else:
+            self.statusBar().showMessage("当前界面没有可打印的文书；请到“文书”界面选择通知书后打印。", 8000)
+
+    # --- navigation ------------------------------------------------------------------------
+    def show_screen(self, index: int) -> None:
+        """Show one of :data:`SCREENS` and keep the navigation list in step."""
+        if not 0 <= index < len(SCREENS):
+            return
+        self.stack.setCurrentIndex(index)
+        if self.nav.currentIndex().row() != index:
+            self.nav.setCurrentIndex(self.nav.model().index(index))
+
+    @Slot(str)
+    def open_review(self, site_id: str) -> None:
+        """Open the review screen on one site."""
+        self.review_panel.load_site(site_id)
+        self.show_screen(REVIEW)
+
+    @Slot()
+    def focus_filter(self) -> None:
+        """Ctrl+F: the current screen's filter box (the site list's when the screen has none)."""
+        view = self.stack.currentWidget()
+        if not hasattr(view, "focus_filter"):
+            self.show_screen(SITES)
+            view = self.sites_view
+        view.focus_filter()
+
+    @Slot()
+    def refresh(self) -> None:
+        """F5: re-read everything from the database."""
+        self.reload_campaigns()
+        self.session.data_changed.emit()
+
+    def _show_counts(self, total: int | None = None, reviewed: int | None = None) -> None:
+        cid = self.session.campaign_id
+        if total is None:
+            total = sites.count(self.session.ctx, cid) if cid else 0
+            reviewed = sites.reviewed_count(self.session.ctx, cid) if cid else 0
+        self.count_label.setText(f"共 {total} 条，已核查 {reviewed}")
+
+    @Slot()
+    def about(self) -> None:
+        """帮助 › 关于."""
+        self.session.dialogs.info(
+            "关于检查工作台",
+            f"检查工作台 {__version__}\n网站备案信息核查与网络安全检查的离线工具。\n"
+            f"数据库：{self.session.db_path}\n日志：{self.session.paths.log_dir}")
+
+    # --- window state ----------------------------------------------------------------------
+    def _qsettings(self) -> QSettings:
+        return QSettings(str(self.session.paths.config_dir / "window.ini"), QSettings.IniFormat)
+
+    def _restore_geometry(self) -> None:
+        qs = self._qsettings()
+        if qs.value("geometry") is not None:
+            self.restoreGeometry(qs.value("geometry"))
+        if qs.value("state") is not None:
+            self.restoreState(qs.value("state"))
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """Remember geometry, cancel and wait for running tasks, close the database."""
+        qs = self._qsettings()
+        qs.setValue("geometry", self.saveGeometry())
+        qs.setValue("state", self.saveState())
+        qs.sync()
+        if self.dialog is not None:
+            self.dialog.close()
+        self.session.close()
+        super().closeEvent(event)
+
+
+def _safe_name(text: str) -> str:
+    """``text`` usable as a file name on Windows (no path separators or reserved characters)."""
+    return "".join("_" if ch in '\\/:*?"<>|' or ord(ch) < 32 else ch for ch in text).strip(" .") or "汇总表"

@@ -1,0 +1,111 @@
+"""The last page of the import wizard: counts and the problems table, with 导出问题清单."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.errors import WorkbenchError
+from workbench.gui.models.problem_table_model import ProblemTableModel
+from workbench.gui.session import Session
+from workbench.services import site_import
+
+# summary key → label, in the order shown: what changed, then what the file held.
+COUNT_LABELS = (
+    ("added", "新增"), ("changed", "变更"), ("unchanged", "未变"), ("missing", "缺少"),
+    ("duplicate_rows", "重复行"), ("conflict_rows", "冲突行"), ("rejected_rows", "拒收行"),
+    ("sites", "网站数"),
+)
+
+
+class ImportReportPage(QWidget):
+    """Shows one ImportReport: counts, problems, and a button exporting them as .xlsx."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.report = None
+        self.count_labels: dict[str, QLabel] = {}
+        self._build_ui()
+        self.export_button.clicked.connect(self.export_problems)
+
+    def _build_ui(self) -> None:
+        self.heading = QLabel()
+        self.heading.setStyleSheet("font-size: 15px; font-weight: bold;")
+        grid = QGridLayout()
+        for i, (key, label) in enumerate(COUNT_LABELS):
+            value = QLabel("0")
+            value.setStyleSheet("font-size: 18px; font-weight: bold;")
+            self.count_labels[key] = value
+            grid.addWidget(QLabel(label), 0, i)
+            grid.addWidget(value, 1, i)
+        self.hint = QLabel("缺少：本任务中已有、但这次名单里没有的网站，保留并在网站列表中显示为灰色。")
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: #555;")
+        self.model = ProblemTableModel()
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(False)
+        self.table.setWordWrap(False)
+        for col, width in enumerate((60, 140, 50, 420)):
+            self.table.setColumnWidth(col, width)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.export_button = QPushButton("导出问题清单(&E)…")
+        self.close_button = QPushButton("完成")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.export_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addLayout(grid)
+        layout.addWidget(self.hint)
+        self.problems_label = QLabel()
+        layout.addWidget(self.problems_label)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(buttons)
+
+    def show_report(self, report) -> None:
+        """Fill the page from an ImportReport."""
+        self.report = report
+        summary = report.summary
+        self.heading.setText(f"导入完成：{Path(report.result.file).name}（工作表“{report.result.sheet}”，"
+                             f"表头第 {report.result.header_row} 行，数据 {summary.get('data_rows', 0)} 行）")
+        for key, label in self.count_labels.items():
+            label.setText(str(summary.get(key, 0)))
+        errors = sum(1 for p in report.problems if p.severity == "error")
+        self.problems_label.setText(
+            f"问题 {len(report.problems)} 条（错误 {errors} 条，拒收该行；警告 {len(report.problems) - errors} 条，"
+            "已导入并在核查界面提示）")
+        self.model.set_problems(report.problems)
+        self.export_button.setEnabled(bool(report.problems))
+
+    @Slot()
+    def export_problems(self) -> None:
+        """Ask where to save the problem list, write it, and say where it went."""
+        if self.report is None:
+            return
+        stem = Path(self.report.result.file).stem
+        suggested = str(Path(self.session.last_folder) / f"{stem}_导入问题.xlsx")
+        out = self.session.dialogs.save_file("导出问题清单", suggested, "Excel 工作簿 (*.xlsx)")
+        if out is None:
+            return
+        if out.suffix.lower() != ".xlsx":
+            out = out.with_name(out.name + ".xlsx")
+        try:
+            written = site_import.export_problems(self.report, out)
+        except WorkbenchError as err:
+            self.session.show_error("导出问题清单", err)
+            return
+        self.session.remember_folder(written)
+        self.session.dialogs.info("导出问题清单", f"问题清单已保存到：\n{written}")

@@ -1,0 +1,115 @@
+"""The overview screen (概览): the chosen campaign's counts at a glance."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+
+from workbench.gui.session import Session
+from workbench.services import campaigns, findings, summary
+
+# (key, label) of the count cards, in reading order.
+CARDS = (
+    ("sites", "网站总数"), ("sponsors", "主办单位"), ("reviewed", "已核查网站"), ("rate", "备案信息准确率"),
+    ("findings", "问题总数"), ("open", "未整改问题"), ("overdue", "逾期问题"), ("due_soon", "3日内到期"),
+)
+DUE_SOON_DAYS = 3
+
+
+class OverviewView(QWidget):
+    """Counts of the chosen campaign: sites, reviews, accuracy rate, findings open/overdue/due soon.
+
+    Recomputed only while visible (a write elsewhere marks it stale), so saving reviews stays quick.
+    """
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.values: dict[str, QLabel] = {}
+        self._stale = True
+        self._build_ui()
+        session.campaign_changed.connect(self.refresh)
+        session.data_changed.connect(self.refresh)
+
+    def _build_ui(self) -> None:
+        self.heading = QLabel()
+        self.heading.setStyleSheet("font-size: 17px; font-weight: bold;")
+        self.details = QLabel()
+        self.details.setStyleSheet("color: #555;")
+        grid = QGridLayout()
+        for i, (key, label) in enumerate(CARDS):
+            grid.addWidget(self._card(key, label), i // 4, i % 4)
+        self.accuracy_label = QLabel()
+        self.accuracy_label.setTextFormat(Qt.PlainText)
+        self.accuracy_label.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.details)
+        layout.addLayout(grid)
+        layout.addWidget(QLabel("按接入服务商的准确率"))
+        layout.addWidget(self.accuracy_label, 1)
+
+    def _card(self, key: str, label: str) -> QFrame:
+        frame = QFrame()
+        frame.setFrameShape(QFrame.StyledPanel)
+        value = QLabel("—")
+        value.setStyleSheet("font-size: 26px; font-weight: bold;")
+        value.setAlignment(Qt.AlignCenter)
+        caption = QLabel(label)
+        caption.setAlignment(Qt.AlignCenter)
+        box = QVBoxLayout(frame)
+        box.addWidget(value)
+        box.addWidget(caption)
+        self.values[key] = value
+        return frame
+
+    @Slot()
+    def refresh(self, *_args) -> None:
+        """Recompute now if shown, else when next shown."""
+        self._stale = True
+        if self.isVisible():
+            self._recompute()
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """Bring stale counts up to date when the screen is shown."""
+        super().showEvent(event)
+        if self._stale:
+            self._recompute()
+
+    def _recompute(self) -> None:
+        self._stale = False
+        cid = self.session.campaign_id
+        if cid is None:
+            self.heading.setText("尚无检查任务：请通过“文件 › 新建检查任务”创建")
+            self.details.clear()
+            for label in self.values.values():
+                label.setText("—")
+            self.accuracy_label.clear()
+            return
+        ctx = self.session.ctx
+        campaign = campaigns.get_campaign(ctx, cid)
+        self.heading.setText(campaign.name)
+        period = (f"{campaign.period_start} 至 {campaign.period_end}"
+                  if campaign.period_start and campaign.period_end else "未设定")
+        self.details.setText(f"{campaign.kind_label}　检查机关：{campaign.authority or '未填写'}　"
+                             f"文号前缀：{campaign.doc_prefix or '未填写'}　检查期间：{period}")
+        book = summary.build_summary(ctx, cid)
+        self._show_counts(book, len(findings.due_soon(ctx, cid, ctx.today(), DUE_SOON_DAYS)))
+
+    def _show_counts(self, book, due_soon: int) -> None:
+        t = book.totals
+        reviewed = t["已核查网站"]
+        total = book.accuracy_by_provider[-1]  # the 合计 row (domain.review.accuracy_table)
+        values = {
+            "sites": t["网站总数"], "sponsors": t["主办单位数"], "reviewed": reviewed,
+            "rate": f"{total.rate:.1%}" if total.rate is not None else "—",
+            "findings": t["问题总数"], "open": t["未整改问题"], "overdue": t["逾期问题"],
+            "due_soon": due_soon,
+        }
+        for key, value in values.items():
+            self.values[key].setText(str(value))
+        self.values["overdue"].setStyleSheet(
+            "font-size: 26px; font-weight: bold;" + (" color: #b00020;" if t["逾期问题"] else ""))
+        lines = [f"{r.group}：{r.accurate}/{r.reviewed}" + (f"（{r.rate:.1%}）" if r.rate is not None else "")
+                 for r in book.accuracy_by_provider]
+        self.accuracy_label.setText("\n".join(lines) if reviewed else "尚未核查任何网站")
