@@ -149,6 +149,15 @@ def _receipt(ctx: Context, args) -> int:
     return 0
 
 
+def _opinion(ctx: Context, args) -> int:
+    from workbench.services import reinspection
+
+    issued = reinspection.write_opinion(ctx, args.notice, Path(args.out), args.date)
+    verb = "重新打印" if issued.reprint else "已生成"
+    print(f"{verb}整改复查意见书 {issued.record.doc_number}：{args.out}")
+    return 0
+
+
 def _findings(ctx: Context, args) -> int:
     from workbench.cli import emit_json
     from workbench.services import findings
@@ -166,7 +175,7 @@ def _findings(ctx: Context, args) -> int:
 
 _COMMANDS = {
     "demo": _demo, "import": _import, "sites": _sites, "export": _export, "notice": _notice,
-    "notices": _notices, "receipt": _receipt, "findings": _findings,
+    "notices": _notices, "receipt": _receipt, "opinion": _opinion, "findings": _findings,
 }
 
 

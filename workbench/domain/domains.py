@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import encodings.idna
 import re
 import unicodedata
+from functools import lru_cache
 
 from workbench.domain.site import Domain
 from workbench.domain.text import ZERO_WIDTH
@@ -32,7 +34,7 @@ def split_domains(text: str) -> tuple[tuple[Domain, ...], str, tuple[str, ...]]:
         (domains in cell order, the first item that was written as a URL or ``''``, warning
         codes: ``domain_invalid`` when some item is not a domain).
     """
-    if _ASCII_DOMAIN_RE.match(text) and not text.startswith("www."):
+    if _ASCII_DOMAIN_RE.match(text) and not text.startswith("www.") and "xn--" not in text:
         return (Domain(text, text),), "", ()  # the common tidy cell
     cleaned = unicodedata.normalize("NFKC", text.translate(_DELETE)) if not text.isascii() else text
     found: dict[str, Domain] = {}
@@ -73,11 +75,26 @@ def parse_domain(text: str) -> Domain | None:
     host = host.rsplit("@", 1)[-1].split(":", 1)[0].rstrip(".")
     if host.startswith("www.") and host.count(".") > 1:
         host = host[4:]
+    labels = host.split(".")
     try:
-        ascii_form = host if host.isascii() else host.encode("idna").decode("ascii")
-        name = ascii_form.encode("ascii").decode("idna") if "xn--" in ascii_form else host
+        ascii_form = host if host.isascii() else ".".join(_label_to_ascii(x) for x in labels)
+        name = ".".join(_label_to_unicode(x) for x in labels) if "xn--" in host else host
     except UnicodeError:
         return None
     if _ASCII_DOMAIN_RE.match(ascii_form) is None:
         return None
-    return Domain(name=name, ascii=ascii_form)
+    return Domain(name=name.lower(), ascii=ascii_form)
+
+
+@lru_cache(maxsize=4096)
+def _label_to_ascii(label: str) -> str:
+    """One label in IDNA ToASCII form (RFC 3490 §4.1); cached, as top-level labels repeat."""
+    if label.isascii():
+        return label
+    return encodings.idna.ToASCII(label).decode("ascii")
+
+
+@lru_cache(maxsize=4096)
+def _label_to_unicode(label: str) -> str:
+    """One label in IDNA ToUnicode form (RFC 3490 §4.2)."""
+    return encodings.idna.ToUnicode(label) if label.startswith("xn--") else label

@@ -57,7 +57,7 @@ def cell_text(cell: object) -> str:
     Returns:
         E.g. ``13500007610.0`` → ``13500007610``; ``date(2019, 3, 5)`` → ``2019-03-05``.
     """
-    if isinstance(cell, str):
+    if type(cell) is str:
         return cell
     if isinstance(cell, float):
         return str(int(cell)) if cell.is_integer() else repr(cell)
@@ -77,6 +77,8 @@ def precision_issues(cell: object) -> tuple[str, ...]:
 
 def norm_text(cell: object) -> Normalised:
     """Free text (names, nature, city, provider, remark): :func:`clean_text` of the cell."""
+    if type(cell) is str:
+        return clean_text(cell), ()
     return clean_text(cell_text(cell)), precision_issues(cell)
 
 
@@ -102,6 +104,8 @@ def norm_subject_no(cell: object) -> Normalised:
 
 def norm_certificate(cell: object) -> Normalised:
     """USCC or resident ID, upper-cased, check digit verified (facts.md §5)."""
+    if type(cell) is str:
+        return check_certificate(cell)
     value, issues = check_certificate(cell_text(cell))
     return value, issues + precision_issues(cell)
 

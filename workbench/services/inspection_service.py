@@ -269,7 +269,8 @@ def start_reinspection(conn: sqlite3.Connection, inspection_id: str, *, inspecte
 
     Only the items answered non_compliant or partial at the end of the last round are to be
     checked again; every other answer is carried forward unchanged (keeping its time and a
-    link to the original answer), so scores of the new round still cover all items.
+    link to the original answer), so scores of the new round still cover all items. Items left
+    unanswered by a forced completion stay unanswered and are not re-checked.
 
     Raises:
         ValidationError: the inspection is not completed, or no item needs re-checking.

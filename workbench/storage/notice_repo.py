@@ -105,3 +105,31 @@ def new_record(campaign_id, sponsor_id, kind, prefix, year, seq, doc_number, iss
     """A NoticeRecord with a fresh id and no service date."""
     return NoticeRecord(new_id(), campaign_id, sponsor_id, kind, prefix, year, seq, doc_number,
                         issued_on, None, tuple(finding_ids))
+
+
+def latest_with_findings(conn: sqlite3.Connection, kind: str, finding_ids: tuple[str, ...]) -> NoticeRecord | None:
+    """The newest document of ``kind`` covering exactly ``finding_ids``, or None."""
+    rows = conn.execute(
+        "SELECT * FROM notice WHERE kind = ? AND id IN (SELECT notice_id FROM notice_finding"
+        f" WHERE finding_id IN ({', '.join('?' for _ in finding_ids)})) ORDER BY year DESC, seq DESC",
+        (kind, *finding_ids),
+    ).fetchall()
+    for r in rows:
+        record = _record(conn, r)
+        if set(record.finding_ids) == set(finding_ids):
+            return record
+    return None
+
+
+def last_change(conn: sqlite3.Connection, finding_ids: tuple[str, ...]) -> str:
+    """The UTC time of the newest history event of any of the findings ('' when none)."""
+    row = conn.execute(
+        f"SELECT max(occurred_at) FROM finding_event WHERE finding_id IN ({', '.join('?' for _ in finding_ids)})",
+        finding_ids,
+    ).fetchone()
+    return row[0] or ""
+
+
+def created_at(conn: sqlite3.Connection, notice_id: str) -> str:
+    """When a document was issued (UTC ISO text)."""
+    return conn.execute("SELECT created_at FROM notice WHERE id = ?", (notice_id,)).fetchone()[0]

@@ -32,8 +32,8 @@ def new_id() -> str:
 
 
 def utc_now() -> str:
-    """The current time in UTC, ISO 8601 with seconds."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    """The current time in UTC, ISO 8601 with microseconds (so events order within a second)."""
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
 
 def stamp(values: dict, author: Author, *, new: bool) -> dict:

@@ -24,7 +24,11 @@ from workbench.domain.deadline import UNIT_LABELS
 from workbench.domain.finding import Finding, FindingView
 from workbench.domain.severity import SEVERITY_LABELS
 from workbench.errors import WorkbenchError
-from workbench.gui.models.finding_table_model import FindingColumn, FindingTableModel, days_left_text
+from workbench.gui.models.finding_table_model import (
+    FindingColumn,
+    FindingTableModel,
+    days_left_text,
+)
 from workbench.gui.models.history_model import HistoryModel
 from workbench.gui.session import Session
 from workbench.gui.views.finding_dialogs import ActionRequest, FindingActionDialog

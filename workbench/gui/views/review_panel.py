@@ -25,7 +25,13 @@ from PySide6.QtWidgets import (
 
 from workbench.domain import finding_status as fs
 from workbench.domain.deadline import term_text
-from workbench.domain.review import ACCURATE, CONCLUSIONS, REVIEW_FIELDS, VERDICT_LABELS, suggest_conclusion
+from workbench.domain.review import (
+    ACCURATE,
+    CONCLUSIONS,
+    REVIEW_FIELDS,
+    VERDICT_LABELS,
+    suggest_conclusion,
+)
 from workbench.domain.review_record import FieldCheck
 from workbench.errors import WorkbenchError
 from workbench.gui.session import Session

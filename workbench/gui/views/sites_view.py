@@ -20,7 +20,7 @@ from workbench.gui.session import Session
 from workbench.gui.widgets.filter_box import FilterBox
 from workbench.services import sites
 
-_WIDTHS = (170, 170, 200, 150, 200, 60, 110, 40)
+_WIDTHS = (170, 170, 200, 150, 200, 60, 150, 40)
 
 
 class SitesView(QWidget):
