@@ -70,6 +70,22 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--campaign")
     sp.add_argument("--overdue", action="store_true", help="只列出逾期问题")
     sp.add_argument("--json", action="store_true")
+    sp = sub.add_parser("checklist", help="检查表模板")
+    cl = sp.add_subparsers(dest="checklist_command", required=True)
+    for name, help_ in (("list", "列出检查表模板"), ("import", "从 Excel 导入检查表模板"), ("export", "导出检查表模板到 Excel")):
+        c = cl.add_parser(name, help=help_)
+        c.add_argument("--db", required=True, help="数据库文件路径")
+        c.add_argument("--today", type=_day, help=argparse.SUPPRESS)
+        if name == "list":
+            c.add_argument("--json", action="store_true")
+            c.add_argument("--all", action="store_true", help="列出所有版本")
+        elif name == "import":
+            c.add_argument("file")
+            c.add_argument("--new-version", action="store_true", help="同一版本号内容不同时另存为新版本")
+        else:
+            c.add_argument("id", help="模板编号（如 website_security）或模板记录 ID")
+            c.add_argument("out")
+            c.add_argument("--version", dest="template_version", help="模板版本（缺省为最新）")
     sp = sub.add_parser("deadline", help="计算整改期限")
     sp.add_argument("start", type=_day)
     sp.add_argument("days", type=int)

@@ -98,3 +98,22 @@ def test_deadline_command(capsys):
     assert run(capsys, "deadline", "2026-02-13", "1", "--calendar")[1].strip() == "2026-02-14"
     code, out, err = run(capsys, "deadline", "2027-12-30", "3", "--working")
     assert code == 0 and "2027" in err and "2028" in err
+
+
+def test_checklist_list_export_import_round_trip(capsys, tmp_path):
+    db = tmp_path / "c.db"
+    code, out, _ = run(capsys, "checklist", "list", "--db", db, "--json")
+    listing = {t["id"]: t for t in json.loads(out)}
+    assert listing["website_security"]["item_count"] >= 25
+    assert all(item["basis"] for item in listing["website_security"]["items"])
+    assert run(capsys, "checklist", "export", "website_security", tmp_path / "ws.xlsx", "--db", db)[0] == 0
+    code, out, _ = run(capsys, "checklist", "import", tmp_path / "ws.xlsx", "--db", db)
+    assert code == 0 and "website_security" in out
+    from openpyxl import load_workbook
+
+    wb = load_workbook(tmp_path / "ws.xlsx")
+    items = wb["检查项"]
+    items.cell(row=3, column=3).value = items.cell(row=2, column=3).value   # duplicate item code
+    wb.save(tmp_path / "bad.xlsx")
+    code, _, err = run(capsys, "checklist", "import", tmp_path / "bad.xlsx", "--db", db)
+    assert code == 2 and "bad.xlsx" in err and "第 3 行" in err

@@ -144,6 +144,34 @@ def export_template(conn: sqlite3.Connection, template_id: str, path: str | Path
     write_template_xlsx(template, path)
 
 
+def find_template(conn: sqlite3.Connection, author: Author, key: str, version: str | None = None) -> TemplateRecord:
+    """A stored template by code (latest version unless ``version``) or by record id.
+
+    Raises:
+        NotFoundError: no such template.
+    """
+    with transaction(conn):
+        checklist_repo.ensure_builtins(conn, author)
+    record = checklist_repo.find(conn, key, version)
+    if record is None:
+        record, _template = checklist_repo.get(conn, key)
+    return record
+
+
+def describe_templates(conn: sqlite3.Connection, author: Author, latest_only: bool = True) -> list[dict]:
+    """Templates as plain JSON values (``workbench checklist list --json``): id (code), record id,
+    title, version, item count, and per item its code and basis."""
+    out = []
+    for record in list_templates(conn, author, latest_only):
+        _rec, template = checklist_repo.get(conn, record.id)
+        out.append({
+            "id": record.code, "record_id": record.id, "title": record.title, "version": record.version,
+            "item_count": record.item_count,
+            "items": [{"code": item.code, "basis": [c.text for c in item.basis]} for item in template.items],
+        })
+    return out
+
+
 # --- inspections -------------------------------------------------------------------------------
 
 

@@ -141,3 +141,27 @@ def views(
         FindingView(_finding(r), r["sponsor_name"], r["site_no"], r["notice_number"])
         for r in conn.execute(sql, params)
     ]
+
+
+def link_evidence(conn: sqlite3.Connection, finding_id: str, evidence_ids: Iterable[str]) -> None:
+    """Attach stored evidence files to a finding."""
+    conn.executemany(
+        "INSERT OR IGNORE INTO finding_evidence (finding_id, evidence_id) VALUES (?, ?)",
+        [(finding_id, e) for e in evidence_ids],
+    )
+
+
+def evidence_ids(conn: sqlite3.Connection, finding_id: str) -> tuple[str, ...]:
+    """The evidence files attached to a finding."""
+    rows = conn.execute("SELECT evidence_id FROM finding_evidence WHERE finding_id = ? ORDER BY rowid", (finding_id,))
+    return tuple(r[0] for r in rows)
+
+
+def open_item_codes(conn: sqlite3.Connection, inspection_id: str, open_statuses: Iterable[str]) -> set[str]:
+    """Checklist item codes of an inspection that already have an open finding."""
+    statuses = list(open_statuses)
+    rows = conn.execute(
+        f"SELECT checklist_item_code FROM finding WHERE inspection_id = ? AND status IN ({', '.join('?' for _ in statuses)})",
+        (inspection_id, *statuses),
+    )
+    return {r[0] for r in rows}

@@ -1,0 +1,75 @@
+"""Starting the application: names, font, excepthook, bad databases, first run."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+
+from workbench.gui.application import (
+    EXIT_BAD_DATABASE,
+    apply_ui_font,
+    create_application,
+    install_excepthook,
+    open_session,
+    run_gui,
+    start_window,
+)
+from workbench.gui.views.campaign_dialog import CampaignDialog
+
+
+def test_application_names_and_chinese_font(qapp):
+    app = create_application()
+    assert app is qapp
+    assert app.applicationName() == "InspectionWorkbench"
+    assert app.organizationName() and app.desktopFileName() == "inspection-workbench"
+    chosen = apply_ui_font(app)
+    assert "WenQuanYi Micro Hei" in chosen  # fonts-wqy-microhei is installed here
+    assert app.font().families()[0] == chosen[0]
+
+
+def test_excepthook_logs_and_shows_a_message(dialogs, tmp_path, caplog):
+    previous = install_excepthook(dialogs, tmp_path)
+    try:
+        try:
+            raise KeyError("某个键")
+        except KeyError as err:
+            sys.excepthook(type(err), err, err.__traceback__)
+    finally:
+        sys.excepthook = previous
+    kind, title, text = dialogs.shown[-1]
+    assert kind == "warn" and "意外错误" in text and str(tmp_path) in text
+    assert "Traceback" not in text
+    assert any(r.exc_info for r in caplog.records)
+
+
+def test_not_a_database_is_a_message_and_exit_code_2(app_paths, dialogs, tmp_path):
+    bad = tmp_path / "not.sqlite3"
+    bad.write_bytes(b"this is a text file, not SQLite" * 100)
+    assert run_gui(app_paths, bad, dialogs) == EXIT_BAD_DATABASE
+    kind, title, text = dialogs.shown[-1]
+    assert kind == "warn" and "不是有效的工作台数据库" in text and str(bad) in text
+
+
+def test_newer_database_is_refused_with_a_message(app_paths, dialogs, tmp_path):
+    newer = tmp_path / "newer.sqlite3"
+    conn = sqlite3.connect(newer)
+    conn.execute("PRAGMA user_version = 9999")
+    conn.close()
+    assert open_session(app_paths, newer, dialogs) is None
+    assert "更新版本" in dialogs.shown[-1][2]
+
+
+def test_first_run_without_demo_opens_campaign_dialog(qtbot, session, dialogs):
+    dialogs.answers.append(False)
+    window = start_window(session)
+    qtbot.addWidget(window)
+    assert isinstance(window.dialog, CampaignDialog) and window.dialog.isVisible()
+
+
+def test_first_run_builds_demo_on_request(qtbot, session, dialogs):
+    dialogs.answers.append(True)
+    window = start_window(session)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.campaign_combo.count() == 1, timeout=30000)
+    assert session.campaign_id == window.campaign_combo.currentData()
+    assert window.count_label.text().startswith("共 48 条")
