@@ -6,7 +6,12 @@ import pytest
 from PySide6.QtCore import Qt
 
 from workbench.gui import printing
-from workbench.gui.views.documents_view import NOTICE_COLUMNS, SPONSOR_COLUMNS, DocumentsView, RecordTableModel
+from workbench.gui.views.documents_view import (
+    NOTICE_COLUMNS,
+    SPONSOR_COLUMNS,
+    DocumentsView,
+    RecordTableModel,
+)
 
 
 @pytest.fixture
@@ -100,3 +105,19 @@ def test_preview_opens_without_blocking(qtbot, view):
     dialog = view.print_dialog
     assert dialog is not None and dialog.isVisible() and "打印预览" in dialog.windowTitle()
     dialog.close()
+
+
+def test_record_service_from_the_documents_screen(qtbot, view, dialogs):
+    from workbench.services import findings
+
+    view.notice_table.selectRow(0)
+    line = view.selected_notice()
+    dialogs.answers.append("2026-13-01")
+    qtbot.mouseClick(view.served_button, Qt.LeftButton)
+    assert dialogs.shown[-1][0] == "warn" and "不是有效日期" in dialogs.shown[-1][2]
+    dialogs.answers.append("2026-11-30")
+    assert view.record_service()
+    view.notice_table.selectRow(0)
+    assert view.notice_model.data(view.notice_model.index(0, 3)) == "2026-11-30"
+    for fid in line.record.finding_ids:
+        assert findings.get_finding(view.session.ctx, fid).status == "rectifying"

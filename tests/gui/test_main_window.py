@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings, Qt
 
 from workbench.gui.main_window import FINDINGS, OVERVIEW, REVIEW, SCREENS, SITES, MainWindow
 from workbench.gui.views.campaign_dialog import CampaignDialog
-from workbench.services import campaigns, sites
+from workbench.services import campaigns
 
 
 @pytest.fixture
@@ -60,6 +60,14 @@ def test_filter_box_filters_after_typing_pauses(window, qtbot):
     assert all(view.model.index(r, 6).data() == "未核查" for r in range(view.model.rowCount()))
 
 
+def test_selected_site_details_shown_beside_the_table(window):
+    window.show_screen(SITES)
+    view = window.sites_view
+    view.table.selectRow(5)
+    assert view.model.index(5, 0).data() in view.detail_label.text()
+    assert "统一社会信用代码：" in view.detail_label.text()
+
+
 def test_double_click_opens_review_of_that_site(window, qtbot):
     window.show_screen(SITES)
     table = window.sites_view.table
@@ -102,6 +110,8 @@ def test_choosing_another_campaign_switches_views(window, demo_session):
     window.campaign_combo.activated.emit(index)
     assert demo_session.campaign_id == other.id
     assert window.sites_view.model.rowCount() == 0
+    demo_session.set_campaign(window.campaign_combo.itemData(1 - index))  # chosen elsewhere
+    assert window.campaign_combo.currentData() == demo_session.campaign_id != other.id
 
 
 def test_export_summary_writes_the_workbook(window, dialogs, qtbot, tmp_path):

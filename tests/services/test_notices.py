@@ -103,3 +103,27 @@ def test_cancelled_batch_takes_no_numbers_and_leaves_no_files(setup, tmp_path):
     assert ctx.conn.execute("SELECT count(*) FROM notice").fetchone()[0] == 0
     written = notices.write_notices(ctx, campaign.id, tmp_path / "out")
     assert sorted(p.name.split("-")[0] for p in written) == ["鲁网信整改〔2026〕1号", "鲁网信整改〔2026〕2号"]
+
+
+def test_record_service_restarts_terms_and_lists(setup):
+    ctx, campaign, (a, b, c) = setup
+    fa = _inaccurate(ctx, a.id)
+    fb = _inaccurate(ctx, b.id, "contact_inaccurate")
+    overview = {s.sponsor.id: s for s in notices.sponsors_overview(ctx, campaign.id)}
+    assert overview[fa.sponsor_id].needs_new_notice and overview[fa.sponsor_id].open_findings == 2
+    issued = notices.issue_notice(ctx, fa.sponsor_id)
+    overview = {s.sponsor.id: s for s in notices.sponsors_overview(ctx, campaign.id)}
+    assert not overview[fa.sponsor_id].needs_new_notice
+    assert overview[fa.sponsor_id].latest_notice == issued.record.doc_number
+    with pytest.raises(ValidationError, match="晚于今天"):
+        notices.record_service(ctx, issued.record.doc_number, date(2026, 12, 25))
+    notices.record_service(ctx, issued.record.doc_number, date(2026, 11, 27))
+    from workbench.services import findings
+
+    for fid in (fa.id, fb.id):
+        f = findings.get_finding(ctx, fid)
+        # served Fri 2026-11-27: 10 working days -> Nov 30..Dec 4, Dec 7..11 -> 2026-12-11
+        assert f.status == "rectifying" and f.start_on == date(2026, 11, 27) and f.deadline == date(2026, 12, 11)
+    listed = notices.list_notices(ctx, campaign.id)
+    assert [n.doc_number for n in listed] == [issued.record.doc_number]
+    assert listed[0].served_on == date(2026, 11, 27)

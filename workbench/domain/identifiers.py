@@ -8,6 +8,7 @@ Sources: facts.md §1 (ICP numbers and licences), §2 (公安联网备案号), �
 from __future__ import annotations
 
 import re
+from operator import mul
 from typing import NamedTuple
 
 from stdnum.cn import ric, uscc
@@ -169,7 +170,7 @@ def _uscc_valid(value: str) -> bool:
     """
     if _USCC_RE.match(value) is None:
         return False
-    total = sum(_USCC_VALUES[c] * w for c, w in zip(value, _USCC_WEIGHTS))
+    total = sum(map(mul, map(_USCC_VALUES.__getitem__, value[:17]), _USCC_WEIGHTS))
     return value[17] == _USCC_ALPHABET[-total % 31]
 
 

@@ -121,6 +121,7 @@ class MainWindow(QMainWindow):
 
     def _connect_signals(self) -> None:
         self.campaign_combo.activated.connect(self._campaign_chosen)
+        self.session.campaign_changed.connect(self._sync_selector)
         self.nav.selectionModel().currentChanged.connect(lambda cur, _prev: self.show_screen(cur.row()))
         self.new_campaign_action.triggered.connect(self.new_campaign)
         self.import_action.triggered.connect(self.import_list)
@@ -153,6 +154,13 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def _campaign_chosen(self, index: int) -> None:
         self.session.set_campaign(self.campaign_combo.itemData(index))
+
+    @Slot(object)
+    def _sync_selector(self, campaign_id: str | None) -> None:
+        """Keep the selector on the session's campaign when something else chose it."""
+        index = self.campaign_combo.findData(campaign_id)
+        if index >= 0 and index != self.campaign_combo.currentIndex():
+            self.campaign_combo.setCurrentIndex(index)
 
     @Slot()
     def new_campaign(self) -> CampaignDialog:

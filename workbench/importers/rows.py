@@ -7,12 +7,14 @@ import threading
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from itertools import islice
+from operator import itemgetter
 
 from workbench.domain.domains import split_domains
 from workbench.domain.progress import Progress, check_cancel
 from workbench.domain.site import Problem, SiteRecord
 from workbench.domain.text import compact_text
-from workbench.importers.cells import PROBLEMS, cell_text, normaliser_for
+from workbench.importers.cells import PROBLEMS, Normalised, cell_text, normaliser_for
 from workbench.importers.columns import FIELD_LABELS
 
 PROGRESS_EVERY = 500  # rows between progress reports and cancel checks
@@ -24,6 +26,10 @@ CACHED_FIELDS = frozenset({
     "sponsor_name", "sponsor_nature", "uscc", "city", "subject_filing_no", "access_provider",
     "contact_name", "approved_on", "remark",
 })
+_value, _codes = itemgetter(0), itemgetter(1)  # of a Normalised (value, codes) pair
+# The value an empty cell stands for, where it is not ''.
+EMPTY: dict[str, object] = {"site_filing_no": None, "subject_filing_no": None, "domains": None,
+                            "approved_on": None}
 
 
 @dataclass
@@ -42,7 +48,7 @@ class RowOutcome:
 
 
 class RowImporter:
-    """Reads data rows one by one; see :meth:`run`.
+    """Reads the data rows under a header; see :meth:`run`.
 
     Args:
         headers: header text per column (for problem reports).
@@ -53,11 +59,15 @@ class RowImporter:
         self._headers = headers
         self._serial = next((c for c, f in mapping.items() if f == "serial"), None)
         self._plan = [
-            (col, f, normaliser_for(f), {} if f in CACHED_FIELDS else None)
+            (col, f, normaliser_for(f), {} if f in CACHED_FIELDS else None, (EMPTY.get(f, ""), ()))
             for col, f in sorted(mapping.items()) if f != "serial"
         ]
+        self._columns = tuple(p[0] for p in self._plan)
+        self._names = tuple(p[1] for p in self._plan)
+        self._width = max(mapping, default=-1) + 1
         self._site_col = next((c for c, f in mapping.items() if f == "site_filing_no"), None)
         self._seen: dict[tuple, int] = {}
+        self._pending_blank: list[int] = []
         self.out = RowOutcome()
 
     def run(
@@ -70,46 +80,78 @@ class RowImporter:
     ) -> RowOutcome:
         """Read every row; ``first_row`` is the 1-based sheet row of the first one.
 
+        Rows are taken in chunks of :data:`PROGRESS_EVERY`; each chunk is normalised column by
+        column (one normaliser over many cells is about a third cheaper than cell by cell),
+        then its rows are classified in order.
+
         Raises:
-            Cancelled: ``cancel`` was set (checked every :data:`PROGRESS_EVERY` rows).
+            Cancelled: ``cancel`` was set (checked before every chunk).
         """
+        numbered = enumerate(rows, first_row)
         with _collector_paused():
-            self._read(rows, first_row, total, cancel, on_progress)
+            while chunk := list(islice(numbered, PROGRESS_EVERY)):
+                check_cancel(cancel)
+                if on_progress is not None:
+                    on_progress(Progress(chunk[0][0] - 1, total, f"正在读取第 {chunk[0][0]} 行"))
+                self._read_chunk(chunk)
         self._flag_conflicts()
         return self.out
 
-    def _read(self, rows, first_row, total, cancel, on_progress) -> None:
-        """The loop of :meth:`run`."""
-        pending_blank: list[int] = []
-        for number, row in enumerate(rows, first_row):
-            if number % PROGRESS_EVERY == 0:
-                check_cancel(cancel)
-                if on_progress is not None:
-                    on_progress(Progress(number, total, f"正在读取第 {number} 行"))
-            if _is_blank(row):
-                pending_blank.append(number)
+    def _read_chunk(self, chunk: list[tuple[int, list]]) -> None:
+        """Classify the rows of one chunk: blank, total, or data."""
+        out = self.out
+        need = self._width  # CSV rows may be short; pad so columns line up and compare equal
+        rows = [row if len(row) >= need else row + [""] * (need - len(row)) for _, row in chunk]
+        site_col = self._site_col if self._site_col is not None else 0
+        for (number, _), row, cells in zip(chunk, rows, self._normalise_chunk(rows)):
+            first = row[0]  # usually 序号 or a name: a non-blank first cell settles both tests
+            if (first == "" or (type(first) is str and first.isspace())) and _is_blank(row):
+                self._pending_blank.append(number)
                 continue
-            if self.out.total_row is None and self._is_total(row):
-                self.out.total_row = number
+            if out.total_row is None and row[site_col] == "" and self._is_total(row):
+                out.total_row = number
                 continue
-            self.out.blank_rows.extend(pending_blank)  # blank rows after the data are not counted
-            pending_blank.clear()
-            self._data_row(number, row)
+            out.blank_rows.extend(self._pending_blank)  # blank rows after the data don't count
+            self._pending_blank.clear()
+            self._data_row(number, row, cells)
 
-    def _data_row(self, number: int, row: list) -> None:
+    def _normalise_chunk(self, rows: list[list]) -> Iterable[tuple[Normalised, ...]]:
+        """Per row, the (value, codes) of each planned column, in plan order.
+
+        ``rows`` must all be at least as wide as the rightmost mapped column.
+        """
+        columns = list(zip(*rows))
+        results = []
+        for col, _name, normalise, cache, empty in self._plan:
+            column = columns[col]
+            if cache is None:
+                results.append([normalise(c) if c != "" else empty for c in column])
+                continue
+
+            def fill(cell, cache=cache, normalise=normalise, empty=empty):
+                cache[cell] = found = normalise(cell) if cell != "" else empty
+                return found
+
+            get = cache.get  # a hit is a non-empty tuple, so always true
+            results.append([get(c) or fill(c) for c in column])
+        return zip(*results)
+
+    def _data_row(self, number: int, row: list, cells: tuple[Normalised, ...]) -> None:
         """One non-blank row: duplicate, rejected, conflicting or a new site."""
         out = self.out
         out.data_rows += 1
         if self._serial is not None and self._serial < len(row):
             row[self._serial] = ""
-        key = tuple(row)
-        earlier = self._seen.setdefault(key, number)
+        earlier = self._seen.setdefault(tuple(row), number)
         if earlier != number:
             out.duplicate_rows.append(number)
             out.problems.append(_row_problem(number, "duplicate_row", other=earlier))
             return
-        record, problems = self._normalise(number, row)
-        out.problems.extend(problems)
+        codes_by_col = list(map(_codes, cells))
+        found = [(c, col) for codes, col in zip(codes_by_col, self._columns) if codes for c in codes] if any(codes_by_col) else []
+        record = self._build(number, dict(zip(self._names, map(_value, cells))), found)
+        if found:
+            out.problems.extend(self._problem(number, code, col, row) for code, col in found)
         if record is None:
             out.rejected_rows.append(number)
             return
@@ -131,30 +173,6 @@ class RowImporter:
             _row_problem(number, "conflicting_row", other=first.source_row, fields="、".join(changed))
         )
 
-    def _normalise(self, number: int, row: list) -> tuple[SiteRecord | None, list[Problem]]:
-        """Normalise the mapped cells of one row into a record (None when rejected)."""
-        values: dict[str, object] = {}
-        found: list[tuple[str, int]] = []  # (code, column)
-        width = len(row)
-        for col, name, normalise, cache in self._plan:
-            cell = row[col] if col < width else ""
-            if cell == "":
-                continue
-            if cache is None:
-                value, issues = normalise(cell)
-            else:
-                hit = cache.get(cell)
-                if hit is None:
-                    hit = cache[cell] = normalise(cell)
-                value, issues = hit
-            values[name] = value
-            if issues:
-                found.extend((code, col) for code in issues)
-        record = self._build(number, values, found)
-        if not found:
-            return record, []
-        return record, [self._problem(number, code, col, row) for code, col in found]
-
     def _build(self, number: int, values: dict, found: list[tuple[str, int]]) -> SiteRecord | None:
         """Assemble the record from normalised values, adding row-level codes to ``found``.
 
@@ -166,8 +184,9 @@ class RowImporter:
             if not any(PROBLEMS[c][0] == "error" for c, _ in found):
                 found.append(("site_no_missing", self._site_col if self._site_col is not None else -1))
             return None
+        subject_no = site.subject
         subject = values.pop("subject_filing_no", None)
-        if subject is not None and subject.subject != site.subject:
+        if subject is not None and subject.subject != subject_no:
             found.append(("subject_mismatch", self._column_of("subject_filing_no")))
         domains, url = values.pop("domains", None) or ((), "")
         homepage = values.pop("homepage", "") or url
@@ -178,7 +197,7 @@ class RowImporter:
             found.append((code, self._column_of("domains")))
         flags = tuple(dict.fromkeys(code for code, _ in found)) if found else ()
         return SiteRecord(
-            number, site.canonical, site.subject, domains=domains, homepage=homepage,
+            number, f"{subject_no}-{site.suffix}", subject_no, domains=domains, homepage=homepage,
             flags=flags, **values,
         )
 

@@ -43,6 +43,20 @@ class Context:
         user_file = Path(self.settings.holiday_file) if self.settings.holiday_file else None
         return WorkCalendar.load(user_file, bundled_dir=resources_dir() / "holidays")
 
+    @property
+    def evidence_store(self):
+        """The folder evidence files are copied into (content-addressed, see storage/evidence_store.py).
+
+        Raises:
+            WorkbenchError: the context was built without an evidence folder.
+        """
+        from workbench.errors import WorkbenchError
+        from workbench.storage.evidence_store import EvidenceStore
+
+        if self.evidence_dir is None:
+            raise WorkbenchError("未设置证据文件夹")
+        return EvidenceStore(self.evidence_dir)
+
     def with_connection(self, conn: sqlite3.Connection) -> Context:
         """The same context on another connection (for a worker thread)."""
         return replace(self, conn=conn)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from workbench.domain import finding_status as fs
 from workbench.domain.deadline import UNIT_LABELS
 from workbench.domain.progress import Progress, check_cancel
+from workbench.domain.sponsor import Sponsor
 from workbench.errors import NotFoundError, ValidationError
 from workbench.reports import (
     DeliveryReceipt,
@@ -24,6 +26,19 @@ from workbench.services.context import Context
 from workbench.storage import campaign_repo, finding_repo, notice_repo, sponsor_repo
 from workbench.storage.connection import transaction
 from workbench.storage.notice_repo import NoticeRecord
+
+_NOTICE_STATUSES = (fs.PENDING, fs.RECTIFYING, fs.FAILED)
+
+
+@dataclass(frozen=True)
+class SponsorNoticeState:
+    """A sponsor on the documents screen: open findings, latest notice number ('' if none), and
+    whether a new notice (new number) would be issued for findings no notice covers yet."""
+
+    sponsor: Sponsor
+    open_findings: int
+    latest_notice: str
+    needs_new_notice: bool
 
 
 @dataclass(frozen=True)
@@ -49,7 +64,7 @@ def issue_notice(ctx: Context, sponsor_id: str) -> IssuedNotice:
     sponsor = sponsor_repo.get(ctx.conn, sponsor_id)
     campaign = campaign_repo.get(ctx.conn, sponsor.campaign_id)
     with transaction(ctx.conn):
-        fresh = notice_repo.unnoticed_findings(ctx.conn, sponsor_id, (fs.PENDING, fs.RECTIFYING, fs.FAILED))
+        fresh = notice_repo.unnoticed_findings(ctx.conn, sponsor_id, _NOTICE_STATUSES)
         if fresh:
             if not campaign.doc_prefix:
                 raise ValidationError(f"检查任务“{campaign.name}”未设置文号前缀，无法编号")
@@ -105,7 +120,7 @@ def write_notice(ctx: Context, sponsor_id: str, out: Path) -> IssuedNotice:
 
 def sponsors_needing_notice(ctx: Context, campaign_id: str):
     """Sponsors of a campaign with findings that still await rectification, by name."""
-    return sponsor_repo.with_findings(ctx.conn, campaign_id, (fs.PENDING, fs.RECTIFYING, fs.FAILED))
+    return sponsor_repo.with_findings(ctx.conn, campaign_id, _NOTICE_STATUSES)
 
 
 def write_notices(
@@ -152,3 +167,59 @@ def notice_by_number(ctx: Context, doc_number: str) -> IssuedNotice:
     if record.kind != "rectification":
         raise NotFoundError(f"“{doc_number}”不是整改通知书")
     return IssuedNotice(record, _document(ctx, record), True)
+
+
+def list_notices(ctx: Context, campaign_id: str, kind: str | None = "rectification") -> list[NoticeRecord]:
+    """The documents issued in a campaign (default: rectification notices), newest first."""
+    return notice_repo.in_campaign(ctx.conn, campaign_id, kind)
+
+
+def render_existing(ctx: Context, doc_number: str, out: Path) -> NoticeRecord:
+    """Render an already issued notice again (a re-print never takes a new number).
+
+    Raises:
+        NotFoundError: no rectification notice with that number.
+    """
+    issued = notice_by_number(ctx, doc_number)
+    render_notice(issued.document, out)
+    return issued.record
+
+
+def record_service(ctx: Context, doc_number: str, served_on: date) -> list[str]:
+    """Record that a notice was served (送达) on ``served_on``, from the signed delivery receipt.
+
+    Every finding the notice covers that is still 待整改 moves to 整改中, its term restarting from
+    the service day (facts.md §9: the term runs from service). Done in one transaction.
+
+    Returns:
+        calendar warnings for the new deadlines (Chinese sentences).
+
+    Raises:
+        NotFoundError: no such notice; ValidationError: a service day in the future.
+    """
+    from workbench.services import findings
+
+    if served_on > ctx.today():
+        raise ValidationError("送达日期晚于今天，请核对送达回证")
+    record = notice_repo.by_number(ctx.conn, doc_number)
+    warnings: list[str] = []
+    with transaction(ctx.conn):
+        notice_repo.set_served(ctx.conn, record.id, served_on)
+        for finding_id in record.finding_ids:
+            if finding_repo.get(ctx.conn, finding_id).status == fs.PENDING:
+                _f, warn = findings.apply_action(ctx, finding_id, fs.NOTIFY, on=served_on,
+                                                 reason=f"{doc_number} 于 {served_on.isoformat()} 送达")
+                warnings.extend(w for w in warn if w not in warnings)
+    return warnings
+
+
+def sponsors_overview(ctx: Context, campaign_id: str) -> list[SponsorNoticeState]:
+    """Sponsors with findings awaiting rectification, each with its open-finding count, its latest
+    notice number and whether issuing now would take a new number (findings not yet covered)."""
+    out = []
+    for sponsor in sponsors_needing_notice(ctx, campaign_id):
+        fresh = notice_repo.unnoticed_findings(ctx.conn, sponsor.id, _NOTICE_STATUSES)
+        open_count = len(finding_repo.views(ctx.conn, campaign_id, statuses=fs.OPEN_STATUSES, sponsor_id=sponsor.id))
+        earlier = notice_repo.for_sponsor(ctx.conn, sponsor.id)
+        out.append(SponsorNoticeState(sponsor, open_count, earlier[-1].doc_number if earlier else "", bool(fresh)))
+    return out

@@ -133,3 +133,14 @@ def last_change(conn: sqlite3.Connection, finding_ids: tuple[str, ...]) -> str:
 def created_at(conn: sqlite3.Connection, notice_id: str) -> str:
     """When a document was issued (UTC ISO text)."""
     return conn.execute("SELECT created_at FROM notice WHERE id = ?", (notice_id,)).fetchone()[0]
+
+
+def in_campaign(conn: sqlite3.Connection, campaign_id: str, kind: str | None = None) -> list[NoticeRecord]:
+    """A campaign's documents (of one kind, or all), newest first."""
+    sql = "SELECT * FROM notice WHERE campaign_id = ?"
+    params: list = [campaign_id]
+    if kind:
+        sql += " AND kind = ?"
+        params.append(kind)
+    rows = conn.execute(sql + " ORDER BY year DESC, seq DESC, created_at DESC", params).fetchall()
+    return [_record(conn, r) for r in rows]

@@ -8,6 +8,7 @@ from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex,
 from PySide6.QtGui import QBrush, QColor
 
 from workbench.domain.checklist import RESPONSES, ChecklistItem, ScoreSheet, Tally
+from workbench.gui.models.history_model import local_time_text
 
 RESPONSE_COLORS = {"compliant": QColor("#2e7d32"), "partial": QColor("#e65100"),
                    "non_compliant": QColor("#c62828"), "not_applicable": QColor("#616161")}
@@ -57,6 +58,12 @@ class ChecklistModel(QAbstractItemModel):
         self._answers = {code: a.response for code, a in state.answers.items()}
         self._to_check = frozenset(state.round.item_codes)
         self._progress = {s.code: s.tally for s in progress.sections}
+        self.endResetModel()
+
+    def clear(self) -> None:
+        """Show nothing."""
+        self.beginResetModel()
+        self._sections, self._answers, self._to_check, self._progress = [], {}, frozenset(), {}
         self.endResetModel()
 
     def update_answers(self, answers: dict[str, str], progress: ScoreSheet) -> None:
@@ -163,7 +170,7 @@ class EvidenceColumn(IntEnum):
     ADDED = 3
 
 
-EVIDENCE_HEADERS = ("文件", "检查项", "大小", "添加时间（UTC）")
+EVIDENCE_HEADERS = ("文件", "检查项", "大小", "添加时间")
 
 
 def size_text(size: int) -> str:
@@ -210,7 +217,7 @@ class EvidenceTableModel(QAbstractTableModel):
         if role == Qt.DisplayRole:
             return {EvidenceColumn.NAME: ev.original_name, EvidenceColumn.ITEM: ev.item_code or "（整体）",
                     EvidenceColumn.SIZE: size_text(ev.size),
-                    EvidenceColumn.ADDED: ev.created_at.replace("T", " ")[:19]}[column]
+                    EvidenceColumn.ADDED: local_time_text(ev.created_at)}[column]
         if role == Qt.UserRole:
             return {EvidenceColumn.NAME: ev.original_name, EvidenceColumn.ITEM: ev.item_code,
                     EvidenceColumn.SIZE: ev.size, EvidenceColumn.ADDED: ev.created_at}[column]

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import tempfile
-from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtWidgets import (
@@ -21,13 +22,15 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.domain.progress import Cancelled
-from workbench.domain.sponsor import Sponsor
 from workbench.errors import WorkbenchError
 from workbench.gui import printing
 from workbench.gui.session import Session
-from workbench.reports import render_notice, safe_file_name
-from workbench.services import findings, notices
-from workbench.storage.notice_repo import NoticeRecord
+from workbench.reports import safe_file_name
+from workbench.services import notices, sponsors
+from workbench.services.notices import SponsorNoticeState
+
+if TYPE_CHECKING:
+    from workbench.storage.notice_repo import NoticeRecord
 
 PDF_FILTER = "PDF 文件 (*.pdf)"
 
@@ -81,13 +84,7 @@ class RecordTableModel(QAbstractTableModel):
         return None
 
 
-@dataclass(frozen=True)
-class SponsorLine:
-    """A sponsor with findings awaiting rectification, with its count of open findings and latest notice number."""
-
-    sponsor: Sponsor
-    open_findings: int
-    latest_notice: str
+SponsorLine = SponsorNoticeState
 
 
 @dataclass(frozen=True)
@@ -104,6 +101,7 @@ SPONSOR_COLUMNS = (
     Column("地市", lambda r: r.sponsor.city),
     Column("未结问题", lambda r: str(r.open_findings), lambda r: r.open_findings),
     Column("最近通知书", lambda r: r.latest_notice or "（未下发）"),
+    Column("生成时", lambda r: "编新文号" if r.needs_new_notice else "重印原文号"),
 )
 NOTICE_COLUMNS = (
     Column("文号", lambda r: r.record.doc_number, lambda r: (r.record.year, r.record.seq)),
@@ -139,12 +137,14 @@ class DocumentsView(QWidget):
         self.generate_button = QPushButton("生成整改通知书…")
         self.batch_button = QPushButton("批量生成…")
         self.receipt_button = QPushButton("送达回证…")
+        self.served_button = QPushButton("登记送达…")
+        self.served_button.setToolTip("按签收的送达回证登记送达日期；所涉问题转为“整改中”，整改期限自送达之日起算")
         self.print_button = QPushButton("打印…")
         self.preview_button = QPushButton("打印预览…")
         self.generate_button.setToolTip("为左侧选中的单位生成整改通知书（已下发的则重新打印原文号）")
         self.print_button.setToolTip("打印右侧选中的通知书 (Ctrl+P)")
         bar = QHBoxLayout()
-        for button in (self.generate_button, self.batch_button, self.receipt_button,
+        for button in (self.generate_button, self.batch_button, self.receipt_button, self.served_button,
                        self.print_button, self.preview_button):
             bar.addWidget(button)
         bar.addStretch(1)
@@ -164,6 +164,7 @@ class DocumentsView(QWidget):
         self.generate_button.clicked.connect(self.generate_notice)
         self.batch_button.clicked.connect(self.generate_all)
         self.receipt_button.clicked.connect(self.write_receipt)
+        self.served_button.clicked.connect(self.record_service)
         self.print_button.clicked.connect(self.print_notice)
         self.preview_button.clicked.connect(self.preview_notice)
         self.sponsor_table.selectionModel().selectionChanged.connect(self._update_buttons)
@@ -187,24 +188,16 @@ class DocumentsView(QWidget):
 
     def _load(self) -> tuple[list[SponsorLine], list[NoticeLine]]:
         ctx, campaign_id = self.session.ctx, self.session.campaign_id
-        lines = findings.ledger(ctx, campaign_id)
-        open_counts = Counter(v.finding.sponsor_id for v in findings.ledger(ctx, campaign_id, open_only=True))
-        latest = {v.finding.sponsor_id: v.notice_number for v in lines if v.notice_number}
-        sponsors = [SponsorLine(s, open_counts[s.id], latest.get(s.id, ""))
-                    for s in notices.sponsors_needing_notice(ctx, campaign_id)]
-        names = {v.finding.sponsor_id: v.sponsor_name for v in lines}
-        numbers = sorted({v.notice_number for v in lines if v.notice_number})
-        records = [notices.notice_by_number(ctx, n).record for n in numbers]
-        issued = sorted((NoticeLine(r, names.get(r.sponsor_id, "")) for r in records),
-                        key=lambda line: (line.record.year, line.record.seq), reverse=True)
-        return sponsors, issued
+        names = {s.id: s.name for s in sponsors.list_sponsors(ctx, campaign_id)}
+        issued = [NoticeLine(r, names.get(r.sponsor_id, "")) for r in notices.list_notices(ctx, campaign_id)]
+        return notices.sponsors_overview(ctx, campaign_id), issued
 
     def _update_buttons(self, *_args) -> None:
         has_campaign = self.session.campaign_id is not None
         self.generate_button.setEnabled(self.selected_sponsor() is not None)
         self.batch_button.setEnabled(has_campaign and self.sponsor_model.rowCount() > 0)
         notice = self.selected_notice() is not None
-        for button in (self.receipt_button, self.print_button, self.preview_button):
+        for button in (self.receipt_button, self.served_button, self.print_button, self.preview_button):
             button.setEnabled(notice)
 
     def selected_sponsor(self) -> SponsorLine | None:
@@ -300,6 +293,31 @@ class DocumentsView(QWidget):
         self.session.dialogs.info("送达回证", f"已生成 {number} 的送达回证：\n{out}")
         return out
 
+    def record_service(self) -> bool:
+        """登记送达: ask the service date of the selected notice and record it (returns True if done)."""
+        line = self.selected_notice()
+        if line is None:
+            return False
+        today = self.session.ctx.today().isoformat()
+        text = self.session.dialogs.ask_text("登记送达", f"{line.record.doc_number} 的送达日期（年-月-日）：", today)
+        if text is None:
+            return False
+        try:
+            served_on = date.fromisoformat(text.strip())
+        except ValueError:
+            self.session.dialogs.warn("登记送达", f"“{text}”不是有效日期，请按 2026-12-01 的格式填写。")
+            return False
+        try:
+            warnings = notices.record_service(self.session.ctx, line.record.doc_number, served_on)
+        except WorkbenchError as err:
+            self.session.show_error("登记送达", err)
+            return False
+        self.session.data_changed.emit()
+        extra = "\n" + "\n".join(warnings) if warnings else ""
+        self.session.dialogs.info("登记送达", f"已登记 {line.record.doc_number} 于 {served_on.isoformat()} 送达，"
+                                  f"所涉问题的整改期限已自送达之日起重新计算。{extra}")
+        return True
+
     def notice_pdf(self, doc_number: str) -> Path:
         """The selected notice rendered to a scratch PDF (same number and content as issued).
 
@@ -307,7 +325,7 @@ class DocumentsView(QWidget):
             WorkbenchError: the notice cannot be found or rendered.
         """
         out = Path(self._scratch.name) / safe_file_name(f"{doc_number}.pdf")
-        render_notice(notices.notice_by_number(self.session.ctx, doc_number).document, out)
+        notices.render_existing(self.session.ctx, doc_number, out)
         return out
 
     def print_notice(self) -> None:

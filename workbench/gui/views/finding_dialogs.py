@@ -82,6 +82,7 @@ class FindingActionDialog(QDialog):
         super().__init__(parent)
         self.finding, self.action, self.calendar = finding, action, calendar
         self.setWindowTitle(fs.ACTION_LABELS[action])
+        self.setMinimumWidth(560)
         self.needs_day = action in _DAY_LABELS
         self.needs_deadline = fs.requires_deadline(action)
         self.needs_reason = fs.requires_reason(action)
@@ -91,7 +92,7 @@ class FindingActionDialog(QDialog):
 
     def _build_ui(self, today: date) -> None:
         form = QFormLayout()
-        self.day_edit = _date_edit(today)
+        self.day_edit = date_edit(today)
         self.term_radio = QRadioButton("按期限计算")
         self.date_radio = QRadioButton("指定日期")
         self.mode_group = QButtonGroup(self)
@@ -105,7 +106,7 @@ class FindingActionDialog(QDialog):
         for code, label in UNIT_LABELS.items():
             self.unit_combo.addItem(label, code)
         self.unit_combo.setCurrentIndex(max(0, self.unit_combo.findData(self.finding.term_unit)))
-        self.deadline_edit = _date_edit(max(today, self.finding.deadline))
+        self.deadline_edit = date_edit(max(today, self.finding.deadline))
         self.preview = QLabel()
         self.preview.setWordWrap(True)
         self.reason_edit = QPlainTextEdit()
@@ -116,7 +117,9 @@ class FindingActionDialog(QDialog):
         self.buttons.button(QDialogButtonBox.Ok).setText("确定")
         self.buttons.button(QDialogButtonBox.Cancel).setText("取消")
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"问题：{self.finding.description}"))
+        summary = QLabel(f"问题：{self.finding.description}")
+        summary.setWordWrap(True)
+        layout.addWidget(summary)
         layout.addLayout(form)
         layout.addWidget(self.buttons)
 
@@ -186,7 +189,8 @@ class FindingActionDialog(QDialog):
         return ActionRequest(self.action, reason, on, from_qdate(self.deadline_edit.date()))
 
 
-def _date_edit(day: date) -> QDateEdit:
+def date_edit(day: date) -> QDateEdit:
+    """A date field with a calendar pop-up showing ``day`` as yyyy-MM-dd."""
     edit = QDateEdit(to_qdate(day))
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd")

@@ -85,6 +85,7 @@ class FindingsView(QWidget):
         splitter.addWidget(self._build_details())
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
+        splitter.setSizes([900, 600])
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(splitter, 1)

@@ -123,6 +123,7 @@ class ImportWizard(QDialog):
         self.close_button = QPushButton("关闭")
         row = QHBoxLayout()
         row.addWidget(self.progress, 1)
+        row.addStretch(1)
         for w in (self.cancel_button, self.start_button, self.close_button):
             row.addWidget(w)
         return row

@@ -1,24 +1,252 @@
-"""The security inspection screen (检查): inspections list and checklist answering."""
+"""The security inspection screen (检查): the campaign's inspections, a new-inspection dialog, the panel."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from dataclasses import dataclass
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.errors import WorkbenchError
+from workbench.gui.models.checklist_model import progress_text
 from workbench.gui.session import Session
+from workbench.gui.views.documents_view import Column, RecordTableModel
+from workbench.gui.views.finding_dialogs import date_edit, from_qdate
+from workbench.gui.views.inspection_panel import InspectionPanel
+from workbench.services import inspection_service as service
+from workbench.services import sites
+
+LEVELS = {"不区分等级": None, "第一级": 1, "第二级": 2, "第三级": 3, "第四级": 4}
+
+
+@dataclass(frozen=True)
+class InspectionLine:
+    """An inspection with its template title and progress text, for the list."""
+
+    inspection: object
+    template_title: str
+    progress: str
+
+
+INSPECTION_COLUMNS = (
+    Column("检查对象", lambda r: r.inspection.target),
+    Column("检查日期", lambda r: r.inspection.inspected_on.isoformat()),
+    Column("检查人员", lambda r: r.inspection.inspectors),
+    Column("检查表", lambda r: r.template_title),
+    Column("状态", lambda r: ("已完成" if r.inspection.status == "completed" else "检查中")
+           + (f"（第 {r.inspection.current_round} 次复查）" if r.inspection.current_round else "")),
+    Column("进度", lambda r: r.progress),
+)
+SITE_COLUMNS = (
+    Column("主办单位", lambda s: s.sponsor_name),
+    Column("网站名称", lambda s: s.site_name),
+    Column("网站备案号", lambda s: s.site_filing_no),
+)
+
+
+class NewInspectionDialog(QDialog):
+    """新建检查: choose the organisation through one of its websites, the template, day, inspectors.
+
+    Open with ``open()``; ``values()`` gives the keyword arguments of ``start_inspection``.
+    """
+
+    def __init__(self, session: Session, templates, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle("新建检查")
+        self.site_model = RecordTableModel(SITE_COLUMNS, self)
+        self.search_edit = QLineEdit(placeholderText="输入单位名称、网站名称或备案号检索")
+        self.site_table = _table(self.site_model)
+        self.site_only = QCheckBox("仅检查所选网站（不勾选则检查整个单位）")
+        self.site_only.setChecked(True)
+        self.target_edit = QLineEdit()
+        self.day_edit = date_edit(session.ctx.today())
+        self.inspectors_edit = QLineEdit(session.ctx.author.inspector)
+        self.template_combo = QComboBox()
+        for t in templates:
+            self.template_combo.addItem(f"{t.title}（{t.version}，{t.item_count} 项）", t.id)
+        self.level_combo = QComboBox()
+        self.level_combo.addItems(list(LEVELS))
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        self.buttons.button(QDialogButtonBox.Ok).setText("开始检查")
+        self.buttons.button(QDialogButtonBox.Cancel).setText("取消")
+        self._lay_out()
+        self.search_edit.textChanged.connect(self.search)
+        self.site_table.selectionModel().selectionChanged.connect(self._site_chosen)
+        self.site_only.toggled.connect(self._site_chosen)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.search("")
+
+    def _lay_out(self) -> None:
+        form = QFormLayout()
+        form.addRow("检查对象", self.target_edit)
+        form.addRow("检查日期", self.day_edit)
+        form.addRow("检查人员", self.inspectors_edit)
+        form.addRow("检查表", self.template_combo)
+        form.addRow("保护等级", self.level_combo)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("被检查单位（选择其网站之一）"))
+        layout.addWidget(self.search_edit)
+        layout.addWidget(self.site_table, 1)
+        layout.addWidget(self.site_only)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self.resize(720, 560)
+
+    def search(self, text: str) -> None:
+        """List the campaign's sites matching ``text`` (first 100)."""
+        rows = sites.page(self.session.ctx, self.session.campaign_id, text=text.strip(), limit=100)
+        self.site_model.set_rows(rows)
+        self.site_table.resizeColumnsToContents()
+        self._site_chosen()
+
+    def chosen_site(self):
+        """The selected site line (``SiteSummary``), if any."""
+        rows = self.site_table.selectionModel().selectedRows()
+        return self.site_model.record_at(rows[0].row()) if rows else None
+
+    def _site_chosen(self, *_args) -> None:
+        site = self.chosen_site()
+        self.buttons.button(QDialogButtonBox.Ok).setEnabled(site is not None)
+        if site is not None:
+            self.target_edit.setText(f"{site.sponsor_name}｜{site.site_name}（{site.site_filing_no}）"
+                                     if self.site_only.isChecked() else site.sponsor_name)
+
+    def values(self) -> dict:
+        """Keyword arguments for ``inspection_service.start_inspection`` (without conn and author)."""
+        site = self.chosen_site()
+        detail = sites.detail(self.session.ctx, site.id)
+        return {"campaign_id": self.session.campaign_id, "sponsor_id": detail.sponsor_id,
+                "template_id": self.template_combo.currentData(),
+                "inspected_on": from_qdate(self.day_edit.date()),
+                "inspectors": self.inspectors_edit.text(), "target": self.target_edit.text(),
+                "site_id": site.id if self.site_only.isChecked() else None,
+                "mlps_level": LEVELS[self.level_combo.currentText()]}
 
 
 class InspectionsView(QWidget):
-    """Placeholder of the 检查 screen (being built); refreshes on campaign or data change."""
+    """检查: the campaign's inspections on top, the selected one worked in the panel below.
+
+    ``new_dialog`` holds the new-inspection dialog while it is open.
+    """
 
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
+        self.model = RecordTableModel(INSPECTION_COLUMNS, self)
+        self.new_dialog: NewInspectionDialog | None = None
+        self.new_button = QPushButton("新建检查…")
+        self.count_label = QLabel()
+        self.table = _table(self.model)
+        self.panel = InspectionPanel(session, self)
+        bar = QHBoxLayout()
+        bar.addWidget(self.new_button)
+        bar.addStretch(1)
+        bar.addWidget(self.count_label)
+        splitter = QSplitter(Qt.Vertical)
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.panel)
+        splitter.setStretchFactor(1, 4)
+        splitter.setSizes([160, 740])
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("检查"))
-        session.campaign_changed.connect(self.refresh)
-        session.data_changed.connect(self.refresh)
+        layout.addLayout(bar)
+        layout.addWidget(splitter, 1)
+        self._connect_signals()
+        self.refresh()
 
-    @Slot()
+    def _connect_signals(self) -> None:
+        self.session.campaign_changed.connect(self.refresh)
+        self.session.data_changed.connect(self.refresh)
+        self.new_button.clicked.connect(self.new_inspection)
+        self.table.selectionModel().currentRowChanged.connect(self._open_current)
+        self.panel.changed.connect(self._refresh_list)
+
     def refresh(self, *_args) -> None:
-        """Reload from the database."""
+        """Reload the list and the open inspection."""
+        self._refresh_list()
+        self._open_current()
+
+    def _refresh_list(self) -> None:
+        keep = self.panel.inspection_id
+        lines = []
+        cid = self.session.campaign_id
+        if cid is not None:
+            try:
+                lines = self._lines(cid)
+            except WorkbenchError as err:
+                self.session.show_error("检查", err)
+        self.table.selectionModel().blockSignals(True)
+        self.model.set_rows(lines)
+        self.select_inspection(keep)
+        self.table.selectionModel().blockSignals(False)
+        self.table.resizeColumnsToContents()
+        self.new_button.setEnabled(cid is not None)
+        self.count_label.setText(f"共 {len(lines)} 次检查")
+
+    def _lines(self, campaign_id: str) -> list[InspectionLine]:
+        conn = self.session.ctx.conn
+        titles = {t.id: t.title for t in service.list_templates(conn, self.session.ctx.author, latest_only=False)}
+        return [InspectionLine(i, titles.get(i.template_id, ""), progress_text(service.progress(conn, i.id).overall))
+                for i in service.list_inspections(conn, campaign_id)]
+
+    def select_inspection(self, inspection_id: str | None) -> None:
+        """Select an inspection in the list (the first one when it is not listed)."""
+        rows = [r for r in range(self.model.rowCount()) if self.model.record_at(r).inspection.id == inspection_id]
+        if rows or self.model.rowCount():
+            self.table.selectRow(rows[0] if rows else 0)
+
+    def _open_current(self, *_args) -> None:
+        rows = self.table.selectionModel().selectedRows()
+        self.panel.load(self.model.record_at(rows[0].row()).inspection.id if rows else None)
+
+    def new_inspection(self) -> NewInspectionDialog | None:
+        """Open the new-inspection dialog (non-modal); the inspection starts when it is accepted."""
+        if self.session.campaign_id is None:
+            return None
+        templates = service.list_templates(self.session.ctx.conn, self.session.ctx.author)
+        dialog = NewInspectionDialog(self.session, templates, self)
+        dialog.accepted.connect(lambda: self._start(dialog))
+        dialog.finished.connect(dialog.deleteLater)
+        self.new_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _start(self, dialog: NewInspectionDialog) -> None:
+        self.new_dialog = None
+        try:
+            inspection = service.start_inspection(self.session.ctx.conn, author=self.session.ctx.author,
+                                                  **dialog.values())
+        except WorkbenchError as err:
+            self.session.show_error("新建检查", err)
+            return
+        self._refresh_list()
+        self.select_inspection(inspection.id)
+        self._open_current()
+        self.panel.tree.setFocus()
+
+
+def _table(model) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table

@@ -167,6 +167,7 @@ class ReviewPanel(QWidget):
         for key, verdict in VERDICT_KEYS.items():
             self._shortcut(f"Alt+{key}", lambda v=verdict: self.set_focused_verdict(v))
         self.session.campaign_changed.connect(self.refresh)
+        self.session.data_changed.connect(self._data_changed)
 
     def _shortcut(self, seq: str, slot) -> None:
         shortcut = QShortcut(QKeySequence(seq), self)
@@ -180,6 +181,12 @@ class ReviewPanel(QWidget):
         cid = self.session.campaign_id
         next_id = sites.next_unreviewed(self.session.ctx, cid) if cid else None
         self.load_site(next_id)
+
+    @Slot()
+    def _data_changed(self) -> None:
+        """An import may have brought sites to an empty screen; a shown site is left as edited."""
+        if self.site_id is None:
+            self.refresh()
 
     def load_site(self, site_id: str | None) -> None:
         """Show one site's filed values and its stored review, if any. Never saves anything."""

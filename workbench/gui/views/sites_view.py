@@ -10,17 +10,19 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from workbench.domain.review import REVIEW_FIELDS
 from workbench.gui.models.site_table_model import HEADERS, SiteTableModel
 from workbench.gui.session import Session
 from workbench.gui.widgets.filter_box import FilterBox
 from workbench.services import sites
 
-_WIDTHS = (170, 170, 200, 150, 200, 60, 150, 40)
+_WIDTHS = (160, 150, 170, 120, 160, 56, 130, 40)
 
 
 class SitesView(QWidget):
@@ -64,14 +66,25 @@ class SitesView(QWidget):
         for col, width in enumerate(_WIDTHS[: len(HEADERS)]):
             self.table.setColumnWidth(col, width)
         header.setStretchLastSection(True)
+        self.detail_label = QLabel("选择一个网站查看备案信息；双击或按回车开始核查。")
+        self.detail_label.setWordWrap(True)
+        self.detail_label.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        self.detail_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.detail_label.setMinimumWidth(240)
+        splitter = QSplitter()
+        splitter.addWidget(self.table)
+        splitter.addWidget(self.detail_label)
+        splitter.setStretchFactor(0, 1)
+        splitter.setCollapsible(1, False)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(splitter, 1)
 
     def _connect_signals(self) -> None:
         self.filter_box.filter_changed.connect(self._apply_filter)
         self.unreviewed_box.toggled.connect(self._apply_filter)
         self.table.doubleClicked.connect(self._activate)
+        self.table.selectionModel().currentRowChanged.connect(self._show_detail)
         for key in (Qt.Key_Return, Qt.Key_Enter):
             shortcut = QShortcut(QKeySequence(key), self.table)
             shortcut.setContext(Qt.WidgetShortcut)
@@ -101,6 +114,21 @@ class SitesView(QWidget):
         shown = self.model.rowCount()
         self.count_label.setText(f"显示 {shown} 条" if shown != total else "")
         self.counts_changed.emit(total, reviewed)
+
+    @Slot(QModelIndex)
+    def _show_detail(self, index: QModelIndex) -> None:
+        """The selected site's filed values beside the table."""
+        site_id = self.model.site_id(index.row()) if index.isValid() else None
+        if site_id is None:
+            return
+        d = sites.detail(self.session.ctx, site_id)
+        lines = [d.site_name or "（未填写网站名称）", ""]
+        lines += [f"{label}：{d.filed.get(code) or '—'}" for code, label in REVIEW_FIELDS]
+        lines += [f"IP地址：{d.ip or '—'}", f"公安备案号：{d.psb_filing_no or '—'}",
+                  f"审核通过日期：{d.approved_on or '—'}", f"备注：{d.remark or '—'}"]
+        if d.flags:
+            lines += ["", "导入提示：" + "、".join(d.flags)]
+        self.detail_label.setText("\n".join(lines))
 
     def focus_filter(self) -> None:
         """Put the cursor in the filter box (编辑 › 筛选, Ctrl+F)."""

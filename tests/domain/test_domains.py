@@ -1,0 +1,51 @@
+"""Tests for workbench.domain.domains: URLs, several per cell, IDN."""
+
+import pytest
+
+from workbench.domain.domains import parse_domain, split_domains
+from workbench.domain.site import Domain
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("HTTP://WWW.RUNWO.CN/index.html", "runwo.cn"),
+        ("https://user@www.example.com:8080/a?b#c", "example.com"),
+        ("Example.COM.", "example.com"),
+        ("www.com", "www.com"),
+        ("sub.www.example.cn", "sub.www.example.cn"),
+    ],
+)
+def test_parse_domain_reduces_urls(text, name):
+    assert parse_domain(text) == Domain(name, name)
+
+
+def test_idn_has_unicode_and_punycode():
+    assert parse_domain("海岳宏图.网络") == Domain("海岳宏图.网络", "xn--wcs19h9yar40c.xn--io0a7i")
+    assert parse_domain("xn--bcher-kva.de") == Domain("bücher.de", "xn--bcher-kva.de")
+    assert parse_domain("Bücher.DE") == Domain("bücher.de", "xn--bcher-kva.de")
+
+
+@pytest.mark.parametrize("text", ["1.2.3.4", "localhost", "a..b", "-bad.com", "http://"])
+def test_parse_domain_rejects_non_domains(text):
+    assert parse_domain(text) is None
+
+
+def test_split_domains_on_every_separator():
+    domains, url, issues = split_domains("a.com;b.cn；c.net,d.org，e.top、f.cc\ng.com h.cn")
+    assert [d.name for d in domains] == [
+        "a.com", "b.cn", "c.net", "d.org", "e.top", "f.cc", "g.com", "h.cn",
+    ]
+    assert (url, issues) == ("", ())
+
+
+def test_split_domains_zero_width_and_repeats():
+    domains, _, _ = split_domains("jn\u200bqiao.com.cn;www.jnqiao.com.cn")
+    assert domains == (Domain("jnqiao.com.cn", "jnqiao.com.cn"),)
+
+
+def test_split_domains_reports_first_url_and_invalid_items():
+    domains, url, issues = split_domains("https://www.x.cn/;1.2.3.4")
+    assert domains == (Domain("x.cn", "x.cn"),)
+    assert url == "https://www.x.cn/"
+    assert issues == ("domain_invalid",)

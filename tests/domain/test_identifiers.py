@@ -1,0 +1,108 @@
+"""Tests for workbench.domain.identifiers: ICP, licence, public-security numbers, USCC, ID."""
+
+import random
+
+import pytest
+from stdnum.cn import uscc
+
+from workbench.domain.identifiers import (
+    _uscc_valid,
+    check_certificate,
+    parse_icp,
+    parse_licence,
+    parse_psb,
+)
+
+
+@pytest.mark.parametrize(
+    "text, canonical",
+    [
+        ("鲁ICP备12345678号-1", "鲁ICP备12345678号-1"),
+        ("鲁ＩＣＰ备１２３４５６７８号－１", "鲁ICP备12345678号-1"),
+        ("鲁icp备2026357238号-2", "鲁ICP备2026357238号-2"),
+        (" 沪ICP备2024048836号-1\t", "沪ICP备2024048836号-1"),
+        ("京ICP证030173号-1", "京ICP证030173号-1"),
+        ("陕ICP备2024026116号-1a", "陕ICP备2024026116号-1A"),
+        ("蜀ICP备2026007879号-1", "蜀ICP备2026007879号-1"),
+        ("鲁ICP备17279291号", "鲁ICP备17279291号"),
+    ],
+)
+def test_parse_icp_canonical(text, canonical):
+    number = parse_icp(text)
+    assert number is not None
+    assert number.canonical == canonical
+    assert number.issues == ()
+
+
+def test_parse_icp_missing_hao_is_accepted_with_warning():
+    number = parse_icp("鲁ICP备2022873237-1")
+    assert number.canonical == "鲁ICP备2022873237号-1"
+    assert number.subject == "鲁ICP备2022873237号"
+    assert number.issues == ("icp_missing_hao",)
+
+
+def test_parse_icp_hao_after_suffix_is_flagged():
+    number = parse_icp("沪ICP备2021527689-3号")
+    assert number.canonical == "沪ICP备2021527689号-3"
+    assert number.issues == ("icp_misplaced_hao",)
+
+
+@pytest.mark.parametrize("text", ["", "鲁B2-20190001", "ICP备12345678号-1", "鲁ICP备1234567号-1", "abc"])
+def test_parse_icp_rejects_non_numbers(text):
+    assert parse_icp(text) is None
+
+
+def test_subject_strips_the_suffix():
+    assert parse_icp("浙ICP备2019423448号-12").subject == "浙ICP备2019423448号"
+
+
+@pytest.mark.parametrize(
+    "text, canonical",
+    [("鲁B2-20190001", "鲁B2-20190001"), ("皖B1.B2-20070020", "皖B1.B2-20070020"),
+     ("粤ｂ２－２００９００５９", "粤B2-20090059"), ("粤B2-20090059-5", "粤B2-20090059-5")],
+)
+def test_parse_licence(text, canonical):
+    assert parse_licence(text) == canonical
+
+
+def test_parse_licence_rejects_icp_numbers():
+    assert parse_licence("鲁ICP备12345678号-1") is None
+
+
+def test_parse_psb_canonical_has_one_space():
+    assert parse_psb("鲁公网安备37010202000001号") == ("鲁公网安备 37010202000001号", ())
+    assert parse_psb("鲁公网安备　 37010202000001号") == ("鲁公网安备 37010202000001号", ())
+    assert parse_psb("鲁公网安备 37010202000001") == ("鲁公网安备 37010202000001号", ("psb_missing_hao",))
+    assert parse_psb("浙备3301000000001号") == ("浙备3301000000001号", ("psb_format",))
+    assert parse_psb("") == ("", ())
+
+
+def test_check_certificate_valid_and_lower_case_uscc():
+    assert check_certificate("91110108551385082Q") == ("91110108551385082Q", ())
+    assert check_certificate("1237110290bu8r0k87") == ("1237110290BU8R0K87", ())
+
+
+def test_check_certificate_wrong_check_digit_is_kept_with_warning():
+    assert check_certificate("9137130214578N7G70") == ("9137130214578N7G70", ("uscc_check_digit",))
+
+
+def test_check_certificate_resident_id():
+    assert check_certificate("11010519491231002x") == ("11010519491231002X", ())
+    assert check_certificate("110105194912310021") == ("110105194912310021", ("id_check_digit",))
+
+
+def test_check_certificate_old_organisation_code_is_invalid():
+    assert check_certificate("55138508-2") == ("551385082", ("uscc_invalid",))
+    assert check_certificate("") == ("", ())
+
+
+def test_fast_uscc_check_agrees_with_stdnum():
+    rng = random.Random(7)
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    for _ in range(3000):
+        body = "".join(rng.choice("0123456789") for _ in range(8))
+        body += "".join(rng.choice(alphabet) for _ in range(9))
+        good = body + uscc.calc_check_digit(body)
+        bad = body + rng.choice(alphabet)
+        assert _uscc_valid(good) is True
+        assert _uscc_valid(bad) is uscc.is_valid(bad)

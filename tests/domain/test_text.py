@@ -1,0 +1,32 @@
+"""Tests for workbench.domain.text: NFKC, Unicode spaces and zero-width characters."""
+
+from workbench.domain.text import clean_text, compact_text
+
+
+def test_clean_text_strips_nbsp_and_collapses_spaces():
+    assert clean_text("\xa0聊城嘉禾数据服务有限公司  ") == "聊城嘉禾数据服务有限公司"
+
+
+def test_clean_text_turns_ideographic_space_and_line_breaks_into_one_space():
+    assert clean_text("济南\u3000市\r\n历下区\t 路") == "济南 市 历下区 路"
+
+
+def test_clean_text_deletes_zero_width_characters():
+    assert clean_text("jn\u200bqiao\u200d.com\ufeff") == "jnqiao.com"
+
+
+def test_clean_text_applies_nfkc_to_full_width_forms():
+    assert clean_text("鲁ＩＣＰ备１２３４５６７８号－１") == "鲁ICP备12345678号-1"
+    assert clean_text("腾讯云计算（北京）有限责任公司") == "腾讯云计算(北京)有限责任公司"
+
+
+def test_clean_text_keeps_tidy_text_and_blank():
+    assert clean_text("淄博海岳科技有限公司") == "淄博海岳科技有限公司"
+    assert clean_text("a b") == "a b"
+    assert clean_text("") == ""
+    assert clean_text(" \xa0\u3000 ") == ""
+
+
+def test_compact_text_removes_every_space():
+    assert compact_text("网站\n备案号 ") == "网站备案号"
+    assert compact_text("鲁公网安备　37010202000001 号") == "鲁公网安备37010202000001号"

@@ -1,0 +1,390 @@
+"""One inspection on screen: checklist tree, the item's text, responses by number key, notes, evidence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workbench.domain.checklist import RESPONSES, SEVERITIES
+from workbench.errors import WorkbenchError
+from workbench.gui.models.checklist_model import ChecklistModel, EvidenceTableModel
+from workbench.gui.session import Session
+from workbench.services import inspection_findings
+from workbench.services import inspection_service as service
+
+#: Number keys for the responses, in RESPONSES order (1 符合 … 5 未检查).
+RESPONSE_KEYS = dict(zip(RESPONSES, "12345", strict=True))
+SCORE_RULE = ("评分规则：符合计 1 分，部分符合计 0.5 分，不符合计 0 分；不适用和未检查不计入；"
+              "得分 = 得分合计 ÷ 适用项数 × 100。")
+EVIDENCE_FILTER = "图片和文档 (*.png *.jpg *.jpeg *.gif *.bmp *.pdf *.doc *.docx *.xls *.xlsx *.txt);;所有文件 (*)"
+
+
+class InspectionPanel(QWidget):
+    """Works one inspection: answer items (keys 1–5, N = next unanswered), notes, evidence, scores.
+
+    Signals:
+        changed(): something of the inspection was written (the list refreshes its progress).
+    """
+
+    changed = Signal()
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.inspection_id: str | None = None
+        self.state = None
+        self.model = ChecklistModel(self)
+        self.evidence_model = EvidenceTableModel(self)
+        self.setAcceptDrops(True)
+        self._build_ui()
+        self._connect_signals()
+        self._show_item()
+
+    def _build_ui(self) -> None:
+        self.tree = QTreeView()
+        self.tree.setModel(self.model)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        self.tree.header().setStretchLastSection(False)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.Stretch)
+        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeToContents)
+        self.tree.setMinimumWidth(380)
+        self.title_label, self.item_label, self.score_label = QLabel(), _rich_label(), _rich_label()
+        self.response_group = QButtonGroup(self)
+        self.response_buttons = {}
+        responses = QHBoxLayout()
+        for code, label in RESPONSES.items():
+            button = QPushButton(f"{RESPONSE_KEYS[code]} {label}")
+            button.setCheckable(True)
+            button.setToolTip(f"快捷键 {RESPONSE_KEYS[code]}")
+            self.response_group.addButton(button)
+            self.response_buttons[code] = button
+            responses.addWidget(button)
+        self.next_button = QPushButton("下一个未检查项 (N)")
+        responses.addWidget(self.next_button)
+        self.notes_edit = QPlainTextEdit()
+        self.notes_edit.setPlaceholderText("检查情况记录（随结论一并保存；改动后按“保存记录”）")
+        self.notes_edit.setMaximumHeight(80)
+        self.save_notes_button = QPushButton("保存记录")
+        self.add_evidence_button = QPushButton("添加证据…")
+        self.complete_button = QPushButton("完成检查")
+        self.findings_button = QPushButton("生成问题…")
+        self.evidence_table = _table(self.evidence_model)
+        self.preview_label = QLabel("（选中图片证据可预览；可将文件拖放到此界面添加证据）")
+        self.preview_label.setAlignment(Qt.AlignCenter)
+        self.preview_label.setMinimumSize(220, 160)
+        self._lay_out(responses)
+
+    def _lay_out(self, responses: QHBoxLayout) -> None:
+        right = QWidget()
+        box = QVBoxLayout(right)
+        box.addWidget(self.title_label)
+        box.addWidget(self.item_label, 1)
+        box.addLayout(responses)
+        box.addWidget(self.notes_edit)
+        row = QHBoxLayout()
+        for button in (self.save_notes_button, self.add_evidence_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        for button in (self.complete_button, self.findings_button):
+            row.addWidget(button)
+        box.addLayout(row)
+        evidence = QHBoxLayout()
+        evidence.addWidget(self.evidence_table, 2)
+        evidence.addWidget(self.preview_label, 1)
+        box.addLayout(evidence, 1)
+        box.addWidget(self.score_label)
+        box.addWidget(QLabel(SCORE_RULE))
+        splitter = QSplitter(Qt.Horizontal)
+        splitter.addWidget(self.tree)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        QVBoxLayout(self).addWidget(splitter)
+
+    def _connect_signals(self) -> None:
+        self.tree.selectionModel().currentChanged.connect(self._show_item)
+        for code, button in self.response_buttons.items():
+            button.clicked.connect(lambda _=False, c=code: self.respond(c))
+            _shortcut(self, RESPONSE_KEYS[code], lambda c=code: self.respond(c))
+        _shortcut(self, "N", self.next_unanswered)
+        self.next_button.clicked.connect(self.next_unanswered)
+        self.save_notes_button.clicked.connect(self.save_notes)
+        self.add_evidence_button.clicked.connect(self.choose_evidence)
+        self.complete_button.clicked.connect(self.complete)
+        self.findings_button.clicked.connect(self.raise_findings)
+        self.evidence_table.selectionModel().currentRowChanged.connect(self._preview_evidence)
+
+    # -- loading -------------------------------------------------------------------------------
+
+    def load(self, inspection_id: str | None) -> None:
+        """Show an inspection (None: nothing), keeping the current item when it is the same one."""
+        keep = self.current_item_code() if inspection_id == self.inspection_id else None
+        self.inspection_id = inspection_id
+        self.state = None
+        if inspection_id is not None:
+            try:
+                self.state = service.load_inspection(self.session.ctx.conn, inspection_id)
+                self.model.set_checklist(self.state, service.progress(self.session.ctx.conn, inspection_id))
+            except WorkbenchError as err:
+                self.session.show_error("检查", err)
+        if self.state is None:
+            self.model.clear()
+        self.tree.expandAll()
+        self.select_item(keep or self._first_open_item())
+        self._show_scores()
+        self._load_evidence()
+
+    def _reload_answers(self) -> None:
+        conn = self.session.ctx.conn
+        self.state = service.load_inspection(conn, self.inspection_id)
+        answers = {code: a.response for code, a in self.state.answers.items()}
+        self.model.update_answers(answers, service.progress(conn, self.inspection_id))
+        self._show_scores()
+        self._show_item()
+        self.changed.emit()
+
+    def current_item_code(self) -> str | None:
+        """The code of the item selected in the tree, if any."""
+        item = self.model.item_at(self.tree.currentIndex())
+        return item.code if item else None
+
+    def select_item(self, item_code: str | None) -> None:
+        """Select an item in the tree (nothing happens for an unknown code)."""
+        index = self.model.index_of(item_code) if item_code else None
+        if index is not None and index.isValid():
+            self.tree.selectionModel().setCurrentIndex(
+                index, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
+            self.tree.scrollTo(index)
+
+    def _first_open_item(self) -> str | None:
+        codes = self.model.item_codes()
+        return self._next_open(None) or (codes[0] if codes else None)
+
+    def _next_open(self, after: str | None) -> str | None:
+        """The next item of this round without a response (wrapping around), or None."""
+        if self.state is None:
+            return None
+        codes = [c for c in self.model.item_codes() if self.model.is_to_check(c)]
+        start = codes.index(after) + 1 if after in codes else 0
+        for code in codes[start:] + codes[:start]:
+            answer = self.state.answers.get(code)
+            if answer is None or answer.response == "not_checked":
+                return code
+        return None
+
+    # -- the current item ----------------------------------------------------------------------
+
+    def _show_item(self, *_args) -> None:
+        code = self.current_item_code()
+        item = self.state.template.item(code) if code and self.state else None
+        completed = self.state is not None and self.state.inspection.status == "completed"
+        editable = item is not None and not completed and self.model.is_to_check(item.code)
+        answer = self.state.answers.get(code) if item else None
+        self.response_group.setExclusive(False)
+        for resp, button in self.response_buttons.items():
+            button.setChecked(answer is not None and answer.response == resp)
+            button.setEnabled(editable and resp in item.responses)
+        self.response_group.setExclusive(True)
+        self.notes_edit.setPlainText(answer.notes if answer else "")
+        self.notes_edit.setReadOnly(not editable)
+        self.save_notes_button.setEnabled(editable and answer is not None)
+        self.add_evidence_button.setEnabled(self.state is not None and not completed)
+        self.complete_button.setEnabled(self.state is not None and not completed)
+        self.findings_button.setEnabled(self.state is not None)
+        self.item_label.setText(_item_html(item) if item else "请在左侧选择检查项。")
+        self.title_label.setText(self._title_text())
+
+    def _title_text(self) -> str:
+        if self.state is None:
+            return "未选择检查"
+        ins = self.state.inspection
+        rnd = "初次检查" if ins.current_round == 0 else f"第 {ins.current_round} 次复查"
+        status = "已完成" if ins.status == "completed" else "检查中"
+        return f"<b>{self.state.record.title}</b>（{self.state.record.version}）｜{rnd}｜{status}"
+
+    def respond(self, response: str) -> None:
+        """Record ``response`` for the current item with the notes typed (keys 1–5)."""
+        code = self.current_item_code()
+        if code is None or self.state is None or not self.response_buttons[response].isEnabled():
+            return
+        try:
+            service.answer_item(self.session.ctx.conn, self.inspection_id, code, response,
+                                author=self.session.ctx.author, notes=self.notes_edit.toPlainText())
+        except WorkbenchError as err:
+            self.session.show_error("记录检查结论", err)
+        self._reload_answers()
+
+    def save_notes(self) -> None:
+        """Save the notes of the current item with its recorded response."""
+        answer = self.state.answers.get(self.current_item_code() or "") if self.state else None
+        if answer is not None:
+            self.respond(answer.response)
+
+    def next_unanswered(self) -> None:
+        """Select the next unanswered item of this round (N); say so when there is none."""
+        code = self._next_open(self.current_item_code())
+        if code is None:
+            self.session.dialogs.info("检查", "本轮所有检查项均已作出结论。")
+        else:
+            self.select_item(code)
+
+    def _show_scores(self) -> None:
+        if self.state is None:
+            self.score_label.setText("")
+            return
+        sheet = service.score_inspection(self.session.ctx.conn, self.inspection_id)
+        parts = [f"{s.title} {_score_text(s.tally)}" for s in sheet.sections]
+        self.score_label.setText(
+            f"<b>总分 {_score_text(sheet.overall)}</b>（已检查 {sheet.overall.answered}/"
+            f"{sheet.overall.total}）<br>" + "；".join(parts))
+
+    # -- evidence ------------------------------------------------------------------------------
+
+    def choose_evidence(self) -> None:
+        """Ask for evidence files and add them to the current item (or the whole inspection)."""
+        paths = self.session.dialogs.open_files("添加证据", self.session.last_folder, EVIDENCE_FILTER)
+        self.add_evidence(paths)
+
+    def add_evidence(self, paths: list[Path]) -> int:
+        """Copy files into the evidence store against the current item; returns how many were added."""
+        if self.state is None or not paths:
+            return 0
+        store = self.session.ctx.evidence_store
+        added = 0
+        for path in paths:
+            try:
+                service.add_evidence(self.session.ctx.conn, store, self.inspection_id, path,
+                                     author=self.session.ctx.author, item_code=self.current_item_code() or "")
+                added += 1
+            except WorkbenchError as err:
+                self.session.show_error("添加证据", err)
+        self.session.remember_folder(Path(paths[0]))
+        self._load_evidence()
+        self.changed.emit()
+        return added
+
+    def _load_evidence(self) -> None:
+        rows = service.list_evidence(self.session.ctx.conn, self.inspection_id) if self.state else []
+        self.evidence_model.set_rows(rows)
+        self.evidence_table.resizeColumnsToContents()
+        self._preview_evidence()
+
+    def _preview_evidence(self, *_args) -> None:
+        index = self.evidence_table.currentIndex()
+        ev = self.evidence_model.evidence_at(index.row()) if index.isValid() else None
+        pixmap = QPixmap()
+        if ev is not None and ev.mime.startswith("image/") and self.session.ctx.evidence_dir:
+            pixmap.load(str(Path(self.session.ctx.evidence_dir) / ev.stored_path))
+        if pixmap.isNull():
+            self.preview_label.setPixmap(QPixmap())
+            self.preview_label.setText("（无预览）" if ev else "（选中图片证据可预览；可将文件拖放到此界面添加证据）")
+        else:
+            self.preview_label.setPixmap(pixmap.scaled(self.preview_label.size(), Qt.KeepAspectRatio,
+                                                       Qt.SmoothTransformation))
+
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self.state is not None and event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 - Qt override
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if self.add_evidence(paths):
+            event.acceptProposedAction()
+
+    # -- completing and findings ---------------------------------------------------------------
+
+    def complete(self) -> None:
+        """完成检查; when items are unanswered, ask before completing anyway."""
+        try:
+            self._complete(force=False)
+        except service.UnansweredItemsError as err:
+            if self.session.dialogs.confirm("完成检查", f"{err}。\n确定现在完成检查吗？"):
+                self._complete(force=True)
+
+    def _complete(self, force: bool) -> None:
+        try:
+            service.complete_inspection(self.session.ctx.conn, self.inspection_id,
+                                        author=self.session.ctx.author, force=force)
+        except service.UnansweredItemsError:
+            raise
+        except WorkbenchError as err:
+            self.session.show_error("完成检查", err)
+            return
+        self.load(self.inspection_id)
+        self.changed.emit()
+
+    def raise_findings(self) -> int:
+        """生成问题: raise a finding for each non-compliant or partial item not raised yet."""
+        ctx = self.session.ctx
+        drafts = inspection_findings.drafts(ctx, self.inspection_id)
+        if not drafts:
+            self.session.dialogs.info("生成问题", "没有需要登记的问题：本检查的“不符合”“部分符合”项均已登记，或没有此类项。")
+            return 0
+        codes = "、".join(d.item_code for d in drafts)
+        if not self.session.dialogs.confirm("生成问题", f"将为 {len(drafts)} 个检查项登记问题：{codes}。确定吗？"):
+            return 0
+        try:
+            raised, warnings = inspection_findings.raise_from_drafts(ctx, drafts)
+        except WorkbenchError as err:
+            self.session.show_error("生成问题", err)
+            return 0
+        self.session.data_changed.emit()
+        extra = "\n" + "\n".join(warnings) if warnings else ""
+        self.session.dialogs.info("生成问题", f"已登记 {len(raised)} 个问题，可在“问题”台账中跟踪整改。{extra}")
+        return len(raised)
+
+def _score_text(tally) -> str:
+    return "—" if tally.score is None else f"{tally.score:.1f}"
+
+
+def _item_html(item) -> str:
+    from html import escape
+
+    basis = "<br>".join(escape(c.text) for c in item.basis) or "（无）"
+    return (f"<b>{escape(item.code)}</b>　严重程度：{SEVERITIES.get(item.severity, item.severity)}<br>"
+            f"<b>检查要求：</b>{escape(item.requirement)}<br><b>检查方法：</b>{escape(item.guidance)}<br>"
+            f"<b>依据：</b>{basis}")
+
+
+def _rich_label() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.RichText)
+    label.setAlignment(Qt.AlignLeft | Qt.AlignTop)
+    label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+    return label
+
+
+def _table(model) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.setSelectionBehavior(QAbstractItemView.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SingleSelection)
+    table.setEditTriggers(QAbstractItemView.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+def _shortcut(parent: QWidget, key: str, slot) -> QShortcut:
+    shortcut = QShortcut(QKeySequence(key), parent)
+    shortcut.setContext(Qt.WidgetWithChildrenShortcut)
+    shortcut.activated.connect(slot)
+    return shortcut
