@@ -43,7 +43,7 @@ def uscc(rng: random.Random) -> str:
     """A random USCC with a valid GB 32100 check digit (facts.md §5)."""
     body = "9137" + "".join(rng.choice("0123456789") for _ in range(4))
     body += "".join(rng.choice(USCC_CHARS) for _ in range(9))
-    total = sum(USCC_CHARS.index(c) * w for c, w in zip(body, USCC_WEIGHTS))
+    total = sum(USCC_CHARS.index(c) * w for c, w in zip(body, USCC_WEIGHTS, strict=True))
     return body + USCC_CHARS[(31 - total % 31) % 31]
 
 

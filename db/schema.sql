@@ -288,6 +288,14 @@ CREATE INDEX inspection_campaign ON inspection(campaign_id, sponsor_id);
 
 CREATE INDEX inspection_template ON inspection(template_id);
 
+CREATE INDEX site_campaign_city ON site(campaign_id, city);
+
+CREATE INDEX site_campaign_name ON site(campaign_id, name);
+
+CREATE INDEX site_campaign_provider ON site(campaign_id, access_provider);
+
+CREATE INDEX site_campaign_row ON site(campaign_id, source_row);
+
 CREATE INDEX site_domain_domain ON site_domain(domain);
 
 CREATE INDEX site_sponsor ON site(sponsor_id);

@@ -15,3 +15,9 @@ CREATE TABLE column_mapping (
     device TEXT NOT NULL DEFAULT '',
     inspector TEXT NOT NULL DEFAULT ''
 );
+
+-- The site table pages through a campaign in import order or by a column (site_query.page_sites).
+CREATE INDEX site_campaign_row ON site(campaign_id, source_row);
+CREATE INDEX site_campaign_name ON site(campaign_id, name);
+CREATE INDEX site_campaign_provider ON site(campaign_id, access_provider);
+CREATE INDEX site_campaign_city ON site(campaign_id, city);

@@ -48,12 +48,23 @@ def test_mapping_combo_can_ignore_a_column(wizard):
     assert wizard.model.index(0, 17).data() == "（不导入）"
 
 
-def test_sheet_without_header_is_reported_inline(wizard, qtbot):
+def test_sheet_without_recognised_header_needs_manual_mapping(wizard, qtbot):
     wizard.sheet_combo.setCurrentIndex(1)
     wizard.sheet_combo.activated.emit(1)
-    qtbot.waitUntil(lambda: wizard.model.rowCount() == 0, timeout=10000)
-    assert "找不到表头" in wizard.info_label.text()
+    qtbot.waitUntil(lambda: wizard.preview is not None and wizard.preview.sheet == "填表说明", timeout=10000)
+    assert "网站备案号" in wizard.info_label.text()
     assert not wizard.start_button.isEnabled()
+    editor = wizard.table.indexWidget(wizard.model.index(0, 0))
+    editor.setCurrentIndex(editor.findData("site_filing_no"))
+    assert wizard.mapping() == {0: "site_filing_no"}
+    assert wizard.start_button.isEnabled()
+
+
+def test_import_without_a_site_filing_no_column_is_not_started(wizard):
+    editor = wizard.table.indexWidget(wizard.model.index(0, 7))
+    editor.setCurrentIndex(editor.findData(""))
+    assert not wizard.start_button.isEnabled()
+    assert "网站备案号" in wizard.info_label.text()
 
 
 def test_import_shows_counts_and_problems_and_exports_them(wizard, qtbot, dialogs, tmp_path):

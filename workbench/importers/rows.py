@@ -21,7 +21,9 @@ PROGRESS_EVERY = 500  # rows between progress reports and cancel checks
 TOTAL_WORDS = ("合计", "总计", "共计", "小计")
 # Fields whose values repeat down a list (one sponsor, a few providers and cities): their
 # normalised values are cached per column. Per-site fields (numbers, domains) are not, as a
-# cache would only cost memory.
+# cache would only cost memory; a cache holding more than CACHE_GIVE_UP entries per row read
+# is dropped for the same reason.
+CACHE_GIVE_UP = 0.5
 CACHED_FIELDS = frozenset({
     "sponsor_name", "sponsor_nature", "uscc", "city", "subject_filing_no", "access_provider",
     "contact_name", "approved_on", "remark",
@@ -65,9 +67,11 @@ class RowImporter:
         self._columns = tuple(p[0] for p in self._plan)
         self._names = tuple(p[1] for p in self._plan)
         self._width = max(mapping, default=-1) + 1
-        self._site_col = next((c for c, f in mapping.items() if f == "site_filing_no"), None)
-        self._seen: dict[tuple, int] = {}
+        self._site_col = next((c for c, f in mapping.items() if f == "site_filing_no"), 0)
+        self._probe = min((c for c, f in mapping.items() if f != "serial"), default=0)
+        self._seen: dict[int, tuple[int, object]] = {}  # row hash → (first row, site cell)
         self._pending_blank: list[int] = []
+        self._rows_seen = 0
         self.out = RowOutcome()
 
     def run(
@@ -101,11 +105,13 @@ class RowImporter:
         """Classify the rows of one chunk: blank, total, or data."""
         out = self.out
         need = self._width  # CSV rows may be short; pad so columns line up and compare equal
-        rows = [row if len(row) >= need else row + [""] * (need - len(row)) for _, row in chunk]
-        site_col = self._site_col if self._site_col is not None else 0
-        for (number, _), row, cells in zip(chunk, rows, self._normalise_chunk(rows)):
-            first = row[0]  # usually 序号 or a name: a non-blank first cell settles both tests
-            if (first == "" or (type(first) is str and first.isspace())) and _is_blank(row):
+        rows = [row for _, row in chunk]
+        if min(map(len, rows)) < need:
+            rows = [row if len(row) >= need else row + [""] * (need - len(row)) for row in rows]
+        site_col, probe = self._site_col, self._probe
+        for (number, _), row, cells in zip(chunk, rows, self._normalise_chunk(rows), strict=True):
+            first = row[probe]  # a filled first data column settles both tests below
+            if (first == "" or (type(first) is str and first.isspace())) and self._is_blank(row):
                 self._pending_blank.append(number)
                 continue
             if out.total_row is None and row[site_col] == "" and self._is_total(row):
@@ -120,12 +126,20 @@ class RowImporter:
 
         ``rows`` must all be at least as wide as the rightmost mapped column.
         """
-        columns = list(zip(*rows))
+        columns = list(zip(*rows, strict=False))  # rows may be wider than needed
         results = []
-        for col, _name, normalise, cache, empty in self._plan:
+        self._rows_seen += len(rows)
+        for index, (col, name, normalise, cache, empty) in enumerate(self._plan):
             column = columns[col]
+            if cache is not None and len(cache) > CACHE_GIVE_UP * self._rows_seen > 2 * PROGRESS_EVERY:
+                # Mostly distinct values (one sponsor per site): the cache only costs memory.
+                self._plan[index] = (col, name, normalise, None, empty)
+                cache = None
             if cache is None:
-                results.append([normalise(c) if c != "" else empty for c in column])
+                if "" in column:
+                    results.append([normalise(c) if c != "" else empty for c in column])
+                else:
+                    results.append(list(map(normalise, column)))
                 continue
 
             def fill(cell, cache=cache, normalise=normalise, empty=empty):
@@ -134,7 +148,7 @@ class RowImporter:
 
             get = cache.get  # a hit is a non-empty tuple, so always true
             results.append([get(c) or fill(c) for c in column])
-        return zip(*results)
+        return zip(*results, strict=True)
 
     def _data_row(self, number: int, row: list, cells: tuple[Normalised, ...]) -> None:
         """One non-blank row: duplicate, rejected, conflicting or a new site."""
@@ -142,14 +156,21 @@ class RowImporter:
         out.data_rows += 1
         if self._serial is not None and self._serial < len(row):
             row[self._serial] = ""
-        earlier = self._seen.setdefault(tuple(row), number)
-        if earlier != number:
+        # Exact-duplicate check on a hash of the row plus its raw 网站备案号 cell, not the row
+        # itself: keeping every row alive would double the memory of a 100,000-row import.
+        # A false match needs a 64-bit hash collision and the same filing-number text.
+        site_cell = row[self._site_col]
+        earlier, earlier_site = self._seen.setdefault(hash(tuple(row)), (number, site_cell))
+        if earlier != number and earlier_site == site_cell:
             out.duplicate_rows.append(number)
             out.problems.append(_row_problem(number, "duplicate_row", other=earlier))
             return
         codes_by_col = list(map(_codes, cells))
-        found = [(c, col) for codes, col in zip(codes_by_col, self._columns) if codes for c in codes] if any(codes_by_col) else []
-        record = self._build(number, dict(zip(self._names, map(_value, cells))), found)
+        found: list[tuple[str, int]] = []  # (code, column)
+        if any(codes_by_col):
+            pairs = zip(codes_by_col, self._columns, strict=True)
+            found = [(code, col) for codes, col in pairs for code in codes]
+        record = self._build(number, dict(zip(self._names, map(_value, cells), strict=True)), found)
         if found:
             out.problems.extend(self._problem(number, code, col, row) for code, col in found)
         if record is None:
@@ -182,7 +203,7 @@ class RowImporter:
         site = values.pop("site_filing_no", None)
         if site is None:
             if not any(PROBLEMS[c][0] == "error" for c, _ in found):
-                found.append(("site_no_missing", self._site_col if self._site_col is not None else -1))
+                found.append(("site_no_missing", self._site_col))
             return None
         subject_no = site.subject
         subject = values.pop("subject_filing_no", None)
@@ -216,12 +237,26 @@ class RowImporter:
         return self._headers[col] if 0 <= col < len(self._headers) else ""
 
     def _is_total(self, row: list) -> bool:
-        """A 合计/总计 row: no site number, first non-empty cell starts with TOTAL_WORDS."""
-        site_col = self._site_col
-        if site_col is not None and site_col < len(row) and row[site_col] != "":
-            return False
-        first = next((c for c in row if c != ""), "")
+        """A 合计/总计 row: its first non-empty cell (a 序号 number aside) starts with TOTAL_WORDS.
+
+        Only asked of rows whose 网站备案号 cell is empty.
+        """
+        serial = self._serial
+        first = next((c for i, c in enumerate(row) if c != "" and not (i == serial and _is_counter(c))), "")
         return isinstance(first, str) and compact_text(first).startswith(TOTAL_WORDS)
+
+    def _is_blank(self, row: list) -> bool:
+        """True when no cell but 序号 holds anything but white space.
+
+        A row with nothing but a 序号 is a pre-numbered template line, not data.
+        """
+        serial = self._serial
+        for i, cell in enumerate(row):
+            if cell == "" or (i == serial and _is_counter(cell)):
+                continue
+            if not isinstance(cell, str) or cell.strip():
+                return False
+        return True
 
     def _flag_conflicts(self) -> None:
         """Mark kept records whose number other rows repeat with different data."""
@@ -254,10 +289,8 @@ def _row_problem(number: int, code: str, **details: object) -> Problem:
     return Problem(number, "", code, severity, message.format(**details))
 
 
-def _is_blank(row: list) -> bool:
-    """True when no cell holds anything but white space."""
-    for cell in row:
-        if cell != "":
-            if not isinstance(cell, str) or cell.strip():
-                return False
-    return True
+def _is_counter(cell: object) -> bool:
+    """True for a 序号 value: a number, or text of digits."""
+    if isinstance(cell, str):
+        return cell.strip().isdigit()
+    return isinstance(cell, (int, float))

@@ -14,7 +14,7 @@ from workbench.domain.text import clean_text
 from workbench.errors import InputFileError
 from workbench.importers.cells import cell_text
 from workbench.importers.columns import FIELD_LABELS, load_synonyms
-from workbench.importers.header import SCAN_ROWS, HeaderInfo, find_header
+from workbench.importers.header import SCAN_ROWS, HeaderInfo, find_header, map_header
 from workbench.importers.rows import RowImporter
 from workbench.importers.sheet_reader import Workbook, open_workbook
 
@@ -113,7 +113,8 @@ def read_site_list(
         path: an xlsx/xlsm, xls, ods or CSV/TSV file; the format comes from the bytes.
         sheet: the sheet to read; default the first visible sheet with a recognisable header.
         mapping: column index (0 = A) → field name (keys of ``FIELD_LABELS``), replacing the
-            detected mapping (the header row is still detected).
+            detected mapping. The header row is still detected; when no row is recognised,
+            the first non-blank row of the sheet is taken as the header.
         cancel: set it to stop; checked every 500 rows.
         on_progress: called every 500 rows with Progress(sheet row, sheet rows, message).
 
@@ -127,7 +128,7 @@ def read_site_list(
     """
     check_cancel(cancel)
     book = open_workbook(path)
-    name, header, head, rest = _locate(book, sheet)
+    name, header, head, rest = _locate(book, sheet, fallback=mapping is not None)
     if mapping is not None:
         header = HeaderInfo(header.row, header.headers, _checked_mapping(mapping, book.name))
     if "site_filing_no" not in header.mapping.values():
@@ -157,12 +158,15 @@ def preview_site_list(path: str | Path, *, sheet: str | None = None, rows: int =
     Returns:
         The preview.
 
+    When no header is recognised, the first non-blank row is shown as the header with an
+    empty mapping, so the user can map the columns by hand.
+
     Raises:
-        InputFileError: as for :func:`read_site_list` (except the missing 网站备案号 column,
-            which the dialog lets the user map).
+        InputFileError: the file cannot be read (as for :func:`read_site_list`) or the sheet is
+            empty.
     """
     book = open_workbook(path)
-    name, header, head, rest = _locate(book, sheet)
+    name, header, head, rest = _locate(book, sheet, fallback=True)
     width = len(header.headers)
     shown: list[tuple[str, ...]] = []
     for row in chain(head[header.row:], rest):
@@ -178,19 +182,28 @@ def preview_site_list(path: str | Path, *, sheet: str | None = None, rows: int =
     )
 
 
-def _locate(book: Workbook, sheet: str | None) -> tuple[str, HeaderInfo, list[list], Iterator[list]]:
-    """The sheet to read, its header, the rows scanned so far and an iterator over the rest."""
+def _locate(
+    book: Workbook, sheet: str | None, *, fallback: bool = False
+) -> tuple[str, HeaderInfo, list[list], Iterator[list]]:
+    """The sheet to read, its header, the rows scanned so far and an iterator over the rest.
+
+    With ``fallback``, a sheet whose header is not recognised is still returned, with its
+    first non-blank row as the header and an empty mapping, for the user to map by hand.
+    """
     table = load_synonyms()
-    if sheet is not None:
-        names = [sheet]
-    else:
-        names = [s for s in book.sheets if s not in book.hidden]
+    names = [sheet] if sheet is not None else [s for s in book.sheets if s not in book.hidden]
     for name in names:
         rest = book.rows(name)
         head = list(islice(rest, SCAN_ROWS))
         header = find_header(head, table)
         if header is not None:
             return name, header, head, rest
+    if fallback and names:
+        rest = book.rows(names[0])
+        head = list(islice(rest, SCAN_ROWS))
+        index = next((i for i, row in enumerate(head) if any(cell_text(c).strip() for c in row)), None)
+        if index is not None:
+            return names[0], map_header(head[index], None, index + 1, table), head, rest
     where = f"工作表“{sheet}”" if sheet is not None else "任何可见工作表"
     raise InputFileError(
         f"在{where}的前 {SCAN_ROWS} 行中找不到表头（应含“网站备案号”“主办单位名称”“网站域名”等列名）",

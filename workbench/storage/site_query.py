@@ -13,12 +13,12 @@ SORT_KEYS = {
     "site_filing_no": "s.site_filing_no",
     "site_name": "s.name",
     "sponsor_name": "p.name",
-    "domains": "domains",
+    "domains": "(SELECT domain FROM site_domain d WHERE d.site_id = s.id ORDER BY position LIMIT 1)",
     "access_provider": "s.access_provider",
     "city": "s.city",
     "conclusion": "r.conclusion",
     "reviewed_on": "r.reviewed_on",
-    "flags": "s.flags",
+    "flags": "json_array_length(s.flags)",
     "source_row": "s.source_row",
 }
 
@@ -81,6 +81,11 @@ def _where(text: str, unreviewed_only: bool) -> tuple[str, dict]:
 
 def count_sites(conn: sqlite3.Connection, campaign_id: str, text: str = "", unreviewed_only: bool = False) -> int:
     """How many sites of the campaign match the filter text (case-insensitive substring)."""
+    if not text.strip():  # the common case, answered from the site table's index alone
+        sql = "SELECT count(*) FROM site s WHERE s.campaign_id = ?"
+        if unreviewed_only:
+            sql += " AND NOT EXISTS (SELECT 1 FROM review r WHERE r.site_id = s.id)"
+        return conn.execute(sql, (campaign_id,)).fetchone()[0]
     where, params = _where(text, unreviewed_only)
     return conn.execute(f"SELECT count(*) {where}", {"campaign": campaign_id, **params}).fetchone()[0]
 
@@ -113,23 +118,33 @@ def page_sites(
     where, params = _where(text, unreviewed_only)
     order = SORT_KEYS.get(sort, "s.source_row")
     direction = "DESC" if descending else "ASC"
+    # Two steps: the ids of the page first (only the sort key is computed for skipped rows), then
+    # the display columns of just those rows.
+    ids = [r[0] for r in conn.execute(
+        f"SELECT s.id {where} ORDER BY {order} {direction}, s.site_filing_no LIMIT :limit OFFSET :offset",
+        {"campaign": campaign_id, "limit": limit, "offset": offset, **params},
+    )]
+    if not ids:
+        return []
     rows = conn.execute(
         f"""SELECT s.id, s.site_filing_no, s.name, p.name AS sponsor_name, s.access_provider, s.city,
                    coalesce(r.conclusion, '') AS conclusion, s.flags, s.present,
                    (SELECT group_concat(domain, '; ') FROM
                        (SELECT domain FROM site_domain d WHERE d.site_id = s.id ORDER BY position))
                    AS domains
-            {where} ORDER BY {order} {direction}, s.site_filing_no LIMIT :limit OFFSET :offset""",
-        {"campaign": campaign_id, "limit": limit, "offset": offset, **params},
+            FROM site s JOIN sponsor p ON p.id = s.sponsor_id LEFT JOIN review r ON r.site_id = s.id
+            WHERE s.id IN ({', '.join('?' for _ in ids)})""",
+        ids,
     ).fetchall()
-    return [
-        SiteSummary(
+    by_id = {
+        r["id"]: SiteSummary(
             r["id"], r["site_filing_no"], r["name"], r["sponsor_name"], r["domains"] or "",
             r["access_provider"], r["city"], r["conclusion"], tuple(json.loads(r["flags"])),
             bool(r["present"]),
         )
         for r in rows
-    ]
+    }
+    return [by_id[i] for i in ids]
 
 
 def site_detail(conn: sqlite3.Connection, site_id: str) -> SiteDetail:

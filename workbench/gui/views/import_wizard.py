@@ -131,6 +131,7 @@ class ImportWizard(QDialog):
     def _connect_signals(self) -> None:
         self.choose_button.clicked.connect(self.choose_file)
         self.sheet_combo.activated.connect(self._sheet_chosen)
+        self.model.dataChanged.connect(self._mapping_changed)
         self.start_button.clicked.connect(self.start_import)
         self.cancel_button.clicked.connect(self.cancel_import)
         self.close_button.clicked.connect(self.reject)
@@ -170,11 +171,22 @@ class ImportWizard(QDialog):
         for col in range(self.model.columnCount()):
             self.table.openPersistentEditor(self.model.index(0, col))
             self.table.setColumnWidth(col, 130)
-        self._say(f"表头在第 {preview.header_row} 行，共 {len(preview.headers)} 列；下方为前 "
-                  f"{len(preview.rows)} 行。第一行“对应字段”可逐列修改或设为“不导入”。")
-        self.start_button.setEnabled(self.session.campaign_id is not None)
+        self._mapping_changed()
+
+    def _mapping_changed(self, *_args) -> None:
+        """Say what the preview shows; 开始导入 needs a campaign and a 网站备案号 column."""
+        if self.preview is None:
+            return
+        has_key = "site_filing_no" in self.mapping().values()
+        self.start_button.setEnabled(self.session.campaign_id is not None and has_key)
         if self.session.campaign_id is None:
             self._say("请先新建或选择一个检查任务，再导入名单。", error=True)
+        elif not has_key:
+            self._say("未识别出“网站备案号”列：请在第一行“对应字段”中为网站备案号所在列选择“网站备案号”。",
+                      error=True)
+        else:
+            self._say(f"表头在第 {self.preview.header_row} 行，共 {len(self.preview.headers)} 列；下方为前 "
+                      f"{len(self.preview.rows)} 行。第一行“对应字段”可逐列修改或设为“不导入”。")
 
     def _preview_failed(self, err: Exception) -> None:
         self.preview = None
