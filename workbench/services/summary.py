@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.domain import finding_status as fs
@@ -71,6 +72,40 @@ def build_summary(ctx: Context, campaign_id: str) -> SummaryWorkbook:
         accuracy_by_provider=_accuracy((p, c) for p, _, c in pairs),
         accuracy_by_city=_accuracy((city, c) for _, city, c in pairs),
         totals=totals,
+    )
+
+
+@dataclass(frozen=True)
+class Overview:
+    """The overview screen's figures for one campaign.
+
+    ``accuracy`` is the accuracy table by access provider with its 合计 row last (rates 0..1);
+    ``due_soon`` counts open findings due today or within ``within_days`` calendar days.
+    """
+
+    sites: int
+    sponsors: int
+    reviewed: int
+    findings: int
+    open_findings: int
+    overdue: int
+    due_soon: int
+    accuracy: list[AccuracyLine]
+
+
+def overview(ctx: Context, campaign_id: str, within_days: int = 3) -> Overview:
+    """Counts for the overview screen from SQL aggregates (cheap even for 300,000 sites)."""
+    counts = summary_query.counts(ctx.conn, campaign_id)
+    today = ctx.today()
+    deadlines = summary_query.open_finding_deadlines(ctx.conn, campaign_id, tuple(fs.OPEN_STATUSES))
+    pairs = [(g, c) for g, c, n in summary_query.conclusion_counts(ctx.conn, campaign_id, "access_provider")
+             for _ in range(n)]
+    return Overview(
+        sites=counts["sites"], sponsors=counts["sponsors"], reviewed=counts["reviewed"],
+        findings=counts["findings"], open_findings=len(deadlines),
+        overdue=sum(1 for d in deadlines if d < today),
+        due_soon=sum(1 for d in deadlines if 0 <= (d - today).days <= within_days),
+        accuracy=_accuracy(pairs),
     )
 
 

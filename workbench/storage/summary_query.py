@@ -51,11 +51,33 @@ def review_lines(conn: sqlite3.Connection, campaign_id: str) -> list[ReviewedSit
 
 
 def counts(conn: sqlite3.Connection, campaign_id: str) -> dict[str, int]:
-    """Counts for the overview: sites, sponsors, reviewed sites, findings and open findings."""
-    one = lambda sql: conn.execute(sql, (campaign_id,)).fetchone()[0]  # noqa: E731
+    """Counts for the overview: sites, sponsors, reviewed sites and findings, by SQL aggregates."""
+    def one(sql: str) -> int:
+        return conn.execute(sql, (campaign_id,)).fetchone()[0]
+
     return {
         "sites": one("SELECT count(*) FROM site WHERE campaign_id = ?"),
         "sponsors": one("SELECT count(*) FROM sponsor WHERE campaign_id = ?"),
         "reviewed": one("SELECT count(*) FROM review r JOIN site s ON s.id = r.site_id WHERE s.campaign_id = ?"),
         "findings": one("SELECT count(*) FROM finding WHERE campaign_id = ?"),
     }
+
+
+def open_finding_deadlines(conn: sqlite3.Connection, campaign_id: str, statuses: tuple[str, ...]) -> list[date]:
+    """The deadlines of a campaign's findings in ``statuses`` (for overdue / due-soon counts)."""
+    rows = conn.execute(
+        f"SELECT deadline FROM finding WHERE campaign_id = ? AND status IN ({', '.join('?' for _ in statuses)})",
+        (campaign_id, *statuses),
+    )
+    return [parse_iso(r[0]) for r in rows]
+
+
+def conclusion_counts(conn: sqlite3.Connection, campaign_id: str, group: str) -> list[tuple[str, str, int]]:
+    """(group value, conclusion, count) of reviewed sites; ``group`` is 'access_provider' or 'city'."""
+    column = {"access_provider": "s.access_provider", "city": "s.city"}[group]
+    rows = conn.execute(
+        f"""SELECT {column} AS g, r.conclusion, count(*) FROM review r JOIN site s ON s.id = r.site_id
+            WHERE s.campaign_id = ? GROUP BY g, r.conclusion""",
+        (campaign_id,),
+    )
+    return [(r[0], r[1], r[2]) for r in rows]

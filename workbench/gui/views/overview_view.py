@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from workbench.gui.session import Session
-from workbench.services import campaigns, findings, summary
+from workbench.services import campaigns, summary
 
 # (key, label) of the count cards, in reading order.
 CARDS = (
@@ -93,23 +93,19 @@ class OverviewView(QWidget):
                   if campaign.period_start and campaign.period_end else "未设定")
         self.details.setText(f"{campaign.kind_label}　检查机关：{campaign.authority or '未填写'}　"
                              f"文号前缀：{campaign.doc_prefix or '未填写'}　检查期间：{period}")
-        book = summary.build_summary(ctx, cid)
-        self._show_counts(book, len(findings.due_soon(ctx, cid, ctx.today(), DUE_SOON_DAYS)))
+        self._show_counts(summary.overview(ctx, cid, DUE_SOON_DAYS))
 
-    def _show_counts(self, book, due_soon: int) -> None:
-        t = book.totals
-        reviewed = t["已核查网站"]
-        total = book.accuracy_by_provider[-1]  # the 合计 row (domain.review.accuracy_table)
+    def _show_counts(self, o: summary.Overview) -> None:
+        total = o.accuracy[-1]  # the 合计 row (domain.review.accuracy_table)
         values = {
-            "sites": t["网站总数"], "sponsors": t["主办单位数"], "reviewed": reviewed,
+            "sites": o.sites, "sponsors": o.sponsors, "reviewed": o.reviewed,
             "rate": f"{total.rate:.1%}" if total.rate is not None else "—",
-            "findings": t["问题总数"], "open": t["未整改问题"], "overdue": t["逾期问题"],
-            "due_soon": due_soon,
+            "findings": o.findings, "open": o.open_findings, "overdue": o.overdue, "due_soon": o.due_soon,
         }
         for key, value in values.items():
             self.values[key].setText(str(value))
         self.values["overdue"].setStyleSheet(
-            "font-size: 26px; font-weight: bold;" + (" color: #b00020;" if t["逾期问题"] else ""))
+            "font-size: 26px; font-weight: bold;" + (" color: #b00020;" if o.overdue else ""))
         lines = [f"{r.group}：{r.accurate}/{r.reviewed}" + (f"（{r.rate:.1%}）" if r.rate is not None else "")
-                 for r in book.accuracy_by_provider]
-        self.accuracy_label.setText("\n".join(lines) if reviewed else "尚未核查任何网站")
+                 for r in o.accuracy]
+        self.accuracy_label.setText("\n".join(lines) if o.reviewed else "尚未核查任何网站")
