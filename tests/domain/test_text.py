@@ -30,3 +30,12 @@ def test_clean_text_keeps_tidy_text_and_blank():
 def test_compact_text_removes_every_space():
     assert compact_text("网站\n备案号 ") == "网站备案号"
     assert compact_text("鲁公网安备　37010202000001 号") == "鲁公网安备37010202000001号"
+
+
+def test_free_text_keeps_chinese_punctuation_but_folds_fullwidth_alnum():
+    from workbench.domain.text import clean_free_text
+
+    assert clean_free_text("西部数码（成都）股份有限公司") == "西部数码（成都）股份有限公司"
+    assert clean_free_text("\u200bＡＢＣ科技\u3000有限公司１２３\u00a0") == "ABC科技 有限公司123"
+    assert clean_free_text("说明：一、二；三") == "说明：一、二；三"
+    assert clean_free_text("") == ""

@@ -93,5 +93,5 @@ def test_messy_problem_rows_and_columns(samples):
 def test_csv_sample_keeps_the_quoted_comma(samples):
     result = read_site_list(samples / "site_list_gb18030.csv")
     record = next(r for r in result.records if r.site_filing_no == "鲁ICP备12062570号-2")
-    assert record.site_name == "孙娟志的门户网站,含逗号,的名称"
+    assert record.site_name == "孙娟志的门户网站，含逗号,的名称"  # as written: punctuation kept
     assert record.sponsor_name == "孙娟志"

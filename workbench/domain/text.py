@@ -54,3 +54,31 @@ def compact_text(value: str) -> str:
         The text without any white space or zero-width characters, in NFKC form.
     """
     return clean_text(value).replace(" ", "")
+
+
+# Full-width ASCII letters and digits (U+FF10–FF19, FF21–FF3A, FF41–FF5A) to their ordinary forms.
+_FULLWIDTH_ALNUM = {
+    c: c - 0xFEE0 for c in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))
+}
+
+
+def clean_free_text(value: str) -> str:
+    """Tidy a name or remark without changing its Chinese punctuation.
+
+    Zero-width characters are deleted, full-width letters and digits (``ＡＢＣ１２３``) become
+    ordinary ones, and every run of white space (incl. NBSP and U+3000) becomes one space; the
+    full-width punctuation Chinese text uses (``（）、，：；“”``) is kept as written, because
+    names such as ``西部数码（成都）股份有限公司`` are printed on notices as registered
+    (GB/T 15834-2011 标点符号用法 uses full-width punctuation in Chinese text).
+
+    Args:
+        value: the cell text as read from the file.
+
+    Returns:
+        The cleaned text; ``''`` for blank input.
+    """
+    if not value:
+        return ""
+    if not value.isascii():
+        value = value.translate(_DELETE_ZERO_WIDTH).translate(_FULLWIDTH_ALNUM)
+    return " ".join(value.split())

@@ -11,7 +11,7 @@ from workbench.domain.dates import parse_date
 from workbench.domain.domains import split_domains
 from workbench.domain.identifiers import check_certificate, parse_icp, parse_licence, parse_psb
 from workbench.domain.phones import normalise_phone
-from workbench.domain.text import clean_text, compact_text
+from workbench.domain.text import clean_free_text, clean_text, compact_text
 
 # code → (severity, message). ``error`` rejects the row: it cannot identify a website.
 PROBLEMS: dict[str, tuple[str, str]] = {
@@ -76,10 +76,10 @@ def precision_issues(cell: object) -> tuple[str, ...]:
 
 
 def norm_text(cell: object) -> Normalised:
-    """Free text (names, nature, city, provider, remark): :func:`clean_text` of the cell."""
+    """Free text (names, nature, city, provider, remark): :func:`clean_free_text` of the cell."""
     if type(cell) is str:
-        return clean_text(cell), ()
-    return clean_text(cell_text(cell)), precision_issues(cell)
+        return clean_free_text(cell), ()
+    return clean_free_text(cell_text(cell)), precision_issues(cell)
 
 
 def norm_site_no(cell: object) -> Normalised:
