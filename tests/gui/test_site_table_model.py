@@ -87,13 +87,15 @@ def test_rows_beyond_first_page_are_read_on_demand(big_session):
     assert m.cached_rows() <= PAGE_SIZE * CACHED_PAGES
 
 
-def test_flags_count_with_codes_as_tooltip(big_session):
+def test_flags_count_with_chinese_labels_as_tooltip(big_session):
     m = SiteTableModel(big_session.ctx)
     m.set_campaign(big_session.campaign_id)
     row = next(r for r in range(m.rowCount()) if m.summary(r).flags)
     flagged = m.summary(row)
     assert m.index(row, Column.FLAGS).data() == str(len(flagged.flags))
-    assert all(code in m.index(row, Column.FLAGS).data(Qt.ToolTipRole) for code in flagged.flags)
+    tip = m.index(row, Column.FLAGS).data(Qt.ToolTipRole)
+    assert all(label in tip for label in sites.flag_labels(flagged.flags))
+    assert not any(code in tip for code in flagged.flags), "codes are translated for the user"
     plain = next(r for r in range(m.rowCount()) if not m.summary(r).flags)
     assert m.index(plain, Column.FLAGS).data() == ""
 

@@ -40,6 +40,14 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "conflicting_row": ("warning", "与第 {other} 行网站备案号相同但内容不同（{fields}），以第 {other} 行为准"),
 }
 
+# code → short Chinese label for a flag kept on a stored site (shown beside the site).
+FLAG_LABELS: dict[str, str] = {
+    code: message for code, (_severity, message) in PROBLEMS.items() if "{" not in message
+} | {
+    "duplicate_row": "名单中有与此行完全相同的重复行",
+    "conflicting_row": "名单中有网站备案号相同但内容不同的行，以首次出现的为准",
+}
+
 Normalised = tuple[object, tuple[str, ...]]
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 _LIST_RE = re.compile(r"[;,、\s]+")

@@ -7,7 +7,7 @@ from workbench.storage import site_query
 from workbench.storage.site_query import SORT_KEYS, SiteDetail, SiteSummary
 
 __all__ = ["SORT_KEYS", "SiteDetail", "SiteSummary", "count", "page", "detail", "next_unreviewed",
-           "reviewed_count", "export_sites"]
+           "reviewed_count", "export_sites", "flag_labels"]
 
 
 def count(ctx: Context, campaign_id: str, text: str = "", unreviewed_only: bool = False) -> int:
@@ -33,6 +33,13 @@ def detail(ctx: Context, site_id: str) -> SiteDetail:
 def next_unreviewed(ctx: Context, campaign_id: str, after_site_id: str | None = None) -> str | None:
     """The next site to review after ``after_site_id`` in import order, or None when all are done."""
     return site_query.next_unreviewed(ctx.conn, campaign_id, after_site_id)
+
+
+def flag_labels(flags: tuple[str, ...] | list[str]) -> list[str]:
+    """Chinese sentences for a site's import flags (unknown codes are shown as they are)."""
+    from workbench.importers.cells import FLAG_LABELS
+
+    return [FLAG_LABELS.get(code, code) for code in flags]
 
 
 def export_sites(ctx: Context, campaign_id: str) -> list[dict]:

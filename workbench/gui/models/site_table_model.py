@@ -182,7 +182,7 @@ def _tooltip(s: SiteSummary, col: Column) -> str | None:
     if not s.present:
         return "该网站不在最近一次导入的名单中"
     if col == Column.FLAGS and s.flags:
-        return "导入提示：" + "、".join(s.flags)
+        return "导入提示：\n" + "\n".join(sites.flag_labels(s.flags))
     if col in (Column.SITE_NAME, Column.SPONSOR, Column.DOMAINS, Column.ACCESS_PROVIDER):
         return _raw(s, col) or None
     return None

@@ -214,7 +214,7 @@ class ReviewPanel(QWidget):
             f"审核通过日期：{d.approved_on or '—'}　"
             + (f"已于 {stored.reviewed_on} 核查" if stored else "尚未核查") if d else "")
         flags = d.flags if d else ()
-        self.flags_label.setText("导入提示：" + "、".join(flags) if flags else "")
+        self.flags_label.setText("导入提示：" + "；".join(sites.flag_labels(flags)) if flags else "")
         self.flags_label.setVisible(bool(flags))
         checks = {c.field: c for c in stored.fields} if stored else {}
         for row in self.rows:

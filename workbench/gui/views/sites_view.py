@@ -127,7 +127,7 @@ class SitesView(QWidget):
         lines += [f"IP地址：{d.ip or '—'}", f"公安备案号：{d.psb_filing_no or '—'}",
                   f"审核通过日期：{d.approved_on or '—'}", f"备注：{d.remark or '—'}"]
         if d.flags:
-            lines += ["", "导入提示：" + "、".join(d.flags)]
+            lines += ["", "导入提示：", *sites.flag_labels(d.flags)]
         self.detail_label.setText("\n".join(lines))
 
     def focus_filter(self) -> None:
