@@ -104,3 +104,27 @@ def test_failure_while_storing_rolls_back(ctx, samples, monkeypatch):
     with pytest.raises(OSError):
         site_import.import_site_list(ctx, campaign.id, samples / "site_list_clean.xlsx")
     assert _table_counts(ctx.conn)["site"] == 0
+
+
+def test_confirmed_mapping_is_remembered_for_the_same_header(ctx, tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["编号", "单位", "许可号码", "站点"])   # headers the synonym table does not know
+    ws.append([1, "济南海岳科技有限公司", "鲁ICP备12345678号-1", "haiyue.com"])
+    path = tmp_path / "自制名单.xlsx"
+    wb.save(path)
+    campaign = campaigns.create_campaign(ctx, "映射测试")
+    guessed = site_import.preview(ctx, path)
+    assert "site_filing_no" not in guessed.mapping.values()
+    mapping = {1: "sponsor_name", 2: "site_filing_no", 3: "domains"}
+    first = site_import.import_site_list(ctx, campaign.id, path, mapping=mapping)
+    assert first.summary["sites"] == 1
+    assert site_import.preview(ctx, path).mapping == mapping
+    ws.append([2, "青岛星河有限公司", "鲁ICP备87654321号-1", "xinghe.cn"])
+    wb.save(path)
+    again = site_import.import_site_list(ctx, campaign.id, path)   # no mapping given: remembered
+    assert again.summary["added"] == 1 and again.summary["unchanged"] == 1
+    stored = {s["site_filing_no"]: s for s in sites.export_sites(ctx, campaign.id)}
+    assert stored["鲁ICP备87654321号-1"]["domains"] == ["xinghe.cn"]

@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from workbench.domain.progress import Progress, check_cancel
 from workbench.domain.site import Problem
+from workbench.errors import InputFileError
 from workbench.exporters.problem_report import write_problem_report
 from workbench.importers.columns import FIELD_LABELS
 from workbench.importers.site_list import (
@@ -19,7 +20,7 @@ from workbench.importers.site_list import (
     read_site_list,
 )
 from workbench.services.context import Context
-from workbench.storage import import_run_repo
+from workbench.storage import import_run_repo, mapping_repo
 from workbench.storage.connection import transaction
 from workbench.storage.site_repo import ChangeReport, store_site_list
 
@@ -56,7 +57,8 @@ def import_site_list(
 ) -> ImportReport:
     """Read ``path`` and upsert its sites into the campaign, as one transaction.
 
-    Reading happens before the transaction starts; storing is all-or-nothing, so a cancel
+    A ``mapping`` given by the user is remembered for files with the same header row and used
+    again when a later import of such a file gives none. Reading happens before the transaction starts; storing is all-or-nothing, so a cancel
     (:class:`~workbench.domain.progress.Cancelled`) or any error leaves the database as it was.
 
     Raises:
@@ -65,7 +67,7 @@ def import_site_list(
         NotFoundError: no such campaign.
     """
     path = Path(path)
-    result = read_site_list(path, sheet=sheet, mapping=mapping, cancel=cancel, on_progress=on_progress)
+    result = _read(ctx, path, sheet, mapping, cancel, on_progress)
     check_cancel(cancel)
     if on_progress:
         on_progress(Progress(0, len(result.records), "正在写入数据库…"))
@@ -81,6 +83,8 @@ def import_site_list(
             "missing": len(changes.missing),
         }
         stats = {k: v for k, v in summary.items() if k != "problems"}
+        if mapping is not None:
+            mapping_repo.save(ctx.conn, result.headers, mapping, ctx.author)
         run_id = import_run_repo.record_run(
             ctx.conn, campaign_id, path.name, digest, result.sheet, result.header_row, stats,
             result.problems, ctx.author,
@@ -90,13 +94,34 @@ def import_site_list(
     return ImportReport(run_id, result, changes, summary)
 
 
-def preview(path: str | Path, sheet: str | None = None) -> SheetPreview:
-    """The first rows of a site list with the guessed header and column mapping (for the wizard).
+def _read(ctx: Context, path: Path, sheet, mapping, cancel, on_progress) -> SiteListResult:
+    """Read with the given mapping; without one, prefer the mapping remembered for the header."""
+    if mapping is not None:
+        return read_site_list(path, sheet=sheet, mapping=mapping, cancel=cancel, on_progress=on_progress)
+    try:
+        result = read_site_list(path, sheet=sheet, cancel=cancel, on_progress=on_progress)
+    except InputFileError:
+        shown = preview_site_list(path, sheet=sheet)   # a header the synonym table does not know
+        remembered = mapping_repo.get(ctx.conn, shown.headers)
+        if not remembered:
+            raise
+        return read_site_list(path, sheet=shown.sheet, mapping=remembered, cancel=cancel, on_progress=on_progress)
+    remembered = mapping_repo.get(ctx.conn, result.headers)
+    if remembered and remembered != result.mapping:  # the user corrected this header before
+        return read_site_list(path, sheet=result.sheet, mapping=remembered, cancel=cancel, on_progress=on_progress)
+    return result
+
+
+def preview(ctx: Context, path: str | Path, sheet: str | None = None) -> SheetPreview:
+    """The first rows of a site list with the column mapping to confirm (for the wizard): the
+    mapping remembered for this header row, or else the guessed one.
 
     Raises:
         InputFileError: the file cannot be read.
     """
-    return preview_site_list(path, sheet=sheet)
+    shown = preview_site_list(path, sheet=sheet)
+    remembered = mapping_repo.get(ctx.conn, shown.headers)
+    return replace(shown, mapping=remembered) if remembered else shown
 
 
 def export_problems(report: ImportReport, out: Path) -> Path:

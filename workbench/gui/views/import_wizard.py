@@ -153,8 +153,8 @@ class ImportWizard(QDialog):
         self.start_button.setEnabled(False)
         self._say("正在读取文件…")
 
-        def task(_ctx, _cancel, _on_progress):
-            return site_import.preview(path, sheet=sheet)
+        def task(ctx, _cancel, _on_progress):
+            return site_import.preview(ctx, path, sheet=sheet)
 
         self.session.run_task("读取名单预览", task, self._preview_ready, self._preview_failed)
 
