@@ -43,6 +43,10 @@ class Context:
         user_file = Path(self.settings.holiday_file) if self.settings.holiday_file else None
         return WorkCalendar.load(user_file, bundled_dir=resources_dir() / "holidays")
 
+    def reload_calendar(self) -> None:
+        """Forget the cached calendar, so the next use reads the holiday files again."""
+        self.__dict__.pop("calendar", None)
+
     @property
     def evidence_store(self):
         """The folder evidence files are copied into (content-addressed, see storage/evidence_store.py).
