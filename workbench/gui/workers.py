@@ -46,10 +46,9 @@ class TaskWorker(QRunnable):
         try:
             ctx = self.open_ctx()
             result = self.task(ctx, self.cancel, self.signals.progress.emit)
-        except BaseException as err:  # reported to the GUI thread, which shows a clear message
-            if not isinstance(err, Exception):
-                raise
-            log.exception("background task failed") if not _expected(err) else None
+        except Exception as err:  # reported to the GUI thread, which shows a clear message
+            if not _expected(err):
+                log.exception("background task failed")
             self.signals.failed.emit(err)
         else:
             self.signals.finished.emit(result)
