@@ -14,21 +14,27 @@ DATA_DIR_ENV = "WORKBENCH_DATA_DIR"
 
 
 def resource_root() -> Path:
-    """The folder holding ``resources/`` and ``db/``: the checkout, or the frozen app's bundle."""
+    """The folder holding ``resources/`` and ``db/``: the frozen app's bundle or the checkout."""
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         return Path(bundle)
     return Path(__file__).resolve().parent.parent
 
 
+def _installed(name: str) -> Path | None:
+    """``workbench/_<name>`` when installed from a wheel (see pyproject.toml package-dir)."""
+    path = Path(__file__).resolve().parent / f"_{name}"
+    return path if path.is_dir() else None
+
+
 def resources_dir() -> Path:
     """The bundled ``resources/`` folder (checklists, holiday calendar, synonyms, wording)."""
-    return resource_root() / "resources"
+    return _installed("resources") or resource_root() / "resources"
 
 
 def migrations_dir() -> Path:
     """The bundled ``db/migrations`` folder."""
-    return resource_root() / "db" / "migrations"
+    return (_installed("db") or resource_root() / "db") / "migrations"
 
 
 @dataclass(frozen=True)

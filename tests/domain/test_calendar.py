@@ -135,7 +135,9 @@ def test_user_file_can_override_a_package_year(empty_dir, tmp_path):
 
 
 def test_the_shipped_holiday_folder_loads():
-    cal = WorkCalendar.load()
+    from workbench.paths import resources_dir
+
+    cal = WorkCalendar.load(bundled_dir=resources_dir() / "holidays")
     assert cal.covers(2026)
     assert not cal.is_workday(date(2026, 2, 16))
 

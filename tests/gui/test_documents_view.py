@@ -121,3 +121,42 @@ def test_record_service_from_the_documents_screen(qtbot, view, dialogs):
     assert view.notice_model.data(view.notice_model.index(0, 3)) == "2026-11-30"
     for fid in line.record.finding_ids:
         assert findings.get_finding(view.session.ctx, fid).status == "rectifying"
+
+
+def _reinspect(ctx, finding_id, action, reason):
+    from datetime import date
+
+    from workbench.services import findings
+
+    if findings.get_finding(ctx, finding_id).status == "pending":
+        findings.apply_action(ctx, finding_id, "notify", on=date(2026, 11, 30))
+    findings.apply_action(ctx, finding_id, action, reason=reason)
+
+
+def test_opinion_needs_every_finding_reinspected_then_is_written(qtbot, view, dialogs, tmp_path):
+    view.notice_table.selectRow(0)
+    ctx = view.session.ctx
+    first, *rest = view.selected_notice().record.finding_ids
+    dialogs.answers.append(tmp_path / "early.pdf")  # nothing re-inspected yet: refused, with what to do
+    assert view.write_opinion() is None
+    kind, title, text = dialogs.shown[-1]
+    assert (kind, title) == ("warn", "复查意见书") and "尚未复查" in text and "问题”界面" in text
+    assert not (tmp_path / "early.pdf").exists()
+    _reinspect(ctx, first, "pass_reinspection", "已整改到位")
+    for fid in rest:
+        _reinspect(ctx, fid, "fail_reinspection", "仍未整改")
+    dialogs.answers.append(tmp_path / "复查意见书")
+    qtbot.mouseClick(view.opinion_button, Qt.LeftButton)
+    pdf = tmp_path / "复查意见书.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf in view.last_written
+    kind, _title, text = dialogs.shown[-1]
+    assert kind == "info" and "鲁网信复查〔2026〕1号" in text and "重新打印" not in text
+    dialogs.answers.append(tmp_path / "again.pdf")
+    view.write_opinion()
+    assert "重新打印" in dialogs.shown[-1][2] and "鲁网信复查〔2026〕1号" in dialogs.shown[-1][2]
+
+
+def test_opinion_button_needs_a_selected_notice(view, dialogs):
+    view.notice_table.clearSelection()
+    assert not view.opinion_button.isEnabled()
+    assert view.write_opinion() is None and dialogs.shown == []

@@ -157,3 +157,44 @@ def test_close_remembers_geometry_and_closes_session(window, demo_session):
 def test_refresh_rereads(window, demo_session, qtbot):
     with qtbot.waitSignal(demo_session.data_changed):
         qtbot.keyClick(window, Qt.Key_F5)
+
+
+def test_screen_shortcuts_and_tools_menu(window):
+    assert [a.shortcut().toString() for a in window.screen_actions] == [f"Ctrl+{i}" for i in range(1, 7)]
+    assert [a.text() for a in window.screen_actions] == list(SCREENS)
+    window.screen_actions[FINDINGS].trigger()
+    assert window.stack.currentWidget() is window.findings_view
+    shortcuts = [a.shortcut().toString() for m in window.menuBar().actions() for a in m.menu().actions()
+                 if not a.shortcut().isEmpty()]
+    assert len(shortcuts) == len(set(shortcuts))  # no shortcut is bound twice
+
+
+def test_review_day_without_the_mouse(window, qtbot, demo_session):
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key_R, Qt.ControlModifier)  # 核查下一个未核查网站
+    panel = window.review_panel
+    assert window.stack.currentIndex() == REVIEW
+    qtbot.waitUntil(panel.rows[0].observed.hasFocus)
+    first_site = panel.site_id
+    qtbot.keyClick(panel.focusWidget(), Qt.Key_Tab)
+    qtbot.keyClick(panel.focusWidget(), Qt.Key_Tab)
+    assert panel.rows[1].observed.hasFocus()  # filed values are skipped: observed → verdict → next observed
+    qtbot.keyClick(panel.focusWidget(), Qt.Key_A, Qt.AltModifier)  # 全部一致
+    assert set(panel.verdicts().values()) == {"match"}
+    with qtbot.waitSignal(panel.saved):
+        qtbot.keyClick(panel.focusWidget(), Qt.Key_Return, Qt.ControlModifier)
+    assert panel.site_id not in (None, first_site)
+    assert window.count_label.text() == "共 48 条，已核查 13"
+    qtbot.waitUntil(panel.rows[0].observed.hasFocus)  # ready for the next site
+    panel.load_site(first_site)  # a reviewed site on screen: Ctrl+R moves on to an unreviewed one
+    qtbot.keyClick(window, Qt.Key_R, Qt.ControlModifier)
+    assert panel.site_id != first_site
+
+
+def test_ctrl_4_focuses_the_checklist(window, qtbot):
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key_4, Qt.ControlModifier)
+    assert window.stack.currentWidget() is window.inspections_view
+    qtbot.waitUntil(window.inspections_view.panel.tree.hasFocus)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -60,9 +59,8 @@ class WorkCalendar:
         Args:
             user_file: optional JSON file of user-added years (one year object, or a list of them).
                 A missing file is an error; pass None when the user has none.
-            bundled_dir: folder of bundled ``*.json`` year files; default ``resources/holidays``
-                of the checkout or the frozen app (the service layer may pass
-                ``paths.resources_dir() / "holidays"``). A missing folder is treated as empty.
+            bundled_dir: folder of bundled ``*.json`` year files (the service layer passes
+                ``paths.resources_dir() / "holidays"``); None or a missing folder: none.
 
         File format: ``{"year": 2027, "source": "国办发明电〔2026〕…号", "holidays":
         ["2027-01-01", …], "workdays": ["2027-…"]}``; a holidays entry may also be
@@ -73,8 +71,8 @@ class WorkCalendar:
                 the entry, in Chinese.
         """
         years = list(_package_years())
-        folder = bundled_dir if bundled_dir is not None else _default_bundled_dir()
-        if folder.is_dir():
+        folder = bundled_dir
+        if folder is not None and folder.is_dir():
             for path in sorted(folder.glob("*.json")):
                 years.extend(read_year_file(path))
         if user_file is not None:
@@ -140,13 +138,6 @@ def _package_years() -> Iterable[YearData]:
         make_up.setdefault(day.year, set()).add(day)
     for year, days in by_year.items():
         yield YearData(year, days, frozenset(make_up[year]), source)
-
-
-def _default_bundled_dir() -> Path:
-    """``resources/holidays`` of the frozen bundle or the checkout (mirrors workbench.paths)."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    root = Path(bundle) if bundle else Path(__file__).resolve().parents[2]
-    return root / "resources" / "holidays"
 
 
 def read_year_file(path: Path) -> list[YearData]:

@@ -20,22 +20,29 @@ from workbench.domain.text import compact_text
 # 贵/黔, 甘/陇 and 陕/秦 all appear on real numbers, so neither form is wrong).
 PROVINCES = "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川蜀贵黔云滇藏陕秦甘陇青宁新"
 
+# Patterns are re.ASCII (\d is 0-9 only: full-width digits must go through NFKC first) and end
+# in \Z, not $, which would let a trailing line break through into a stored value.
 # facts.md §1 "Suggested validator", loosened for what lists really hold: lower-case icp, the
 # 号 missing or written after the suffix (沪ICP备2021527689-3号), any dash.
 _ICP_RE = re.compile(
-    rf"^([{PROVINCES}])[Ii][Cc][Pp]([备证])(\d{{6}}|\d{{8}}|\d{{10}})(号?)"
-    r"(?:[-_—–]+(\d{1,4})([AXKaxk])?(号?))?$"
+    rf"([{PROVINCES}])[Ii][Cc][Pp]([备证])(\d{{6}}|\d{{8}}|\d{{10}})(号?)"
+    r"(?:[-_—–]+(\d{1,4})([AXKaxk])?(号?))?\Z",
+    re.ASCII,
 )
-_LICENCE_RE = re.compile(rf"^([{PROVINCES}])(A2|B1|B2|B1\.B2)-(\d{{8}})(?:-(\d+))?$")
-_PSB_RE = re.compile(rf"^([{PROVINCES}])公网安备(\d{{14}})(号?)$")
-_PSB_CANONICAL_RE = re.compile(rf"^[{PROVINCES}]公网安备 \d{{14}}号$")
-_ID_RE = re.compile(r"^\d{17}[\dX]$")
+# The canonical forms IcpNumber.canonical writes, site number (with -N) and subject number.
+_CANONICAL_SITE_RE = re.compile(rf"[{PROVINCES}]ICP[备证](?:\d{{6}}|\d{{8}}|\d{{10}})号-\d{{1,4}}[AXK]?\Z", re.ASCII)
+_CANONICAL_SUBJECT_RE = re.compile(rf"[{PROVINCES}]ICP[备证](?:\d{{6}}|\d{{8}}|\d{{10}})号\Z", re.ASCII)
+_LICENCE_RE = re.compile(rf"([{PROVINCES}])(A2|B1|B2|B1\.B2)-(\d{{8}})(?:-(\d+))?\Z", re.ASCII)
+_PSB_RE = re.compile(rf"([{PROVINCES}])公网安备(\d{{14}})(号?)\Z", re.ASCII)
+_PSB_CANONICAL_RE = re.compile(rf"[{PROVINCES}]公网安备 \d{{14}}号\Z", re.ASCII)
+_ID_RE = re.compile(r"\d{17}[\dX]\Z", re.ASCII)
 # GB 32100-2015 (facts.md §5): 8 digits (registration authority, type, division code), then the
 # organisation code and check character from a 31-symbol alphabet without I, O, S, V, Z.
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_VALUES = {c: i for i, c in enumerate(_USCC_ALPHABET)}
+# Each alphabet byte → its value 0-30, for the check sum over ``text.encode()``.
+_USCC_VALUE_BYTES = bytes.maketrans(_USCC_ALPHABET.encode(), bytes(range(31)))
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-_USCC_RE = re.compile(r"^\d{8}[0-9A-HJ-NP-RTUW-Y]{10}$")
+_USCC_RE = re.compile(r"\d{8}[0-9A-HJ-NP-RTUW-Y]{10}\Z", re.ASCII)
 
 
 class IcpNumber(NamedTuple):
@@ -90,6 +97,23 @@ def parse_icp(text: str) -> IcpNumber | None:
     elif not hao:
         issues = ("icp_missing_hao",)
     return IcpNumber(province, kind, digits, (suffix or "") + (letter or "").upper(), issues)
+
+
+def is_canonical_site_no(text: str) -> bool:
+    """True when ``text`` is a site filing number exactly as :attr:`IcpNumber.canonical` writes it.
+
+    A cheap test that lets an importer keep a tidy cell (``鲁ICP备12345678号-1``) without parsing
+    it: for such text ``parse_icp(text).canonical == text`` and ``issues == ()``.
+    """
+    return _CANONICAL_SITE_RE.match(text) is not None
+
+
+def is_canonical_subject_no(text: str) -> bool:
+    """True when ``text`` is a subject filing number as :attr:`IcpNumber.subject` writes it.
+
+    For such text ``parse_icp(text).subject == text`` and ``issues == ()``.
+    """
+    return _CANONICAL_SUBJECT_RE.match(text) is not None
 
 
 def parse_licence(text: str) -> str | None:
@@ -174,8 +198,8 @@ def _uscc_valid(value: str) -> bool:
 
 
 def _uscc_check_ok(value: str) -> bool:
-    """The check character of an 18-character value already matching ``_USCC_RE``."""
-    total = sum(map(mul, map(_USCC_VALUES.__getitem__, value[:17]), _USCC_WEIGHTS))
+    """The check character of an 18-character value already matching ``_USCC_RE`` (ASCII)."""
+    total = sum(map(mul, value.encode().translate(_USCC_VALUE_BYTES), _USCC_WEIGHTS))  # 17 weights
     return value[17] == _USCC_ALPHABET[-total % 31]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Characters that render as nothing but break comparisons (copied from web pages and Word):
@@ -60,6 +61,7 @@ def compact_text(value: str) -> str:
 _FULLWIDTH_ALNUM = {
     c: c - 0xFEE0 for c in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))
 }
+_FULLWIDTH_ALNUM_RE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 
 
 def clean_free_text(value: str) -> str:
@@ -79,6 +81,12 @@ def clean_free_text(value: str) -> str:
     """
     if not value:
         return ""
+    if value.isprintable() and value[0] != " " and value[-1] != " " and "  " not in value:
+        # Fast path for the common tidy cell: str.isprintable() is False for every zero-width
+        # character and every white space but " " (as in clean_text), so only full-width
+        # letters and digits could still change.
+        if value.isascii() or _FULLWIDTH_ALNUM_RE.search(value) is None:
+            return value
     if not value.isascii():
         value = value.translate(_DELETE_ZERO_WIDTH).translate(_FULLWIDTH_ALNUM)
     return " ".join(value.split())

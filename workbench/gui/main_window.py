@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from workbench import __version__
 from workbench.gui.session import Session
+from workbench.gui.views import summary_export
 from workbench.gui.views.campaign_dialog import CampaignDialog
 from workbench.gui.views.documents_view import DocumentsView
 from workbench.gui.views.findings_view import FindingsView
@@ -28,8 +29,9 @@ from workbench.gui.views.inspections_view import InspectionsView
 from workbench.gui.views.overview_view import OverviewView
 from workbench.gui.views.review_panel import ReviewPanel
 from workbench.gui.views.sites_view import SitesView
+from workbench.gui.views.tools import ToolActions
 from workbench.gui.widgets.progress_panel import ProgressPanel
-from workbench.services import campaigns, sites, summary
+from workbench.services import campaigns, sites
 
 SCREENS = ("概览", "网站", "核查", "检查", "问题", "文书")
 OVERVIEW, SITES, REVIEW, INSPECTIONS, FINDINGS, DOCUMENTS = range(len(SCREENS))
@@ -100,12 +102,14 @@ class MainWindow(QMainWindow):
         self.refresh_action = QAction("刷新", self, shortcut=QKeySequence("F5"))
         self.next_site_action = QAction("核查下一个未核查网站", self, shortcut=QKeySequence("Ctrl+R"))
         self.about_action = QAction("关于检查工作台", self)
+        self.screen_actions = [QAction(name, self, shortcut=QKeySequence(f"Ctrl+{i + 1}")) for i, name in enumerate(SCREENS)]
+        self.tools = ToolActions(self.session, self)
         menus = (
             ("文件(&F)", (self.new_campaign_action, self.import_action, self.export_action, None,
                          self.print_action, None, self.quit_action)),
             ("编辑(&E)", (self.filter_action,)),
-            ("视图(&V)", (self.refresh_action,)),
-            ("工具(&T)", (self.next_site_action,)),
+            ("视图(&V)", (*self.screen_actions, None, self.refresh_action)),
+            ("工具(&T)", (self.next_site_action, None, *self.tools.actions)),
             ("帮助(&H)", (self.about_action,)),
         )
         for title, actions in menus:
@@ -130,7 +134,9 @@ class MainWindow(QMainWindow):
         self.quit_action.triggered.connect(self.close)
         self.filter_action.triggered.connect(self.focus_filter)
         self.refresh_action.triggered.connect(self.refresh)
-        self.next_site_action.triggered.connect(lambda: self.show_screen(REVIEW))
+        self.next_site_action.triggered.connect(self.review_next)
+        for index, action in enumerate(self.screen_actions):
+            action.triggered.connect(lambda _=False, i=index: self.focus_screen(i))
         self.about_action.triggered.connect(self.about)
         self.sites_view.site_activated.connect(self.open_review)
         self.sites_view.counts_changed.connect(self._show_counts)
@@ -196,22 +202,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def export_summary(self) -> None:
         """Ctrl+E: write the campaign's summary workbook where the user chooses, then say where."""
-        cid = self.session.campaign_id
-        if cid is None:
-            self.session.dialogs.info("导出汇总表", "请先选择一个检查任务。")
-            return
-        name = campaigns.get_campaign(self.session.ctx, cid).name
-        suggested = str(Path(self.session.last_folder) / f"{_safe_name(name)}_汇总表.xlsx")
-        out = self.session.dialogs.save_file("导出汇总表", suggested, "Excel 工作簿 (*.xlsx)")
-        if out is None:
-            return
-        out = out if out.suffix.lower() == ".xlsx" else out.with_name(out.name + ".xlsx")
-        self.session.remember_folder(out)
-
-        def task(ctx, cancel, on_progress):
-            return summary.export_summary(ctx, cid, out, cancel=cancel, on_progress=on_progress)
-
-        self.session.run_task("导出汇总表", task, self._summary_written)
+        summary_export.export_summary(self.session, self._summary_written)
 
     def _summary_written(self, path: Path) -> None:
         self.statusBar().showMessage(f"汇总表已保存到 {path}", 15000)
@@ -235,6 +226,18 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentIndex(index)
         if self.nav.currentIndex().row() != index:
             self.nav.setCurrentIndex(self.nav.model().index(index))
+
+    def focus_screen(self, index: int) -> None:
+        """Ctrl+1…6: show a screen and put the keyboard focus in it (its ``focus_first()`` if any)."""
+        self.show_screen(index)
+        view = self.stack.currentWidget()
+        (getattr(view, "focus_first", None) or view.setFocus)()
+
+    @Slot()
+    def review_next(self) -> None:
+        """Ctrl+R: the review screen on the next unreviewed site, focus in its first field."""
+        self.show_screen(REVIEW)
+        self.review_panel.review_next()
 
     @Slot(str)
     def open_review(self, site_id: str) -> None:
@@ -294,7 +297,3 @@ class MainWindow(QMainWindow):
         self.session.close()
         super().closeEvent(event)
 
-
-def _safe_name(text: str) -> str:
-    """``text`` usable as a file name on Windows (no path separators or reserved characters)."""
-    return "".join("_" if ch in '\\/:*?"<>|' or ord(ch) < 32 else ch for ch in text).strip(" .") or "汇总表"

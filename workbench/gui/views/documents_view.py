@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -22,67 +22,18 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.domain.progress import Cancelled
-from workbench.errors import WorkbenchError
+from workbench.errors import ValidationError, WorkbenchError
 from workbench.gui import printing
+from workbench.gui.models.record_table_model import Column, RecordTableModel
 from workbench.gui.session import Session
 from workbench.reports import safe_file_name
-from workbench.services import notices, sponsors
+from workbench.services import notices, reinspection, sponsors
 from workbench.services.notices import SponsorNoticeState
 
 if TYPE_CHECKING:
     from workbench.storage.notice_repo import NoticeRecord
 
 PDF_FILTER = "PDF 文件 (*.pdf)"
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of a :class:`RecordTableModel`: header, display text and raw sort key."""
-
-    header: str
-    text: Callable[[object], str]
-    key: Callable[[object], object] | None = None
-
-
-class RecordTableModel(QAbstractTableModel):
-    """A read-only table over a list of plain records; DisplayRole text, UserRole sort key."""
-
-    def __init__(self, columns: Sequence[Column], parent=None):
-        super().__init__(parent)
-        self.columns = tuple(columns)
-        self._rows: list = []
-
-    def set_rows(self, rows: Sequence) -> None:
-        """Replace every record (a full reload)."""
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def record_at(self, row: int):
-        """The record shown in ``row``."""
-        return self._rows[row]
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802 - Qt override
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802 - Qt override
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802 - Qt override
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal and 0 <= section < len(self.columns):
-            return self.columns[section].header
-        return None
-
-    def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        record, column = self._rows[index.row()], self.columns[index.column()]
-        if role == Qt.DisplayRole:
-            return column.text(record)
-        if role == Qt.UserRole:
-            return column.key(record) if column.key else column.text(record)
-        return None
-
 
 SponsorLine = SponsorNoticeState
 
@@ -139,13 +90,15 @@ class DocumentsView(QWidget):
         self.receipt_button = QPushButton("送达回证…")
         self.served_button = QPushButton("登记送达…")
         self.served_button.setToolTip("按签收的送达回证登记送达日期；所涉问题转为“整改中”，整改期限自送达之日起算")
+        self.opinion_button = QPushButton("复查意见书…")
+        self.opinion_button.setToolTip("为右侧选中的通知书出具整改复查意见书（所涉问题均须已登记复查结果）")
         self.print_button = QPushButton("打印…")
         self.preview_button = QPushButton("打印预览…")
         self.generate_button.setToolTip("为左侧选中的单位生成整改通知书（已下发的则重新打印原文号）")
         self.print_button.setToolTip("打印右侧选中的通知书 (Ctrl+P)")
         bar = QHBoxLayout()
         for button in (self.generate_button, self.batch_button, self.receipt_button, self.served_button,
-                       self.print_button, self.preview_button):
+                       self.opinion_button, self.print_button, self.preview_button):
             bar.addWidget(button)
         bar.addStretch(1)
         self.sponsor_table = _table_view(self.sponsor_model)
@@ -165,6 +118,7 @@ class DocumentsView(QWidget):
         self.batch_button.clicked.connect(self.generate_all)
         self.receipt_button.clicked.connect(self.write_receipt)
         self.served_button.clicked.connect(self.record_service)
+        self.opinion_button.clicked.connect(self.write_opinion)
         self.print_button.clicked.connect(self.print_notice)
         self.preview_button.clicked.connect(self.preview_notice)
         self.sponsor_table.selectionModel().selectionChanged.connect(self._update_buttons)
@@ -197,7 +151,8 @@ class DocumentsView(QWidget):
         self.generate_button.setEnabled(self.selected_sponsor() is not None)
         self.batch_button.setEnabled(has_campaign and self.sponsor_model.rowCount() > 0)
         notice = self.selected_notice() is not None
-        for button in (self.receipt_button, self.served_button, self.print_button, self.preview_button):
+        for button in (self.receipt_button, self.served_button, self.opinion_button, self.print_button,
+                       self.preview_button):
             button.setEnabled(notice)
 
     def selected_sponsor(self) -> SponsorLine | None:
@@ -291,6 +246,33 @@ class DocumentsView(QWidget):
         self.last_written.append(out)
         self.session.remember_folder(out)
         self.session.dialogs.info("送达回证", f"已生成 {number} 的送达回证：\n{out}")
+        return out
+
+    def write_opinion(self) -> Path | None:
+        """Issue (or re-print) the re-inspection opinion (复查意见书) of the selected notice, dated
+        today, and save it where the user chooses; explains when findings await re-inspection."""
+        line = self.selected_notice()
+        if line is None:
+            return None
+        number = line.record.doc_number
+        suggested = Path(self.session.last_folder) / safe_file_name(f"复查意见书_{number}_{line.sponsor_name}.pdf")
+        out = self.session.dialogs.save_file("保存复查意见书", str(suggested), PDF_FILTER)
+        if out is None:
+            return None
+        out = _with_pdf_suffix(out)
+        try:
+            issued = reinspection.write_opinion(self.session.ctx, number, out, reinspected_on=self.session.ctx.today())
+        except ValidationError as err:
+            self.session.dialogs.warn("复查意见书", f"{err}。\n\n请先在“问题”界面为该通知书所涉的每个问题"
+                                      "登记复查结果（复查通过或复查未通过），再出具复查意见书。")
+            return None
+        except (WorkbenchError, OSError) as err:
+            self.session.show_error("复查意见书", _as_workbench_error(err, out))
+            return None
+        self.last_written.append(out)
+        self.session.remember_folder(out)
+        note = "（所涉问题自上次出具后未变，本次为重新打印）" if issued.reprint else ""
+        self.session.dialogs.info("复查意见书", f"已生成复查意见书 {issued.record.doc_number}{note}：\n{out}")
         return out
 
     def record_service(self) -> bool:

@@ -1,4 +1,4 @@
-"""The last page of the import wizard: counts and the problems table, with 导出问题清单."""
+"""The last page of the import wizard: counts; problems, field changes and missing sites in tabs."""
 
 from __future__ import annotations
 
@@ -11,12 +11,20 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from workbench.errors import WorkbenchError
+from workbench.gui.models.change_lines import (
+    CHANGE_COLUMNS,
+    MISSING_COLUMNS,
+    MissingLine,
+    change_lines,
+)
 from workbench.gui.models.problem_table_model import ProblemTableModel
+from workbench.gui.models.record_table_model import RecordTableModel
 from workbench.gui.session import Session
 from workbench.services import site_import
 
@@ -26,6 +34,7 @@ COUNT_LABELS = (
     ("duplicate_rows", "重复行"), ("conflict_rows", "冲突行"), ("rejected_rows", "拒收行"),
     ("sites", "网站数"),
 )
+PROBLEMS_TAB, CHANGES_TAB, MISSING_TAB = range(3)
 
 
 class ImportReportPage(QWidget):
@@ -53,13 +62,18 @@ class ImportReportPage(QWidget):
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: #555;")
         self.model = ProblemTableModel()
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSortingEnabled(False)
-        self.table.setWordWrap(False)
+        self.table = _table(self.model)
         for col, width in enumerate((60, 140, 50, 420)):
             self.table.setColumnWidth(col, width)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.change_model = RecordTableModel(CHANGE_COLUMNS, self)
+        self.change_table = _table(self.change_model)
+        for col, width in enumerate((190, 200, 110, 240)):
+            self.change_table.setColumnWidth(col, width)
+        self.missing_model = RecordTableModel(MISSING_COLUMNS, self)
+        self.missing_table = _table(self.missing_model)
+        self.tabs = QTabWidget()
+        for table in (self.table, self.change_table, self.missing_table):
+            self.tabs.addTab(table, "")
         self.export_button = QPushButton("导出问题清单(&E)…")
         self.close_button = QPushButton("完成")
         buttons = QHBoxLayout()
@@ -72,7 +86,7 @@ class ImportReportPage(QWidget):
         layout.addWidget(self.hint)
         self.problems_label = QLabel()
         layout.addWidget(self.problems_label)
-        layout.addWidget(self.table, 1)
+        layout.addWidget(self.tabs, 1)
         layout.addLayout(buttons)
 
     def show_report(self, report) -> None:
@@ -89,6 +103,17 @@ class ImportReportPage(QWidget):
             "已导入并在核查界面提示）")
         self.model.set_problems(report.problems)
         self.export_button.setEnabled(bool(report.problems))
+        self._show_changes(report)
+
+    def _show_changes(self, report) -> None:
+        """Fill the 变更明细 and 缺少的网站 tabs from ``report.changes``."""
+        names = {r.site_filing_no: r.site_name for r in report.result.records}
+        self.change_model.set_rows(change_lines(report.changes.changed, names))
+        self.missing_model.set_rows([MissingLine(n) for n in sorted(report.changes.missing)])
+        self.tabs.setTabText(PROBLEMS_TAB, f"问题（{len(report.problems)}）")
+        self.tabs.setTabText(CHANGES_TAB, f"变更明细（{len(report.changes.changed)} 个网站，"
+                                          f"{self.change_model.rowCount()} 处）")
+        self.tabs.setTabText(MISSING_TAB, f"本次名单中缺少的网站（{len(report.changes.missing)}）")
 
     @Slot()
     def export_problems(self) -> None:
@@ -109,3 +134,14 @@ class ImportReportPage(QWidget):
             return
         self.session.remember_folder(written)
         self.session.dialogs.info("导出问题清单", f"问题清单已保存到：\n{written}")
+
+
+def _table(model) -> QTableView:
+    table = QTableView()
+    table.setModel(model)
+    table.setWordWrap(False)
+    table.setSelectionBehavior(QTableView.SelectRows)
+    table.setEditTriggers(QTableView.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table

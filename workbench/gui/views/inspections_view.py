@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QPushButton,
     QSplitter,
     QTableView,
@@ -24,8 +25,9 @@ from PySide6.QtWidgets import (
 
 from workbench.errors import WorkbenchError
 from workbench.gui.models.checklist_model import progress_text
+from workbench.gui.models.record_table_model import Column, RecordTableModel
 from workbench.gui.session import Session
-from workbench.gui.views.documents_view import Column, RecordTableModel
+from workbench.gui.views import inspection_actions
 from workbench.gui.views.finding_dialogs import date_edit, from_qdate
 from workbench.gui.views.inspection_panel import InspectionPanel
 from workbench.services import inspection_service as service
@@ -151,14 +153,9 @@ class InspectionsView(QWidget):
         self.session = session
         self.model = RecordTableModel(INSPECTION_COLUMNS, self)
         self.new_dialog: NewInspectionDialog | None = None
-        self.new_button = QPushButton("新建检查…")
-        self.count_label = QLabel()
         self.table = _table(self.model)
         self.panel = InspectionPanel(session, self)
-        bar = QHBoxLayout()
-        bar.addWidget(self.new_button)
-        bar.addStretch(1)
-        bar.addWidget(self.count_label)
+        bar = self._button_bar()
         splitter = QSplitter(Qt.Vertical)
         splitter.addWidget(self.table)
         splitter.addWidget(self.panel)
@@ -170,10 +167,32 @@ class InspectionsView(QWidget):
         self._connect_signals()
         self.refresh()
 
+    def _button_bar(self) -> QHBoxLayout:
+        self.new_button = QPushButton("新建检查…")
+        self.reinspect_button = QPushButton("开始复查…")
+        self.reinspect_button.setToolTip("对选中的已完成检查发起复查：只复查“不符合”“部分符合”的检查项，其余结论沿用")
+        self.import_button = QPushButton("导入检查表模板…")
+        self.import_button.setToolTip("导入 Excel（.xlsx）或 YAML 格式的检查表模板")
+        self.export_button = QPushButton("导出检查表模板")
+        self.export_button.setToolTip("把一个检查表模板导出为 Excel，修改后可再导入")
+        self.export_menu = QMenu(self.export_button)
+        self.export_button.setMenu(self.export_menu)
+        self.count_label = QLabel()
+        bar = QHBoxLayout()
+        for button in (self.new_button, self.reinspect_button):
+            bar.addWidget(button)
+        bar.addStretch(1)
+        for widget in (self.import_button, self.export_button, self.count_label):
+            bar.addWidget(widget)
+        return bar
+
     def _connect_signals(self) -> None:
         self.session.campaign_changed.connect(self.refresh)
         self.session.data_changed.connect(self.refresh)
         self.new_button.clicked.connect(self.new_inspection)
+        self.reinspect_button.clicked.connect(self.start_reinspection)
+        self.import_button.clicked.connect(self.import_template)
+        self.export_menu.aboutToShow.connect(self._fill_export_menu)
         self.table.selectionModel().currentRowChanged.connect(self._open_current)
         self.panel.changed.connect(self._refresh_list)
 
@@ -197,6 +216,7 @@ class InspectionsView(QWidget):
         self.table.selectionModel().blockSignals(False)
         self.table.resizeColumnsToContents()
         self.new_button.setEnabled(cid is not None)
+        self._update_buttons()
         self.count_label.setText(f"共 {len(lines)} 次检查")
 
     def _lines(self, campaign_id: str) -> list[InspectionLine]:
@@ -214,6 +234,45 @@ class InspectionsView(QWidget):
     def _open_current(self, *_args) -> None:
         rows = self.table.selectionModel().selectedRows()
         self.panel.load(self.model.record_at(rows[0].row()).inspection.id if rows else None)
+        self._update_buttons()
+
+    def selected_inspection(self):
+        """The selected inspection (``inspection_repo.Inspection``), if any."""
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.record_at(rows[0].row()).inspection if rows else None
+
+    def _update_buttons(self) -> None:
+        chosen = self.selected_inspection()
+        self.reinspect_button.setEnabled(chosen is not None and chosen.status == "completed")
+
+    def focus_first(self) -> None:
+        """Keyboard focus on the checklist (keys 1–5 answer, N goes to the next unanswered item)."""
+        self.panel.tree.setFocus()
+
+    # -- actions -------------------------------------------------------------------------------
+
+    def start_reinspection(self) -> bool:
+        """开始复查 on the selected completed inspection; the panel then shows the new round."""
+        chosen = self.selected_inspection()
+        if chosen is None or inspection_actions.start_reinspection(self.session, chosen.id) is None:
+            return False
+        self._refresh_list()
+        self.panel.inspection_id = None  # a new round: load afresh, on its first item to check
+        self._open_current()
+        self.panel.tree.setFocus()
+        return True
+
+    def import_template(self):
+        """导入检查表模板…; returns the stored template or None."""
+        return inspection_actions.import_template(self.session)
+
+    def _fill_export_menu(self) -> None:
+        """The export button's menu: every stored template version, newest versions included."""
+        self.export_menu.clear()
+        ctx = self.session.ctx
+        for record in service.list_templates(ctx.conn, ctx.author, latest_only=False):
+            action = self.export_menu.addAction(f"{record.title}（{record.version}，{record.item_count} 项）")
+            action.triggered.connect(lambda _=False, r=record: inspection_actions.export_template(self.session, r))
 
     def new_inspection(self) -> NewInspectionDialog | None:
         """Open the new-inspection dialog (non-modal); the inspection starts when it is accepted."""

@@ -205,6 +205,23 @@ class ReviewPanel(QWidget):
         if self.rows and self.detail is not None:
             self.rows[0].observed.setFocus(Qt.OtherFocusReason)
 
+    def focus_first(self) -> None:
+        """Put the keyboard focus in the first field's observed value (so the shortcuts work)."""
+        if self.rows and self.detail is not None:
+            self.rows[0].observed.setFocus(Qt.ShortcutFocusReason)
+        else:
+            self.setFocus(Qt.ShortcutFocusReason)
+
+    @Slot()
+    def review_next(self) -> None:
+        """Ctrl+R: keep an unreviewed site on screen, else open the next unreviewed one; focus it."""
+        shown_reviewed = self.site_id is not None and reviews.get_review(self.session.ctx, self.site_id)
+        if self.site_id is None:
+            self.refresh()
+        elif shown_reviewed:
+            self.open_next()
+        self.focus_first()
+
     def _populate(self, stored) -> None:
         d = self.detail
         self.title.setText(f"{d.site_name or '（未填写网站名称）'}　{d.filed['site_filing_no']}" if d

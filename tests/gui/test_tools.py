@@ -1,0 +1,151 @@
+"""The 工具 menu: settings dialog, holiday file import, evidence integrity check."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
+
+from workbench.app import settings_path
+from workbench.gui.main_window import MainWindow
+from workbench.gui.views.tools import ToolActions
+from workbench.services import inspection_service as service
+from workbench.services import sites
+from workbench.settings import Settings
+
+
+@pytest.fixture
+def tools(qtbot, session):
+    from PySide6.QtWidgets import QWidget
+
+    window = QWidget()
+    qtbot.addWidget(window)
+    return ToolActions(session, window)
+
+
+def test_tools_menu_lists_the_actions(qtbot, demo_session):
+    window = MainWindow(demo_session)
+    qtbot.addWidget(window)
+    menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "工具(&T)")
+    texts = [a.text() for a in menu.actions() if not a.isSeparator()]
+    assert texts == ["核查下一个未核查网站", "设置…", "导入节假日安排…", "证据完整性检查"]
+    assert window.tools.settings_action.shortcut().toString() == "Ctrl+,"
+
+
+def test_settings_dialog_saves_settings_and_author(qtbot, tools, session):
+    session.ctx.settings.inspector = "旧名字"
+    dialog = tools.open_settings()
+    assert dialog.isVisible() and dialog.inspector_edit.text() == "旧名字"
+    assert dialog.term_spin.value() == 10 and dialog.unit_combo.currentData() == "working"
+    dialog.inspector_edit.setText("  王检查  ")
+    dialog.contact_edit.setText("李联系")
+    dialog.phone_edit.setText("0531-86001234")
+    dialog.term_spin.setValue(15)
+    dialog.unit_combo.setCurrentIndex(dialog.unit_combo.findData("calendar"))
+    with qtbot.waitSignal(session.data_changed):
+        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.Ok), Qt.LeftButton)
+    assert not dialog.isVisible()
+    saved = Settings.load(settings_path(session.paths))
+    assert (saved.inspector, saved.contact, saved.contact_phone) == ("王检查", "李联系", "0531-86001234")
+    assert (saved.review_term_days, saved.review_term_unit) == (15, "calendar")
+    assert session.ctx.author.inspector == "王检查"
+    assert session.open_worker_context().author.inspector == "王检查"  # workers read the saved file
+
+
+def test_settings_cancel_changes_nothing(qtbot, tools, session):
+    dialog = tools.open_settings()
+    dialog.inspector_edit.setText("不保存")
+    dialog.reject()
+    assert session.ctx.settings.inspector != "不保存"
+    assert not settings_path(session.paths).exists()
+
+
+def test_settings_unwritable_file_keeps_dialog_open(qtbot, tools, session, monkeypatch):
+    def fail():
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(session, "save_settings", fail)
+    dialog = tools.open_settings()
+    dialog.contact_edit.setText("李联系")
+    dialog.accept()
+    assert dialog.isVisible() and "无法保存设置文件" in dialog.error_label.text()
+    assert session.ctx.settings.contact == ""  # rolled back
+
+
+def _holiday_file(tmp_path, payload) -> object:
+    path = tmp_path / "2027年节假日.json"
+    path.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_import_holidays_installs_and_reports_coverage(tools, session, dialogs, tmp_path):
+    path = _holiday_file(tmp_path, {"year": 2027, "source": "测试用安排",
+                                    "holidays": [{"date": "2027-01-01", "name": "元旦"}],
+                                    "workdays": ["2027-02-13"]})
+    dialogs.answers.append(path)
+    installed = tools.import_holidays()
+    assert installed is not None and installed.years == (2027,)
+    assert session.ctx.calendar.covered_years()[1] == 2027
+    kind, title, text = dialogs.shown[-1]
+    assert kind == "info" and "2027 年" in text and "—2027 年" in text
+    assert Settings.load(settings_path(session.paths)).holiday_file == str(installed.path)
+
+
+def test_import_holidays_bad_file_is_a_clear_warning(tools, session, dialogs, tmp_path):
+    path = _holiday_file(tmp_path, {"year": 2027, "holidays": [], "workdays": []})
+    dialogs.answers.append(path)
+    assert tools.import_holidays() is None
+    kind, title, text = dialogs.shown[-1]
+    assert kind == "warn" and title == "导入节假日安排" and "2027年节假日.json" in text
+    assert session.ctx.settings.holiday_file == ""
+
+
+def test_import_holidays_cancelled(tools, dialogs):
+    dialogs.answers.append(None)
+    assert tools.import_holidays() is None
+    assert [k for k, *_ in dialogs.shown] == ["open_file"]
+
+
+def _inspection_with_evidence(session, tmp_path, count):
+    ctx = session.ctx
+    site = sites.page(ctx, session.campaign_id, limit=1)[0]
+    template = next(t for t in service.list_templates(ctx.conn, ctx.author) if t.code == "pipl_compliance")
+    inspection = service.start_inspection(
+        ctx.conn, campaign_id=session.campaign_id, sponsor_id=sites.detail(ctx, site.id).sponsor_id,
+        template_id=template.id, inspected_on=date(2026, 11, 30), author=ctx.author, target="某单位")
+    records = []
+    for i in range(count):
+        source = tmp_path / f"截图{i}.txt"
+        source.write_text(f"证据内容 {i}", encoding="utf-8")
+        records.append(service.add_evidence(ctx.conn, ctx.evidence_store, inspection.id, source, author=ctx.author))
+    return records
+
+
+def test_evidence_check_all_intact(qtbot, demo_session, dialogs, tmp_path):
+    tools = ToolActions(demo_session, None)
+    _inspection_with_evidence(demo_session, tmp_path, 2)
+    with qtbot.waitSignal(demo_session.task_ended, timeout=10000):
+        tools.evidence_action.trigger()
+    qtbot.waitUntil(lambda: bool(dialogs.shown))
+    assert dialogs.shown[-1] == ("info", "证据完整性检查", "全部 2 个证据文件完好。")
+
+
+def test_evidence_check_lists_missing_and_modified(qtbot, demo_session, dialogs, tmp_path):
+    tools = ToolActions(demo_session, None)
+    gone, changed, _ok = _inspection_with_evidence(demo_session, tmp_path, 3)
+    store = demo_session.ctx.evidence_store
+    store.path_of(gone.stored_path).unlink()
+    target = store.path_of(changed.stored_path)
+    target.chmod(0o644)
+    target.write_text("被改过", encoding="utf-8")
+    with qtbot.waitSignal(demo_session.task_ended, timeout=10000):
+        tools.check_evidence()
+    qtbot.waitUntil(lambda: bool(dialogs.shown))
+    kind, _title, text = dialogs.shown[-1]
+    assert kind == "warn" and "共 3 个证据文件，其中 2 个有问题" in text
+    assert "截图0.txt（某单位，整体）：文件缺失" in text
+    assert "截图1.txt（某单位，整体）：内容已被改动" in text
+    assert "截图2.txt" not in text

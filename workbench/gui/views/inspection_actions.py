@@ -1,0 +1,118 @@
+"""Actions of the 检查 screen beyond answering items: checklist templates in and out, 开始复查."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from workbench.domain.checklist import ChecklistFormatError
+from workbench.errors import ValidationError, WorkbenchError
+from workbench.gui.session import Session
+from workbench.reports import safe_file_name
+from workbench.services import inspection_service as service
+from workbench.storage.checklist_repo import TemplateRecord
+from workbench.storage.inspection_repo import InspectionRound
+
+TEMPLATE_FILTER = "检查表模板 (*.xlsx *.xls *.ods *.yaml *.yml);;所有文件 (*)"
+XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
+MAX_LISTED = 20  # template problems listed one by one
+
+
+def import_template(session: Session) -> TemplateRecord | None:
+    """导入检查表模板: choose an .xlsx/.yaml file and store it.
+
+    When the same code and version is stored with other content, ask whether to store the
+    file as the next version (existing inspections keep the version they ran with).
+
+    Returns:
+        The stored (or already stored) template; None when cancelled or refused.
+    """
+    path = session.dialogs.open_file("导入检查表模板", session.last_folder, TEMPLATE_FILTER)
+    if path is None:
+        return None
+    session.remember_folder(path)
+    conn, author = session.ctx.conn, session.ctx.author
+    known = {t.id for t in service.list_templates(conn, author, latest_only=False)}
+    try:
+        try:
+            record = service.import_template(conn, path, author)
+        except ValidationError as err:
+            if not session.dialogs.confirm("导入检查表模板", f"{err}。\n\n是否把此文件保存为该模板的新版本"
+                                           "（如 1.0 → 1.1）？已有的检查仍使用原来的版本。"):
+                return None
+            record = service.import_template(conn, path, author, new_version=True)
+    except WorkbenchError as err:
+        session.dialogs.warn("导入检查表模板", _problems_text(err))
+        return None
+    if record.id in known:
+        text = f"检查表模板“{record.title}”（版本 {record.version}）已导入过，内容相同，未重复保存。"
+    else:
+        text = (f"已导入检查表模板“{record.title}”（版本 {record.version}，{record.item_count} 项）。"
+                "新建检查时可在“检查表”中选用。")
+    session.dialogs.info("导入检查表模板", text)
+    return record
+
+
+def _problems_text(err: WorkbenchError) -> str:
+    """The error, plus every problem of a template file (row, column, message) when there are several."""
+    if not isinstance(err, ChecklistFormatError) or len(err.problems) < 2:
+        return str(err)
+    lines = [(f"第 {row} 行，" if row else "") + f"列“{column}”：{message}"
+             for row, column, message in err.problems[:MAX_LISTED]]
+    if len(err.problems) > MAX_LISTED:
+        lines.append(f"……另有 {len(err.problems) - MAX_LISTED} 处")
+    return f"{err}\n\n全部问题：\n" + "\n".join(lines) + "\n\n请修改模板文件后重新导入。"
+
+
+def export_template(session: Session, record: TemplateRecord) -> Path | None:
+    """导出检查表模板: write a stored template version as .xlsx where the user chooses.
+
+    Returns:
+        The written file; None when cancelled or failed (the error is shown).
+    """
+    name = safe_file_name(f"{record.title}_{record.version}", "检查表模板")
+    out = session.dialogs.save_file("导出检查表模板", str(Path(session.last_folder) / f"{name}.xlsx"), XLSX_FILTER)
+    if out is None:
+        return None
+    out = out if out.suffix.lower() == ".xlsx" else out.with_name(out.name + ".xlsx")
+    try:
+        service.export_template(session.ctx.conn, record.id, out)
+    except WorkbenchError as err:
+        session.show_error("导出检查表模板", err)
+        return None
+    except OSError as err:
+        session.show_error("导出检查表模板", WorkbenchError(
+            f"无法写入“{out}”：{err.strerror or err}。请换一个文件夹或关闭占用该文件的程序后重试。"))
+        return None
+    session.remember_folder(out)
+    session.dialogs.info("导出检查表模板", f"已导出“{record.title}”（版本 {record.version}）：\n{out}\n"
+                         "修改后可用“导入检查表模板”导入；已有版本的内容改动后会作为新版本保存。")
+    return out
+
+
+def start_reinspection(session: Session, inspection_id: str) -> InspectionRound | None:
+    """开始复查: ask who re-inspects, then open the next round of a completed inspection today.
+
+    Only the items answered 不符合 or 部分符合 are to be answered again; the others are carried.
+
+    Returns:
+        The new round; None when cancelled or refused (the service's reason is shown).
+    """
+    ctx = session.ctx
+    try:
+        state = service.load_inspection(ctx.conn, inspection_id)
+    except WorkbenchError as err:
+        session.show_error("开始复查", err)
+        return None
+    number = state.round.round + 1
+    label = (f"对“{state.inspection.target}”开始第 {number} 次复查（复查日期 {ctx.today():%Y-%m-%d}）。\n"
+             "只需复查上次“不符合”“部分符合”的检查项，其余结论沿用。\n\n复查人员：")
+    inspectors = session.dialogs.ask_text("开始复查", label, state.round.inspectors or ctx.author.inspector)
+    if inspectors is None:
+        return None
+    try:
+        new_round = service.start_reinspection(ctx.conn, inspection_id, inspected_on=ctx.today(),
+                                               author=ctx.author, inspectors=inspectors)
+    except WorkbenchError as err:
+        session.show_error("开始复查", err)
+        return None
+    return new_round

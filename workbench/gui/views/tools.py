@@ -1,0 +1,122 @@
+"""The 工具 menu's actions: 设置, 导入节假日安排, 证据完整性检查."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+from workbench.errors import WorkbenchError
+from workbench.gui.session import Session
+from workbench.gui.views.settings_dialog import SettingsDialog
+from workbench.services import holidays
+from workbench.services import inspection_service as service
+
+HOLIDAY_FILTER = "节假日安排 (*.json);;所有文件 (*)"
+EVIDENCE_STATUS = {"missing": "文件缺失", "modified": "内容已被改动（与添加时登记的 SHA-256 不一致）"}
+MAX_LISTED = 30  # problems listed one by one in the message; the rest are counted
+
+
+@dataclass(frozen=True)
+class EvidenceCheck:
+    """The outcome of 证据完整性检查: how many files were checked and one line per bad file."""
+
+    total: int
+    problems: tuple[str, ...]
+
+
+def check_all_evidence(ctx) -> EvidenceCheck:
+    """Re-hash every evidence file of the database (worker thread: ``ctx`` is the task's own).
+
+    Raises:
+        WorkbenchError: the context has no evidence folder.
+    """
+    conn = ctx.conn
+    total = len(service.list_evidence(conn, None))
+    targets: dict[str, str] = {}
+    lines = []
+    for problem in service.verify_evidence(conn, ctx.evidence_store):
+        ev = problem.evidence
+        if ev.inspection_id not in targets:
+            targets[ev.inspection_id] = service.load_inspection(conn, ev.inspection_id).inspection.target
+        item = f"检查项 {ev.item_code}" if ev.item_code else "整体"
+        lines.append(f"{ev.original_name}（{targets[ev.inspection_id]}，{item}）：{EVIDENCE_STATUS[problem.status]}")
+    return EvidenceCheck(total, tuple(lines))
+
+
+class ToolActions(QObject):
+    """The actions of the 工具 menu, with their slots; ``actions`` in menu order.
+
+    Attributes:
+        dialog: the open SettingsDialog (kept referenced while open).
+    """
+
+    def __init__(self, session: Session, window: QWidget):
+        super().__init__(window)
+        self.session = session
+        self.window = window
+        self.dialog: SettingsDialog | None = None
+        self.settings_action = QAction("设置…", self, shortcut=QKeySequence("Ctrl+,"))
+        self.holidays_action = QAction("导入节假日安排…", self)
+        self.evidence_action = QAction("证据完整性检查", self)
+        self.holidays_action.setToolTip("导入国务院办公厅公布的下一年度节假日安排（JSON 文件），用于计算整改期限")
+        self.settings_action.triggered.connect(self.open_settings)
+        self.holidays_action.triggered.connect(self.import_holidays)
+        self.evidence_action.triggered.connect(self.check_evidence)
+        self.actions = (self.settings_action, self.holidays_action, self.evidence_action)
+
+    @Slot()
+    def open_settings(self) -> SettingsDialog:
+        """Open the 设置 dialog (non-modal); saving refreshes the views."""
+        dialog = SettingsDialog(self.session, self.window)
+        dialog.saved.connect(self.session.data_changed)
+        dialog.finished.connect(dialog.deleteLater)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    @Slot()
+    def import_holidays(self) -> holidays.HolidayInstall | None:
+        """Choose a holiday JSON file, install it, and say which years it brought and the coverage."""
+        path = self.session.dialogs.open_file("导入节假日安排", self.session.last_folder, HOLIDAY_FILTER)
+        if path is None:
+            return None
+        try:
+            installed = holidays.install_holiday_file(self.session.ctx, path, self.session.paths.config_dir)
+            self.session.save_settings()
+            first, last = holidays.coverage(self.session.ctx)
+        except WorkbenchError as err:
+            self.session.show_error("导入节假日安排", err)
+            return None
+        except OSError as err:
+            self.session.show_error("导入节假日安排", WorkbenchError(
+                f"无法保存节假日安排到 {self.session.paths.config_dir}：{err.strerror or err}"))
+            return None
+        self.session.remember_folder(path)
+        self.session.data_changed.emit()
+        years = "、".join(str(y) for y in installed.years)
+        self.session.dialogs.info("导入节假日安排", f"已导入 {years} 年的节假日安排。\n"
+                                  f"现在的工作日日历覆盖 {first}—{last} 年，整改期限按此计算。")
+        return installed
+
+    @Slot()
+    def check_evidence(self) -> None:
+        """Re-hash every evidence file in the background and report the result."""
+        self.session.run_task("证据完整性检查", lambda ctx, _c, _p: check_all_evidence(ctx), self._evidence_checked)
+
+    def _evidence_checked(self, result: EvidenceCheck) -> None:
+        if result.total == 0:
+            self.session.dialogs.info("证据完整性检查", "数据库中还没有证据文件。")
+            return
+        if not result.problems:
+            self.session.dialogs.info("证据完整性检查", f"全部 {result.total} 个证据文件完好。")
+            return
+        shown = list(result.problems[:MAX_LISTED])
+        if len(result.problems) > MAX_LISTED:
+            shown.append(f"……另有 {len(result.problems) - MAX_LISTED} 个")
+        self.session.dialogs.warn(
+            "证据完整性检查",
+            f"共 {result.total} 个证据文件，其中 {len(result.problems)} 个有问题：\n" + "\n".join(shown)
+            + f"\n\n证据文件夹：{self.session.ctx.evidence_dir}")
