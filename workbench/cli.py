@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import sqlite3
 import sys
 from datetime import date
 
@@ -70,6 +71,24 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--campaign")
     sp.add_argument("--overdue", action="store_true", help="只列出逾期问题")
     sp.add_argument("--json", action="store_true")
+    sp = sub.add_parser("campaign", help="检查任务：列出、新建、修改")
+    cp = sp.add_subparsers(dest="campaign_command", required=True)
+    for name, help_ in (("list", "列出检查任务"), ("create", "新建检查任务"), ("set", "修改检查任务")):
+        c = cp.add_parser(name, help=help_)
+        c.add_argument("--db", required=True, help="数据库文件路径")
+        c.add_argument("--today", type=_day, help=argparse.SUPPRESS)
+        if name == "list":
+            c.add_argument("--json", action="store_true")
+            continue
+        c.add_argument("name", help="检查任务名称")
+        c.add_argument("--authority", help="检查机关")
+        c.add_argument("--prefix", help="文号前缀，如 鲁网信整改")
+        c.add_argument("--start", type=_day, help="检查期间开始（YYYY-MM-DD）")
+        c.add_argument("--end", type=_day, help="检查期间结束（YYYY-MM-DD）")
+        if name == "create":
+            c.add_argument("--kind", choices=["icp_review", "security_inspection"], default="icp_review")
+        else:
+            c.add_argument("--rename", help="新名称")
     sp = sub.add_parser("checklist", help="检查表模板")
     cl = sp.add_subparsers(dest="checklist_command", required=True)
     for name, help_ in (("list", "列出检查表模板"), ("import", "从 Excel 导入检查表模板"), ("export", "导出检查表模板到 Excel")):
@@ -116,6 +135,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except BrokenPipeError:  # output piped into `head` and the like: not an error
         return 0
+    except sqlite3.OperationalError as err:
+        log.exception("database error")
+        print(f"错误：{database_message(err)}", file=sys.stderr)
+        return 2
+    except OSError as err:
+        log.exception("file error")
+        where = f" {err.filename}" if err.filename else ""
+        print(f"错误：无法读写文件{where}：{err.strerror or err}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)
         return 130
@@ -123,6 +151,20 @@ def main(argv: list[str] | None = None) -> int:
         log.exception("unexpected error")
         print(f"意外错误：{type(err).__name__}: {err}（详情见日志 {paths.log_dir}）", file=sys.stderr)
         return 1
+
+
+def database_message(err: sqlite3.OperationalError) -> str:
+    """A Chinese sentence for SQLite's operational errors (locked, read-only, disk full…)."""
+    text = str(err).lower()
+    if "locked" in text or "busy" in text:
+        return "数据库正被其他程序或窗口使用，请稍后再试（或关闭其他正在使用该数据库的工作台）"
+    if "readonly" in text or "read-only" in text:
+        return "数据库文件或其所在文件夹是只读的（例如写保护的 U 盘），请复制到可写的位置后再打开"
+    if "disk" in text and "full" in text:
+        return "磁盘已满，数据未写入；请清理空间后重试"
+    if "unable to open" in text:
+        return "无法打开数据库文件，请检查路径和权限"
+    return f"数据库错误：{err}"
 
 
 def emit_json(obj) -> None:

@@ -7,9 +7,13 @@ import sys
 from argparse import Namespace
 from pathlib import Path
 
-from workbench.errors import InputFileError, NotFoundError
+from workbench.errors import InputFileError, NotFoundError, ValidationError
 from workbench.paths import AppPaths
 from workbench.services.context import Context
+
+EXCEL_MAX_COLUMNS = 16384  # XFD, the last column of an Excel sheet
+# Commands that may create the database file; every other command needs an existing one.
+_CREATES_DB = {"demo", "import", "checklist", "campaign"}
 
 
 def run(args: Namespace, paths: AppPaths) -> int:
@@ -22,6 +26,8 @@ def run(args: Namespace, paths: AppPaths) -> int:
         return run_gui(paths, Path(args.db) if getattr(args, "db", None) else paths.default_database)
     from workbench.app import open_context
 
+    if args.command not in _CREATES_DB and not Path(args.db).is_file():
+        raise NotFoundError(f"找不到数据库文件 {args.db}（请检查路径；新建数据库请先用 import 或 demo 命令）")
     ctx = open_context(args.db, paths, today=args.today)
     try:
         return _COMMANDS[args.command](ctx, args)
@@ -37,6 +43,9 @@ def _campaign_id(ctx: Context, name: str | None) -> str:
     existing = campaigns.list_campaigns(ctx)
     if not existing:
         raise NotFoundError("数据库中还没有检查任务，请先导入名单或新建检查任务")
+    if len(existing) > 1:
+        names = "、".join(f"“{c.name}”" for c in existing)
+        raise ValidationError(f"数据库中有多个检查任务，请用 --campaign 指定其中之一：{names}")
     return existing[0].id
 
 
@@ -67,18 +76,22 @@ def _load_mapping(path: str | None) -> dict[int, str] | None:
         return None
     try:
         raw = json.loads(Path(path).read_text(encoding="utf-8"))
-        return {int(k): str(v) for k, v in raw.items()}
+        mapping = {int(k): str(v) for k, v in raw.items()}
     except (OSError, ValueError, AttributeError) as err:
-        raise InputFileError(f"列对应关系文件无法读取：{err}", path=path) from err
+        raise InputFileError(f"列对应关系文件应为 JSON 对象，如 {{\"7\": \"site_filing_no\"}}（{err}）",
+                             path=path) from err
+    bad = [k for k in mapping if not 0 <= k < EXCEL_MAX_COLUMNS]
+    if bad:
+        raise InputFileError(f"列序号应在 0 到 {EXCEL_MAX_COLUMNS - 1} 之间：{bad[0]}", path=path)
+    return mapping
 
 
 def _import(ctx: Context, args) -> int:
-    from workbench.services import campaigns, site_import
+    from workbench.services import site_import
 
-    name = args.campaign or Path(args.file).stem
-    campaign = campaigns.get_or_create(ctx, name, authority=args.authority, doc_prefix=args.prefix)
-    report = site_import.import_site_list(
-        ctx, campaign.id, args.file, sheet=args.sheet, mapping=_load_mapping(args.mapping)
+    campaign, report = site_import.import_into_campaign(
+        ctx, args.campaign or Path(args.file).stem, args.file, authority=args.authority,
+        doc_prefix=args.prefix, sheet=args.sheet, mapping=_load_mapping(args.mapping),
     )
     if args.json:
         from workbench.cli import emit_json
@@ -173,6 +186,33 @@ def _findings(ctx: Context, args) -> int:
     return 0
 
 
+def _campaign(ctx: Context, args) -> int:
+    from workbench.cli import emit_json
+    from workbench.services import campaigns
+
+    if args.campaign_command == "list":
+        listing = campaigns.list_campaigns(ctx)
+        if args.json:
+            emit_json([{"id": c.id, "name": c.name, "kind": c.kind, "authority": c.authority,
+                        "doc_prefix": c.doc_prefix, "period_start": c.period_start,
+                        "period_end": c.period_end} for c in listing])
+            return 0
+        for c in listing:
+            print(f"{c.name}\t{c.kind_label}\t检查机关：{c.authority or '—'}\t文号前缀：{c.doc_prefix or '（未设置）'}")
+        return 0
+    if args.campaign_command == "create":
+        c = campaigns.create_campaign(ctx, args.name, args.kind, args.authority or "", args.prefix or "",
+                                      args.start, args.end)
+        print(f"已新建检查任务“{c.name}”")
+        return 0
+    changes = {k: v for k, v in (("name", args.rename), ("authority", args.authority),
+                                 ("doc_prefix", args.prefix), ("period_start", args.start),
+                                 ("period_end", args.end)) if v is not None}
+    c = campaigns.update_campaign(ctx, campaigns.get_campaign(ctx, args.name).id, **changes)
+    print(f"已修改检查任务“{c.name}”：检查机关 {c.authority or '—'}，文号前缀 {c.doc_prefix or '（未设置）'}")
+    return 0
+
+
 def _checklist(ctx: Context, args) -> int:
     from workbench.cli import emit_json
     from workbench.services import inspection_service as svc
@@ -197,7 +237,7 @@ def _checklist(ctx: Context, args) -> int:
 
 _COMMANDS = {
     "demo": _demo, "import": _import, "sites": _sites, "export": _export, "notice": _notice,
-    "notices": _notices, "receipt": _receipt, "opinion": _opinion, "findings": _findings, "checklist": _checklist,
+    "notices": _notices, "receipt": _receipt, "opinion": _opinion, "findings": _findings, "checklist": _checklist, "campaign": _campaign,
 }
 
 

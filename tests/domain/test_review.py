@@ -109,3 +109,15 @@ def test_accuracy_table_empty_has_total_with_no_rate():
 def test_accuracy_table_refuses_unknown_conclusion():
     with pytest.raises(ValidationError):
         accuracy_table([("广州", "accurate"), ("广州", "ok")])
+
+
+def test_accurate_needs_a_compared_field_and_no_mismatch():
+    from workbench.domain.review import check_review
+
+    with pytest.raises(ValidationError, match="尚未核对任何字段"):
+        check_review("accurate", {"uscc": "unchecked", "domain": "unchecked"})
+    with pytest.raises(ValidationError, match="联系电话"):
+        check_review("accurate", {"uscc": "match", "contact_phone": "mismatch"})
+    check_review("accurate", {"uscc": "match", "domain": "unchecked"})
+    check_review("shell_site", {"uscc": "unchecked"})
+

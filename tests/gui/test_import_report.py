@@ -8,7 +8,12 @@ from PySide6.QtCore import Qt
 
 from workbench.gui.models.change_lines import CHANGE_COLUMNS, ChangeLine, change_lines, value_text
 from workbench.gui.models.record_table_model import RecordTableModel
-from workbench.gui.views.import_report import CHANGES_TAB, MISSING_TAB, PROBLEMS_TAB, ImportReportPage
+from workbench.gui.views.import_report import (
+    CHANGES_TAB,
+    MISSING_TAB,
+    PROBLEMS_TAB,
+    ImportReportPage,
+)
 from workbench.services import campaigns, site_import
 
 CLEAN = "site_list_clean.xlsx"

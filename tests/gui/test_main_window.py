@@ -180,8 +180,8 @@ def test_review_day_without_the_mouse(window, qtbot, demo_session):
     qtbot.keyClick(panel.focusWidget(), Qt.Key_Tab)
     qtbot.keyClick(panel.focusWidget(), Qt.Key_Tab)
     assert panel.rows[1].observed.hasFocus()  # filed values are skipped: observed → verdict → next observed
-    qtbot.keyClick(panel.focusWidget(), Qt.Key_A, Qt.AltModifier)  # 全部一致
-    assert set(panel.verdicts().values()) == {"match"}
+    qtbot.keyClick(panel.focusWidget(), Qt.Key_A, Qt.AltModifier)  # 全部一致 (a mnemonic: animated click)
+    qtbot.waitUntil(lambda: set(panel.verdicts().values()) == {"match"})
     with qtbot.waitSignal(panel.saved):
         qtbot.keyClick(panel.focusWidget(), Qt.Key_Return, Qt.ControlModifier)
     assert panel.site_id not in (None, first_site)

@@ -117,3 +117,72 @@ def test_checklist_list_export_import_round_trip(capsys, tmp_path):
     wb.save(tmp_path / "bad.xlsx")
     code, _, err = run(capsys, "checklist", "import", tmp_path / "bad.xlsx", "--db", db)
     assert code == 2 and "bad.xlsx" in err and "第 3 行" in err
+
+
+def _counts(db):
+    import sqlite3
+
+    conn = sqlite3.connect(db)
+    try:
+        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in ("campaign", "site", "notice", "column_mapping")}
+    finally:
+        conn.close()
+
+
+def test_failed_imports_change_nothing(capsys, samples, tmp_path):
+    from openpyxl import Workbook
+
+    db = tmp_path / "t.db"
+    assert run(capsys, "import", samples / "site_list_clean.xlsx", "--db", db, "--campaign", "甲")[0] == 0
+    before = _counts(db)
+    header_only = tmp_path / "只有表头.xlsx"
+    wb = Workbook()
+    wb.active.append(["序号", "主办单位名称", "网站备案号", "网站域名"])
+    wb.save(header_only)
+    code, _, err = run(capsys, "import", header_only, "--db", db, "--campaign", "甲")
+    assert code == 2 and "没有任何数据行" in err
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text('{"5": "site_filing_no"}', encoding="utf-8")
+    code, _, err = run(capsys, "import", samples / "site_list_clean.xlsx", "--db", db, "--campaign", "乙",
+                       "--mapping", wrong)
+    assert code == 2 and "无法识别网站" in err
+    huge = tmp_path / "huge.json"
+    huge.write_text('{"99999999": "site_filing_no"}', encoding="utf-8")
+    assert run(capsys, "import", samples / "site_list_clean.xlsx", "--db", db, "--mapping", huge)[0] == 2
+    assert _counts(db) == before        # no new campaign, no site marked absent, no mapping kept
+    code, out, _ = run(capsys, "import", samples / "site_list_clean.xlsx", "--db", db, "--campaign", "甲", "--json")
+    assert json.loads(out)["unchanged"] == 200
+
+
+def test_campaign_commands_and_choice(capsys, samples, tmp_path):
+    db = tmp_path / "t.db"
+    code, _, err = run(capsys, "findings", "--db", tmp_path / "打错的.db")
+    assert code == 2 and "找不到数据库文件" in err and not (tmp_path / "打错的.db").exists()
+    run(capsys, "import", samples / "site_list_clean.xlsx", "--db", db, "--campaign", "甲")
+    run(capsys, "import", samples / "site_list_gb18030.csv", "--db", db, "--campaign", "乙")
+    code, _, err = run(capsys, "findings", "--db", db)
+    assert code == 2 and "--campaign" in err and "“甲”" in err
+    assert run(capsys, "findings", "--db", db, "--campaign", "甲")[0] == 0
+    code, _, err = run(capsys, "notices", tmp_path / "out", "--db", db, "--campaign", "甲")
+    assert code == 0
+    assert run(capsys, "campaign", "set", "甲", "--prefix", "鲁网信整改", "--authority", "某网信办", "--db", db)[0] == 0
+    code, out, _ = run(capsys, "campaign", "list", "--db", db, "--json")
+    assert {c["name"]: c["doc_prefix"] for c in json.loads(out)} == {"甲": "鲁网信整改", "乙": ""}
+
+
+def test_notice_that_cannot_be_written_takes_no_number(capsys, tmp_path):
+    db = tmp_path / "demo.db"
+    run(capsys, "demo", "--db", db)
+    before = _counts(db)["notice"]
+    code, out, _ = run(capsys, "findings", "--db", db, "--json")
+    unnoticed = [r for r in json.loads(out) if not r["notice_number"]]
+    org = unnoticed[0]["sponsor_name"]
+    code, _, err = run(capsys, "notice", tmp_path / "没有这个文件夹" / "n.pdf", "--db", db, "--org", org)
+    assert code == 2 and "无法读写文件" in err
+    assert _counts(db)["notice"] == before
+    code, out, _ = run(capsys, "notice", tmp_path / "n.pdf", "--db", db, "--org", org)
+    assert code == 0 and "已生成" in out
+    number = out.split("整改通知书 ")[1].split("：")[0]
+    typed = number.replace("〔", "[").replace("〕", "]")
+    assert run(capsys, "receipt", tmp_path / "r.pdf", "--db", db, "--notice", typed)[0] == 0

@@ -47,17 +47,21 @@ def compute_deadline(start: date, days: int, unit: str, calendar: WorkCalendar) 
         The deadline and any warnings.
 
     Raises:
-        ValidationError: ``days`` not an integer in range, or an unknown ``unit``.
+        ValidationError: ``days`` not an integer in range, an unknown ``unit``, or a deadline
+            beyond the year 9999.
     """
     _check_term(days, unit)
-    if unit == "working":
-        end, seen = _add_working_days(start, days, calendar)
-    else:
-        end = start + timedelta(days=days)
-        seen = {end.year}
-        while not calendar.is_workday(end):
-            end += timedelta(days=1)
-            seen.add(end.year)
+    try:
+        if unit == "working":
+            end, seen = _add_working_days(start, days, calendar)
+        else:
+            end = start + timedelta(days=days)
+            seen = {end.year}
+            while not calendar.is_workday(end):
+                end += timedelta(days=1)
+                seen.add(end.year)
+    except OverflowError as err:
+        raise ValidationError(f"自 {start.isoformat()} 起的期限超出了可计算的日期范围") from err
     missing = sorted(y for y in seen if not calendar.covers(y))
     return Deadline(end, tuple(_missing_year_warning(y) for y in missing))
 

@@ -16,9 +16,14 @@ _SPLIT_RE = re.compile(r"[;,、\s]+")
 _DELETE = {ord(c): None for c in ZERO_WIDTH}
 # RFC 1035 §2.3.1 labels (letters, digits, inner hyphens, ≤ 63 characters), ≤ 253 in all, and a
 # top-level label that is alphabetic or an IDNA A-label (RFC 5890), so IP addresses are refused.
+# \Z, not $: a trailing line break must not pass as part of a tidy domain.
 _ASCII_DOMAIN_RE = re.compile(
-    r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$"
+    r"(?=.{1,253}\Z)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})\Z"
 )
+# Labels that IDNA 2003 nameprep (RFC 3491) leaves unchanged: lower-case ASCII letters, digits and
+# hyphens plus CJK Unified Ideographs U+4E00–U+9FA5 (assigned in Unicode 3.2, no case, no NFKC
+# mapping, not prohibited, bidi class L). Their ToASCII form is "xn--" + punycode (RFC 3490 §4.1).
+_PLAIN_CJK_LABEL_RE = re.compile(r"[a-z0-9\-\u4e00-\u9fa5]+\Z")
 
 
 def split_domains(text: str) -> tuple[tuple[Domain, ...], str, tuple[str, ...]]:
@@ -91,6 +96,10 @@ def _label_to_ascii(label: str) -> str:
     """One label in IDNA ToASCII form (RFC 3490 §4.1); cached, as top-level labels repeat."""
     if label.isascii():
         return label
+    if _PLAIN_CJK_LABEL_RE.match(label) and not label.startswith("xn--"):
+        encoded = "xn--" + label.encode("punycode").decode("ascii")
+        if len(encoded) <= 63:  # else ToASCII below raises, as RFC 3490 §4.1 step 8 says
+            return encoded
     return encodings.idna.ToASCII(label).decode("ascii")
 
 

@@ -6,14 +6,16 @@ import re
 
 from workbench.domain.text import compact_text
 
+# Patterns are re.ASCII (full-width digits are folded by NFKC first) and end in \Z, not $,
+# which would let a trailing line break through into the stored number.
 # Mainland mobile numbers: 11 digits starting 13-19 (MIIT numbering plan, 电信网编号计划 2017).
-_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+_MOBILE_RE = re.compile(r"1[3-9]\d{9}\Z", re.ASCII)
 # Landlines: trunk 0 + 2-3 digit area code, 7-8 digit local number, optional extension.
-_LANDLINE_RE = re.compile(r"^(0\d{2,3})-?(\d{7,8})(?:-(\d{1,6}))?$")
-_LOCAL_RE = re.compile(r"^\d{7,8}$")
-_SERVICE_RE = re.compile(r"^[48]00-?\d{3}-?\d{4}$")
+_LANDLINE_RE = re.compile(r"(0\d{2,3})-?(\d{7,8})(?:-(\d{1,6}))?\Z", re.ASCII)
+_LOCAL_RE = re.compile(r"\d{7,8}\Z", re.ASCII)
+_SERVICE_RE = re.compile(r"[48]00-?\d{3}-?\d{4}\Z", re.ASCII)
 _SEPARATORS_RE = re.compile(r"[;,、/\n；，／]+")
-_COUNTRY_RE = re.compile(r"^(?:\+86|0086|86(?=1[3-9]\d{9}$))")
+_COUNTRY_RE = re.compile(r"^(?:\+86|0086|86(?=1[3-9]\d{9}\Z))", re.ASCII)
 
 
 def normalise_phone(value: object) -> tuple[str, tuple[str, ...]]:

@@ -115,6 +115,28 @@ def is_accurate(conclusion: str) -> bool:
     return conclusion == ACCURATE
 
 
+def check_review(conclusion: str, verdicts: Mapping[str, str]) -> None:
+    """Refuse a conclusion the field verdicts contradict.
+
+    准确 needs at least one field compared and none found 不一致: a filing nobody compared cannot
+    be counted as accurate in the 准确率 (accurate ÷ reviewed, facts.md §4), and a mismatch
+    means the filing is not accurate. Inaccuracy conclusions may stand without field mismatches
+    (空壳网站, 网站无法访问 and 未备案 are judged on the site itself).
+
+    Raises:
+        ValidationError: unknown conclusion, or 准确 with no field compared or with a mismatch.
+    """
+    _check_conclusion(conclusion)
+    if conclusion != ACCURATE:
+        return
+    checked = [v for v in verdicts.values() if v != "unchecked"]
+    if not checked:
+        raise ValidationError("尚未核对任何字段，不能判定为“准确”；请先逐项核对，或选择其他结论")
+    mismatched = [FIELD_LABELS.get(c, c) for c, v in verdicts.items() if v == "mismatch"]
+    if mismatched:
+        raise ValidationError(f"“{'、'.join(mismatched)}”与备案不一致，不能判定为“准确”")
+
+
 def suggest_conclusion(verdicts: Mapping[str, str]) -> str:
     """A default conclusion from per-field verdicts, for the inspector to confirm or change.
 

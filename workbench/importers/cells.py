@@ -9,7 +9,14 @@ from datetime import date, datetime, time
 
 from workbench.domain.dates import parse_date
 from workbench.domain.domains import split_domains
-from workbench.domain.identifiers import check_certificate, parse_icp, parse_licence, parse_psb
+from workbench.domain.identifiers import (
+    check_certificate,
+    is_canonical_site_no,
+    is_canonical_subject_no,
+    parse_icp,
+    parse_licence,
+    parse_psb,
+)
 from workbench.domain.phones import normalise_phone
 from workbench.domain.text import clean_free_text, clean_text, compact_text
 
@@ -49,10 +56,11 @@ FLAG_LABELS: dict[str, str] = {
 }
 
 Normalised = tuple[object, tuple[str, ...]]
-_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+# \Z, not $: a trailing line break must not pass into a stored value.
+_EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+\Z")
 _LIST_RE = re.compile(r"[;,、\s]+")
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
-_IPV4_RE = re.compile(rf"^{_OCTET}(?:\.{_OCTET}){{3}}$")  # dotted quad, as ipaddress accepts
+_IPV4_RE = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}\Z", re.ASCII)  # dotted quad, as ipaddress accepts
 _EXCEL_DIGITS = 1e15  # Excel keeps 15 significant digits (Microsoft: "Excel specifications")
 
 
@@ -91,7 +99,12 @@ def norm_text(cell: object) -> Normalised:
 
 
 def norm_site_no(cell: object) -> Normalised:
-    """Site filing number → IcpNumber (facts.md §1); errors when it cannot identify a site."""
+    """Site filing number → its canonical text (facts.md §1), e.g. ``鲁ICP备12345678号-1``.
+
+    The value is None, with an error code, when the cell cannot identify a site.
+    """
+    if type(cell) is str and is_canonical_site_no(cell):
+        return cell, ()  # the common tidy cell
     text = cell_text(cell)
     number = parse_icp(text)
     if number is None:
@@ -99,15 +112,17 @@ def norm_site_no(cell: object) -> Normalised:
         return None, (code,)
     if not number.suffix:
         return None, ("site_no_without_suffix",)
-    return number, number.issues
+    return number.canonical, number.issues
 
 
 def norm_subject_no(cell: object) -> Normalised:
-    """Subject filing number → IcpNumber without suffix, or None (``subject_no_invalid``)."""
+    """Subject filing number → its canonical text without ``-N``, or None (``subject_no_invalid``)."""
+    if type(cell) is str and is_canonical_subject_no(cell):
+        return cell, ()  # the common tidy cell
     number = parse_icp(cell_text(cell))
     if number is None:
         return None, ("subject_no_invalid",) if compact_text(cell_text(cell)) else ()
-    return number, number.issues
+    return number.subject, number.issues
 
 
 def norm_certificate(cell: object) -> Normalised:
@@ -121,11 +136,13 @@ def norm_certificate(cell: object) -> Normalised:
 def norm_domains(cell: object) -> Normalised:
     """(domains, first URL) from one cell; see :func:`workbench.domain.domains.split_domains`."""
     domains, url, issues = split_domains(cell_text(cell))
-    return (domains, clean_text(url)), issues
+    return (domains, clean_text(url) if url else ""), issues
 
 
 def norm_phone(cell: object) -> Normalised:
     """Phone numbers; see :func:`workbench.domain.phones.normalise_phone`."""
+    if type(cell) is str:
+        return normalise_phone(cell)
     value, issues = normalise_phone(cell)
     return value, issues + precision_issues(cell)
 

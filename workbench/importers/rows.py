@@ -6,8 +6,8 @@ import gc
 import threading
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
-from itertools import islice
+from dataclasses import dataclass, field, fields, replace
+from itertools import count, islice, repeat
 from operator import itemgetter
 
 from workbench.domain.domains import split_domains
@@ -32,6 +32,9 @@ _value, _codes = itemgetter(0), itemgetter(1)  # of a Normalised (value, codes) 
 # The value an empty cell stands for, where it is not ''.
 EMPTY: dict[str, object] = {"site_filing_no": None, "subject_filing_no": None, "domains": None,
                             "approved_on": None}
+# SiteRecord's fields in declaration order with their defaults (records are built positionally).
+_RECORD_FIELDS = tuple((f.name, f.default) for f in fields(SiteRecord))
+_SITE_INDEX = [name for name, _ in _RECORD_FIELDS].index("site_filing_no")
 
 
 @dataclass
@@ -54,20 +57,20 @@ class RowImporter:
 
     Args:
         headers: header text per column (for problem reports).
-        mapping: column index → field name.
+        mapping: column index → field name; must include ``site_filing_no``.
     """
 
     def __init__(self, headers: tuple[str, ...], mapping: dict[int, str]):
         self._headers = headers
         self._serial = next((c for c, f in mapping.items() if f == "serial"), None)
+        # (column, field, normaliser, cache or None, value and codes of an empty cell)
         self._plan = [
-            (col, f, normaliser_for(f), {} if f in CACHED_FIELDS else None, (EMPTY.get(f, ""), ()))
+            [col, f, normaliser_for(f), {} if f in CACHED_FIELDS else None, (EMPTY.get(f, ""), ())]
             for col, f in sorted(mapping.items()) if f != "serial"
         ]
-        self._columns = tuple(p[0] for p in self._plan)
-        self._names = tuple(p[1] for p in self._plan)
+        self._column = {f: col for col, f in mapping.items()}  # field → column index
         self._width = max(mapping, default=-1) + 1
-        self._site_col = next((c for c, f in mapping.items() if f == "site_filing_no"), 0)
+        self._site_col = self._column.get("site_filing_no", 0)
         self._probe = min((c for c, f in mapping.items() if f != "serial"), default=0)
         self._seen: dict[int, tuple[int, object]] = {}  # row hash → (first row, site cell)
         self._pending_blank: list[int] = []
@@ -103,58 +106,132 @@ class RowImporter:
 
     def _read_chunk(self, chunk: list[tuple[int, list]]) -> None:
         """Classify the rows of one chunk: blank, total, or data."""
-        out = self.out
+        out, pending = self.out, self._pending_blank
         need = self._width  # CSV rows may be short; pad so columns line up and compare equal
+        numbers = [number for number, _ in chunk]
         rows = [row for _, row in chunk]
         if min(map(len, rows)) < need:
             rows = [row if len(row) >= need else row + [""] * (need - len(row)) for row in rows]
+        values, found = self._normalise_chunk(rows)
+        fields = zip(*self._record_columns(numbers, values, found), strict=True)
         site_col, probe = self._site_col, self._probe
-        for (number, _), row, cells in zip(chunk, rows, self._normalise_chunk(rows), strict=True):
+        for number, row, codes, record_fields in zip(numbers, rows, found, fields, strict=True):
             first = row[probe]  # a filled first data column settles both tests below
             if (first == "" or (type(first) is str and first.isspace())) and self._is_blank(row):
-                self._pending_blank.append(number)
+                pending.append(number)
                 continue
             if out.total_row is None and row[site_col] == "" and self._is_total(row):
                 out.total_row = number
                 continue
-            out.blank_rows.extend(self._pending_blank)  # blank rows after the data don't count
-            self._pending_blank.clear()
-            self._data_row(number, row, cells)
+            if pending:  # blank rows after the data don't count
+                out.blank_rows.extend(pending)
+                pending.clear()
+            self._data_row(number, row, codes, record_fields)
 
-    def _normalise_chunk(self, rows: list[list]) -> Iterable[tuple[Normalised, ...]]:
-        """Per row, the (value, codes) of each planned column, in plan order.
+    def _normalise_chunk(self, rows: list[list]) -> tuple[dict[str, list], list[list | None]]:
+        """Normalise the planned columns of ``rows`` (all at least as wide as the plan needs).
 
-        ``rows`` must all be at least as wide as the rightmost mapped column.
+        Returns:
+            (field → normalised value per row, per row the ``(code, column)`` pairs found in
+            column order, or None for a clean row).
         """
         columns = list(zip(*rows, strict=False))  # rows may be wider than needed
-        results = []
         self._rows_seen += len(rows)
-        for index, (col, name, normalise, cache, empty) in enumerate(self._plan):
-            column = columns[col]
-            if cache is not None and len(cache) > CACHE_GIVE_UP * self._rows_seen > 2 * PROGRESS_EVERY:
-                # Mostly distinct values (one sponsor per site): the cache only costs memory.
-                self._plan[index] = (col, name, normalise, None, empty)
-                cache = None
-            if cache is None:
-                if "" in column:
-                    results.append([normalise(c) if c != "" else empty for c in column])
-                else:
-                    results.append(list(map(normalise, column)))
-                continue
+        values: dict[str, list] = {}
+        found: list[list | None] = [None] * len(rows)
+        for entry in self._plan:
+            col, name = entry[0], entry[1]
+            pairs = self._normalise_column(entry, columns[col])
+            values[name] = list(map(_value, pairs))
+            if any(map(_codes, pairs)):
+                for index, (_, codes) in enumerate(pairs):
+                    if codes:
+                        _add_codes(found, index, [(code, col) for code in codes])
+        return values, found
 
-            def fill(cell, cache=cache, normalise=normalise, empty=empty):
-                cache[cell] = found = normalise(cell) if cell != "" else empty
-                return found
+    def _normalise_column(self, entry: list, column: tuple) -> list[Normalised]:
+        """The (value, codes) of every cell of one column; ``entry`` is its plan entry."""
+        _, _, normalise, cache, empty = entry
+        if cache is not None and len(cache) > CACHE_GIVE_UP * self._rows_seen > 2 * PROGRESS_EVERY:
+            # Mostly distinct values (one sponsor per site): the cache only costs memory.
+            entry[3] = cache = None
+        if cache is None:
+            if "" in column:
+                return [normalise(c) if c != "" else empty for c in column]
+            return list(map(normalise, column))
 
-            get = cache.get  # a hit is a non-empty tuple, so always true
-            results.append([get(c) or fill(c) for c in column])
-        return zip(*results, strict=True)
+        def fill(cell, cache=cache, normalise=normalise, empty=empty):
+            cache[cell] = found = normalise(cell) if cell != "" else empty
+            return found
 
-    def _data_row(self, number: int, row: list, cells: tuple[Normalised, ...]) -> None:
-        """One non-blank row: duplicate, rejected, conflicting or a new site."""
+        get = cache.get  # a hit is a non-empty tuple, so always true
+        return [get(c) or fill(c) for c in column]
+
+    def _record_columns(self, numbers: list[int], values: dict[str, list], found: list) -> list:
+        """Per SiteRecord field, in declaration order, its value for each row of the chunk.
+
+        Adds the row-level codes (site_no_missing, subject_mismatch, domain_from_homepage,
+        domain_missing) to ``found`` after the cell codes; rows without a site number get
+        None as ``site_filing_no`` and are rejected by the caller.
+        """
+        blank = [None] * len(numbers)
+        sites = values.get("site_filing_no", blank)
+        self._check_sites(sites, found)
+        # A canonical site number is "<subject number>-<N>" and holds no other "-".
+        subjects = [site[:site.rindex("-")] if site is not None else None for site in sites]
+        if "subject_filing_no" in values:
+            self._check_subjects(subjects, values["subject_filing_no"], found)
+        domains, homepages = self._domains(sites, values.get("domains", blank), values.get("homepage"), found)
+        flags = [tuple(dict.fromkeys(code for code, _ in codes)) if codes else () for codes in found]
+        given = {
+            **values, "source_row": numbers, "site_filing_no": sites, "subject_filing_no": subjects,
+            "domains": domains, "homepage": homepages, "flags": flags,
+        }
+        rows = len(numbers)
+        return [given[name] if name in given else repeat(default, rows) for name, default in _RECORD_FIELDS]
+
+    def _check_sites(self, sites: list, found: list) -> None:
+        """``site_no_missing`` for rows without a site number and no error explaining why."""
+        if None not in sites:
+            return
+        for index, site in enumerate(sites):
+            codes = found[index]
+            if site is None and not (codes and any(PROBLEMS[c][0] == "error" for c, _ in codes)):
+                _add_codes(found, index, [("site_no_missing", self._site_col)])
+
+    def _check_subjects(self, subjects: list, given: list, found: list) -> None:
+        """``subject_mismatch`` where the 主体备案号 cell names another subject than the site number."""
+        col = self._column["subject_filing_no"]
+        for index, mine, theirs in zip(count(), subjects, given):
+            if mine != theirs and mine is not None and theirs is not None:
+                _add_codes(found, index, [("subject_mismatch", col)])
+
+    def _domains(self, sites: list, cells: list, homepages: list | None, found: list) -> tuple[list, list]:
+        """(domains, homepage) per row; a site without domains takes them from its homepage.
+
+        ``cells`` holds the normalised (domains, first URL) pairs, or None for an empty cell.
+        A missing homepage is the first URL of the domain cell.
+        """
+        domains = [cell[0] if cell is not None else () for cell in cells]
+        urls = [cell[1] if cell is not None else "" for cell in cells]
+        homepages = [h or u for h, u in zip(homepages, urls, strict=True)] if homepages is not None else urls
+        col = self._column.get("domains", -1)
+        for index in [i for i, d in enumerate(domains) if not d and sites[i] is not None]:
+            homepage = homepages[index]
+            if homepage:
+                domains[index] = split_domains(homepage)[0]
+            code = "domain_from_homepage" if domains[index] else "domain_missing"
+            _add_codes(found, index, [(code, col)])
+        return domains, homepages
+
+    def _data_row(self, number: int, row: list, codes: list | None, fields: tuple) -> None:
+        """One non-blank row: duplicate, rejected, conflicting or a new site.
+
+        ``codes`` are its (code, column) pairs; ``fields`` its SiteRecord arguments in order.
+        """
         out = self.out
         out.data_rows += 1
-        if self._serial is not None and self._serial < len(row):
+        if self._serial is not None:
             row[self._serial] = ""
         # Exact-duplicate check on a hash of the row plus its raw 网站备案号 cell, not the row
         # itself: keeping every row alive would double the memory of a 100,000-row import.
@@ -165,18 +242,14 @@ class RowImporter:
             out.duplicate_rows.append(number)
             out.problems.append(_row_problem(number, "duplicate_row", other=earlier))
             return
-        codes_by_col = list(map(_codes, cells))
-        found: list[tuple[str, int]] = []  # (code, column)
-        if any(codes_by_col):
-            pairs = zip(codes_by_col, self._columns, strict=True)
-            found = [(code, col) for codes, col in pairs for code in codes]
-        record = self._build(number, dict(zip(self._names, map(_value, cells), strict=True)), found)
-        if found:
-            out.problems.extend(self._problem(number, code, col, row) for code, col in found)
-        if record is None:
+        if codes:
+            out.problems.extend(self._problem(number, code, col, row) for code, col in codes)
+        site = fields[_SITE_INDEX]
+        if site is None:
             out.rejected_rows.append(number)
             return
-        first = out.records.setdefault(record.site_filing_no, record)
+        record = SiteRecord(*fields)
+        first = out.records.setdefault(site, record)
         if first is not record:
             self._repeat(number, record, first)
 
@@ -194,43 +267,11 @@ class RowImporter:
             _row_problem(number, "conflicting_row", other=first.source_row, fields="、".join(changed))
         )
 
-    def _build(self, number: int, values: dict, found: list[tuple[str, int]]) -> SiteRecord | None:
-        """Assemble the record from normalised values, adding row-level codes to ``found``.
-
-        ``values`` maps field names to normalised values and is consumed: after the special
-        fields are taken out, the rest are plain SiteRecord fields.
-        """
-        site = values.pop("site_filing_no", None)
-        if site is None:
-            if not any(PROBLEMS[c][0] == "error" for c, _ in found):
-                found.append(("site_no_missing", self._site_col))
-            return None
-        subject_no = site.subject
-        subject = values.pop("subject_filing_no", None)
-        if subject is not None and subject.subject != subject_no:
-            found.append(("subject_mismatch", self._column_of("subject_filing_no")))
-        domains, url = values.pop("domains", None) or ((), "")
-        homepage = values.pop("homepage", "") or url
-        if not domains:
-            if homepage:
-                domains = split_domains(homepage)[0]
-            code = "domain_from_homepage" if domains else "domain_missing"
-            found.append((code, self._column_of("domains")))
-        flags = tuple(dict.fromkeys(code for code, _ in found)) if found else ()
-        return SiteRecord(
-            number, f"{subject_no}-{site.suffix}", subject_no, domains=domains, homepage=homepage,
-            flags=flags, **values,
-        )
-
     def _problem(self, number: int, code: str, col: int, row: list) -> Problem:
         """A Problem for ``code`` found in column ``col`` of sheet row ``number``."""
         severity, message = PROBLEMS[code]
         value = cell_text(row[col]) if 0 <= col < len(row) else ""
         return Problem(number, self._header(col), code, severity, message, value)
-
-    def _column_of(self, name: str) -> int:
-        """The column index mapped to field ``name``, or -1."""
-        return next((col for col, f, *_ in self._plan if f == name), -1)
 
     def _header(self, col: int) -> str:
         """The header text of column ``col`` ('' when unknown)."""
@@ -294,3 +335,11 @@ def _is_counter(cell: object) -> bool:
     if isinstance(cell, str):
         return cell.strip().isdigit()
     return isinstance(cell, (int, float))
+
+
+def _add_codes(found: list, index: int, pairs: list[tuple[str, int]]) -> None:
+    """Append (code, column) ``pairs`` to the codes of row ``index`` of a chunk."""
+    if found[index] is None:
+        found[index] = pairs
+    else:
+        found[index].extend(pairs)

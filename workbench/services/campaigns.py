@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from workbench.domain.campaign import KIND_LABELS, Campaign
@@ -36,6 +37,30 @@ def create_campaign(
     campaign = Campaign(new_id(), name, kind, authority.strip(), doc_prefix.strip(), period_start, period_end)
     with transaction(ctx.conn):
         return campaign_repo.insert(ctx.conn, campaign, ctx.author)
+
+
+def update_campaign(ctx: Context, campaign_id: str, **changes) -> Campaign:
+    """Change a campaign's ``name``, ``authority``, ``doc_prefix``, ``period_start`` or ``period_end``.
+
+    Issued document numbers keep their prefix; a new prefix applies to documents issued later.
+
+    Raises:
+        ValidationError: empty or duplicate name, unknown field, or a period ending before it starts.
+        NotFoundError: no such campaign.
+    """
+    allowed = {"name", "authority", "doc_prefix", "period_start", "period_end"}
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError(f"不能修改检查任务的这些项：{'、'.join(sorted(unknown))}")
+    current = campaign_repo.get(ctx.conn, campaign_id)
+    cleaned = {k: v.strip() if isinstance(v, str) else v for k, v in changes.items()}
+    updated = replace(current, **cleaned)
+    if not updated.name:
+        raise ValidationError("请填写检查任务名称")
+    if updated.period_start and updated.period_end and updated.period_end < updated.period_start:
+        raise ValidationError("检查期间的结束日期早于开始日期")
+    with transaction(ctx.conn):
+        return campaign_repo.update(ctx.conn, updated, ctx.author)
 
 
 def list_campaigns(ctx: Context) -> list[Campaign]:

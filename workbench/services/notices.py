@@ -10,6 +10,7 @@ from pathlib import Path
 
 from workbench.domain import finding_status as fs
 from workbench.domain.deadline import UNIT_LABELS
+from workbench.domain.doc_number import normalize_doc_number
 from workbench.domain.progress import Progress, check_cancel
 from workbench.domain.sponsor import Sponsor
 from workbench.errors import NotFoundError, ValidationError
@@ -67,7 +68,10 @@ def issue_notice(ctx: Context, sponsor_id: str) -> IssuedNotice:
         fresh = notice_repo.unnoticed_findings(ctx.conn, sponsor_id, _NOTICE_STATUSES)
         if fresh:
             if not campaign.doc_prefix:
-                raise ValidationError(f"检查任务“{campaign.name}”未设置文号前缀，无法编号")
+                raise ValidationError(
+                    f"检查任务“{campaign.name}”未设置文号前缀（如“鲁网信整改”），无法编号；请在窗口中"
+                    f"编辑检查任务，或运行 workbench campaign set \"{campaign.name}\" --prefix 前缀 --db 数据库"
+                )
             year = ctx.today().year
             seq = notice_repo.next_seq(ctx.conn, campaign.doc_prefix, year)
             record = notice_repo.new_record(
@@ -112,9 +116,14 @@ def _document(ctx: Context, record: NoticeRecord) -> RectificationNotice:
 
 
 def write_notice(ctx: Context, sponsor_id: str, out: Path) -> IssuedNotice:
-    """Issue (or re-print) a sponsor's notice and render it as PDF at ``out``."""
-    issued = issue_notice(ctx, sponsor_id)
-    render_notice(issued.document, out)
+    """Issue (or re-print) a sponsor's notice and render it as PDF at ``out``.
+
+    The number is taken in the same transaction as the rendering: when the PDF cannot be written
+    (a full disk, a folder without permission) no number is used up.
+    """
+    with transaction(ctx.conn):
+        issued = issue_notice(ctx, sponsor_id)
+        render_notice(issued.document, out)
     return issued
 
 
@@ -148,7 +157,7 @@ def write_receipt(ctx: Context, doc_number: str, out: Path) -> NoticeRecord:
     Raises:
         NotFoundError: no document with that number.
     """
-    record = notice_repo.by_number(ctx.conn, doc_number)
+    record = notice_repo.by_number(ctx.conn, normalize_doc_number(doc_number))
     sponsor = sponsor_repo.get(ctx.conn, record.sponsor_id)
     campaign = campaign_repo.get(ctx.conn, record.campaign_id)
     render_receipt(
@@ -163,7 +172,7 @@ def write_receipt(ctx: Context, doc_number: str, out: Path) -> NoticeRecord:
 
 def notice_by_number(ctx: Context, doc_number: str) -> IssuedNotice:
     """An issued notice by its number, for re-printing. Raises NotFoundError."""
-    record = notice_repo.by_number(ctx.conn, doc_number)
+    record = notice_repo.by_number(ctx.conn, normalize_doc_number(doc_number))
     if record.kind != "rectification":
         raise NotFoundError(f"“{doc_number}”不是整改通知书")
     return IssuedNotice(record, _document(ctx, record), True)
@@ -201,7 +210,7 @@ def record_service(ctx: Context, doc_number: str, served_on: date) -> list[str]:
 
     if served_on > ctx.today():
         raise ValidationError("送达日期晚于今天，请核对送达回证")
-    record = notice_repo.by_number(ctx.conn, doc_number)
+    record = notice_repo.by_number(ctx.conn, normalize_doc_number(doc_number))
     warnings: list[str] = []
     with transaction(ctx.conn):
         notice_repo.set_served(ctx.conn, record.id, served_on)

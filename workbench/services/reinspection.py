@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from workbench.domain import finding_status as fs
+from workbench.domain.doc_number import normalize_doc_number
 from workbench.errors import ValidationError
 from workbench.reports import ReinspectionOpinion, format_doc_number, render_reinspection
 from workbench.services.context import Context
@@ -46,7 +47,7 @@ def issue_opinion(ctx: Context, notice_number: str, reinspected_on: date | None 
     """
     if reinspected_on and reinspected_on > ctx.today():
         raise ValidationError("复查日期晚于今天，请核对")
-    notice = notice_repo.by_number(ctx.conn, notice_number)
+    notice = notice_repo.by_number(ctx.conn, normalize_doc_number(notice_number))
     items = [finding_repo.get(ctx.conn, fid) for fid in notice.finding_ids]
     waiting = [f for f in items if f.status not in _RESULTS]
     if waiting:

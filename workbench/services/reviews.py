@@ -46,7 +46,8 @@ def record_review(
     already served is never rewritten by a later review.
 
     Raises:
-        ValidationError: unknown conclusion or verdict.
+        ValidationError: unknown conclusion or verdict, or 准确 that the verdicts contradict
+            (:func:`workbench.domain.review.check_review`).
         NotFoundError: no such site.
     """
     if conclusion not in rules.CONCLUSIONS:
@@ -54,6 +55,7 @@ def record_review(
     for check in checks:
         if check.verdict not in rules.VERDICTS:
             raise ValidationError(f"未知的核查判定：{check.verdict}")
+    rules.check_review(conclusion, {c.field: c.verdict for c in checks})
     detail = site_query.site_detail(ctx.conn, site_id)
     review = Review(new_id(), site_id, conclusion, notes.strip(), reviewed_on or ctx.today(),
                     tuple(checks), ctx.author.inspector)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from workbench.domain.campaign import Campaign
 from workbench.domain.progress import Progress, check_cancel
 from workbench.domain.site import Problem
 from workbench.errors import InputFileError
@@ -62,13 +63,20 @@ def import_site_list(
     (:class:`~workbench.domain.progress.Cancelled`) or any error leaves the database as it was.
 
     Raises:
-        InputFileError: the file cannot be read (named, with the reason).
+        InputFileError: the file cannot be read (named, with the reason), or it yields no site
+            at all (nothing is stored, no site is marked absent, the mapping is not remembered).
         Cancelled: ``cancel`` was set.
         NotFoundError: no such campaign.
     """
     path = Path(path)
     result = _read(ctx, path, sheet, mapping, cancel, on_progress)
     check_cancel(cancel)
+    if not result.records:
+        # Storing nothing would mark every stored site as absent; a mapping that finds no site
+        # must not be remembered either.
+        why = (f"{result.data_rows} 行数据均无法识别网站（请检查“网站备案号”列的对应关系）"
+               if result.data_rows else "表头下没有任何数据行")
+        raise InputFileError(f"{why}，未导入任何内容", path=path.name)
     if on_progress:
         on_progress(Progress(0, len(result.records), "正在写入数据库…"))
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -94,6 +102,24 @@ def import_site_list(
     return ImportReport(run_id, result, changes, summary)
 
 
+def import_into_campaign(
+    ctx: Context, campaign_name: str, path: str | Path, *, authority: str = "", doc_prefix: str = "",
+    sheet: str | None = None, mapping: dict[int, str] | None = None,
+) -> tuple[Campaign, ImportReport]:
+    """Import into the campaign called ``campaign_name``, creating it (as an ICP filing review with
+    ``authority`` and ``doc_prefix``) when it does not exist — in one transaction, so a failed
+    import leaves no new campaign behind.
+
+    Raises:
+        as :func:`import_site_list`; ValidationError for a bad campaign name.
+    """
+    from workbench.services import campaigns
+
+    with transaction(ctx.conn):
+        campaign = campaigns.get_or_create(ctx, campaign_name, authority=authority, doc_prefix=doc_prefix)
+        return campaign, import_site_list(ctx, campaign.id, path, sheet=sheet, mapping=mapping)
+
+
 def _read(ctx: Context, path: Path, sheet, mapping, cancel, on_progress) -> SiteListResult:
     """Read with the given mapping; without one, prefer the mapping remembered for the header."""
     if mapping is not None:
@@ -108,7 +134,10 @@ def _read(ctx: Context, path: Path, sheet, mapping, cancel, on_progress) -> Site
         return read_site_list(path, sheet=shown.sheet, mapping=remembered, cancel=cancel, on_progress=on_progress)
     remembered = mapping_repo.get(ctx.conn, result.headers)
     if remembered and remembered != result.mapping:  # the user corrected this header before
-        return read_site_list(path, sheet=result.sheet, mapping=remembered, cancel=cancel, on_progress=on_progress)
+        corrected = read_site_list(path, sheet=result.sheet, mapping=remembered, cancel=cancel,
+                                   on_progress=on_progress)
+        if corrected.records or not result.records:
+            return corrected
     return result
 
 

@@ -67,3 +67,22 @@ def get(conn: sqlite3.Connection, key: str) -> Campaign:
     if row is None:
         raise NotFoundError(f"找不到检查任务“{key}”")
     return _campaign(row)
+
+
+def update(conn: sqlite3.Connection, campaign: Campaign, author: Author) -> Campaign:
+    """Overwrite a campaign's name, authority, prefix and period (its kind never changes).
+
+    Raises:
+        ValidationError: another campaign already has the new name.
+    """
+    try:
+        conn.execute(
+            "UPDATE campaign SET name = ?, authority = ?, doc_prefix = ?, period_start = ?, period_end = ?,"
+            " updated_at = ?, device = ?, inspector = ? WHERE id = ?",
+            (campaign.name, campaign.authority, campaign.doc_prefix, iso(campaign.period_start),
+             iso(campaign.period_end), stamp({}, author, new=False)["updated_at"], author.device,
+             author.inspector, campaign.id),
+        )
+    except sqlite3.IntegrityError as err:
+        raise ValidationError(f"检查任务“{campaign.name}”已存在") from err
+    return campaign
