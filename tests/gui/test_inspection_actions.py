@@ -90,7 +90,8 @@ def _completed_inspection(session, responses):
     return ins.id, codes
 
 
-def test_reinspection_round_asks_only_failed_items_and_carries_the_rest(qtbot, view, dialogs, demo_session):
+def test_reinspection_round_asks_only_failed_items_and_carries_the_rest(qtbot, qtmodeltester, view, dialogs,
+                                                                        demo_session):
     ins_id, codes = _completed_inspection(
         demo_session, lambda n: ["non_compliant", "partial"] + ["compliant"] * (n - 2))
     view.refresh()
@@ -112,6 +113,9 @@ def test_reinspection_round_asks_only_failed_items_and_carries_the_rest(qtbot, v
     assert panel.current_item_code() == codes[0]
     carried = panel.model.index_of(codes[5]).siblingAtColumn(1)
     assert panel.model.data(carried) == "符合（沿用）"
+    sections = [panel.model.index(r, 1).data() for r in range(panel.model.rowCount())]
+    assert sections[0] == "0/2" and set(sections[1:]) == {"沿用"}  # only section A is re-checked
+    qtmodeltester.check(panel.model)
     assert panel.response_buttons["compliant"].isEnabled()  # the first item to re-check is open
     panel.select_item(codes[5])
     assert not panel.response_buttons["compliant"].isEnabled()  # a carried answer is not asked again

@@ -135,7 +135,7 @@ def norm_certificate(cell: object) -> Normalised:
 
 def norm_domains(cell: object) -> Normalised:
     """(domains, first URL) from one cell; see :func:`workbench.domain.domains.split_domains`."""
-    domains, url, issues = split_domains(cell_text(cell))
+    domains, url, issues = split_domains(cell if type(cell) is str else cell_text(cell))
     return (domains, clean_text(url) if url else ""), issues
 
 

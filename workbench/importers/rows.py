@@ -72,7 +72,8 @@ class RowImporter:
         self._width = max(mapping, default=-1) + 1
         self._site_col = self._column.get("site_filing_no", 0)
         self._probe = min((c for c, f in mapping.items() if f != "serial"), default=0)
-        self._seen: dict[int, tuple[int, object]] = {}  # row hash → (first row, site cell)
+        self._seen: dict[int, int] = {}  # row hash → first row with it
+        self._seen_site: dict[int, object] = {}  # that first row → its raw 网站备案号 cell
         self._pending_blank: list[int] = []
         self._rows_seen = 0
         self.out = RowOutcome()
@@ -235,10 +236,13 @@ class RowImporter:
             row[self._serial] = ""
         # Exact-duplicate check on a hash of the row plus its raw 网站备案号 cell, not the row
         # itself: keeping every row alive would double the memory of a 100,000-row import.
-        # A false match needs a 64-bit hash collision and the same filing-number text.
+        # A false match needs a 64-bit hash collision and the same filing-number text. (Two
+        # dicts of ints and cells, not one of tuples: no per-row object for the collector.)
         site_cell = row[self._site_col]
-        earlier, earlier_site = self._seen.setdefault(hash(tuple(row)), (number, site_cell))
-        if earlier != number and earlier_site == site_cell:
+        earlier = self._seen.setdefault(hash(tuple(row)), number)
+        if earlier == number:
+            self._seen_site[number] = site_cell
+        elif self._seen_site[earlier] == site_cell:
             out.duplicate_rows.append(number)
             out.problems.append(_row_problem(number, "duplicate_row", other=earlier))
             return

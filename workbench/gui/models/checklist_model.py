@@ -155,9 +155,13 @@ class ChecklistModel(QAbstractItemModel):
         if role == Qt.DisplayRole and index.column() == ChecklistColumn.ITEM:
             return f"{code} {title}"
         if role == Qt.DisplayRole:
+            if not any(item.code in self._to_check for item in items):
+                return "沿用"  # nothing of this section is re-checked in this round
             return progress_text(tally) if tally else f"—/{len(items)}"
         if role == Qt.UserRole:
             return code
+        if role == Qt.ForegroundRole and not any(item.code in self._to_check for item in items):
+            return QBrush(CARRIED_COLOR)
         return None
 
 

@@ -1,4 +1,4 @@
-"""The documents screen (文书): rectification notices, delivery receipts, batch generation and printing."""
+"""The documents screen (文书): rectification notices, delivery receipts, re-inspection opinions, printing."""
 
 from __future__ import annotations
 

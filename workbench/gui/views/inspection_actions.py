@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench.domain.checklist import ChecklistFormatError
 from workbench.errors import ValidationError, WorkbenchError
 from workbench.gui.session import Session
 from workbench.reports import safe_file_name
 from workbench.services import inspection_service as service
-from workbench.storage.checklist_repo import TemplateRecord
-from workbench.storage.inspection_repo import InspectionRound
+
+if TYPE_CHECKING:
+    from workbench.storage.checklist_repo import TemplateRecord
+    from workbench.storage.inspection_repo import InspectionRound
 
 TEMPLATE_FILTER = "检查表模板 (*.xlsx *.xls *.ods *.yaml *.yml);;所有文件 (*)"
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"

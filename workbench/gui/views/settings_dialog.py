@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
 
 from workbench.domain.deadline import MAX_TERM_DAYS, UNIT_LABELS
 from workbench.gui.session import Session
-from workbench.storage.records import Author
 
 
 class SettingsDialog(QDialog):
@@ -60,7 +59,9 @@ class SettingsDialog(QDialog):
         form.addRow("检查人员(&I)", self.inspector_edit)
         form.addRow("联系人(&C)", self.contact_edit)
         form.addRow("联系电话(&P)", self.phone_edit)
-        form.addRow("默认整改期限(&T)", term)
+        term_label = QLabel("默认整改期限(&T)")
+        term_label.setBuddy(self.term_spin)
+        form.addRow(term_label, term)
         hint = QLabel("默认整改期限用于备案信息核查发现的问题；联系人和联系电话印在整改通知书上，供被检查单位反馈整改情况。")
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #555;")
@@ -99,7 +100,8 @@ class SettingsDialog(QDialog):
                                      f"（{self.session.paths.config_dir}）是否可写。")
             self.error_label.show()
             return
-        inspector = s.inspector or Author.local().inspector
-        self.session.ctx.author = replace(self.session.ctx.author, inspector=inspector)
+        author = self.session.ctx.author
+        inspector = s.inspector or type(author).local().inspector  # no name: the login name, as at start
+        self.session.ctx.author = replace(author, inspector=inspector)
         self.saved.emit()
         super().accept()
