@@ -4,6 +4,7 @@ import random
 
 import pytest
 from stdnum.cn import uscc
+from stdnum.exceptions import InvalidChecksum, ValidationError
 
 from workbench.domain.identifiers import (
     _uscc_valid,
@@ -96,6 +97,17 @@ def test_check_certificate_old_organisation_code_is_invalid():
     assert check_certificate("") == ("", ())
 
 
+def _stdnum_codes(value):
+    """The warning codes stdnum's verdict on ``value`` as a USCC stands for."""
+    try:
+        uscc.validate(value)
+    except InvalidChecksum:
+        return ("uscc_check_digit",)
+    except ValidationError:
+        return ("uscc_invalid",)
+    return ()
+
+
 def test_fast_uscc_check_agrees_with_stdnum():
     rng = random.Random(7)
     alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -106,3 +118,13 @@ def test_fast_uscc_check_agrees_with_stdnum():
         bad = body + rng.choice(alphabet)
         assert _uscc_valid(good) is True
         assert _uscc_valid(bad) is uscc.is_valid(bad)
+        assert check_certificate(good) == (good, ())
+        assert check_certificate(good.lower()) == (good, ())
+        if not bad.isdigit():  # an all-digit code may be read as a resident ID instead
+            assert check_certificate(bad) == (bad, _stdnum_codes(bad))
+
+
+@pytest.mark.parametrize("text", ["9137010MA3C7XXX7X", "9137010AMA3C7XXX7X", "91370100MA3C7XXX7O", "913701"])
+def test_codes_not_of_uscc_shape_are_judged_by_stdnum(text):
+    assert check_certificate(text) == (text, _stdnum_codes(text))
+    assert _stdnum_codes(text) == ("uscc_invalid",)

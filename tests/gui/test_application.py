@@ -73,3 +73,22 @@ def test_first_run_builds_demo_on_request(qtbot, session, dialogs):
     qtbot.waitUntil(lambda: window.campaign_combo.count() == 1, timeout=30000)
     assert session.campaign_id == window.campaign_combo.currentData()
     assert window.count_label.text().startswith("共 48 条")
+
+
+def test_qt_standard_buttons_are_chinese(qapp):
+    from PySide6.QtCore import QCoreApplication
+
+    from workbench.gui.application import install_qt_translation
+
+    assert install_qt_translation(qapp)
+    assert QCoreApplication.translate("QPlatformTheme", "&Yes") != "&Yes"
+
+
+def test_without_an_inspector_name_the_settings_open_first(qtbot, demo_session):
+    from workbench.gui.application import start_window
+
+    assert demo_session.ctx.settings.inspector == ""
+    window = start_window(demo_session)
+    qtbot.addWidget(window)
+    assert window.tools.dialog is not None and window.tools.dialog.isVisible()
+    window.tools.dialog.reject()

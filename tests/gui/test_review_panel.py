@@ -106,3 +106,14 @@ def test_all_match_then_save_records_accurate_without_finding(panel, demo_sessio
     assert outcome.finding is None
     checks = reviews.get_review(demo_session.ctx, site_id).fields
     assert all(c.verdict == "match" and c.observed_value == c.filed_value for c in checks)
+
+
+def test_an_untouched_site_cannot_be_saved_as_accurate(qtbot, panel, demo_session, dialogs):
+    before = _review_count(demo_session)
+    assert panel.conclusion_code() is None            # no conclusion preset before any comparison
+    qtbot.keyClick(panel, Qt.Key_Return, Qt.ControlModifier)
+    assert _review_count(demo_session) == before
+    assert dialogs.shown[-1][0] == "warn" and "逐项核对" in dialogs.shown[-1][2]
+    _row(panel, "uscc").set_verdict("match")
+    panel._verdicts_changed()
+    assert panel.conclusion_code() == "accurate"    # suggested once a field has been compared

@@ -7,6 +7,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -32,7 +33,21 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName(ORGANIZATION)
     app.setDesktopFileName(DESKTOP_FILE)
     apply_ui_font(app)
+    install_qt_translation(app)
     return app
+
+
+def install_qt_translation(app: QApplication) -> bool:
+    """Load Qt's own Chinese strings (按钮“是/否/取消”, file dialogs, print dialogs) shipped with
+    PySide6 as ``qtbase_zh_CN.qm``; returns False (English Qt strings) when it is missing."""
+    translator = QTranslator(app)
+    if translator.load(QLocale(QLocale.Chinese, QLocale.China), "qtbase", "_",
+                       QLibraryInfo.path(QLibraryInfo.TranslationsPath)):
+        app.installTranslator(translator)
+        app._qt_translator = translator   # keep it alive as long as the application
+        return True
+    log.warning("Qt's Chinese translation (qtbase_zh_CN.qm) not found")
+    return False
 
 
 def apply_ui_font(app: QApplication) -> list[str]:
@@ -107,6 +122,9 @@ def start_window(session):
     window.show()
     if window.campaign_combo.count() == 0:
         offer_first_campaign(window)
+    elif not session.ctx.settings.inspector.strip():
+        # Names on notices and in every record's history come from here (检查人员, 联系人).
+        window.tools.open_settings()
     return window
 
 

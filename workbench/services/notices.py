@@ -109,7 +109,7 @@ def _document(ctx: Context, record: NoticeRecord) -> RectificationNotice:
         findings=tuple(NoticeFinding(f.description, f.legal_basis, f.requirement) for f in items),
         deadline=deadline,
         term_text=term_text,
-        contact=ctx.settings.contact or ctx.author.inspector,
+        contact=ctx.settings.contact,
         contact_phone=ctx.settings.contact_phone,
         issued_on=record.issued_on,
     )

@@ -130,6 +130,7 @@ class ReviewPanel(QWidget):
 
     def _conclusion_form(self) -> QFormLayout:
         self.conclusion = QComboBox()
+        self.conclusion.setPlaceholderText("（请先逐项核对，或直接选择结论）")
         for key, text in CONCLUSIONS.items():
             self.conclusion.addItem(text, key)
         self.notes = QPlainTextEdit()
@@ -241,7 +242,7 @@ class ReviewPanel(QWidget):
             row.observed.setText(check.observed_value if check and check.verdict == "mismatch" else "")
             row.set_verdict(check.verdict if check else "unchecked")
         self._conclusion_chosen = stored is not None
-        self._select_conclusion(stored.conclusion if stored else ACCURATE)
+        self._select_conclusion(stored.conclusion if stored else None)
         self.notes.setPlainText(stored.notes if stored else "")
 
     # --- editing ---------------------------------------------------------------------------
@@ -253,16 +254,19 @@ class ReviewPanel(QWidget):
         """The conclusion code chosen in the combo."""
         return self.conclusion.currentData()
 
-    def _select_conclusion(self, code: str) -> None:
+    def _select_conclusion(self, code: str | None) -> None:
+        """Show ``code``, or no conclusion (the placeholder) until a field has been compared."""
         self.conclusion.blockSignals(True)
-        self.conclusion.setCurrentIndex(self.conclusion.findData(code))
+        self.conclusion.setCurrentIndex(self.conclusion.findData(code) if code else -1)
         self.conclusion.blockSignals(False)
 
     @Slot()
     def _verdicts_changed(self, *_args) -> None:
         """Preselect the suggested conclusion until the user picks one."""
         if not self._conclusion_chosen:
-            self._select_conclusion(suggest_conclusion(self.verdicts()))
+            verdicts = self.verdicts()
+            compared = any(v != "unchecked" for v in verdicts.values())
+            self._select_conclusion(suggest_conclusion(verdicts) if compared else None)
 
     @Slot()
     def _conclusion_activated(self, *_args) -> None:
@@ -296,6 +300,9 @@ class ReviewPanel(QWidget):
         if self.site_id is None:
             return None
         checks = [row.check() for row in self.rows]
+        if self.conclusion_code() is None:
+            self.session.dialogs.warn("保存核查", "请先逐项核对，或选择核查结论（如空壳网站、网站无法访问）后再保存。")
+            return None
         try:
             outcome = reviews.record_review(self.session.ctx, self.site_id, checks,
                                             self.conclusion_code(), self.notes.toPlainText())
