@@ -111,6 +111,8 @@ def test_reinspection_round_asks_only_failed_items_and_carries_the_rest(qtbot, q
     assert "第 1 次复查" in panel.title_label.text()
     assert [c for c in panel.model.item_codes() if panel.model.is_to_check(c)] == codes[:2]
     assert panel.current_item_code() == codes[0]
+    assert "上次检查：</b>不符合" in panel.item_label.text()     # what was found last time is shown
+    assert set(state.previous) == set(codes[:2])
     carried = panel.model.index_of(codes[5]).siblingAtColumn(1)
     assert panel.model.data(carried) == "符合（沿用）"
     sections = [panel.model.index(r, 1).data() for r in range(panel.model.rowCount())]

@@ -51,6 +51,8 @@ class InspectionState:
         round: the current round; ``round.item_codes`` are the items to check in it.
         items: the items in scope (template order, filtered by MLPS level).
         answers: effective answers of the current round (recorded or carried), by item code.
+        previous: in a re-inspection round, the previous round's answers to the items being
+            re-checked (what was found last time), by item code; empty in round 0.
     """
 
     inspection: Inspection
@@ -59,6 +61,7 @@ class InspectionState:
     round: InspectionRound
     items: tuple[ChecklistItem, ...]
     answers: Mapping[str, Answer]
+    previous: Mapping[str, Answer] = MappingProxyType({})
 
 
 @dataclass(frozen=True)
@@ -216,8 +219,13 @@ def load_inspection(conn: sqlite3.Connection, inspection_id: str) -> InspectionS
     record, template = checklist_repo.get(conn, inspection.template_id)
     current = repo.rounds(conn, inspection_id)[inspection.current_round]
     answers = repo.answers(conn, inspection_id, inspection.current_round)
+    previous = {}
+    if inspection.current_round > 0:
+        earlier = repo.answers(conn, inspection_id, inspection.current_round - 1)
+        previous = {code: earlier[code] for code in current.item_codes or () if code in earlier}
     return InspectionState(inspection, record, template, current,
-                           template.items_for(inspection.mlps_level), MappingProxyType(answers))
+                           template.items_for(inspection.mlps_level), MappingProxyType(answers),
+                           MappingProxyType(previous))
 
 
 def list_inspections(conn: sqlite3.Connection, campaign_id: str,

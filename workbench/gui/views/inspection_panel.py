@@ -208,7 +208,8 @@ class InspectionPanel(QWidget):
         self.add_evidence_button.setEnabled(self.state is not None and not completed)
         self.complete_button.setEnabled(self.state is not None and not completed)
         self.findings_button.setEnabled(self.state is not None)
-        self.item_label.setText(_item_html(item) if item else "请在左侧选择检查项。")
+        earlier = self.state.previous.get(code) if item else None
+        self.item_label.setText(_item_html(item, earlier) if item else "请在左侧选择检查项。")
         self.title_label.setText(self._title_text())
 
     def _title_text(self) -> str:
@@ -354,13 +355,18 @@ def _score_text(tally) -> str:
     return "—" if tally.score is None else f"{tally.score:.1f}"
 
 
-def _item_html(item) -> str:
+def _item_html(item, earlier=None) -> str:
+    """The item's requirement, guidance and basis; in a re-inspection, what was found last time."""
     from html import escape
 
     basis = "<br>".join(escape(c.text) for c in item.basis) or "（无）"
+    last = ""
+    if earlier is not None:
+        notes = f"（{escape(earlier.notes)}）" if earlier.notes else ""
+        last = f"<br><b style='color:#b00020'>上次检查：</b>{RESPONSES.get(earlier.response, earlier.response)}{notes}"
     return (f"<b>{escape(item.code)}</b>　严重程度：{SEVERITIES.get(item.severity, item.severity)}<br>"
             f"<b>检查要求：</b>{escape(item.requirement)}<br><b>检查方法：</b>{escape(item.guidance)}<br>"
-            f"<b>依据：</b>{basis}")
+            f"<b>依据：</b>{basis}{last}")
 
 
 def _rich_label() -> QLabel:
