@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
@@ -61,7 +61,7 @@ class InspectionState:
     round: InspectionRound
     items: tuple[ChecklistItem, ...]
     answers: Mapping[str, Answer]
-    previous: Mapping[str, Answer] = MappingProxyType({})
+    previous: Mapping[str, Answer] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)
