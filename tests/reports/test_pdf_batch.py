@@ -55,3 +55,18 @@ def test_invalid_notice_names_which_one(tmp_path, make_notice):
     bad = make_notice(findings=(), doc_number="鲁网信整改〔2026〕99号", recipient="乙公司")
     with pytest.raises(ValidationError, match="99号，乙公司"):
         render_notices([make_notice(findings=1), bad], tmp_path)
+
+
+def test_written_pdf_is_readable_by_others_like_any_new_file(tmp_path):
+    import os
+    import stat
+
+    from workbench.atomic import write_bytes
+
+    old = os.umask(0o022)
+    try:
+        write_bytes(tmp_path / "x.pdf", b"%PDF-1.4")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "x.pdf").stat().st_mode) == 0o644
+    assert [p.name for p in tmp_path.iterdir()] == ["x.pdf"]

@@ -179,7 +179,7 @@ def test_notice_that_cannot_be_written_takes_no_number(capsys, tmp_path):
     unnoticed = [r for r in json.loads(out) if not r["notice_number"]]
     org = unnoticed[0]["sponsor_name"]
     code, _, err = run(capsys, "notice", tmp_path / "没有这个文件夹" / "n.pdf", "--db", db, "--org", org)
-    assert code == 2 and "无法读写文件" in err
+    assert code == 2 and "保存位置不存在" in err
     assert _counts(db)["notice"] == before
     code, out, _ = run(capsys, "notice", tmp_path / "n.pdf", "--db", db, "--org", org)
     assert code == 0 and "已生成" in out

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import os
-import secrets
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
@@ -21,6 +20,7 @@ from openpyxl.cell.rich_text import CellRichText
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from workbench.atomic import reserve_temp
 from workbench.errors import WorkbenchError
 
 #: Leading characters that make a spreadsheet treat text as a formula or DDE call
@@ -287,7 +287,7 @@ def write_workbook(out: Path, fill: Callable[[Workbook], None]) -> Path:
         WorkbenchError: folder missing or not writable, file open in another program, disk full.
     """
     out = Path(out)
-    temp = _reserve_temp(out)
+    temp = reserve_temp(out)
     wb = Workbook(write_only=True)
     wb.properties.creator = "检查工作台"
     try:
@@ -309,34 +309,13 @@ def save_workbook(wb: Workbook, out: Path) -> Path:
         WorkbenchError: as :func:`write_workbook`.
     """
     out = Path(out)
-    temp = _reserve_temp(out)
+    temp = reserve_temp(out)
     try:
         _save_and_replace(wb, temp, out)
     finally:
         with suppress(OSError):
             temp.unlink(missing_ok=True)
     return out
-
-
-def _reserve_temp(out: Path) -> Path:
-    """Create an empty, uniquely named file beside ``out`` (same folder, so os.replace is atomic).
-
-    Created with mode 0o666 minus the umask, like any new file, because tempfile.mkstemp's
-    0o600 would survive os.replace and hide the export from colleagues on a shared machine.
-    """
-    folder = out.parent
-    if not folder.is_dir():
-        raise WorkbenchError(f"保存位置不存在，请选择其他文件夹：{folder}")
-    for _ in range(10):
-        temp = folder / f".{out.stem}.{secrets.token_hex(4)}.tmp"
-        try:
-            os.close(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
-        except FileExistsError:
-            continue
-        except OSError as exc:
-            raise WorkbenchError(f"无法在此文件夹中保存文件，请选择其他位置：{folder}") from exc
-        return temp
-    raise WorkbenchError(f"无法在此文件夹中创建临时文件，请选择其他位置：{folder}")
 
 
 def _save_and_replace(wb: Workbook, temp: Path, out: Path) -> None:

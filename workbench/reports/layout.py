@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 from reportlab.platypus import paragraph as _rl_paragraph
 
+from workbench.atomic import write_bytes
 from workbench.reports.fonts import FontChoice, find_cjk_font
 
 PAGE_WIDTH, PAGE_HEIGHT = A4  # 210 × 297 mm
@@ -249,12 +249,4 @@ def _write(out: Path | BinaryIO, data: bytes) -> None:
     if not isinstance(out, (str, os.PathLike)):
         out.write(data)
         return
-    target = Path(out)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".pdf", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_bytes(Path(out), data)
