@@ -8,7 +8,8 @@ read (open, load the sheet, all cells to Python) and a full import, best of R ru
 peak_mb is the peak resident set (resource.getrusage ru_maxrss) of a fresh child process
 that runs one import, so it counts calamine's native memory and the interpreter, but not
 the plain read; py_peak_mb is tracemalloc's peak of Python allocations during one import. Targets: ratio ≤ 2.5, peak_mb < 400 for 100,000 rows.
-The last line printed is one JSON object with keys rows, ratio, peak_mb (and the details).
+The last line printed is one JSON object with keys rows (--rows, or the data rows of --file),
+ratio, peak_mb (and the details).
 """
 
 from __future__ import annotations
@@ -90,7 +91,8 @@ def main() -> None:
     print(f"plain calamine read: {plain:.2f} s; read_site_list: {full:.2f} s")
     print(f"sites {result['sites']}, problems {len(result['problems'])}")
     report = {
-        "rows": args.rows, "ratio": round(full / plain, 2), "peak_mb": round(rss_mb, 1),
+        "rows": args.rows if args.file is None else result["data_rows"],
+        "ratio": round(full / plain, 2), "peak_mb": round(rss_mb, 1),
         "py_peak_mb": round(py_peak_mb, 1), "plain_s": round(plain, 3), "full_s": round(full, 3),
     }
     print(json.dumps(report))

@@ -49,3 +49,36 @@ def test_split_domains_reports_first_url_and_invalid_items():
     assert domains == (Domain("x.cn", "x.cn"),)
     assert url == "https://www.x.cn/"
     assert issues == ("domain_invalid",)
+
+
+def test_plain_cjk_labels_encode_as_the_idna_codec_does():
+    import encodings.idna
+    import random
+
+    from workbench.domain.domains import _label_to_ascii
+
+    rng = random.Random(5)
+    chars = "abz09-" + "".join(map(chr, (0x4E00, 0x4E01, 0x7AD9, 0x7F51, 0x9FA5)))
+    for _ in range(2000):
+        label = "".join(rng.choice(chars) for _ in range(rng.randrange(1, 30)))
+        if label.isascii():
+            continue
+        try:
+            expected = encodings.idna.ToASCII(label).decode("ascii")
+        except UnicodeError:
+            with pytest.raises(UnicodeError):
+                _label_to_ascii.__wrapped__(label)
+            continue
+        assert _label_to_ascii.__wrapped__(label) == expected, label
+
+
+def test_labels_outside_the_plain_range_still_go_through_nameprep():
+    assert parse_domain("straße.de") == Domain("straße.de", "strasse.de")  # nameprep maps ß to ss
+    assert parse_domain("站Ü.cn").ascii == "xn--" + "站ü".encode("punycode").decode() + ".cn"
+    assert parse_domain("\u9fa6站.cn") == Domain("\u9fa6站.cn", "xn--" + "\u9fa6站".encode("punycode").decode() + ".cn")
+    assert parse_domain("站" * 60 + ".cn") is None  # longer than 63 characters in punycode
+
+
+def test_a_trailing_line_break_is_not_part_of_the_domain():
+    assert split_domains("a.com\n") == ((Domain("a.com", "a.com"),), "", ())
+    assert split_domains("a.cn；m.a.cn") == ((Domain("a.cn", "a.cn"), Domain("m.a.cn", "m.a.cn")), "", ())

@@ -128,3 +128,37 @@ def test_fast_uscc_check_agrees_with_stdnum():
 def test_codes_not_of_uscc_shape_are_judged_by_stdnum(text):
     assert check_certificate(text) == (text, _stdnum_codes(text))
     assert _stdnum_codes(text) == ("uscc_invalid",)
+
+
+@pytest.mark.parametrize(
+    "text", ["鲁ICP备12345678号-1", "京ICP证030173号-12", "陕ICP备2024026116号-1A", "蜀ICP备2026007879号-9999"]
+)
+def test_canonical_site_numbers_are_recognised_as_parse_icp_writes_them(text):
+    from workbench.domain.identifiers import is_canonical_site_no, is_canonical_subject_no
+
+    assert is_canonical_site_no(text) and not is_canonical_subject_no(text)
+    number = parse_icp(text)
+    assert (number.canonical, number.issues) == (text, ())
+    assert is_canonical_subject_no(number.subject)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["鲁icp备12345678号-1", "鲁ICP备12345678-1", "鲁ICP备12345678号-1a", "鲁ICP备12345678号—1",
+     " 鲁ICP备12345678号-1", "鲁ICP备12345678号-1\n", "鲁ICP备１２３４５６７８号-1",
+     "鲁ICP备1234567号-1", "鲁ICP备12345678号-12345"],
+)
+def test_other_forms_are_not_taken_as_canonical(text):
+    from workbench.domain.identifiers import is_canonical_site_no
+
+    assert not is_canonical_site_no(text)
+    number = parse_icp(text)
+    assert number is None or number.canonical != text or number.issues
+
+
+def test_full_width_digits_and_line_breaks_never_reach_a_stored_value():
+    assert parse_icp("鲁ICP备１２３４５６７８号-1").canonical == "鲁ICP备12345678号-1"
+    assert parse_icp("鲁ICP备12345678号-1\n").canonical == "鲁ICP备12345678号-1"
+    assert check_certificate("９１１１０１０８５５１３８５０８２Ｑ") == ("91110108551385082Q", ())
+    assert check_certificate("91110108551385082Q\n") == ("91110108551385082Q", ())
+    assert parse_psb("鲁公网安备 37010202000001号\n") == ("鲁公网安备 37010202000001号", ())

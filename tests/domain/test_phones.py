@@ -31,3 +31,8 @@ def test_normalise_phone(value, phone):
 def test_unknown_phone_is_kept_with_warning():
     assert normalise_phone("打电话问前台") == ("打电话问前台", ("phone_invalid",))
     assert normalise_phone("1350000761") == ("1350000761", ("phone_invalid",))
+
+
+def test_line_breaks_and_full_width_digits_do_not_survive():
+    assert normalise_phone("13500007610\n") == ("13500007610", ())
+    assert normalise_phone("１３５００００７６１０") == ("13500007610", ())

@@ -39,3 +39,23 @@ def test_free_text_keeps_chinese_punctuation_but_folds_fullwidth_alnum():
     assert clean_free_text("\u200bＡＢＣ科技\u3000有限公司１２３\u00a0") == "ABC科技 有限公司123"
     assert clean_free_text("说明：一、二；三") == "说明：一、二；三"
     assert clean_free_text("") == ""
+
+
+def _free_text_reference(value):
+    """clean_free_text's rules without its fast path: delete, fold, collapse spaces."""
+    from workbench.domain.text import _DELETE_ZERO_WIDTH, _FULLWIDTH_ALNUM
+
+    return " ".join(value.translate(_DELETE_ZERO_WIDTH).translate(_FULLWIDTH_ALNUM).split())
+
+
+def test_free_text_fast_path_agrees_with_the_rules():
+    import random
+
+    from workbench.domain.text import clean_free_text
+
+    pieces = ["公司", "（成都）", "a", "Ｚ", "９", "、", " ", "  ", "\u3000", "\xa0", "\u200b", "\ufeff",
+              "\t", "\n", "\x85", "\u2028", "Ａｂ", "ｚ", "！", "x1", "\u00ad", "－"]
+    rng = random.Random(11)
+    for _ in range(5000):
+        value = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 6)))
+        assert clean_free_text(value) == _free_text_reference(value), repr(value)

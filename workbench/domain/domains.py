@@ -39,7 +39,7 @@ def split_domains(text: str) -> tuple[tuple[Domain, ...], str, tuple[str, ...]]:
         (domains in cell order, the first item that was written as a URL or ``''``, warning
         codes: ``domain_invalid`` when some item is not a domain).
     """
-    if _ASCII_DOMAIN_RE.match(text) and not text.startswith("www.") and "xn--" not in text:
+    if _is_tidy(text):
         return (Domain(text, text),), "", ()  # the common tidy cell
     cleaned = unicodedata.normalize("NFKC", text.translate(_DELETE)) if not text.isascii() else text
     found: dict[str, Domain] = {}
@@ -72,6 +72,8 @@ def parse_domain(text: str) -> Domain | None:
     Returns:
         The domain, or None when the text is not a valid domain (e.g. an IP address).
     """
+    if _is_tidy(text):
+        return Domain(text, text)
     host = text.strip().lower()
     if "://" in host:
         host = host.split("://", 1)[1]
@@ -89,6 +91,13 @@ def parse_domain(text: str) -> Domain | None:
     if _ASCII_DOMAIN_RE.match(ascii_form) is None:
         return None
     return Domain(name=name.lower(), ascii=ascii_form)
+
+
+def _is_tidy(text: str) -> bool:
+    """True when ``text`` is already its own domain: ASCII host name, no www., no A-label."""
+    if _ASCII_DOMAIN_RE.match(text) is None:
+        return False
+    return not text.startswith("www.") and "xn--" not in text
 
 
 @lru_cache(maxsize=4096)

@@ -30,8 +30,9 @@ _ICP_RE = re.compile(
     re.ASCII,
 )
 # The canonical forms IcpNumber.canonical writes, site number (with -N) and subject number.
-_CANONICAL_SITE_RE = re.compile(rf"[{PROVINCES}]ICP[备证](?:\d{{6}}|\d{{8}}|\d{{10}})号-\d{{1,4}}[AXK]?\Z", re.ASCII)
-_CANONICAL_SUBJECT_RE = re.compile(rf"[{PROVINCES}]ICP[备证](?:\d{{6}}|\d{{8}}|\d{{10}})号\Z", re.ASCII)
+_CANONICAL_SUBJECT = rf"[{PROVINCES}]ICP[备证](?:\d{{6}}|\d{{8}}|\d{{10}})号"
+_CANONICAL_SITE_RE = re.compile(_CANONICAL_SUBJECT + r"-\d{1,4}[AXK]?\Z", re.ASCII)
+_CANONICAL_SUBJECT_RE = re.compile(_CANONICAL_SUBJECT + r"\Z", re.ASCII)
 _LICENCE_RE = re.compile(rf"([{PROVINCES}])(A2|B1|B2|B1\.B2)-(\d{{8}})(?:-(\d+))?\Z", re.ASCII)
 _PSB_RE = re.compile(rf"([{PROVINCES}])公网安备(\d{{14}})(号?)\Z", re.ASCII)
 _PSB_CANONICAL_RE = re.compile(rf"[{PROVINCES}]公网安备 \d{{14}}号\Z", re.ASCII)

@@ -60,7 +60,8 @@ Normalised = tuple[object, tuple[str, ...]]
 _EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+\Z")
 _LIST_RE = re.compile(r"[;,、\s]+")
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
-_IPV4_RE = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}\Z", re.ASCII)  # dotted quad, as ipaddress accepts
+# A dotted quad, as ipaddress accepts it.
+_IPV4_RE = re.compile(rf"{_OCTET}(?:\.{_OCTET}){{3}}\Z", re.ASCII)
 _EXCEL_DIGITS = 1e15  # Excel keeps 15 significant digits (Microsoft: "Excel specifications")
 
 
@@ -116,7 +117,7 @@ def norm_site_no(cell: object) -> Normalised:
 
 
 def norm_subject_no(cell: object) -> Normalised:
-    """Subject filing number → its canonical text without ``-N``, or None (``subject_no_invalid``)."""
+    """Subject filing number → canonical text without ``-N``; None (``subject_no_invalid``)."""
     if type(cell) is str and is_canonical_subject_no(cell):
         return cell, ()  # the common tidy cell
     number = parse_icp(cell_text(cell))

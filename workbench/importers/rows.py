@@ -6,7 +6,7 @@ import gc
 import threading
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
 from itertools import count, islice, repeat
 from operator import itemgetter
 
@@ -32,9 +32,11 @@ _value, _codes = itemgetter(0), itemgetter(1)  # of a Normalised (value, codes) 
 # The value an empty cell stands for, where it is not ''.
 EMPTY: dict[str, object] = {"site_filing_no": None, "subject_filing_no": None, "domains": None,
                             "approved_on": None}
-# SiteRecord's fields in declaration order with their defaults (records are built positionally).
-_RECORD_FIELDS = tuple((f.name, f.default) for f in fields(SiteRecord))
-_SITE_INDEX = [name for name, _ in _RECORD_FIELDS].index("site_filing_no")
+# SiteRecord's fields in declaration order (records are built positionally) and the plain
+# defaults of those that have one; a field without one must be filled by _record_columns.
+_RECORD_FIELDS = tuple(f.name for f in fields(SiteRecord))
+_RECORD_DEFAULTS = {f.name: f.default for f in fields(SiteRecord) if f.default is not MISSING}
+_SITE_INDEX = _RECORD_FIELDS.index("site_filing_no")
 
 
 @dataclass
@@ -95,28 +97,28 @@ class RowImporter:
         Raises:
             Cancelled: ``cancel`` was set (checked before every chunk).
         """
-        numbered = enumerate(rows, first_row)
+        rows = iter(rows)
+        number = first_row
         with _collector_paused():
-            while chunk := list(islice(numbered, PROGRESS_EVERY)):
+            while chunk := list(islice(rows, PROGRESS_EVERY)):
                 check_cancel(cancel)
                 if on_progress is not None:
-                    on_progress(Progress(chunk[0][0] - 1, total, f"正在读取第 {chunk[0][0]} 行"))
-                self._read_chunk(chunk)
+                    on_progress(Progress(number - 1, total, f"正在读取第 {number} 行"))
+                self._read_chunk(range(number, number + len(chunk)), chunk)
+                number += len(chunk)
         self._flag_conflicts()
         return self.out
 
-    def _read_chunk(self, chunk: list[tuple[int, list]]) -> None:
-        """Classify the rows of one chunk: blank, total, or data."""
+    def _read_chunk(self, numbers: range, rows: list[list]) -> None:
+        """Classify the rows of one chunk (sheet rows ``numbers``): blank, total, or data."""
         out, pending = self.out, self._pending_blank
         need = self._width  # CSV rows may be short; pad so columns line up and compare equal
-        numbers = [number for number, _ in chunk]
-        rows = [row for _, row in chunk]
         if min(map(len, rows)) < need:
             rows = [row if len(row) >= need else row + [""] * (need - len(row)) for row in rows]
         values, found = self._normalise_chunk(rows)
-        fields = zip(*self._record_columns(numbers, values, found), strict=True)
+        record_args = zip(*self._record_columns(numbers, values, found), strict=True)
         site_col, probe = self._site_col, self._probe
-        for number, row, codes, record_fields in zip(numbers, rows, found, fields, strict=True):
+        for number, row, codes, args in zip(numbers, rows, found, record_args, strict=True):
             first = row[probe]  # a filled first data column settles both tests below
             if (first == "" or (type(first) is str and first.isspace())) and self._is_blank(row):
                 pending.append(number)
@@ -127,7 +129,7 @@ class RowImporter:
             if pending:  # blank rows after the data don't count
                 out.blank_rows.extend(pending)
                 pending.clear()
-            self._data_row(number, row, codes, record_fields)
+            self._data_row(number, row, codes, args)
 
     def _normalise_chunk(self, rows: list[list]) -> tuple[dict[str, list], list[list | None]]:
         """Normalise the planned columns of ``rows`` (all at least as wide as the plan needs).
@@ -168,7 +170,7 @@ class RowImporter:
         get = cache.get  # a hit is a non-empty tuple, so always true
         return [get(c) or fill(c) for c in column]
 
-    def _record_columns(self, numbers: list[int], values: dict[str, list], found: list) -> list:
+    def _record_columns(self, numbers: range, values: dict[str, list], found: list) -> list:
         """Per SiteRecord field, in declaration order, its value for each row of the chunk.
 
         Adds the row-level codes (site_no_missing, subject_mismatch, domain_from_homepage,
@@ -182,14 +184,18 @@ class RowImporter:
         subjects = [site[:site.rindex("-")] if site is not None else None for site in sites]
         if "subject_filing_no" in values:
             self._check_subjects(subjects, values["subject_filing_no"], found)
-        domains, homepages = self._domains(sites, values.get("domains", blank), values.get("homepage"), found)
-        flags = [tuple(dict.fromkeys(code for code, _ in codes)) if codes else () for codes in found]
+        cells, homepages = values.get("domains", blank), values.get("homepage")
+        domains, homepages = self._domains(sites, cells, homepages, found)
+        flags = [tuple(dict.fromkeys(c for c, _ in codes)) if codes else () for codes in found]
         given = {
             **values, "source_row": numbers, "site_filing_no": sites, "subject_filing_no": subjects,
             "domains": domains, "homepage": homepages, "flags": flags,
         }
         rows = len(numbers)
-        return [given[name] if name in given else repeat(default, rows) for name, default in _RECORD_FIELDS]
+        return [
+            given[name] if name in given else repeat(_RECORD_DEFAULTS[name], rows)
+            for name in _RECORD_FIELDS
+        ]
 
     def _check_sites(self, sites: list, found: list) -> None:
         """``site_no_missing`` for rows without a site number and no error explaining why."""
@@ -207,7 +213,9 @@ class RowImporter:
             if mine != theirs and mine is not None and theirs is not None:
                 _add_codes(found, index, [("subject_mismatch", col)])
 
-    def _domains(self, sites: list, cells: list, homepages: list | None, found: list) -> tuple[list, list]:
+    def _domains(
+        self, sites: list, cells: list, homepages: list | None, found: list
+    ) -> tuple[list, list]:
         """(domains, homepage) per row; a site without domains takes them from its homepage.
 
         ``cells`` holds the normalised (domains, first URL) pairs, or None for an empty cell.
@@ -215,7 +223,9 @@ class RowImporter:
         """
         domains = [cell[0] if cell is not None else () for cell in cells]
         urls = [cell[1] if cell is not None else "" for cell in cells]
-        homepages = [h or u for h, u in zip(homepages, urls, strict=True)] if homepages is not None else urls
+        if homepages is not None:
+            urls = [page or url for page, url in zip(homepages, urls, strict=True)]
+        homepages = urls
         col = self._column.get("domains", -1)
         for index in [i for i, d in enumerate(domains) if not d and sites[i] is not None]:
             homepage = homepages[index]
@@ -225,10 +235,10 @@ class RowImporter:
             _add_codes(found, index, [(code, col)])
         return domains, homepages
 
-    def _data_row(self, number: int, row: list, codes: list | None, fields: tuple) -> None:
+    def _data_row(self, number: int, row: list, codes: list | None, args: tuple) -> None:
         """One non-blank row: duplicate, rejected, conflicting or a new site.
 
-        ``codes`` are its (code, column) pairs; ``fields`` its SiteRecord arguments in order.
+        ``codes`` are its (code, column) pairs; ``args`` its SiteRecord arguments in order.
         """
         out = self.out
         out.data_rows += 1
@@ -248,11 +258,11 @@ class RowImporter:
             return
         if codes:
             out.problems.extend(self._problem(number, code, col, row) for code, col in codes)
-        site = fields[_SITE_INDEX]
+        site = args[_SITE_INDEX]
         if site is None:
             out.rejected_rows.append(number)
             return
-        record = SiteRecord(*fields)
+        record = SiteRecord(*args)
         first = out.records.setdefault(site, record)
         if first is not record:
             self._repeat(number, record, first)
