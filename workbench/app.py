@@ -31,7 +31,7 @@ def open_context(db: str | Path, paths: AppPaths | None = None, today: date | No
     try:
         conn = open_database(db)
     except sqlite3.OperationalError:
-        raise   # locked, read-only, cannot open: explained by the caller (cli.database_message)
+        raise   # locked, read-only, cannot open: explained by storage.connection.describe_error
     except sqlite3.DatabaseError as err:
         raise WorkbenchError(f"文件 {db} 不是有效的工作台数据库（{err}）") from err
     return Context(

@@ -11,8 +11,19 @@ from datetime import date
 
 from workbench import __version__
 from workbench.errors import WorkbenchError
+from workbench.services.context import describe_error
 
 log = logging.getLogger(__name__)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"应为整数：{text}") from err
+    if not 1 <= value <= 1000:
+        raise argparse.ArgumentTypeError(f"应在 1 到 1000 之间：{text}")
+    return value
 
 
 def _day(text: str) -> date:
@@ -22,12 +33,19 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD：{text}") from err
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line Chinese errors (exit code 2) instead of a usage block."""
+
+    def error(self, message: str):
+        self.exit(2, f"错误：命令参数有误（{message}）；用 “{self.prog} -h” 查看用法\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command."""
-    p = argparse.ArgumentParser(prog="workbench", description="检查工作台：网站备案核查与网络安全检查")
+    p = _Parser(prog="workbench", description="检查工作台：网站备案核查与网络安全检查")
     p.add_argument("--version", action="version", version=f"workbench {__version__}")
     p.add_argument("--data-dir", help="把数据库、设置和日志都放在此文件夹（便携模式）")
-    sub = p.add_subparsers(dest="command")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
     def cmd(name: str, help_: str, db_required: bool = True) -> argparse.ArgumentParser:
         sp = sub.add_parser(name, help=help_)
@@ -37,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cmd("gui", "打开窗口", db_required=False)
     sp = cmd("demo", "生成演示数据库（不打开窗口）")
-    sp.add_argument("--sites", type=int, default=48)
+    sp.add_argument("--sites", type=_positive, default=48, help="演示网站数（1–1000）")
     sp = cmd("import", "导入网站名单（.xlsx/.xls/.ods/.csv）")
     sp.add_argument("file")
     sp.add_argument("--campaign", help="检查任务名称（不存在则新建；缺省为文件名）")
@@ -137,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except sqlite3.OperationalError as err:
         log.exception("database error")
-        print(f"错误：{database_message(err)}", file=sys.stderr)
+        print(f"错误：{describe_error(err)}", file=sys.stderr)
         return 2
     except OSError as err:
         log.exception("file error")
@@ -151,20 +169,6 @@ def main(argv: list[str] | None = None) -> int:
         log.exception("unexpected error")
         print(f"意外错误：{type(err).__name__}: {err}（详情见日志 {paths.log_dir}）", file=sys.stderr)
         return 1
-
-
-def database_message(err: sqlite3.OperationalError) -> str:
-    """A Chinese sentence for SQLite's operational errors (locked, read-only, disk full…)."""
-    text = str(err).lower()
-    if "locked" in text or "busy" in text:
-        return "数据库正被其他程序或窗口使用，请稍后再试（或关闭其他正在使用该数据库的工作台）"
-    if "readonly" in text or "read-only" in text:
-        return "数据库文件或其所在文件夹是只读的（例如写保护的 U 盘），请复制到可写的位置后再打开"
-    if "disk" in text and "full" in text:
-        return "磁盘已满，数据未写入；请清理空间后重试"
-    if "unable to open" in text:
-        return "无法打开数据库文件，请检查路径和权限"
-    return f"数据库错误：{err}"
 
 
 def emit_json(obj) -> None:

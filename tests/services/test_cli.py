@@ -186,3 +186,10 @@ def test_notice_that_cannot_be_written_takes_no_number(capsys, tmp_path):
     number = out.split("整改通知书 ")[1].split("：")[0]
     typed = number.replace("〔", "[").replace("〕", "]")
     assert run(capsys, "receipt", tmp_path / "r.pdf", "--db", db, "--notice", typed)[0] == 0
+
+
+def test_argument_errors_are_one_chinese_line(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["deadline", "2026-01-01", "1.5", "--working"])
+    err = capsys.readouterr().err
+    assert done.value.code == 2 and err.startswith("错误：命令参数有误") and len(err.strip().splitlines()) == 1

@@ -76,3 +76,21 @@ def test_transaction_rolls_back_nested_savepoint_only(tmp_path):
             conn.execute("INSERT INTO t VALUES (2)")
             raise ValueError("inner")
     assert [tuple(r) for r in conn.execute("SELECT x FROM t")] == [(1,)]
+
+
+def test_write_protected_database_opens_read_only(tmp_path, monkeypatch):
+    import os
+
+    path = tmp_path / "u盘.db"
+    conn = open_database(path)
+    conn.execute("INSERT INTO campaign (id, name, kind, created_at, updated_at) VALUES ('c', '甲', 'icp_review', 'x', 'x')")
+    conn.close()
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if mode == os.W_OK else real_access(p, mode))
+    ro = open_database(path)
+    assert ro.execute("SELECT name FROM campaign").fetchone()[0] == "甲"
+    with pytest.raises(sqlite3.OperationalError) as err:
+        ro.execute("DELETE FROM campaign")
+    from workbench.storage.connection import describe_error
+
+    assert "只读" in describe_error(err.value)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from workbench.errors import WorkbenchError
 from workbench.gui.dialogs import Dialogs
 from workbench.gui.workers import Task, TaskWorker
 from workbench.paths import AppPaths
-from workbench.services.context import Context
+from workbench.services.context import Context, describe_error
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +118,9 @@ class Session(QObject):
         """Show an error as one clear sentence; unexpected errors point to the log."""
         if isinstance(err, WorkbenchError):
             self.dialogs.warn(title, str(err))
+        elif isinstance(err, sqlite3.OperationalError):
+            log.warning("database error in %s: %s", title, err)
+            self.dialogs.warn(title, describe_error(err))
         else:
             log.error("unexpected error in %s", title, exc_info=err)
             self.dialogs.warn(title, f"发生意外错误：{err}\n详情已记录在日志（{self.paths.log_dir}）。")

@@ -8,8 +8,8 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from workbench.domain.progress import Cancelled, Progress, check_cancel
-from workbench.errors import FontError, ValidationError
+from workbench.domain.progress import Progress, check_cancel
+from workbench.errors import FontError, ValidationError, WorkbenchError
 from workbench.reports.documents import RectificationNotice
 from workbench.reports.notice import render_notice
 
@@ -64,13 +64,18 @@ def render_notices(notices: Iterable[RectificationNotice], out_dir: Path,
         The written paths, in input order.
 
     Raises:
-        Cancelled: ``cancel`` was set (no files from this call remain).
+        Cancelled: ``cancel`` was set.
         ValidationError, FontError: a notice cannot be rendered; the message starts with its
-            文号 and recipient; files already written are kept.
-        OSError: the folder cannot be written.
+            文号 and recipient.
+        WorkbenchError: the folder cannot be created or written.
+        In every case no file from this call remains: the caller rolls back the numbers the
+        batch would have used, so no printed number may exist without its record.
     """
     notices = list(notices)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WorkbenchError(f"无法创建或使用文件夹 {out_dir}：{exc.strerror or exc}") from exc
     written: list[Path] = []
     _report(on_progress, 0, len(notices), "开始生成整改通知书")
     try:
@@ -80,7 +85,7 @@ def render_notices(notices: Iterable[RectificationNotice], out_dir: Path,
             _render_named(notice, path)
             written.append(path)
             _report(on_progress, done, len(notices), f"已生成 {path.name}")
-    except Cancelled:
+    except BaseException:
         for path in written:
             path.unlink(missing_ok=True)
         raise

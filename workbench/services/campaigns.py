@@ -74,8 +74,13 @@ def get_campaign(ctx: Context, key: str) -> Campaign:
 
 
 def get_or_create(ctx: Context, name: str, **kwargs) -> Campaign:
-    """The campaign called ``name``, created with ``kwargs`` when it does not exist yet."""
-    for campaign in campaign_repo.all_campaigns(ctx.conn):
-        if campaign.name == name.strip():
-            return campaign
-    return create_campaign(ctx, name, **kwargs)
+    """The campaign called ``name``, created with ``kwargs`` when it does not exist yet.
+
+    Looking and creating happen in one write transaction, so two processes asking at once get
+    the same campaign rather than an error.
+    """
+    with transaction(ctx.conn):
+        for campaign in campaign_repo.all_campaigns(ctx.conn):
+            if campaign.name == name.strip():
+                return campaign
+        return create_campaign(ctx, name, **kwargs)

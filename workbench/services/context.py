@@ -9,7 +9,10 @@ from functools import cached_property
 from pathlib import Path
 
 from workbench.settings import Settings
+from workbench.storage.connection import describe_error
 from workbench.storage.records import Author
+
+__all__ = ["Context", "describe_error"]
 
 
 @dataclass

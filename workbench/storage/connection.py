@@ -14,7 +14,7 @@ BUSY_TIMEOUT_MS = 5000
 _SAVEPOINTS = itertools.count(1)
 
 
-def connect(path: str | Path) -> sqlite3.Connection:
+def connect(path: str | Path, read_only: bool = False) -> sqlite3.Connection:
     """Open (creating if needed) the database at ``path`` without migrating it.
 
     Sets ``foreign_keys=ON``, ``busy_timeout`` and ``row_factory=sqlite3.Row``; asks for WAL
@@ -23,17 +23,37 @@ def connect(path: str | Path) -> sqlite3.Connection:
 
     Args:
         path: file path, or ``":memory:"``.
+        read_only: open a file on write-protected media (``mode=ro&immutable=1``: SQLite takes
+            no locks and writes nothing, not even WAL index files); every write then fails.
 
     Returns:
         a connection in autocommit mode (``isolation_level=None``); use :func:`transaction`.
     """
-    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    if read_only:
+        uri = Path(path).resolve().as_uri() + "?mode=ro&immutable=1"
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+    else:
+        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    if str(path) != ":memory:":
+    if str(path) != ":memory:" and not read_only:
         conn.execute("PRAGMA journal_mode=WAL")
     return conn
+
+
+def describe_error(err: sqlite3.Error) -> str:
+    """A Chinese sentence for SQLite's operational errors (locked, read-only, disk full…)."""
+    text = str(err).lower()
+    if "locked" in text or "busy" in text:
+        return "数据库正被其他程序或窗口使用，请稍后再试（或关闭其他正在使用该数据库的工作台）"
+    if "readonly" in text or "read-only" in text:
+        return "数据库是只读打开的（文件或所在文件夹不可写，例如写保护的 U 盘），不能保存修改；请复制到可写的位置后再打开"
+    if "disk" in text and "full" in text:
+        return "磁盘已满，数据未写入；请清理空间后重试"
+    if "unable to open" in text:
+        return "无法打开数据库文件，请检查路径和权限"
+    return f"数据库错误：{err}"
 
 
 def as_db(conn: sqlite3.Connection) -> sqlite_utils.Database:

@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
 
+from workbench.errors import DatabaseVersionError
 from workbench.storage.connection import connect
-from workbench.storage.migrate import migrate
+from workbench.storage.migrate import current_version, latest_version, migrate
 
 
 def open_database(path: str | Path) -> sqlite3.Connection:
     """Open the database at ``path``, creating its folder and applying pending migrations.
 
     A database that already holds data gets a backup ``<name>.bak-YYYYmmddHHMMSS`` beside it
-    before its schema is upgraded.
+    before its schema is upgraded. A file that cannot be written (or whose folder cannot: SQLite
+    needs it for its journal) is opened read-only, when its schema is current.
 
     Raises:
         DatabaseVersionError: the file was written by a newer version of the workbench.
+        DatabaseVersionError: a read-only file whose schema would need upgrading.
         sqlite3.DatabaseError: the file is not a SQLite database.
     """
+    if str(path) != ":memory:" and Path(path).is_file() and not _writable(Path(path)):
+        return _open_read_only(Path(path))
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     conn = connect(path)
@@ -28,4 +34,20 @@ def open_database(path: str | Path) -> sqlite3.Connection:
         stamp = datetime.now().strftime("%Y%m%d%H%M%S")
         backup = Path(f"{path}.bak-{stamp}")
     migrate(conn, backup_to=backup)
+    return conn
+
+
+def _writable(path: Path) -> bool:
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    conn = connect(path, read_only=True)
+    have, latest = current_version(conn), latest_version()
+    if have != latest:
+        conn.close()
+        raise DatabaseVersionError(
+            f"数据库文件 {path} 是只读的，而它的结构（版本 {have}）需要升级到版本 {latest}；"
+            "请复制到可写的位置后再打开。"
+        )
     return conn

@@ -85,23 +85,26 @@ def store_site_list(
     """Upsert ``records`` into the campaign and report what changed (call inside a transaction).
 
     Sponsors (主办单位) are keyed by subject filing number (主体备案号), or by name when a row has
-    none; their name, nature, USCC and city follow the latest list. Reviews and findings already
+    none; their name, nature and USCC follow the first row of the latest list that lists them. Reviews and findings already
     recorded for a site are never touched; a site absent from the new list is kept with
     ``present = 0`` and reported as missing.
     """
     records = list(records)
     existing = _existing(conn, campaign_id)
     sponsors = _sponsor_ids(conn, campaign_id)
-    # The sponsor row keeps the last listed values of its subject, so that is what each site is
-    # compared with (otherwise rows of one sponsor that disagree would report changes forever).
-    final = {_sponsor_key(r): _sponsor_fields(r) for r in records}
+    # A sponsor keeps the values of the first row listing its subject (later rows that disagree
+    # are flagged sponsor_mismatch by the importer, as conflicting rows are); each site is
+    # compared with those values, so rows of one sponsor that disagree never report changes.
+    final: dict[str, dict] = {}
+    for r in records:
+        final.setdefault(_sponsor_key(r), _sponsor_fields(r))
     now = utc_now()
     who = (author.device, author.inspector)
     report = ChangeReport()
     seen: set[str] = set()
     for rec in records:
         seen.add(rec.site_filing_no)
-        sponsor_id = _upsert_sponsor(conn, campaign_id, rec, sponsors, now, who)
+        sponsor_id = _upsert_sponsor(conn, campaign_id, rec, final[_sponsor_key(rec)], sponsors, now, who)
         values = _site_values(rec)
         old = existing.get(rec.site_filing_no)
         if old is None:
@@ -140,9 +143,10 @@ def store_site_list(
     return report
 
 
-def _upsert_sponsor(conn, campaign_id, rec: SiteRecord, sponsors: dict, now: str, who) -> str:
+def _upsert_sponsor(conn, campaign_id, rec: SiteRecord, first: dict, sponsors: dict, now: str, who) -> str:
+    """The sponsor's id, inserting it or bringing it to ``first`` (its first row's values)."""
     key = _sponsor_key(rec)
-    values = (rec.sponsor_name, rec.sponsor_nature, rec.uscc, rec.subject_filing_no, rec.city)
+    values = (first["sponsor_name"], first["sponsor_nature"], first["uscc"], rec.subject_filing_no, rec.city)
     sponsor_id = sponsors.get(key)
     if sponsor_id is None:
         sponsor_id = new_id()
