@@ -198,3 +198,16 @@ def test_ctrl_4_focuses_the_checklist(window, qtbot):
     qtbot.keyClick(window, Qt.Key_4, Qt.ControlModifier)
     assert window.stack.currentWidget() is window.inspections_view
     qtbot.waitUntil(window.inspections_view.panel.tree.hasFocus)
+
+
+def test_empty_campaign_screens_say_to_import_first(qtbot, session):
+    from workbench.gui.views.review_panel import ReviewPanel
+    from workbench.gui.views.sites_view import SitesView
+    from workbench.services import campaigns
+
+    session.set_campaign(campaigns.create_campaign(session.ctx, "空任务").id)
+    sites_view, review = SitesView(session), ReviewPanel(session)
+    qtbot.addWidget(sites_view)
+    qtbot.addWidget(review)
+    assert "Ctrl+O" in sites_view.detail_label.text()
+    assert "导入网站名单" in review.title.text()

@@ -226,7 +226,7 @@ class ReviewPanel(QWidget):
     def _populate(self, stored) -> None:
         d = self.detail
         self.title.setText(f"{d.site_name or '（未填写网站名称）'}　{d.filed['site_filing_no']}" if d
-                           else "没有待核查的网站")
+                           else self._nothing_to_review())
         self.extra.setText(
             f"地市：{d.city or '—'}　IP：{d.ip or '—'}　公安备案号：{d.psb_filing_no or '—'}　"
             f"审核通过日期：{d.approved_on or '—'}　"
@@ -244,6 +244,14 @@ class ReviewPanel(QWidget):
         self._conclusion_chosen = stored is not None
         self._select_conclusion(stored.conclusion if stored else None)
         self.notes.setPlainText(stored.notes if stored else "")
+
+    def _nothing_to_review(self) -> str:
+        cid = self.session.campaign_id
+        if cid is None:
+            return "请先在工具栏新建或选择一个检查任务"
+        if sites.count(self.session.ctx, cid) == 0:
+            return "此检查任务还没有网站：请先导入网站名单（Ctrl+O）"
+        return "本检查任务的网站已全部核查完毕"
 
     # --- editing ---------------------------------------------------------------------------
     def verdicts(self) -> dict[str, str]:

@@ -22,7 +22,10 @@ from workbench.gui.session import Session
 from workbench.gui.widgets.filter_box import FilterBox
 from workbench.services import sites
 
-_WIDTHS = (160, 150, 170, 120, 160, 56, 130, 40)
+_WIDTHS = (150, 130, 150, 110, 130, 56, 110, 40)
+_EMPTY_HINT = ("此检查任务还没有网站。\n\n按 Ctrl+O（文件 → 导入名单）导入网站名单，"
+               "支持 .xlsx、.xls、.ods 和 .csv 文件。")
+_SELECT_HINT = "选择一个网站查看备案信息；双击或按回车开始核查。"
 
 
 class SitesView(QWidget):
@@ -66,7 +69,7 @@ class SitesView(QWidget):
         for col, width in enumerate(_WIDTHS[: len(HEADERS)]):
             self.table.setColumnWidth(col, width)
         header.setStretchLastSection(True)
-        self.detail_label = QLabel("选择一个网站查看备案信息；双击或按回车开始核查。")
+        self.detail_label = QLabel(_SELECT_HINT)
         self.detail_label.setWordWrap(True)
         self.detail_label.setAlignment(Qt.AlignTop | Qt.AlignLeft)
         self.detail_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -76,6 +79,7 @@ class SitesView(QWidget):
         splitter.addWidget(self.detail_label)
         splitter.setStretchFactor(0, 1)
         splitter.setCollapsible(1, False)
+        splitter.setSizes([900, 260])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
@@ -113,6 +117,10 @@ class SitesView(QWidget):
         reviewed = sites.reviewed_count(self.session.ctx, cid) if cid else 0
         shown = self.model.rowCount()
         self.count_label.setText(f"显示 {shown} 条" if shown != total else "")
+        if total == 0:
+            self.detail_label.setText(_EMPTY_HINT if cid else "请先在工具栏新建或选择一个检查任务。")
+        elif self.table.currentIndex().row() < 0:
+            self.detail_label.setText(_SELECT_HINT)
         self.counts_changed.emit(total, reviewed)
 
     @Slot(QModelIndex)
