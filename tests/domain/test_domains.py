@@ -32,11 +32,25 @@ def test_parse_domain_rejects_non_domains(text):
 
 
 def test_split_domains_on_every_separator():
-    domains, url, issues = split_domains("a.com;b.cn；c.net,d.org，e.top、f.cc\ng.com h.cn")
+    domains, url, issues = split_domains("a.com;b.cn；c.net,d.org，e.top、f.cc\ng.com\r\nh.cn ; i.cn\u3000，j.cn")
     assert [d.name for d in domains] == [
-        "a.com", "b.cn", "c.net", "d.org", "e.top", "f.cc", "g.com", "h.cn",
+        "a.com", "b.cn", "c.net", "d.org", "e.top", "f.cc", "g.com", "h.cn", "i.cn", "j.cn",
     ]
     assert (url, issues) == ("", ())
+
+
+@pytest.mark.parametrize("text", ["exa mple.com", "exa\tmple.com", "exa\u3000mple.com", "a.com b.cn",
+                                  "http://exa mple.com/x"])
+def test_a_space_inside_an_item_refuses_it_and_never_cuts_it(text):
+    domains, _, issues = split_domains(text)
+    assert domains == ()
+    assert issues == ("domain_invalid",)
+
+
+def test_a_bad_item_beside_a_good_one_keeps_only_the_good_one():
+    domains, _, issues = split_domains("exa mple.com；good.cn")
+    assert [d.name for d in domains] == ["good.cn"]
+    assert issues == ("domain_invalid",)
 
 
 def test_split_domains_zero_width_and_repeats():

@@ -43,9 +43,9 @@ def test_free_text_keeps_chinese_punctuation_but_folds_fullwidth_alnum():
 
 def _free_text_reference(value):
     """clean_free_text's rules without its fast path: delete, fold, collapse spaces."""
-    from workbench.domain.text import _DELETE_ZERO_WIDTH, _FULLWIDTH_ALNUM
+    from workbench.domain.text import _DELETE_INVISIBLE, _FULLWIDTH_ALNUM
 
-    return " ".join(value.translate(_DELETE_ZERO_WIDTH).translate(_FULLWIDTH_ALNUM).split())
+    return " ".join(value.translate(_DELETE_INVISIBLE).translate(_FULLWIDTH_ALNUM).split())
 
 
 def test_free_text_fast_path_agrees_with_the_rules():
@@ -54,8 +54,26 @@ def test_free_text_fast_path_agrees_with_the_rules():
     from workbench.domain.text import clean_free_text
 
     pieces = ["公司", "（成都）", "a", "Ｚ", "９", "、", " ", "  ", "\u3000", "\xa0", "\u200b", "\ufeff",
-              "\t", "\n", "\x85", "\u2028", "Ａｂ", "ｚ", "！", "x1", "\u00ad", "－"]
+              "\t", "\n", "\x85", "\u2028", "Ａｂ", "ｚ", "！", "x1", "\u00ad", "－", "\x00", "\x07",
+              "\x1b", "\x7f", "\x9b", "\x1f"]
     rng = random.Random(11)
     for _ in range(5000):
         value = "".join(rng.choice(pieces) for _ in range(rng.randrange(1, 6)))
         assert clean_free_text(value) == _free_text_reference(value), repr(value)
+
+
+def test_control_characters_are_deleted_from_every_kind_of_text():
+    from workbench.domain.text import clean_free_text
+
+    raw = "坏\x00单位\x07\x1b[31m红\x7f\x9b"
+    assert clean_free_text(raw) == "坏单位[31m红"
+    assert clean_text(raw) == "坏单位[31m红"
+    assert clean_text("a\x00b\x08c") == "abc"  # all-ASCII text takes the same path
+    assert compact_text("\x1b鲁ICP备 12345678号") == "鲁ICP备12345678号"
+
+
+def test_control_white_space_becomes_a_space_not_nothing():
+    from workbench.domain.text import clean_free_text
+
+    assert clean_free_text("甲\t乙\x1c丙\x85丁") == "甲 乙 丙 丁"
+    assert clean_text("a\x0bb\x0cc") == "a b c"

@@ -11,8 +11,10 @@ from workbench.domain.site import Domain
 from workbench.domain.text import ZERO_WIDTH
 
 # Separators people use between several domains in one cell (after NFKC ；，→ ;,): semicolons,
-# commas, the enumeration comma 、 and any white space including line breaks.
-_SPLIT_RE = re.compile(r"[;,、\s]+")
+# commas, the enumeration comma 、 and line breaks (those str.splitlines() knows). Not spaces
+# or tabs: "exa mple.com" must be refused as a whole, not read as the unrelated "mple.com"
+# (breaker report A6); spaces around a separator are stripped.
+_SPLIT_RE = re.compile(r"[;,、\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")
 _DELETE = {ord(c): None for c in ZERO_WIDTH}
 # RFC 1035 §2.3.1 labels (letters, digits, inner hyphens, ≤ 63 characters), ≤ 253 in all, and a
 # top-level label that is alphabetic or an IDNA A-label (RFC 5890), so IP addresses are refused.
@@ -29,8 +31,9 @@ _PLAIN_CJK_LABEL_RE = re.compile(r"[a-z0-9\-\u4e00-\u9fa5]+\Z")
 def split_domains(text: str) -> tuple[tuple[Domain, ...], str, tuple[str, ...]]:
     """Read every domain out of one cell.
 
-    The cell may hold several domains separated by ``;；,，、``, spaces or line breaks, and each
-    may be a URL. Each is reduced by :func:`parse_domain`; repeats are dropped.
+    The cell may hold several domains separated by ``;；,，、`` or line breaks, and each may be a
+    URL. Each is reduced by :func:`parse_domain`; repeats are dropped. White space around an
+    item is ignored; an item with white space inside (``exa mple.com``) is not a domain.
 
     Args:
         text: the cell text.
@@ -46,6 +49,7 @@ def split_domains(text: str) -> tuple[tuple[Domain, ...], str, tuple[str, ...]]:
     url = ""
     issues: tuple[str, ...] = ()
     for token in _SPLIT_RE.split(cleaned):
+        token = token.strip()
         if not token:
             continue
         domain = parse_domain(token)
@@ -75,6 +79,8 @@ def parse_domain(text: str) -> Domain | None:
     if _is_tidy(text):
         return Domain(text, text)
     host = text.strip().lower()
+    if any(c.isspace() for c in host):
+        return None  # never cut at a space: "exa mple.com" is not "mple.com"
     if "://" in host:
         host = host.split("://", 1)[1]
     for stop in "/?#":

@@ -1,4 +1,4 @@
-"""Text cleanup shared by every imported cell: NFKC, Unicode spaces and zero-width characters."""
+"""Text cleanup shared by every imported cell: NFKC, Unicode spaces, zero-width and control characters."""
 
 from __future__ import annotations
 
@@ -9,13 +9,19 @@ import unicodedata
 # ZERO WIDTH SPACE/NON-JOINER/JOINER, LEFT-TO-RIGHT/RIGHT-TO-LEFT MARK, WORD JOINER,
 # SOFT HYPHEN and the byte-order mark used as ZERO WIDTH NO-BREAK SPACE (Unicode 15, ch. 23.2).
 ZERO_WIDTH = "\u200b\u200c\u200d\u200e\u200f\u2060\u00ad\ufeff"
-_DELETE_ZERO_WIDTH = {ord(c): None for c in ZERO_WIDTH}
+# Control characters (Unicode category Cc: C0 U+0000–001F, DEL, C1 U+0080–009F) other than those
+# str.isspace() counts as white space (tab, line breaks, U+001C–001F, NEL U+0085), which are
+# turned into spaces instead. NUL, BEL, ESC… never belong in a name; ESC would let a cell drive
+# the terminal that prints it (breaker report A12).
+CONTROLS = "".join(c for c in map(chr, (*range(0x20), *range(0x7F, 0xA0))) if not c.isspace())
+_DELETE_INVISIBLE = {ord(c): None for c in ZERO_WIDTH + CONTROLS}
 
 
 def clean_text(value: str) -> str:
     """Return ``value`` as one tidy line of text.
 
-    Rules, in order: zero-width characters (``ZERO_WIDTH``) are deleted; the text is put in
+    Rules, in order: zero-width characters (``ZERO_WIDTH``) and control characters
+    (``CONTROLS``: NUL, BEL, ESC…) are deleted; the text is put in
     Unicode NFKC form (UAX #15), which turns full-width letters, digits and punctuation
     (``ＩＣＰ``, ``２０１９``, ``（``) and the ideographic space U+3000 into their ordinary forms;
     then every run of Unicode white space (``str.isspace``: spaces, tabs, line breaks, NBSP
@@ -35,8 +41,10 @@ def clean_text(value: str) -> str:
         # tabs and line breaks, Cf format characters such as U+200B and U+FEFF).
         if value.isascii() or unicodedata.is_normalized("NFKC", value):
             return value
+    else:
+        value = value.translate(_DELETE_INVISIBLE)
     if not value.isascii():
-        value = unicodedata.normalize("NFKC", value.translate(_DELETE_ZERO_WIDTH))
+        value = unicodedata.normalize("NFKC", value)
     parts = value.split()
     if len(parts) == 1:
         return parts[0]
@@ -67,8 +75,8 @@ _FULLWIDTH_ALNUM_RE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 def clean_free_text(value: str) -> str:
     """Tidy a name or remark without changing its Chinese punctuation.
 
-    Zero-width characters are deleted, full-width letters and digits (``ＡＢＣ１２３``) become
-    ordinary ones, and every run of white space (incl. NBSP and U+3000) becomes one space; the
+    Zero-width and control characters (``CONTROLS``) are deleted, full-width letters and digits
+    (``ＡＢＣ１２３``) become ordinary ones, and every run of white space (incl. NBSP and U+3000) becomes one space; the
     full-width punctuation Chinese text uses (``（）、，：；“”``) is kept as written, because
     names such as ``西部数码（成都）股份有限公司`` are printed on notices as registered
     (GB/T 15834-2011 标点符号用法 uses full-width punctuation in Chinese text).
@@ -83,10 +91,12 @@ def clean_free_text(value: str) -> str:
         return ""
     if value.isprintable() and value[0] != " " and value[-1] != " " and "  " not in value:
         # Fast path for the common tidy cell: str.isprintable() is False for every zero-width
-        # character and every white space but " " (as in clean_text), so only full-width
+        # or control character and every white space but " " (as in clean_text), so only full-width
         # letters and digits could still change.
         if value.isascii() or _FULLWIDTH_ALNUM_RE.search(value) is None:
             return value
+    else:
+        value = value.translate(_DELETE_INVISIBLE)
     if not value.isascii():
-        value = value.translate(_DELETE_ZERO_WIDTH).translate(_FULLWIDTH_ALNUM)
+        value = value.translate(_FULLWIDTH_ALNUM)
     return " ".join(value.split())

@@ -6,7 +6,7 @@ import sqlite3
 
 from workbench.domain.campaign import Campaign
 from workbench.errors import NotFoundError, ValidationError
-from workbench.storage.records import Author, iso, parse_iso, stamp
+from workbench.storage.records import Author, insert_row, iso, parse_iso, stamp
 
 _COLUMNS = "id, name, kind, authority, doc_prefix, period_start, period_end"
 
@@ -42,10 +42,8 @@ def insert(conn: sqlite3.Connection, campaign: Campaign, author: Author) -> Camp
         author,
         new=True,
     )
-    cols = ", ".join(values)
-    marks = ", ".join("?" for _ in values)
     try:
-        conn.execute(f"INSERT INTO campaign ({cols}) VALUES ({marks})", list(values.values()))
+        insert_row(conn, "campaign", values)
     except sqlite3.IntegrityError as err:
         raise ValidationError(f"检查任务“{campaign.name}”已存在") from err
     return campaign

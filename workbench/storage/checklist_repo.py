@@ -21,7 +21,7 @@ from workbench.domain.checklist import (
 )
 from workbench.errors import InputFileError, NotFoundError, ValidationError, WorkbenchError
 from workbench.paths import resources_dir
-from workbench.storage.records import Author, stamp
+from workbench.storage.records import Author, insert_row, stamp
 
 _COLUMNS = "id, code, title, version, scope, sha256, source, builtin, item_count, created_at"
 
@@ -180,8 +180,7 @@ def save(conn: sqlite3.Connection, template: ChecklistTemplate, author: Author, 
                     "scope": template.scope, "content": canonical_json(template), "sha256": sha,
                     "source": source, "builtin": int(builtin), "item_count": len(template.items)},
                    author, new=True)
-    cols, marks = ", ".join(values), ", ".join("?" for _ in values)
-    conn.execute(f"INSERT INTO checklist_template ({cols}) VALUES ({marks})", list(values.values()))
+    insert_row(conn, "checklist_template", values)
     return find(conn, template.code, template.version)
 
 

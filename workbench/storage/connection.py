@@ -8,8 +8,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import sqlite_utils
-
 BUSY_TIMEOUT_MS = 5000
 _SAVEPOINTS = itertools.count(1)
 
@@ -54,11 +52,6 @@ def describe_error(err: sqlite3.Error) -> str:
     if "unable to open" in text:
         return "无法打开数据库文件，请检查路径和权限"
     return f"数据库错误：{err}"
-
-
-def as_db(conn: sqlite3.Connection) -> sqlite_utils.Database:
-    """Wrap ``conn`` in a sqlite-utils Database sharing the same connection."""
-    return sqlite_utils.Database(conn)
 
 
 @contextmanager

@@ -8,7 +8,7 @@ from datetime import date
 
 from workbench.domain.finding import Finding, FindingEvent, FindingView
 from workbench.errors import NotFoundError
-from workbench.storage.records import Author, iso, new_id, parse_iso, utc_now
+from workbench.storage.records import Author, insert_row, iso, parse_iso, stamp, utc_now
 
 _FIELDS = (
     "id", "campaign_id", "sponsor_id", "site_id", "review_id", "inspection_id", "checklist_item_code",
@@ -30,14 +30,8 @@ def _finding(r: sqlite3.Row) -> Finding:
 
 def insert(conn: sqlite3.Connection, finding: Finding, author: Author, reason: str = "") -> None:
     """Store a new finding and its first history event (action ``create``). Call in a transaction."""
-    now = utc_now()
-    values = [getattr(finding, f) for f in _FIELDS]
-    values = [iso(v) if isinstance(v, date) else v for v in values]
-    cols = [*_FIELDS, "created_at", "updated_at", "device", "inspector"]
-    conn.execute(
-        f"INSERT INTO finding ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
-        [*values, now, now, author.device, author.inspector],
-    )
+    values = {f: (iso(v) if isinstance(v, date) else v) for f in _FIELDS for v in [getattr(finding, f)]}
+    insert_row(conn, "finding", stamp(values, author, new=True))
     add_event(conn, finding.id, "create", None, finding.status, reason, finding.deadline, author)
 
 
@@ -73,13 +67,9 @@ def set_status(
 def add_event(conn, finding_id: str, action: str, old: str | None, new: str, reason: str,
               deadline: date | None, author: Author) -> None:
     """Append one history event to a finding."""
-    now = utc_now()
-    conn.execute(
-        "INSERT INTO finding_event (id, finding_id, action, from_status, to_status, reason, deadline,"
-        " occurred_at, created_at, updated_at, device, inspector) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-        (new_id(), finding_id, action, old, new, reason, iso(deadline), now, now, now,
-         author.device, author.inspector),
-    )
+    event = stamp({"finding_id": finding_id, "action": action, "from_status": old, "to_status": new,
+                   "reason": reason, "deadline": iso(deadline)}, author, new=True)
+    insert_row(conn, "finding_event", {**event, "occurred_at": event["created_at"]})
 
 
 def get(conn: sqlite3.Connection, finding_id: str) -> Finding:

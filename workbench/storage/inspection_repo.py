@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from workbench.errors import NotFoundError
-from workbench.storage.records import Author, iso, parse_iso, stamp, utc_now
+from workbench.storage.records import Author, insert_row, iso, parse_iso, stamp, utc_now
 
 IN_PROGRESS = "in_progress"
 COMPLETED = "completed"
@@ -90,11 +90,6 @@ class Evidence:
     created_at: str
 
 
-def _insert(conn: sqlite3.Connection, table: str, values: dict) -> None:
-    cols, marks = ", ".join(values), ", ".join("?" for _ in values)
-    conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({marks})", list(values.values()))
-
-
 def _inspection(r: sqlite3.Row) -> Inspection:
     return Inspection(r["id"], r["campaign_id"], r["sponsor_id"], r["site_id"], r["target"],
                       r["template_id"], r["mlps_level"], parse_iso(r["inspected_on"]), r["inspectors"],
@@ -110,7 +105,7 @@ def insert_inspection(conn: sqlite3.Connection, inspection: Inspection, author: 
         "inspectors": inspection.inspectors, "status": inspection.status,
         "current_round": inspection.current_round, "completed_at": inspection.completed_at,
     }, author, new=True)
-    _insert(conn, "inspection", values)
+    insert_row(conn, "inspection", values)
     return inspection
 
 
@@ -143,7 +138,7 @@ def set_state(conn: sqlite3.Connection, inspection_id: str, status: str, current
 
 def insert_round(conn: sqlite3.Connection, rnd: InspectionRound, author: Author) -> InspectionRound:
     """Store a round of an inspection."""
-    _insert(conn, "inspection_round", stamp({
+    insert_row(conn, "inspection_round", stamp({
         "inspection_id": rnd.inspection_id, "round": rnd.round, "inspected_on": iso(rnd.inspected_on),
         "inspectors": rnd.inspectors, "item_codes": json.dumps(list(rnd.item_codes), ensure_ascii=False),
         "completed_at": rnd.completed_at}, author, new=True))
@@ -184,7 +179,7 @@ def save_answer(conn: sqlite3.Connection, inspection_id: str, round_no: int, ite
     row = conn.execute("SELECT id FROM inspection_response WHERE inspection_id = ? AND round = ? "
                        "AND item_code = ?", (inspection_id, round_no, item_code)).fetchone()
     if row is None:
-        _insert(conn, "inspection_response", stamp({
+        insert_row(conn, "inspection_response", stamp({
             "inspection_id": inspection_id, "round": round_no, "item_code": item_code,
             "response": response, "notes": notes, "answered_at": answered_at,
             "carried_from": carried_from}, author, new=True))
@@ -213,7 +208,7 @@ def _evidence(r: sqlite3.Row) -> Evidence:
 def insert_evidence(conn: sqlite3.Connection, values: dict, author: Author) -> Evidence:
     """Store an evidence record; ``values`` holds the columns of ``evidence`` except bookkeeping."""
     row = stamp(values, author, new=True)
-    _insert(conn, "evidence", row)
+    insert_row(conn, "evidence", row)
     return _evidence(conn.execute("SELECT * FROM evidence WHERE id = ?", (row["id"],)).fetchone())
 
 

@@ -7,7 +7,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from workbench.errors import NotFoundError
-from workbench.storage.records import Author, iso, new_id, parse_iso, utc_now
+from workbench.storage.records import (
+    Author,
+    insert_row,
+    insert_rows,
+    iso,
+    new_id,
+    parse_iso,
+    stamp,
+    utc_now,
+)
 
 
 @dataclass(frozen=True)
@@ -41,19 +50,12 @@ def next_seq(conn: sqlite3.Connection, prefix: str, year: int) -> int:
 
 def insert(conn: sqlite3.Connection, record: NoticeRecord, author: Author) -> None:
     """Store a new document and link its findings. Call inside the transaction that took the number."""
-    now = utc_now()
-    conn.execute(
-        "INSERT INTO notice (id, campaign_id, sponsor_id, kind, prefix, year, seq, doc_number,"
-        " issued_on, served_on, created_at, updated_at, device, inspector)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (record.id, record.campaign_id, record.sponsor_id, record.kind, record.prefix, record.year,
-         record.seq, record.doc_number, iso(record.issued_on), iso(record.served_on), now, now,
-         author.device, author.inspector),
-    )
-    conn.executemany(
-        "INSERT INTO notice_finding (notice_id, finding_id) VALUES (?, ?)",
-        [(record.id, f) for f in record.finding_ids],
-    )
+    insert_row(conn, "notice", stamp({
+        "id": record.id, "campaign_id": record.campaign_id, "sponsor_id": record.sponsor_id,
+        "kind": record.kind, "prefix": record.prefix, "year": record.year, "seq": record.seq,
+        "doc_number": record.doc_number, "issued_on": iso(record.issued_on), "served_on": iso(record.served_on),
+    }, author, new=True))
+    insert_rows(conn, "notice_finding", ({"notice_id": record.id, "finding_id": f} for f in record.finding_ids))
 
 
 def _record(conn: sqlite3.Connection, r: sqlite3.Row) -> NoticeRecord:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import getpass
 import platform
+import sqlite3
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
+
+import sqlite_utils
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,22 @@ def stamp(values: dict, author: Author, *, new: bool) -> dict:
     out["device"] = author.device
     out["inspector"] = author.inspector
     return out
+
+
+def insert_row(conn: sqlite3.Connection, table: str, values: dict) -> None:
+    """Insert one row of ``values`` (column -> value) into ``table`` through sqlite-utils.
+
+    Inside a transaction sqlite-utils uses a savepoint, so it never commits on its own.
+
+    Raises:
+        sqlite3.IntegrityError: a unique or foreign-key constraint is violated.
+    """
+    sqlite_utils.Database(conn)[table].insert(values)
+
+
+def insert_rows(conn: sqlite3.Connection, table: str, rows: Iterable[dict]) -> None:
+    """Insert many rows with the same columns into ``table`` through sqlite-utils (batched)."""
+    sqlite_utils.Database(conn)[table].insert_all(rows)
 
 
 def iso(day: date | None) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from workbench.domain.review_record import FieldCheck, Review
-from workbench.storage.records import Author, iso, new_id, parse_iso, utc_now
+from workbench.storage.records import Author, insert_row, insert_rows, iso, new_id, parse_iso, stamp
 
 
 def save(conn: sqlite3.Connection, review: Review, author: Author) -> str:
@@ -13,30 +13,28 @@ def save(conn: sqlite3.Connection, review: Review, author: Author) -> str:
 
     The per-field checks are replaced as a whole. Call inside a transaction.
     """
-    now = utc_now()
     row = conn.execute("SELECT id FROM review WHERE site_id = ?", (review.site_id,)).fetchone()
+    values = {"site_id": review.site_id, "conclusion": review.conclusion, "notes": review.notes,
+              "reviewed_on": iso(review.reviewed_on)}
     if row is None:
-        review_id = new_id()
-        conn.execute(
-            "INSERT INTO review (id, site_id, conclusion, notes, reviewed_on, created_at, updated_at,"
-            " device, inspector) VALUES (?,?,?,?,?,?,?,?,?)",
-            (review_id, review.site_id, review.conclusion, review.notes, iso(review.reviewed_on),
-             now, now, author.device, author.inspector),
-        )
+        stamped = stamp(values, author, new=True)
+        insert_row(conn, "review", stamped)
+        review_id = stamped["id"]
     else:
         review_id = row["id"]
+        stamped = stamp(values, author, new=False)
         conn.execute(
             "UPDATE review SET conclusion = ?, notes = ?, reviewed_on = ?, updated_at = ?, device = ?,"
             " inspector = ? WHERE id = ?",
-            (review.conclusion, review.notes, iso(review.reviewed_on), now, author.device,
-             author.inspector, review_id),
+            (stamped["conclusion"], stamped["notes"], stamped["reviewed_on"], stamped["updated_at"],
+             author.device, author.inspector, review_id),
         )
         conn.execute("DELETE FROM review_field WHERE review_id = ?", (review_id,))
-    conn.executemany(
-        "INSERT INTO review_field (id, review_id, field, filed_value, observed_value, verdict)"
-        " VALUES (?,?,?,?,?,?)",
-        [(new_id(), review_id, f.field, f.filed_value, f.observed_value, f.verdict) for f in review.fields],
-    )
+    insert_rows(conn, "review_field", (
+        {"id": new_id(), "review_id": review_id, "field": f.field, "filed_value": f.filed_value,
+         "observed_value": f.observed_value, "verdict": f.verdict}
+        for f in review.fields
+    ))
     return review_id
 
 
