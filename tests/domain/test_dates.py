@@ -31,3 +31,14 @@ def test_parse_date_invalid(value):
 def test_parse_date_blank():
     assert parse_date("") == (None, ())
     assert parse_date("  ") == (None, ())
+
+
+@pytest.mark.parametrize(
+    ("day", "plausible"),
+    [(date(1999, 12, 31), False), (date(2000, 1, 1), True), (date(2026, 11, 20), True),
+     (date(2026, 11, 21), False), (date(1, 1, 1), False), (date(9999, 12, 31), False)],
+)
+def test_approval_dates_from_2000_to_today_are_plausible(day, plausible):
+    from workbench.domain.dates import is_plausible_approval
+
+    assert is_plausible_approval(day, today=date(2026, 11, 20)) is plausible

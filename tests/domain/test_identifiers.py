@@ -162,3 +162,47 @@ def test_full_width_digits_and_line_breaks_never_reach_a_stored_value():
     assert check_certificate("９１１１０１０８５５１３８５０８２Ｑ") == ("91110108551385082Q", ())
     assert check_certificate("91110108551385082Q\n") == ("91110108551385082Q", ())
     assert parse_psb("鲁公网安备 37010202000001号\n") == ("鲁公网安备 37010202000001号", ())
+
+
+def test_hao_written_twice_is_flagged_as_misplaced():
+    number = parse_icp("鲁ICP备2023000006号-6号")
+    assert number.canonical == "鲁ICP备2023000006号-6"
+    assert number.issues == ("icp_misplaced_hao",)
+
+
+def test_several_dashes_are_read_but_flagged():
+    number = parse_icp("鲁ICP备2023000006号--1")
+    assert number.canonical == "鲁ICP备2023000006号-1"
+    assert number.issues == ("icp_dash",)
+
+
+def test_leading_zeros_of_the_suffix_are_dropped_with_a_warning():
+    number = parse_icp("鲁ICP备2023000006号-01")
+    assert number.canonical == "鲁ICP备2023000006号-1"
+    assert number.issues == ("icp_suffix_zeros",)
+
+
+@pytest.mark.parametrize("text", ["鲁ICP备2023000006号-0", "鲁ICP备2023000006号-00", "鲁ICP备2023000006号-0A"])
+def test_suffix_zero_is_kept_as_zero_for_the_caller_to_refuse(text):
+    from workbench.domain.identifiers import is_canonical_site_no
+
+    assert parse_icp(text).suffix[0] == "0"
+    assert not is_canonical_site_no(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["鲁ICP备2023000006号-¹", "鲁ICP备2023000006号-①", "鲁ICP备2023000006号-₁",
+             "鲁ICP备2023000006号-𝟙𝟚", "鲁ICP备2023000006号-٧", "鲁ICP备²⁰²³⁰⁰⁰⁰⁰⁶号-1"]
+)
+def test_superscript_circled_and_other_script_digits_are_not_read(text):
+    from workbench.domain.identifiers import has_odd_digits
+
+    assert has_odd_digits(text)
+    assert parse_icp(text) is None
+
+
+def test_full_width_digits_are_not_odd():
+    from workbench.domain.identifiers import has_odd_digits
+
+    assert not has_odd_digits("鲁ICP备２０２３０００００６号－１")
+    assert not has_odd_digits("鲁ICP备2023000006号-1")

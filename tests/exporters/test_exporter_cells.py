@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import os
 import tempfile
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -51,10 +51,10 @@ def test_safe_cell_keeps_numbers_and_dates_and_blanks_none():
 
 
 def test_safe_cell_makes_aware_datetime_naive_at_the_same_instant():
-    aware = datetime(2026, 3, 1, 8, 30, tzinfo=timezone.utc)
+    aware = datetime(2026, 3, 1, 8, 30, tzinfo=UTC)
     naive = safe_cell(aware)
     assert naive.tzinfo is None
-    assert naive.astimezone(timezone.utc) == aware
+    assert naive.astimezone(UTC) == aware
 
 
 def test_safe_cell_strips_control_characters_and_truncates():

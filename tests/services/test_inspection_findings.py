@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from wbtest import campaign_with_sites, make_ctx, record
-
 from workbench.services import inspection_findings, notices, sites, summary
 from workbench.services import inspection_service as svc
 from workbench.storage import finding_repo

@@ -7,8 +7,8 @@ import subprocess
 from datetime import date
 
 import pytest
-from wbtest import campaign_with_sites, make_ctx, record
 
+from wbtest import campaign_with_sites, make_ctx, record
 from workbench.domain.review_record import FieldCheck
 from workbench.errors import ValidationError
 from workbench.services import findings, notices, reinspection, reviews, sites

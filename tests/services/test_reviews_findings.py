@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from wbtest import campaign_with_sites, make_ctx, record
 
+from wbtest import campaign_with_sites, make_ctx, record
 from workbench.domain import finding_status as fs
 from workbench.domain.review_record import FieldCheck
 from workbench.errors import IllegalTransitionError, ValidationError

@@ -6,8 +6,8 @@ import json
 import threading
 
 import pytest
-from wbtest import make_ctx
 
+from wbtest import make_ctx
 from workbench.domain.progress import Cancelled
 from workbench.errors import InputFileError
 from workbench.services import campaigns, site_import, sites

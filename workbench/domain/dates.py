@@ -14,6 +14,9 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 _MAX_SERIAL = 2958465  # 9999-12-31
 _SEPARATED_RE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[T\s]?\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$")
 _COMPACT_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+# No ICP filing can predate the 《互联网信息服务管理办法》 (国务院令第292号, in force 2000-09-25),
+# which created the filing system; 2000-01-01 leaves room for early local registrations.
+EARLIEST_APPROVAL = date(2000, 1, 1)
 _SERIAL_RE = re.compile(r"^\d{1,7}(?:\.\d+)?$")
 
 
@@ -65,3 +68,16 @@ def _make(year: str, month: str, day: str) -> tuple[date | None, tuple[str, ...]
         return date(int(year), int(month), int(day)), ()
     except ValueError:
         return None, ("date_invalid",)
+
+
+def is_plausible_approval(day: date, today: date) -> bool:
+    """True when ``day`` can be an ICP approval date: from :data:`EARLIEST_APPROVAL` to ``today``.
+
+    Args:
+        day: the date read from the list (local calendar day).
+        today: the local calendar day of the import.
+
+    A date outside the range is a typing or conversion error (Excel serial 1 → 1899-12-31,
+    ``9999-12-31`` placeholders); the importer keeps it but warns (``date_implausible``).
+    """
+    return EARLIEST_APPROVAL <= day <= today

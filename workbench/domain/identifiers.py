@@ -8,6 +8,7 @@ Sources: facts.md §1 (ICP numbers and licences), §2 (公安联网备案号), �
 from __future__ import annotations
 
 import re
+import unicodedata
 from operator import mul
 from typing import NamedTuple
 
@@ -26,12 +27,12 @@ PROVINCES = "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝�
 # 号 missing or written after the suffix (沪ICP备2021527689-3号), any dash.
 _ICP_RE = re.compile(
     rf"([{PROVINCES}])[Ii][Cc][Pp]([备证])(\d{{6}}|\d{{8}}|\d{{10}})(号?)"
-    r"(?:[-_—–]+(\d{1,4})([AXKaxk])?(号?))?\Z",
+    r"(?:([-_—–]+)(\d{1,4})([AXKaxk])?(号?))?\Z",
     re.ASCII,
 )
 # The canonical forms IcpNumber.canonical writes, site number (with -N) and subject number.
 _CANONICAL_SUBJECT = rf"[{PROVINCES}]ICP[备证](?:\d{{6}}|\d{{8}}|\d{{10}})号"
-_CANONICAL_SITE_RE = re.compile(_CANONICAL_SUBJECT + r"-\d{1,4}[AXK]?\Z", re.ASCII)
+_CANONICAL_SITE_RE = re.compile(_CANONICAL_SUBJECT + r"-[1-9]\d{0,3}[AXK]?\Z", re.ASCII)
 _CANONICAL_SUBJECT_RE = re.compile(_CANONICAL_SUBJECT + r"\Z", re.ASCII)
 _LICENCE_RE = re.compile(rf"([{PROVINCES}])(A2|B1|B2|B1\.B2)-(\d{{8}})(?:-(\d+))?\Z", re.ASCII)
 _PSB_RE = re.compile(rf"([{PROVINCES}])公网安备(\d{{14}})(号?)\Z", re.ASCII)
@@ -53,8 +54,12 @@ class IcpNumber(NamedTuple):
         province: the 管局's abbreviation as written, e.g. ``鲁``.
         kind: ``备`` (non-commercial filing) or ``证`` (commercial licence).
         digits: 6, 8 or 10 digits.
-        suffix: the service number after ``-`` (``1``, ``2A``), ``''`` for a subject number.
-        issues: warning codes: ``icp_missing_hao`` (no 号), ``icp_misplaced_hao`` (号 after -N).
+        suffix: the service number after ``-`` (``1``, ``2A``) without leading zeros, ``''`` for
+            a subject number. ``0`` (or ``0A``…) when the cell said ``-0``: sequence numbers
+            start at 1, so such a number names no service (callers refuse it).
+        issues: warning codes: ``icp_missing_hao`` (no 号), ``icp_misplaced_hao`` (号 after -N,
+            also ``号-6号``), ``icp_dash`` (several dashes, ``号--1``), ``icp_suffix_zeros``
+            (leading zeros, ``号-01``).
     """
 
     province: str
@@ -80,7 +85,10 @@ def parse_icp(text: str) -> IcpNumber | None:
     Accepted (facts.md §1): full-width characters and spaces anywhere (removed by NFKC and
     cleanup), lower-case ``icp``, a missing ``号`` (warning ``icp_missing_hao``) or ``号`` written
     after the suffix (warning ``icp_misplaced_hao``; facts.md: record as 备案号书写不规范, not as
-    invalid), any dash before the suffix.
+    invalid), any dash before the suffix (several: warning ``icp_dash``), leading zeros in the
+    suffix (dropped, warning ``icp_suffix_zeros``). Not accepted: digits that are no typing
+    distortion, such as superscripts, circled or mathematical digits (``号-¹``, ``号-①``; see
+    :func:`has_odd_digits`), although NFKC would turn them into ordinary ones.
 
     Args:
         text: the cell text.
@@ -88,16 +96,40 @@ def parse_icp(text: str) -> IcpNumber | None:
     Returns:
         The parsed number, or None when the text is not an ICP number.
     """
-    match = _ICP_RE.match(text) or _ICP_RE.match(compact_text(text))
+    match = _ICP_RE.match(text)
     if match is None:
-        return None
-    province, kind, digits, hao, suffix, letter, late_hao = match.groups()
-    issues: tuple[str, ...] = ()
-    if not hao and late_hao:
-        issues = ("icp_misplaced_hao",)
+        if has_odd_digits(text):
+            return None
+        match = _ICP_RE.match(compact_text(text))
+        if match is None:
+            return None
+    province, kind, digits, hao, dashes, suffix, letter, late_hao = match.groups()
+    issues: list[str] = []
+    if late_hao:
+        issues.append("icp_misplaced_hao")
     elif not hao:
-        issues = ("icp_missing_hao",)
-    return IcpNumber(province, kind, digits, (suffix or "") + (letter or "").upper(), issues)
+        issues.append("icp_missing_hao")
+    if dashes and len(dashes) > 1:
+        issues.append("icp_dash")
+    if suffix and suffix[0] == "0" and len(suffix) > 1:
+        suffix = suffix.lstrip("0") or "0"
+        issues.append("icp_suffix_zeros")
+    return IcpNumber(province, kind, digits, (suffix or "") + (letter or "").upper(), tuple(issues))
+
+
+def has_odd_digits(text: str) -> bool:
+    """True when ``text`` holds a digit other than 0-9 and full-width ０-９.
+
+    Superscript (``¹``), subscript, circled (``①``), mathematical (``𝟙``) and other scripts'
+    digits (``٧``) are no input-method distortion of a filing number: NFKC would silently make
+    ``号-¹`` read as ``号-1`` (breaker report A10). Decided by ``unicodedata.digit``.
+    """
+    if text.isascii():
+        return False
+    return any(
+        not c.isascii() and not "\uff10" <= c <= "\uff19" and unicodedata.digit(c, None) is not None
+        for c in text
+    )
 
 
 def is_canonical_site_no(text: str) -> bool:

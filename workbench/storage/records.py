@@ -8,7 +8,7 @@ import sqlite3
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import sqlite_utils
 
@@ -37,7 +37,7 @@ def new_id() -> str:
 
 def utc_now() -> str:
     """The current time in UTC, ISO 8601 with microseconds (so events order within a second)."""
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def stamp(values: dict, author: Author, *, new: bool) -> dict:
