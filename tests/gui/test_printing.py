@@ -67,3 +67,24 @@ def test_no_printer_declined_saves_nothing(demo_session, dialogs, notice_pdf, tm
     dialogs.answers.append(False)
     assert printing.offer_save_instead(demo_session, notice_pdf) is None
     assert [k for k, *_ in dialogs.shown] == ["confirm"]
+
+
+def test_several_notices_print_as_one_job(demo_session, notice_pdf, tmp_path, qapp):
+    printer = printing.a4_printer(QPrinter.ScreenResolution)
+    printer.setOutputFormat(QPrinter.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "batch.pdf"))
+    painted = printing.paint_pdf([notice_pdf, notice_pdf], printer)
+    assert painted == 2 * printing.page_count(notice_pdf)
+    assert printing.page_count(tmp_path / "batch.pdf") == painted
+
+
+def test_no_printer_with_several_notices_copies_them_to_a_folder(demo_session, dialogs, notice_pdf, tmp_path,
+                                                                 monkeypatch):
+    monkeypatch.setattr(printing, "has_printer", lambda: False)
+    other = tmp_path / "另一份.pdf"
+    other.write_bytes(notice_pdf.read_bytes())
+    folder = tmp_path / "U盘"
+    folder.mkdir()
+    dialogs.answers.extend([True, folder])
+    assert printing.print_pdf(demo_session, [notice_pdf, other]) is None
+    assert sorted(p.name for p in folder.iterdir()) == sorted([notice_pdf.name, other.name])

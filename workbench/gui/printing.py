@@ -7,7 +7,7 @@ renderer) at the printer's resolution and painted page by page.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -55,25 +55,28 @@ def render_pages(pdf_path: Path, dpi: int) -> Iterator[QImage]:
             yield image
 
 
-def paint_pdf(pdf_path: Path, printer: QPrinter) -> int:
-    """Paint every page of a PDF on ``printer`` (a real printer, a preview, or PDF output).
+def paint_pdf(pdf_path: Path | Sequence[Path], printer: QPrinter) -> int:
+    """Paint every page of one PDF, or of several in order as one print job, on ``printer``
+    (a real printer, a preview, or PDF output).
 
     Each page is rendered at the printer's resolution and scaled to fit the printable area,
     keeping its aspect ratio and centred. Returns the number of pages painted.
 
     Raises:
-        PrintError: the PDF cannot be read, or the printer cannot be started.
+        PrintError: a PDF cannot be read, or the printer cannot be started.
     """
+    paths = [pdf_path] if isinstance(pdf_path, (str, Path)) else list(pdf_path)
     painter = QPainter()
     if not painter.begin(printer):
         raise PrintError("无法启动打印机，请检查打印机是否连接并可用")
     painted = 0
     try:
-        for image in render_pages(pdf_path, printer.resolution()):
-            if painted:
-                printer.newPage()
-            _draw_fitted(painter, image, QRectF(painter.viewport()))
-            painted += 1
+        for path in paths:
+            for image in render_pages(path, printer.resolution()):
+                if painted:
+                    printer.newPage()
+                _draw_fitted(painter, image, QRectF(painter.viewport()))
+                painted += 1
     finally:
         painter.end()
     return painted
@@ -100,14 +103,18 @@ def has_printer() -> bool:
     return bool(QPrinterInfo.availablePrinters())
 
 
-def print_pdf(session, pdf_path: Path, parent: QWidget | None = None) -> QPrintDialog | None:
-    """Print a PDF: the print dialog is opened non-modally and pages are painted when accepted.
+def print_pdf(session, pdf_path: Path | Sequence[Path], parent: QWidget | None = None) -> QPrintDialog | None:
+    """Print one PDF or several (one job): the print dialog is opened non-modally and pages are
+    painted when accepted.
 
-    Without any installed printer the user is told so and offered to save the PDF elsewhere
+    Without any installed printer the user is told so and offered to save the PDFs elsewhere
     (for printing on another computer); None is returned then.
     """
     if not has_printer():
-        offer_save_instead(session, pdf_path)
+        if isinstance(pdf_path, (str, Path)):
+            offer_save_instead(session, pdf_path)
+        else:
+            offer_folder_instead(session, list(pdf_path))
         return None
     printer = a4_printer()
     dialog = QPrintDialog(printer, parent)
@@ -118,11 +125,14 @@ def print_pdf(session, pdf_path: Path, parent: QWidget | None = None) -> QPrintD
     return dialog
 
 
-def preview_pdf(session, pdf_path: Path, parent: QWidget | None = None) -> QPrintPreviewDialog:
-    """Open a print preview of a PDF (non-modal ``open()``); printing from it paints the pages."""
+def preview_pdf(session, pdf_path: Path | Sequence[Path], parent: QWidget | None = None) -> QPrintPreviewDialog:
+    """Open a print preview of one PDF or several (non-modal ``open()``); printing from it paints
+    the pages."""
     printer = a4_printer()
     dialog = QPrintPreviewDialog(printer, parent)
-    dialog.setWindowTitle(f"打印预览 — {pdf_path.name}")
+    names = [pdf_path] if isinstance(pdf_path, (str, Path)) else list(pdf_path)
+    title = Path(names[0]).name if len(names) == 1 else f"{len(names)} 份文书"
+    dialog.setWindowTitle(f"打印预览 — {title}")
     dialog.paintRequested.connect(lambda target: _paint_or_report(session, pdf_path, target))
     dialog.setAttribute(Qt.WA_DeleteOnClose)
     dialog.resize(900, 1000)
@@ -152,7 +162,27 @@ def offer_save_instead(session, pdf_path: Path) -> Path | None:
     return target
 
 
-def _paint_or_report(session, pdf_path: Path, printer: QPrinter) -> None:
+def offer_folder_instead(session, pdf_paths: list[Path]) -> Path | None:
+    """No printer: offer to copy several PDFs into a chosen folder; the folder or None."""
+    if not session.dialogs.confirm(
+            "未找到打印机", f"本机没有安装打印机，无法直接打印这 {len(pdf_paths)} 份文书。\n"
+            "是否将 PDF 复制到一个文件夹，以便带到有打印机的电脑上打印？"):
+        return None
+    folder = session.dialogs.choose_folder("选择保存 PDF 的文件夹", session.last_folder)
+    if folder is None:
+        return None
+    try:
+        for path in pdf_paths:
+            shutil.copyfile(path, folder / Path(path).name)
+    except OSError as err:
+        session.show_error("另存 PDF", PrintError(f"无法保存到“{folder}”：{err.strerror or err}"))
+        return None
+    session.remember_folder(folder)
+    session.dialogs.info("另存 PDF", f"已将 {len(pdf_paths)} 份 PDF 保存到：{folder}")
+    return folder
+
+
+def _paint_or_report(session, pdf_path, printer: QPrinter) -> None:
     try:
         paint_pdf(pdf_path, printer)
     except WorkbenchError as err:

@@ -7,10 +7,11 @@ import re
 from collections.abc import Callable
 from datetime import date, datetime, time
 
-from workbench.domain.dates import parse_date
+from workbench.domain.dates import is_plausible_approval, parse_date
 from workbench.domain.domains import split_domains
 from workbench.domain.identifiers import (
     check_certificate,
+    has_odd_digits,
     is_canonical_site_no,
     is_canonical_subject_no,
     parse_icp,
@@ -24,10 +25,14 @@ from workbench.domain.text import clean_free_text, clean_text, compact_text
 PROBLEMS: dict[str, tuple[str, str]] = {
     "site_no_missing": ("error", "缺少网站备案号，无法确定是哪个网站"),
     "site_no_invalid": ("error", "网站备案号格式无法识别"),
-    "site_no_is_licence": ("error", "这是经营许可证号，不是网站备案号"),
+    "site_no_is_licence": ("error", "这是经营许可证号（ICP证号或 B2 等许可证编号），不是网站备案号；网站备案号应带网站序号“-N”"),
     "site_no_without_suffix": ("error", "只有主体备案号，缺少网站序号“-N”，无法确定是哪个网站"),
+    "site_no_suffix_zero": ("error", "网站序号从 1 开始，“-0”不是有效的网站备案号"),
+    "icp_odd_digits": ("error", "备案号中有上标、圈码等特殊数字字符，请改为普通数字"),
     "icp_missing_hao": ("warning", "备案号缺少“号”字，书写不规范"),
     "icp_misplaced_hao": ("warning", "备案号中“号”字位置不对，书写不规范"),
+    "icp_dash": ("warning", "备案号中网站序号前的连接号重复，书写不规范"),
+    "icp_suffix_zeros": ("warning", "网站序号前有多余的 0（如“-01”），书写不规范，已去掉"),
     "subject_no_invalid": ("warning", "主体备案号格式无法识别，已按网站备案号推出"),
     "subject_mismatch": ("warning", "主体备案号与网站备案号不一致，已按网站备案号推出"),
     "uscc_check_digit": ("warning", "统一社会信用代码校验位错误（GB 32100-2015），请核对"),
@@ -39,12 +44,17 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "domain_missing": ("warning", "缺少网站域名"),
     "phone_invalid": ("warning", "电话号码格式无法识别"),
     "date_invalid": ("warning", "日期无法识别"),
+    "date_implausible": ("warning", "日期不合理（早于 2000 年或晚于今天），请核对"),
     "psb_format": ("warning", "公安备案号格式不规范"),
     "psb_missing_hao": ("warning", "公安备案号缺少“号”字"),
     "email_invalid": ("warning", "电子邮箱格式无法识别"),
     "ip_invalid": ("warning", "IP 地址格式无法识别"),
     "duplicate_row": ("warning", "与第 {other} 行完全相同（序号除外），未重复导入"),
     "conflicting_row": ("warning", "与第 {other} 行网站备案号相同但内容不同（{fields}），以第 {other} 行为准"),
+    "sponsor_mismatch": ("warning", "与第 {other} 行的主体备案号相同，但{fields}不同（以第 {other} 行为准）"),
+    "formula_no_value": (
+        "warning", "单元格是公式，但文件中没有保存计算结果，已按空白读取；请用 Excel 打开并保存后再导入"
+    ),
 }
 
 # code → short Chinese label for a flag kept on a stored site (shown beside the site).
@@ -53,6 +63,7 @@ FLAG_LABELS: dict[str, str] = {
 } | {
     "duplicate_row": "名单中有与此行完全相同的重复行",
     "conflicting_row": "名单中有网站备案号相同但内容不同的行，以首次出现的为准",
+    "sponsor_mismatch": "名单中同一主体备案号下的主办单位信息与前面的行不同，以首次出现的为准",
 }
 
 Normalised = tuple[object, tuple[str, ...]]
@@ -102,17 +113,23 @@ def norm_text(cell: object) -> Normalised:
 def norm_site_no(cell: object) -> Normalised:
     """Site filing number → its canonical text (facts.md §1), e.g. ``鲁ICP备12345678号-1``.
 
-    The value is None, with an error code, when the cell cannot identify a site.
+    The value is None, with an error code, when the cell cannot identify a site: not an ICP
+    number, an operating licence (also ``京ICP证000001号`` without ``-N``), a subject number
+    without ``-N``, ``-0``, or digits such as ``¹``/``①`` that no input method produces.
     """
     if type(cell) is str and is_canonical_site_no(cell):
         return cell, ()  # the common tidy cell
     text = cell_text(cell)
     number = parse_icp(text)
     if number is None:
-        code = "site_no_is_licence" if parse_licence(text) else "site_no_invalid"
-        return None, (code,)
+        if parse_licence(text):
+            return None, ("site_no_is_licence",)
+        return None, ("icp_odd_digits",) if has_odd_digits(text) else ("site_no_invalid",)
     if not number.suffix:
-        return None, ("site_no_without_suffix",)
+        # 京ICP证030173号 is the ICP 经营许可证 itself; only 京ICP证030173号-1 names a site.
+        return None, ("site_no_is_licence",) if number.kind == "证" else ("site_no_without_suffix",)
+    if number.suffix[0] == "0":
+        return None, ("site_no_suffix_zero",)  # facts.md §1: services are numbered from -1
     return number.canonical, number.issues
 
 
@@ -151,7 +168,7 @@ def norm_phone(cell: object) -> Normalised:
 def norm_email(cell: object) -> Normalised:
     """E-mail address without spaces; ``email_invalid`` when it has no ``x@y.z`` shape."""
     text = cell_text(cell)
-    if text.isascii() and _EMAIL_RE.match(text):
+    if text.isascii() and text.isprintable() and _EMAIL_RE.match(text):
         return text, ()
     value = compact_text(text)
     return value, (() if not value or _EMAIL_RE.match(value) else ("email_invalid",))
@@ -171,6 +188,14 @@ def norm_ip(cell: object) -> Normalised:
     return ";".join(parts), ()
 
 
+def norm_approved_on(cell: object) -> Normalised:
+    """审核通过日期 → date; ``date_implausible`` when before 2000 or after today (value kept)."""
+    day, issues = parse_date(cell)
+    if day is not None and not is_plausible_approval(day, date.today()):
+        return day, (*issues, "date_implausible")
+    return day, issues
+
+
 def norm_psb(cell: object) -> Normalised:
     """Public-security filing number, ``鲁公网安备 37010202000001号`` (facts.md §2)."""
     return parse_psb(cell_text(cell))
@@ -184,7 +209,7 @@ NORMALISERS: dict[str, Callable[[object], Normalised]] = {
     "contact_phone": norm_phone,
     "email": norm_email,
     "ip": norm_ip,
-    "approved_on": parse_date,
+    "approved_on": norm_approved_on,
     "psb_filing_no": norm_psb,
 }
 

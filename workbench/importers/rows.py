@@ -37,6 +37,8 @@ EMPTY: dict[str, object] = {"site_filing_no": None, "subject_filing_no": None, "
 _RECORD_FIELDS = tuple(f.name for f in fields(SiteRecord))
 _RECORD_DEFAULTS = {f.name: f.default for f in fields(SiteRecord) if f.default is not MISSING}
 _SITE_INDEX = _RECORD_FIELDS.index("site_filing_no")
+# The sponsor's own fields: rows of one 主体备案号 must agree on them (storage keeps the first).
+SPONSOR_FIELDS = ("sponsor_name", "uscc", "sponsor_nature")
 
 
 @dataclass
@@ -76,6 +78,7 @@ class RowImporter:
         self._probe = min((c for c, f in mapping.items() if f != "serial"), default=0)
         self._seen: dict[int, int] = {}  # row hash → first row with it
         self._seen_site: dict[int, object] = {}  # that first row → its raw 网站备案号 cell
+        self._sponsors: dict[str, SiteRecord] = {}  # 主体备案号 → its first record
         self._pending_blank: list[int] = []
         self._rows_seen = 0
         self.out = RowOutcome()
@@ -266,6 +269,29 @@ class RowImporter:
         first = out.records.setdefault(site, record)
         if first is not record:
             self._repeat(number, record, first)
+            return
+        earlier = self._sponsors.setdefault(record.subject_filing_no, record)
+        if earlier is not record:
+            self._check_sponsor(row, record, earlier)
+
+    def _check_sponsor(self, row: list, record: SiteRecord, earlier: SiteRecord) -> None:
+        """``sponsor_mismatch`` when a site's sponsor fields differ from an earlier site's.
+
+        Both sites have the same 主体备案号, so one sponsor: its name, USCC and nature are taken
+        from the first row (as for conflicting rows), and a later row saying otherwise is
+        flagged. A blank later cell agrees (lists often fill the sponsor in its first row only).
+        """
+        changed = [f for f in SPONSOR_FIELDS if getattr(record, f) not in ("", getattr(earlier, f))]
+        if not changed:
+            return
+        col = self._column.get(changed[0], -1)
+        severity, message = PROBLEMS["sponsor_mismatch"]
+        fields = "、".join(FIELD_LABELS[f] for f in changed)
+        self.out.problems.append(Problem(
+            record.source_row, self._header(col), "sponsor_mismatch", severity,
+            message.format(other=earlier.source_row, fields=fields), cell_text(row[col]),
+        ))
+        self.out.records[record.site_filing_no] = replace(record, flags=(*record.flags, "sponsor_mismatch"))
 
     def _repeat(self, number: int, record: SiteRecord, first: SiteRecord) -> None:
         """A site filing number seen before: same data (duplicate) or a conflict."""

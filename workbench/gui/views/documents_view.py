@@ -95,7 +95,7 @@ class DocumentsView(QWidget):
         self.print_button = QPushButton("打印…")
         self.preview_button = QPushButton("打印预览…")
         self.generate_button.setToolTip("为左侧选中的单位生成整改通知书（已下发的则重新打印原文号）")
-        self.print_button.setToolTip("打印右侧选中的通知书 (Ctrl+P)")
+        self.print_button.setToolTip("打印右侧选中的通知书（可按住 Ctrl 或 Shift 选择多份）(Ctrl+P)")
         bar = QHBoxLayout()
         for button in (self.generate_button, self.batch_button, self.receipt_button, self.served_button,
                        self.opinion_button, self.print_button, self.preview_button):
@@ -103,6 +103,7 @@ class DocumentsView(QWidget):
         bar.addStretch(1)
         self.sponsor_table = _table_view(self.sponsor_model)
         self.notice_table = _table_view(self.notice_model)
+        self.notice_table.setSelectionMode(QAbstractItemView.ExtendedSelection)  # print several at once
         self.sponsor_label, self.notice_label = QLabel(), QLabel()
         splitter = QSplitter(Qt.Horizontal)
         splitter.addWidget(_titled(self.sponsor_label, self.sponsor_table))
@@ -322,12 +323,18 @@ class DocumentsView(QWidget):
         """Show the print preview of the selected notice."""
         self._with_pdf(lambda pdf: printing.preview_pdf(self.session, pdf, self))
 
-    def _with_pdf(self, show: Callable[[Path], object]) -> None:
-        line = self.selected_notice()
-        if line is None:
+    def selected_notices(self) -> list[NoticeLine]:
+        """Every notice line selected on the right (Ctrl/Shift-click selects several to print)."""
+        rows = sorted(i.row() for i in self.notice_table.selectionModel().selectedRows())
+        return [self.notice_model.record_at(r) for r in rows]
+
+    def _with_pdf(self, show: Callable[[Path | list[Path]], object]) -> None:
+        lines = self.selected_notices()
+        if not lines:
             return
         try:
-            self.print_dialog = show(self.notice_pdf(line.record.doc_number))
+            pdfs = [self.notice_pdf(line.record.doc_number) for line in lines]
+            self.print_dialog = show(pdfs[0] if len(pdfs) == 1 else pdfs)
         except (WorkbenchError, OSError) as err:
             self.session.show_error("打印", _as_workbench_error(err, None))
 
