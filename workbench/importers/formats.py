@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import codecs
 import io
+import os
+import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +27,10 @@ _NOT_SHEETS = {
     b"Rar!": "RAR 压缩包",
     b"7z\xbc\xaf": "7z 压缩包",
 }
+_NOT_REGULAR = "该路径不是普通文件（是文件夹、管道或设备），请选择表格文件"
+# A NUL character in a text file: binary data or a damaged file. Refused wherever it is (not
+# stripped): the file is evidence, and its other bytes cannot be trusted either.
+_NUL_MESSAGE = "无法识别的文件格式：含有空字符（NUL），不是 Excel、ODS 或 CSV 文本，可能是二进制文件或已损坏"
 # Text encodings tried in order for CSV/TSV without a byte-order mark: strict UTF-8 first
 # (GBK bytes almost never form valid UTF-8), then GB18030, a superset of GBK and GB2312.
 _TEXT_ENCODINGS = ("utf-8", "gb18030")
@@ -44,15 +50,49 @@ class FileFormat:
 
 
 def read_bytes(path: str | Path) -> bytes:
-    """Return the whole content of ``path``.
+    """Return the whole content of ``path``, a regular file.
+
+    The file is opened without blocking and checked with ``fstat`` before anything is read, so
+    a named pipe (FIFO), device or folder is refused at once instead of hanging the import
+    (breaker report C1), and a file swapped in between a check and the read cannot slip through.
 
     Raises:
-        InputFileError: the file is missing or unreadable.
+        InputFileError: the file is missing or unreadable, or the path is not a regular file.
     """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        return Path(path).read_bytes()
+        fd = os.open(path, flags)
+    except IsADirectoryError as err:  # Windows cannot open a folder at all
+        raise InputFileError(_NOT_REGULAR, str(path)) from err
     except OSError as err:
         raise InputFileError(f"无法读取文件（{err.strerror or err}）", str(path)) from err
+    with os.fdopen(fd, "rb") as file:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise InputFileError(_NOT_REGULAR, str(path))
+        try:
+            return file.read()
+        except OSError as err:
+            raise InputFileError(f"无法读取文件（{err.strerror or err}）", str(path)) from err
+
+
+def decode_text(data: bytes, fmt: FileFormat, name: str) -> str:
+    """The text of a ``csv`` file, decoded with ``fmt.encoding``.
+
+    Raises:
+        InputFileError: the bytes do not decode (e.g. UTF-16 with an odd byte count: a cut-off
+            file, breaker report B1), or the text holds a NUL character (see ``_refuse_nul``).
+    """
+    try:
+        text = data.decode(fmt.encoding)
+    except UnicodeDecodeError as err:
+        raise InputFileError(
+            f"文本在第 {err.start + 1} 个字节处无法按 {fmt.encoding.upper()} 编码读取，文件可能不完整或已损坏",
+            name,
+        ) from err
+    nul = text.find("\x00")
+    if nul >= 0:  # UTF-16, or text with a byte-order mark (not checked byte-wise)
+        raise InputFileError(_NUL_MESSAGE, name, row=text.count("\n", 0, nul) + 1)
+    return text
 
 
 def detect_format(data: bytes, name: str) -> FileFormat:
@@ -99,7 +139,10 @@ def _zip_format(data: bytes, name: str) -> FileFormat:
 
 
 def _text_encoding(data: bytes, name: str) -> str:
-    """The encoding of a text file: BOM first, UTF-16 by its NUL bytes, then UTF-8/GB18030."""
+    """The encoding of a text file: BOM first, UTF-16 by its NUL bytes, then UTF-8/GB18030.
+
+    Any NUL byte in a file that is not UTF-16 refuses it, with the row of the first one.
+    """
     if data.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -109,8 +152,9 @@ def _text_encoding(data: bytes, name: str) -> str:
         # UTF-16 without a BOM: ASCII characters leave a NUL in every other byte.
         even_nuls = head[0::2].count(b"\x00")
         return "utf-16-be" if even_nuls > head[1::2].count(b"\x00") else "utf-16-le"
-    if b"\x00" in head:
-        raise InputFileError("无法识别的文件格式（不是 Excel、ODS 或 CSV 文本）", name)
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise InputFileError(_NUL_MESSAGE, name, row=data.count(b"\n", 0, nul) + 1)
     for encoding in _TEXT_ENCODINGS:
         try:
             data.decode(encoding)
