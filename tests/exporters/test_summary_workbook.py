@@ -163,3 +163,12 @@ def test_file_open_elsewhere_becomes_chinese_error(tmp_path, monkeypatch):
         write_summary(_data(), out)
     assert "文件被其他程序占用，请关闭后重试" in str(info.value) and str(out) in str(info.value)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_every_table_sheet_prints_fitted_to_the_page_width(tmp_path):
+    from openpyxl import load_workbook
+
+    out = write_summary(_data(), tmp_path / "汇总表.xlsx")
+    for ws in load_workbook(out).worksheets:
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.orientation == "landscape"

@@ -185,6 +185,7 @@ def write_table(ws, headers: Sequence[str], rows: Iterable[Sequence], *,
         ws.column_dimensions[get_column_letter(index)].width = width
     header_row = 2 if title else 1
     ws.freeze_panes = f"A{header_row + 1}"  # write-only sheets need views set before rows
+    _set_print_layout(ws, header_row)        # and sheet properties (fit to page) too
     styles = _StyleCache(ws)
     if title:
         ws.append([Cell(ws, 1, 1, value=safe_cell(title), style_array=styles.get("title"))])
@@ -195,7 +196,6 @@ def write_table(ws, headers: Sequence[str], rows: Iterable[Sequence], *,
         count += 1
     last_column = get_column_letter(max(len(headers), 1))
     ws.auto_filter.ref = f"A{header_row}:{last_column}{header_row + count}"
-    _set_print_layout(ws, header_row)
 
 
 def _body_value(ws, styles: _StyleCache, value, col_widths: list[float], index: int):

@@ -10,10 +10,15 @@ from pathlib import Path
 import python_calamine as calamine
 
 from workbench.errors import InputFileError
-from workbench.importers.formats import FileFormat, detect_format, read_bytes
+from workbench.importers.formats import FileFormat, decode_text, detect_format, read_bytes
 
 # Candidate CSV delimiters; Excel's "Unicode text" (UTF-16) export is always tab-separated.
 _DELIMITERS = ",\t;|"
+# The longest CSV field read, in characters. Excel's own cell limit is 32,767 characters
+# (Microsoft, "Excel specifications and limits"); the csv module's default, 131,072, is raised
+# so that any cell a spreadsheet could hold, even in UTF-16 or with escapes, reads, while a
+# runaway quote that swallows the rest of a big file still stops with a clear message.
+CSV_FIELD_LIMIT = 1 << 20
 
 
 class Workbook:
@@ -38,7 +43,7 @@ class Workbook:
         self._loaded: dict[str, calamine.CalamineSheet] = {}
         self._text = ""
         if fmt.format == "csv":
-            self._text = data.decode(fmt.encoding)
+            self._text = decode_text(data, fmt, name)
             self.sheets: tuple[str, ...] = (Path(name).stem or "CSV",)
             self.hidden: tuple[str, ...] = ()
             return
@@ -47,7 +52,7 @@ class Workbook:
         except calamine.PasswordError as err:
             raise InputFileError("文件设有密码，请在 Excel 中取消密码后另存再导入", name) from err
         except calamine.CalamineError as err:
-            raise InputFileError(f"文件已损坏或格式不完整，无法读取（{err}）", name) from err
+            raise InputFileError("文件已损坏或格式不完整，无法读取，请在 Excel 中打开并另存后再导入", name) from err
         sheets = [m for m in self._book.sheets_metadata if m.typ == calamine.SheetTypeEnum.WorkSheet]
         self.sheets = tuple(m.name for m in sheets)
         self.hidden = tuple(m.name for m in sheets if m.visible != calamine.SheetVisibleEnum.Visible)
@@ -66,7 +71,7 @@ class Workbook:
             InputFileError: the sheet does not exist or a cell cannot be decoded.
         """
         if self._book is None:
-            yield from _csv_rows(self._text)
+            yield from _csv_rows(self._text, self.name)
             return
         data = self._sheet(sheet)
         offset = data.start[1] if data.start else 0
@@ -75,18 +80,19 @@ class Workbook:
             for row in data.iter_rows():
                 yield pad + row if offset else row
         except calamine.CalamineError as err:
-            raise InputFileError(f"工作表“{sheet}”无法读取（{err}）", self.name) from err
+            raise InputFileError(f"工作表“{sheet}”中有无法读取的内容，文件可能已损坏", self.name) from err
 
     def _sheet(self, sheet: str) -> calamine.CalamineSheet:
         """The calamine sheet named ``sheet``."""
         if sheet not in self.sheets:
-            raise InputFileError(f"没有名为“{sheet}”的工作表", self.name)
+            names = "、".join(f"“{s}”" for s in self.sheets) or "（无）"
+            raise InputFileError(f"没有名为“{sheet}”的工作表；本文件中的工作表：{names}", self.name)
         if sheet in self._loaded:
             return self._loaded[sheet]
         try:
             loaded = self._loaded[sheet] = self._book.get_sheet_by_name(sheet)
         except calamine.CalamineError as err:
-            raise InputFileError(f"工作表“{sheet}”无法读取（{err}）", self.name) from err
+            raise InputFileError(f"工作表“{sheet}”无法读取，文件可能已损坏", self.name) from err
         return loaded
 
 
@@ -107,8 +113,24 @@ def open_workbook(path: str | Path) -> Workbook:
     return Workbook(name, detect_format(data, name), data)
 
 
-def _csv_rows(text: str) -> Iterator[list[str]]:
-    """Rows of a CSV/TSV text; the delimiter is the candidate most used in the first lines."""
+def _csv_rows(text: str, name: str) -> Iterator[list[str]]:
+    """Rows of a CSV/TSV text; the delimiter is the candidate most used in the first lines.
+
+    Raises:
+        InputFileError: a field longer than :data:`CSV_FIELD_LIMIT` or malformed CSV, with
+            the row (record) number where reading stopped.
+    """
+    if csv.field_size_limit() < CSV_FIELD_LIMIT:
+        csv.field_size_limit(CSV_FIELD_LIMIT)  # process-wide, but only ever raised
     head = "\n".join(text.split("\n", 20)[:20])
     delimiter = max(_DELIMITERS, key=head.count)
-    yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    row = 0  # records read so far
+    try:
+        for cells in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            row += 1
+            yield cells
+    except csv.Error as err:
+        limit = csv.field_size_limit()
+        reason = (f"有单元格超过 {limit:,} 个字符（可能是引号没有配对）" if "field larger" in str(err)
+                  else "CSV 格式错误")
+        raise InputFileError(f"{reason}，无法读取", name, row=row + 1) from err

@@ -130,7 +130,8 @@ def read_site_list(
     book = open_workbook(path)
     name, header, head, rest = _locate(book, sheet, fallback=mapping is not None)
     if mapping is not None:
-        header = HeaderInfo(header.row, header.headers, _checked_mapping(mapping, book.name))
+        width = max(map(len, head), default=0)
+        header = HeaderInfo(header.row, header.headers, _checked_mapping(mapping, book.name, width))
     if "site_filing_no" not in header.mapping.values():
         raise InputFileError(
             f"第 {header.row} 行的表头中找不到“网站备案号”列，请在列对应关系中指定", book.name
@@ -182,6 +183,16 @@ def preview_site_list(path: str | Path, *, sheet: str | None = None, rows: int =
     )
 
 
+def _column_letter(index: int) -> str:
+    """The Excel letters of column ``index`` (0 → ``A``, 25 → ``Z``, 26 → ``AA``)."""
+    letters = ""
+    number = index + 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def _locate(
     book: Workbook, sheet: str | None, *, fallback: bool = False
 ) -> tuple[str, HeaderInfo, list[list], Iterator[list]]:
@@ -211,12 +222,28 @@ def _locate(
     )
 
 
-def _checked_mapping(mapping: dict[int, str], name: str) -> dict[int, str]:
-    """``mapping`` if every key is a column index and every field known and used once."""
+def _checked_mapping(mapping: dict[int, str], name: str, width: int) -> dict[int, str]:
+    """``mapping`` if every key is a column of the sheet and every field known and used once.
+
+    Args:
+        mapping: column index (0 = A) → field name.
+        name: the file, for messages.
+        width: the number of columns of the sheet's first rows (header included); a column
+            beyond them holds nothing to read, and padding every row out to a huge index
+            would exhaust memory (breaker report B8).
+
+    Raises:
+        InputFileError: a bad index or field name, a column beyond ``width``, a field twice.
+    """
     fields = list(mapping.values())
     for col, field in mapping.items():
         if not isinstance(col, int) or col < 0 or field not in FIELD_LABELS:
             raise InputFileError(f"列对应关系有误：第 {col} 列对应“{field}”", name)
+        if col >= width:
+            raise InputFileError(
+                f"列对应关系有误：列 {col}（{_column_letter(col)} 列）超出了表格的范围"
+                f"（表格共 {width} 列，列号从 0 起算，0 为 A 列）", name,
+            )
         if fields.count(field) > 1:
             raise InputFileError(f"列对应关系有误：“{FIELD_LABELS[field]}”对应了多列", name)
     return dict(sorted(mapping.items()))
