@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -26,6 +25,7 @@ from workbench.errors import ValidationError, WorkbenchError
 from workbench.gui import printing
 from workbench.gui.models.record_table_model import Column, RecordTableModel
 from workbench.gui.session import Session
+from workbench.gui.widgets.tables import record_table
 from workbench.reports import safe_file_name
 from workbench.services import notices, reinspection, sponsors
 from workbench.services.notices import SponsorNoticeState
@@ -101,9 +101,8 @@ class DocumentsView(QWidget):
                        self.opinion_button, self.print_button, self.preview_button):
             bar.addWidget(button)
         bar.addStretch(1)
-        self.sponsor_table = _table_view(self.sponsor_model)
-        self.notice_table = _table_view(self.notice_model)
-        self.notice_table.setSelectionMode(QAbstractItemView.ExtendedSelection)  # print several at once
+        self.sponsor_table = record_table(self.sponsor_model)
+        self.notice_table = record_table(self.notice_model, several=True)   # print several at once
         self.sponsor_label, self.notice_label = QLabel(), QLabel()
         splitter = QSplitter(Qt.Horizontal)
         splitter.addWidget(_titled(self.sponsor_label, self.sponsor_table))
@@ -349,17 +348,6 @@ def _as_workbench_error(err: Exception, path: Path | None) -> Exception:
         return WorkbenchError(f"无法写入{where}：{err.strerror or err}。请换一个文件夹或关闭占用该文件的程序后重试。")
     return err
 
-
-def _table_view(model) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
 
 
 def _titled(label: QLabel, table: QTableView) -> QWidget:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFormLayout,
     QGridLayout,
@@ -14,7 +13,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +30,7 @@ from workbench.gui.models.finding_table_model import (
 from workbench.gui.models.history_model import HistoryModel
 from workbench.gui.session import Session
 from workbench.gui.views.finding_dialogs import ActionRequest, FindingActionDialog
+from workbench.gui.widgets.tables import record_table
 from workbench.services import findings
 
 #: Status filter choices: label → key used by ``_load_rows``.
@@ -77,7 +76,8 @@ class FindingsView(QWidget):
         bar.addWidget(self.status_filter)
         bar.addWidget(self.filter_edit, 1)
         bar.addWidget(self.count_label)
-        self.table = _table_view(self.proxy)
+        self.table = record_table(self.proxy)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(FindingColumn.DEADLINE, Qt.AscendingOrder)
         splitter = QSplitter(Qt.Horizontal)
@@ -102,7 +102,7 @@ class FindingsView(QWidget):
         buttons = QGridLayout()
         for i, button in enumerate(self.action_buttons.values()):
             buttons.addWidget(button, i // 4, i % 4)
-        self.history_table = _table_view(self.history_model)
+        self.history_table = record_table(self.history_model)
         layout = QVBoxLayout(panel)
         layout.addLayout(form)
         layout.addLayout(buttons)
@@ -251,18 +251,6 @@ class FindingsView(QWidget):
         self.select_finding(finding_id)
         return True
 
-
-def _table_view(model) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
 
 
 def _wrapping_label() -> QLabel:

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -26,6 +25,7 @@ from workbench.gui.models.change_lines import (
 from workbench.gui.models.problem_table_model import ProblemTableModel
 from workbench.gui.models.record_table_model import RecordTableModel
 from workbench.gui.session import Session
+from workbench.gui.widgets.tables import record_table
 from workbench.services import site_import
 
 # summary key → label, in the order shown: what changed, then what the file held.
@@ -62,15 +62,15 @@ class ImportReportPage(QWidget):
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: #555;")
         self.model = ProblemTableModel()
-        self.table = _table(self.model)
+        self.table = record_table(self.model)
         for col, width in enumerate((60, 140, 50, 420)):
             self.table.setColumnWidth(col, width)
         self.change_model = RecordTableModel(CHANGE_COLUMNS, self)
-        self.change_table = _table(self.change_model)
+        self.change_table = record_table(self.change_model)
         for col, width in enumerate((190, 200, 110, 240)):
             self.change_table.setColumnWidth(col, width)
         self.missing_model = RecordTableModel(MISSING_COLUMNS, self)
-        self.missing_table = _table(self.missing_model)
+        self.missing_table = record_table(self.missing_model)
         self.tabs = QTabWidget()
         for table in (self.table, self.change_table, self.missing_table):
             self.tabs.addTab(table, "")
@@ -135,13 +135,3 @@ class ImportReportPage(QWidget):
         self.session.remember_folder(written)
         self.session.dialogs.info("导出问题清单", f"问题清单已保存到：\n{written}")
 
-
-def _table(model) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.setWordWrap(False)
-    table.setSelectionBehavior(QTableView.SelectRows)
-    table.setEditTriggers(QTableView.NoEditTriggers)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table

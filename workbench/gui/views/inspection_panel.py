@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -25,6 +24,7 @@ from workbench.domain.checklist import RESPONSES, SEVERITIES
 from workbench.errors import WorkbenchError
 from workbench.gui.models.checklist_model import ChecklistModel, EvidenceTableModel
 from workbench.gui.session import Session
+from workbench.gui.widgets.tables import record_table
 from workbench.services import inspection_findings
 from workbench.services import inspection_service as service
 
@@ -85,7 +85,7 @@ class InspectionPanel(QWidget):
         self.add_evidence_button = QPushButton("添加证据…")
         self.complete_button = QPushButton("完成检查")
         self.findings_button = QPushButton("生成问题…")
-        self.evidence_table = _table(self.evidence_model)
+        self.evidence_table = record_table(self.evidence_model)
         self.preview_label = QLabel("（选中图片证据可预览；可将文件拖放到此界面添加证据）")
         self.preview_label.setAlignment(Qt.AlignCenter)
         self.preview_label.setMinimumSize(220, 160)
@@ -377,16 +377,6 @@ def _rich_label() -> QLabel:
     label.setTextInteractionFlags(Qt.TextSelectableByMouse)
     return label
 
-
-def _table(model) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
 
 
 def _shortcut(parent: QWidget, key: str, slot) -> QShortcut:

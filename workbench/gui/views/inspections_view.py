@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -30,6 +28,7 @@ from workbench.gui.session import Session
 from workbench.gui.views import inspection_actions
 from workbench.gui.views.finding_dialogs import date_edit, from_qdate
 from workbench.gui.views.inspection_panel import InspectionPanel
+from workbench.gui.widgets.tables import record_table
 from workbench.services import inspection_service as service
 from workbench.services import sites
 
@@ -73,7 +72,7 @@ class NewInspectionDialog(QDialog):
         self.setWindowTitle("新建检查")
         self.site_model = RecordTableModel(SITE_COLUMNS, self)
         self.search_edit = QLineEdit(placeholderText="输入单位名称、网站名称或备案号检索")
-        self.site_table = _table(self.site_model)
+        self.site_table = record_table(self.site_model)
         self.site_only = QCheckBox("仅检查所选网站（不勾选则检查整个单位）")
         self.site_only.setChecked(True)
         self.target_edit = QLineEdit()
@@ -153,7 +152,7 @@ class InspectionsView(QWidget):
         self.session = session
         self.model = RecordTableModel(INSPECTION_COLUMNS, self)
         self.new_dialog: NewInspectionDialog | None = None
-        self.table = _table(self.model)
+        self.table = record_table(self.model)
         self.panel = InspectionPanel(session, self)
         bar = self._button_bar()
         splitter = QSplitter(Qt.Vertical)
@@ -299,13 +298,3 @@ class InspectionsView(QWidget):
         self._open_current()
         self.panel.tree.setFocus()
 
-
-def _table(model) -> QTableView:
-    table = QTableView()
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.NoEditTriggers)
-    table.verticalHeader().setVisible(False)
-    table.horizontalHeader().setStretchLastSection(True)
-    return table
