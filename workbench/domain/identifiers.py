@@ -34,6 +34,7 @@ _ICP_RE = re.compile(
 _CANONICAL_SUBJECT = rf"[{PROVINCES}]ICP[备证](?:\d{{6}}|\d{{8}}|\d{{10}})号"
 _CANONICAL_SITE_RE = re.compile(_CANONICAL_SUBJECT + r"-[1-9]\d{0,3}[AXK]?\Z", re.ASCII)
 _CANONICAL_SUBJECT_RE = re.compile(_CANONICAL_SUBJECT + r"\Z", re.ASCII)
+_PLAIN_DIGIT_RE = re.compile("[0-9\uff10-\uff19]")  # the digits NFKC may rightly fold: ASCII, full-width
 _LICENCE_RE = re.compile(rf"([{PROVINCES}])(A2|B1|B2|B1\.B2)-(\d{{8}})(?:-(\d+))?\Z", re.ASCII)
 _PSB_RE = re.compile(rf"([{PROVINCES}])公网安备(\d{{14}})(号?)\Z", re.ASCII)
 _PSB_CANONICAL_RE = re.compile(rf"[{PROVINCES}]公网安备 \d{{14}}号\Z", re.ASCII)
@@ -98,10 +99,10 @@ def parse_icp(text: str) -> IcpNumber | None:
     """
     match = _ICP_RE.match(text)
     if match is None:
-        if has_odd_digits(text):
-            return None
-        match = _ICP_RE.match(compact_text(text))
-        if match is None:
+        compact = compact_text(text)
+        match = _ICP_RE.match(compact)
+        # NFKC turned some other digit (¹, ①, 𝟙) into 0-9 when the count of digits grew.
+        if match is None or len(_PLAIN_DIGIT_RE.findall(compact)) != len(_PLAIN_DIGIT_RE.findall(text)):
             return None
     province, kind, digits, hao, dashes, suffix, letter, late_hao = match.groups()
     issues: list[str] = []

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import python_calamine
 
-from workbench.domain.checklist import ChecklistTemplate, RawRow, build_template
+from workbench.domain.checklist import (
+    ChecklistFormatError,
+    ChecklistTemplate,
+    RawRow,
+    build_template,
+)
 from workbench.errors import InputFileError
+from workbench.importers.formats import detect_format, read_bytes
+from workbench.importers.xlsx_formulas import FormulaScan, column_letter
 
 INFO_SHEET = "模板信息"
 ITEMS_SHEET = "检查项"
@@ -32,6 +41,13 @@ ITEM_HEADERS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("section", "code", "requirement", "basis", "severity")
 _HEADER_SCAN_ROWS = 10
+# Template id and version: ASCII letters, digits, "_", "-" and "." starting with a letter or
+# digit, at most 64 and 32 characters. They name the template in lists, the database and
+# exported file names, so no path separators, markup or line breaks (breaker report D9).
+SAFE_PATTERNS = {
+    "id": (re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\Z", re.ASCII), 64),
+    "version": (re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}\Z", re.ASCII), 32),
+}
 
 
 def read_template_xlsx(path: str | Path) -> ChecklistTemplate:
@@ -42,30 +58,77 @@ def read_template_xlsx(path: str | Path) -> ChecklistTemplate:
     the first 10 rows) naming the columns of ITEM_HEADERS and one item per row. Items with no
     章节编号 get section codes S01, S02… in order of first appearance of their 章节/分类.
 
+    The format is decided from the bytes, as for site lists (``formats.detect_format``), so an
+    image, a CSV text, a Word document, an empty file or a folder gets the same Chinese message.
+    The 模板编号 and 版本 must match :data:`SAFE_PATTERNS`; a 版本 typed as a number is refused,
+    because Excel keeps ``2026.10`` as the number 2026.1 and the text typed is lost.
+
     Raises:
         InputFileError: the file cannot be read, a sheet or required column is missing.
         ChecklistFormatError: rows break the template rules (sheet row and column named).
     """
     name = str(path)
-    try:
-        book = python_calamine.CalamineWorkbook.from_path(name)
-        sheets = {s: book.get_sheet_by_name(s).to_python(skip_empty_area=False) for s in book.sheet_names}
-    except (OSError, python_calamine.CalamineError, ValueError) as err:
-        raise InputFileError(f"无法读取 Excel 文件（{err}）", path=name) from err
+    sheets, data = _read_sheets(name)
     if INFO_SHEET not in sheets:
         raise InputFileError(f"缺少“{INFO_SHEET}”工作表（应写明模板编号、模板名称、版本）", path=name)
     others = [s for s in sheets if s != INFO_SHEET]
     item_sheet = ITEMS_SHEET if ITEMS_SHEET in sheets else (others[0] if others else None)
     if item_sheet is None:
         raise InputFileError(f"缺少“{ITEMS_SHEET}”工作表", path=name)
-    header = _read_info(sheets[INFO_SHEET])
-    header_row, columns = _find_header(sheets[item_sheet], name)
+    _refuse_formulas_without_value(data, (INFO_SHEET, item_sheet), name)
+    header = _read_info(sheets[INFO_SHEET], name)
+    header_row, columns = _find_header(sheets[item_sheet], name, item_sheet)
     sections, items = _read_items(sheets[item_sheet], header_row, columns)
     labels = {**{f: h[0] for f, h in ITEM_HEADERS.items()}, **INFO_LABELS}
     return build_template(header, sections, items, name, columns=labels)
 
 
+def _read_sheets(name: str) -> tuple[dict[str, list[list[Any]]], bytes]:
+    """Every worksheet of the workbook at ``name`` as rows of cells from sheet row 1, and the
+    file's bytes when it is an xlsx workbook (b'' otherwise).
+
+    Raises:
+        InputFileError: not a regular file, unreadable, empty, not a workbook, password
+            protected or corrupt; always in Chinese.
+    """
+    data = read_bytes(name)
+    fmt = detect_format(data, name).format
+    if fmt == "csv":
+        raise InputFileError(
+            "无法读取：这是文本文件，检查表模板应为 Excel（.xlsx/.xls）或 ODS 工作簿", path=name
+        )
+    try:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        names = [m.name for m in book.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
+        sheets = {s: book.get_sheet_by_name(s).to_python(skip_empty_area=False) for s in names}
+        return sheets, (data if fmt == "xlsx" else b"")
+    except python_calamine.PasswordError as err:
+        raise InputFileError("文件设有密码，请在 Excel 中取消密码后另存再导入", path=name) from err
+    except (python_calamine.CalamineError, ValueError) as err:
+        raise InputFileError("无法读取：文件已损坏或格式不完整，请在 Excel 中打开并另存后再导入",
+                             path=name) from err
+
+
+def _refuse_formulas_without_value(data: bytes, sheets: Sequence[str], path: str) -> None:
+    """Refuse formula cells saved without a result (read as empty; breaker report A9).
+
+    Raises:
+        ChecklistFormatError: one problem per such cell of ``sheets`` (sheet row, column letter).
+    """
+    if not data:
+        return
+    problems = [
+        (row, column_letter(col), f"“{sheet}”表中的单元格是公式（{formula[:40]}），但文件中没有保存计算"
+         "结果；请用 Excel 打开并保存后再导入，或直接填写文字")
+        for sheet in dict.fromkeys(sheets)
+        for (row, col), formula in sorted(FormulaScan(data, sheet).result().items())
+    ]
+    if problems:
+        raise ChecklistFormatError(path, problems)
+
+
 def _cell(rows: Sequence[Sequence[Any]], r: int, c: int) -> str:
+    """The cell at 0-based row ``r`` and column ``c`` as stripped text ('' when absent)."""
     try:
         value = rows[r][c]
     except IndexError:
@@ -75,17 +138,42 @@ def _cell(rows: Sequence[Sequence[Any]], r: int, c: int) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _read_info(rows: list[list[Any]]) -> dict[str, str]:
+def _read_info(rows: list[list[Any]], path: str) -> dict[str, str]:
+    """The 模板信息 values by field; the id and version checked (see :func:`_check_info`)."""
     by_label = {label: field for field, label in INFO_LABELS.items()} | _INFO_ALIASES
     info: dict[str, str] = {}
+    problems: list[tuple[int | None, str, str]] = []
     for r in range(len(rows)):
         field = by_label.get(_cell(rows, r, 0).rstrip("：:"))
         if field and field not in info:
             info[field] = _cell(rows, r, 1)
+            raw = rows[r][1] if len(rows[r]) > 1 else None
+            problem = _check_info(field, info[field], raw)
+            if problem:
+                problems.append((r + 1, INFO_LABELS[field], f"“{INFO_SHEET}”表中的{problem}"))
+    if problems:
+        raise ChecklistFormatError(path, problems)
     return info
 
 
-def _find_header(rows: list[list[Any]], path: str) -> tuple[int, dict[str, int]]:
+def _check_info(field: str, text: str, raw: object) -> str:
+    """Why the 模板信息 value ``text`` (cell value ``raw``) of ``field`` is refused, or ''."""
+    label = INFO_LABELS[field]
+    if field == "version" and isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return (f"{label}“{text}”是以数字形式填写的，Excel 会把 2026.10 存成 2026.1；"
+                f"请把该单元格设为文本格式（或在前面加英文单引号 '）后重新输入")
+    if field not in SAFE_PATTERNS or not text:
+        return ""  # an empty id or version is reported by build_template
+    pattern, longest = SAFE_PATTERNS[field]
+    if pattern.match(text):
+        return ""
+    shown = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text[:40])
+    shown += "…" if len(text) > 40 else ""
+    return (f"{label}“{shown}”不合规：只能由英文字母、数字和 _ - . 组成，以字母或数字开头，"
+            f"不超过 {longest} 个字符")
+
+
+def _find_header(rows: list[list[Any]], path: str, sheet: str) -> tuple[int, dict[str, int]]:
     """The 0-based header row and field → 0-based column index."""
     lookup = {alias: field for field, aliases in ITEM_HEADERS.items() for alias in aliases}
     for r in range(min(_HEADER_SCAN_ROWS, len(rows))):
@@ -99,7 +187,7 @@ def _find_header(rows: list[list[Any]], path: str) -> tuple[int, dict[str, int]]
             if missing:
                 raise InputFileError("缺少必需的列", path=path, row=r + 1, column="、".join(missing))
             return r, columns
-    raise InputFileError(f"在“{ITEMS_SHEET}”表前 {_HEADER_SCAN_ROWS} 行中找不到表头（需含“编号”“检查要求”列）",
+    raise InputFileError(f"在“{sheet}”表前 {_HEADER_SCAN_ROWS} 行中找不到表头（需含“编号”“检查要求”列）",
                          path=path)
 
 

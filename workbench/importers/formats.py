@@ -66,13 +66,15 @@ def read_bytes(path: str | Path) -> bytes:
         raise InputFileError(_NOT_REGULAR, str(path)) from err
     except OSError as err:
         raise InputFileError(f"无法读取文件（{err.strerror or err}）", str(path)) from err
-    with os.fdopen(fd, "rb") as file:
+    try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise InputFileError(_NOT_REGULAR, str(path))
-        try:
+        with os.fdopen(fd, "rb", closefd=False) as file:
             return file.read()
-        except OSError as err:
-            raise InputFileError(f"无法读取文件（{err.strerror or err}）", str(path)) from err
+    except OSError as err:
+        raise InputFileError(f"无法读取文件（{err.strerror or err}）", str(path)) from err
+    finally:
+        os.close(fd)
 
 
 def decode_text(data: bytes, fmt: FileFormat, name: str) -> str:
@@ -80,7 +82,8 @@ def decode_text(data: bytes, fmt: FileFormat, name: str) -> str:
 
     Raises:
         InputFileError: the bytes do not decode (e.g. UTF-16 with an odd byte count: a cut-off
-            file, breaker report B1), or the text holds a NUL character (see ``_refuse_nul``).
+            file, breaker report B1), or the text holds a NUL character (refused like NUL bytes
+            in other text files: see ``_text_encoding``).
     """
     try:
         text = data.decode(fmt.encoding)

@@ -11,6 +11,7 @@ import python_calamine as calamine
 
 from workbench.errors import InputFileError
 from workbench.importers.formats import FileFormat, decode_text, detect_format, read_bytes
+from workbench.importers.xlsx_formulas import FormulaScan
 
 # Candidate CSV delimiters; Excel's "Unicode text" (UTF-16) export is always tab-separated.
 _DELIMITERS = ",\t;|"
@@ -42,6 +43,8 @@ class Workbook:
         self._book: calamine.CalamineWorkbook | None = None
         self._loaded: dict[str, calamine.CalamineSheet] = {}
         self._text = ""
+        self._data = data if fmt.format == "xlsx" else b""
+        self._scans: dict[str, FormulaScan] = {}
         if fmt.format == "csv":
             self._text = decode_text(data, fmt, name)
             self.sheets: tuple[str, ...] = (Path(name).stem or "CSV",)
@@ -82,6 +85,17 @@ class Workbook:
         except calamine.CalamineError as err:
             raise InputFileError(f"工作表“{sheet}”中有无法读取的内容，文件可能已损坏", self.name) from err
 
+    def formula_scan(self, sheet: str) -> FormulaScan | None:
+        """The search for formula cells of ``sheet`` saved without a value (xlsx only).
+
+        calamine reads such a cell as empty; see :class:`FormulaScan`. The search starts when
+        the sheet is first loaded, so it runs while calamine parses the sheet (python-calamine
+        releases the interpreter lock then) and costs almost no time on two or more cores.
+        None for other formats (xls and ods writers store formula results) and for a sheet
+        not loaded yet.
+        """
+        return self._scans.get(sheet)
+
     def _sheet(self, sheet: str) -> calamine.CalamineSheet:
         """The calamine sheet named ``sheet``."""
         if sheet not in self.sheets:
@@ -89,6 +103,8 @@ class Workbook:
             raise InputFileError(f"没有名为“{sheet}”的工作表；本文件中的工作表：{names}", self.name)
         if sheet in self._loaded:
             return self._loaded[sheet]
+        if self._data and sheet not in self._scans:
+            self._scans[sheet] = FormulaScan(self._data, sheet)
         try:
             loaded = self._loaded[sheet] = self._book.get_sheet_by_name(sheet)
         except calamine.CalamineError as err:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import chain, islice
 from pathlib import Path
 
@@ -12,11 +12,12 @@ from workbench.domain.progress import Progress, check_cancel
 from workbench.domain.site import Problem, SiteRecord
 from workbench.domain.text import clean_text
 from workbench.errors import InputFileError
-from workbench.importers.cells import cell_text
+from workbench.importers.cells import PROBLEMS, cell_text
 from workbench.importers.columns import FIELD_LABELS, load_synonyms
 from workbench.importers.header import SCAN_ROWS, HeaderInfo, find_header, map_header
-from workbench.importers.rows import RowImporter
+from workbench.importers.rows import RowImporter, RowOutcome
 from workbench.importers.sheet_reader import Workbook, open_workbook
+from workbench.importers.xlsx_formulas import column_letter
 
 __all__ = [
     "FIELD_LABELS", "SheetPreview", "SiteListResult", "preview_site_list", "read_site_list",
@@ -136,9 +137,12 @@ def read_site_list(
         raise InputFileError(
             f"第 {header.row} 行的表头中找不到“网站备案号”列，请在列对应关系中指定", book.name
         )
+    scan = book.formula_scan(name)  # runs alongside the rows below
     importer = RowImporter(header.headers, header.mapping)
     rows = chain(head[header.row:], rest)
     out = importer.run(rows, header.row + 1, book.height(name), cancel, on_progress)
+    if scan is not None:
+        _report_formulas(out, scan.result(), header)
     return SiteListResult(
         file=book.name, format=book.format, sheet=name, header_row=header.row,
         headers=header.headers, mapping=dict(header.mapping), data_rows=out.data_rows,
@@ -183,14 +187,27 @@ def preview_site_list(path: str | Path, *, sheet: str | None = None, rows: int =
     )
 
 
-def _column_letter(index: int) -> str:
-    """The Excel letters of column ``index`` (0 → ``A``, 25 → ``Z``, 26 → ``AA``)."""
-    letters = ""
-    number = index + 1
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
+def _report_formulas(out: RowOutcome, found: dict[tuple[int, int], str], header: HeaderInfo) -> None:
+    """Add ``formula_no_value`` for formula cells without a result in mapped data columns.
+
+    Each gets a problem (value: the formula) and its row's record, if any, the flag; problems
+    stay in row order. ``found`` maps (1-based sheet row, 0-based column) → formula text.
+    """
+    severity, message = PROBLEMS["formula_no_value"]
+    extra = [
+        Problem(row, header.headers[col] if col < len(header.headers) else "", "formula_no_value",
+                severity, message, formula)
+        for (row, col), formula in sorted(found.items())
+        if row > header.row and header.mapping.get(col, "serial") != "serial"
+    ]
+    if not extra:
+        return
+    rows = {p.row for p in extra}
+    for key, record in out.records.items():
+        if record.source_row in rows:
+            out.records[key] = replace(record, flags=(*record.flags, "formula_no_value"))
+    out.problems.extend(extra)
+    out.problems.sort(key=lambda p: p.row or 0)
 
 
 def _locate(
@@ -241,7 +258,7 @@ def _checked_mapping(mapping: dict[int, str], name: str, width: int) -> dict[int
             raise InputFileError(f"列对应关系有误：第 {col} 列对应“{field}”", name)
         if col >= width:
             raise InputFileError(
-                f"列对应关系有误：列 {col}（{_column_letter(col)} 列）超出了表格的范围"
+                f"列对应关系有误：列 {col}（{column_letter(col)} 列）超出了表格的范围"
                 f"（表格共 {width} 列，列号从 0 起算，0 为 A 列）", name,
             )
         if fields.count(field) > 1:
