@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from workbench.services import inspection_service as svc
+from workbench.services import checklist_templates
 from workbench.storage.evidence_store import EvidenceStore
 from workbench.storage.records import Author, stamp
 
@@ -40,7 +40,7 @@ def org(conn) -> Org:
 @pytest.fixture
 def templates(conn) -> dict:
     """The built-in templates loaded into the test database: code → TemplateRecord."""
-    return {rec.code: rec for rec in svc.list_templates(conn, AUTHOR)}
+    return {rec.code: rec for rec in checklist_templates.list_templates(conn, AUTHOR)}
 
 
 @pytest.fixture

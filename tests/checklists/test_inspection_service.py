@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from workbench.errors import NotFoundError, ValidationError
+from workbench.services import checklist_templates
 from workbench.services import inspection_service as svc
 
 from .conftest import AUTHOR
@@ -35,7 +36,7 @@ SMALL = textwrap.dedent(f"""\
 def small(conn, tmp_path):
     path = tmp_path / "small.yaml"
     path.write_text(SMALL, encoding="utf-8")
-    return svc.import_template(conn, path, AUTHOR)
+    return checklist_templates.import_template(conn, path, AUTHOR)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import pytest
 
 from workbench.errors import ValidationError, WorkbenchError
 from workbench.exporters.checklist_xlsx import write_template_xlsx
+from workbench.services import checklist_templates
 from workbench.services import inspection_service as svc
 from workbench.storage import checklist_repo
 
@@ -18,7 +19,7 @@ from .conftest import AUTHOR
 
 def test_builtins_load_once(conn, templates):
     assert set(templates) == {"website_security", "mlps2_condensed", "pipl_compliance"}
-    again = svc.list_templates(conn, AUTHOR)
+    again = checklist_templates.list_templates(conn, AUTHOR)
     assert {r.id for r in again} == {r.id for r in templates.values()}
     assert conn.execute("SELECT COUNT(*) FROM checklist_template").fetchone()[0] == 3
     assert all(r.builtin and r.item_count > 0 for r in again)
@@ -42,12 +43,12 @@ def test_edited_template_becomes_new_version_and_old_inspection_keeps_its_own(co
     write_template_xlsx(edited, path)
 
     with pytest.raises(ValidationError):
-        svc.import_template(conn, path, AUTHOR)
-    new = svc.import_template(conn, path, AUTHOR, new_version=True)
+        checklist_templates.import_template(conn, path, AUTHOR)
+    new = checklist_templates.import_template(conn, path, AUTHOR, new_version=True)
     assert (new.code, new.version) == ("website_security", "2026.2")
     assert new.id != old.id and new.sha256 != old.sha256
-    assert svc.import_template(conn, path, AUTHOR, new_version=True).id == new.id  # idempotent
-    assert svc.list_templates(conn, AUTHOR)[-1].version == "2026.2"
+    assert checklist_templates.import_template(conn, path, AUTHOR, new_version=True).id == new.id  # idempotent
+    assert checklist_templates.list_templates(conn, AUTHOR)[-1].version == "2026.2"
 
     state = svc.load_inspection(conn, inspection.id)
     assert state.record.id == old.id and state.record.version == "2026.1"

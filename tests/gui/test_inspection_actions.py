@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from workbench.gui.views.inspections_view import InspectionsView
+from workbench.services import checklist_templates, sites
 from workbench.services import inspection_service as service
-from workbench.services import sites
 
 TEMPLATE = "pipl_compliance"
 
@@ -26,7 +26,7 @@ def view(qtbot, demo_session):
 
 
 def _templates(session):
-    return service.list_templates(session.ctx.conn, session.ctx.author, latest_only=False)
+    return checklist_templates.list_templates(session.ctx.conn, session.ctx.author, latest_only=False)
 
 
 def _export(view, dialogs, out):
@@ -78,7 +78,7 @@ def _completed_inspection(session, responses):
     """An inspection of the pipl template answered with ``responses`` (by position) and completed."""
     ctx = session.ctx
     site = sites.page(ctx, session.campaign_id, limit=1)[0]
-    template = next(t for t in service.list_templates(ctx.conn, ctx.author) if t.code == TEMPLATE)
+    template = next(t for t in checklist_templates.list_templates(ctx.conn, ctx.author) if t.code == TEMPLATE)
     ins = service.start_inspection(
         ctx.conn, campaign_id=session.campaign_id, sponsor_id=sites.detail(ctx, site.id).sponsor_id,
         template_id=template.id, inspected_on=date(2026, 11, 2), author=ctx.author,
@@ -146,7 +146,7 @@ def test_reinspection_refused_when_nothing_failed(view, dialogs, demo_session):
 def test_reinspect_button_disabled_while_in_progress(qtbot, view, demo_session):
     ctx = demo_session.ctx
     site = sites.page(ctx, demo_session.campaign_id, limit=1)[0]
-    template = next(t for t in service.list_templates(ctx.conn, ctx.author) if t.code == TEMPLATE)
+    template = next(t for t in checklist_templates.list_templates(ctx.conn, ctx.author) if t.code == TEMPLATE)
     ins = service.start_inspection(ctx.conn, campaign_id=demo_session.campaign_id,
                                    sponsor_id=sites.detail(ctx, site.id).sponsor_id, template_id=template.id,
                                    inspected_on=date(2026, 11, 30), author=ctx.author)

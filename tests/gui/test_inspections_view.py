@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QLabel
 from workbench.gui.models.checklist_model import ChecklistColumn, EvidenceTableModel
 from workbench.gui.views.inspection_panel import SCORE_RULE
 from workbench.gui.views.inspections_view import InspectionsView
-from workbench.services import findings
+from workbench.services import checklist_templates, findings
 from workbench.services import inspection_service as service
 
 TEMPLATE = "pipl_compliance"  # 21 items, no MLPS levels
@@ -48,7 +48,7 @@ def _start(qtbot, view):
 
 
 def _template_code(view, template_id):
-    return next(t.code for t in service.list_templates(view.session.ctx.conn, view.session.ctx.author)
+    return next(t.code for t in checklist_templates.list_templates(view.session.ctx.conn, view.session.ctx.author)
                 if t.id == template_id)
 
 

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QDialogButtonBox
 from workbench.app import settings_path
 from workbench.gui.main_window import MainWindow
 from workbench.gui.views.tools import ToolActions
+from workbench.services import checklist_templates, sites
 from workbench.services import inspection_service as service
-from workbench.services import sites
 from workbench.settings import Settings
 
 
@@ -112,7 +112,7 @@ def test_import_holidays_cancelled(tools, dialogs):
 def _inspection_with_evidence(session, tmp_path, count):
     ctx = session.ctx
     site = sites.page(ctx, session.campaign_id, limit=1)[0]
-    template = next(t for t in service.list_templates(ctx.conn, ctx.author) if t.code == "pipl_compliance")
+    template = next(t for t in checklist_templates.list_templates(ctx.conn, ctx.author) if t.code == "pipl_compliance")
     inspection = service.start_inspection(
         ctx.conn, campaign_id=session.campaign_id, sponsor_id=sites.detail(ctx, site.id).sponsor_id,
         template_id=template.id, inspected_on=date(2026, 11, 30), author=ctx.author, target="某单位")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from wbtest import campaign_with_sites, make_ctx, record
-from workbench.services import inspection_findings, notices, sites, summary
+from workbench.services import checklist_templates, inspection_findings, notices, sites, summary
 from workbench.services import inspection_service as svc
 from workbench.storage import finding_repo
 from workbench.storage.evidence_store import EvidenceStore
@@ -15,7 +15,7 @@ def test_inspection_to_findings_summary_and_notice(conn, tmp_path):
     ctx = make_ctx(conn)
     campaign = campaign_with_sites(ctx, [record(1)])
     sponsor_id = sites.detail(ctx, sites.page(ctx, campaign.id)[0].id).sponsor_id
-    template = {t.code: t for t in svc.list_templates(conn, ctx.author)}["website_security"]
+    template = {t.code: t for t in checklist_templates.list_templates(conn, ctx.author)}["website_security"]
     ins = svc.start_inspection(conn, campaign_id=campaign.id, sponsor_id=sponsor_id, template_id=template.id,
                                inspected_on=date(2026, 11, 30), author=ctx.author, inspectors="李检查、王检查")
     state = svc.load_inspection(conn, ins.id)

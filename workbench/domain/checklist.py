@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from workbench.domain.checklist_ids import identifier_problem
 from workbench.domain.severity import SEVERITY_LABELS
 from workbench.errors import InputFileError
 
@@ -221,7 +222,7 @@ def build_template(header: Mapping[str, Any], sections: Sequence[RawRow], items:
     """Validate raw values into a template, collecting every problem with its row and column.
 
     Rules: template id, title and version present; section codes present and unique with a
-    title; item code present and unique, known section, non-empty requirement, severity
+    title, id and version safe (:mod:`workbench.domain.checklist_ids`); item code present and unique, known section, non-empty requirement, severity
     high/medium/low (or 高/中/低), at least one basis ``《name》（version）clause``, responses
     and levels valid; every section has at least one item.
 
@@ -235,8 +236,11 @@ def build_template(header: Mapping[str, Any], sections: Sequence[RawRow], items:
     """
     out = _Collector(columns or {})
     for key in ("id", "title", "version"):
+        label = out.columns.get(key, key)
         if not _text(header.get(key)):
-            out.add(header_row, key, f"模板缺少必填信息“{out.columns.get(key, key)}”")
+            out.add(header_row, key, f"模板缺少必填信息“{label}”")
+        elif why := identifier_problem(key, label, _text(header.get(key))):
+            out.add(header_row, key, why)
     secs = _sections(sections, out)
     its = _items(items, {s.code for s in secs}, out)
     used = {_text(raw.values.get("section")) for raw in items}

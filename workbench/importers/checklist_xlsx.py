@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from workbench.domain.checklist import (
     RawRow,
     build_template,
 )
+from workbench.domain.checklist_ids import identifier_problem
 from workbench.errors import InputFileError
 from workbench.importers.formats import detect_format, read_bytes
 from workbench.importers.xlsx_formulas import FormulaScan, column_letter
@@ -41,13 +41,6 @@ ITEM_HEADERS: dict[str, tuple[str, ...]] = {
 }
 REQUIRED = ("section", "code", "requirement", "basis", "severity")
 _HEADER_SCAN_ROWS = 10
-# Template id and version: ASCII letters, digits, "_", "-" and "." starting with a letter or
-# digit, at most 64 and 32 characters. They name the template in lists, the database and
-# exported file names, so no path separators, markup or line breaks (breaker report D9).
-SAFE_PATTERNS = {
-    "id": (re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}\Z", re.ASCII), 64),
-    "version": (re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}\Z", re.ASCII), 32),
-}
 
 
 def read_template_xlsx(path: str | Path) -> ChecklistTemplate:
@@ -60,7 +53,7 @@ def read_template_xlsx(path: str | Path) -> ChecklistTemplate:
 
     The format is decided from the bytes, as for site lists (``formats.detect_format``), so an
     image, a CSV text, a Word document, an empty file or a folder gets the same Chinese message.
-    The 模板编号 and 版本 must match :data:`SAFE_PATTERNS`; a 版本 typed as a number is refused,
+    The 模板编号 and 版本 must match :data:`workbench.domain.checklist_ids.SAFE_PATTERNS`; a 版本 typed as a number is refused,
     because Excel keeps ``2026.10`` as the number 2026.1 and the text typed is lost.
 
     Raises:
@@ -162,15 +155,7 @@ def _check_info(field: str, text: str, raw: object) -> str:
     if field == "version" and isinstance(raw, (int, float)) and not isinstance(raw, bool):
         return (f"{label}“{text}”是以数字形式填写的，Excel 会把 2026.10 存成 2026.1；"
                 f"请把该单元格设为文本格式（或在前面加英文单引号 '）后重新输入")
-    if field not in SAFE_PATTERNS or not text:
-        return ""  # an empty id or version is reported by build_template
-    pattern, longest = SAFE_PATTERNS[field]
-    if pattern.match(text):
-        return ""
-    shown = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text[:40])
-    shown += "…" if len(text) > 40 else ""
-    return (f"{label}“{shown}”不合规：只能由英文字母、数字和 _ - . 组成，以字母或数字开头，"
-            f"不超过 {longest} 个字符")
+    return identifier_problem(field, label, text)
 
 
 def _find_header(rows: list[list[Any]], path: str, sheet: str) -> tuple[int, dict[str, int]]:

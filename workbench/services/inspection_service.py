@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from types import MappingProxyType
@@ -19,8 +19,6 @@ from workbench.domain.checklist import (
     score,
 )
 from workbench.errors import ValidationError
-from workbench.exporters.checklist_xlsx import write_template_xlsx
-from workbench.importers.checklist_xlsx import read_template_xlsx
 from workbench.storage import checklist_repo, sponsor_repo
 from workbench.storage import inspection_repo as repo
 from workbench.storage.checklist_repo import TemplateRecord
@@ -102,77 +100,6 @@ class FindingDraft:
     campaign_id: str
     sponsor_id: str
     site_id: str | None
-
-
-# --- templates ---------------------------------------------------------------------------------
-
-
-def list_templates(conn: sqlite3.Connection, author: Author, latest_only: bool = True) -> list[TemplateRecord]:
-    """Stored templates (loading the built-ins first, once); newest version per code by default."""
-    with transaction(conn):
-        checklist_repo.ensure_builtins(conn, author)
-    return checklist_repo.list_records(conn, latest_only)
-
-
-def import_template(conn: sqlite3.Connection, path: str | Path, author: Author,
-                    new_version: bool = False) -> TemplateRecord:
-    """Import a template from .xlsx/.xls/.ods or .yaml/.yml; the same content again is a no-op.
-
-    Args:
-        new_version: if this code and version are stored with other content, store the edited
-            template under the next free version (``1.0`` → ``1.1``) instead of refusing.
-
-    Raises:
-        InputFileError / ChecklistFormatError: the file cannot be read or breaks the rules.
-        ValidationError: same code and version with other content and ``new_version`` False.
-    """
-    path = Path(path)
-    if path.suffix.lower() in (".yaml", ".yml"):
-        template = checklist_repo.read_yaml_template(path)
-    else:
-        template = read_template_xlsx(path)
-    with transaction(conn):
-        if new_version:
-            template = replace(template, version=checklist_repo.free_version(conn, template))
-        return checklist_repo.save(conn, template, author, source=path.name)
-
-
-def export_template(conn: sqlite3.Connection, template_id: str, path: str | Path) -> None:
-    """Write the stored template version ``template_id`` to an Excel file.
-
-    Raises:
-        NotFoundError: no such template; WorkbenchError: the file cannot be written.
-    """
-    _record, template = checklist_repo.get(conn, template_id)
-    write_template_xlsx(template, path)
-
-
-def find_template(conn: sqlite3.Connection, author: Author, key: str, version: str | None = None) -> TemplateRecord:
-    """A stored template by code (latest version unless ``version``) or by record id.
-
-    Raises:
-        NotFoundError: no such template.
-    """
-    with transaction(conn):
-        checklist_repo.ensure_builtins(conn, author)
-    record = checklist_repo.find(conn, key, version)
-    if record is None:
-        record, _template = checklist_repo.get(conn, key)
-    return record
-
-
-def describe_templates(conn: sqlite3.Connection, author: Author, latest_only: bool = True) -> list[dict]:
-    """Templates as plain JSON values (``workbench checklist list --json``): id (code), record id,
-    title, version, item count, and per item its code and basis."""
-    out = []
-    for record in list_templates(conn, author, latest_only):
-        _rec, template = checklist_repo.get(conn, record.id)
-        out.append({
-            "id": record.code, "record_id": record.id, "title": record.title, "version": record.version,
-            "item_count": record.item_count,
-            "items": [{"code": item.code, "basis": [c.text for c in item.basis]} for item in template.items],
-        })
-    return out
 
 
 # --- inspections -------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from workbench.domain.checklist import ChecklistFormatError
 from workbench.errors import ValidationError, WorkbenchError
 from workbench.gui.session import Session
 from workbench.reports import safe_file_name
+from workbench.services import checklist_templates
 from workbench.services import inspection_service as service
 
 if TYPE_CHECKING:
@@ -34,15 +35,15 @@ def import_template(session: Session) -> TemplateRecord | None:
         return None
     session.remember_folder(path)
     conn, author = session.ctx.conn, session.ctx.author
-    known = {t.id for t in service.list_templates(conn, author, latest_only=False)}
+    known = {t.id for t in checklist_templates.list_templates(conn, author, latest_only=False)}
     try:
         try:
-            record = service.import_template(conn, path, author)
+            record = checklist_templates.import_template(conn, path, author)
         except ValidationError as err:
             if not session.dialogs.confirm("导入检查表模板", f"{err}。\n\n是否把此文件保存为该模板的新版本"
                                            "（如 1.0 → 1.1）？已有的检查仍使用原来的版本。"):
                 return None
-            record = service.import_template(conn, path, author, new_version=True)
+            record = checklist_templates.import_template(conn, path, author, new_version=True)
     except WorkbenchError as err:
         session.dialogs.warn("导入检查表模板", _problems_text(err))
         return None
@@ -78,7 +79,7 @@ def export_template(session: Session, record: TemplateRecord) -> Path | None:
         return None
     out = out if out.suffix.lower() == ".xlsx" else out.with_name(out.name + ".xlsx")
     try:
-        service.export_template(session.ctx.conn, record.id, out)
+        checklist_templates.export_template(session.ctx.conn, record.id, out)
     except WorkbenchError as err:
         session.show_error("导出检查表模板", err)
         return None

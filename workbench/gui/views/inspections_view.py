@@ -29,8 +29,8 @@ from workbench.gui.views import inspection_actions
 from workbench.gui.views.finding_dialogs import date_edit, from_qdate
 from workbench.gui.views.inspection_panel import InspectionPanel
 from workbench.gui.widgets.tables import record_table
+from workbench.services import checklist_templates, sites
 from workbench.services import inspection_service as service
-from workbench.services import sites
 
 LEVELS = {"不区分等级": None, "第一级": 1, "第二级": 2, "第三级": 3, "第四级": 4}
 
@@ -220,7 +220,7 @@ class InspectionsView(QWidget):
 
     def _lines(self, campaign_id: str) -> list[InspectionLine]:
         conn = self.session.ctx.conn
-        titles = {t.id: t.title for t in service.list_templates(conn, self.session.ctx.author, latest_only=False)}
+        titles = {t.id: t.title for t in checklist_templates.list_templates(conn, self.session.ctx.author, latest_only=False)}
         return [InspectionLine(i, titles.get(i.template_id, ""), progress_text(service.progress(conn, i.id).overall))
                 for i in service.list_inspections(conn, campaign_id)]
 
@@ -269,7 +269,7 @@ class InspectionsView(QWidget):
         """The export button's menu: every stored template version, newest versions included."""
         self.export_menu.clear()
         ctx = self.session.ctx
-        for record in service.list_templates(ctx.conn, ctx.author, latest_only=False):
+        for record in checklist_templates.list_templates(ctx.conn, ctx.author, latest_only=False):
             action = self.export_menu.addAction(f"{record.title}（{record.version}，{record.item_count} 项）")
             action.triggered.connect(lambda _=False, r=record: inspection_actions.export_template(self.session, r))
 
@@ -277,7 +277,7 @@ class InspectionsView(QWidget):
         """Open the new-inspection dialog (non-modal); the inspection starts when it is accepted."""
         if self.session.campaign_id is None:
             return None
-        templates = service.list_templates(self.session.ctx.conn, self.session.ctx.author)
+        templates = checklist_templates.list_templates(self.session.ctx.conn, self.session.ctx.author)
         dialog = NewInspectionDialog(self.session, templates, self)
         dialog.accepted.connect(lambda: self._start(dialog))
         dialog.finished.connect(dialog.deleteLater)
