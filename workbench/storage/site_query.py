@@ -62,17 +62,16 @@ _BASE = """FROM site s JOIN sponsor p ON p.id = s.sponsor_id
 LEFT JOIN review r ON r.site_id = s.id
 WHERE s.campaign_id = :campaign"""
 
-_FILTER = """ AND (s.site_filing_no LIKE :q OR s.name LIKE :q OR p.name LIKE :q
- OR s.access_provider LIKE :q OR s.city LIKE :q OR p.uscc LIKE :q
- OR EXISTS (SELECT 1 FROM site_domain d WHERE d.site_id = s.id AND (d.domain LIKE :q OR d.ascii LIKE :q)))"""
+# One column holds every searchable field (db/migrations/0004_site_search_text.sql).
+_FILTER = " AND s.search_text LIKE :q ESCAPE '\\'"
 
 
 def _where(text: str, unreviewed_only: bool) -> tuple[str, dict]:
     sql = _BASE
     params: dict = {}
     if text.strip():
-        escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        sql += _FILTER.replace("LIKE :q", "LIKE :q ESCAPE '\\'")
+        escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        sql += _FILTER
         params["q"] = f"%{escaped}%"
     if unreviewed_only:
         sql += " AND r.id IS NULL"

@@ -68,8 +68,17 @@ def _sponsor_ids(conn: sqlite3.Connection, campaign_id: str) -> dict[str, str]:
     return {(r["subject_filing_no"] or f"name:{r['name']}"): r["id"] for r in rows}
 
 
-def _site_values(rec: SiteRecord) -> dict:
+def search_text(rec: SiteRecord, sponsor: dict) -> str:
+    """The site's lower-cased search column (see db/migrations/0004_site_search_text.sql)."""
+    parts = [rec.site_filing_no, rec.site_name, sponsor["sponsor_name"], sponsor["uscc"],
+             rec.access_provider, rec.city]
+    parts += [part for d in rec.domains for part in (d.name, d.ascii)]
+    return "\x1f".join(parts).lower()
+
+
+def _site_values(rec: SiteRecord, sponsor: dict) -> dict:
     return {
+        "search_text": search_text(rec, sponsor),
         "site_filing_no": rec.site_filing_no, "subject_filing_no": rec.subject_filing_no,
         "name": rec.site_name, "homepage": rec.homepage, "access_provider": rec.access_provider,
         "ip": rec.ip, "contact_name": rec.contact_name, "contact_phone": rec.contact_phone,
@@ -105,7 +114,7 @@ def store_site_list(
     for rec in records:
         seen.add(rec.site_filing_no)
         sponsor_id = _upsert_sponsor(conn, campaign_id, rec, final[_sponsor_key(rec)], sponsors, now, who)
-        values = _site_values(rec)
+        values = _site_values(rec, final[_sponsor_key(rec)])
         old = existing.get(rec.site_filing_no)
         if old is None:
             site_id = new_id()
@@ -122,8 +131,8 @@ def store_site_list(
         diff = {k: [before[k], v] for k, v in now_values.items() if before[k] != v}
         if not diff:
             conn.execute(
-                "UPDATE site SET present = 1, flags = ?, source_row = ? WHERE id = ?",
-                (values["flags"], rec.source_row, site_id),
+                "UPDATE site SET present = 1, flags = ?, source_row = ?, search_text = ? WHERE id = ?",
+                (values["flags"], rec.source_row, values["search_text"], site_id),
             )
             report.unchanged += 1
             continue
