@@ -160,3 +160,12 @@ def test_opinion_button_needs_a_selected_notice(view, dialogs):
     view.notice_table.clearSelection()
     assert not view.opinion_button.isEnabled()
     assert view.write_opinion() is None and dialogs.shown == []
+
+
+def test_cancelled_batch_says_nothing_was_numbered(view, dialogs):
+    from workbench.domain.progress import Cancelled
+
+    before = view.notice_model.rowCount()
+    view._batch_failed(Cancelled("用户已取消"))
+    assert dialogs.shown[-1][0] == "info" and "未占用文号" in dialogs.shown[-1][2]
+    assert view.notice_model.rowCount() == before

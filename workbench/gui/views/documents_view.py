@@ -179,16 +179,21 @@ class DocumentsView(QWidget):
         line = self.selected_sponsor()
         if line is None:
             return None
-        suggested = Path(self.session.last_folder) / safe_file_name(f"整改通知书_{line.sponsor.name}.pdf")
-        out = self.session.dialogs.save_file("保存整改通知书", str(suggested), PDF_FILTER)
+        out = self._ask_pdf("保存整改通知书", f"整改通知书_{line.sponsor.name}")
         if out is None:
             return None
         try:
-            issued = notices.write_notice(self.session.ctx, line.sponsor.id, _with_pdf_suffix(out))
+            issued = notices.write_notice(self.session.ctx, line.sponsor.id, out)
         except (WorkbenchError, OSError) as err:
             self.session.show_error("生成整改通知书", _as_workbench_error(err, out))
             return None
-        return self._written(_with_pdf_suffix(out), issued.record.doc_number, issued.reprint)
+        return self._written(out, issued.record.doc_number, issued.reprint)
+
+    def _ask_pdf(self, title: str, stem: str) -> Path | None:
+        """Ask where to save a PDF (starting in the last folder, named from ``stem``); None if cancelled."""
+        suggested = Path(self.session.last_folder) / safe_file_name(f"{stem}.pdf")
+        out = self.session.dialogs.save_file(title, str(suggested), PDF_FILTER)
+        return None if out is None else _with_pdf_suffix(out)
 
     def _written(self, out: Path, doc_number: str, reprint: bool) -> Path:
         self.last_written.append(out)
@@ -220,10 +225,8 @@ class DocumentsView(QWidget):
         self.session.dialogs.info("批量生成整改通知书", f"已生成 {len(paths)} 份整改通知书，保存在：\n{folder}")
 
     def _batch_failed(self, err: Exception) -> None:
-        self.session.data_changed.emit()  # notices issued before a failure or cancel keep their numbers
-        if isinstance(err, Cancelled):
-            self.session.dialogs.info("批量生成整改通知书",
-                                      "已取消。取消前已生成的通知书已编号并保存，可在右侧列表中查看。")
+        if isinstance(err, Cancelled):   # the whole batch was rolled back (services.notices.write_notices)
+            self.session.dialogs.info("批量生成整改通知书", "已取消：本次未生成任何通知书，也未占用文号。")
         else:
             self.session.show_error("批量生成整改通知书", err)
 
@@ -233,11 +236,9 @@ class DocumentsView(QWidget):
         if line is None:
             return None
         number = line.record.doc_number
-        suggested = Path(self.session.last_folder) / safe_file_name(f"送达回证_{number}_{line.sponsor_name}.pdf")
-        out = self.session.dialogs.save_file("保存送达回证", str(suggested), PDF_FILTER)
+        out = self._ask_pdf("保存送达回证", f"送达回证_{number}_{line.sponsor_name}")
         if out is None:
             return None
-        out = _with_pdf_suffix(out)
         try:
             notices.write_receipt(self.session.ctx, number, out)
         except (WorkbenchError, OSError) as err:
@@ -255,11 +256,9 @@ class DocumentsView(QWidget):
         if line is None:
             return None
         number = line.record.doc_number
-        suggested = Path(self.session.last_folder) / safe_file_name(f"复查意见书_{number}_{line.sponsor_name}.pdf")
-        out = self.session.dialogs.save_file("保存复查意见书", str(suggested), PDF_FILTER)
+        out = self._ask_pdf("保存复查意见书", f"复查意见书_{number}_{line.sponsor_name}")
         if out is None:
             return None
-        out = _with_pdf_suffix(out)
         try:
             issued = reinspection.write_opinion(self.session.ctx, number, out, reinspected_on=self.session.ctx.today())
         except ValidationError as err:
