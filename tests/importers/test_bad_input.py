@@ -39,8 +39,8 @@ def test_same_subject_with_another_sponsor_name_is_flagged_on_the_later_rows(tmp
     problems = [p for p in result.problems if p.code == "sponsor_mismatch"]
     assert [(p.row, p.column, p.value, p.severity) for p in problems] == [
         (4, "主办单位名称", "丙", "warning"), (5, "主办单位名称", "丁", "warning")]
-    assert problems[0].message == "与第 2 行的主体备案号相同，但主办单位名称不同（以第 2 行为准）"
-    assert problems[1].message == "与第 2 行的主体备案号相同，但主办单位名称、主办单位性质不同（以第 2 行为准）"
+    assert problems[0].message == "与第 2 行的主体备案号相同，但主办单位名称不同，请核对（保存时以第 2 行为准，统一社会信用代码取校验通过的）"
+    assert problems[1].message == "与第 2 行的主体备案号相同，但主办单位名称、主办单位性质不同，请核对（保存时以第 2 行为准，统一社会信用代码取校验通过的）"
     flags = {r.site_filing_no: r.flags for r in result.records}
     assert flags["鲁ICP备2023000008号-2"] == ("sponsor_mismatch",)
     assert flags["鲁ICP备2023000008号-3"] == ("sponsor_mismatch",)

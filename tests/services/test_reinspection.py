@@ -29,7 +29,7 @@ def test_opinion_numbering_results_and_reprint(conn, tmp_path):
     for f in (fa, fb):
         findings.apply_action(ctx, f.id, "notify", on=date(2026, 12, 1))
         findings.apply_action(ctx, f.id, "report")
-    findings.apply_action(ctx, fa.id, "pass_reinspection", reason="首页底部已悬挂备案号并链接")
+    findings.apply_action(ctx, fa.id, "pass_reinspection")   # no reason given
     with pytest.raises(ValidationError, match="尚未复查"):
         reinspection.issue_opinion(ctx, notice.doc_number)
     findings.apply_action(ctx, fb.id, "fail_reinspection", reason="电话仍为空号")
@@ -38,7 +38,7 @@ def test_opinion_numbering_results_and_reprint(conn, tmp_path):
     first = reinspection.write_opinion(ctx, notice.doc_number, tmp_path / "o.pdf", date(2026, 11, 30))
     assert first.record.doc_number == "鲁网信复查〔2026〕1号" and not first.reprint
     results = dict(first.document.items)
-    assert results[fa.description].startswith("已整改")
+    assert results[fa.description] == "已整改"    # never an earlier step's reason (e.g. 送达)
     assert results[fb.description] == "未整改到位：电话仍为空号"
     assert "1项问题未整改到位" in first.document.conclusion
     again = reinspection.issue_opinion(ctx, notice.doc_number)

@@ -128,3 +128,23 @@ def test_confirmed_mapping_is_remembered_for_the_same_header(ctx, tmp_path):
     assert again.summary["added"] == 1 and again.summary["unchanged"] == 1
     stored = {s["site_filing_no"]: s for s in sites.export_sites(ctx, campaign.id)}
     assert stored["鲁ICP备87654321号-1"]["domains"] == ["xinghe.cn"]
+
+
+def test_sponsor_keeps_a_valid_uscc_when_its_first_row_has_a_bad_one(ctx, samples):
+    """In the messy sample some sponsors' first row carries a USCC failing its check digit while a
+    later row of the same subject has a valid one: the valid one is stored."""
+    from stdnum.cn import uscc as rules
+
+    campaign = campaigns.create_campaign(ctx, "导入测试")
+    report = site_import.import_site_list(ctx, campaign.id, samples / "site_list_2026Q4_messy.xlsx")
+    valid_in_file: dict[str, set] = {}
+    for rec in report.result.records:
+        if rules.is_valid(rec.uscc):
+            valid_in_file.setdefault(rec.subject_filing_no, set()).add(rec.uscc)
+    stored = {s["site_filing_no"]: s for s in sites.export_sites(ctx, campaign.id)}
+    mixed = 0
+    for rec in report.result.records:
+        if rec.subject_filing_no in valid_in_file:
+            assert stored[rec.site_filing_no]["uscc"] in valid_in_file[rec.subject_filing_no], rec.site_filing_no
+            mixed += not rules.is_valid(rec.uscc)
+    assert mixed >= 1, "the sample has a sponsor whose rows disagree on the USCC"

@@ -51,7 +51,7 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "ip_invalid": ("warning", "IP 地址格式无法识别"),
     "duplicate_row": ("warning", "与第 {other} 行完全相同（序号除外），未重复导入"),
     "conflicting_row": ("warning", "与第 {other} 行网站备案号相同但内容不同（{fields}），以第 {other} 行为准"),
-    "sponsor_mismatch": ("warning", "与第 {other} 行的主体备案号相同，但{fields}不同（以第 {other} 行为准）"),
+    "sponsor_mismatch": ("warning", "与第 {other} 行的主体备案号相同，但{fields}不同，请核对（保存时以第 {other} 行为准，统一社会信用代码取校验通过的）"),
     "formula_no_value": (
         "warning", "单元格是公式，但文件中没有保存计算结果，已按空白读取；请用 Excel 打开并保存后再导入"
     ),
@@ -63,7 +63,7 @@ FLAG_LABELS: dict[str, str] = {
 } | {
     "duplicate_row": "名单中有与此行完全相同的重复行",
     "conflicting_row": "名单中有网站备案号相同但内容不同的行，以首次出现的为准",
-    "sponsor_mismatch": "名单中同一主体备案号下的主办单位信息与前面的行不同，以首次出现的为准",
+    "sponsor_mismatch": "名单中同一主体备案号下的主办单位信息与前面的行不同，请核对",
 }
 
 Normalised = tuple[object, tuple[str, ...]]

@@ -16,6 +16,8 @@ from workbench.storage.connection import transaction
 from workbench.storage.notice_repo import NoticeRecord
 
 _RESULTS = {fs.CLOSED: "已整改", fs.FAILED: "未整改到位", fs.WITHDRAWN: "已撤销"}
+# The steps whose recorded reason explains a finding's result on the opinion.
+_RESULT_ACTIONS = (fs.PASS_REINSPECTION, fs.FAIL_REINSPECTION, fs.WITHDRAW)
 
 
 @dataclass(frozen=True)
@@ -70,7 +72,8 @@ def _document(ctx, record: NoticeRecord, notice: NoticeRecord, items, reinspecte
     campaign = campaign_repo.get(ctx.conn, record.campaign_id)
     lines = []
     for f in items:
-        reason = next((e.reason for e in reversed(finding_repo.history(ctx.conn, f.id)) if e.reason), "")
+        reason = next((e.reason for e in reversed(finding_repo.history(ctx.conn, f.id))
+                       if e.action in _RESULT_ACTIONS), "")
         lines.append((f.description, _RESULTS[f.status] + (f"：{reason}" if reason else "")))
     failed = sum(1 for f in items if f.status == fs.FAILED)
     if failed:

@@ -36,6 +36,26 @@ def _sponsor_fields(rec: SiteRecord) -> dict:
     return {"sponsor_name": rec.sponsor_name, "sponsor_nature": rec.sponsor_nature, "uscc": rec.uscc}
 
 
+_BAD_CODE_FLAGS = frozenset({"uscc_check_digit", "id_check_digit", "uscc_invalid"})
+
+
+def _sponsor_values(records: list[SiteRecord]) -> dict[str, dict]:
+    """The values each sponsor is stored with: those of the first row listing its subject, except
+    that a USCC failing its check digit (GB 32100-2015) gives way to the first valid one among
+    the sponsor's rows. Later rows that disagree are flagged ``sponsor_mismatch`` by the importer;
+    each site is compared with these values, so such rows never report changes on re-import."""
+    final: dict[str, dict] = {}
+    for r in records:
+        key = _sponsor_key(r)
+        if key not in final:
+            final[key] = {**_sponsor_fields(r), "_bad_code": bool(_BAD_CODE_FLAGS & set(r.flags))}
+        elif final[key]["_bad_code"] and r.uscc and not _BAD_CODE_FLAGS & set(r.flags):
+            final[key].update(uscc=r.uscc, _bad_code=False)
+    for values in final.values():
+        del values["_bad_code"]
+    return final
+
+
 def _existing(conn: sqlite3.Connection, campaign_id: str) -> dict[str, tuple[str, dict]]:
     """site filing no -> (site id, comparable dict) for every site of the campaign."""
     rows = conn.execute(
@@ -94,19 +114,14 @@ def store_site_list(
     """Upsert ``records`` into the campaign and report what changed (call inside a transaction).
 
     Sponsors (主办单位) are keyed by subject filing number (主体备案号), or by name when a row has
-    none; their name, nature and USCC follow the first row of the latest list that lists them. Reviews and findings already
+    none; their values follow :func:`_sponsor_values` over the latest list. Reviews and findings already
     recorded for a site are never touched; a site absent from the new list is kept with
     ``present = 0`` and reported as missing.
     """
     records = list(records)
     existing = _existing(conn, campaign_id)
     sponsors = _sponsor_ids(conn, campaign_id)
-    # A sponsor keeps the values of the first row listing its subject (later rows that disagree
-    # are flagged sponsor_mismatch by the importer, as conflicting rows are); each site is
-    # compared with those values, so rows of one sponsor that disagree never report changes.
-    final: dict[str, dict] = {}
-    for r in records:
-        final.setdefault(_sponsor_key(r), _sponsor_fields(r))
+    final = _sponsor_values(records)
     now = utc_now()
     who = (author.device, author.inspector)
     report = ChangeReport()
