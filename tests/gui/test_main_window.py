@@ -211,3 +211,20 @@ def test_empty_campaign_screens_say_to_import_first(qtbot, session):
     qtbot.addWidget(review)
     assert "Ctrl+O" in sites_view.detail_label.text()
     assert "导入网站名单" in review.title.text()
+
+
+def test_edit_campaign_sets_the_prefix_notices_need(qtbot, session):
+    from workbench.gui.main_window import MainWindow
+    from workbench.services import campaigns
+
+    made = campaigns.create_campaign(session.ctx, "无前缀任务")
+    session.set_campaign(made.id)
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    dialog = window.edit_campaign()
+    assert dialog.name_edit.text() == "无前缀任务" and not dialog.kind_combo.isEnabled()
+    dialog.prefix_edit.setText("鲁网信整改")
+    dialog.authority_edit.setText("某市互联网信息办公室")
+    dialog.accept()
+    saved = campaigns.get_campaign(session.ctx, made.id)
+    assert (saved.doc_prefix, saved.authority) == ("鲁网信整改", "某市互联网信息办公室")

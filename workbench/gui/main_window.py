@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(QLabel(" 检查任务 "))
         bar.addWidget(self.campaign_combo)
         self.new_campaign_action = QAction("新建检查任务", self, shortcut=QKeySequence("Ctrl+Shift+N"))
+        self.edit_campaign_action = QAction("编辑检查任务…", self)  # 检查机关, 文号前缀, period
         self.import_action = QAction("导入名单…", self, shortcut=QKeySequence.Open)
         self.export_action = QAction("导出汇总表…", self, shortcut=QKeySequence("Ctrl+E"))
         bar.addActions([self.new_campaign_action, self.import_action, self.export_action])
@@ -105,7 +106,7 @@ class MainWindow(QMainWindow):
         self.screen_actions = [QAction(name, self, shortcut=QKeySequence(f"Ctrl+{i + 1}")) for i, name in enumerate(SCREENS)]
         self.tools = ToolActions(self.session, self)
         menus = (
-            ("文件(&F)", (self.new_campaign_action, self.import_action, self.export_action, None,
+            ("文件(&F)", (self.new_campaign_action, self.edit_campaign_action, self.import_action, self.export_action, None,
                          self.print_action, None, self.quit_action)),
             ("编辑(&E)", (self.filter_action,)),
             ("视图(&V)", (*self.screen_actions, None, self.refresh_action)),
@@ -128,6 +129,7 @@ class MainWindow(QMainWindow):
         self.session.campaign_changed.connect(self._sync_selector)
         self.nav.selectionModel().currentChanged.connect(lambda cur, _prev: self.show_screen(cur.row()))
         self.new_campaign_action.triggered.connect(self.new_campaign)
+        self.edit_campaign_action.triggered.connect(self.edit_campaign)
         self.import_action.triggered.connect(self.import_list)
         self.export_action.triggered.connect(self.export_summary)
         self.print_action.triggered.connect(self.print_current)
@@ -177,10 +179,22 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    @Slot()
+    def edit_campaign(self) -> CampaignDialog | None:
+        """Open the chosen campaign in the 编辑检查任务 dialog (e.g. to set its 文号前缀)."""
+        if self.session.campaign_id is None:
+            return None
+        current = campaigns.get_campaign(self.session.ctx, self.session.campaign_id)
+        dialog = CampaignDialog(self.session, self, current)
+        dialog.created.connect(self._campaign_created)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
     def _campaign_created(self, campaign) -> None:
         self.session.set_campaign(campaign.id)
         self.reload_campaigns()
-        self.statusBar().showMessage(f"已新建检查任务：{campaign.name}", 10000)
+        self.statusBar().showMessage(f"已保存检查任务：{campaign.name}", 10000)
 
     # --- file actions ----------------------------------------------------------------------
     @Slot()

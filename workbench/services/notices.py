@@ -69,8 +69,8 @@ def issue_notice(ctx: Context, sponsor_id: str) -> IssuedNotice:
         if fresh:
             if not campaign.doc_prefix:
                 raise ValidationError(
-                    f"检查任务“{campaign.name}”未设置文号前缀（如“鲁网信整改”），无法编号；请在窗口中"
-                    f"编辑检查任务，或运行 workbench campaign set \"{campaign.name}\" --prefix 前缀 --db 数据库"
+                    f"检查任务“{campaign.name}”未设置文号前缀（如“鲁网信整改”），无法编号；请在窗口的“文件 → 编辑检查任务”中设置，"
+                    f"或运行 workbench campaign set \"{campaign.name}\" --prefix 前缀 --db 数据库"
                 )
             year = ctx.today().year
             seq = notice_repo.next_seq(ctx.conn, campaign.doc_prefix, year)

@@ -1,4 +1,4 @@
-"""The 新建检查任务 dialog: name, kind, authority, document-number prefix, period."""
+"""The 新建/编辑检查任务 dialog: name, kind, authority, document-number prefix, period."""
 
 from __future__ import annotations
 
@@ -23,21 +23,38 @@ from workbench.services import campaigns
 
 
 class CampaignDialog(QDialog):
-    """Create a campaign; the service's validation errors are shown inside the dialog.
+    """Create a campaign, or edit one (``campaign`` given: its kind stays as it is); the service's
+    validation errors are shown inside the dialog.
 
-    Open with ``open()``; ``created(Campaign)`` is emitted and the dialog closes on success.
+    Open with ``open()``; ``created(Campaign)`` is emitted (for an edit too) and the dialog closes
+    on success.
     """
 
     created = Signal(object)
 
-    def __init__(self, session: Session, parent: QWidget | None = None):
+    def __init__(self, session: Session, parent: QWidget | None = None, campaign: Campaign | None = None):
         super().__init__(parent)
         self.session = session
-        self.setWindowTitle("新建检查任务")
+        self.editing = campaign
+        self.setWindowTitle("编辑检查任务" if campaign else "新建检查任务")
         self.setMinimumWidth(460)
         self._build_ui()
+        if campaign:
+            self._fill(campaign)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+
+    def _fill(self, campaign: Campaign) -> None:
+        self.name_edit.setText(campaign.name)
+        self.kind_combo.setCurrentIndex(self.kind_combo.findData(campaign.kind))
+        self.kind_combo.setEnabled(False)
+        self.authority_edit.setText(campaign.authority)
+        self.prefix_edit.setText(campaign.doc_prefix)
+        if campaign.period_start:
+            self.start_edit.setDate(QDate(campaign.period_start))
+        if campaign.period_end:
+            self.end_edit.setDate(QDate(campaign.period_end))
+        self.buttons.button(QDialogButtonBox.Ok).setText("保存")
 
     def _build_ui(self) -> None:
         self.name_edit = QLineEdit()
@@ -75,13 +92,16 @@ class CampaignDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def accept(self) -> None:
-        """Create the campaign; on a validation error stay open and show it in red."""
+        """Create or save the campaign; on a validation error stay open and show it in red."""
+        values = dict(authority=self.authority_edit.text(), doc_prefix=self.prefix_edit.text(),
+                      period_start=self.start_edit.date().toPython(), period_end=self.end_edit.date().toPython())
         try:
-            campaign = campaigns.create_campaign(
-                self.session.ctx, self.name_edit.text(), self.kind_combo.currentData(),
-                self.authority_edit.text(), self.prefix_edit.text(),
-                self.start_edit.date().toPython(), self.end_edit.date().toPython(),
-            )
+            if self.editing:
+                campaign = campaigns.update_campaign(self.session.ctx, self.editing.id,
+                                                     name=self.name_edit.text(), **values)
+            else:
+                campaign = campaigns.create_campaign(self.session.ctx, self.name_edit.text(),
+                                                     self.kind_combo.currentData(), **values)
         except WorkbenchError as err:
             self.error_label.setText(str(err))
             self.error_label.show()
