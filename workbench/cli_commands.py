@@ -105,7 +105,8 @@ def _import(ctx: Context, args) -> int:
           f"未变 {s['unchanged']}，本次缺少 {s['missing']}。")
     for p in report.problems:
         level = "错误" if p.severity == "error" else "警告"
-        print(f"  第 {p.row} 行 {p.column}：[{level}] {p.message}")
+        where = f"第 {p.row} 行" if p.row is not None else "全文件"
+        print(f"  {where} {p.column or '整行'}：[{level}] {p.message}")
     return 0
 
 

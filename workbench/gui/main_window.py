@@ -45,7 +45,7 @@ class MainWindow(QMainWindow):
         self.session = session
         self.dialog = None  # the open CampaignDialog / ImportWizard (kept referenced)
         self.setWindowTitle("检查工作台")
-        self.resize(1280, 800)
+        self.resize(1200, 700)  # fits a 1366×768 laptop screen with its task bar
         self._build_views()
         self._build_toolbar()
         self._build_menus()

@@ -106,6 +106,6 @@ class OverviewView(QWidget):
             self.values[key].setText(str(value))
         self.values["overdue"].setStyleSheet(
             "font-size: 26px; font-weight: bold;" + (" color: #b00020;" if o.overdue else ""))
-        lines = [f"{r.group}：{r.accurate}/{r.reviewed}" + (f"（{r.rate:.1%}）" if r.rate is not None else "")
-                 for r in o.accuracy]
+        lines = [f"{r.group}：核查 {r.reviewed} 个，准确 {r.accurate} 个"
+                 + (f"，准确率 {r.rate:.1%}" if r.rate is not None else "") for r in o.accuracy]
         self.accuracy_label.setText("\n".join(lines) if o.reviewed else "尚未核查任何网站")
