@@ -92,3 +92,22 @@ def test_without_an_inspector_name_the_settings_open_first(qtbot, demo_session):
     qtbot.addWidget(window)
     assert window.tools.dialog is not None and window.tools.dialog.isVisible()
     window.tools.dialog.reject()
+
+
+def test_real_date_dialog_returns_the_chosen_day(qtbot):
+    from datetime import date
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDateEdit, QDialog
+
+    from workbench.gui.dialogs import Dialogs
+
+    def answer():
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QDialog)
+        dialog.findChild(QDateEdit).setDate(date(2026, 11, 20))
+        dialog.accept()
+
+    QTimer.singleShot(50, answer)
+    got = Dialogs().ask_date("登记送达", "送达日期：", date(2026, 11, 30), latest=date(2026, 11, 30))
+    assert got == date(2026, 11, 20)

@@ -108,14 +108,16 @@ def test_preview_opens_without_blocking(qtbot, view):
 
 
 def test_record_service_from_the_documents_screen(qtbot, view, dialogs):
+    from datetime import date
+
     from workbench.services import findings
 
     view.notice_table.selectRow(0)
     line = view.selected_notice()
-    dialogs.answers.append("2026-13-01")
+    dialogs.answers.append(None)                       # cancelled: nothing recorded
     qtbot.mouseClick(view.served_button, Qt.LeftButton)
-    assert dialogs.shown[-1][0] == "warn" and "不是有效日期" in dialogs.shown[-1][2]
-    dialogs.answers.append("2026-11-30")
+    assert view.notice_model.data(view.notice_model.index(0, 3)) == "未送达"
+    dialogs.answers.append(date(2026, 11, 30))
     assert view.record_service()
     view.notice_table.selectRow(0)
     assert view.notice_model.data(view.notice_model.index(0, 3)) == "2026-11-30"

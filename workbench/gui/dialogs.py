@@ -7,9 +7,20 @@ queue and records what was shown.
 from __future__ import annotations
 
 from collections import deque
+from datetime import date
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QInputDialog,
+    QMessageBox,
+    QWidget,
+)
 
 
 class Dialogs:
@@ -57,12 +68,29 @@ class Dialogs:
         value, ok = QInputDialog.getText(self.parent, title, label, text=text)
         return value if ok else None
 
+    def ask_date(self, title: str, label: str, default: date, latest: date | None = None) -> date | None:
+        """Ask for a day with a calendar picker (not after ``latest``); None when cancelled."""
+        dialog = QDialog(self.parent)
+        dialog.setWindowTitle(title)
+        edit = QDateEdit(QDate(default))
+        edit.setCalendarPopup(True)
+        edit.setDisplayFormat("yyyy-MM-dd")
+        if latest is not None:
+            edit.setMaximumDate(QDate(latest))
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        form = QFormLayout(dialog)
+        form.addRow(label, edit)
+        form.addRow(buttons)
+        return edit.date().toPython() if dialog.exec() == QDialog.Accepted else None
+
 
 class ScriptedDialogs(Dialogs):
     """Dialogs for tests: answers come from a queue, and everything shown is recorded in ``shown``.
 
     ``answers`` items are returned in order by the asking methods (confirm, open_file, open_files,
-    save_file, choose_folder, ask_text). Asking with an empty queue raises AssertionError-free
+    save_file, choose_folder, ask_text, ask_date). Asking with an empty queue raises AssertionError-free
     ``LookupError`` so a test fails loudly instead of hanging.
     """
 
@@ -100,3 +128,6 @@ class ScriptedDialogs(Dialogs):
 
     def ask_text(self, title, label, text=""):
         return self._next("ask_text", title)
+
+    def ask_date(self, title, label, default, latest=None):
+        return self._next("ask_date", title)

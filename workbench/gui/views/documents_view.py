@@ -5,7 +5,6 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -279,14 +278,10 @@ class DocumentsView(QWidget):
         line = self.selected_notice()
         if line is None:
             return False
-        today = self.session.ctx.today().isoformat()
-        text = self.session.dialogs.ask_text("登记送达", f"{line.record.doc_number} 的送达日期（年-月-日）：", today)
-        if text is None:
-            return False
-        try:
-            served_on = date.fromisoformat(text.strip())
-        except ValueError:
-            self.session.dialogs.warn("登记送达", f"“{text}”不是有效日期，请按 2026-12-01 的格式填写。")
+        today = self.session.ctx.today()
+        served_on = self.session.dialogs.ask_date("登记送达", f"{line.record.doc_number} 的送达日期（以送达回证为准）：",
+                                                  today, latest=today)
+        if served_on is None:
             return False
         try:
             warnings = notices.record_service(self.session.ctx, line.record.doc_number, served_on)
