@@ -70,14 +70,17 @@ def test_newer_database_is_refused(capsys, tmp_path):
 
 def test_demo_findings_notice_receipt_summary(capsys, tmp_path):
     db = tmp_path / "demo.db"
-    assert run(capsys, "demo", "--db", db)[0] == 0
-    code, out, _ = run(capsys, "findings", "--db", db, "--json", "--today", "2026-11-29")
+    assert run(capsys, "demo", "--db", db, "--today", "2026-11-30")[0] == 0
+    code, out, _ = run(capsys, "findings", "--db", db, "--json", "--today", "2026-11-30")
     rows = json.loads(out)
-    assert rows and all(r["status"] == "pending" for r in rows)
-    org = rows[0]["sponsor_name"]
-    code, out, _ = run(capsys, "notice", tmp_path / "n.pdf", "--db", db, "--org", org)
+    statuses = {r["status"] for r in rows}
+    assert {"pending", "rectifying", "closed"} <= statuses   # the demo shows every state
+    assert any(r["overdue"] for r in rows) and not any(r["overdue"] for r in rows if r["status"] == "closed")
+    org = next(r["sponsor_name"] for r in rows if not r["notice_number"])
+    code, out, _ = run(capsys, "notice", tmp_path / "n.pdf", "--db", db, "--org", org, "--today", "2026-11-30")
     assert code == 0 and (tmp_path / "n.pdf").read_bytes().startswith(b"%PDF")
     number = out.split("整改通知书 ")[1].split("：")[0]
+    assert number == "鲁网信整改〔2026〕3号"
     code, out2, _ = run(capsys, "notice", tmp_path / "n2.pdf", "--db", db, "--org", org)
     assert "重新打印" in out2 and number in out2
     assert run(capsys, "receipt", tmp_path / "r.pdf", "--db", db, "--notice", number)[0] == 0
@@ -88,7 +91,7 @@ def test_demo_findings_notice_receipt_summary(capsys, tmp_path):
 
     assert "问题清单" in load_workbook(tmp_path / "s.xlsx").sheetnames
     code, out, _ = run(capsys, "findings", "--db", db, "--json", "--overdue", "--today", "2027-03-01")
-    assert len(json.loads(out)) == len(rows)
+    assert len(json.loads(out)) == sum(1 for r in rows if r["status"] != "closed")
 
 
 def test_deadline_command(capsys):

@@ -117,13 +117,16 @@ def test_record_service_restarts_terms_and_lists(setup):
     assert overview[fa.sponsor_id].latest_notice == issued.record.doc_number
     with pytest.raises(ValidationError, match="晚于今天"):
         notices.record_service(ctx, issued.record.doc_number, date(2026, 12, 25))
-    notices.record_service(ctx, issued.record.doc_number, date(2026, 11, 27))
+    with pytest.raises(ValidationError, match="早于通知书的签发日期"):
+        notices.record_service(ctx, issued.record.doc_number, date(2026, 11, 27))
+    ctx.today_override = date(2026, 12, 4)
+    notices.record_service(ctx, issued.record.doc_number, date(2026, 12, 2))
     from workbench.services import findings
 
     for fid in (fa.id, fb.id):
         f = findings.get_finding(ctx, fid)
-        # served Fri 2026-11-27: 10 working days -> Nov 30..Dec 4, Dec 7..11 -> 2026-12-11
-        assert f.status == "rectifying" and f.start_on == date(2026, 11, 27) and f.deadline == date(2026, 12, 11)
+        # served Wed 2026-12-02: 10 working days -> Dec 3, 4, 7..11, 14, 15, 16 -> 2026-12-16
+        assert f.status == "rectifying" and f.start_on == date(2026, 12, 2) and f.deadline == date(2026, 12, 16)
     listed = notices.list_notices(ctx, campaign.id)
     assert [n.doc_number for n in listed] == [issued.record.doc_number]
-    assert listed[0].served_on == date(2026, 11, 27)
+    assert listed[0].served_on == date(2026, 12, 2)

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import random
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
 from openpyxl import Workbook
 from stdnum.cn import uscc as uscc_rules
 
+from workbench.domain import finding_status as fs
 from workbench.domain.review_record import FieldCheck
-from workbench.services import campaigns, notices, reviews, site_import
+from workbench.services import campaigns, findings, notices, reviews, site_import
 from workbench.services.context import Context
 from workbench.storage import site_query
 
@@ -90,23 +91,56 @@ def write_demo_list(path: Path, rows: list[tuple]) -> Path:
     return path
 
 
-def build_demo(ctx: Context, sites: int = 48) -> DemoSummary:
-    """Fill the database behind ``ctx`` with a demo campaign (idempotent by campaign name)."""
-    campaign = campaigns.get_or_create(
+def build_demo(ctx: Context, sites: int = 48, lifecycle: bool = True) -> DemoSummary:
+    """Fill the database behind ``ctx`` with a demo campaign (once: a second call changes nothing).
+
+    With ``lifecycle`` the reviews and the first two notices are dated five weeks back, the first
+    notice was served 30 days ago and its findings are now overdue, and the second was served,
+    reported back and passed re-inspection, so every state of the ledger has an example; without
+    it everything is dated today and every finding is still 待整改 (what the GUI tests expect).
+    """
+    today = ctx.today()
+    past = replace(ctx, today_override=today - timedelta(days=35)) if lifecycle else ctx
+    existing = [c for c in campaigns.list_campaigns(ctx) if c.name == DEMO_CAMPAIGN]
+    if existing:   # built before: leave it as the user has worked it
+        return _summary(ctx, existing[0].id)
+    campaign = campaigns.create_campaign(
         ctx, DEMO_CAMPAIGN, kind="icp_review", authority="某市互联网信息办公室", doc_prefix="鲁网信整改",
-        period_start=date(2026, 10, 1), period_end=date(2026, 12, 31),
+        period_start=date(today.year, 10, 1) if today.month >= 10 else date(today.year - 1, 10, 1),
+        period_end=date(today.year, 12, 31),
     )
     with tempfile.TemporaryDirectory() as tmp:
         path = write_demo_list(Path(tmp) / "演示核查名单.xlsx", demo_rows(sites))
         site_import.import_site_list(ctx, campaign.id, path)
     page = site_query.page_sites(ctx.conn, campaign.id, limit=12)
-    outcomes = [_review(ctx, s.id, i) for i, s in enumerate(page)]
-    issued = []
-    sponsor_ids = {o.finding.sponsor_id for o in outcomes if o.finding is not None}
-    for sponsor_id in sorted(sponsor_ids)[:2]:
-        issued.append(notices.issue_notice(ctx, sponsor_id).record.doc_number)
-    return DemoSummary(campaign.id, site_query.count_sites(ctx.conn, campaign.id), len(outcomes),
-                       sum(1 for o in outcomes if o.finding is not None), tuple(issued))
+    outcomes = [_review(past, s.id, i) for i, s in enumerate(page)]
+    sponsor_ids = sorted({o.finding.sponsor_id for o in outcomes if o.finding is not None})[:2]
+    issued = [notices.issue_notice(past, sponsor_id).record for sponsor_id in sponsor_ids]
+    if lifecycle and len(issued) == 2:
+        _play_lifecycle(ctx, issued, today)
+    return _summary(ctx, campaign.id)
+
+
+def _summary(ctx: Context, campaign_id: str) -> DemoSummary:
+    return DemoSummary(
+        campaign_id, site_query.count_sites(ctx.conn, campaign_id), site_query.count_reviewed(ctx.conn, campaign_id),
+        len(findings.ledger(ctx, campaign_id)), tuple(n.doc_number for n in reversed(notices.list_notices(ctx, campaign_id))),
+    )
+
+
+def _play_lifecycle(ctx: Context, issued, today: date) -> None:
+    """Serve both notices in the past; the second one's findings are rectified and closed."""
+    overdue, closed = issued
+    if overdue.served_on is None:
+        notices.record_service(replace(ctx, today_override=today - timedelta(days=30)), overdue.doc_number,
+                               today - timedelta(days=30))
+    if closed.served_on is None:
+        notices.record_service(replace(ctx, today_override=today - timedelta(days=20)), closed.doc_number,
+                               today - timedelta(days=20))
+    for finding_id in closed.finding_ids:
+        for action, reason in ((fs.REPORT, "单位报送书面整改报告"), (fs.PASS_REINSPECTION, "复查时问题已整改")):
+            if action in fs.allowed_actions(findings.get_finding(ctx, finding_id).status):
+                findings.apply_action(ctx, finding_id, action, reason=reason, on=today - timedelta(days=5))
 
 
 def _review(ctx: Context, site_id: str, i: int):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 from workbench.domain import finding_status as fs
-from workbench.domain.deadline import UNIT_LABELS
+from workbench.domain.deadline import UNIT_LABELS, compute_deadline
 from workbench.domain.doc_number import normalize_doc_number
 from workbench.domain.progress import Progress, check_cancel
 from workbench.domain.sponsor import Sponsor
@@ -56,8 +56,10 @@ def issue_notice(ctx: Context, sponsor_id: str) -> IssuedNotice:
 
     Open findings not yet covered by a notice get a new notice with the next document number for
     the campaign's prefix and this year (``鲁网信整改〔2026〕12号``; numbers are never reused and
-    leave no gaps, GB/T 9704-2012 §7.2.4). When every open finding is already covered, the latest
-    notice is returned again with its number (a re-print).
+    leave no gaps, GB/T 9704-2012 §7.2.4). The terms of its 待整改 findings now run from the issue
+    day (签发), so the absolute deadline printed is never in the past; registering the service
+    (送达) later restarts them from that day (facts.md §9). When every open finding is already
+    covered, the latest notice is returned again with its number (a re-print).
 
     Raises:
         ValidationError: the campaign has no document-number prefix, or the sponsor has no findings.
@@ -79,6 +81,7 @@ def issue_notice(ctx: Context, sponsor_id: str) -> IssuedNotice:
                 format_doc_number(campaign.doc_prefix, year, seq), ctx.today(), fresh,
             )
             notice_repo.insert(ctx.conn, record, ctx.author)
+            _start_terms_on_issue(ctx, fresh)
             reprint = False
         else:
             earlier = notice_repo.for_sponsor(ctx.conn, sponsor_id)
@@ -86,6 +89,16 @@ def issue_notice(ctx: Context, sponsor_id: str) -> IssuedNotice:
                 raise ValidationError(f"“{sponsor.name}”没有待整改的问题，无需下发整改通知书")
             record, reprint = earlier[-1], True
     return IssuedNotice(record, _document(ctx, record), reprint)
+
+
+def _start_terms_on_issue(ctx: Context, finding_ids) -> None:
+    """Restart the term of each 待整改 finding from today, the day its notice is issued."""
+    for finding_id in finding_ids:
+        finding = finding_repo.get(ctx.conn, finding_id)
+        if finding.status == fs.PENDING:
+            deadline = compute_deadline(ctx.today(), finding.term_days, finding.term_unit, ctx.calendar)
+            finding_repo.update(ctx.conn, replace(finding, start_on=ctx.today(), deadline=deadline.date),
+                                ctx.author)
 
 
 def _document(ctx: Context, record: NoticeRecord) -> RectificationNotice:
@@ -204,13 +217,16 @@ def record_service(ctx: Context, doc_number: str, served_on: date) -> list[str]:
         calendar warnings for the new deadlines (Chinese sentences).
 
     Raises:
-        NotFoundError: no such notice; ValidationError: a service day in the future.
+        NotFoundError: no such notice; ValidationError: a service day in the future or before
+            the notice was issued.
     """
     from workbench.services import findings
 
     if served_on > ctx.today():
         raise ValidationError("送达日期晚于今天，请核对送达回证")
     record = notice_repo.by_number(ctx.conn, normalize_doc_number(doc_number))
+    if served_on < record.issued_on:
+        raise ValidationError(f"送达日期早于通知书的签发日期（{record.issued_on.isoformat()}），请核对送达回证")
     warnings: list[str] = []
     with transaction(ctx.conn):
         notice_repo.set_served(ctx.conn, record.id, served_on)
