@@ -111,3 +111,15 @@ def test_real_date_dialog_returns_the_chosen_day(qtbot):
     QTimer.singleShot(50, answer)
     got = Dialogs().ask_date("登记送达", "送达日期：", date(2026, 11, 30), latest=date(2026, 11, 30))
     assert got == date(2026, 11, 20)
+
+
+def test_excepthook_explains_a_locked_database(dialogs, tmp_path):
+    import sqlite3
+
+    previous = install_excepthook(dialogs, tmp_path)
+    try:
+        err = sqlite3.OperationalError("database is locked")
+        sys.excepthook(type(err), err, None)
+    finally:
+        sys.excepthook = previous
+    assert "数据库正被其他程序或窗口使用" in dialogs.shown[-1][2]
