@@ -42,7 +42,7 @@ def test_record_model_sort_key(qtmodeltester, view):
     qtmodeltester.check(model)
     counts = [model.data(model.index(r, 3), Qt.UserRole) for r in range(model.rowCount())]
     assert all(isinstance(c, int) and c >= 1 for c in counts)
-    assert len(NOTICE_COLUMNS) == 5
+    assert len(NOTICE_COLUMNS) == 6
 
 
 def test_generate_notice_to_scripted_path(qtbot, view, dialogs, tmp_path):
@@ -171,3 +171,22 @@ def test_cancelled_batch_says_nothing_was_numbered(view, dialogs):
     view._batch_failed(Cancelled("用户已取消"))
     assert dialogs.shown[-1][0] == "info" and "未占用文号" in dialogs.shown[-1][2]
     assert view.notice_model.rowCount() == before
+
+
+def test_issued_opinions_are_listed_and_print_but_take_no_receipt(qtbot, view, dialogs, tmp_path):
+    view.notice_table.selectRow(0)
+    line = view.selected_notice()
+    for fid in line.record.finding_ids:
+        _reinspect(view.session.ctx, fid, "pass_reinspection", "已整改")
+    dialogs.answers.append(tmp_path / "意见书")
+    view.write_opinion()
+    view.refresh()
+    rows = [view.notice_model.record_at(r) for r in range(view.notice_model.rowCount())]
+    opinion = next(r for r in rows if r.record.kind == "reinspection")
+    assert view.notice_model.data(view.notice_model.index(rows.index(opinion), 5)) == "复查意见书"
+    view.notice_table.selectRow(rows.index(opinion))
+    assert not view.receipt_button.isEnabled() and not view.opinion_button.isEnabled()
+    assert view.print_button.isEnabled()
+    pdf = view.notice_pdf(opinion.record.doc_number)
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert view.write_receipt() is None

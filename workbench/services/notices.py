@@ -197,14 +197,19 @@ def list_notices(ctx: Context, campaign_id: str, kind: str | None = "rectificati
 
 
 def render_existing(ctx: Context, doc_number: str, out: Path) -> NoticeRecord:
-    """Render an already issued notice again (a re-print never takes a new number).
+    """Render an already issued document again — a rectification notice or a re-inspection
+    opinion — with its number (a re-print never takes a new number).
 
     Raises:
-        NotFoundError: no rectification notice with that number.
+        NotFoundError: no document with that number.
     """
-    issued = notice_by_number(ctx, doc_number)
-    render_notice(issued.document, out)
-    return issued.record
+    record = notice_repo.by_number(ctx.conn, normalize_doc_number(doc_number))
+    if record.kind == "reinspection":
+        from workbench.services import reinspection
+
+        return reinspection.render_existing(ctx, record.doc_number, out)
+    render_notice(_document(ctx, record), out)
+    return record
 
 
 def record_service(ctx: Context, doc_number: str, served_on: date) -> list[str]:

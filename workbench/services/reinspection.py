@@ -8,7 +8,7 @@ from pathlib import Path
 
 from workbench.domain import finding_status as fs
 from workbench.domain.doc_number import normalize_doc_number
-from workbench.errors import ValidationError
+from workbench.errors import NotFoundError, ValidationError
 from workbench.reports import ReinspectionOpinion, format_doc_number, render_reinspection
 from workbench.services.context import Context
 from workbench.storage import campaign_repo, finding_repo, notice_repo, sponsor_repo
@@ -94,3 +94,18 @@ def write_opinion(ctx: Context, notice_number: str, out: Path, reinspected_on: d
     issued = issue_opinion(ctx, notice_number, reinspected_on)
     render_reinspection(issued.document, out)
     return issued
+
+
+def render_existing(ctx: Context, doc_number: str, out: Path) -> NoticeRecord:
+    """Render an already issued re-inspection opinion again, with its number (a re-print).
+
+    Raises:
+        NotFoundError: no re-inspection opinion with that number.
+    """
+    record = notice_repo.by_number(ctx.conn, normalize_doc_number(doc_number))
+    notice = notice_repo.latest_with_findings(ctx.conn, "rectification", record.finding_ids)
+    if record.kind != "reinspection" or notice is None:
+        raise NotFoundError(f"“{doc_number}”不是整改复查意见书")
+    items = [finding_repo.get(ctx.conn, fid) for fid in record.finding_ids]
+    render_reinspection(_document(ctx, record, notice, items, None), out)
+    return record

@@ -60,7 +60,9 @@ NOTICE_COLUMNS = (
     Column("送达日期", lambda r: r.record.served_on.isoformat() if r.record.served_on else "未送达",
            lambda r: r.record.served_on.isoformat() if r.record.served_on else ""),
     Column("涉及问题", lambda r: str(len(r.record.finding_ids)), lambda r: len(r.record.finding_ids)),
+    Column("文书", lambda r: DOCUMENT_KINDS.get(r.record.kind, r.record.kind)),
 )
+DOCUMENT_KINDS = {"rectification": "整改通知书", "reinspection": "复查意见书"}
 
 
 class DocumentsView(QWidget):
@@ -134,7 +136,7 @@ class DocumentsView(QWidget):
         self.sponsor_model.set_rows(sponsors)
         self.notice_model.set_rows(issued)
         self.sponsor_label.setText(f"有待整改问题的单位（{len(sponsors)}）")
-        self.notice_label.setText(f"已下发的整改通知书（{len(issued)}）")
+        self.notice_label.setText(f"已下发的文书（{len(issued)}）")
         for table in (self.sponsor_table, self.notice_table):
             table.resizeColumnsToContents()
         self._update_buttons()
@@ -142,17 +144,19 @@ class DocumentsView(QWidget):
     def _load(self) -> tuple[list[SponsorLine], list[NoticeLine]]:
         ctx, campaign_id = self.session.ctx, self.session.campaign_id
         names = {s.id: s.name for s in sponsors.list_sponsors(ctx, campaign_id)}
-        issued = [NoticeLine(r, names.get(r.sponsor_id, "")) for r in notices.list_notices(ctx, campaign_id)]
+        issued = [NoticeLine(r, names.get(r.sponsor_id, "")) for r in notices.list_notices(ctx, campaign_id, kind=None)]
         return notices.sponsors_overview(ctx, campaign_id), issued
 
     def _update_buttons(self, *_args) -> None:
         has_campaign = self.session.campaign_id is not None
         self.generate_button.setEnabled(self.selected_sponsor() is not None)
         self.batch_button.setEnabled(has_campaign and self.sponsor_model.rowCount() > 0)
-        notice = self.selected_notice() is not None
-        for button in (self.receipt_button, self.served_button, self.opinion_button, self.print_button,
-                       self.preview_button):
-            button.setEnabled(notice)
+        selected = self.selected_notice()
+        rectification = selected is not None and selected.record.kind == "rectification"
+        for button in (self.receipt_button, self.served_button, self.opinion_button):
+            button.setEnabled(rectification)   # receipts, service and opinions follow a notice
+        for button in (self.print_button, self.preview_button):
+            button.setEnabled(selected is not None)
 
     def selected_sponsor(self) -> SponsorLine | None:
         """The sponsor line selected on the left, if any."""
@@ -160,9 +164,15 @@ class DocumentsView(QWidget):
         return self.sponsor_model.record_at(rows[0].row()) if rows else None
 
     def selected_notice(self) -> NoticeLine | None:
-        """The notice line selected on the right, if any."""
+        """The document line selected on the right, if any (a notice or an opinion)."""
         rows = self.notice_table.selectionModel().selectedRows()
         return self.notice_model.record_at(rows[0].row()) if rows else None
+
+    def _selected_rectification(self) -> NoticeLine | None:
+        """The selected line when it is a rectification notice (receipts, service and opinions
+        follow a notice, never an opinion)."""
+        line = self.selected_notice()
+        return line if line is not None and line.record.kind == "rectification" else None
 
     def select_notice(self, doc_number: str) -> None:
         """Select an issued notice by its number (no change when it is not listed)."""
@@ -231,7 +241,7 @@ class DocumentsView(QWidget):
 
     def write_receipt(self) -> Path | None:
         """Write the delivery receipt (送达回证) of the selected notice where the user chooses."""
-        line = self.selected_notice()
+        line = self._selected_rectification()
         if line is None:
             return None
         number = line.record.doc_number
@@ -251,7 +261,7 @@ class DocumentsView(QWidget):
     def write_opinion(self) -> Path | None:
         """Issue (or re-print) the re-inspection opinion (复查意见书) of the selected notice, dated
         today, and save it where the user chooses; explains when findings await re-inspection."""
-        line = self.selected_notice()
+        line = self._selected_rectification()
         if line is None:
             return None
         number = line.record.doc_number
@@ -275,7 +285,7 @@ class DocumentsView(QWidget):
 
     def record_service(self) -> bool:
         """登记送达: ask the service date of the selected notice and record it (returns True if done)."""
-        line = self.selected_notice()
+        line = self._selected_rectification()
         if line is None:
             return False
         today = self.session.ctx.today()
@@ -295,7 +305,7 @@ class DocumentsView(QWidget):
         return True
 
     def notice_pdf(self, doc_number: str) -> Path:
-        """The selected notice rendered to a scratch PDF (same number and content as issued).
+        """The selected document (notice or opinion) rendered to a scratch PDF, as issued.
 
         Raises:
             WorkbenchError: the notice cannot be found or rendered.
