@@ -10,10 +10,10 @@ from reportlab.platypus import Flowable
 
 from workbench.errors import ValidationError
 from workbench.reports.documents import RectificationNotice, format_cn_date
-from workbench.reports.layout import DocumentFonts, build_pdf, make_styles
+from workbench.reports.layout import make_styles
 from workbench.reports.markup import Typesetter
-from workbench.reports.parts import cn_number, red_header, signature
-from workbench.reports.wording import Wording, wording
+from workbench.reports.parts import cn_number, red_header, render_document, signature
+from workbench.reports.wording import Wording
 
 
 def render_notice(notice: RectificationNotice, out: Path | BinaryIO) -> None:
@@ -36,12 +36,8 @@ def render_notice(notice: RectificationNotice, out: Path | BinaryIO) -> None:
         OSError: the destination cannot be written.
     """
     _validate(notice)
-    fonts = DocumentFonts.find()
-    ts = Typesetter(fonts)
-    story = notice_story(notice, ts, wording("notice"))
-    ts.check()
-    build_pdf(out, story, fonts=fonts, title=f"{notice.doc_number} {notice.recipient}",
-              author=notice.authority)
+    render_document(out, lambda ts, w: notice_story(notice, ts, w), "notice",
+                    title=f"{notice.doc_number} {notice.recipient}", author=notice.authority)
 
 
 def _validate(notice: RectificationNotice) -> None:

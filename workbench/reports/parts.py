@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
+from typing import BinaryIO
 
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, Spacer
@@ -12,14 +15,29 @@ from workbench.reports.layout import (
     LINE,
     SEAL_SPACE_LINES,
     BottomBlock,
+    DocumentFonts,
     RedRule,
     Rule,
+    build_pdf,
     mark_style,
     signature_indents,
 )
 from workbench.reports.markup import Typesetter
+from workbench.reports.wording import Wording, wording
 
 _DIGITS = "零一二三四五六七八九"
+
+
+def render_document(out: Path | BinaryIO, make_story: Callable[[Typesetter, Wording], list[Flowable]],
+                    wording_key: str, *, title: str, author: str, page_numbers: bool = True) -> None:
+    """Typeset one document and write its PDF: find the fonts, build the story with the fixed
+    wording ``wording_key`` (resources/notice_wording.yaml), refuse characters no font can draw
+    (FontError, before anything is written), then write ``out`` atomically."""
+    fonts = DocumentFonts.find()
+    ts = Typesetter(fonts)
+    story = make_story(ts, wording(wording_key))
+    ts.check()
+    build_pdf(out, story, fonts=fonts, title=title, author=author, page_numbers=page_numbers)
 
 
 def cn_number(n: int) -> str:

@@ -11,9 +11,10 @@ from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from workbench.errors import ValidationError
 from workbench.reports.documents import DeliveryReceipt, format_cn_date
-from workbench.reports.layout import LINE, TYPE_WIDTH, DocumentFonts, build_pdf, make_styles
+from workbench.reports.layout import LINE, TYPE_WIDTH, make_styles
 from workbench.reports.markup import Typesetter
-from workbench.reports.wording import Wording, wording
+from workbench.reports.parts import render_document
+from workbench.reports.wording import Wording
 
 LABEL_WIDTH = 50 * mm
 SIGN_HEIGHT = 18 * mm  # room for a signature or seal in the hand-filled rows
@@ -41,12 +42,8 @@ def render_receipt(receipt: DeliveryReceipt, out: Path | BinaryIO) -> None:
                          ("受送达人", receipt.recipient)):
         if not value.strip():
             raise ValidationError(f"送达回证的{label}不能为空。")
-    fonts = DocumentFonts.find()
-    ts = Typesetter(fonts)
-    story = receipt_story(receipt, ts, wording("receipt"))
-    ts.check()
-    build_pdf(out, story, fonts=fonts, title=f"送达回证 {receipt.doc_number}",
-              author=receipt.authority, page_numbers=False)
+    render_document(out, lambda ts, w: receipt_story(receipt, ts, w), "receipt",
+                    title=f"送达回证 {receipt.doc_number}", author=receipt.authority, page_numbers=False)
 
 
 def receipt_story(receipt: DeliveryReceipt, ts: Typesetter, w: Wording) -> list[Flowable]:

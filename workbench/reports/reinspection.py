@@ -10,10 +10,10 @@ from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from workbench.errors import ValidationError
 from workbench.reports.documents import ReinspectionOpinion, format_cn_date
-from workbench.reports.layout import LINE, TYPE_WIDTH, DocumentFonts, build_pdf, make_styles
+from workbench.reports.layout import LINE, TYPE_WIDTH, make_styles
 from workbench.reports.markup import Typesetter
-from workbench.reports.parts import red_header, signature
-from workbench.reports.wording import Wording, wording
+from workbench.reports.parts import red_header, render_document, signature
+from workbench.reports.wording import Wording
 
 NUMBER_WIDTH = 16 * mm
 RESULT_WIDTH = 58 * mm
@@ -38,12 +38,8 @@ def render_reinspection(opinion: ReinspectionOpinion, out: Path | BinaryIO) -> N
         OSError: the destination cannot be written.
     """
     _validate(opinion)
-    fonts = DocumentFonts.find()
-    ts = Typesetter(fonts)
-    story = reinspection_story(opinion, ts, wording("reinspection"))
-    ts.check()
-    build_pdf(out, story, fonts=fonts, title=f"{opinion.doc_number} {opinion.recipient}",
-              author=opinion.authority)
+    render_document(out, lambda ts, w: reinspection_story(opinion, ts, w), "reinspection",
+                    title=f"{opinion.doc_number} {opinion.recipient}", author=opinion.authority)
 
 
 def _validate(opinion: ReinspectionOpinion) -> None:
