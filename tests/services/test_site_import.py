@@ -148,3 +148,12 @@ def test_sponsor_keeps_a_valid_uscc_when_its_first_row_has_a_bad_one(ctx, sample
             assert stored[rec.site_filing_no]["uscc"] in valid_in_file[rec.subject_filing_no], rec.site_filing_no
             mixed += not rules.is_valid(rec.uscc)
     assert mixed >= 1, "the sample has a sponsor whose rows disagree on the USCC"
+
+
+def test_import_run_records_the_hash_of_the_bytes_read(ctx, samples):
+    import hashlib
+
+    campaign = campaigns.create_campaign(ctx, "哈希")
+    site_import.import_site_list(ctx, campaign.id, samples / "site_list_clean.xlsx")
+    stored = ctx.conn.execute("SELECT file_sha256 FROM import_run").fetchone()[0]
+    assert stored == hashlib.sha256((samples / "site_list_clean.xlsx").read_bytes()).hexdigest()

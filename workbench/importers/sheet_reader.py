@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,12 +35,14 @@ class Workbook:
         format: ``xlsx``, ``xls``, ``ods`` or ``csv``.
         sheets: worksheet names in workbook order (chart sheets left out).
         hidden: the names of hidden worksheets (subset of ``sheets``).
+        sha256: hex SHA-256 of the bytes read, so an import records exactly what it read.
     """
 
     def __init__(self, name: str, fmt: FileFormat, data: bytes):
         """Open ``data`` (the whole file) as ``fmt``; raises InputFileError when unreadable."""
         self.name = name
         self.format = fmt.format
+        self.sha256 = hashlib.sha256(data).hexdigest()
         self._book: calamine.CalamineWorkbook | None = None
         self._loaded: dict[str, calamine.CalamineSheet] = {}
         self._text = ""

@@ -33,6 +33,7 @@ class SiteListResult:
         sheet: the sheet read. header_row: 1-based sheet row of the (last) header row.
         headers: the header texts as in the file. mapping: column index → field name.
         data_rows: rows after the header holding any value, blank and total rows excluded.
+        sha256: hex SHA-256 of the file's bytes as read.
         records: one per website (site filing number), from its first row.
         duplicate_rows: rows equal to an earlier row in every column but 序号, or whose
             normalised values equal an earlier row of the same site.
@@ -56,6 +57,7 @@ class SiteListResult:
     blank_rows: tuple[int, ...]
     total_row: int | None
     problems: tuple[Problem, ...]
+    sha256: str = ""
 
     def summary(self) -> dict:
         """Counts and problems as plain JSON values.
@@ -149,6 +151,7 @@ def read_site_list(
         records=tuple(out.records.values()), duplicate_rows=tuple(out.duplicate_rows),
         conflict_rows=tuple(out.conflict_rows), rejected_rows=tuple(out.rejected_rows),
         blank_rows=tuple(out.blank_rows), total_row=out.total_row, problems=tuple(out.problems),
+        sha256=book.sha256,
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -79,7 +78,6 @@ def import_site_list(
         raise InputFileError(f"{why}，未导入任何内容", path=path.name)
     if on_progress:
         on_progress(Progress(0, len(result.records), "正在写入数据库…"))
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
     with transaction(ctx.conn):
         changes = store_site_list(ctx.conn, campaign_id, result.records, ctx.author)
         check_cancel(cancel)
@@ -94,7 +92,7 @@ def import_site_list(
         if mapping is not None:
             mapping_repo.save(ctx.conn, result.headers, mapping, ctx.author)
         run_id = import_run_repo.record_run(
-            ctx.conn, campaign_id, path.name, digest, result.sheet, result.header_row, stats,
+            ctx.conn, campaign_id, path.name, result.sha256, result.sheet, result.header_row, stats,
             result.problems, ctx.author,
         )
     if on_progress:
