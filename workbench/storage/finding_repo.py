@@ -52,15 +52,11 @@ def set_status(
     deadline: date | None, author: Author,
 ) -> None:
     """Record a status change (and a new deadline, if given) with its history event."""
-    if deadline is not None:
-        conn.execute(
-            "UPDATE finding SET status = ?, deadline = ?, updated_at = ? WHERE id = ?",
-            (new, iso(deadline), utc_now(), finding_id),
-        )
-    else:
-        conn.execute(
-            "UPDATE finding SET status = ?, updated_at = ? WHERE id = ?", (new, utc_now(), finding_id)
-        )
+    conn.execute(
+        "UPDATE finding SET status = ?, deadline = coalesce(?, deadline), updated_at = ?, device = ?,"
+        " inspector = ? WHERE id = ?",
+        (new, iso(deadline), utc_now(), author.device, author.inspector, finding_id),
+    )
     add_event(conn, finding_id, action, old, new, reason, deadline, author)
 
 
