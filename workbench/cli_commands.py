@@ -132,14 +132,11 @@ def _export(ctx: Context, args) -> int:
 
 
 def _notice(ctx: Context, args) -> int:
-    from workbench.services import notices
-    from workbench.storage import sponsor_repo
+    from workbench.services import notices, sponsors
 
     campaign_id = _campaign_id(ctx, args.campaign) if args.campaign else None
-    matches = sponsor_repo.by_name(ctx.conn, args.org.strip(), campaign_id)
-    if not matches:
-        raise NotFoundError(f"找不到主办单位“{args.org}”")
-    issued = notices.write_notice(ctx, matches[0].id, Path(args.out))
+    sponsor = sponsors.find_by_name(ctx, args.org, campaign_id)
+    issued = notices.write_notice(ctx, sponsor.id, Path(args.out))
     verb = "重新打印" if issued.reprint else "已生成"
     print(f"{verb}整改通知书 {issued.record.doc_number}：{args.out}")
     return 0
