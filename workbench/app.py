@@ -7,12 +7,12 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
+from workbench.domain.author import Author
 from workbench.errors import WorkbenchError
 from workbench.paths import AppPaths
 from workbench.services.context import Context
 from workbench.settings import Settings
 from workbench.storage.database import open_database
-from workbench.storage.records import Author
 
 
 def settings_path(paths: AppPaths) -> Path:

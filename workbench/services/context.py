@@ -8,9 +8,9 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
+from workbench.domain.author import Author
 from workbench.settings import Settings
 from workbench.storage.connection import describe_error
-from workbench.storage.records import Author
 
 __all__ = ["Context", "describe_error"]
 

@@ -30,7 +30,7 @@ from workbench.services import notices, reinspection, sponsors
 from workbench.services.notices import SponsorNoticeState
 
 if TYPE_CHECKING:
-    from workbench.storage.notice_repo import NoticeRecord
+    from workbench.domain.notice_record import NoticeRecord
 
 PDF_FILTER = "PDF 文件 (*.pdf)"
 

@@ -219,10 +219,10 @@ class InspectionsView(QWidget):
         self.count_label.setText(f"共 {len(lines)} 次检查")
 
     def _lines(self, campaign_id: str) -> list[InspectionLine]:
-        conn = self.session.ctx.conn
-        titles = {t.id: t.title for t in checklist_templates.list_templates(conn, self.session.ctx.author, latest_only=False)}
-        return [InspectionLine(i, titles.get(i.template_id, ""), progress_text(service.progress(conn, i.id).overall))
-                for i in service.list_inspections(conn, campaign_id)]
+        ctx = self.session.ctx
+        titles = {t.id: t.title for t in checklist_templates.list_templates(ctx, latest_only=False)}
+        return [InspectionLine(i, titles.get(i.template_id, ""), progress_text(service.progress(ctx, i.id).overall))
+                for i in service.list_inspections(ctx, campaign_id)]
 
     def select_inspection(self, inspection_id: str | None) -> None:
         """Select an inspection in the list (the first one when it is not listed)."""
@@ -269,7 +269,7 @@ class InspectionsView(QWidget):
         """The export button's menu: every stored template version, newest versions included."""
         self.export_menu.clear()
         ctx = self.session.ctx
-        for record in checklist_templates.list_templates(ctx.conn, ctx.author, latest_only=False):
+        for record in checklist_templates.list_templates(ctx, latest_only=False):
             action = self.export_menu.addAction(f"{record.title}（{record.version}，{record.item_count} 项）")
             action.triggered.connect(lambda _=False, r=record: inspection_actions.export_template(self.session, r))
 
@@ -277,7 +277,7 @@ class InspectionsView(QWidget):
         """Open the new-inspection dialog (non-modal); the inspection starts when it is accepted."""
         if self.session.campaign_id is None:
             return None
-        templates = checklist_templates.list_templates(self.session.ctx.conn, self.session.ctx.author)
+        templates = checklist_templates.list_templates(self.session.ctx)
         dialog = NewInspectionDialog(self.session, templates, self)
         dialog.accepted.connect(lambda: self._start(dialog))
         dialog.finished.connect(dialog.deleteLater)
@@ -288,7 +288,7 @@ class InspectionsView(QWidget):
     def _start(self, dialog: NewInspectionDialog) -> None:
         self.new_dialog = None
         try:
-            inspection = service.start_inspection(self.session.ctx.conn, author=self.session.ctx.author,
+            inspection = service.start_inspection(self.session.ctx,
                                                   **dialog.values())
         except WorkbenchError as err:
             self.session.show_error("新建检查", err)

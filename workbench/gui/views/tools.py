@@ -33,14 +33,13 @@ def check_all_evidence(ctx) -> EvidenceCheck:
     Raises:
         WorkbenchError: the context has no evidence folder.
     """
-    conn = ctx.conn
-    total = len(service.list_evidence(conn, None))
+    total = len(service.list_evidence(ctx, None))
     targets: dict[str, str] = {}
     lines = []
-    for problem in service.verify_evidence(conn, ctx.evidence_store):
+    for problem in service.verify_evidence(ctx):
         ev = problem.evidence
         if ev.inspection_id not in targets:
-            targets[ev.inspection_id] = service.load_inspection(conn, ev.inspection_id).inspection.target
+            targets[ev.inspection_id] = service.load_inspection(ctx, ev.inspection_id).inspection.target
         item = f"检查项 {ev.item_code}" if ev.item_code else "整体"
         lines.append(f"{ev.original_name}（{targets[ev.inspection_id]}，{item}）：{EVIDENCE_STATUS[problem.status]}")
     return EvidenceCheck(total, tuple(lines))
