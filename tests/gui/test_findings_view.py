@@ -20,6 +20,7 @@ from workbench.services import findings, notices
 def view(qtbot, demo_session):
     widget = FindingsView(demo_session)
     qtbot.addWidget(widget)
+    widget.show()  # a screen reads its data when shown
     return widget
 
 
@@ -32,7 +33,7 @@ def finding_id(demo_session, view):
         category="测试问题", description="首页未悬挂备案编号", severity="high",
         legal_basis="《非经营性互联网信息服务备案管理办法》第十二条", requirement="悬挂备案编号",
     )
-    demo_session.data_changed.emit()
+    demo_session.notify("findings")
     view.select_finding(finding.id)
     assert view.current_finding().id == finding.id
     return finding.id
@@ -139,7 +140,7 @@ def test_service_error_is_shown(qtbot, view, finding_id, demo_session, dialogs):
 def test_filters(qtbot, view, finding_id, demo_session):
     total = view.model.rowCount()
     findings.apply_action(demo_session.ctx, finding_id, fs.WITHDRAW, reason="测试")
-    demo_session.data_changed.emit()
+    demo_session.notify("findings")
     view.status_filter.setCurrentText("未结")
     assert view.model.rowCount() == total - 1
     assert view.model.row_of(finding_id) == -1

@@ -45,7 +45,7 @@ def test_settings_dialog_saves_settings_and_author(qtbot, tools, session):
     dialog.phone_edit.setText("0531-86001234")
     dialog.term_spin.setValue(15)
     dialog.unit_combo.setCurrentIndex(dialog.unit_combo.findData("calendar"))
-    with qtbot.waitSignal(session.data_changed):
+    with qtbot.waitSignal(session.changed):
         qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.Ok), Qt.LeftButton)
     assert not dialog.isVisible()
     saved = Settings.load(settings_path(session.paths))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 import sys
 from datetime import date
 from pathlib import Path
@@ -15,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from workbench.errors import WorkbenchError
 from workbench.gui.dialogs import Dialogs
 from workbench.paths import APP_NAME, AppPaths
-from workbench.services.context import describe_error
+from workbench.services.context import explain_database_error
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +82,8 @@ def install_excepthook(dialogs: Dialogs, log_dir: Path):
         log.error("uncaught exception", exc_info=(exc_type, exc, tb))
         if isinstance(exc, WorkbenchError):
             text = str(exc)
-        elif isinstance(exc, sqlite3.OperationalError):   # locked, read-only, disk full
-            text = describe_error(exc)
+        elif (explained := explain_database_error(exc)) is not None:   # locked, read-only, disk full
+            text = explained
         else:
             text = (f"程序遇到意外错误：{exc_type.__name__}：{exc}\n"
                     f"您的数据已保存在数据库中。详情已记录在日志（{log_dir}），请将日志发给维护人员。")
@@ -148,7 +147,7 @@ def offer_first_campaign(window) -> None:
     def done(made) -> None:
         session.set_campaign(made.campaign_id)
         window.reload_campaigns()
-        session.data_changed.emit()
+        session.notify_all()
 
     session.run_task("生成演示数据", lambda ctx, _cancel, _progress: build_demo(ctx), done)
 

@@ -342,7 +342,7 @@ class InspectionPanel(QWidget):
         except WorkbenchError as err:
             self.session.show_error("生成问题", err)
             return 0
-        self.session.data_changed.emit()
+        self.session.notify("findings")
         extra = "\n" + "\n".join(warnings) if warnings else ""
         self.session.dialogs.info("生成问题", f"已登记 {len(raised)} 个问题，可在“问题”台账中跟踪整改。{extra}")
         return len(raised)

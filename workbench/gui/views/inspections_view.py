@@ -163,8 +163,7 @@ class InspectionsView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(splitter, 1)
-        self._connect_signals()
-        self.refresh()
+        self._connect_signals()  # first read when first shown (session.watch)
 
     def _button_bar(self) -> QHBoxLayout:
         self.new_button = QPushButton("新建检查…")
@@ -186,8 +185,7 @@ class InspectionsView(QWidget):
         return bar
 
     def _connect_signals(self) -> None:
-        self.session.campaign_changed.connect(self.refresh)
-        self.session.data_changed.connect(self.refresh)
+        self.refresher = self.session.watch(self, ("inspections", "templates", "findings"), self.refresh)
         self.new_button.clicked.connect(self.new_inspection)
         self.reinspect_button.clicked.connect(self.start_reinspection)
         self.import_button.clicked.connect(self.import_template)

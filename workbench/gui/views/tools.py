@@ -70,7 +70,7 @@ class ToolActions(QObject):
     def open_settings(self) -> SettingsDialog:
         """Open the 设置 dialog (non-modal); saving refreshes the views."""
         dialog = SettingsDialog(self.session, self.window)
-        dialog.saved.connect(self.session.data_changed)
+        dialog.saved.connect(lambda *_: self.session.notify("settings"))
         dialog.finished.connect(dialog.deleteLater)
         self.dialog = dialog
         dialog.open()
@@ -94,7 +94,7 @@ class ToolActions(QObject):
                 f"无法保存节假日安排到 {self.session.paths.config_dir}：{err.strerror or err}"))
             return None
         self.session.remember_folder(path)
-        self.session.data_changed.emit()
+        self.session.notify("settings", "findings")  # deadlines count working days
         years = "、".join(str(y) for y in installed.years)
         self.session.dialogs.info("导入节假日安排", f"已导入 {years} 年的节假日安排。\n"
                                   f"现在的工作日日历覆盖 {first}—{last} 年，整改期限按此计算。")
