@@ -279,6 +279,8 @@ class DocumentsView(QWidget):
             return None
         self.last_written.append(out)
         self.session.remember_folder(out)
+        self.session.data_changed.emit()   # a new opinion (and its 文号) joins the list at once
+        self.select_notice(number)
         note = "（所涉问题自上次出具后未变，本次为重新打印）" if issued.reprint else ""
         self.session.dialogs.info("复查意见书", f"已生成复查意见书 {issued.record.doc_number}{note}：\n{out}")
         return out
