@@ -46,3 +46,24 @@ def test_service_and_opinion_show_at_once(window, dialogs, tmp_path):
     statuses = {window.findings_view.model.view_at(r).finding.status
                 for r in range(window.findings_view.model.rowCount())}
     assert "closed" in statuses
+
+
+def test_missing_prefix_is_asked_for_where_a_number_is_issued(window, demo_session, dialogs, tmp_path):
+    from workbench.services import campaigns
+
+    campaigns.update_campaign(demo_session.ctx, demo_session.campaign_id, doc_prefix="")
+    view = window.documents_view
+    view.refresh()
+    row = next(r for r in range(view.sponsor_model.rowCount()) if view.sponsor_model.record_at(r).needs_new_notice)
+    view.sponsor_table.selectRow(row)
+    dialogs.answers.extend([None])                                # cancelled: nothing numbered
+    assert view.generate_notice() is None
+    assert dialogs.shown[-1][:2] == ("ask_text", "生成整改通知书：设置文号前缀")
+    dialogs.answers.extend(["  ", "鲁网信整改〔2026〕", "鲁网信整改", tmp_path / "通知书.pdf"])
+    out = view.generate_notice()
+    warnings = [text for kind, _title, text in dialogs.shown if kind == "warn"]
+    assert "不能为空" in warnings[0] and "自动加上" in warnings[1]
+    assert out is not None and out.read_bytes().startswith(b"%PDF")
+    assert campaigns.get_campaign(demo_session.ctx, demo_session.campaign_id).doc_prefix == "鲁网信整改"
+    assert "鲁网信整改〔2026〕3号" in dialogs.shown[-1][2]
+    assert not any("workbench campaign" in text for _k, _t, text in dialogs.shown)   # no command line
