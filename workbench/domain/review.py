@@ -142,6 +142,24 @@ def check_review(conclusion: str, verdicts: Mapping[str, str]) -> None:
         raise ValidationError(f"“{'、'.join(mismatched)}”与备案不一致，不能判定为“准确”")
 
 
+def fill_untouched_as_match(verdicts: Mapping[str, str], observed: Mapping[str, str]) -> dict[str, str]:
+    """全部一致 (Alt+A): mark as 一致 only the fields nobody has touched yet.
+
+    A field is untouched when its verdict is ``unchecked`` and no observed value has been typed.
+    A recorded difference (``mismatch``) or a typed observation is never overwritten: turning a
+    difference into 一致 would save the filing as 准确 and raise no finding.
+
+    Args:
+        verdicts: field code → verdict as shown now.
+        observed: field code → the observed value typed (missing or blank = nothing typed).
+
+    Returns:
+        field code → verdict after filling (a new dict; ``verdicts`` is not changed).
+    """
+    return {code: "match" if verdict == "unchecked" and not (observed.get(code) or "").strip() else verdict
+            for code, verdict in verdicts.items()}
+
+
 def suggest_conclusion(verdicts: Mapping[str, str]) -> str:
     """A default conclusion from per-field verdicts, for the inspector to confirm or change.
 
