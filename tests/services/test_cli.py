@@ -91,7 +91,9 @@ def test_demo_findings_notice_receipt_summary(capsys, tmp_path):
 
     assert "问题清单" in load_workbook(tmp_path / "s.xlsx").sheetnames
     code, out, _ = run(capsys, "findings", "--db", db, "--json", "--overdue", "--today", "2027-03-01")
-    assert len(json.loads(out)) == sum(1 for r in rows if r["status"] != "closed")
+    served_open = [r for r in rows if r["status"] not in ("closed", "pending")]   # never served: not overdue
+    assert served_open and len(json.loads(out)) == len(served_open)
+    assert not any(r["overdue"] for r in rows if r["status"] == "pending")
 
 
 def test_deadline_command(capsys):

@@ -9,7 +9,8 @@ from datetime import date
 from pathlib import Path
 
 from workbench.domain import finding_status as fs
-from workbench.domain.deadline import UNIT_LABELS, compute_deadline
+from workbench.domain.deadline import compute_deadline
+from workbench.domain.deadline import term_text as deadline_term_text
 from workbench.domain.doc_number import normalize_doc_number
 from workbench.domain.progress import Progress, check_cancel
 from workbench.domain.sponsor import Sponsor
@@ -110,7 +111,7 @@ def _document(ctx: Context, record: NoticeRecord) -> RectificationNotice:
     term_text = ""
     if len(terms) == 1:
         days, unit = terms.pop()
-        term_text = f"{days}个{UNIT_LABELS[unit]}"
+        term_text = deadline_term_text(days, unit)
     return RectificationNotice(
         authority=campaign.authority or "（检查机关）",
         doc_number=record.doc_number,
