@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -21,6 +21,9 @@ class Settings:
             filing review (days; ``working`` or ``calendar``).
         holiday_file: optional user file with next year's holiday data (see domain/calendar.py).
         last_folder: the folder last used in a file dialog.
+        fonts: the font file chosen per document role (``title``, ``body``, ``heading1``,
+            ``heading2``, ``page_number`` → path of a .ttf/.ttc, ``path#index`` for a face of a
+            collection); a role left out is found automatically (reports/fonts.py).
     """
 
     inspector: str = ""
@@ -30,6 +33,7 @@ class Settings:
     review_term_unit: str = "working"
     holiday_file: str = ""
     last_folder: str = ""
+    fonts: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path) -> Settings:

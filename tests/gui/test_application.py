@@ -123,3 +123,26 @@ def test_excepthook_explains_a_locked_database(dialogs, tmp_path):
     finally:
         sys.excepthook = previous
     assert "数据库正被其他程序或窗口使用" in dialogs.shown[-1][2]
+
+
+def test_crash_dialog_names_the_log_file(dialogs, tmp_path):
+    previous = install_excepthook(dialogs, tmp_path / "logs")
+    try:
+        err = ZeroDivisionError("division by zero")
+        sys.excepthook(type(err), err, None)
+    finally:
+        sys.excepthook = previous
+    kind, title, text = dialogs.shown[-1]
+    assert kind == "warn" and str(tmp_path / "logs" / "workbench.log") in text
+
+
+def test_smoke_run_opens_and_closes_the_window(app_paths, dialogs, tmp_path, monkeypatch):
+    from workbench.app import open_context
+    from workbench.services.demo import build_demo
+
+    db = tmp_path / "demo.sqlite3"
+    ctx = open_context(db, app_paths)
+    build_demo(ctx)
+    ctx.conn.close()
+    monkeypatch.setenv("WORKBENCH_SMOKE", "1")
+    assert run_gui(app_paths, db, dialogs) == 0

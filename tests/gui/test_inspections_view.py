@@ -150,3 +150,24 @@ def test_checklist_and_evidence_models(qtbot, qtmodeltester, view, dialogs, tmp_
     model.set_rows([panel.evidence_model.evidence_at(0)])
     qtmodeltester.check(model)
     assert model.data(model.index(0, 2)) == "1 B" and model.data(model.index(0, 2), Qt.UserRole) == 1
+
+
+def test_new_inspection_with_default_choices_stays_open_and_says_why(qtbot, view, dialogs):
+    """等保 template (first) with 不区分等级: refused inside the dialog, form kept; a level then starts it."""
+    qtbot.mouseClick(view.new_button, Qt.LeftButton)
+    dialog = view.new_dialog
+    dialog.search_edit.setText("门户网站")
+    dialog.site_table.selectRow(0)
+    combo = dialog.template_combo
+    mlps = next(i for i in range(combo.count()) if "等级保护" in combo.itemText(i) or "等保" in combo.itemText(i))
+    combo.setCurrentIndex(mlps)
+    dialog.inspectors_edit.setText("张三")
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.Ok), Qt.LeftButton)
+    assert dialog.isVisible() and view.new_dialog is dialog
+    assert dialog.error_label.isVisible() and "保护等级" in dialog.error_label.text()
+    assert dialog.inspectors_edit.text() == "张三" and dialog.chosen_site() is not None
+    assert view.model.rowCount() == 0 and dialogs.shown == []
+    dialog.level_combo.setCurrentText("第三级")
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.Ok), Qt.LeftButton)
+    assert not dialog.isVisible()
+    assert view.model.rowCount() == 1 and view.model.record_at(0).inspection.mlps_level == 3

@@ -67,7 +67,7 @@ def test_summary_workbook_is_ready_to_forward(demo, tmp_path):
     assert figures["总体准确率"].value == pytest.approx(accurate / reviewed)
     assert figures["总体准确率"].number_format == "0.0%"
     overdue = conn.execute("SELECT count(*) FROM finding WHERE campaign_id = ? AND deadline < '2026-12-03'"
-                           " AND status NOT IN ('closed', 'withdrawn')", (cid,)).fetchone()[0]
+                           " AND status IN ('rectifying', 'awaiting_reinspection', 'failed_reinspection')", (cid,)).fetchone()[0]
     assert overdue > 0 and figures["逾期问题"].value == overdue
     assert figures["已整改问题"].value == conn.execute(
         "SELECT count(*) FROM finding WHERE campaign_id = ? AND status = 'closed'", (cid,)).fetchone()[0]

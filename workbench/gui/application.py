@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import sys
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -25,6 +26,8 @@ DESKTOP_FILE = "inspection-workbench"
 UI_FONTS = ("Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC", "Hiragino Sans GB",
             "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "SimSun")
 EXIT_BAD_DATABASE = 2
+# Set (to anything) by scripts/try-fresh and CI: open the window, then close it at once (exit 0).
+SMOKE_ENV = "WORKBENCH_SMOKE"
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -86,8 +89,10 @@ def install_excepthook(dialogs: Dialogs, log_dir: Path):
         elif isinstance(exc, sqlite3.OperationalError):   # locked, read-only, disk full
             text = describe_error(exc)
         else:
-            text = (f"程序遇到意外错误：{exc_type.__name__}：{exc}\n"
-                    f"您的数据已保存在数据库中。详情已记录在日志（{log_dir}），请将日志发给维护人员。")
+            log_file = log_dir / "workbench.log"
+            text = (f"程序遇到意外错误（{exc_type.__name__}）。已保存的数据不受影响；刚才的操作可能没有完成，"
+                    f"请检查后重试。\n\n详细情况已记录在日志文件：\n{log_file}\n"
+                    "如果问题反复出现，请把这个文件发给维护人员。")
         try:
             dialogs.warn("意外错误", text)
         except Exception as err:  # a broken dialog must not hide the original error
@@ -167,6 +172,8 @@ def run_gui(paths: AppPaths, db_path: Path, dialogs: Dialogs | None = None) -> i
         if session is None:
             return EXIT_BAD_DATABASE
         window = start_window(session)
+        if os.environ.get(SMOKE_ENV):
+            QTimer.singleShot(0, window.close)
         code = app.exec()
         del window
         return code

@@ -8,7 +8,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 from workbench.domain import finding_status as fs
-from workbench.domain.deadline import days_left
 from workbench.domain.personal_data import mask_text
 from workbench.domain.progress import Progress
 from workbench.domain.severity import SEVERITY_LABELS
@@ -29,11 +28,12 @@ def ledger_lines(ctx: Context, campaign_id: str, *, include_personal_data: bool 
 
     Descriptions, requirements and history reasons have phone numbers, ID numbers and e-mail
     addresses masked unless ``include_personal_data`` (domain.personal_data). ``days_left``
-    counts from ``today`` (default ``ctx.today()``) for open findings only.
+    counts from ``today`` (default ``ctx.today()``) while a served term runs
+    (``finding_status.days_left_on_term``); None before service and once closed.
     """
     today = today or ctx.today()
     text = (lambda t: t) if include_personal_data else mask_text
-    statuses, severities, open_statuses = fs.STATUS_LABELS, SEVERITY_LABELS, fs.OPEN_STATUSES
+    statuses, severities = fs.STATUS_LABELS, SEVERITY_LABELS
     for r in ledger_query.ledger_rows(ctx.conn, campaign_id):
         deadline = parse_iso(r["deadline"])
         history, reinspection = _history(r["history"], text)
@@ -43,7 +43,7 @@ def ledger_lines(ctx: Context, campaign_id: str, *, include_personal_data: bool 
             severity_label=severities.get(r["severity"], r["severity"]), legal_basis=r["legal_basis"],
             requirement=text(r["requirement"]), notice_number=r["notice_number"],
             served_on=parse_iso(r["served_on"]) if r["served_on"] else None, deadline=deadline,
-            days_left=days_left(deadline, today) if r["status"] in open_statuses else None,
+            days_left=fs.days_left_on_term(r["status"], deadline, today),
             status_label=statuses.get(r["status"], r["status"]), reinspection=reinspection,
             history=history,
         )

@@ -12,7 +12,6 @@ from pathlib import Path
 from workbench.domain import finding_status as fs
 from workbench.domain import review as rules
 from workbench.domain.checklist import Tally
-from workbench.domain.deadline import days_left
 from workbench.domain.figures import (
     Count,
     SectionScore,
@@ -67,16 +66,17 @@ def build_summary(ctx: Context, campaign_id: str, *, include_personal_data: bool
         for r in summary_query.review_lines(ctx.conn, campaign_id)
     ]
     today = ctx.today()
+    views = finding_repo.views(ctx.conn, campaign_id)
     finding_lines = [
         FindingLine(
             sponsor_name=v.sponsor_name, site_filing_no=v.site_filing_no, category=v.finding.category,
             description=text(v.finding.description), severity_label=SEVERITY_LABELS[v.finding.severity],
             legal_basis=v.finding.legal_basis, requirement=text(v.finding.requirement),
             deadline=v.finding.deadline, status_label=fs.STATUS_LABELS[v.finding.status],
-            days_left=days_left(v.finding.deadline, today) if v.finding.status in fs.OPEN_STATUSES else None,
+            days_left=fs.days_left_on_term(v.finding.status, v.finding.deadline, today),
             notice_number=v.notice_number,
         )
-        for v in finding_repo.views(ctx.conn, campaign_id)
+        for v in views
     ]
     return SummaryWorkbook(
         campaign_name=figs.campaign_name, authority=figs.authority, generated_on=today,
@@ -150,12 +150,14 @@ def overview(ctx: Context, campaign_id: str, within_days: int = 3) -> Overview:
     """Counts for the overview screen from SQL aggregates (cheap even for 300,000 sites)."""
     counts = summary_query.counts(ctx.conn, campaign_id)
     today = ctx.today()
-    deadlines = summary_query.open_finding_deadlines(ctx.conn, campaign_id, tuple(fs.OPEN_STATUSES))
+    open_findings = len(summary_query.open_finding_deadlines(ctx.conn, campaign_id, tuple(fs.OPEN_STATUSES)))
+    # overdue and due soon count only served deadlines (fs.TERM_RUNNING_STATUSES)
+    deadlines = summary_query.open_finding_deadlines(ctx.conn, campaign_id, tuple(fs.TERM_RUNNING_STATUSES))
     pairs = [(g, c) for g, c, n in summary_query.conclusion_counts(ctx.conn, campaign_id, "access_provider")
              for _ in range(n)]
     return Overview(
         sites=counts["sites"], sponsors=counts["sponsors"], reviewed=counts["reviewed"],
-        findings=counts["findings"], open_findings=len(deadlines),
+        findings=counts["findings"], open_findings=open_findings,
         overdue=sum(1 for d in deadlines if d < today),
         due_soon=sum(1 for d in deadlines if 0 <= (d - today).days <= within_days),
         accuracy=_accuracy(pairs),
@@ -192,8 +194,10 @@ def figures(ctx: Context, campaign_id: str, within_days: int = DUE_SOON_DAYS) ->
         summary_query.conclusion_counts(conn, campaign_id, "access_provider"))
     by_city = rules.accuracy_table_from_counts(summary_query.conclusion_counts(conn, campaign_id, "city"))
     total = by_provider[-1]
+    # overdue and due soon count only served deadlines (fs.TERM_RUNNING_STATUSES, fs.is_overdue)
     open_count, overdue, due_soon = summary_query.open_deadline_counts(
-        conn, campaign_id, tuple(sorted(fs.OPEN_STATUSES)), today, today + timedelta(days=within_days))
+        conn, campaign_id, tuple(sorted(fs.OPEN_STATUSES)), tuple(sorted(fs.TERM_RUNNING_STATUSES)),
+        today, today + timedelta(days=within_days))
     status_n: dict[str, int] = {}
     severity_n: dict[str, int] = {}
     for status, severity, n in summary_query.finding_counts(conn, campaign_id):

@@ -121,14 +121,19 @@ def inspection_ids(conn: sqlite3.Connection, campaign_id: str) -> list[str]:
     return [r[0] for r in rows]
 
 
-def open_deadline_counts(conn: sqlite3.Connection, campaign_id: str, statuses: tuple[str, ...],
-                         today: date, soon: date) -> tuple[int, int, int]:
-    """(open, overdue, due soon) counts of findings in ``statuses``: overdue = deadline before
-    ``today``; due soon = deadline from ``today`` to ``soon`` inclusive."""
-    marks = ", ".join("?" for _ in statuses)
+def open_deadline_counts(conn: sqlite3.Connection, campaign_id: str, open_statuses: tuple[str, ...],
+                         running: tuple[str, ...], today: date, soon: date) -> tuple[int, int, int]:
+    """(open, overdue, due soon) counts: open = status in ``open_statuses``; overdue = status in
+    ``running`` (a served term) and deadline before ``today``; due soon = status in ``running``
+    and deadline from ``today`` to ``soon`` inclusive."""
+    opens = ", ".join("?" for _ in open_statuses)
+    runs = ", ".join("?" for _ in running)
     row = conn.execute(
-        f"""SELECT count(*), coalesce(sum(deadline < ?), 0), coalesce(sum(deadline BETWEEN ? AND ?), 0)
-            FROM finding WHERE campaign_id = ? AND status IN ({marks})""",
-        (today.isoformat(), today.isoformat(), soon.isoformat(), campaign_id, *statuses),
+        f"""SELECT count(*),
+                   coalesce(sum(status IN ({runs}) AND deadline < ?), 0),
+                   coalesce(sum(status IN ({runs}) AND deadline BETWEEN ? AND ?), 0)
+            FROM finding WHERE campaign_id = ? AND status IN ({opens})""",
+        (*running, today.isoformat(), *running, today.isoformat(), soon.isoformat(), campaign_id,
+         *open_statuses),
     ).fetchone()
     return row[0], row[1], row[2]

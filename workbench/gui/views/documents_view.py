@@ -26,7 +26,7 @@ from workbench.gui.models.record_table_model import Column, RecordTableModel
 from workbench.gui.session import Session
 from workbench.gui.widgets.tables import record_table
 from workbench.reports import safe_file_name
-from workbench.services import notices, reinspection, sponsors
+from workbench.services import document_fonts, notices, reinspection, sponsors
 from workbench.services.notices import SponsorNoticeState
 
 if TYPE_CHECKING:
@@ -198,6 +198,16 @@ class DocumentsView(QWidget):
             return None
         return self._written(out, issued.record.doc_number, issued.reprint)
 
+    def _font_note(self) -> str:
+        """Which roles free stand-in fonts served in the batch just written ('' when none), said
+        once per batch in the closing message (reports/fonts.py)."""
+        try:
+            notes = document_fonts.stand_in_notes(self.session.ctx)
+        except WorkbenchError as err:
+            return f"\n\n字体：{err}"
+        return ("\n\n以下字体以免费字体代替（可在“工具 → 设置”中为各用途选择字体）：\n"
+                + "\n".join(notes)) if notes else ""
+
     def _ask_pdf(self, title: str, stem: str) -> Path | None:
         """Ask where to save a PDF (starting in the last folder, named from ``stem``); None if cancelled."""
         suggested = Path(self.session.last_folder) / safe_file_name(f"{stem}.pdf")
@@ -210,7 +220,7 @@ class DocumentsView(QWidget):
         self.session.data_changed.emit()
         self.select_notice(doc_number)
         note = "（该单位的问题均已编入此通知书，本次为重新打印）" if reprint else ""
-        self.session.dialogs.info("生成整改通知书", f"已生成 {doc_number}{note}：\n{out}")
+        self.session.dialogs.info("生成整改通知书", f"已生成 {doc_number}{note}：\n{out}{self._font_note()}")
         return out
 
     def generate_all(self) -> None:
@@ -231,7 +241,8 @@ class DocumentsView(QWidget):
         self.last_written.extend(paths)
         self.session.remember_folder(folder)
         self.session.data_changed.emit()
-        self.session.dialogs.info("批量生成整改通知书", f"已生成 {len(paths)} 份整改通知书，保存在：\n{folder}")
+        self.session.dialogs.info("批量生成整改通知书",
+                                  f"已生成 {len(paths)} 份整改通知书，保存在：\n{folder}{self._font_note()}")
 
     def _batch_failed(self, err: Exception) -> None:
         if isinstance(err, Cancelled):   # the whole batch was rolled back (services.notices.write_notices)
@@ -255,7 +266,7 @@ class DocumentsView(QWidget):
             return None
         self.last_written.append(out)
         self.session.remember_folder(out)
-        self.session.dialogs.info("送达回证", f"已生成 {number} 的送达回证：\n{out}")
+        self.session.dialogs.info("送达回证", f"已生成 {number} 的送达回证：\n{out}{self._font_note()}")
         return out
 
     def write_opinion(self) -> Path | None:
@@ -280,7 +291,8 @@ class DocumentsView(QWidget):
         self.last_written.append(out)
         self.session.remember_folder(out)
         note = "（所涉问题自上次出具后未变，本次为重新打印）" if issued.reprint else ""
-        self.session.dialogs.info("复查意见书", f"已生成复查意见书 {issued.record.doc_number}{note}：\n{out}")
+        self.session.dialogs.info("复查意见书", f"已生成复查意见书 {issued.record.doc_number}{note}：\n{out}"
+                                  f"{self._font_note()}")
         return out
 
     def record_service(self) -> bool:
