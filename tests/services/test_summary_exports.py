@@ -9,8 +9,8 @@ from datetime import date
 
 import pytest
 from openpyxl import load_workbook
-from wbtest import make_ctx
 
+from wbtest import make_ctx
 from workbench.cli import main
 from workbench.exporters.cells import FOOTER_TEXT, MIN_PRINT_SCALE
 from workbench.exporters.findings_ledger import HEADERS as LEDGER_HEADERS
