@@ -67,10 +67,14 @@ def build_parser() -> argparse.ArgumentParser:
     sp = cmd("sites", "列出已导入的网站")
     sp.add_argument("--campaign")
     sp.add_argument("--json", action="store_true")
-    sp = cmd("export", "导出 Excel")
-    sp.add_argument("what", choices=["summary"])
+    sp = cmd("export", "导出汇总表 / 整改台账（.xlsx）或汇总报告（.pdf）")
+    sp.add_argument("what", choices=["summary", "ledger", "report"],
+                    help="summary 汇总表；ledger 整改台账；report 汇总报告 PDF")
     sp.add_argument("out")
     sp.add_argument("--campaign")
+    sp.add_argument("--include-personal-data", action="store_true",
+                    help="完整导出联系人、电话、证件号码、电子邮箱（默认脱敏）")
+    sp.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
     sp = cmd("notice", "生成一个单位的整改通知书 PDF")
     sp.add_argument("out")
     sp.add_argument("--org", required=True, help="主办单位名称")

@@ -9,12 +9,12 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
 from workbench.errors import WorkbenchError
 from workbench.gui.dialogs import Dialogs
-from workbench.paths import APP_NAME, AppPaths
+from workbench.paths import APP_NAME, AppPaths, resources_dir
 from workbench.services.context import explain_database_error
 
 log = logging.getLogger(__name__)
@@ -36,6 +36,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName("检查工作台")
     app.setOrganizationName(ORGANIZATION)
     app.setDesktopFileName(DESKTOP_FILE)
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "workbench.png")))
     apply_ui_font(app)
     install_qt_translation(app)
     return app
