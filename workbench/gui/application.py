@@ -12,7 +12,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
-from workbench.errors import WorkbenchError
+from workbench.errors import WorkbenchError, describe_os_error, os_reason
 from workbench.gui.dialogs import Dialogs
 from workbench.paths import APP_NAME, AppPaths, resources_dir
 from workbench.services.context import explain_database_error
@@ -86,8 +86,10 @@ def install_excepthook(dialogs: Dialogs, log_dir: Path):
         log.error("uncaught exception", exc_info=(exc_type, exc, tb))
         if isinstance(exc, WorkbenchError):
             text = str(exc)
-        elif (explained := explain_database_error(exc)) is not None:   # locked, read-only, disk full
+        elif (explained := explain_database_error(exc)) is not None:   # locked, read-only, disk full, damaged
             text = explained
+        elif isinstance(exc, OSError):         # a file: missing, in use, no permission, disk full
+            text = describe_os_error(exc)
         else:
             log_file = log_dir / "workbench.log"
             text = (f"程序遇到意外错误（{exc_type.__name__}）。已保存的数据不受影响；刚才的操作可能没有完成，"
@@ -117,7 +119,14 @@ def open_session(paths: AppPaths, db_path: Path, dialogs: Dialogs, today: date |
         dialogs.warn("无法打开数据库", f"{err}\n\n数据库文件：{db_path}")
         return None
     except OSError as err:
-        dialogs.warn("无法打开数据库", f"无法读写数据库文件 {db_path}：{err.strerror or err}")
+        dialogs.warn("无法打开数据库", f"无法读写数据库文件 {db_path}：{os_reason(err)}。")
+        return None
+    except Exception as err:   # cannot open, locked, damaged (a database error); anything else goes on
+        explained = explain_database_error(err)
+        if explained is None:
+            raise
+        log.warning("cannot open %s: %s", db_path, err)
+        dialogs.warn("无法打开数据库", f"{explained}。\n\n数据库文件：{db_path}")
         return None
     return Session(paths, db_path, dialogs, ctx=ctx)
 

@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from workbench.app import open_context, settings_path
 from workbench.domain.progress import Cancelled
-from workbench.errors import WorkbenchError
+from workbench.errors import WorkbenchError, describe_os_error
 from workbench.gui.dialogs import Dialogs
 from workbench.gui.refresh import TOPICS, Refresher, check_topics
 from workbench.gui.workers import Task, TaskWorker
@@ -138,6 +138,9 @@ class Session(QObject):
         elif (explained := explain_database_error(err)) is not None:
             log.warning("database error in %s: %s", title, err)
             self.dialogs.warn(title, explained)
+        elif isinstance(err, OSError):
+            log.warning("error in %s", title, exc_info=err)
+            self.dialogs.warn(title, describe_os_error(err))
         else:
             log.error("unexpected error in %s", title, exc_info=err)
             self.dialogs.warn(title, f"发生意外错误：{err}\n详情已记录在日志（{self.paths.log_dir}）。")

@@ -79,8 +79,8 @@ class Context:
 
 
 def explain_database_error(err: BaseException) -> str | None:
-    """A Chinese sentence for a database operational error (locked, read-only, disk full…), None
+    """A Chinese sentence for a database error (locked, read-only, disk full, damaged…), None
     for any other error (so callers outside services never need to know about sqlite3)."""
-    if isinstance(err, sqlite3.OperationalError):
+    if isinstance(err, sqlite3.Error):
         return describe_error(err)
     return None
