@@ -47,3 +47,7 @@ class ValidationError(WorkbenchError):
 
 class FontError(WorkbenchError):
     """No installed font can render the Chinese text of a document."""
+
+
+class InspectorMissingError(WorkbenchError):
+    """A record would be written without the inspector's name (never the computer's login name)."""
