@@ -72,7 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--campaign")
     sp.add_argument("--json", action="store_true")
     sp = cmd("export", "导出汇总表 / 整改台账（.xlsx）或汇总报告（.pdf）")
-    sp.add_argument("what", choices=["summary", "ledger"], help="summary 汇总表；ledger 整改台账")
+    sp.add_argument("what", choices=["summary", "ledger", "report"],
+                    help="summary 汇总表；ledger 整改台账；report 汇总报告 PDF")
     sp.add_argument("out")
     sp.add_argument("--campaign")
     sp.add_argument("--include-personal-data", action="store_true",
