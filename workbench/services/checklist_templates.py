@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+from workbench.domain.author import Author
 from workbench.domain.inspection import TemplateRecord
 from workbench.exporters.checklist_xlsx import write_template_xlsx
 from workbench.importers.checklist_xlsx import read_template_xlsx
@@ -16,12 +17,19 @@ from workbench.services.context import Context
 from workbench.storage import checklist_repo
 from workbench.storage.connection import transaction
 
+#: The bundled templates are the program's, not an inspector's work: stored under this name.
+BUILTIN_INSPECTOR = "工作台内置模板"
+
+
+def _builtin_author(author: Author) -> Author:
+    return Author(author.device, BUILTIN_INSPECTOR)
+
 
 def ensure_builtins(ctx: Context) -> None:
     """Store the shipped templates unless already stored (a read when they are; see checklist_repo)."""
     if checklist_repo.missing_builtins(ctx.conn):
         with transaction(ctx.conn):
-            checklist_repo.ensure_builtins(ctx.conn, ctx.author)
+            checklist_repo.ensure_builtins(ctx.conn, _builtin_author(ctx.author))
 
 
 def list_templates(ctx: Context, latest_only: bool = True) -> list[TemplateRecord]:

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 
 import sqlite_utils
 
-from workbench.domain.author import Author
+from workbench.domain.author import INSPECTOR_MISSING, Author  # noqa: F401 - re-exported
 
 
 def new_id() -> str:
