@@ -21,6 +21,9 @@ class Settings:
             filing review (days; ``working`` or ``calendar``).
         holiday_file: optional user file with next year's holiday data (see domain/calendar.py).
         last_folder: the folder last used in a file dialog.
+        import_unpacked_limit_mb: the most an xlsx/ods file may unpack to (MiB) before an import
+            refuses it as a zip bomb or an oversized table (importers/xlsx_guard.py).
+        import_compression_ratio_limit: the most such a file may inflate relative to its size.
     """
 
     inspector: str = ""
@@ -30,6 +33,8 @@ class Settings:
     review_term_unit: str = "working"
     holiday_file: str = ""
     last_folder: str = ""
+    import_unpacked_limit_mb: int = 1024
+    import_compression_ratio_limit: int = 100
 
     @classmethod
     def load(cls, path: Path) -> Settings:
