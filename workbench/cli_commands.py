@@ -35,6 +35,14 @@ def run(args: Namespace, paths: AppPaths) -> int:
         ctx.conn.close()
 
 
+def _font_notes(ctx: Context) -> None:
+    """Say once, after a document command, which roles a stand-in font served (stderr)."""
+    from workbench.services import document_fonts
+
+    for note in document_fonts.stand_in_notes(ctx):
+        print(f"字体提示：{note}", file=sys.stderr)
+
+
 def _campaign_id(ctx: Context, name: str | None) -> str:
     from workbench.services import campaigns
 
@@ -139,6 +147,7 @@ def _notice(ctx: Context, args) -> int:
     issued = notices.write_notice(ctx, sponsor.id, Path(args.out))
     verb = "重新打印" if issued.reprint else "已生成"
     print(f"{verb}整改通知书 {issued.record.doc_number}：{args.out}")
+    _font_notes(ctx)
     return 0
 
 
@@ -149,6 +158,7 @@ def _notices(ctx: Context, args) -> int:
     for path in written:
         print(path)
     print(f"共生成 {len(written)} 份整改通知书")
+    _font_notes(ctx)
     return 0
 
 
@@ -157,6 +167,7 @@ def _receipt(ctx: Context, args) -> int:
 
     record = notices.write_receipt(ctx, args.notice, Path(args.out))
     print(f"已生成送达回证（{record.doc_number}）：{args.out}")
+    _font_notes(ctx)
     return 0
 
 
@@ -166,6 +177,7 @@ def _opinion(ctx: Context, args) -> int:
     issued = reinspection.write_opinion(ctx, args.notice, Path(args.out), args.date)
     verb = "重新打印" if issued.reprint else "已生成"
     print(f"{verb}整改复查意见书 {issued.record.doc_number}：{args.out}")
+    _font_notes(ctx)
     return 0
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -16,23 +16,31 @@ class Settings:
 
     Attributes:
         inspector: the user's name, written on every row and printed on documents.
+        unit: the user's unit (所在单位), offered as a new campaign's 检查机关.
         contact, contact_phone: printed on notices as the person to report back to.
         review_term_days, review_term_unit: default rectification term for findings from an ICP
             filing review (days; ``working`` or ``calendar``).
         holiday_file: optional user file with next year's holiday data (see domain/calendar.py).
         last_folder: the folder last used in a file dialog.
+        welcomed: the first-run welcome page was shown (it asks for name, unit and contact once).
+        fonts: the font file chosen per document role (``title``, ``body``, ``heading1``,
+            ``heading2``, ``page_number`` → path of a .ttf/.ttc, ``path#index`` for a face of a
+            collection); a role left out is found automatically (reports/fonts.py).
         import_unpacked_limit_mb: the most an xlsx/ods file may unpack to (MiB) before an import
             refuses it as a zip bomb or an oversized table (importers/xlsx_guard.py).
         import_compression_ratio_limit: the most such a file may inflate relative to its size.
     """
 
     inspector: str = ""
+    unit: str = ""
     contact: str = ""
     contact_phone: str = ""
     review_term_days: int = 10
     review_term_unit: str = "working"
     holiday_file: str = ""
     last_folder: str = ""
+    welcomed: bool = False
+    fonts: dict[str, str] = field(default_factory=dict)
     import_unpacked_limit_mb: int = 1024
     import_compression_ratio_limit: int = 100
 

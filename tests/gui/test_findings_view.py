@@ -148,3 +148,32 @@ def test_filters(qtbot, view, finding_id, demo_session):
     view.status_filter.setCurrentText("全部")
     view.filter_edit.setText("测试问题")
     assert view.proxy.rowCount() == 1 and "显示 1 / 共" in view.count_label.text()
+
+
+def test_findings_never_served_are_not_overdue_anywhere(qtbot, demo_session):
+    """Months after the demo's notices were issued but never served: ledger, overview and summary
+    count nothing as overdue, and the ledger says 未送达 instead of 逾期."""
+    from workbench.gui.main_window import MainWindow
+    from workbench.services import summary
+
+    demo_session.ctx.today_override = date(2027, 3, 1)
+    window = MainWindow(demo_session)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.overview.values["overdue"].text() == "0"
+    assert int(window.overview.values["open"].text()) > 0
+    view = window.findings_view
+    texts = {view.model.index(r, FindingColumn.DAYS_LEFT).data() for r in range(view.model.rowCount())}
+    assert texts == {"未送达"}
+    view.status_filter.setCurrentText("逾期")
+    assert view.model.rowCount() == 0
+    totals = summary.build_summary(demo_session.ctx, demo_session.campaign_id).totals
+    assert totals["逾期问题"] == 0 and totals["未整改问题"] > 0
+    number = notices.list_notices(demo_session.ctx, demo_session.campaign_id)[0].doc_number
+    notices.record_service(demo_session.ctx, number, date(2027, 1, 4))   # served: the term runs out
+    window.show_screen(0)
+    demo_session.data_changed.emit()
+    assert view.model.rowCount() > 0
+    assert all("逾期" in view.model.index(r, FindingColumn.DAYS_LEFT).data() for r in range(view.model.rowCount()))
+    assert int(window.overview.values["overdue"].text()) == view.model.rowCount()

@@ -150,3 +150,44 @@ def test_checklist_and_evidence_models(qtbot, qtmodeltester, view, dialogs, tmp_
     model.set_rows([panel.evidence_model.evidence_at(0)])
     qtmodeltester.check(model)
     assert model.data(model.index(0, 2)) == "1 B" and model.data(model.index(0, 2), Qt.UserRole) == 1
+
+
+def test_new_inspection_with_default_choices_stays_open_and_says_why(qtbot, view, dialogs):
+    """等保 template (first) with 不区分等级: refused inside the dialog, form kept; a level then starts it."""
+    qtbot.mouseClick(view.new_button, Qt.LeftButton)
+    dialog = view.new_dialog
+    dialog.search_edit.setText("门户网站")
+    dialog.site_table.selectRow(0)
+    combo = dialog.template_combo
+    mlps = next(i for i in range(combo.count()) if "等级保护" in combo.itemText(i) or "等保" in combo.itemText(i))
+    combo.setCurrentIndex(mlps)
+    dialog.inspectors_edit.setText("张三")
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.Ok), Qt.LeftButton)
+    assert dialog.isVisible() and view.new_dialog is dialog
+    assert dialog.error_label.isVisible() and "保护等级" in dialog.error_label.text()
+    assert dialog.inspectors_edit.text() == "张三" and dialog.chosen_site() is not None
+    assert view.model.rowCount() == 0 and dialogs.shown == []
+    dialog.level_combo.setCurrentText("第三级")
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.Ok), Qt.LeftButton)
+    assert not dialog.isVisible()
+    assert view.model.rowCount() == 1 and view.model.record_at(0).inspection.mlps_level == 3
+
+
+def test_reinspection_keeps_the_last_score_until_items_are_rechecked(qtbot, view, dialogs, demo_session):
+    inspection_id = _start(qtbot, view)
+    panel = view.panel
+    codes = panel.model.item_codes()
+    for _ in codes[:-1]:
+        _key(qtbot, view, Qt.Key_1)
+        _key(qtbot, view, Qt.Key_N)
+    _key(qtbot, view, Qt.Key_3)                      # one 不符合: (20 + 0) / 21
+    qtbot.mouseClick(panel.complete_button, Qt.LeftButton)
+    assert "总分 95.2" in panel.score_label.text()
+    dialogs.answers.append("王五")                  # 复查人员
+    assert view.start_reinspection()
+    assert service.load_inspection(demo_session.ctx.conn, inspection_id).round.round == 1
+    panel.select_item(codes[-1])
+    text = panel.score_label.text()
+    assert "总分 95.2" in text and "总分 100.0" not in text and "已复查 0/1 项" in text
+    _key(qtbot, view, Qt.Key_1)                      # re-checked: now compliant
+    assert "总分 100.0" in panel.score_label.text() and "已复查 1/1 项" in panel.score_label.text()

@@ -81,8 +81,14 @@ def test_demo_findings_notice_receipt_summary(capsys, tmp_path):
     assert code == 0 and (tmp_path / "n.pdf").read_bytes().startswith(b"%PDF")
     number = out.split("整改通知书 ")[1].split("：")[0]
     assert number == "鲁网信整改〔2026〕3号"
-    code, out2, _ = run(capsys, "notice", tmp_path / "n2.pdf", "--db", db, "--org", org)
+    code, out2, err2 = run(capsys, "notice", tmp_path / "n2.pdf", "--db", db, "--org", org)
     assert "重新打印" in out2 and number in out2
+    from workbench.reports.fonts import stand_in_notes
+
+    # every stand-in font is named once per command, on stderr (none where the real faces exist)
+    assert err2.count("字体提示：") == len(stand_in_notes())
+    for note in stand_in_notes():
+        assert err2.count(note) == 1
     assert run(capsys, "receipt", tmp_path / "r.pdf", "--db", db, "--notice", number)[0] == 0
     code, _, err = run(capsys, "receipt", tmp_path / "r.pdf", "--db", db, "--notice", "没有〔2026〕1号")
     assert code == 2 and "找不到" in err
@@ -91,7 +97,9 @@ def test_demo_findings_notice_receipt_summary(capsys, tmp_path):
 
     assert "问题清单" in load_workbook(tmp_path / "s.xlsx").sheetnames
     code, out, _ = run(capsys, "findings", "--db", db, "--json", "--overdue", "--today", "2027-03-01")
-    assert len(json.loads(out)) == sum(1 for r in rows if r["status"] != "closed")
+    served_open = [r for r in rows if r["status"] not in ("closed", "pending")]   # never served: not overdue
+    assert served_open and len(json.loads(out)) == len(served_open)
+    assert not any(r["overdue"] for r in rows if r["status"] == "pending")
 
 
 def test_deadline_command(capsys):

@@ -63,7 +63,8 @@ class FindingLine:
     """One finding (问题) with its rectification state, labels already in Chinese.
 
     ``deadline`` is the rectification deadline (整改期限, local calendar day); ``days_left`` is
-    the days from the export day to the deadline, negative when overdue, None once closed.
+    the days from the export day to a served deadline, negative when overdue, None once closed
+    or while the notice is not yet served (the term has not started).
     """
 
     sponsor_name: str

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import sys
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication
 
@@ -25,6 +26,8 @@ DESKTOP_FILE = "inspection-workbench"
 UI_FONTS = ("Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC", "Hiragino Sans GB",
             "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "SimSun")
 EXIT_BAD_DATABASE = 2
+# Set (to anything) by scripts/try-fresh and CI: open the window, then close it at once (exit 0).
+SMOKE_ENV = "WORKBENCH_SMOKE"
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -86,8 +89,10 @@ def install_excepthook(dialogs: Dialogs, log_dir: Path):
         elif isinstance(exc, sqlite3.OperationalError):   # locked, read-only, disk full
             text = describe_error(exc)
         else:
-            text = (f"程序遇到意外错误：{exc_type.__name__}：{exc}\n"
-                    f"您的数据已保存在数据库中。详情已记录在日志（{log_dir}），请将日志发给维护人员。")
+            log_file = log_dir / "workbench.log"
+            text = (f"程序遇到意外错误（{exc_type.__name__}）。已保存的数据不受影响；刚才的操作可能没有完成，"
+                    f"请检查后重试。\n\n详细情况已记录在日志文件：\n{log_file}\n"
+                    "如果问题反复出现，请把这个文件发给维护人员。")
         try:
             dialogs.warn("意外错误", text)
         except Exception as err:  # a broken dialog must not hide the original error
@@ -118,39 +123,52 @@ def open_session(paths: AppPaths, db_path: Path, dialogs: Dialogs, today: date |
 
 
 def start_window(session):
-    """Show the main window; with no campaign yet, offer demo data or a new campaign."""
+    """Show the main window; on first run (or with no campaign yet) the welcome page over it."""
     from workbench.gui.main_window import MainWindow
 
     window = MainWindow(session)
     session.dialogs.parent = window
     window.show()
-    if window.campaign_combo.count() == 0:
-        offer_first_campaign(window)
-    elif not session.ctx.settings.inspector.strip():
-        # Names on notices and in every record's history come from here (检查人员, 联系人).
-        window.tools.open_settings()
+    no_campaign = window.campaign_combo.count() == 0
+    if no_campaign or not session.ctx.settings.welcomed:
+        show_welcome(window, with_start=no_campaign)
     return window
 
 
-def offer_first_campaign(window) -> None:
-    """Ask whether to build the demo data; otherwise open the 新建检查任务 dialog."""
+def show_welcome(window, with_start: bool = True):
+    """Open the welcome page (non-modal) over ``window`` and carry out the start it offers.
+
+    Returns:
+        The WelcomeDialog (also kept as ``window.welcome``).
+    """
+    from workbench.gui.views.welcome_dialog import WelcomeDialog
+
+    dialog = WelcomeDialog(window.session, window, with_start=with_start)
+    dialog.chosen.connect(lambda action: start_with(window, action))
+    window.welcome = dialog
+    dialog.open()
+    return dialog
+
+
+def start_with(window, action: str) -> None:
+    """Carry out a welcome-page choice: ``demo``, ``import``, ``campaign`` or ``""`` (nothing)."""
     from workbench.services.demo import build_demo
 
     session = window.session
-    wants_demo = session.dialogs.confirm(
-        "欢迎使用检查工作台",
-        "数据库中还没有检查任务。\n\n是否生成演示数据（一个示例检查任务、48 个网站和几条核查记录）来熟悉操作？\n"
-        "选择“否”将新建一个检查任务。")
-    if not wants_demo:
+    if action == "demo":
+        def done(made) -> None:
+            session.set_campaign(made.campaign_id)
+            window.reload_campaigns()
+            session.data_changed.emit()
+
+        session.run_task("生成演示数据", lambda ctx, _cancel, _progress: build_demo(ctx), done)
+    elif action == "campaign":
         window.new_campaign()
-        return
-
-    def done(made) -> None:
-        session.set_campaign(made.campaign_id)
-        window.reload_campaigns()
-        session.data_changed.emit()
-
-    session.run_task("生成演示数据", lambda ctx, _cancel, _progress: build_demo(ctx), done)
+    elif action == "import":
+        if session.campaign_id is not None:
+            window.import_list()
+        else:   # a list is imported into a campaign: make one first, then choose the file
+            window.new_campaign().created.connect(lambda _c: window.import_list())
 
 
 def run_gui(paths: AppPaths, db_path: Path, dialogs: Dialogs | None = None) -> int:
@@ -167,6 +185,8 @@ def run_gui(paths: AppPaths, db_path: Path, dialogs: Dialogs | None = None) -> i
         if session is None:
             return EXIT_BAD_DATABASE
         window = start_window(session)
+        if os.environ.get(SMOKE_ENV):
+            QTimer.singleShot(0, window.close)
         code = app.exec()
         del window
         return code

@@ -14,7 +14,7 @@ import pypdfium2 as pdfium
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QImage, QPageLayout, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo, QPrintPreviewDialog
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 
 from workbench.errors import WorkbenchError
 
@@ -118,10 +118,11 @@ def print_pdf(session, pdf_path: Path | Sequence[Path], parent: QWidget | None =
         return None
     printer = a4_printer()
     dialog = QPrintDialog(printer, parent)
+    dialog.printer_keepalive = printer   # Qt holds only a raw pointer to the printer
     dialog.setWindowTitle("打印")
     dialog.accepted.connect(lambda: _paint_or_report(session, pdf_path, printer))
     dialog.setAttribute(Qt.WA_DeleteOnClose)
-    dialog.open()
+    QDialog.open(dialog)   # QPrintDialog.open() is the (receiver, slot) overload in PySide6
     return dialog
 
 
@@ -130,6 +131,9 @@ def preview_pdf(session, pdf_path: Path | Sequence[Path], parent: QWidget | None
     the pages."""
     printer = a4_printer()
     dialog = QPrintPreviewDialog(printer, parent)
+    # Qt keeps only a raw pointer to the printer: without this reference Python frees it while the
+    # preview paints, and the process crashes.
+    dialog.printer_keepalive = printer
     names = [pdf_path] if isinstance(pdf_path, (str, Path)) else list(pdf_path)
     title = Path(names[0]).name if len(names) == 1 else f"{len(names)} 份文书"
     dialog.setWindowTitle(f"打印预览 — {title}")

@@ -9,7 +9,8 @@ from datetime import date
 from pathlib import Path
 
 from workbench.domain import finding_status as fs
-from workbench.domain.deadline import UNIT_LABELS, compute_deadline
+from workbench.domain.deadline import compute_deadline
+from workbench.domain.deadline import term_text as deadline_term_text
 from workbench.domain.doc_number import normalize_doc_number
 from workbench.domain.progress import Progress, check_cancel
 from workbench.domain.sponsor import Sponsor
@@ -23,6 +24,7 @@ from workbench.reports import (
     render_notices,
     render_receipt,
 )
+from workbench.services import document_fonts
 from workbench.services.context import Context
 from workbench.storage import campaign_repo, finding_repo, notice_repo, sponsor_repo
 from workbench.storage.connection import transaction
@@ -110,7 +112,7 @@ def _document(ctx: Context, record: NoticeRecord) -> RectificationNotice:
     term_text = ""
     if len(terms) == 1:
         days, unit = terms.pop()
-        term_text = f"{days}个{UNIT_LABELS[unit]}"
+        term_text = deadline_term_text(days, unit)
     return RectificationNotice(
         authority=campaign.authority or "（检查机关）",
         doc_number=record.doc_number,
@@ -134,6 +136,7 @@ def write_notice(ctx: Context, sponsor_id: str, out: Path) -> IssuedNotice:
     The number is taken in the same transaction as the rendering: when the PDF cannot be written
     (a full disk, a folder without permission) no number is used up.
     """
+    document_fonts.apply(ctx)
     with transaction(ctx.conn):
         issued = issue_notice(ctx, sponsor_id)
         render_notice(issued.document, out)
@@ -155,6 +158,7 @@ def write_notices(
     numbering back and removes the files this run wrote, so no number is printed without being
     recorded.
     """
+    document_fonts.apply(ctx)
     sponsors = sponsors_needing_notice(ctx, campaign_id)
     with transaction(ctx.conn):
         documents = []
@@ -170,6 +174,7 @@ def write_receipt(ctx: Context, doc_number: str, out: Path) -> NoticeRecord:
     Raises:
         NotFoundError: no document with that number.
     """
+    document_fonts.apply(ctx)
     record = notice_repo.by_number(ctx.conn, normalize_doc_number(doc_number))
     sponsor = sponsor_repo.get(ctx.conn, record.sponsor_id)
     campaign = campaign_repo.get(ctx.conn, record.campaign_id)
@@ -203,6 +208,7 @@ def render_existing(ctx: Context, doc_number: str, out: Path) -> NoticeRecord:
     Raises:
         NotFoundError: no document with that number.
     """
+    document_fonts.apply(ctx)
     record = notice_repo.by_number(ctx.conn, normalize_doc_number(doc_number))
     if record.kind == "reinspection":
         from workbench.services import reinspection

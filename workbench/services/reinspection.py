@@ -10,6 +10,7 @@ from workbench.domain import finding_status as fs
 from workbench.domain.doc_number import normalize_doc_number
 from workbench.errors import NotFoundError, ValidationError
 from workbench.reports import ReinspectionOpinion, format_doc_number, render_reinspection
+from workbench.services import document_fonts
 from workbench.services.context import Context
 from workbench.storage import campaign_repo, finding_repo, notice_repo, sponsor_repo
 from workbench.storage.connection import transaction
@@ -91,6 +92,7 @@ def _document(ctx, record: NoticeRecord, notice: NoticeRecord, items, reinspecte
 
 def write_opinion(ctx: Context, notice_number: str, out: Path, reinspected_on: date | None = None) -> IssuedOpinion:
     """Issue (or re-print) the re-inspection opinion of a notice and render it as PDF at ``out``."""
+    document_fonts.apply(ctx)
     issued = issue_opinion(ctx, notice_number, reinspected_on)
     render_reinspection(issued.document, out)
     return issued
@@ -102,6 +104,7 @@ def render_existing(ctx: Context, doc_number: str, out: Path) -> NoticeRecord:
     Raises:
         NotFoundError: no re-inspection opinion with that number.
     """
+    document_fonts.apply(ctx)
     record = notice_repo.by_number(ctx.conn, normalize_doc_number(doc_number))
     notice = notice_repo.latest_with_findings(ctx.conn, "rectification", record.finding_ids)
     if record.kind != "reinspection" or notice is None:

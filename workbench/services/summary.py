@@ -9,7 +9,6 @@ from pathlib import Path
 
 from workbench.domain import finding_status as fs
 from workbench.domain import review as rules
-from workbench.domain.deadline import days_left
 from workbench.domain.progress import Progress
 from workbench.domain.severity import SEVERITY_LABELS
 from workbench.exporters.summary import (
@@ -46,16 +45,17 @@ def build_summary(ctx: Context, campaign_id: str) -> SummaryWorkbook:
         for r in summary_query.review_lines(ctx.conn, campaign_id)
     ]
     today = ctx.today()
+    views = finding_repo.views(ctx.conn, campaign_id)
     finding_lines = [
         FindingLine(
             sponsor_name=v.sponsor_name, site_filing_no=v.site_filing_no, category=v.finding.category,
             description=v.finding.description, severity_label=SEVERITY_LABELS[v.finding.severity],
             legal_basis=v.finding.legal_basis, requirement=v.finding.requirement,
             deadline=v.finding.deadline, status_label=fs.STATUS_LABELS[v.finding.status],
-            days_left=days_left(v.finding.deadline, today) if v.finding.status in fs.OPEN_STATUSES else None,
+            days_left=fs.days_left_on_term(v.finding.status, v.finding.deadline, today),
             notice_number=v.notice_number,
         )
-        for v in finding_repo.views(ctx.conn, campaign_id)
+        for v in views
     ]
     pairs = review_repo.conclusions(ctx.conn, campaign_id)
     counts = summary_query.counts(ctx.conn, campaign_id)
@@ -63,8 +63,8 @@ def build_summary(ctx: Context, campaign_id: str) -> SummaryWorkbook:
         "网站总数": counts["sites"], "主办单位数": counts["sponsors"], "已核查网站": len(reviews),
         "核查准确": sum(1 for _, _, c in pairs if rules.is_accurate(c)),
         "问题总数": len(finding_lines),
-        "未整改问题": sum(1 for v in finding_lines if v.days_left is not None),
-        "逾期问题": sum(1 for v in finding_lines if v.days_left is not None and v.days_left < 0),
+        "未整改问题": sum(1 for v in views if v.finding.status in fs.OPEN_STATUSES),
+        "逾期问题": sum(1 for v in views if fs.is_overdue(v.finding.status, v.finding.deadline, today)),
     }
     return SummaryWorkbook(
         campaign_name=campaign.name, authority=campaign.authority, generated_on=today,
@@ -97,12 +97,14 @@ def overview(ctx: Context, campaign_id: str, within_days: int = 3) -> Overview:
     """Counts for the overview screen from SQL aggregates (cheap even for 300,000 sites)."""
     counts = summary_query.counts(ctx.conn, campaign_id)
     today = ctx.today()
-    deadlines = summary_query.open_finding_deadlines(ctx.conn, campaign_id, tuple(fs.OPEN_STATUSES))
+    open_findings = len(summary_query.open_finding_deadlines(ctx.conn, campaign_id, tuple(fs.OPEN_STATUSES)))
+    # overdue and due soon count only served deadlines (fs.TERM_RUNNING_STATUSES)
+    deadlines = summary_query.open_finding_deadlines(ctx.conn, campaign_id, tuple(fs.TERM_RUNNING_STATUSES))
     pairs = [(g, c) for g, c, n in summary_query.conclusion_counts(ctx.conn, campaign_id, "access_provider")
              for _ in range(n)]
     return Overview(
         sites=counts["sites"], sponsors=counts["sponsors"], reviewed=counts["reviewed"],
-        findings=counts["findings"], open_findings=len(deadlines),
+        findings=counts["findings"], open_findings=open_findings,
         overdue=sum(1 for d in deadlines if d < today),
         due_soon=sum(1 for d in deadlines if 0 <= (d - today).days <= within_days),
         accuracy=_accuracy(pairs),

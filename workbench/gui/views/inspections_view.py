@@ -64,6 +64,9 @@ class NewInspectionDialog(QDialog):
     """新建检查: choose the organisation through one of its websites, the template, day, inspectors.
 
     Open with ``open()``; ``values()`` gives the keyword arguments of ``start_inspection``.
+    Accepting starts the inspection inside the dialog: when the service refuses the choices (e.g. a
+    template that needs a 保护等级), the reason is shown in the dialog, which stays open with the form
+    as filled. ``inspection`` is the started inspection after acceptance.
     """
 
     def __init__(self, session: Session, templates, parent: QWidget | None = None):
@@ -83,6 +86,11 @@ class NewInspectionDialog(QDialog):
             self.template_combo.addItem(f"{t.title}（{t.version}，{t.item_count} 项）", t.id)
         self.level_combo = QComboBox()
         self.level_combo.addItems(list(LEVELS))
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.hide()
+        self.inspection = None
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         self.buttons.button(QDialogButtonBox.Ok).setText("开始检查")
         self.buttons.button(QDialogButtonBox.Cancel).setText("取消")
@@ -107,8 +115,24 @@ class NewInspectionDialog(QDialog):
         layout.addWidget(self.site_table, 1)
         layout.addWidget(self.site_only)
         layout.addLayout(form)
+        layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
         self.resize(720, 560)
+
+    def accept(self) -> None:
+        """开始检查: start the inspection; on a refusal say why here and keep the dialog open."""
+        if self.chosen_site() is None:
+            return
+        try:
+            self.inspection = service.start_inspection(self.session.ctx.conn, author=self.session.ctx.author,
+                                                       **self.values())
+        except WorkbenchError as err:
+            self.error_label.setText(str(err))
+            self.error_label.show()
+            if "保护等级" in str(err):
+                self.level_combo.setFocus()
+            return
+        super().accept()
 
     def search(self, text: str) -> None:
         """List the campaign's sites matching ``text`` (first 100)."""
@@ -287,12 +311,7 @@ class InspectionsView(QWidget):
 
     def _start(self, dialog: NewInspectionDialog) -> None:
         self.new_dialog = None
-        try:
-            inspection = service.start_inspection(self.session.ctx.conn, author=self.session.ctx.author,
-                                                  **dialog.values())
-        except WorkbenchError as err:
-            self.session.show_error("新建检查", err)
-            return
+        inspection = dialog.inspection   # started by the dialog (it stays open on a refusal)
         self._refresh_list()
         self.select_inspection(inspection.id)
         self._open_current()

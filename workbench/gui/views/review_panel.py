@@ -1,6 +1,6 @@
 """The ICP filing review screen (核查): filed values, observed values and verdicts, conclusion.
 
-Keyboard: Alt+1/2/3 set the focused field's verdict to 一致/不一致/未核, Alt+A marks every field
+Keyboard: Alt+1/2/3 set the focused field's verdict to 一致/不一致/未核, Alt+A marks every untouched field
 一致, Ctrl+Enter saves and opens the next unreviewed site, so a day's list needs no mouse.
 """
 
@@ -30,6 +30,7 @@ from workbench.domain.review import (
     CONCLUSIONS,
     REVIEW_FIELDS,
     VERDICT_LABELS,
+    fill_untouched_as_match,
     suggest_conclusion,
 )
 from workbench.domain.review_record import FieldCheck
@@ -296,9 +297,10 @@ class ReviewPanel(QWidget):
 
     @Slot()
     def mark_all_match(self) -> None:
-        """Set every field's verdict to 一致 (Alt+A)."""
+        """全部一致 (Alt+A): 一致 for the fields not yet touched; typed differences stay as they are."""
+        filled = fill_untouched_as_match(self.verdicts(), {row.code: row.observed.text() for row in self.rows})
         for row in self.rows:
-            row.set_verdict("match")
+            row.set_verdict(filled[row.code])
         self._verdicts_changed()
 
     # --- saving ----------------------------------------------------------------------------
