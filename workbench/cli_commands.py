@@ -24,6 +24,10 @@ def run(args: Namespace, paths: AppPaths) -> int:
         from workbench.gui.application import run_gui
 
         return run_gui(paths, Path(args.db) if getattr(args, "db", None) else paths.default_database)
+    if args.command in _FILE_COMMANDS:
+        from workbench import cli_integrity
+
+        return _FILE_COMMANDS[args.command](cli_integrity, args, paths)
     from workbench.app import open_context
 
     if args.command not in _CREATES_DB and not Path(args.db).is_file():
@@ -245,6 +249,11 @@ def _checklist(ctx: Context, args) -> int:
     return 0
 
 
+# Commands that work on the database file itself (may be damaged or of an older schema).
+_FILE_COMMANDS = {
+    "check": lambda m, a, p: m.check(a, p), "backup": lambda m, a, p: m.backup(a, p),
+    "restore": lambda m, a, p: m.restore(a, p), "audit": lambda m, a, p: m.audit_log(a, p),
+}
 _COMMANDS = {
     "demo": _demo, "import": _import, "sites": _sites, "export": _export, "notice": _notice,
     "notices": _notices, "receipt": _receipt, "opinion": _opinion, "findings": _findings, "checklist": _checklist, "campaign": _campaign,

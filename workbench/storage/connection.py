@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from workbench.storage import audit
+
 BUSY_TIMEOUT_MS = 5000
 _SAVEPOINTS = itertools.count(1)
 
@@ -15,7 +17,8 @@ _SAVEPOINTS = itertools.count(1)
 def connect(path: str | Path, read_only: bool = False) -> sqlite3.Connection:
     """Open (creating if needed) the database at ``path`` without migrating it.
 
-    Sets ``foreign_keys=ON``, ``busy_timeout`` and ``row_factory=sqlite3.Row``; asks for WAL
+    Defines the audit log's SQL functions (storage/audit.py; the author defaults to this
+    machine and login, :func:`workbench.storage.audit.set_author` changes it). Sets ``foreign_keys=ON``, ``busy_timeout`` and ``row_factory=sqlite3.Row``; asks for WAL
     journalling, which SQLite silently refuses on file systems that cannot share memory (the
     connection then keeps the default rollback journal, which is still safe).
 
@@ -33,11 +36,19 @@ def connect(path: str | Path, read_only: bool = False) -> sqlite3.Connection:
     else:
         conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
+    audit.register(conn, *_default_author())
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     if str(path) != ":memory:" and not read_only:
         conn.execute("PRAGMA journal_mode=WAL")
     return conn
+
+
+def _default_author() -> tuple[str, str]:
+    from workbench.storage.records import Author
+
+    local = Author.local()
+    return local.device, local.inspector
 
 
 def describe_error(err: sqlite3.Error) -> str:
