@@ -173,3 +173,8 @@ def test_smoke_run_opens_and_closes_the_window(app_paths, dialogs, tmp_path, mon
     ctx.conn.close()
     monkeypatch.setenv("WORKBENCH_SMOKE", "1")
     assert run_gui(app_paths, db, dialogs) == 0
+
+
+def test_window_icon_is_set(qapp):
+    app = create_application()
+    assert not app.windowIcon().isNull()

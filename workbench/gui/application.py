@@ -10,12 +10,12 @@ from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
 from workbench.errors import WorkbenchError
 from workbench.gui.dialogs import Dialogs
-from workbench.paths import APP_NAME, AppPaths
+from workbench.paths import APP_NAME, AppPaths, resources_dir
 from workbench.services.context import describe_error
 
 log = logging.getLogger(__name__)
@@ -37,6 +37,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName("检查工作台")
     app.setOrganizationName(ORGANIZATION)
     app.setDesktopFileName(DESKTOP_FILE)
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "workbench.png")))
     apply_ui_font(app)
     install_qt_translation(app)
     return app
