@@ -10,7 +10,7 @@ import sys
 from datetime import date
 
 from workbench import __version__
-from workbench.errors import WorkbenchError
+from workbench.errors import WorkbenchError, os_reason
 from workbench.services.context import describe_error
 
 log = logging.getLogger(__name__)
@@ -68,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--campaign")
     sp.add_argument("--json", action="store_true")
     sp = cmd("export", "导出汇总表 / 整改台账（.xlsx）或汇总报告（.pdf）")
-    sp.add_argument("what", choices=["summary", "ledger"], help="summary 汇总表；ledger 整改台账")
+    sp.add_argument("what", choices=["summary", "ledger", "report"],
+                    help="summary 汇总表；ledger 整改台账；report 汇总报告 PDF")
     sp.add_argument("out")
     sp.add_argument("--campaign")
     sp.add_argument("--include-personal-data", action="store_true",
@@ -167,14 +168,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except BrokenPipeError:  # output piped into `head` and the like: not an error
         return 0
-    except sqlite3.OperationalError as err:
+    except sqlite3.Error as err:   # locked, read-only, disk full, damaged file
         log.exception("database error")
         print(f"错误：{describe_error(err)}", file=sys.stderr)
         return 2
     except OSError as err:
         log.exception("file error")
         where = f" {err.filename}" if err.filename else ""
-        print(f"错误：无法读写文件{where}：{err.strerror or err}", file=sys.stderr)
+        print(f"错误：无法读写文件{where}：{os_reason(err)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)
