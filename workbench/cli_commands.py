@@ -136,10 +136,16 @@ def _sites(ctx: Context, args) -> int:
 
 
 def _export(ctx: Context, args) -> int:
-    from workbench.services.summary import export_summary
+    from workbench.services import ledger, summary
+    from workbench.services.output_paths import check_output_path
 
-    out = export_summary(ctx, _campaign_id(ctx, args.campaign), Path(args.out))
-    print(f"已导出汇总表：{out}")
+    out = check_output_path(args.out, db_path=args.db, force=args.force, suffix=".xlsx")
+    campaign_id = _campaign_id(ctx, args.campaign)
+    writer, label = ((summary.export_summary, "汇总表") if args.what == "summary"
+                     else (ledger.export_ledger, "整改台账"))
+    written = writer(ctx, campaign_id, out, include_personal_data=args.include_personal_data)
+    masked = "（含完整个人信息）" if args.include_personal_data else "（个人信息已脱敏）"
+    print(f"已导出{label}{masked}：{written}")
     return 0
 
 
