@@ -22,6 +22,8 @@ import shutil
 import tempfile
 import uuid
 import zipfile
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -83,9 +85,12 @@ def run_isolated(func_name: str, **kwargs):
 
     Errors come back as the same WorkbenchError subclass with the same message.
     """
-    ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(1) as pool:
-        kind, value = pool.apply(_child, (func_name, kwargs))
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        try:
+            kind, value = pool.submit(_child, func_name, kwargs).result()
+        except BrokenProcessPool as err:
+            raise WorkbenchError("处理工作包的进程意外终止（被结束或内存不足）；数据库保持原样（要么全部合并，要么完全没有），"
+                                 "可以重新导入") from err
     if kind == "ok":
         return value
     cls = {"PackageRefused": PackageRefused, "NotFoundError": NotFoundError,

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import apsw
 
+from workbench.faults import crash_point
 from workbench.storage import audit
 from workbench.storage.sync_tables import BOOKKEEPING, CAMPAIGN_KEYS, GLOBAL_TABLES, SYNCED_TABLES
 
@@ -64,9 +65,9 @@ def empty_base(source: apsw.Connection, target: Path) -> None:
     conn = apsw.Connection(str(target))
     try:
         with conn:
+            marks = ",".join("?" * len(SYNCED_TABLES))
             for (sql,) in source.execute(
-                    "SELECT sql FROM sqlite_master WHERE type = 'table' AND name IN (%s)"
-                    % ",".join("?" * len(SYNCED_TABLES)), SYNCED_TABLES):
+                    f"SELECT sql FROM sqlite_master WHERE type = 'table' AND name IN ({marks})", SYNCED_TABLES):
                 conn.execute(sql)
             conn.execute(f"PRAGMA user_version={schema_version(source)}")
     finally:
@@ -139,7 +140,9 @@ def force_apply(base: Path, changeset: bytes) -> None:
         audit.set_enabled(conn, False)
         conn.execute("PRAGMA foreign_keys=OFF")
 
-        def conflict(reason, _change):
+        def conflict(reason, change):
+            if change.name == "audit_log":      # log rows never change: the one there is the same
+                return apsw.SQLITE_CHANGESET_OMIT
             if reason in (apsw.SQLITE_CHANGESET_DATA, apsw.SQLITE_CHANGESET_CONFLICT):
                 return apsw.SQLITE_CHANGESET_REPLACE
             return apsw.SQLITE_CHANGESET_OMIT
@@ -275,10 +278,18 @@ class _Merger:
         """(before, after) of every logged change of the row, from every laptop's log."""
         if (table, key) not in self._history:
             rows = self.conn.execute(
-                "SELECT before, after FROM audit_log WHERE entity = ? AND entity_id = ? AND before IS NOT NULL"
-                " AND after IS NOT NULL", (table, key)).fetchall()
-            self._history[(table, key)] = [(json.loads(b), json.loads(a)) for b, a in rows]
-        return self._history[(table, key)]
+                "SELECT before, after, device, inspector, at, replica FROM audit_log WHERE entity = ?"
+                " AND entity_id = ? AND before IS NOT NULL AND after IS NOT NULL ORDER BY at", (table, key)).fetchall()
+            self._history[(table, key)] = [(json.loads(b), json.loads(a), who) for b, a, *who in rows]
+        return [(b, a) for b, a, _who in self._history[(table, key)]]
+
+    def who_wrote(self, table: str, key: str, column: str, value, row: dict, replica: str) -> dict:
+        """Who last set the cell to ``value`` and when, from the log (else the row's stamp)."""
+        self.history(table, key)
+        for _before, after, (device, inspector, at, rep) in reversed(self._history[(table, key)]):
+            if column in after and _same(after[column], value):
+                return {"value": value, "device": device, "inspector": inspector, "at": at, "replica": rep}
+        return _candidate(value, row, replica)
 
     def replaced(self, table: str, key: str, column: str) -> set:
         """Values of a cell that some logged change replaced by another value."""
@@ -299,8 +310,8 @@ class _Merger:
         if there_old and not here_old:
             return "here"
         self._conflict(table, key, column, "field", [
-            _candidate(here, here_row, self.local_replica()),
-            _candidate(there, there_row, self.sender.get("replica", "")),
+            self.who_wrote(table, key, column, here, here_row, self.local_replica()),
+            self.who_wrote(table, key, column, there, there_row, self.sender.get("replica", "")),
         ])
         return "conflict"
 
@@ -311,6 +322,13 @@ class _Merger:
         """Merge the incoming values of some columns into the row here, column by column."""
         cur = self._current(table, key)
         if cur is None:
+            return
+        if table == "sync_tombstone" or (table == "sync_conflict" and not (
+                incoming.get("status") == "decided" and cur["status"] == "open")):
+            self.result.count(table, "unchanged")   # the same removal / conflict seen on both sides
+            return
+        if table == "sync_conflict":                # decided elsewhere: take the decision
+            self._set(table, key, {c: v for c, v in incoming.items() if c != "id"})
             return
         take, conflicted, changed = {}, False, False
         there_row = {**cur, **incoming}
@@ -420,6 +438,8 @@ class _Merger:
         raise MergeRefused(f"工作包中表 {table} 的记录 {key} 与本机数据的唯一性约束冲突；工作包未合并")
 
     def _conflict(self, table, key, column, kind, candidates) -> None:
+        candidates = sorted(candidates, key=lambda c: json.dumps(c["value"], ensure_ascii=False, sort_keys=True,
+                                                                 default=str))
         values = sorted(json.dumps(c["value"], ensure_ascii=False, sort_keys=True, default=str) for c in candidates)
         cid = hashlib.sha256(json.dumps([table, key, column, kind, values], ensure_ascii=False).encode()).hexdigest()[:32]
         exists = self.conn.execute("SELECT status FROM sync_conflict WHERE id = ?", (cid,)).fetchone()
@@ -535,6 +555,7 @@ def merge(db: Path, changeset: bytes, sender: dict, *, device: str, inspector: s
             merger.settle()
             merger.apply_tombstones(received_tombstones)
             merger.apply_decisions()
+            crash_point("merge-applied")
             problems = merger.orphans()
             if problems:
                 raise MergeRefused("合并后有记录缺少其上级记录，工作包未合并：" + "；".join(problems[:5]))
