@@ -10,7 +10,7 @@ import sys
 from datetime import date
 
 from workbench import __version__
-from workbench.errors import WorkbenchError
+from workbench.errors import WorkbenchError, os_reason
 from workbench.services.context import describe_error
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,9 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"错误：命令参数有误（{message}）；用 “{self.prog} -h” 查看用法\n")
 
 
+INSPECTOR_HELP = "检查人员姓名，记入所写的每条记录（缺省为设置中的姓名；都没有时拒绝写入）"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command."""
     p = _Parser(prog="workbench", description="检查工作台：网站备案核查与网络安全检查")
@@ -51,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
         sp = sub.add_parser(name, help=help_)
         sp.add_argument("--db", required=db_required, help="数据库文件路径")
         sp.add_argument("--today", type=_day, help="以此日期为“今天”（YYYY-MM-DD）")
+        sp.add_argument("--inspector", help=INSPECTOR_HELP)
         return sp
 
     cmd("gui", "打开窗口", db_required=False)
@@ -68,7 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--campaign")
     sp.add_argument("--json", action="store_true")
     sp = cmd("export", "导出汇总表 / 整改台账（.xlsx）或汇总报告（.pdf）")
-    sp.add_argument("what", choices=["summary", "ledger"], help="summary 汇总表；ledger 整改台账")
+    sp.add_argument("what", choices=["summary", "ledger", "report"],
+                    help="summary 汇总表；ledger 整改台账；report 汇总报告 PDF")
     sp.add_argument("out")
     sp.add_argument("--campaign")
     sp.add_argument("--include-personal-data", action="store_true",
@@ -120,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
         c = cp.add_parser(name, help=help_)
         c.add_argument("--db", required=True, help="数据库文件路径")
         c.add_argument("--today", type=_day, help=argparse.SUPPRESS)
+        c.add_argument("--inspector", help=INSPECTOR_HELP)
         if name == "list":
             c.add_argument("--json", action="store_true")
             continue
@@ -138,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
         c = cl.add_parser(name, help=help_)
         c.add_argument("--db", required=True, help="数据库文件路径")
         c.add_argument("--today", type=_day, help=argparse.SUPPRESS)
+        c.add_argument("--inspector", help=INSPECTOR_HELP)
         if name == "list":
             c.add_argument("--json", action="store_true")
             c.add_argument("--all", action="store_true", help="列出所有版本")
@@ -178,14 +185,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except BrokenPipeError:  # output piped into `head` and the like: not an error
         return 0
-    except sqlite3.OperationalError as err:
+    except sqlite3.Error as err:   # locked, read-only, disk full, damaged file
         log.exception("database error")
         print(f"错误：{describe_error(err)}", file=sys.stderr)
         return 2
     except OSError as err:
         log.exception("file error")
         where = f" {err.filename}" if err.filename else ""
-        print(f"错误：无法读写文件{where}：{err.strerror or err}", file=sys.stderr)
+        print(f"错误：无法读写文件{where}：{os_reason(err)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)

@@ -169,3 +169,57 @@ def test_libreoffice_prints_every_workbook_at_8pt_or_more(demo, tmp_path):
             footers = [page.extract_text() for page in pdf.pages]
         assert sizes and min(sizes) >= 8.0, (book.name, min(sizes))
         assert all("第" in t and "页" in t for t in footers)
+
+
+def _count(conn, sql: str, *params) -> int:
+    return conn.execute(sql, params).fetchone()[0]
+
+
+def test_report_numbers_match_an_independent_count(demo, tmp_path):
+    import re
+
+    pdfplumber = pytest.importorskip("pdfplumber")
+    from workbench.services import report
+
+    ctx, cid = demo
+    conn = ctx.conn
+    out = report.export_report(ctx, cid, tmp_path / "汇总报告.pdf")
+    with pdfplumber.open(out) as pdf:
+        pages = [p.extract_text() for p in pdf.pages]
+        sizes = [c["size"] for p in pdf.pages for c in p.chars]
+        curves = sum(len(p.rects) + len(p.lines) + len(p.curves) for p in pdf.pages)
+    text = "\n".join(pages)
+    squeezed = text.replace(" ", "")
+    sites = _count(conn, "SELECT count(*) FROM site WHERE campaign_id = ?", cid)
+    reviewed = _count(conn, "SELECT count(*) FROM review JOIN site ON site.id = review.site_id WHERE site.campaign_id = ?", cid)
+    accurate = _count(conn, "SELECT count(*) FROM review JOIN site ON site.id = review.site_id"
+                            " WHERE site.campaign_id = ? AND conclusion = 'accurate'", cid)
+    findings = _count(conn, "SELECT count(*) FROM finding WHERE campaign_id = ?", cid)
+    overdue = _count(conn, "SELECT count(*) FROM finding WHERE campaign_id = ? AND deadline < '2026-12-03'"
+                           " AND status IN ('rectifying', 'awaiting_reinspection', 'failed_reinspection')", cid)
+    closed = _count(conn, "SELECT count(*) FROM finding WHERE campaign_id = ? AND status = 'closed'", cid)
+    assert re.search(rf"网站总数{sites}(?!\d)", squeezed)
+    assert re.search(rf"已核查网站{reviewed}(?!\d)", squeezed)
+    assert f"总体准确率{accurate / reviewed * 100:.1f}%" in squeezed
+    assert re.search(rf"问题总数{findings}(?!\d)", squeezed)
+    assert re.search(rf"逾期问题{overdue}(?!\d)", squeezed) and f"逾期问题（共{overdue}个）" in squeezed
+    assert re.search(rf"已整改问题{closed}(?!\d)", squeezed)
+    for provider, n in conn.execute("SELECT s.access_provider, count(*) FROM review r JOIN site s ON s.id = r.site_id"
+                                    " WHERE s.campaign_id = ? GROUP BY 1", (cid,)):
+        assert re.search(rf"{re.escape(provider)}{n}\d+", squeezed), provider
+    # cover, colophon with the personal-data choice, charts, page numbers, nothing under 8 pt
+    assert campaigns.get_campaign(ctx, cid).name.replace(" ", "") in squeezed and "个人信息已脱敏" in squeezed
+    assert "100%" in squeezed and curves > 40  # axis labels and the bars / lines of the charts
+    assert all(f"第{i}页/共{len(pages)}页" in page.replace(" ", "") for i, page in enumerate(pages, 1))
+    assert round(min(sizes), 3) >= 8.0
+
+
+def test_cli_report_needs_pdf_and_force(demo, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_DATA_DIR", str(tmp_path / "data"))
+    db = tmp_path / "test.sqlite3"
+    assert main(["export", "report", str(tmp_path / "r.xlsx"), "--db", str(db)]) == 2
+    assert ".pdf" in capsys.readouterr().err
+    out = tmp_path / "r.pdf"
+    assert main(["export", "report", str(out), "--db", str(db), "--include-personal-data"]) == 0
+    assert out.read_bytes().startswith(b"%PDF") and "含完整个人信息" in capsys.readouterr().out
+    assert main(["export", "report", str(out), "--db", str(db)]) == 2

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 import sys
 from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
-from workbench.errors import WorkbenchError
+from workbench.errors import WorkbenchError, describe_os_error, os_reason
 from workbench.gui.dialogs import Dialogs
-from workbench.paths import APP_NAME, AppPaths
-from workbench.services.context import describe_error
+from workbench.paths import APP_NAME, AppPaths, resources_dir
+from workbench.services.context import explain_database_error
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +36,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName("检查工作台")
     app.setOrganizationName(ORGANIZATION)
     app.setDesktopFileName(DESKTOP_FILE)
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "workbench.png")))
     apply_ui_font(app)
     install_qt_translation(app)
     return app
@@ -86,8 +86,10 @@ def install_excepthook(dialogs: Dialogs, log_dir: Path):
         log.error("uncaught exception", exc_info=(exc_type, exc, tb))
         if isinstance(exc, WorkbenchError):
             text = str(exc)
-        elif isinstance(exc, sqlite3.OperationalError):   # locked, read-only, disk full
-            text = describe_error(exc)
+        elif (explained := explain_database_error(exc)) is not None:   # locked, read-only, disk full, damaged
+            text = explained
+        elif isinstance(exc, OSError):         # a file: missing, in use, no permission, disk full
+            text = describe_os_error(exc)
         else:
             log_file = log_dir / "workbench.log"
             text = (f"程序遇到意外错误（{exc_type.__name__}）。已保存的数据不受影响；刚才的操作可能没有完成，"
@@ -117,7 +119,14 @@ def open_session(paths: AppPaths, db_path: Path, dialogs: Dialogs, today: date |
         dialogs.warn("无法打开数据库", f"{err}\n\n数据库文件：{db_path}")
         return None
     except OSError as err:
-        dialogs.warn("无法打开数据库", f"无法读写数据库文件 {db_path}：{err.strerror or err}")
+        dialogs.warn("无法打开数据库", f"无法读写数据库文件 {db_path}：{os_reason(err)}。")
+        return None
+    except Exception as err:   # cannot open, locked, damaged (a database error); anything else goes on
+        explained = explain_database_error(err)
+        if explained is None:
+            raise
+        log.warning("cannot open %s: %s", db_path, err)
+        dialogs.warn("无法打开数据库", f"{explained}。\n\n数据库文件：{db_path}")
         return None
     return Session(paths, db_path, dialogs, ctx=ctx)
 
@@ -130,7 +139,8 @@ def start_window(session):
     session.dialogs.parent = window
     window.show()
     no_campaign = window.campaign_combo.count() == 0
-    if no_campaign or not session.ctx.settings.welcomed:
+    unnamed = not session.ctx.settings.inspector.strip()   # rows are never stamped with a login name
+    if no_campaign or unnamed or not session.ctx.settings.welcomed:
         show_welcome(window, with_start=no_campaign)
     return window
 
@@ -159,7 +169,7 @@ def start_with(window, action: str) -> None:
         def done(made) -> None:
             session.set_campaign(made.campaign_id)
             window.reload_campaigns()
-            session.data_changed.emit()
+            session.notify_all()
 
         session.run_task("生成演示数据", lambda ctx, _cancel, _progress: build_demo(ctx), done)
     elif action == "campaign":

@@ -16,7 +16,8 @@ from PySide6.QtGui import QImage, QPageLayout, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo, QPrintPreviewDialog
 from PySide6.QtWidgets import QDialog, QWidget
 
-from workbench.errors import WorkbenchError
+from workbench.errors import WorkbenchError, os_reason
+from workbench.gui.widgets.screen_fit import fit_to_screen
 
 PDF_POINTS_PER_INCH = 72
 # Rasterising above this many dots per inch makes A4 pages of several hundred MB for no visible gain.
@@ -139,7 +140,7 @@ def preview_pdf(session, pdf_path: Path | Sequence[Path], parent: QWidget | None
     dialog.setWindowTitle(f"打印预览 — {title}")
     dialog.paintRequested.connect(lambda target: _paint_or_report(session, pdf_path, target))
     dialog.setAttribute(Qt.WA_DeleteOnClose)
-    dialog.resize(900, 1000)
+    fit_to_screen(dialog, 900, 1000)   # never taller than a 768-pixel laptop screen
     dialog.open()
     return dialog
 
@@ -159,7 +160,7 @@ def offer_save_instead(session, pdf_path: Path) -> Path | None:
         if target.resolve() != pdf_path.resolve():
             shutil.copyfile(pdf_path, target)
     except OSError as err:
-        session.show_error("另存 PDF", PrintError(f"无法保存到“{target}”：{err.strerror or err}"))
+        session.show_error("另存 PDF", PrintError(f"无法保存到“{target}”：{os_reason(err)}"))
         return None
     session.remember_folder(target)
     session.dialogs.info("另存 PDF", f"已保存：{target}")
@@ -179,7 +180,7 @@ def offer_folder_instead(session, pdf_paths: list[Path]) -> Path | None:
         for path in pdf_paths:
             shutil.copyfile(path, folder / Path(path).name)
     except OSError as err:
-        session.show_error("另存 PDF", PrintError(f"无法保存到“{folder}”：{err.strerror or err}"))
+        session.show_error("另存 PDF", PrintError(f"无法保存到“{folder}”：{os_reason(err)}"))
         return None
     session.remember_folder(folder)
     session.dialogs.info("另存 PDF", f"已将 {len(pdf_paths)} 份 PDF 保存到：{folder}")
