@@ -24,7 +24,7 @@ def run(args: Namespace, paths: AppPaths) -> int:
         from workbench.gui.application import run_gui
 
         return run_gui(paths, Path(args.db) if getattr(args, "db", None) else paths.default_database,
-                       smoke=getattr(args, "smoke", False))
+                       smoke=getattr(args, "smoke", False), inspector=getattr(args, "inspector", None))
     if args.command in _FILE_COMMANDS:
         from workbench import cli_integrity
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from wbtest import make_ctx
 
+from wbtest import make_ctx
 from workbench.services import findings, sites
 from workbench.services.demo_scale import build_scale_demo
 

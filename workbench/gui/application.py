@@ -105,7 +105,8 @@ def install_excepthook(dialogs: Dialogs, log_dir: Path):
     return previous
 
 
-def open_session(paths: AppPaths, db_path: Path, dialogs: Dialogs, today: date | None = None):
+def open_session(paths: AppPaths, db_path: Path, dialogs: Dialogs, today: date | None = None,
+                 inspector: str | None = None):
     """Open the database as a Session; on failure show why and return None.
 
     A file that is not a workbench database, a database written by a newer version, or a
@@ -115,7 +116,7 @@ def open_session(paths: AppPaths, db_path: Path, dialogs: Dialogs, today: date |
     from workbench.gui.session import Session
 
     try:
-        ctx = open_context(db_path, paths, today=today)
+        ctx = open_context(db_path, paths, today=today, inspector=inspector)
     except WorkbenchError as err:
         dialogs.warn("无法打开数据库", f"{err}\n\n数据库文件：{db_path}")
         return None
@@ -182,7 +183,8 @@ def start_with(window, action: str) -> None:
             window.new_campaign().created.connect(lambda _c: window.import_list())
 
 
-def run_gui(paths: AppPaths, db_path: Path, dialogs: Dialogs | None = None, smoke: bool = False) -> int:
+def run_gui(paths: AppPaths, db_path: Path, dialogs: Dialogs | None = None, smoke: bool = False,
+            inspector: str | None = None) -> int:
     """Run the window on the database at ``db_path`` until it closes.
 
     With ``smoke`` the window is driven by gui/smoke.py (every screen, filter, sort, scroll),
@@ -201,7 +203,7 @@ def run_gui(paths: AppPaths, db_path: Path, dialogs: Dialogs | None = None, smok
     dialogs = dialogs or Dialogs()
     previous = install_excepthook(dialogs, paths.log_dir)
     try:
-        session = open_session(paths, Path(db_path), dialogs)
+        session = open_session(paths, Path(db_path), dialogs, inspector=inspector)
         if session is None:
             return EXIT_BAD_DATABASE
         if smoke:
