@@ -37,7 +37,7 @@ from workbench.storage.connection import transaction
 SCALE_CAMPAIGN = "全省网站备案信息准确性核查（规模演示）"
 _SITE_COLUMNS = ("id", "campaign_id", "sponsor_id", "site_filing_no", "subject_filing_no", "name", "homepage",
                  "access_provider", "ip", "contact_name", "contact_phone", "email", "approved_on",
-                 "psb_filing_no", "city", "flags", "source_row", "present", "search_text",
+                 "psb_filing_no", "city", "flags", "source_row", "present", "search_text", "sort_sponsor",
                  "created_at", "updated_at", "device", "inspector")
 _SPONSOR_COLUMNS = ("id", "campaign_id", "name", "nature", "uscc", "subject_filing_no", "city",
                     "created_at", "updated_at", "device", "inspector")
@@ -99,7 +99,8 @@ def build_scale_demo(ctx: Context, sites: int, findings: int = 0, seed: int = 20
                 site_id, campaign.id, sponsor_id, filing, subject, name, f"https://www.{domain}/", provider,
                 f"120.{(r >> 11) % 254 + 1}.{(r >> 19) % 254 + 1}.{(r >> 27) % 254 + 1}",
                 _PEOPLE[(r >> 35) % len(_PEOPLE)], f"139{n:08d}", f"contact{n}@example.com",
-                days[(r >> 38) % len(days)], f"鲁公网安备 {code}02{n:06d}号", city, "[]", n + 2, 1, search, *stamp))
+                days[(r >> 38) % len(days)], f"鲁公网安备 {code}02{n:06d}号", city, "[]", n + 2, 1, search,
+                f"{org}（{number}）", *stamp))
             domain_rows.append((str(uuid.uuid4()), site_id, domain, domain, 0))
     review_rows, finding_rows, event_rows = _reviews_and_findings(ctx, rng, site_rows, findings, today, stamp)
     with transaction(ctx.conn), unaudited(ctx.conn):

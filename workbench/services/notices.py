@@ -252,10 +252,6 @@ def record_service(ctx: Context, doc_number: str, served_on: date) -> list[str]:
 def sponsors_overview(ctx: Context, campaign_id: str) -> list[SponsorNoticeState]:
     """Sponsors with findings awaiting rectification, each with its open-finding count, its latest
     notice number and whether issuing now would take a new number (findings not yet covered)."""
-    out = []
-    for sponsor in sponsors_needing_notice(ctx, campaign_id):
-        fresh = notice_repo.unnoticed_findings(ctx.conn, sponsor.id, _NOTICE_STATUSES)
-        open_count = len(finding_repo.views(ctx.conn, campaign_id, statuses=fs.OPEN_STATUSES, sponsor_id=sponsor.id))
-        earlier = notice_repo.for_sponsor(ctx.conn, sponsor.id)
-        out.append(SponsorNoticeState(sponsor, open_count, earlier[-1].doc_number if earlier else "", bool(fresh)))
-    return out
+    return [SponsorNoticeState(sponsor_repo.from_row(row), open_count, latest, fresh)
+            for row, open_count, latest, fresh in notice_repo.sponsor_overview(
+                ctx.conn, campaign_id, _NOTICE_STATUSES, tuple(sorted(fs.OPEN_STATUSES)))]

@@ -29,3 +29,8 @@ def find_by_name(ctx: Context, name: str, campaign_id: str | None = None) -> Spo
     if not matches:
         raise NotFoundError(f"找不到主办单位“{name.strip()}”")
     return matches[0]
+
+
+def names(ctx: Context, sponsor_ids) -> dict[str, str]:
+    """Sponsor id -> name for ``sponsor_ids`` (a few lines' names without reading every sponsor)."""
+    return sponsor_repo.names(ctx.conn, sponsor_ids)

@@ -129,3 +129,28 @@ def in_campaign(conn: sqlite3.Connection, campaign_id: str, kind: str | None = N
         params.append(kind)
     rows = conn.execute(sql + " ORDER BY year DESC, seq DESC, created_at DESC", params).fetchall()
     return [_record(conn, r) for r in rows]
+
+
+def sponsor_overview(conn: sqlite3.Connection, campaign_id: str, needing: tuple[str, ...],
+                     open_statuses: tuple[str, ...]) -> list[tuple[sqlite3.Row, int, str, bool]]:
+    """Per sponsor with findings in ``needing``: (sponsor row, findings in ``open_statuses``,
+    latest rectification notice number or '', whether a finding in ``needing`` is not covered by
+    any rectification notice yet), by sponsor name. One query for the whole campaign."""
+    need = ", ".join("?" for _ in needing)
+    opened = ", ".join("?" for _ in open_statuses)
+    rows = conn.execute(
+        f"""WITH covered AS (
+                SELECT nf.finding_id FROM notice_finding nf JOIN notice n ON n.id = nf.notice_id
+                WHERE n.kind = 'rectification' AND n.campaign_id = ?),
+            agg AS (
+                SELECT f.sponsor_id, sum(f.status IN ({opened})) AS open_count,
+                       sum(f.status IN ({need}) AND f.id NOT IN (SELECT finding_id FROM covered)) AS fresh
+                FROM finding f WHERE f.campaign_id = ? AND f.status IN ({need})
+                GROUP BY f.sponsor_id)
+            SELECT p.*, agg.open_count AS wb_open, agg.fresh AS wb_fresh,
+                   coalesce((SELECT n.doc_number FROM notice n WHERE n.sponsor_id = p.id
+                             AND n.kind = 'rectification' ORDER BY n.year DESC, n.seq DESC LIMIT 1), '') AS wb_latest
+            FROM agg JOIN sponsor p ON p.id = agg.sponsor_id ORDER BY p.name""",
+        (campaign_id, *open_statuses, *needing, campaign_id, *needing),
+    ).fetchall()
+    return [(r, r["wb_open"], r["wb_latest"], bool(r["wb_fresh"])) for r in rows]

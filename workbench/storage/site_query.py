@@ -9,51 +9,50 @@ from workbench.domain.site_views import SiteDetail, SiteSummary
 from workbench.errors import NotFoundError
 
 # Sort keys a table may ask for, mapped to SQL expressions (a whitelist: never user text in SQL).
+# Each site column has an index (campaign_id, column, site_filing_no): db/migrations/0007.
 SORT_KEYS = {
     "site_filing_no": "s.site_filing_no",
     "site_name": "s.name",
-    "sponsor_name": "p.name",
-    "domains": "(SELECT domain FROM site_domain d WHERE d.site_id = s.id ORDER BY position LIMIT 1)",
+    "sponsor_name": "s.sort_sponsor",
+    "domains": "s.first_domain",
     "access_provider": "s.access_provider",
     "city": "s.city",
-    "conclusion": "r.conclusion",
+    "conclusion": "s.sort_conclusion",
     "reviewed_on": "r.reviewed_on",
-    "flags": "json_array_length(s.flags)",
+    "flags": "s.flag_count",
     "source_row": "s.source_row",
 }
+#: Shortest term the trigram index can answer; shorter terms are matched with LIKE.
+TRIGRAM = 3
 
 
+def _where(text: str, unreviewed_only: bool, joins: str = "") -> tuple[str, dict]:
+    """FROM/WHERE of the site table's queries: the campaign, the filter text, the review state.
 
-
-
-
-_BASE = """FROM site s JOIN sponsor p ON p.id = s.sponsor_id
-LEFT JOIN review r ON r.site_id = s.id
-WHERE s.campaign_id = :campaign"""
-
-# One column holds every searchable field (db/migrations/0004_site_search_text.sql).
-_FILTER = " AND s.search_text LIKE :q ESCAPE '\\'"
-
-
-def _where(text: str, unreviewed_only: bool) -> tuple[str, dict]:
-    sql = _BASE
+    Text of :data:`TRIGRAM` or more characters is looked up in the ``site_search`` trigram index
+    (0007); shorter text scans ``search_text`` with LIKE (one or two characters match so many
+    rows that an index would not help). Both are case-insensitive substring matches.
+    """
+    sql = f"FROM site s {joins} WHERE s.campaign_id = :campaign"
     params: dict = {}
-    if text.strip():
-        escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        sql += _FILTER
+    term = text.strip().lower()
+    if len(term) >= TRIGRAM:
+        sql += " AND s.rowid IN (SELECT rowid FROM site_search WHERE site_search MATCH :fts)"
+        params["fts"] = '"' + term.replace('"', '""') + '"'
+    elif term:
+        escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        sql += " AND s.search_text LIKE :q ESCAPE '\\'"
         params["q"] = f"%{escaped}%"
     if unreviewed_only:
-        sql += " AND r.id IS NULL"
+        sql += " AND NOT EXISTS (SELECT 1 FROM review r0 WHERE r0.site_id = s.id)"
     return sql, params
 
 
 def count_sites(conn: sqlite3.Connection, campaign_id: str, text: str = "", unreviewed_only: bool = False) -> int:
-    """How many sites of the campaign match the filter text (case-insensitive substring)."""
-    if not text.strip():  # the common case, answered from the site table's index alone
-        sql = "SELECT count(*) FROM site s WHERE s.campaign_id = ?"
-        if unreviewed_only:
-            sql += " AND NOT EXISTS (SELECT 1 FROM review r WHERE r.site_id = s.id)"
-        return conn.execute(sql, (campaign_id,)).fetchone()[0]
+    """How many sites of the campaign match the filter text (case-insensitive substring).
+
+    Counts the site table alone (its campaign index, the trigram index): no join per row.
+    """
     where, params = _where(text, unreviewed_only)
     return conn.execute(f"SELECT count(*) {where}", {"campaign": campaign_id, **params}).fetchone()[0]
 
@@ -76,22 +75,34 @@ def page_sites(
     descending: bool = False,
     offset: int = 0,
     limit: int = 200,
+    total: int | None = None,
 ) -> list[SiteSummary]:
     """One page of the site table.
 
     Args:
         sort: a key of :data:`SORT_KEYS` (unknown keys fall back to import order).
         offset, limit: rows to skip and to return.
+        total: the count for this filter, when known: a page in the second half is then read
+            from the end in the opposite order (scrolling to the end costs one short read).
     """
-    where, params = _where(text, unreviewed_only)
     order = SORT_KEYS.get(sort, "s.source_row")
+    joins = ("JOIN sponsor p ON p.id = s.sponsor_id " if order.startswith("p.") else "") + (
+        "LEFT JOIN review r ON r.site_id = s.id" if order.startswith("r.") else "")
+    where, params = _where(text, unreviewed_only, joins)
+    reverse = total is not None and offset > total // 2
+    if reverse:   # the far half is read backwards from its end: no page skips more than half the rows
+        count = max(0, min(limit, total - offset))
+        descending, offset, limit = not descending, total - offset - count, count
     direction = "DESC" if descending else "ASC"
-    # Two steps: the ids of the page first (only the sort key is computed for skipped rows), then
-    # the display columns of just those rows.
+    # Two steps: the ids of the page first, walking the sort column's index, then the display
+    # columns of just those rows.
     ids = [r[0] for r in conn.execute(
-        f"SELECT s.id {where} ORDER BY {order} {direction}, s.site_filing_no LIMIT :limit OFFSET :offset",
+        f"SELECT s.id {where} ORDER BY {order} {direction}, s.site_filing_no {direction} "
+        "LIMIT :limit OFFSET :offset",
         {"campaign": campaign_id, "limit": limit, "offset": offset, **params},
     )]
+    if reverse:
+        ids.reverse()
     if not ids:
         return []
     rows = conn.execute(

@@ -105,6 +105,7 @@ def _site_values(rec: SiteRecord, sponsor: dict) -> dict:
         "email": rec.email, "approved_on": iso(rec.approved_on), "psb_filing_no": rec.psb_filing_no,
         "city": rec.city, "remark": rec.remark, "flags": json.dumps(list(rec.flags)),
         "source_row": rec.source_row,
+        "sort_sponsor": sponsor["sponsor_name"], "flag_count": len(rec.flags),   # sort keys (0007)
     }
 
 
@@ -146,8 +147,9 @@ def store_site_list(
         diff = {k: [before[k], v] for k, v in now_values.items() if before[k] != v}
         if not diff:
             conn.execute(
-                "UPDATE site SET present = 1, flags = ?, source_row = ?, search_text = ? WHERE id = ?",
-                (values["flags"], rec.source_row, values["search_text"], site_id),
+                "UPDATE site SET present = 1, flags = ?, flag_count = ?, source_row = ?, search_text = ?"
+                " WHERE id = ?",
+                (values["flags"], values["flag_count"], rec.source_row, values["search_text"], site_id),
             )
             report.unchanged += 1
             continue

@@ -12,6 +12,21 @@ def _sponsor(r: sqlite3.Row) -> Sponsor:
     return Sponsor(r["id"], r["campaign_id"], r["name"], r["nature"], r["uscc"], r["subject_filing_no"], r["city"])
 
 
+def from_row(r: sqlite3.Row) -> Sponsor:
+    """A Sponsor from a row holding the sponsor table's columns."""
+    return _sponsor(r)
+
+
+def names(conn: sqlite3.Connection, sponsor_ids) -> dict[str, str]:
+    """Sponsor id -> name for the given ids (unknown ids are left out)."""
+    ids, out = list(dict.fromkeys(sponsor_ids)), {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        out.update(conn.execute(f"SELECT id, name FROM sponsor WHERE id IN ({', '.join('?' for _ in chunk)})",
+                                chunk).fetchall())
+    return out
+
+
 def get(conn: sqlite3.Connection, sponsor_id: str) -> Sponsor:
     """One sponsor by id. Raises NotFoundError."""
     r = conn.execute("SELECT * FROM sponsor WHERE id = ?", (sponsor_id,)).fetchone()

@@ -110,6 +110,7 @@ class SiteTableModel(QAbstractTableModel):
         rows = sites.page(
             self.ctx, self.campaign_id, text=self.text, unreviewed_only=self.unreviewed_only,
             sort=self.sort_key, descending=self.descending, offset=page_no * PAGE_SIZE, limit=PAGE_SIZE,
+            total=self._count,
         )
         self._pages[page_no] = rows
         while len(self._pages) > CACHED_PAGES:

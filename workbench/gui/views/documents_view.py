@@ -145,8 +145,9 @@ class DocumentsView(QWidget):
 
     def _load(self) -> tuple[list[SponsorLine], list[NoticeLine]]:
         ctx, campaign_id = self.session.ctx, self.session.campaign_id
-        names = {s.id: s.name for s in sponsors.list_sponsors(ctx, campaign_id)}
-        issued = [NoticeLine(r, names.get(r.sponsor_id, "")) for r in notices.list_notices(ctx, campaign_id, kind=None)]
+        records = notices.list_notices(ctx, campaign_id, kind=None)
+        names = sponsors.names(ctx, [r.sponsor_id for r in records])
+        issued = [NoticeLine(r, names.get(r.sponsor_id, "")) for r in records]
         return notices.sponsors_overview(ctx, campaign_id), issued
 
     def _update_buttons(self, *_args) -> None:

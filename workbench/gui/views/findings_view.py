@@ -42,6 +42,23 @@ BUTTON_TEXT = {
 }
 
 
+class _LedgerProxy(QSortFilterProxyModel):
+    """Accepts every row at once while no filter text is set (Qt would read every cell)."""
+
+    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:  # noqa: N802 - Qt override
+        """True without looking at the row when the filter is empty."""
+        if not self.filterRegularExpression().pattern():
+            return True
+        return super().filterAcceptsRow(source_row, source_parent)
+
+    def sort(self, column: int, order=Qt.AscendingOrder) -> None:
+        """By deadline ascending the ledger is already in order (SQL): keep the source order
+        instead of reading every row's sort key in Python."""
+        if column == FindingColumn.DEADLINE and order == Qt.AscendingOrder:
+            column = -1
+        super().sort(column, order)
+
+
 class FindingsView(QWidget):
     """问题台账: the campaign's findings with a status/text filter, details, history and actions.
 
@@ -53,7 +70,7 @@ class FindingsView(QWidget):
         super().__init__(parent)
         self.session = session
         self.model = FindingTableModel(self)
-        self.proxy = QSortFilterProxyModel(self)
+        self.proxy = _LedgerProxy(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(Qt.UserRole)
         self.proxy.setFilterKeyColumn(-1)

@@ -56,13 +56,18 @@ def show_elided_text_as_tooltip(table: QTableView) -> None:
     table._elided_tips = tips   # keep it alive with the table
 
 
+#: Rows looked at when fitting columns to their contents (Qt's default is 1,000).
+FIT_ROWS = 200
+
+
 def fit_columns(table: QTableView, max_width: int = MAX_COLUMN_WIDTH) -> None:
     """Size the columns to their contents but none wider than ``max_width`` (long text elides),
     so the columns after a long one stay on screen. Leaves columns the user sized alone."""
     if table.property("wb_user_sized"):
         return
-    table.resizeColumnsToContents()
     header = table.horizontalHeader()
+    header.setResizeContentsPrecision(FIT_ROWS)   # not all 100,000 rows of a province
+    table.resizeColumnsToContents()
     for i in range(header.count()):
         if header.sectionSize(i) > max_width:
             header.resizeSection(i, max_width)
