@@ -75,7 +75,7 @@ def test_inspection_notes_survive_item_and_screen_switches_and_are_saved_on_clos
     inspection = service.start_inspection(
         ctx.conn, campaign_id=demo_session.campaign_id, sponsor_id=sites.detail(ctx, site.id).sponsor_id,
         template_id=template.id, inspected_on=ctx.today(), author=ctx.author, target=site.sponsor_name)
-    demo_session.data_changed.emit()
+    demo_session.notify_all()
     window.show_screen(INSPECTIONS)
     view = window.inspections_view
     view.select_inspection(inspection.id)
@@ -86,7 +86,7 @@ def test_inspection_notes_survive_item_and_screen_switches_and_are_saved_on_clos
     panel.select_item(second)                            # another item: the draft is kept
     assert panel.notes_edit.toPlainText() == ""
     window.show_screen(REVIEW)
-    demo_session.data_changed.emit()                     # screens reload from the database
+    demo_session.notify_all()                     # screens reload from the database
     window.show_screen(INSPECTIONS)
     panel.select_item(first)
     assert panel.notes_edit.toPlainText() == "隐私政策未列明保存期限"

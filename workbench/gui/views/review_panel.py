@@ -90,8 +90,7 @@ class ReviewPanel(QWidget):
         self._dirty = False   # edited since loaded or saved: leaving asks 保存 / 放弃 / 取消
         self.rows = [_FieldRow(code, label) for code, label in REVIEW_FIELDS]
         self._build_ui()
-        self._connect_signals()
-        self.refresh()
+        self._connect_signals()  # first read when first shown (session.watch)
 
     # --- building --------------------------------------------------------------------------
     def _build_ui(self) -> None:
@@ -171,8 +170,8 @@ class ReviewPanel(QWidget):
             self._shortcut(seq, self.save_and_next)
         for key, verdict in VERDICT_KEYS.items():
             self._shortcut(f"Alt+{key}", lambda v=verdict: self.set_focused_verdict(v))
-        self.session.campaign_changed.connect(self.refresh)
-        self.session.data_changed.connect(self._data_changed)
+        self.session.campaign_changed.connect(self._campaign_changed)
+        self.refresher = self.session.watch(self, ("sites", "reviews"), self._data_changed, campaign=False)
 
     def _shortcut(self, seq: str, slot) -> None:
         shortcut = QShortcut(QKeySequence(seq), self)
@@ -186,6 +185,15 @@ class ReviewPanel(QWidget):
         cid = self.session.campaign_id
         next_id = sites.next_unreviewed(self.session.ctx, cid) if cid else None
         self.load_site(next_id)
+
+    @Slot(object)
+    def _campaign_changed(self, _campaign_id) -> None:
+        """Another campaign: forget the shown site; its first unreviewed site comes when shown.
+        Unsaved edits are asked about first (取消 keeps them on screen)."""
+        if not self.settle("切换检查任务"):
+            return
+        self.site_id = None
+        self.refresher.touch()
 
     @Slot()
     def _data_changed(self) -> None:
@@ -363,7 +371,7 @@ class ReviewPanel(QWidget):
         self._dirty = False
         self.status_message.emit(_outcome_message(outcome))
         self.saved.emit(outcome)
-        self.session.data_changed.emit()
+        self.session.notify("reviews", "findings")
         return outcome
 
     @Slot()
