@@ -70,11 +70,11 @@ def test_closing_asks_and_cancel_keeps_the_window_open(qtbot, window, demo_sessi
 def test_inspection_notes_survive_item_and_screen_switches_and_are_saved_on_close(qtbot, window, demo_session,
                                                                                    dialogs):
     ctx = demo_session.ctx
-    template = next(t for t in checklist_templates.list_templates(ctx.conn, ctx.author) if t.code == "pipl_compliance")
+    template = next(t for t in checklist_templates.list_templates(ctx) if t.code == "pipl_compliance")
     site = sites.page(ctx, demo_session.campaign_id, limit=1)[0]
     inspection = service.start_inspection(
-        ctx.conn, campaign_id=demo_session.campaign_id, sponsor_id=sites.detail(ctx, site.id).sponsor_id,
-        template_id=template.id, inspected_on=ctx.today(), author=ctx.author, target=site.sponsor_name)
+        ctx, campaign_id=demo_session.campaign_id, sponsor_id=sites.detail(ctx, site.id).sponsor_id,
+        template_id=template.id, inspected_on=ctx.today(), target=site.sponsor_name)
     demo_session.notify_all()
     window.show_screen(INSPECTIONS)
     view = window.inspections_view
@@ -97,6 +97,6 @@ def test_inspection_notes_survive_item_and_screen_switches_and_are_saved_on_clos
     from workbench.app import open_context
 
     fresh = open_context(demo_session.db_path, demo_session.paths)
-    answer = service.load_inspection(fresh.conn, inspection.id).answers[first]
+    answer = service.load_inspection(fresh, inspection.id).answers[first]
     assert (answer.response, answer.notes) == ("not_checked", "隐私政策未列明保存期限")
     fresh.conn.close()

@@ -276,12 +276,12 @@ class InspectionPanel(QWidget):
         return answer == "save" and self._save_drafts()
 
     def _save_drafts(self) -> bool:
-        conn, author = self.session.ctx.conn, self.session.ctx.author
+        ctx = self.session.ctx
         for (inspection_id, code), text in list(self.drafts.items()):
             try:
-                answers = service.load_inspection(conn, inspection_id).answers
+                answers = service.load_inspection(ctx, inspection_id).answers
                 response = answers[code].response if code in answers else "not_checked"
-                service.answer_item(conn, inspection_id, code, response, author=author, notes=text)
+                service.answer_item(ctx, inspection_id, code, response, notes=text)
             except WorkbenchError as err:
                 self.session.show_error("保存检查情况记录", err)
                 return False
