@@ -16,7 +16,7 @@ from workbench.importers.cells import PROBLEMS, cell_text
 from workbench.importers.columns import FIELD_LABELS, load_synonyms
 from workbench.importers.header import SCAN_ROWS, HeaderInfo, find_header, map_header
 from workbench.importers.rows import RowImporter, RowOutcome
-from workbench.importers.sheet_notes import sheet_notes
+from workbench.importers.sheet_notes import bad_rows, sheet_notes
 from workbench.importers.sheet_reader import Workbook, open_workbook
 from workbench.importers.xlsx_formulas import column_letter
 from workbench.importers.xlsx_guard import DEFAULT_LIMITS, ReadLimits
@@ -149,7 +149,10 @@ def read_site_list(
     out = importer.run(rows, header.row + 1, book.height(name), cancel, on_progress)
     if scan is not None:
         _report_formulas(out, scan.result(), header)
-    out.problems[:0] = sheet_notes(book, name)
+    notes = sheet_notes(book, name)
+    if notes:
+        out.rejected_rows = sorted({*out.rejected_rows, *bad_rows(book, name)})
+        out.problems = sorted([*notes, *out.problems], key=lambda p: p.row or 0)
     return SiteListResult(
         file=book.name, format=book.format, sheet=name, header_row=header.row,
         headers=header.headers, mapping=dict(header.mapping), data_rows=out.data_rows,
