@@ -251,3 +251,45 @@ def test_an_emptied_column_still_clears_values(tmp_path, home, db):
     assert run.returncode == 0, run
     assert summary(run)["changed"] == 5
     assert not any(site["contact_phone"] for site in sites(home, db).values())
+
+
+# --- 5./6. two columns with one meaning ----------------------------------------------------------
+
+
+def test_a_second_column_with_the_same_header_is_named_as_ignored(tmp_path, home, db):
+    col = HEADER.index("网站备案号")
+    rows = [row + [row[col]] for row in table(5)]
+    rows[1][-1] = "鲁ICP备99999999号-1"
+    path = write_xlsx(tmp_path / "two_numbers.xlsx", sheet_xml(grid_rows(rows)))
+    run = import_file(home, db, path)
+    assert run.returncode == 0, run
+    s = summary(run)
+    assert s["sites"] == 5 and s["added"] == 0
+    notes = [p for p in s["problems"] if p["code"] == "duplicate_column"]
+    assert len(notes) == 1
+    assert "已使用 D 列" in notes[0]["message"] and "忽略 I 列" in notes[0]["message"]
+
+
+# --- 8. bidi and control characters ---------------------------------------------------------------
+
+
+def test_bidi_and_control_characters_are_removed_reported_and_never_exported(tmp_path, home, db):
+    rows = table(5)
+    rows[1][1] = "测试单位\u202e1有限公司"
+    rows[2][4] = "网站\u2066二\u2069\x07"
+    path = write_xlsx(tmp_path / "bidi.xlsx", sheet_xml(grid_rows(rows)))
+    run = import_file(home, db, path)
+    assert run.returncode == 0, run
+    notes = [p for p in summary(run)["problems"] if p["code"] == "hidden_chars"]
+    assert [(p["row"], p["value"]) for p in notes] == [
+        (2, "测试单位[U+202E]1有限公司"), (3, "网站[U+2066]二[U+2069][U+0007]")]
+    stored = sites(home, db)
+    assert not any(ch in json.dumps(stored, ensure_ascii=False) for ch in "\u202e\u2066\u2069\x07")
+    out = tmp_path / "summary.xlsx"
+    done = run_cli("--data-dir", str(home), "export", "summary", "--db", str(db), "--campaign", CAMPAIGN, str(out))
+    assert done.returncode == 0, done
+    import zipfile
+
+    with zipfile.ZipFile(out) as archive:
+        xml = "".join(archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith(".xml"))
+    assert not any(ch in xml for ch in "\u202e\u2066\u2069")

@@ -149,7 +149,7 @@ def read_site_list(
     out = importer.run(rows, header.row + 1, book.height(name), cancel, on_progress)
     if scan is not None:
         _report_formulas(out, scan.result(), header)
-    notes = sheet_notes(book, name)
+    notes = sheet_notes(book, name) + _duplicate_columns(header)
     if notes:
         out.rejected_rows = sorted({*out.rejected_rows, *bad_rows(book, name)})
         out.problems = sorted([*notes, *out.problems], key=lambda p: p.row or 0)
@@ -198,6 +198,22 @@ def preview_site_list(path: str | Path, *, sheet: str | None = None, rows: int =
         sheet=name, header_row=header.row, headers=header.headers, mapping=dict(header.mapping),
         rows=tuple(shown),
     )
+
+
+def _duplicate_columns(header: HeaderInfo) -> list[Problem]:
+    """A note for each column left unread because an earlier column has the same meaning."""
+    used = {field: col for col, field in header.mapping.items()}
+    notes = []
+    for col, field in header.ignored.items():
+        if field not in used or field == "serial":
+            continue
+        label, first = FIELD_LABELS[field], used[field]
+        notes.append(Problem(
+            header.row, header.headers[col] if col < len(header.headers) else "", "duplicate_column", "warning",
+            f"有两列都表示“{label}”：已使用 {column_letter(first)} 列（“{header.headers[first]}”），"
+            f"忽略 {column_letter(col)} 列；如应使用 {column_letter(col)} 列，请在列对应关系中指定", "",
+        ))
+    return notes
 
 
 def _report_formulas(out: RowOutcome, found: dict[tuple[int, int], str], header: HeaderInfo) -> None:
