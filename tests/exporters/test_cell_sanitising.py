@@ -6,7 +6,13 @@ import zipfile
 
 import pytest
 
-from workbench.exporters.cells import MAX_CELL_CHARS, cut_text, safe_cell, write_table, write_workbook
+from workbench.exporters.cells import (
+    MAX_CELL_CHARS,
+    cut_text,
+    safe_cell,
+    write_table,
+    write_workbook,
+)
 
 
 @pytest.mark.parametrize("text", ["moc.elpmaxe\u202e", "\u2066甲\u2069", "\u202a乙\u202c", "丙\u200f", "丁\x07\x1b"])
