@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import sqlite3
 from collections.abc import Callable
@@ -52,8 +53,11 @@ class Session(QObject):
         self.workers: list[TaskWorker] = []
 
     def open_worker_context(self) -> Context:
-        """A new context on its own connection, for a worker thread."""
-        return open_context(self.db_path, self.paths, today=self.ctx.today_override)
+        """A new context on its own connection, for a worker thread, with a copy of the
+        settings in use (the user may have filled some in just now)."""
+        ctx = open_context(self.db_path, self.paths, today=self.ctx.today_override)
+        ctx.settings = copy.deepcopy(self.ctx.settings)
+        return ctx
 
     def set_campaign(self, campaign_id: str | None) -> None:
         """Choose the campaign every view shows."""
