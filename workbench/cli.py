@@ -10,7 +10,7 @@ import sys
 from datetime import date
 
 from workbench import __version__
-from workbench.errors import WorkbenchError
+from workbench.errors import WorkbenchError, os_reason
 from workbench.services.context import describe_error
 
 log = logging.getLogger(__name__)
@@ -67,10 +67,14 @@ def build_parser() -> argparse.ArgumentParser:
     sp = cmd("sites", "列出已导入的网站")
     sp.add_argument("--campaign")
     sp.add_argument("--json", action="store_true")
-    sp = cmd("export", "导出 Excel")
-    sp.add_argument("what", choices=["summary"])
+    sp = cmd("export", "导出汇总表 / 整改台账（.xlsx）或汇总报告（.pdf）")
+    sp.add_argument("what", choices=["summary", "ledger", "report"],
+                    help="summary 汇总表；ledger 整改台账；report 汇总报告 PDF")
     sp.add_argument("out")
     sp.add_argument("--campaign")
+    sp.add_argument("--include-personal-data", action="store_true",
+                    help="完整导出联系人、电话、证件号码、电子邮箱（默认脱敏）")
+    sp.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
     sp = cmd("notice", "生成一个单位的整改通知书 PDF")
     sp.add_argument("out")
     sp.add_argument("--org", required=True, help="主办单位名称")
@@ -90,6 +94,17 @@ def build_parser() -> argparse.ArgumentParser:
     sp = cmd("findings", "问题台账")
     sp.add_argument("--campaign")
     sp.add_argument("--overdue", action="store_true", help="只列出逾期问题")
+    sp.add_argument("--json", action="store_true")
+    sp = cmd("check", "检查数据库：完整性、引用、证据文件哈希、审计日志哈希链（发现问题时退出码为 3）")
+    sp.add_argument("--json", action="store_true")
+    sp = cmd("backup", "把数据库备份到一个文件（在线备份并校验）")
+    sp.add_argument("out")
+    sp = cmd("restore", "用备份文件替换数据库（先校验备份，并先备份当前数据库）")
+    sp.add_argument("backup")
+    sp = cmd("audit", "审计日志：查看或导出（CSV）")
+    sp.add_argument("--entity", help="只看某类记录（表名，如 finding、review）")
+    sp.add_argument("--id", dest="entity_id", help="只看涉及此记录 ID 的条目")
+    sp.add_argument("--csv", help="导出到此 CSV 文件")
     sp.add_argument("--json", action="store_true")
     sp = sub.add_parser("campaign", help="检查任务：列出、新建、修改")
     cp = sp.add_subparsers(dest="campaign_command", required=True)
@@ -155,14 +170,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except BrokenPipeError:  # output piped into `head` and the like: not an error
         return 0
-    except sqlite3.OperationalError as err:
+    except sqlite3.Error as err:   # locked, read-only, disk full, damaged file
         log.exception("database error")
         print(f"错误：{describe_error(err)}", file=sys.stderr)
         return 2
     except OSError as err:
         log.exception("file error")
         where = f" {err.filename}" if err.filename else ""
-        print(f"错误：无法读写文件{where}：{err.strerror or err}", file=sys.stderr)
+        print(f"错误：无法读写文件{where}：{os_reason(err)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)

@@ -24,6 +24,10 @@ def run(args: Namespace, paths: AppPaths) -> int:
         from workbench.gui.application import run_gui
 
         return run_gui(paths, Path(args.db) if getattr(args, "db", None) else paths.default_database)
+    if args.command in _FILE_COMMANDS:
+        from workbench import cli_integrity
+
+        return _FILE_COMMANDS[args.command](cli_integrity, args, paths)
     from workbench.app import open_context
 
     if args.command not in _CREATES_DB and not Path(args.db).is_file():
@@ -132,10 +136,19 @@ def _sites(ctx: Context, args) -> int:
 
 
 def _export(ctx: Context, args) -> int:
-    from workbench.services.summary import export_summary
+    from workbench.services import ledger, report, summary
+    from workbench.services.output_paths import check_output_path
 
-    out = export_summary(ctx, _campaign_id(ctx, args.campaign), Path(args.out))
-    print(f"已导出汇总表：{out}")
+    writer, label, suffix = {
+        "summary": (summary.export_summary, "汇总表", ".xlsx"),
+        "ledger": (ledger.export_ledger, "整改台账", ".xlsx"),
+        "report": (report.export_report, "汇总报告", ".pdf"),
+    }[args.what]
+    out = check_output_path(args.out, db_path=args.db, force=args.force, suffix=suffix)
+    campaign_id = _campaign_id(ctx, args.campaign)
+    written = writer(ctx, campaign_id, out, include_personal_data=args.include_personal_data)
+    masked = "（含完整个人信息）" if args.include_personal_data else "（个人信息已脱敏）"
+    print(f"已导出{label}{masked}：{written}")
     return 0
 
 
@@ -256,6 +269,11 @@ def _checklist(ctx: Context, args) -> int:
     return 0
 
 
+# Commands that work on the database file itself (may be damaged or of an older schema).
+_FILE_COMMANDS = {
+    "check": lambda m, a, p: m.check(a, p), "backup": lambda m, a, p: m.backup(a, p),
+    "restore": lambda m, a, p: m.restore(a, p), "audit": lambda m, a, p: m.audit_log(a, p),
+}
 _COMMANDS = {
     "demo": _demo, "import": _import, "sites": _sites, "export": _export, "notice": _notice,
     "notices": _notices, "receipt": _receipt, "opinion": _opinion, "findings": _findings, "checklist": _checklist, "campaign": _campaign,

@@ -16,6 +16,7 @@ class Settings:
 
     Attributes:
         inspector: the user's name, written on every row and printed on documents.
+        unit: the user's unit (所在单位), offered as a new campaign's 检查机关.
         contact, contact_phone: printed on notices as the person to report back to.
         review_term_days, review_term_unit: default rectification term for findings from an ICP
             filing review (days; ``working`` or ``calendar``).
@@ -31,12 +32,14 @@ class Settings:
         deadline_from_receipt: terms run from receipt of the notice (自收到本通知书之日起…)
             instead of a date fixed at issue.
         preprinted_letterhead: print on pre-printed 红头纸: leave every red element out.
+        welcomed: the first-run welcome page was shown (it asks for name, unit and contact once).
         fonts: the font file chosen per document role (``title``, ``body``, ``heading1``,
             ``heading2``, ``page_number`` → path of a .ttf/.ttc, ``path#index`` for a face of a
             collection); a role left out is found automatically (reports/fonts.py).
     """
 
     inspector: str = ""
+    unit: str = ""
     contact: str = ""
     contact_phone: str = ""
     review_term_days: int = 10
@@ -53,6 +56,7 @@ class Settings:
     litigation_months: int = 6
     deadline_from_receipt: bool = False
     preprinted_letterhead: bool = False
+    welcomed: bool = False
     fonts: dict[str, str] = field(default_factory=dict)
 
     @classmethod

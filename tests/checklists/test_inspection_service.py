@@ -154,6 +154,10 @@ def test_reinspection_rechecks_only_failed_items_and_carries_the_rest(conn, insp
     assert carried.carried and carried.origin_id == first["A-1"].id
     assert carried.answered_at == first["A-1"].answered_at
     assert svc.progress(conn, inspection.id).overall.total == 2
+    # nothing re-checked yet: the score is the first round's, not 100
+    assert svc.score_inspection(conn, inspection.id).overall.score == pytest.approx(2.5 / 4 * 100)
+    answer(conn, inspection.id, A_2="not_checked")
+    assert svc.score_inspection(conn, inspection.id).overall.score == pytest.approx(2.5 / 4 * 100)
     with pytest.raises(ValidationError, match="无需复查"):
         svc.answer_item(conn, inspection.id, "A-1", "non_compliant", author=AUTHOR)
     with pytest.raises(svc.UnansweredItemsError):

@@ -171,3 +171,23 @@ def test_new_inspection_with_default_choices_stays_open_and_says_why(qtbot, view
     qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.Ok), Qt.LeftButton)
     assert not dialog.isVisible()
     assert view.model.rowCount() == 1 and view.model.record_at(0).inspection.mlps_level == 3
+
+
+def test_reinspection_keeps_the_last_score_until_items_are_rechecked(qtbot, view, dialogs, demo_session):
+    inspection_id = _start(qtbot, view)
+    panel = view.panel
+    codes = panel.model.item_codes()
+    for _ in codes[:-1]:
+        _key(qtbot, view, Qt.Key_1)
+        _key(qtbot, view, Qt.Key_N)
+    _key(qtbot, view, Qt.Key_3)                      # one 不符合: (20 + 0) / 21
+    qtbot.mouseClick(panel.complete_button, Qt.LeftButton)
+    assert "总分 95.2" in panel.score_label.text()
+    dialogs.answers.append("王五")                  # 复查人员
+    assert view.start_reinspection()
+    assert service.load_inspection(demo_session.ctx.conn, inspection_id).round.round == 1
+    panel.select_item(codes[-1])
+    text = panel.score_label.text()
+    assert "总分 95.2" in text and "总分 100.0" not in text and "已复查 0/1 项" in text
+    _key(qtbot, view, Qt.Key_1)                      # re-checked: now compliant
+    assert "总分 100.0" in panel.score_label.text() and "已复查 1/1 项" in panel.score_label.text()

@@ -233,6 +233,20 @@ def accuracy_table(pairs: Iterable[tuple[str, str]]) -> list[AccuracyRow]:
     return rows
 
 
+def accuracy_table_from_counts(counts: Iterable[tuple[str, str, int]]) -> list[AccuracyRow]:
+    """:func:`accuracy_table` from ``(group key, conclusion, number of reviews)`` triples, as a
+    SQL ``GROUP BY`` returns them (same rule, same order, same 合计 row; no row per review)."""
+    grouped: dict[str, list[int]] = {}
+    for group, conclusion, count in counts:
+        good = is_accurate(conclusion)
+        entry = grouped.setdefault(group or UNKNOWN_GROUP, [0, 0])
+        entry[0] += count
+        entry[1] += count if good else 0
+    rows = [_row(group, *grouped[group]) for group in sorted(grouped)]
+    rows.append(_row(TOTAL_GROUP, sum(r.reviewed for r in rows), sum(r.accurate for r in rows)))
+    return rows
+
+
 def _row(group: str, reviewed: int, accurate: int) -> AccuracyRow:
     """An ``AccuracyRow`` with its rate computed."""
     return AccuracyRow(group, reviewed, accurate, accurate / reviewed if reviewed else None)

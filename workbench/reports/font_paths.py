@@ -116,11 +116,13 @@ def candidates(role: str) -> Iterator[Candidate]:
 
 def font_dirs() -> list[Path]:
     """Folders where packaging/install-fonts.sh (or the user) puts the stand-in fonts:
-    ``$WORKBENCH_FONT_DIR``, /usr/local/share/fonts/workbench, ~/.local/share/fonts/workbench
+    ``$WORKBENCH_FONT_DIR``, the packaged app's ``fonts`` folder, /usr/local/share/fonts/workbench, ~/.local/share/fonts/workbench
     and the per-user data folder's ``fonts`` (Windows and macOS too)."""
     dirs = []
     if os.environ.get(FONT_DIR_ENV):
         dirs.append(Path(os.environ[FONT_DIR_ENV]))
+    if getattr(sys, "frozen", False):   # the packaged app's own stand-ins (packaging/workbench.spec)
+        dirs.append(Path(getattr(sys, "_MEIPASS", Path(sys.executable).parent)) / "fonts")
     dirs += [Path("/usr/local/share/fonts/workbench"),
              Path("~/.local/share/fonts/workbench").expanduser()]
     try:

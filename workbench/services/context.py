@@ -33,6 +33,11 @@ class Context:
     evidence_dir: Path | None = None
     today_override: date | None = None
 
+    def __post_init__(self):
+        from workbench.storage import audit
+
+        audit.set_author(self.conn, self.author.device, self.author.inspector)
+
     def today(self) -> date:
         """The local calendar day used for new records."""
         return self.today_override or date.today()

@@ -197,9 +197,15 @@ def score_inspection(conn: sqlite3.Connection, inspection_id: str) -> ScoreSheet
 
     The rule (compliant 1, partial 0.5, non_compliant 0; not_applicable and not_checked left
     out of the denominator) is ``workbench.domain.checklist.Tally``'s.
+
+    In a re-inspection round an item not yet re-checked (no answer, or 未检查) keeps the previous
+    round's response: the finding stands until it is checked again, so the score never jumps to
+    100 before anything has been re-checked.
     """
     state = load_inspection(conn, inspection_id)
-    answers = {code: a.response for code, a in state.answers.items()}
+    answers = {code: a.response for code, a in state.previous.items()}
+    answers.update({code: a.response for code, a in state.answers.items()
+                    if not (code in state.previous and a.response == "not_checked")})
     return score(state.template, answers, state.inspection.mlps_level)
 
 

@@ -20,13 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.domain.progress import Cancelled
-from workbench.errors import MissingSettingsError, ValidationError, WorkbenchError
+from workbench.errors import MissingSettingsError, ValidationError, WorkbenchError, os_reason
 from workbench.gui import printing
 from workbench.gui.models.record_table_model import Column, RecordTableModel
 from workbench.gui.session import Session
 from workbench.gui.widgets.tables import record_table
 from workbench.reports import safe_file_name
-from workbench.services import document_settings, notices, reinspection, sponsors
+from workbench.services import campaigns, document_settings, notices, reinspection, sponsors
 from workbench.services.notices import SponsorNoticeState
 
 if TYPE_CHECKING:
@@ -186,7 +186,7 @@ class DocumentsView(QWidget):
     def generate_notice(self) -> Path | None:
         """Issue (or re-print) the selected sponsor's notice and save it where the user chooses."""
         line = self.selected_sponsor()
-        if line is None:
+        if line is None or (line.needs_new_notice and not self.ensure_doc_prefix("生成整改通知书")):
             return None
         out = self._ask_pdf("保存整改通知书", f"整改通知书_{line.sponsor.name}")
         if out is None:
@@ -220,6 +220,27 @@ class DocumentsView(QWidget):
                 except OSError as save_error:
                     self.session.show_error("保存设置", WorkbenchError(f"无法保存设置：{save_error}"))
 
+    def ensure_doc_prefix(self, title: str) -> bool:
+        """Before a document is numbered: when the campaign has no 文号前缀, ask for it (saved to the
+        campaign, so it is asked once). False when the user cancels."""
+        ctx, campaign_id = self.session.ctx, self.session.campaign_id
+        campaign = campaigns.get_campaign(ctx, campaign_id)
+        label = (f"检查任务“{campaign.name}”还没有设置文号前缀，整改通知书和复查意见书编号时需要它。\n"
+                 "请填写机关代字，如“鲁网信整改”（文号形如 鲁网信整改〔2026〕1号；复查意见书自动用“鲁网信复查”）：")
+        while not campaign.doc_prefix:
+            typed = self.session.dialogs.ask_text(f"{title}：设置文号前缀", label)
+            if typed is None:
+                return False
+            try:
+                if not typed.strip():
+                    raise ValidationError("文号前缀不能为空")
+                campaign = campaigns.update_campaign(ctx, campaign_id, doc_prefix=typed)
+            except WorkbenchError as err:
+                self.session.dialogs.warn("文号前缀", str(err))
+                continue
+            self.session.data_changed.emit()   # the overview shows the prefix
+        return True
+
     def _font_note(self) -> str:
         """Which roles free stand-in fonts served in the batch just written ('' when none), said
         once per batch in the closing message (reports/fonts.py)."""
@@ -248,8 +269,10 @@ class DocumentsView(QWidget):
     def generate_all(self) -> None:
         """Issue a notice for every sponsor awaiting one, into a chosen folder, in the background."""
         campaign_id = self.session.campaign_id
+        if campaign_id is None or not self.ensure_doc_prefix("批量生成整改通知书"):
+            return
         folder = self.session.dialogs.choose_folder("选择保存整改通知书的文件夹", self.session.last_folder)
-        if campaign_id is None or folder is None or not self._settings_ready(campaign_id):
+        if folder is None or not self._settings_ready(campaign_id):
             return
         self.batch_button.setEnabled(False)
 
@@ -295,7 +318,7 @@ class DocumentsView(QWidget):
         """Issue (or re-print) the re-inspection opinion (复查意见书) of the selected notice, dated
         today, and save it where the user chooses; explains when findings await re-inspection."""
         line = self._selected_rectification()
-        if line is None:
+        if line is None or not self.ensure_doc_prefix("复查意见书"):
             return None
         number = line.record.doc_number
         out = self._ask_pdf("保存复查意见书", f"复查意见书_{number}_{line.sponsor_name}")
@@ -312,6 +335,8 @@ class DocumentsView(QWidget):
             return None
         self.last_written.append(out)
         self.session.remember_folder(out)
+        self.session.data_changed.emit()   # a new opinion (and its 文号) joins the list at once
+        self.select_notice(number)
         note = "（所涉问题自上次出具后未变，本次为重新打印）" if issued.reprint else ""
         self.session.dialogs.info("复查意见书", f"已生成复查意见书 {issued.record.doc_number}{note}：\n{out}"
                                   f"{self._font_note()}")
@@ -385,7 +410,7 @@ def _with_pdf_suffix(path: Path) -> Path:
 def _as_workbench_error(err: Exception, path: Path | None) -> Exception:
     if isinstance(err, OSError):
         where = f"“{path}”" if path else "文件"
-        return WorkbenchError(f"无法写入{where}：{err.strerror or err}。请换一个文件夹或关闭占用该文件的程序后重试。")
+        return WorkbenchError(f"无法写入{where}：{os_reason(err)}。")
     return err
 
 

@@ -250,11 +250,15 @@ class InspectionPanel(QWidget):
         if self.state is None:
             self.score_label.setText("")
             return
-        sheet = service.score_inspection(self.session.ctx.conn, self.inspection_id)
+        conn = self.session.ctx.conn
+        sheet = service.score_inspection(conn, self.inspection_id)
         parts = [f"{s.title} {_score_text(s.tally)}" for s in sheet.sections]
-        self.score_label.setText(
-            f"<b>总分 {_score_text(sheet.overall)}</b>（已检查 {sheet.overall.answered}/"
-            f"{sheet.overall.total}）<br>" + "；".join(parts))
+        checked = f"已检查 {sheet.overall.answered}/{sheet.overall.total}"
+        if self.state.round.round > 0:   # a re-inspection: say how much has been re-checked
+            rnd = service.progress(conn, self.inspection_id).overall
+            checked = (f"第 {self.state.round.round} 次复查：已复查 {rnd.answered}/{rnd.total} 项，"
+                       "未复查的项按上次结论计分")
+        self.score_label.setText(f"<b>总分 {_score_text(sheet.overall)}</b>（{checked}）<br>" + "；".join(parts))
 
     # -- evidence ------------------------------------------------------------------------------
 

@@ -1,0 +1,153 @@
+"""Backups of the database file: written with SQLite's online backup API, verified, rotated.
+
+Automatic backups go to ``<db name>.backups/`` beside the database, named
+``<db stem>-<UTC time>-<reason>.sqlite3``; the newest :data:`KEEP` of them are kept. A backup is
+only kept when ``PRAGMA integrity_check`` of the copy says ``ok``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from workbench.errors import WorkbenchError
+
+#: Automatic backups kept per database (older ones are removed after a new one verifies).
+KEEP = 12
+#: Why an automatic backup was taken -> the Chinese word shown in the window.
+REASONS = {
+    "start": "启动时", "migration": "升级结构前", "import": "导入前", "merge": "合并工作包前",
+    "removal": "批量删除前", "restore": "恢复前", "manual": "手动",
+}
+_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}T\d{6}(?:\d{6})?Z)-(?P<reason>[a-z]+)\.sqlite3$")
+
+
+@dataclass(frozen=True)
+class BackupFile:
+    """One automatic backup: its ``path``, UTC ``taken_at`` and ``reason`` key (see REASONS)."""
+
+    path: Path
+    taken_at: datetime
+    reason: str
+
+
+def backup_dir(db: Path) -> Path:
+    """Where the automatic backups of ``db`` live: ``<db name>.backups`` beside it."""
+    return db.parent / f"{db.name}.backups"
+
+
+def integrity_errors(path: Path, quick: bool = False) -> list[str]:
+    """``PRAGMA integrity_check`` (or ``quick_check``) of the file at ``path``: [] when ok,
+    otherwise SQLite's messages (or why the file cannot be read as a database)."""
+    try:
+        conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+    except sqlite3.Error as err:
+        return [f"无法打开：{err}"]
+    try:
+        rows = [r[0] for r in conn.execute("PRAGMA quick_check" if quick else "PRAGMA integrity_check")]
+    except sqlite3.DatabaseError as err:
+        return [str(err)]
+    finally:
+        conn.close()
+    return [] if rows == ["ok"] else rows
+
+
+def copy_database(source: sqlite3.Connection, target: Path) -> None:
+    """Write a consistent copy of the open database ``source`` to ``target`` (backup API, which
+    includes WAL content), then check the copy. The copy is written beside ``target`` and renamed
+    into place, so ``target`` is either the old file or a whole verified copy.
+
+    Raises:
+        WorkbenchError: the copy cannot be written or does not pass integrity_check.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".part")
+    tmp.unlink(missing_ok=True)
+    try:
+        dest = sqlite3.connect(str(tmp))
+        try:
+            source.backup(dest)
+            dest.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dest.close()
+        problems = integrity_errors(tmp)
+        if problems:
+            raise WorkbenchError(f"备份 {target} 未通过完整性检查：{problems[0]}")
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except (OSError, sqlite3.Error) as err:
+        raise WorkbenchError(f"无法写入备份 {target}（{getattr(err, 'strerror', None) or err}）") from err
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def automatic_backup(conn: sqlite3.Connection, db: Path, reason: str, keep: int = KEEP) -> Path | None:
+    """Take a rotating backup of ``db`` (open as ``conn``) before an operation named ``reason``.
+
+    Returns the backup's path, or None for an in-memory database. Keeps the newest ``keep``.
+
+    Raises:
+        WorkbenchError: the backup cannot be written or does not verify (the caller should not
+            go on with the operation it wanted to protect).
+    """
+    if str(db) == ":memory:":
+        return None
+    if reason not in REASONS:
+        raise ValueError(f"unknown backup reason {reason!r}")
+    db = Path(db)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = backup_dir(db) / f"{db.stem}-{stamp}-{reason}.sqlite3"
+    copy_database(conn, target)
+    for old in list_backups(db)[keep:]:
+        old.path.unlink(missing_ok=True)
+    return target
+
+
+def list_backups(db: Path) -> list[BackupFile]:
+    """The automatic backups of ``db``, newest first."""
+    folder = backup_dir(Path(db))
+    out = []
+    if folder.is_dir():
+        for p in folder.iterdir():
+            m = _NAME.match(p.name)
+            if m:
+                stamp = m["stamp"]
+                fmt = "%Y%m%dT%H%M%S%fZ" if len(stamp) > 16 else "%Y%m%dT%H%M%SZ"
+                out.append(BackupFile(p, datetime.strptime(stamp, fmt).replace(tzinfo=UTC), m["reason"]))
+    return sorted(out, key=lambda b: b.taken_at, reverse=True)
+
+
+def newest_good_backup(db: Path) -> BackupFile | None:
+    """The newest automatic backup of ``db`` that passes integrity_check, or None."""
+    for b in list_backups(db):
+        if not integrity_errors(b.path):
+            return b
+    return None
+
+
+def restore_into(conn: sqlite3.Connection, backup: Path) -> None:
+    """Replace the whole content of the open database ``conn`` with the backup file's, through
+    the backup API (one write transaction: other connections see the old or the new content).
+
+    Raises:
+        WorkbenchError: the backup is missing or does not pass integrity_check (nothing changed).
+    """
+    backup = Path(backup)
+    if not backup.is_file():
+        raise WorkbenchError(f"找不到备份文件 {backup}")
+    problems = integrity_errors(backup)
+    if problems:
+        raise WorkbenchError(f"备份文件 {backup} 已损坏或不是数据库（{problems[0]}），未恢复")
+    source = sqlite3.connect(backup.resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        source.backup(conn)
+    except sqlite3.Error as err:
+        raise WorkbenchError(f"无法从 {backup} 恢复（{err}）") from err
+    finally:
+        source.close()
