@@ -32,7 +32,7 @@ def run(args: Namespace, paths: AppPaths) -> int:
 
     if args.command not in _CREATES_DB and not Path(args.db).is_file():
         raise NotFoundError(f"找不到数据库文件 {args.db}（请检查路径；新建数据库请先用 import 或 demo 命令）")
-    ctx = open_context(args.db, paths, today=args.today)
+    ctx = open_context(args.db, paths, today=args.today, inspector=getattr(args, "inspector", None))
     try:
         return _COMMANDS[args.command](ctx, args)
     finally:
@@ -252,15 +252,15 @@ def _checklist(ctx: Context, args) -> int:
     from workbench.services import checklist_templates
 
     if args.checklist_command == "import":
-        record = checklist_templates.import_template(ctx.conn, args.file, ctx.author, new_version=args.new_version)
+        record = checklist_templates.import_template(ctx, args.file, new_version=args.new_version)
         print(f"已导入检查表“{record.title}”（{record.code} 版本 {record.version}，{record.item_count} 项）")
         return 0
     if args.checklist_command == "export":
-        record = checklist_templates.find_template(ctx.conn, ctx.author, args.id, args.template_version)
-        checklist_templates.export_template(ctx.conn, record.id, args.out)
+        record = checklist_templates.find_template(ctx, args.id, args.template_version)
+        checklist_templates.export_template(ctx, record.id, args.out)
         print(f"已导出检查表 {record.code} 版本 {record.version}：{args.out}")
         return 0
-    listing = checklist_templates.describe_templates(ctx.conn, ctx.author, latest_only=not args.all)
+    listing = checklist_templates.describe_templates(ctx, latest_only=not args.all)
     if args.json:
         emit_json(listing)
     else:

@@ -43,14 +43,8 @@ def check(args: Namespace, paths: AppPaths) -> int:
 def backup(args: Namespace, paths: AppPaths) -> int:
     """``workbench backup OUT --db DB``: a verified online copy."""
     from workbench.services.integrity import backup_to
-    from workbench.storage.connection import connect
 
-    db = _existing(args.db)
-    conn = connect(db)
-    try:
-        out = backup_to(conn, Path(args.out))
-    finally:
-        conn.close()
+    out = backup_to(_existing(args.db), Path(args.out))
     print(f"已备份到 {out}（已通过完整性检查）")
     return 0
 

@@ -36,6 +36,9 @@ class Settings:
         fonts: the font file chosen per document role (``title``, ``body``, ``heading1``,
             ``heading2``, ``page_number`` → path of a .ttf/.ttc, ``path#index`` for a face of a
             collection); a role left out is found automatically (reports/fonts.py).
+        import_unpacked_limit_mb: the most an xlsx/ods file may unpack to (MiB) before an import
+            refuses it as a zip bomb or an oversized table (importers/xlsx_guard.py).
+        import_compression_ratio_limit: the most such a file may inflate relative to its size.
     """
 
     inspector: str = ""
@@ -58,6 +61,8 @@ class Settings:
     preprinted_letterhead: bool = False
     welcomed: bool = False
     fonts: dict[str, str] = field(default_factory=dict)
+    import_unpacked_limit_mb: int = 1024
+    import_compression_ratio_limit: int = 100
 
     @classmethod
     def load(cls, path: Path) -> Settings:
@@ -82,3 +87,13 @@ class Settings:
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=2), encoding="utf-8")
         tmp.replace(path)
+
+
+def missing_identity(inspector: str, unit: str) -> str | None:
+    """Why real work cannot start yet, or None: the inspector's name and unit are both needed
+    before the first record is written (the name goes on every row, never the computer's login
+    name; the unit is offered as a campaign's 检查机关 and printed on documents)."""
+    missing = [label for label, value in (("姓名", inspector), ("所在单位", unit)) if not value.strip()]
+    if not missing:
+        return None
+    return f"请填写您的{'和'.join(missing)}：每条记录都要记下是谁做的，文书上也要印出。"

@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
     def _connect_signals(self) -> None:
         self.campaign_combo.activated.connect(self._campaign_chosen)
         self.session.campaign_changed.connect(self._sync_selector)
+        self.session.changed.connect(self._data_changed)
         self.nav.selectionModel().currentChanged.connect(lambda cur, _prev: self.show_screen(cur.row()))
         self.new_campaign_action.triggered.connect(self.new_campaign)
         self.edit_campaign_action.triggered.connect(self.edit_campaign)
@@ -143,6 +144,7 @@ class MainWindow(QMainWindow):
         self.sites_view.site_activated.connect(self.open_review)
         self.sites_view.counts_changed.connect(self._show_counts)
         self.review_panel.status_message.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        self.session.inspector_needed.connect(self.tools.open_settings)   # a write refused: no name yet
 
     # --- campaigns -------------------------------------------------------------------------
     def reload_campaigns(self) -> None:
@@ -272,7 +274,13 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         """F5: re-read everything from the database."""
         self.reload_campaigns()
-        self.session.data_changed.emit()
+        self.session.notify_all()
+
+    @Slot(object)
+    def _data_changed(self, topics: frozenset) -> None:
+        """Sites or reviews changed: the status bar's counts follow (the site list may be hidden)."""
+        if topics & {"sites", "reviews"}:
+            self._show_counts()
 
     def _show_counts(self, total: int | None = None, reviewed: int | None = None) -> None:
         cid = self.session.campaign_id

@@ -121,7 +121,7 @@ def export_info(ctx: Context, what: str, figs: SummaryFigures, include_personal_
         ("导出内容", what), ("检查任务", figs.campaign_name), ("检查机关", figs.authority or "未填写"),
         ("检查期间", figs.period_text), ("数据截至", figs.as_of.isoformat()),
         ("导出时间", datetime.now().strftime("%Y-%m-%d %H:%M")),
-        ("导出人", (ctx.settings.inspector or ctx.author.inspector or "").strip() or "未填写"),
+        ("导出人", (ctx.settings.inspector or ctx.author.name or "").strip() or "未填写"),
         ("个人信息", disclosure_line(include_personal_data)),
         *extra,
         ("生成软件", f"检查工作台 {__version__}"),
@@ -208,7 +208,7 @@ def figures(ctx: Context, campaign_id: str, within_days: int = DUE_SOON_DAYS) ->
     section: dict[str, tuple[Tally, int]] = {}
     inspection_ids = summary_query.inspection_ids(conn, campaign_id)
     for inspection_id in inspection_ids:
-        for sec in inspection_service.score_inspection(conn, inspection_id).sections:
+        for sec in inspection_service.score_inspection(ctx, inspection_id).sections:
             tally, seen = section.get(sec.title, (Tally(), 0))
             section[sec.title] = (_sum_tallies(tally, sec.tally), seen + 1)
     return SummaryFigures(

@@ -30,7 +30,7 @@ from workbench.services import campaigns, document_settings, notices, reinspecti
 from workbench.services.notices import SponsorNoticeState
 
 if TYPE_CHECKING:
-    from workbench.storage.notice_repo import NoticeRecord
+    from workbench.domain.notice_record import NoticeRecord
 
 PDF_FILTER = "PDF 文件 (*.pdf)"
 
@@ -82,8 +82,7 @@ class DocumentsView(QWidget):
         self.print_dialog = None
         self._scratch = tempfile.TemporaryDirectory(prefix="workbench-print-")
         self._build_ui()
-        self._connect_signals()
-        self.refresh()
+        self._connect_signals()  # first read when first shown (session.watch)
 
     def _build_ui(self) -> None:
         self.generate_button = QPushButton("生成整改通知书…")
@@ -113,8 +112,7 @@ class DocumentsView(QWidget):
         layout.addWidget(splitter, 1)
 
     def _connect_signals(self) -> None:
-        self.session.campaign_changed.connect(self.refresh)
-        self.session.data_changed.connect(self.refresh)
+        self.refresher = self.session.watch(self, ("documents", "findings", "settings"), self.refresh)
         self.generate_button.clicked.connect(self.generate_notice)
         self.batch_button.clicked.connect(self.generate_all)
         self.receipt_button.clicked.connect(self.write_receipt)
@@ -238,7 +236,7 @@ class DocumentsView(QWidget):
             except WorkbenchError as err:
                 self.session.dialogs.warn("文号前缀", str(err))
                 continue
-            self.session.data_changed.emit()   # the overview shows the prefix
+            self.session.notify("campaigns")   # the overview shows the prefix
         return True
 
     def _font_note(self) -> str:
@@ -260,7 +258,7 @@ class DocumentsView(QWidget):
     def _written(self, out: Path, doc_number: str, reprint: bool) -> Path:
         self.last_written.append(out)
         self.session.remember_folder(out)
-        self.session.data_changed.emit()
+        self.session.notify("documents", "findings")
         self.select_notice(doc_number)
         note = "（该单位的问题均已编入此通知书，本次为重新打印）" if reprint else ""
         self.session.dialogs.info("生成整改通知书", f"已生成 {doc_number}{note}：\n{out}{self._font_note()}")
@@ -285,7 +283,7 @@ class DocumentsView(QWidget):
     def _batch_done(self, folder: Path, paths: list[Path]) -> None:
         self.last_written.extend(paths)
         self.session.remember_folder(folder)
-        self.session.data_changed.emit()
+        self.session.notify("documents", "findings")
         self.session.dialogs.info("批量生成整改通知书",
                                   f"已生成 {len(paths)} 份整改通知书，保存在：\n{folder}{self._font_note()}")
 
@@ -335,7 +333,7 @@ class DocumentsView(QWidget):
             return None
         self.last_written.append(out)
         self.session.remember_folder(out)
-        self.session.data_changed.emit()   # a new opinion (and its 文号) joins the list at once
+        self.session.notify("documents", "findings")   # a new opinion (and its 文号) joins the list at once
         self.select_notice(number)
         note = "（所涉问题自上次出具后未变，本次为重新打印）" if issued.reprint else ""
         self.session.dialogs.info("复查意见书", f"已生成复查意见书 {issued.record.doc_number}{note}：\n{out}"
@@ -357,7 +355,7 @@ class DocumentsView(QWidget):
         except WorkbenchError as err:
             self.session.show_error("登记送达", err)
             return False
-        self.session.data_changed.emit()
+        self.session.notify("documents", "findings")
         extra = "\n" + "\n".join(warnings) if warnings else ""
         self.session.dialogs.info("登记送达", f"已登记 {line.record.doc_number} 于 {served_on.isoformat()} 送达，"
                                   f"所涉问题的整改期限已自送达之日起重新计算。{extra}")

@@ -46,7 +46,7 @@ class FindingsView(QWidget):
     """问题台账: the campaign's findings with a status/text filter, details, history and actions.
 
     Actions open a :class:`FindingActionDialog` (kept in ``action_dialog`` while open) and are
-    carried out by ``services.findings.apply_action``; ``session.data_changed`` is emitted after.
+    carried out by ``services.findings.apply_action``; ``session.notify("findings")`` follows.
     """
 
     def __init__(self, session: Session, parent: QWidget | None = None):
@@ -61,8 +61,7 @@ class FindingsView(QWidget):
         self.history_model = HistoryModel(self)
         self.action_dialog: FindingActionDialog | None = None
         self._build_ui()
-        self._connect_signals()
-        self.refresh()
+        self._connect_signals()  # first read when first shown (session.watch)
 
     def _build_ui(self) -> None:
         self.status_filter = QComboBox()
@@ -111,8 +110,7 @@ class FindingsView(QWidget):
         return panel
 
     def _connect_signals(self) -> None:
-        self.session.campaign_changed.connect(self.refresh)
-        self.session.data_changed.connect(self.refresh)
+        self.refresher = self.session.watch(self, ("findings", "reviews", "documents", "settings"), self.refresh)
         self.status_filter.currentIndexChanged.connect(self.refresh)
         self.filter_edit.textChanged.connect(self._filter_text_changed)
         self.table.selectionModel().currentRowChanged.connect(self._show_current)
@@ -247,7 +245,7 @@ class FindingsView(QWidget):
             return False
         if warnings:
             self.session.dialogs.info(title, "\n".join(warnings))
-        self.session.data_changed.emit()
+        self.session.notify("findings")
         self.select_finding(finding_id)
         return True
 

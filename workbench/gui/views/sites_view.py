@@ -45,7 +45,7 @@ class SitesView(QWidget):
         self.model = SiteTableModel(session.ctx, self)
         self._build_ui()
         self._connect_signals()
-        self.refresh()
+        self.refresher = session.watch(self, ("sites", "reviews"), self.refresh)
 
     def _build_ui(self) -> None:
         self.filter_box = FilterBox("筛选：备案号、网站名称、主办单位、域名、接入服务商、地市（Ctrl+F）")
@@ -93,8 +93,6 @@ class SitesView(QWidget):
             shortcut = QShortcut(QKeySequence(key), self.table)
             shortcut.setContext(Qt.WidgetShortcut)
             shortcut.activated.connect(self.open_current)
-        self.session.campaign_changed.connect(self.refresh)
-        self.session.data_changed.connect(self.refresh)
 
     @Slot()
     def refresh(self, *_args) -> None:
