@@ -31,6 +31,7 @@ from workbench.gui.views.review_panel import ReviewPanel
 from workbench.gui.views.sites_view import SitesView
 from workbench.gui.views.tools import ToolActions
 from workbench.gui.widgets.progress_panel import ProgressPanel
+from workbench.gui.widgets.screen_fit import fit_to_screen
 from workbench.services import campaigns, sites
 
 SCREENS = ("概览", "网站", "核查", "检查", "问题", "文书")
@@ -45,7 +46,7 @@ class MainWindow(QMainWindow):
         self.session = session
         self.dialog = None  # the open CampaignDialog / ImportWizard (kept referenced)
         self.setWindowTitle("检查工作台")
-        self.resize(1200, 700)  # fits a 1366×768 laptop screen with its task bar
+        fit_to_screen(self, 1280, 760)  # a 1366×768 or 1280×720 laptop: the screen minus its task bar
         self._build_views()
         self._build_toolbar()
         self._build_menus()

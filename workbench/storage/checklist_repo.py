@@ -7,6 +7,7 @@ import hashlib
 import json
 import re
 import sqlite3
+import uuid
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -162,7 +163,10 @@ def save(conn: sqlite3.Connection, template: ChecklistTemplate, author: Author, 
             return existing
         raise ValidationError(f"模板“{template.code}”的版本 {template.version} 已存在且内容不同，"
                               "请更改版本号后再导入")
-    values = stamp({"code": template.code, "title": template.title, "version": template.version,
+    # The same template content gets the same id on every laptop, so work packages merge the
+    # built-in templates each laptop stored on its own instead of clashing on (code, version).
+    row_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"workbench-template:{template.code}:{template.version}:{sha}"))
+    values = stamp({"id": row_id, "code": template.code, "title": template.title, "version": template.version,
                     "scope": template.scope, "content": canonical_json(template), "sha256": sha,
                     "source": source, "builtin": int(builtin), "item_count": len(template.items)},
                    author, new=True)

@@ -24,7 +24,7 @@ from workbench.errors import MissingSettingsError, ValidationError, WorkbenchErr
 from workbench.gui import printing
 from workbench.gui.models.record_table_model import Column, RecordTableModel
 from workbench.gui.session import Session
-from workbench.gui.widgets.tables import record_table
+from workbench.gui.widgets.tables import decisive_first, fit_columns, record_table, remember_columns
 from workbench.reports import safe_file_name
 from workbench.services import campaigns, document_settings, notices, reinspection, sponsors
 from workbench.services.notices import SponsorNoticeState
@@ -103,6 +103,10 @@ class DocumentsView(QWidget):
         bar.addStretch(1)
         self.sponsor_table = record_table(self.sponsor_model)
         self.notice_table = record_table(self.notice_model, several=True)   # print several at once
+        decisive_first(self.sponsor_table, ("未结问题", "生成时", "最近通知书"))
+        decisive_first(self.notice_table, ("文书", "送达日期"))
+        remember_columns(self.sponsor_table, self.session.paths.config_dir, "documents_sponsors")
+        remember_columns(self.notice_table, self.session.paths.config_dir, "documents_notices")
         self.sponsor_label, self.notice_label = QLabel(), QLabel()
         splitter = QSplitter(Qt.Horizontal)
         splitter.addWidget(_titled(self.sponsor_label, self.sponsor_table))
@@ -136,7 +140,7 @@ class DocumentsView(QWidget):
         self.sponsor_label.setText(f"有待整改问题的单位（{len(sponsors)}）")
         self.notice_label.setText(f"已下发的文书（{len(issued)}）")
         for table in (self.sponsor_table, self.notice_table):
-            table.resizeColumnsToContents()
+            fit_columns(table)
         self._update_buttons()
 
     def _load(self) -> tuple[list[SponsorLine], list[NoticeLine]]:

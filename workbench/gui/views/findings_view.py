@@ -30,7 +30,7 @@ from workbench.gui.models.finding_table_model import (
 from workbench.gui.models.history_model import HistoryModel
 from workbench.gui.session import Session
 from workbench.gui.views.finding_dialogs import ActionRequest, FindingActionDialog
-from workbench.gui.widgets.tables import record_table
+from workbench.gui.widgets.tables import decisive_first, fit_columns, record_table, remember_columns
 from workbench.services import findings
 
 #: Status filter choices: label → key used by ``_load_rows``.
@@ -79,6 +79,9 @@ class FindingsView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(FindingColumn.DEADLINE, Qt.AscendingOrder)
+        # What decides the next step first, visible at 1280 pixels: status, days left, notice.
+        decisive_first(self.table, ("状态", "剩余天数", "整改期限", "通知书文号"))
+        remember_columns(self.table, self.session.paths.config_dir, "findings")
         splitter = QSplitter(Qt.Horizontal)
         splitter.addWidget(self.table)
         splitter.addWidget(self._build_details())
@@ -128,7 +131,7 @@ class FindingsView(QWidget):
             self.session.show_error("问题台账", err)
             rows = []
         self.model.set_rows(rows, self.session.ctx.today())
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         self._update_count()
         self.select_finding(keep.id if keep else None)
         self._show_current()
