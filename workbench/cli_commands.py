@@ -23,7 +23,8 @@ def run(args: Namespace, paths: AppPaths) -> int:
     if args.command in (None, "gui"):
         from workbench.gui.application import run_gui
 
-        return run_gui(paths, Path(args.db) if getattr(args, "db", None) else paths.default_database)
+        return run_gui(paths, Path(args.db) if getattr(args, "db", None) else paths.default_database,
+                       smoke=getattr(args, "smoke", False), inspector=getattr(args, "inspector", None))
     if args.command in _FILE_COMMANDS:
         from workbench import cli_integrity
 
@@ -77,6 +78,12 @@ def _deadline(args) -> int:
 def _demo(ctx: Context, args) -> int:
     from workbench.services.demo import build_demo
 
+    if args.findings is not None or args.sites > 1000:
+        from workbench.services.demo_scale import build_scale_demo
+
+        made = build_scale_demo(ctx, sites=args.sites, findings=min(args.findings or 0, args.sites))
+        print(f"规模演示数据已生成：{args.db}（网站 {made.sites} 个，问题 {made.findings} 个）")
+        return 0
     made = build_demo(ctx, sites=args.sites)
     print(f"演示数据已生成：{args.db}（网站 {made.sites} 个，已核查 {made.reviews} 个，"
           f"问题 {made.findings} 个，整改通知书 {len(made.notices)} 份）")
