@@ -98,9 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("out")
     sp.add_argument("--org", required=True, help="主办单位名称")
     sp.add_argument("--campaign")
+    _notice_settings(sp)
     sp = cmd("notices", "为有待整改问题的每个单位生成整改通知书")
     sp.add_argument("outdir")
     sp.add_argument("--campaign")
+    _notice_settings(sp)
     sp = cmd("receipt", "生成送达回证 PDF")
     sp.add_argument("out")
     sp.add_argument("--notice", required=True, help="整改通知书文号")
@@ -227,3 +229,11 @@ def emit_json(obj) -> None:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def _notice_settings(sp) -> None:
+    """Options that stand in, for this run, for settings a notice must print (issue 10)."""
+    sp.add_argument("--contact", help="联系人（缺省取“设置”）")
+    sp.add_argument("--phone", help="联系电话（缺省取“设置”）")
+    sp.add_argument("--review-body", help="行政复议机关，如 某市人民政府（缺省取“设置”）")
+    sp.add_argument("--court", help="行政诉讼的人民法院（缺省取“设置”）")

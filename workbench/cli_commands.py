@@ -42,9 +42,9 @@ def run(args: Namespace, paths: AppPaths) -> int:
 
 def _font_notes(ctx: Context) -> None:
     """Say once, after a document command, which roles a stand-in font served (stderr)."""
-    from workbench.services import document_fonts
+    from workbench.services import document_settings
 
-    for note in document_fonts.stand_in_notes(ctx):
+    for note in document_settings.stand_in_notes(ctx):
         print(f"字体提示：{note}", file=sys.stderr)
 
 
@@ -159,9 +159,19 @@ def _export(ctx: Context, args) -> int:
     return 0
 
 
+def _notice_settings(ctx: Context, args) -> None:
+    """--contact/--phone/--review-body/--court override the settings for this run."""
+    for option, name in (("contact", "contact"), ("phone", "contact_phone"),
+                         ("review_body", "review_body"), ("court", "court")):
+        value = getattr(args, option, None)
+        if value:
+            setattr(ctx.settings, name, value.strip())
+
+
 def _notice(ctx: Context, args) -> int:
     from workbench.services import notices, sponsors
 
+    _notice_settings(ctx, args)
     campaign_id = _campaign_id(ctx, args.campaign) if args.campaign else None
     sponsor = sponsors.find_by_name(ctx, args.org, campaign_id)
     issued = notices.write_notice(ctx, sponsor.id, Path(args.out))
@@ -174,6 +184,7 @@ def _notice(ctx: Context, args) -> int:
 def _notices(ctx: Context, args) -> int:
     from workbench.services import notices
 
+    _notice_settings(ctx, args)
     written = notices.write_notices(ctx, _campaign_id(ctx, args.campaign), Path(args.outdir))
     for path in written:
         print(path)

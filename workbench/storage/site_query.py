@@ -6,6 +6,7 @@ import json
 import sqlite3
 
 from workbench.domain.site_views import SiteDetail, SiteSummary
+from workbench.domain.text import clean_free_text
 from workbench.errors import NotFoundError
 
 # Sort keys a table may ask for, mapped to SQL expressions (a whitelist: never user text in SQL).
@@ -35,7 +36,10 @@ def _where(text: str, unreviewed_only: bool, joins: str = "") -> tuple[str, dict
     """
     sql = f"FROM site s {joins} WHERE s.campaign_id = :campaign"
     params: dict = {}
-    term = text.strip().lower()
+    # The term is tidied as stored values were on import (domain/text.py: full-width letters
+    # and digits such as ＩＣＰ made ordinary, invisible characters dropped, spaces collapsed),
+    # so what the user sees in the list can be typed back in any width.
+    term = clean_free_text(text).lower()
     if len(term) >= TRIGRAM:
         sql += " AND s.rowid IN (SELECT rowid FROM site_search WHERE site_search MATCH :fts)"
         params["fts"] = '"' + term.replace('"', '""') + '"'
