@@ -26,6 +26,7 @@ from hostile_files import (
     table,
     write_bomb_xlsx,
     write_book,
+    write_ods,
     write_xlsx,
 )
 
@@ -293,3 +294,48 @@ def test_bidi_and_control_characters_are_removed_reported_and_never_exported(tmp
     with zipfile.ZipFile(out) as archive:
         xml = "".join(archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith(".xml"))
     assert not any(ch in xml for ch in "\u202e\u2066\u2069")
+
+
+# --- 5. merged cells --------------------------------------------------------------------------------
+
+CITY, PROVIDER = HEADER.index("地市"), len(HEADER)
+
+
+def merged_rows() -> list[list]:
+    """Five sites; 地市 written once (merged down over all rows), 接入服务商 in two merged groups."""
+    rows = [[*HEADER, "接入服务商"], *[[*row, ""] for row in site_rows(5)]]
+    for row in rows[2:]:
+        row[CITY] = ""
+    rows[1][PROVIDER], rows[4][PROVIDER] = "阿里云", "腾讯云"
+    return rows
+
+
+def check_merged(run: Run, home: Path, db: Path) -> None:
+    assert run.returncode == 0, run
+    notes = [p for p in summary(run)["problems"] if p["code"] == "merged_cells"]
+    assert [(p["row"], p["column"], p["value"]) for p in notes] == [
+        (2, "地市", "济南市"), (2, "接入服务商", "阿里云"), (5, "接入服务商", "腾讯云")]
+    assert "H2:H6" in notes[0]["message"] and "每一行" in notes[0]["message"]
+    stored = sorted(sites(home, db).values(), key=lambda s: s["source_row"])
+    assert [s["city"] for s in stored] == ["济南市"] * 5
+    assert [s["access_provider"] for s in stored] == ["阿里云"] * 3 + ["腾讯云"] * 2
+
+
+def test_merged_cells_of_an_xlsx_fill_every_row_they_cover(tmp_path, home, db):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in merged_rows():
+        sheet.append(row)
+    city, provider = chr(65 + CITY), chr(65 + PROVIDER)
+    for cells in (f"{city}2:{city}6", f"{provider}2:{provider}4", f"{provider}5:{provider}6"):
+        sheet.merge_cells(cells)
+    book.save(tmp_path / "merged.xlsx")
+    check_merged(import_file(home, db, tmp_path / "merged.xlsx"), home, db)
+
+
+def test_merged_cells_of_an_ods_fill_every_row_they_cover(tmp_path, home, db):
+    path = write_ods(tmp_path / "merged.ods", merged_rows(),
+                     {(1, CITY): (5, 1), (1, PROVIDER): (3, 1), (4, PROVIDER): (2, 1)})
+    check_merged(import_file(home, db, path), home, db)

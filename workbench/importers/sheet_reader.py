@@ -7,12 +7,14 @@ import hashlib
 import io
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import python_calamine as calamine
 
 from workbench.errors import InputFileError
 from workbench.importers.formats import FileFormat, decode_text, detect_format, read_bytes
+from workbench.importers.ods_merges import ods_merges
 from workbench.importers.xlsx_formulas import FormulaScan
 from workbench.importers.xlsx_guard import (
     DEFAULT_LIMITS,
@@ -49,6 +51,8 @@ class Workbook:
         stray: sheet → the cells left out far outside its table (see ``xlsx_guard.trim_sheet``).
         bad_rows: sheet → (row, line) of CSV rows read as empty because a quote in them never
             closes (filled while the rows are read).
+        merged: sheet → the merged ranges whose value was copied into every cell they cover
+            (xlsx and xls; filled while the rows are read).
     """
 
     def __init__(self, name: str, fmt: FileFormat, data: bytes, limits: ReadLimits = DEFAULT_LIMITS):
@@ -64,10 +68,12 @@ class Workbook:
         self._loaded: dict[str, calamine.CalamineSheet] = {}
         self._text = ""
         self._data = data if fmt.format == "xlsx" else b""
+        self._ods = data if fmt.format == "ods" else b""
         self._limits = limits
         self._scans: dict[str, FormulaScan] = {}
         self.stray: dict[str, StrayCells] = {}
         self.bad_rows: dict[str, list[tuple[int, str]]] = {}
+        self.merged: dict[str, list[MergedRange]] = {}
         if fmt.format == "csv":
             self._text = decode_text(data, fmt, name)
             self.sheets: tuple[str, ...] = (Path(name).stem or "CSV",)
@@ -105,9 +111,16 @@ class Workbook:
         data = self._sheet(sheet)
         offset = data.start[1] if data.start else 0
         pad = [""] * offset
+        rows = (pad + row for row in data.iter_rows()) if offset else data.iter_rows()
+        found = data.merged_cell_ranges
+        if found is None and self.format == "ods":
+            found = ods_merges(self._ods, sheet)
+        merges = [m for m in (found or ()) if m[0] != m[1]]
+        if merges:
+            self.merged[sheet] = filled = []
+            rows = _fill_merged(rows, merges, filled)
         try:
-            for row in data.iter_rows():
-                yield pad + row if offset else row
+            yield from rows
         except calamine.CalamineError as err:
             raise InputFileError(f"工作表“{sheet}”中有无法读取的内容，文件可能已损坏", self.name) from err
 
@@ -168,6 +181,43 @@ class Workbook:
         if scan is None or scan.has_formula:
             self._scans[sheet] = FormulaScan(data, sheet)
         return book
+
+
+@dataclass(frozen=True)
+class MergedRange:
+    """A merged range of cells (0-based, inclusive) and the value it shows."""
+
+    first_row: int
+    first_col: int
+    last_row: int
+    last_col: int
+    value: object
+
+
+def _fill_merged(rows: Iterator[list], merges: list, filled: list[MergedRange]) -> Iterator[list]:
+    """``rows`` (0-based sheet row = index) with each merged range's value in every cell it
+    covers: a spreadsheet shows 济南市 on every row of a 地市 cell merged down over them, but
+    stores it only in the first cell (breaker report of issue 9). Each range filled is
+    appended to ``filled``. ``merges`` are python-calamine's ((row, col), (row, col)) pairs."""
+    starts: dict[int, list[tuple[int, int, int, int]]] = {}
+    for (r0, c0), (r1, c1) in merges:
+        starts.setdefault(r0, []).append((r0, c0, r1, c1))
+    active: list[MergedRange] = []
+    for index, row in enumerate(rows):
+        for r0, c0, r1, c1 in starts.pop(index, ()):
+            value = row[c0] if c0 < len(row) else ""
+            if value != "":
+                active.append(MergedRange(r0, c0, r1, c1, value))
+                filled.append(active[-1])
+        if active:
+            for merged in active:
+                if len(row) <= merged.last_col:
+                    row = row + [""] * (merged.last_col + 1 - len(row))
+                for col in range(merged.first_col, merged.last_col + 1):
+                    if row[col] == "":
+                        row[col] = merged.value
+            active = [m for m in active if m.last_row > index]
+        yield row
 
 
 def open_workbook(path: str | Path, limits: ReadLimits = DEFAULT_LIMITS) -> Workbook:
