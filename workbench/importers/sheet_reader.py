@@ -14,6 +14,7 @@ import python_calamine as calamine
 
 from workbench.errors import InputFileError
 from workbench.importers.formats import FileFormat, decode_text, detect_format, read_bytes
+from workbench.importers.markup_tables import read_html_tables, read_spreadsheet_ml
 from workbench.importers.ods_merges import ods_merges
 from workbench.importers.xlsx_formulas import FormulaScan
 from workbench.importers.xlsx_guard import (
@@ -44,7 +45,7 @@ class Workbook:
 
     Attributes:
         name: the file's path as given.
-        format: ``xlsx``, ``xls``, ``ods`` or ``csv``.
+        format: ``xlsx``, ``xls``, ``ods``, ``csv``, ``html`` or ``xml2003`` (see ``FileFormat``).
         sheets: worksheet names in workbook order (chart sheets left out).
         hidden: the names of hidden worksheets (subset of ``sheets``).
         sha256: hex SHA-256 of the bytes read, so an import records exactly what it read.
@@ -74,10 +75,16 @@ class Workbook:
         self.stray: dict[str, StrayCells] = {}
         self.bad_rows: dict[str, list[tuple[int, str]]] = {}
         self.merged: dict[str, list[MergedRange]] = {}
+        self._tables: dict[str, list[list]] | None = None
         if fmt.format == "csv":
             self._text = decode_text(data, fmt, name)
             self.sheets: tuple[str, ...] = (Path(name).stem or "CSV",)
             self.hidden: tuple[str, ...] = ()
+            return
+        if fmt.format in ("html", "xml2003"):
+            self._tables = (read_html_tables(decode_text(data, fmt, name), name) if fmt.format == "html"
+                            else read_spreadsheet_ml(data, name))
+            self.sheets, self.hidden = tuple(self._tables), ()
             return
         if fmt.format in ("xlsx", "ods"):
             check_package(data, name, limits, read_now=_parts_read_on_open(data, fmt.format))
@@ -93,6 +100,8 @@ class Workbook:
 
     def height(self, sheet: str) -> int:
         """The number of rows ``rows(sheet)`` will yield (an estimate for CSV)."""
+        if self._tables is not None:
+            return len(self._tables.get(sheet, ()))
         if self._book is None:
             return self._text.count("\n") + 1
         end = self._sheet(sheet).end
@@ -104,6 +113,11 @@ class Workbook:
         Raises:
             InputFileError: the sheet does not exist or a cell cannot be decoded.
         """
+        if self._tables is not None:
+            if sheet not in self._tables:
+                self._sheet(sheet)  # raises, naming the sheets there are
+            yield from (list(row) for row in self._tables[sheet])
+            return
         if self._book is None:
             self.bad_rows[sheet] = bad = []
             yield from _csv_rows(self._text, self.name, bad)
