@@ -80,6 +80,15 @@ def register(conn, device: str = "", inspector: str = "") -> None:
 _ACTORS: dict[int, _Actor] = {}
 
 
+def ensure_registered(conn) -> None:
+    """Define the audit functions on ``conn`` unless they are (a migration that updates an audited
+    table runs its triggers, which need them even on a bare connection)."""
+    try:
+        conn.execute("SELECT wb_audit_on()")
+    except sqlite3.OperationalError:   # "no such function" (an id() in _ACTORS may be a closed one's)
+        register(conn)
+
+
 def set_author(conn, device: str, inspector: str) -> None:
     """Make the triggers on ``conn`` record ``device`` and ``inspector`` from now on."""
     actor = _ACTORS.get(id(conn))
