@@ -323,7 +323,11 @@ class MainWindow(QMainWindow):
             self.restoreState(qs.value("state"))
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        """Remember geometry, cancel and wait for running tasks, close the database."""
+        """Ask about unsaved review and inspection notes (取消 keeps the window open); then
+        remember geometry, cancel and wait for running tasks, close the database."""
+        if not (self.review_panel.settle("退出") and self.inspections_view.panel.settle("退出")):
+            event.ignore()
+            return
         qs = self._qsettings()
         qs.setValue("geometry", self.saveGeometry())
         qs.setValue("state", self.saveState())
