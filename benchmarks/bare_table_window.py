@@ -39,8 +39,8 @@ def main() -> None:
 
     def painted() -> None:
         t0 = float(os.environ.get("WORKBENCH_T0", "0") or 0)
-        print(json.dumps({"rows": len(rows), "open_from_spawn_ms": round((time.time() - t0) * 1000, 1)}))
-        app.quit()
+        print(json.dumps({"rows": len(rows), "open_from_spawn_ms": round((time.time() - t0) * 1000, 1)}), flush=True)
+        os._exit(0)   # measured; skip interpreter teardown (PySide can crash while finalizing)
 
     QTimer.singleShot(0, painted)
     app.exec()

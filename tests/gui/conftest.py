@@ -37,7 +37,7 @@ def session(qtbot, app_paths, dialogs, tmp_path):
     for name, value in vars(filled_settings()).items():  # what a notice must print (issue 10)
         if name in ("contact", "contact_phone", "review_body", "court"):
             setattr(ctx.settings, name, value)
-    s = Session(app_paths, db, dialogs, ctx=ctx)
+    s = Session(app_paths, db, dialogs, ctx=ctx, inline_reads=True)   # screens checked right after an action
     yield s
     s.close()
 

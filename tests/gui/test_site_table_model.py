@@ -20,7 +20,7 @@ from workbench.services.demo import demo_rows, write_demo_list
 
 @pytest.fixture
 def model(demo_session):
-    m = SiteTableModel(demo_session.ctx)
+    m = SiteTableModel(demo_session)
     m.set_campaign(demo_session.campaign_id)
     return m
 
@@ -75,7 +75,7 @@ def test_filter_and_unreviewed_only(demo_session, model):
 
 
 def test_rows_beyond_first_page_are_read_on_demand(big_session):
-    m = SiteTableModel(big_session.ctx)
+    m = SiteTableModel(big_session)
     m.set_campaign(big_session.campaign_id)
     assert m.rowCount() == 300 > PAGE_SIZE
     assert m.cached_rows() == 0
@@ -88,7 +88,7 @@ def test_rows_beyond_first_page_are_read_on_demand(big_session):
 
 
 def test_flags_count_with_chinese_labels_as_tooltip(big_session):
-    m = SiteTableModel(big_session.ctx)
+    m = SiteTableModel(big_session)
     m.set_campaign(big_session.campaign_id)
     row = next(r for r in range(m.rowCount()) if m.summary(r).flags)
     flagged = m.summary(row)
@@ -103,7 +103,7 @@ def test_flags_count_with_chinese_labels_as_tooltip(big_session):
 def test_sites_missing_from_a_later_list_are_grey(demo_session, tmp_path: Path):
     shorter = write_demo_list(tmp_path / "短名单.xlsx", demo_rows(48)[:40])
     site_import.import_site_list(demo_session.ctx, demo_session.campaign_id, shorter)
-    m = SiteTableModel(demo_session.ctx)
+    m = SiteTableModel(demo_session)
     m.set_campaign(demo_session.campaign_id)
     grey = [r for r in range(m.rowCount()) if m.index(r, Column.SITE_NAME).data(Qt.ForegroundRole)]
     assert len(grey) == 8

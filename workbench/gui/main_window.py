@@ -289,11 +289,13 @@ class MainWindow(QMainWindow):
             self._show_counts()
 
     def _show_counts(self, total: int | None = None, reviewed: int | None = None) -> None:
+        """共 N 条，已核查 M in the status bar (counted on the reader thread when not given)."""
         cid = self.session.campaign_id
-        if total is None:
-            total = sites.count(self.session.ctx, cid) if cid else 0
-            reviewed = sites.reviewed_count(self.session.ctx, cid) if cid else 0
-        self.count_label.setText(f"共 {total} 条，已核查 {reviewed}")
+        if total is not None or cid is None:
+            self.count_label.setText(f"共 {total or 0} 条，已核查 {reviewed or 0}")
+            return
+        self.session.read(lambda ctx: (sites.count(ctx, cid), sites.reviewed_count(ctx, cid)),
+                          lambda counts: self._show_counts(*counts), key="status-counts")
 
     @Slot()
     def open_manual(self):

@@ -14,6 +14,7 @@ from workbench.app import open_context, settings_path
 from workbench.domain.progress import Cancelled
 from workbench.errors import InspectorMissingError, WorkbenchError, describe_os_error
 from workbench.gui.dialogs import Dialogs
+from workbench.gui.reader import Reader
 from workbench.gui.refresh import TOPICS, Refresher, check_topics
 from workbench.gui.workers import Task, TaskWorker
 from workbench.paths import AppPaths
@@ -45,7 +46,8 @@ class Session(QObject):
     task_ended = Signal(str)
     inspector_needed = Signal()
 
-    def __init__(self, paths: AppPaths, db_path: Path, dialogs: Dialogs, ctx: Context | None = None):
+    def __init__(self, paths: AppPaths, db_path: Path, dialogs: Dialogs, ctx: Context | None = None,
+                 inline_reads: bool = False):
         super().__init__()
         self.paths = paths
         self.db_path = Path(db_path)
@@ -54,6 +56,16 @@ class Session(QObject):
         self.campaign_id: str | None = None
         self.pool = QThreadPool.globalInstance()
         self.workers: list[TaskWorker] = []
+        self.reader = Reader(self.open_worker_context, lambda err: self.show_error("读取数据", err),
+                             inline=inline_reads)
+
+    def read(self, fn: Callable[[Context], Any], on_done: Callable[[Any], None],
+             on_error: Callable[[Exception], None] | None = None, key: str | None = None) -> int:
+        """Run the read ``fn(ctx)`` on the reader thread; ``on_done(result)`` back on the GUI thread.
+
+        A newer read with the same ``key`` supersedes an older one (gui/reader.py).
+        """
+        return self.reader.read(fn, on_done, on_error, key)
 
     def open_worker_context(self) -> Context:
         """A new context on its own connection, for a worker thread, with a copy of the
@@ -164,6 +176,7 @@ class Session(QObject):
             worker.done.wait(wait_ms / 1000)
 
     def close(self) -> None:
-        """Cancel tasks and close the database connection."""
+        """Cancel tasks, stop the reader and close the database connections."""
         self.cancel_all()
+        self.reader.close()
         self.ctx.close()

@@ -63,9 +63,8 @@ def count_sites(conn: sqlite3.Connection, campaign_id: str, text: str = "", unre
 
 def count_reviewed(conn: sqlite3.Connection, campaign_id: str) -> int:
     """How many sites of the campaign have a review."""
-    return conn.execute(
-        "SELECT count(*) FROM review r JOIN site s ON s.id = r.site_id WHERE s.campaign_id = ?",
-        (campaign_id,),
+    return conn.execute(   # the conclusion copied onto the site (0007): an index range, no join
+        "SELECT count(*) FROM site WHERE campaign_id = ? AND sort_conclusion > ''", (campaign_id,),
     ).fetchone()[0]
 
 

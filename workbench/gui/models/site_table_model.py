@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections import OrderedDict
 from enum import IntEnum
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from workbench.domain.review import CONCLUSIONS
 from workbench.services import sites
-from workbench.services.context import Context
 from workbench.services.sites import SiteSummary
 
 PAGE_SIZE = 200
@@ -45,23 +44,33 @@ DEFAULT_SORT = "source_row"  # import order
 
 
 class SiteTableModel(QAbstractTableModel):
-    """Sites of one campaign matching a filter, in a chosen order.
+    """Sites of one campaign matching a filter, in a chosen order, read off the GUI thread.
+
+    ``session.read`` runs the count and each page on the reader thread (gui/reader.py): a new
+    filter or order first counts (``counted(n)`` when known, the table is then reset), and a page
+    is asked for when the view first shows one of its rows (empty cells until it arrives, then
+    ``dataChanged``). ``loading`` is True while a count is on its way.
 
     ``Qt.UserRole`` returns the raw sort value of a cell; ``SITE_ID_ROLE`` the site's id.
     """
 
     SITE_ID_ROLE = Qt.UserRole + 1
+    counted = Signal(int)
 
-    def __init__(self, ctx: Context, parent=None):
+    def __init__(self, session, parent=None):
         super().__init__(parent)
-        self.ctx = ctx
+        self.session = session
         self.campaign_id: str | None = None
         self.text = ""
         self.unreviewed_only = False
         self.sort_key = DEFAULT_SORT
         self.descending = False
+        self.loading = False
         self._count = 0
+        self._generation = 0
         self._pages: OrderedDict[int, list[SiteSummary]] = OrderedDict()
+        self._asked: set[int] = set()
+        self._quiet = False
 
     # --- what is shown -------------------------------------------------------------------
     def set_campaign(self, campaign_id: str | None) -> None:
@@ -77,45 +86,79 @@ class SiteTableModel(QAbstractTableModel):
         self.reload()
 
     def reload(self) -> None:
-        """Re-read the count and forget cached pages (after any write or filter change)."""
+        """Count again and forget cached pages (after any write, filter or order change)."""
+        self._generation += 1
+        if not self.campaign_id:
+            self._counted(self._generation, 0)
+            return
+        self.loading = True
+        generation, args = self._generation, (self.campaign_id, self.text, self.unreviewed_only)
+        self.session.read(lambda ctx: sites.count(ctx, *args),
+                          lambda n: self._counted(generation, n), key=f"sites-count-{id(self)}")
+
+    def _counted(self, generation: int, count: int) -> None:
+        if generation != self._generation:
+            return
         self.beginResetModel()
         self._pages.clear()
-        self._count = (
-            sites.count(self.ctx, self.campaign_id, self.text, self.unreviewed_only)
-            if self.campaign_id else 0
-        )
+        self._asked.clear()
+        self._count = count
+        self.loading = False
         self.endResetModel()
+        self.counted.emit(count)
 
     def site_id(self, row: int) -> str | None:
-        """The id of the site on ``row``, or None outside the table."""
+        """The id of the site on ``row``, or None outside the table (or while its page loads)."""
         summary = self.summary(row)
         return summary.id if summary else None
 
     def summary(self, row: int) -> SiteSummary | None:
-        """The SiteSummary on ``row`` (read from the database if its page is not cached)."""
+        """The SiteSummary on ``row``; None while its page is being read (it is asked for)."""
         if not 0 <= row < self._count:
             return None
         page_no, offset = divmod(row, PAGE_SIZE)
-        page = self._page(page_no)
+        page = self._pages.get(page_no)
+        if page is None:
+            self._ask(page_no)
+            page = self._pages.get(page_no)   # read at once when the session reads inline
+            if page is None:
+                return None
+        self._pages.move_to_end(page_no)
         return page[offset] if offset < len(page) else None
+
+    def is_loaded(self, row: int) -> bool:
+        """True when ``row``'s page is in memory."""
+        return row // PAGE_SIZE in self._pages
 
     def cached_rows(self) -> int:
         """How many rows are held in memory now (at most PAGE_SIZE × CACHED_PAGES)."""
         return sum(len(p) for p in self._pages.values())
 
-    def _page(self, page_no: int) -> list[SiteSummary]:
-        if page_no in self._pages:
-            self._pages.move_to_end(page_no)
-            return self._pages[page_no]
-        rows = sites.page(
-            self.ctx, self.campaign_id, text=self.text, unreviewed_only=self.unreviewed_only,
-            sort=self.sort_key, descending=self.descending, offset=page_no * PAGE_SIZE, limit=PAGE_SIZE,
-            total=self._count,
-        )
+    def _ask(self, page_no: int) -> None:
+        if page_no in self._asked:
+            return
+        self._asked.add(page_no)
+        generation = self._generation
+        args = dict(text=self.text, unreviewed_only=self.unreviewed_only, sort=self.sort_key,
+                    descending=self.descending, offset=page_no * PAGE_SIZE, limit=PAGE_SIZE, total=self._count)
+        campaign_id = self.campaign_id
+        self._quiet = True   # an inline read must not signal from inside data()
+        try:
+            self.session.read(lambda ctx: sites.page(ctx, campaign_id, **args),
+                              lambda rows: self._page_read(generation, page_no, rows))
+        finally:
+            self._quiet = False
+
+    def _page_read(self, generation: int, page_no: int, rows: list[SiteSummary]) -> None:
+        if generation != self._generation:
+            return
+        self._asked.discard(page_no)
         self._pages[page_no] = rows
         while len(self._pages) > CACHED_PAGES:
             self._pages.popitem(last=False)
-        return rows
+        if rows and not self._quiet:
+            first = page_no * PAGE_SIZE
+            self.dataChanged.emit(self.index(first, 0), self.index(first + len(rows) - 1, len(HEADERS) - 1))
 
     # --- Qt model interface --------------------------------------------------------------
     def rowCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008, N802 - Qt override

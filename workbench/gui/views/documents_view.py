@@ -128,27 +128,26 @@ class DocumentsView(QWidget):
         self.notice_table.selectionModel().selectionChanged.connect(self._update_buttons)
 
     def refresh(self, *_args) -> None:
-        """Reload both lists from the database."""
-        sponsors, issued = [], []
-        if self.session.campaign_id is not None:
-            try:
-                sponsors, issued = self._load()
-            except WorkbenchError as err:
-                self.session.show_error("文书", err)
-        self.sponsor_model.set_rows(sponsors)
+        """Reload both lists (read on the reader thread)."""
+        campaign_id = self.session.campaign_id
+        self.loading = True
+        self.session.read(lambda ctx: _load(ctx, campaign_id), self._lists_read,
+                          self._read_failed, key=f"documents-{id(self)}")
+
+    def _read_failed(self, err: Exception) -> None:
+        self.session.show_error("文书", err)
+        self._lists_read(([], []))
+
+    def _lists_read(self, lists) -> None:
+        sponsors_lines, issued = lists
+        self.loading = False
+        self.sponsor_model.set_rows(sponsors_lines)
         self.notice_model.set_rows(issued)
-        self.sponsor_label.setText(f"有待整改问题的单位（{len(sponsors)}）")
+        self.sponsor_label.setText(f"有待整改问题的单位（{len(sponsors_lines)}）")
         self.notice_label.setText(f"已下发的文书（{len(issued)}）")
         for table in (self.sponsor_table, self.notice_table):
             fit_columns(table)
         self._update_buttons()
-
-    def _load(self) -> tuple[list[SponsorLine], list[NoticeLine]]:
-        ctx, campaign_id = self.session.ctx, self.session.campaign_id
-        records = notices.list_notices(ctx, campaign_id, kind=None)
-        names = sponsors.names(ctx, [r.sponsor_id for r in records])
-        issued = [NoticeLine(r, names.get(r.sponsor_id, "")) for r in records]
-        return notices.sponsors_overview(ctx, campaign_id), issued
 
     def _update_buttons(self, *_args) -> None:
         has_campaign = self.session.campaign_id is not None
@@ -425,3 +424,13 @@ def _titled(label: QLabel, table: QTableView) -> QWidget:
     layout.addWidget(label)
     layout.addWidget(table, 1)
     return box
+
+
+def _load(ctx, campaign_id: str | None) -> tuple[list, list[NoticeLine]]:
+    """Sponsors awaiting a notice and the issued documents with their sponsors' names (reader thread)."""
+    if campaign_id is None:
+        return [], []
+    records = notices.list_notices(ctx, campaign_id, kind=None)
+    names = sponsors.names(ctx, [r.sponsor_id for r in records])
+    issued = [NoticeLine(r, names.get(r.sponsor_id, "")) for r in records]
+    return notices.sponsors_overview(ctx, campaign_id), issued

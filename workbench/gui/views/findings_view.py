@@ -140,31 +140,26 @@ class FindingsView(QWidget):
     # -- loading -------------------------------------------------------------------------------
 
     def refresh(self, *_args) -> None:
-        """Reload the ledger from the database, keeping the selected finding selected."""
+        """Reload the ledger (read on the reader thread), keeping the selected finding selected."""
         keep = self.current_finding()
-        try:
-            rows = self._load_rows()
-        except WorkbenchError as err:
-            self.session.show_error("问题台账", err)
-            rows = []
+        campaign_id, key = self.session.campaign_id, FILTERS[self.status_filter.currentText()]
+        self.loading = True
+        self.session.read(lambda ctx: _load_rows(ctx, campaign_id, key),
+                          lambda rows: self._rows_read(rows, keep), self._read_failed, key=f"ledger-{id(self)}")
+
+    def _rows_read(self, rows: list[FindingView], keep: FindingView | None) -> None:
+        self.loading = False
         self.model.set_rows(rows, self.session.ctx.today())
         fit_columns(self.table)
         self._update_count()
         self.select_finding(keep.id if keep else None)
         self._show_current()
 
-    def _load_rows(self) -> list[FindingView]:
-        campaign_id, ctx = self.session.campaign_id, self.session.ctx
-        if campaign_id is None:
-            return []
-        key = FILTERS[self.status_filter.currentText()]
-        if key == "open":
-            return findings.ledger(ctx, campaign_id, open_only=True)
-        if key == "overdue":
-            return findings.ledger(ctx, campaign_id, overdue_on=ctx.today())
-        if key == "due_soon":
-            return findings.due_soon(ctx, campaign_id, ctx.today())
-        return findings.ledger(ctx, campaign_id)
+    def _read_failed(self, err: Exception) -> None:
+        self.loading = False
+        self.session.show_error("问题台账", err)
+        self.model.set_rows([], self.session.ctx.today())
+        self._update_count()
 
     def focus_filter(self) -> None:
         """Ctrl+F from the main window: put the cursor in the filter box."""
@@ -277,3 +272,16 @@ def _wrapping_label() -> QLabel:
     label.setTextInteractionFlags(Qt.TextSelectableByMouse)
     label.setAlignment(Qt.AlignLeft | Qt.AlignTop)
     return label
+
+
+def _load_rows(ctx, campaign_id: str | None, key: str) -> list[FindingView]:
+    """The ledger lines for a status filter key of :data:`FILTERS` (runs on the reader thread)."""
+    if campaign_id is None:
+        return []
+    if key == "open":
+        return findings.ledger(ctx, campaign_id, open_only=True)
+    if key == "overdue":
+        return findings.ledger(ctx, campaign_id, overdue_on=ctx.today())
+    if key == "due_soon":
+        return findings.due_soon(ctx, campaign_id, ctx.today())
+    return findings.ledger(ctx, campaign_id)

@@ -76,14 +76,19 @@ class OverviewView(QWidget):
                 label.setText("—")
             self.accuracy_label.clear()
             return
-        ctx = self.session.ctx
-        campaign = campaigns.get_campaign(ctx, cid)
+        self.loading = True
+        self.session.read(lambda ctx: (campaigns.get_campaign(ctx, cid), summary.overview(ctx, cid, DUE_SOON_DAYS)),
+                          self._read, key=f"overview-{id(self)}")
+
+    def _read(self, result) -> None:
+        campaign, overview = result
+        self.loading = False
         self.heading.setText(campaign.name)
         period = (f"{campaign.period_start} 至 {campaign.period_end}"
                   if campaign.period_start and campaign.period_end else "未设定")
         self.details.setText(f"{campaign.kind_label}　检查机关：{campaign.authority or '未填写'}　"
                              f"文号前缀：{campaign.doc_prefix or '未填写'}　检查期间：{period}")
-        self._show_counts(summary.overview(ctx, cid, DUE_SOON_DAYS))
+        self._show_counts(overview)
 
     def _show_counts(self, o: summary.Overview) -> None:
         total = o.accuracy[-1]  # the 合计 row (domain.review.accuracy_table)

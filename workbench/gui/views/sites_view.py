@@ -47,7 +47,7 @@ class SitesView(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
-        self.model = SiteTableModel(session.ctx, self)
+        self.model = SiteTableModel(session, self)
         self._build_ui()
         self._connect_signals()
         self.refresher = session.watch(self, ("sites", "reviews"), self.refresh)
@@ -94,6 +94,7 @@ class SitesView(QWidget):
         layout.addWidget(splitter, 1)
 
     def _connect_signals(self) -> None:
+        self.model.counted.connect(self._counted)
         self.filter_box.filter_changed.connect(self._apply_filter)
         self.unreviewed_box.toggled.connect(self._apply_filter)
         self.table.doubleClicked.connect(self._activate)
@@ -106,29 +107,45 @@ class SitesView(QWidget):
     @Slot()
     def refresh(self, *_args) -> None:
         """Re-read the campaign's sites (keeps filter, order and the selected row if possible)."""
-        current = self.table.currentIndex().row()
-        self.model.ctx = self.session.ctx
+        self._keep_row = self.table.currentIndex().row()
         self.model.set_campaign(self.session.campaign_id)
-        if 0 <= current < self.model.rowCount():
-            self.table.selectRow(current)
         self._update_counts()
 
     @Slot()
     def _apply_filter(self, *_args) -> None:
+        self._keep_row = -1
         self.model.set_filter(self.filter_box.text().strip(), self.unreviewed_box.isChecked())
-        self._update_counts()
+
+    @Slot(int)
+    def _counted(self, shown: int) -> None:
+        """The model knows how many rows match: reselect the kept row, say how many are shown."""
+        keep, self._keep_row = getattr(self, "_keep_row", -1), -1
+        if 0 <= keep < shown:
+            self.table.selectRow(keep)
+        self._show_counts()
 
     def _update_counts(self) -> None:
+        """Campaign totals (all sites, reviewed) from the reader thread."""
         cid = self.session.campaign_id
-        total = sites.count(self.session.ctx, cid) if cid else 0
-        reviewed = sites.reviewed_count(self.session.ctx, cid) if cid else 0
-        shown = self.model.rowCount()
-        self.count_label.setText(f"显示 {shown} 条" if shown != total else "")
+        if cid is None:
+            self._totals_read((0, 0))
+            return
+        self.session.read(lambda ctx: (sites.count(ctx, cid), sites.reviewed_count(ctx, cid)),
+                          self._totals_read, key=f"sites-totals-{id(self)}")
+
+    def _totals_read(self, totals: tuple[int, int]) -> None:
+        self._totals = totals
+        self._show_counts()
+        self.counts_changed.emit(*totals)
+
+    def _show_counts(self) -> None:
+        total, _reviewed = getattr(self, "_totals", (0, 0))
+        cid, shown = self.session.campaign_id, self.model.rowCount()
+        self.count_label.setText(f"显示 {shown} 条" if shown != total and not self.model.loading else "")
         if total == 0:
             self.detail_label.setText(_EMPTY_HINT if cid else "请先在工具栏新建或选择一个检查任务。")
         elif self.table.currentIndex().row() < 0:
             self.detail_label.setText(_SELECT_HINT)
-        self.counts_changed.emit(total, reviewed)
 
     @Slot(QModelIndex)
     def _show_detail(self, index: QModelIndex) -> None:
