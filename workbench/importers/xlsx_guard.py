@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from workbench.errors import InputFileError
 from workbench.importers.xlsx_parts import column_index, column_letter
 
-_CHUNK = 1 << 22  # bytes of XML unpacked at a time
+_CHUNK = 1 << 20  # bytes of XML unpacked at a time
 _OVERLAP = 64  # bytes of the previous chunk searched again, for a reference cut in two
 _PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
 # The only cell or row references that matter for the grid's size: columns of two or three
