@@ -56,6 +56,8 @@ class Session(QObject):
         self.campaign_id: str | None = None
         self.pool = QThreadPool.globalInstance()
         self.workers: list[TaskWorker] = []
+        self.read_only = False   # set when another window has the database (gui/application.py)
+        self.lock = None         # this window's QLockFile on the database, held while open
         self.reader = Reader(self.open_worker_context, lambda err: self.show_error("读取数据", err),
                              inline=inline_reads)
 
@@ -71,7 +73,7 @@ class Session(QObject):
         """A new context on its own connection, for a worker thread, with a copy of the
         settings in use (the user may have filled some in just now)."""
         ctx = open_context(self.db_path, self.paths, today=self.ctx.today_override,
-                           inspector=self.ctx.author.name or None)
+                           inspector=self.ctx.author.name or None, read_only=self.read_only)
         ctx.settings = copy.deepcopy(self.ctx.settings)
         return ctx
 
@@ -180,3 +182,5 @@ class Session(QObject):
         self.cancel_all()
         self.reader.close()
         self.ctx.close()
+        if self.lock is not None:
+            self.lock.unlock()
