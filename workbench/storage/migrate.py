@@ -72,10 +72,6 @@ def migrate(conn: sqlite3.Connection, backup_to: Path | None = None, directory: 
             "请升级工作台后再打开。"
         )
     pending = [m for m in migs if m.version > have]
-    if pending:
-        from workbench.storage import audit  # the audit triggers' functions (0005 onwards)
-
-        audit.ensure_registered(conn)
     if pending and have > 0 and backup_to is not None:
         target = sqlite3.connect(str(backup_to))
         try:
