@@ -1,4 +1,4 @@
-"""Storing removals (table ``removal``, migration 0007) and the SQL that hides removed rows."""
+"""Storing removals (table ``removal``, migration 0008) and the SQL that hides removed rows."""
 
 from __future__ import annotations
 

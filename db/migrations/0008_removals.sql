@@ -1,4 +1,4 @@
--- 0007: removing a campaign, an inspection or an evidence file without losing it. A removal hides
+-- 0008: removing a campaign, an inspection or an evidence file without losing it. A removal hides
 -- the row everywhere (queries skip ids with an unrestored removal) and keeps everything stored,
 -- so 撤销删除 in the 回收站 brings it back; issued document numbers stay taken (notice rows are
 -- never deleted). Who removed and restored, and when, is kept here and in the audit log.
