@@ -47,3 +47,26 @@ class ValidationError(WorkbenchError):
 
 class FontError(WorkbenchError):
     """No installed font can render the Chinese text of a document."""
+
+
+def describe_os_error(err: OSError) -> str:
+    """A Chinese reason for a failed file operation (disk full, no permission, name too long…).
+
+    Returns a short clause such as "磁盘空间不足" to put after the file's path; unknown errors
+    keep the system's own text.
+    """
+    import errno
+
+    reasons = {
+        errno.ENOSPC: "磁盘空间不足，请清理空间或换一个位置后重试",
+        getattr(errno, "EDQUOT", -1): "磁盘配额已用完，请清理空间或换一个位置后重试",
+        errno.EACCES: "没有权限",
+        errno.EPERM: "没有权限",
+        errno.EROFS: "该位置是只读的",
+        errno.ENAMETOOLONG: "文件名或路径过长",
+        errno.ENOENT: "文件或文件夹不存在",
+        errno.EISDIR: "这是一个文件夹，不是文件",
+        errno.ENOTDIR: "路径中的某一级不是文件夹",
+        errno.EEXIST: "已存在同名文件或文件夹",
+    }
+    return reasons.get(err.errno, err.strerror or str(err))

@@ -16,7 +16,7 @@ from workbench.errors import WorkbenchError
 from workbench.gui.dialogs import Dialogs
 from workbench.gui.workers import Task, TaskWorker
 from workbench.paths import AppPaths
-from workbench.services.context import Context, describe_error
+from workbench.services.context import Context, describe_database_error, is_damaged
 
 log = logging.getLogger(__name__)
 
@@ -118,9 +118,10 @@ class Session(QObject):
         """Show an error as one clear sentence; unexpected errors point to the log."""
         if isinstance(err, WorkbenchError):
             self.dialogs.warn(title, str(err))
-        elif isinstance(err, sqlite3.OperationalError):
+        elif isinstance(err, sqlite3.OperationalError) or (isinstance(err, sqlite3.DatabaseError)
+                                                           and is_damaged(err)):
             log.warning("database error in %s: %s", title, err)
-            self.dialogs.warn(title, describe_error(err))
+            self.dialogs.warn(title, describe_database_error(err, self.db_path))
         else:
             log.error("unexpected error in %s", title, exc_info=err)
             self.dialogs.warn(title, f"发生意外错误：{err}\n详情已记录在日志（{self.paths.log_dir}）。")

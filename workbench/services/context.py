@@ -9,10 +9,19 @@ from functools import cached_property
 from pathlib import Path
 
 from workbench.settings import Settings
-from workbench.storage.connection import describe_error
+from workbench.storage.backup import damaged_message
+from workbench.storage.connection import describe_error, is_damaged
 from workbench.storage.records import Author
 
-__all__ = ["Context", "describe_error"]
+__all__ = ["Context", "describe_database_error", "describe_error", "is_damaged"]
+
+
+def describe_database_error(err: sqlite3.Error, db: str | Path | None) -> str:
+    """The Chinese message for a database error; a damaged file ``db`` gets its path and the
+    newest good backup (storage.backup.damaged_message), anything else describe_error's sentence."""
+    if db is not None and str(db) != ":memory:" and is_damaged(err):
+        return damaged_message(db, err)
+    return describe_error(err)
 
 
 @dataclass

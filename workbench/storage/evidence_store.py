@@ -11,7 +11,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.errors import InputFileError, WorkbenchError
+from workbench.errors import InputFileError, WorkbenchError, describe_os_error
 
 _CHUNK = 1 << 20  # bytes read at a time
 _STORED_PATH = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{64}$")
@@ -60,7 +60,7 @@ class EvidenceStore:
         source = Path(source)
         if not source.is_file():
             raise InputFileError("证据文件不存在或不是普通文件", path=str(source))
-        self.root.mkdir(parents=True, exist_ok=True)
+        self._make_root()
         temp = self.root / f".incoming-{secrets.token_hex(8)}.tmp"
         try:
             sha, size, head = _copy_hashing(source, temp)
@@ -72,11 +72,22 @@ class EvidenceStore:
                 target.parent.mkdir(exist_ok=True)
                 os.replace(temp, target)
         except OSError as err:
-            raise WorkbenchError(f"无法将证据文件保存到 {self.root}（{err.strerror or err}）") from err
+            raise WorkbenchError(f"无法将证据文件保存到 {self.root}（{describe_os_error(err)}）") from err
         finally:
             with suppress(OSError):
                 temp.unlink(missing_ok=True)
         return StoredFile(sha, size, stored, guess_mime(head, source.name))
+
+    def _make_root(self) -> None:
+        """Create the store folder; a file (or anything else) in its place is reported, not replaced."""
+        if self.root.exists() and not self.root.is_dir():
+            raise WorkbenchError(
+                f"证据文件夹 {self.root} 的位置上已有一个同名文件，无法保存证据；"
+                "请将该文件改名或移走（它不是工作台写的）后重试")
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise WorkbenchError(f"无法创建证据文件夹 {self.root}（{describe_os_error(err)}）") from err
 
     def path_of(self, stored_path: str) -> Path:
         """The absolute path of a stored file.

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from workbench.errors import DatabaseVersionError, WorkbenchError
 from workbench.paths import migrations_dir
+from workbench.storage.backup import write_backup
 
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -55,10 +56,11 @@ def migrate(conn: sqlite3.Connection, backup_to: Path | None = None, directory: 
     Each migration runs with its version bump in one transaction, so a failure leaves the
     database at the previous version. Before the first pending step of a database that already
     holds data, a consistent copy is written to ``backup_to`` with ``Connection.backup`` (which,
-    unlike a file copy, includes WAL content).
+    unlike a file copy, includes WAL content) and checked (storage.backup.write_backup).
 
     Raises:
         DatabaseVersionError: the database is newer than this code (written by a later version).
+        WorkbenchError: the backup could not be written or checked; nothing was migrated.
     """
     migs = available(directory)
     have = current_version(conn)
@@ -70,11 +72,7 @@ def migrate(conn: sqlite3.Connection, backup_to: Path | None = None, directory: 
         )
     pending = [m for m in migs if m.version > have]
     if pending and have > 0 and backup_to is not None:
-        target = sqlite3.connect(str(backup_to))
-        try:
-            conn.backup(target)
-        finally:
-            target.close()
+        write_backup(conn, backup_to)   # checked before it is kept; raises rather than migrate unbacked
     for mig in pending:
         script = mig.path.read_text(encoding="utf-8")
         conn.execute("BEGIN IMMEDIATE")
