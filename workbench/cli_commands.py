@@ -126,7 +126,7 @@ def _sites(ctx: Context, args) -> int:
 def _export(ctx: Context, args) -> int:
     from workbench.services.summary import export_summary
 
-    out = export_summary(ctx, _campaign_id(ctx, args.campaign), Path(args.out))
+    out = export_summary(ctx, _campaign_id(ctx, args.campaign), Path(args.out), force=args.force)
     print(f"已导出汇总表：{out}")
     return 0
 
@@ -136,7 +136,7 @@ def _notice(ctx: Context, args) -> int:
 
     campaign_id = _campaign_id(ctx, args.campaign) if args.campaign else None
     sponsor = sponsors.find_by_name(ctx, args.org, campaign_id)
-    issued = notices.write_notice(ctx, sponsor.id, Path(args.out))
+    issued = notices.write_notice(ctx, sponsor.id, Path(args.out), force=args.force)
     verb = "重新打印" if issued.reprint else "已生成"
     print(f"{verb}整改通知书 {issued.record.doc_number}：{args.out}")
     return 0
@@ -155,7 +155,7 @@ def _notices(ctx: Context, args) -> int:
 def _receipt(ctx: Context, args) -> int:
     from workbench.services import notices
 
-    record = notices.write_receipt(ctx, args.notice, Path(args.out))
+    record = notices.write_receipt(ctx, args.notice, Path(args.out), force=args.force)
     print(f"已生成送达回证（{record.doc_number}）：{args.out}")
     return 0
 
@@ -163,7 +163,7 @@ def _receipt(ctx: Context, args) -> int:
 def _opinion(ctx: Context, args) -> int:
     from workbench.services import reinspection
 
-    issued = reinspection.write_opinion(ctx, args.notice, Path(args.out), args.date)
+    issued = reinspection.write_opinion(ctx, args.notice, Path(args.out), args.date, force=args.force)
     verb = "重新打印" if issued.reprint else "已生成"
     print(f"{verb}整改复查意见书 {issued.record.doc_number}：{args.out}")
     return 0
@@ -220,7 +220,10 @@ def _checklist(ctx: Context, args) -> int:
         print(f"已导入检查表“{record.title}”（{record.code} 版本 {record.version}，{record.item_count} 项）")
         return 0
     if args.checklist_command == "export":
+        from workbench.services.output_paths import check_output
+
         record = checklist_templates.find_template(ctx.conn, ctx.author, args.id, args.template_version)
+        check_output(ctx, args.out, force=args.force)
         checklist_templates.export_template(ctx.conn, record.id, args.out)
         print(f"已导出检查表 {record.code} 版本 {record.version}：{args.out}")
         return 0

@@ -11,7 +11,7 @@ from pathlib import Path
 from workbench.domain import finding_status as fs
 from workbench.domain.deadline import UNIT_LABELS, compute_deadline
 from workbench.domain.doc_number import normalize_doc_number
-from workbench.domain.progress import Progress, check_cancel
+from workbench.domain.progress import Progress
 from workbench.domain.sponsor import Sponsor
 from workbench.errors import NotFoundError, ValidationError
 from workbench.reports import (
@@ -20,11 +20,17 @@ from workbench.reports import (
     RectificationNotice,
     format_doc_number,
     render_notice,
-    render_notices,
     render_receipt,
 )
 from workbench.services.context import Context
-from workbench.storage import campaign_repo, finding_repo, notice_repo, sponsor_repo
+from workbench.services.output_paths import check_output
+from workbench.storage import (
+    campaign_repo,
+    doc_number_repo,
+    finding_repo,
+    notice_repo,
+    sponsor_repo,
+)
 from workbench.storage.connection import transaction
 from workbench.storage.notice_repo import NoticeRecord
 
@@ -69,42 +75,60 @@ def issue_notice(ctx: Context, sponsor_id: str) -> IssuedNotice:
     with transaction(ctx.conn):
         fresh = notice_repo.unnoticed_findings(ctx.conn, sponsor_id, _NOTICE_STATUSES)
         if fresh:
-            if not campaign.doc_prefix:
-                raise ValidationError(
-                    f"检查任务“{campaign.name}”未设置文号前缀（如“鲁网信整改”），无法编号；请在窗口的“文件 → 编辑检查任务”中设置，"
-                    f"或运行 workbench campaign set \"{campaign.name}\" --prefix 前缀 --db 数据库"
-                )
-            year = ctx.today().year
-            seq = notice_repo.next_seq(ctx.conn, campaign.doc_prefix, year)
+            require_prefix(campaign)
+            left = doc_number_repo.reserved(ctx.conn, campaign.id, "rectification", sponsor_id)
+            if left:   # a number an interrupted run reserved for this organisation: use it
+                prefix, year, seq, number = left[0].prefix, left[0].year, left[0].seq, left[0].doc_number
+            else:
+                prefix, year = campaign.doc_prefix, ctx.today().year
+                seq = notice_repo.next_seq(ctx.conn, prefix, year)
+                number = format_doc_number(prefix, year, seq)
             record = notice_repo.new_record(
-                campaign.id, sponsor_id, "rectification", campaign.doc_prefix, year, seq,
-                format_doc_number(campaign.doc_prefix, year, seq), ctx.today(), fresh,
+                campaign.id, sponsor_id, "rectification", prefix, year, seq, number, ctx.today(), fresh,
             )
             notice_repo.insert(ctx.conn, record, ctx.author)
-            _start_terms_on_issue(ctx, fresh)
+            start_terms_on_issue(ctx, fresh)
             reprint = False
         else:
             earlier = notice_repo.for_sponsor(ctx.conn, sponsor_id)
             if not earlier:
                 raise ValidationError(f"“{sponsor.name}”没有待整改的问题，无需下发整改通知书")
             record, reprint = earlier[-1], True
-    return IssuedNotice(record, _document(ctx, record), reprint)
+    return IssuedNotice(record, notice_document(ctx, record), reprint)
 
 
-def _start_terms_on_issue(ctx: Context, finding_ids) -> None:
+def require_prefix(campaign) -> None:
+    """Raise ValidationError (with how to set it) when the campaign has no 文号 prefix."""
+    if not campaign.doc_prefix:
+        raise ValidationError(
+            f"检查任务“{campaign.name}”未设置文号前缀（如“鲁网信整改”），无法编号；请在窗口的“文件 → 编辑检查任务”中设置，"
+            f"或运行 workbench campaign set \"{campaign.name}\" --prefix 前缀 --db 数据库"
+        )
+
+
+def as_issued(ctx: Context, finding):
+    """The finding as a notice issued today leaves it: a 待整改 finding's term restarts today."""
+    if finding.status != fs.PENDING:
+        return finding
+    deadline = compute_deadline(ctx.today(), finding.term_days, finding.term_unit, ctx.calendar)
+    return replace(finding, start_on=ctx.today(), deadline=deadline.date)
+
+
+def start_terms_on_issue(ctx: Context, finding_ids) -> None:
     """Restart the term of each 待整改 finding from today, the day its notice is issued."""
     for finding_id in finding_ids:
         finding = finding_repo.get(ctx.conn, finding_id)
         if finding.status == fs.PENDING:
-            deadline = compute_deadline(ctx.today(), finding.term_days, finding.term_unit, ctx.calendar)
-            finding_repo.update(ctx.conn, replace(finding, start_on=ctx.today(), deadline=deadline.date),
-                                ctx.author)
+            finding_repo.update(ctx.conn, as_issued(ctx, finding), ctx.author)
 
 
-def _document(ctx: Context, record: NoticeRecord) -> RectificationNotice:
+def notice_document(ctx: Context, record: NoticeRecord, items=None) -> RectificationNotice:
+    """The printable notice of ``record``; ``items`` (Finding objects) replace the stored
+    findings, for a notice rendered before its record is stored (see notice_issuing)."""
     sponsor = sponsor_repo.get(ctx.conn, record.sponsor_id)
     campaign = campaign_repo.get(ctx.conn, record.campaign_id)
-    items = [finding_repo.get(ctx.conn, fid) for fid in record.finding_ids]
+    if items is None:
+        items = [finding_repo.get(ctx.conn, fid) for fid in record.finding_ids]
     deadline = max(f.deadline for f in items)
     terms = {(f.term_days, f.term_unit) for f in items}
     term_text = ""
@@ -128,16 +152,19 @@ def _document(ctx: Context, record: NoticeRecord) -> RectificationNotice:
     )
 
 
-def write_notice(ctx: Context, sponsor_id: str, out: Path) -> IssuedNotice:
+def write_notice(ctx: Context, sponsor_id: str, out: Path, force: bool = False) -> IssuedNotice:
     """Issue (or re-print) a sponsor's notice and render it as PDF at ``out``.
 
-    The number is taken in the same transaction as the rendering: when the PDF cannot be written
-    (a full disk, a folder without permission) no number is used up.
+    The number is reserved in a committed step, the PDF rendered without holding the database,
+    then renamed into place and the number marked issued (services.notice_issuing).
+
+    Raises:
+        ValidationError: ``out`` is protected or exists and ``force`` is False; no findings; no
+            prefix. WorkbenchError: the PDF cannot be written (the number is given back).
     """
-    with transaction(ctx.conn):
-        issued = issue_notice(ctx, sponsor_id)
-        render_notice(issued.document, out)
-    return issued
+    from workbench.services import notice_issuing
+
+    return notice_issuing.write_notice(ctx, sponsor_id, out, force=force)
 
 
 def sponsors_needing_notice(ctx: Context, campaign_id: str):
@@ -145,32 +172,37 @@ def sponsors_needing_notice(ctx: Context, campaign_id: str):
     return sponsor_repo.with_findings(ctx.conn, campaign_id, _NOTICE_STATUSES)
 
 
+def needs_new_notice(ctx: Context, sponsor_id: str) -> list[str]:
+    """Ids of the sponsor's findings that await rectification and no notice covers yet."""
+    return notice_repo.unnoticed_findings(ctx.conn, sponsor_id, _NOTICE_STATUSES)
+
+
 def write_notices(
     ctx: Context, campaign_id: str, out_dir: Path, *, cancel: threading.Event | None = None,
     on_progress: Callable[[Progress], None] | None = None,
 ) -> list[Path]:
-    """One notice PDF per sponsor with open findings, named ``<文号>-<单位>.pdf`` in ``out_dir``.
+    """One notice PDF per sponsor with findings no notice covers yet, ``<文号>-<单位>.pdf`` in
+    ``out_dir``; see services.notice_issuing.write_notices (numbers reserved first, each PDF
+    renamed into place then recorded, an interrupted earlier run reconciled)."""
+    from workbench.services import notice_issuing
 
-    Numbers are taken and the PDFs written in one transaction: a cancel or an error rolls the
-    numbering back and removes the files this run wrote, so no number is printed without being
-    recorded.
-    """
-    sponsors = sponsors_needing_notice(ctx, campaign_id)
-    with transaction(ctx.conn):
-        documents = []
-        for sponsor in sponsors:
-            check_cancel(cancel)
-            documents.append(issue_notice(ctx, sponsor.id).document)
-        return render_notices(documents, out_dir, cancel=cancel, on_progress=on_progress)
+    return notice_issuing.write_notices(ctx, campaign_id, out_dir, cancel=cancel, on_progress=on_progress)
 
 
-def write_receipt(ctx: Context, doc_number: str, out: Path) -> NoticeRecord:
+def number_ledger(ctx: Context, campaign_id: str):
+    """Every 文号 taken in a campaign with its status (reserved / issued / void + reason)."""
+    return doc_number_repo.in_campaign(ctx.conn, campaign_id)
+
+
+def write_receipt(ctx: Context, doc_number: str, out: Path, force: bool = False) -> NoticeRecord:
     """Render the delivery receipt (送达回证) for an issued notice.
 
     Raises:
         NotFoundError: no document with that number.
+        ValidationError: ``out`` is protected or exists and ``force`` is False (check_output).
     """
     record = notice_repo.by_number(ctx.conn, normalize_doc_number(doc_number))
+    check_output(ctx, out, force=force)
     sponsor = sponsor_repo.get(ctx.conn, record.sponsor_id)
     campaign = campaign_repo.get(ctx.conn, record.campaign_id)
     render_receipt(
@@ -188,7 +220,7 @@ def notice_by_number(ctx: Context, doc_number: str) -> IssuedNotice:
     record = notice_repo.by_number(ctx.conn, normalize_doc_number(doc_number))
     if record.kind != "rectification":
         raise NotFoundError(f"“{doc_number}”不是整改通知书")
-    return IssuedNotice(record, _document(ctx, record), True)
+    return IssuedNotice(record, notice_document(ctx, record), True)
 
 
 def list_notices(ctx: Context, campaign_id: str, kind: str | None = "rectification") -> list[NoticeRecord]:
@@ -208,7 +240,7 @@ def render_existing(ctx: Context, doc_number: str, out: Path) -> NoticeRecord:
         from workbench.services import reinspection
 
         return reinspection.render_existing(ctx, record.doc_number, out)
-    render_notice(_document(ctx, record), out)
+    render_notice(notice_document(ctx, record), out)
     return record
 
 

@@ -20,6 +20,7 @@ from workbench.exporters.summary import (
     write_summary,
 )
 from workbench.services.context import Context
+from workbench.services.output_paths import check_output
 from workbench.storage import campaign_repo, finding_repo, review_repo, summary_query
 
 
@@ -111,7 +112,14 @@ def overview(ctx: Context, campaign_id: str, within_days: int = 3) -> Overview:
 
 def export_summary(
     ctx: Context, campaign_id: str, out: Path, *, cancel: threading.Event | None = None,
-    on_progress: Callable[[Progress], None] | None = None,
+    on_progress: Callable[[Progress], None] | None = None, force: bool = False,
 ) -> Path:
-    """Write the summary workbook of a campaign to ``out`` (.xlsx); returns the path written."""
+    """Write the summary workbook of a campaign to ``out`` (.xlsx); returns the path written.
+
+    Raises:
+        ValidationError: ``out`` is the database, its backup or evidence folder, or an existing
+            file while ``force`` is False (services.output_paths.check_output).
+        WorkbenchError: the file cannot be written (disk full, no permission); nothing is left.
+    """
+    check_output(ctx, out, force=force)
     return write_summary(build_summary(ctx, campaign_id), out, cancel=cancel, on_progress=on_progress)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from workbench.gui.dialogs import overwrite_confirmed
 from workbench.gui.session import Session
 from workbench.gui.workers import TaskWorker
 from workbench.reports import safe_file_name
@@ -28,13 +29,15 @@ def export_summary(session: Session, on_written: Callable[[Path], None]) -> Task
         return None
     name = campaigns.get_campaign(session.ctx, cid).name
     suggested = str(Path(session.last_folder) / f"{safe_file_name(name, '汇总表')}_汇总表.xlsx")
-    out = session.dialogs.save_file("导出汇总表", suggested, XLSX_FILTER)
-    if out is None:
+    chosen = session.dialogs.save_file("导出汇总表", suggested, XLSX_FILTER)
+    if chosen is None:
         return None
-    out = out if out.suffix.lower() == ".xlsx" else out.with_name(out.name + ".xlsx")
+    out = chosen if chosen.suffix.lower() == ".xlsx" else chosen.with_name(chosen.name + ".xlsx")
+    if not overwrite_confirmed(session.dialogs, chosen, out):
+        return None
     session.remember_folder(out)
 
-    def task(ctx, cancel, on_progress):
-        return summary.export_summary(ctx, cid, out, cancel=cancel, on_progress=on_progress)
+    def task(ctx, cancel, on_progress):   # the dialogs asked about overwriting: force
+        return summary.export_summary(ctx, cid, out, cancel=cancel, on_progress=on_progress, force=True)
 
     return session.run_task("导出汇总表", task, on_written)
