@@ -25,3 +25,22 @@ def test_resources_and_migrations_resolve():
     assert (migrations_dir() / "0001_initial.sql").is_file()
     assert (resources_dir() / "column_synonyms.yaml").is_file()
     assert (resources_dir() / "checklists").is_dir()
+
+
+def test_the_packaged_app_looks_for_its_own_fonts_first(tmp_path, monkeypatch):
+    import sys
+
+    from workbench.reports import font_paths
+
+    monkeypatch.delenv("WORKBENCH_FONT_DIR", raising=False)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
+    assert font_paths.font_dirs()[0] == tmp_path / "fonts"
+
+
+def test_spec_builds_one_folder_without_upx():
+    spec = (ROOT / "packaging" / "workbench.spec").read_text(encoding="utf-8")
+    assert "COLLECT(" in spec and "upx=True" not in spec and spec.count("upx=False") >= 2
+    assert "version=version_resource()" in spec and "workbench.ico" in spec
+    assert (ROOT / "packaging" / "windows" / "workbench.ico").stat().st_size > 1000
+    assert (ROOT / "resources" / "icons" / "workbench.png").is_file()

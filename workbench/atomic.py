@@ -6,7 +6,7 @@ import os
 import secrets
 from pathlib import Path
 
-from workbench.errors import WorkbenchError, describe_os_error
+from workbench.errors import WorkbenchError, os_reason
 
 #: The longest file name (not path) Linux, macOS and Windows file systems all accept, in bytes
 #: of UTF-8 (ext4 and APFS count bytes; NTFS allows 255 UTF-16 units, which never exceeds this).
@@ -78,7 +78,7 @@ def write_bytes(out: Path, data: bytes) -> None:
         raise WorkbenchError(f"文件被其他程序占用，请关闭后重试：{out}") from exc
     except OSError as exc:
         temp.unlink(missing_ok=True)
-        raise WorkbenchError(f"保存文件失败：{out}（{describe_os_error(exc)}）") from exc
+        raise WorkbenchError(f"保存文件失败：{out}（{os_reason(exc)}）") from exc
     except BaseException:
         temp.unlink(missing_ok=True)
         raise

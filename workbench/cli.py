@@ -10,8 +10,8 @@ import sys
 from datetime import date
 
 from workbench import __version__
-from workbench.errors import WorkbenchError, describe_os_error
-from workbench.services.context import describe_database_error, is_damaged
+from workbench.errors import WorkbenchError, os_reason
+from workbench.services.context import describe_database_error
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,9 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"错误：命令参数有误（{message}）；用 “{self.prog} -h” 查看用法\n")
 
 
+INSPECTOR_HELP = "检查人员姓名，记入所写的每条记录（缺省为设置中的姓名；都没有时拒绝写入）"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command."""
     p = _Parser(prog="workbench", description="检查工作台：网站备案核查与网络安全检查")
@@ -64,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
         sp = sub.add_parser(name, help=help_)
         sp.add_argument("--db", required=db_required, help="数据库文件路径")
         sp.add_argument("--today", type=_today, help="以此日期为“今天”（YYYY-MM-DD）")
+        sp.add_argument("--inspector", help=INSPECTOR_HELP)
         return sp
 
     cmd("gui", "打开窗口", db_required=False)
@@ -80,14 +84,17 @@ def build_parser() -> argparse.ArgumentParser:
     sp = cmd("sites", "列出已导入的网站")
     sp.add_argument("--campaign")
     sp.add_argument("--json", action="store_true")
-    sp = cmd("export", "导出 Excel")
-    sp.add_argument("what", choices=["summary"])
+    sp = cmd("export", "导出汇总表 / 整改台账（.xlsx）或汇总报告（.pdf）")
+    sp.add_argument("what", choices=["summary", "ledger", "report"],
+                    help="summary 汇总表；ledger 整改台账；report 汇总报告 PDF")
     sp.add_argument("out")
-    sp.add_argument("--force", action="store_true", help="覆盖已存在的文件")
     sp.add_argument("--campaign")
+    sp.add_argument("--include-personal-data", action="store_true",
+                    help="完整导出联系人、电话、证件号码、电子邮箱（默认脱敏）")
+    sp.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
     sp = cmd("notice", "生成一个单位的整改通知书 PDF")
     sp.add_argument("out")
-    sp.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+    sp.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
     sp.add_argument("--org", required=True, help="主办单位名称")
     sp.add_argument("--campaign")
     sp = cmd("notices", "为有待整改问题的每个单位生成整改通知书")
@@ -95,23 +102,46 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--campaign")
     sp = cmd("receipt", "生成送达回证 PDF")
     sp.add_argument("out")
-    sp.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+    sp.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
     sp.add_argument("--notice", required=True, help="整改通知书文号")
     sp = cmd("opinion", "生成整改复查意见书 PDF")
     sp.add_argument("out")
-    sp.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+    sp.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
     sp.add_argument("--notice", required=True, help="所复查的整改通知书文号")
     sp.add_argument("--date", type=_day, help="复查日期（缺省为今天）")
     sp = cmd("findings", "问题台账")
     sp.add_argument("--campaign")
     sp.add_argument("--overdue", action="store_true", help="只列出逾期问题")
     sp.add_argument("--json", action="store_true")
+    sp = cmd("check", "检查数据库：完整性、引用、证据文件哈希、审计日志哈希链（发现问题时退出码为 3）")
+    sp.add_argument("--json", action="store_true")
+    sp = cmd("backup", "把数据库备份到一个文件（在线备份并校验）")
+    sp.add_argument("out")
+    sp = cmd("restore", "用备份文件替换数据库（先校验备份，并先备份当前数据库）")
+    sp.add_argument("backup")
+    sp = cmd("audit", "审计日志：查看或导出（CSV）")
+    sp.add_argument("--entity", help="只看某类记录（表名，如 finding、review）")
+    sp.add_argument("--id", dest="entity_id", help="只看涉及此记录 ID 的条目")
+    sp.add_argument("--csv", help="导出到此 CSV 文件")
+    sp.add_argument("--json", action="store_true")
+    sp = sub.add_parser("package", help="工作包：导出本机的工作、导入其他电脑的工作")
+    pk = sp.add_subparsers(dest="package_command", required=True)
+    c = pk.add_parser("export", help="导出自上次与对方交换以来的变更")
+    c.add_argument("out", help="工作包文件（.wbpkg）")
+    c.add_argument("--db", required=True, help="数据库文件路径")
+    c.add_argument("--campaign", help="检查任务名称（数据库中只有一个任务时可省略）")
+    c.add_argument("--to", help="交换对象（设备名或编号；缺省为全部工作，用于分发任务）")
+    c = pk.add_parser("import", help="导入工作包并合并（冲突留待人工裁决）")
+    c.add_argument("package", help="工作包文件（.wbpkg）")
+    c.add_argument("--db", required=True, help="数据库文件路径")
+    c.add_argument("--json", action="store_true")
     sp = sub.add_parser("campaign", help="检查任务：列出、新建、修改")
     cp = sp.add_subparsers(dest="campaign_command", required=True)
     for name, help_ in (("list", "列出检查任务"), ("create", "新建检查任务"), ("set", "修改检查任务")):
         c = cp.add_parser(name, help=help_)
         c.add_argument("--db", required=True, help="数据库文件路径")
         c.add_argument("--today", type=_today, help=argparse.SUPPRESS)
+        c.add_argument("--inspector", help=INSPECTOR_HELP)
         if name == "list":
             c.add_argument("--json", action="store_true")
             continue
@@ -130,6 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
         c = cl.add_parser(name, help=help_)
         c.add_argument("--db", required=True, help="数据库文件路径")
         c.add_argument("--today", type=_today, help=argparse.SUPPRESS)
+        c.add_argument("--inspector", help=INSPECTOR_HELP)
         if name == "list":
             c.add_argument("--json", action="store_true")
             c.add_argument("--all", action="store_true", help="列出所有版本")
@@ -140,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
             c.add_argument("id", help="模板编号（如 website_security）或模板记录 ID")
             c.add_argument("out")
             c.add_argument("--version", dest="template_version", help="模板版本（缺省为最新）")
-            c.add_argument("--force", action="store_true", help="覆盖已存在的文件")
+            c.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
     sp = sub.add_parser("deadline", help="计算整改期限")
     sp.add_argument("start", type=_day)
     sp.add_argument("days", type=int)
@@ -171,28 +202,22 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except BrokenPipeError:  # output piped into `head` and the like: not an error
         return 0
-    except sqlite3.DatabaseError as err:   # locked, read-only, disk full, damaged file
-        if not isinstance(err, sqlite3.OperationalError) and not is_damaged(err):
-            return _unexpected(err, paths)
+    except sqlite3.Error as err:   # locked, read-only, disk full, damaged file
         log.exception("database error")
         print(f"错误：{describe_database_error(err, getattr(args, 'db', None))}", file=sys.stderr)
         return 2
     except OSError as err:
         log.exception("file error")
         where = f" {err.filename}" if err.filename else ""
-        print(f"错误：无法读写文件{where}：{describe_os_error(err)}", file=sys.stderr)
+        print(f"错误：无法读写文件{where}：{os_reason(err)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)
         return 130
     except Exception as err:  # the last line of defence: the user gets one line, the log the traceback
-        return _unexpected(err, paths)
-
-
-def _unexpected(err: Exception, paths) -> int:
-    log.exception("unexpected error")
-    print(f"意外错误：{type(err).__name__}: {err}（详情见日志 {paths.log_dir}）", file=sys.stderr)
-    return 1
+        log.exception("unexpected error")
+        print(f"意外错误：{type(err).__name__}: {err}（详情见日志 {paths.log_dir}）", file=sys.stderr)
+        return 1
 
 
 def emit_json(obj) -> None:

@@ -24,15 +24,27 @@ def run(args: Namespace, paths: AppPaths) -> int:
         from workbench.gui.application import run_gui
 
         return run_gui(paths, Path(args.db) if getattr(args, "db", None) else paths.default_database)
+    if args.command in _FILE_COMMANDS:
+        from workbench import cli_integrity
+
+        return _FILE_COMMANDS[args.command](cli_integrity, args, paths)
     from workbench.app import open_context
 
     if args.command not in _CREATES_DB and not Path(args.db).is_file():
         raise NotFoundError(f"找不到数据库文件 {args.db}（请检查路径；新建数据库请先用 import 或 demo 命令）")
-    ctx = open_context(args.db, paths, today=args.today)
+    ctx = open_context(args.db, paths, today=args.today, inspector=getattr(args, "inspector", None))
     try:
         return _COMMANDS[args.command](ctx, args)
     finally:
         ctx.conn.close()
+
+
+def _font_notes(ctx: Context) -> None:
+    """Say once, after a document command, which roles a stand-in font served (stderr)."""
+    from workbench.services import document_fonts
+
+    for note in document_fonts.stand_in_notes(ctx):
+        print(f"字体提示：{note}", file=sys.stderr)
 
 
 def _campaign_id(ctx: Context, name: str | None) -> str:
@@ -124,10 +136,19 @@ def _sites(ctx: Context, args) -> int:
 
 
 def _export(ctx: Context, args) -> int:
-    from workbench.services.summary import export_summary
+    from workbench.services import ledger, report, summary
+    from workbench.services.output_paths import check_output_path
 
-    out = export_summary(ctx, _campaign_id(ctx, args.campaign), Path(args.out), force=args.force)
-    print(f"已导出汇总表：{out}")
+    writer, label, suffix = {
+        "summary": (summary.export_summary, "汇总表", ".xlsx"),
+        "ledger": (ledger.export_ledger, "整改台账", ".xlsx"),
+        "report": (report.export_report, "汇总报告", ".pdf"),
+    }[args.what]
+    out = check_output_path(args.out, db_path=args.db, force=args.force, suffix=suffix)
+    campaign_id = _campaign_id(ctx, args.campaign)
+    written = writer(ctx, campaign_id, out, include_personal_data=args.include_personal_data)
+    masked = "（含完整个人信息）" if args.include_personal_data else "（个人信息已脱敏）"
+    print(f"已导出{label}{masked}：{written}")
     return 0
 
 
@@ -139,6 +160,7 @@ def _notice(ctx: Context, args) -> int:
     issued = notices.write_notice(ctx, sponsor.id, Path(args.out), force=args.force)
     verb = "重新打印" if issued.reprint else "已生成"
     print(f"{verb}整改通知书 {issued.record.doc_number}：{args.out}")
+    _font_notes(ctx)
     return 0
 
 
@@ -149,6 +171,7 @@ def _notices(ctx: Context, args) -> int:
     for path in written:
         print(path)
     print(f"共生成 {len(written)} 份整改通知书")
+    _font_notes(ctx)
     return 0
 
 
@@ -157,6 +180,7 @@ def _receipt(ctx: Context, args) -> int:
 
     record = notices.write_receipt(ctx, args.notice, Path(args.out), force=args.force)
     print(f"已生成送达回证（{record.doc_number}）：{args.out}")
+    _font_notes(ctx)
     return 0
 
 
@@ -166,6 +190,7 @@ def _opinion(ctx: Context, args) -> int:
     issued = reinspection.write_opinion(ctx, args.notice, Path(args.out), args.date, force=args.force)
     verb = "重新打印" if issued.reprint else "已生成"
     print(f"{verb}整改复查意见书 {issued.record.doc_number}：{args.out}")
+    _font_notes(ctx)
     return 0
 
 
@@ -216,18 +241,18 @@ def _checklist(ctx: Context, args) -> int:
     from workbench.services import checklist_templates
 
     if args.checklist_command == "import":
-        record = checklist_templates.import_template(ctx.conn, args.file, ctx.author, new_version=args.new_version)
+        record = checklist_templates.import_template(ctx, args.file, new_version=args.new_version)
         print(f"已导入检查表“{record.title}”（{record.code} 版本 {record.version}，{record.item_count} 项）")
         return 0
     if args.checklist_command == "export":
         from workbench.services.output_paths import check_output
 
-        record = checklist_templates.find_template(ctx.conn, ctx.author, args.id, args.template_version)
+        record = checklist_templates.find_template(ctx, args.id, args.template_version)
         check_output(ctx, args.out, force=args.force)
-        checklist_templates.export_template(ctx.conn, record.id, args.out)
+        checklist_templates.export_template(ctx, record.id, args.out)
         print(f"已导出检查表 {record.code} 版本 {record.version}：{args.out}")
         return 0
-    listing = checklist_templates.describe_templates(ctx.conn, ctx.author, latest_only=not args.all)
+    listing = checklist_templates.describe_templates(ctx, latest_only=not args.all)
     if args.json:
         emit_json(listing)
     else:
@@ -236,6 +261,12 @@ def _checklist(ctx: Context, args) -> int:
     return 0
 
 
+# Commands that work on the database file itself (may be damaged or of an older schema).
+_FILE_COMMANDS = {
+    "check": lambda m, a, p: m.check(a, p), "backup": lambda m, a, p: m.backup(a, p),
+    "restore": lambda m, a, p: m.restore(a, p), "audit": lambda m, a, p: m.audit_log(a, p),
+    "package": lambda m, a, p: m.package(a, p),
+}
 _COMMANDS = {
     "demo": _demo, "import": _import, "sites": _sites, "export": _export, "notice": _notice,
     "notices": _notices, "receipt": _receipt, "opinion": _opinion, "findings": _findings, "checklist": _checklist, "campaign": _campaign,

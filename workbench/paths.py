@@ -52,11 +52,14 @@ class AppPaths:
         if override:
             root = Path(override)
             return cls(root, root / "config", root / "logs")
-        return cls(
-            Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)),
-            Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)),
-            Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)),
-        )
+        data = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+        # The log sits in the data folder, where the user (and whoever helps) finds it beside the database.
+        return cls(data, Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)), data / "logs")
+
+    @property
+    def log_file(self) -> Path:
+        """The current log file, ``<log_dir>/workbench.log`` (older ones: ``workbench.log.1`` …)."""
+        return self.log_dir / "workbench.log"
 
     @property
     def default_database(self) -> Path:

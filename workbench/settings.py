@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -16,20 +16,33 @@ class Settings:
 
     Attributes:
         inspector: the user's name, written on every row and printed on documents.
+        unit: the user's unit (所在单位), offered as a new campaign's 检查机关.
         contact, contact_phone: printed on notices as the person to report back to.
         review_term_days, review_term_unit: default rectification term for findings from an ICP
             filing review (days; ``working`` or ``calendar``).
         holiday_file: optional user file with next year's holiday data (see domain/calendar.py).
         last_folder: the folder last used in a file dialog.
+        welcomed: the first-run welcome page was shown (it asks for name, unit and contact once).
+        fonts: the font file chosen per document role (``title``, ``body``, ``heading1``,
+            ``heading2``, ``page_number`` → path of a .ttf/.ttc, ``path#index`` for a face of a
+            collection); a role left out is found automatically (reports/fonts.py).
+        import_unpacked_limit_mb: the most an xlsx/ods file may unpack to (MiB) before an import
+            refuses it as a zip bomb or an oversized table (importers/xlsx_guard.py).
+        import_compression_ratio_limit: the most such a file may inflate relative to its size.
     """
 
     inspector: str = ""
+    unit: str = ""
     contact: str = ""
     contact_phone: str = ""
     review_term_days: int = 10
     review_term_unit: str = "working"
     holiday_file: str = ""
     last_folder: str = ""
+    welcomed: bool = False
+    fonts: dict[str, str] = field(default_factory=dict)
+    import_unpacked_limit_mb: int = 1024
+    import_compression_ratio_limit: int = 100
 
     @classmethod
     def load(cls, path: Path) -> Settings:
@@ -54,3 +67,13 @@ class Settings:
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=2), encoding="utf-8")
         tmp.replace(path)
+
+
+def missing_identity(inspector: str, unit: str) -> str | None:
+    """Why real work cannot start yet, or None: the inspector's name and unit are both needed
+    before the first record is written (the name goes on every row, never the computer's login
+    name; the unit is offered as a campaign's 检查机关 and printed on documents)."""
+    missing = [label for label, value in (("姓名", inspector), ("所在单位", unit)) if not value.strip()]
+    if not missing:
+        return None
+    return f"请填写您的{'和'.join(missing)}：每条记录都要记下是谁做的，文书上也要印出。"

@@ -51,7 +51,8 @@ def test_mlps_template_separates_levels(builtins):
     t = builtins["mlps2_condensed"]
     assert all(item.levels for item in t.items)
     level2, level3 = t.items_for(2), t.items_for(3)
-    assert len(level2) < len(level3) == len(t.items)
+    assert len(level2) < len(level3) < len(t.items)
+    assert set(level2) | set(level3) == set(t.items)
     two_factor = [i for i in t.items if "两种或两种以上组合的鉴别技术" in i.requirement]
     assert two_factor and all(i.levels == (3,) for i in two_factor)
     assert all(i not in level2 for i in two_factor)
@@ -81,3 +82,28 @@ def test_citation_text_parses_back():
     assert parse_basis(c.text) == (c,)
     with pytest.raises(ValueError, match="依据应写作"):
         parse_basis("网络安全法第21条")
+
+
+def test_mlps_level_three_wording_is_not_used_at_level_two(builtins):
+    """facts.md §10: level 3 requires electronic access control (专人值守 is level 2 only), and
+    the level-2 恶意代码防范 item must not carry the level-3 wording."""
+    t = builtins["mlps2_condensed"]
+    level2, level3 = t.items_for(2), t.items_for(3)
+    door3 = [i for i in level3 if "机房出入口" in i.requirement]
+    assert door3 and all("电子门禁" in i.requirement and "专人值守" not in i.requirement for i in door3)
+    assert any("专人值守" in i.requirement for i in level2)
+    assert not [i for i in level2 if "主动免疫可信验证" in i.requirement]
+    assert [i for i in level3 if "主动免疫可信验证" in i.requirement]
+    for item in t.items:  # level-2 clauses (§7.1) only on items that apply at level 2
+        if any(cite.clause.startswith("7.1") for cite in item.basis):
+            assert 2 in item.levels, item.code
+
+
+def test_weak_citations_are_gone(builtins):
+    """facts.md §10: 数据安全法 第二十一条 (a State duty) and 网络安全法(2016) 第二十二条 (product
+    providers) are not operator duties; a missing ICP number cites 互联网信息服务管理办法 第十二条."""
+    cited = [(c.law, c.version, c.clause) for t in builtins.values() for i in t.items for c in i.basis]
+    assert ("中华人民共和国数据安全法", "2021", "第二十一条") not in cited
+    assert ("中华人民共和国网络安全法", "2016", "第二十二条") not in cited
+    icp = builtins["website_security"].item("J-01")
+    assert any(c.law == "互联网信息服务管理办法" and c.clause == "第十二条" for c in icp.basis)

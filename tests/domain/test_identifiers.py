@@ -112,7 +112,8 @@ def test_fast_uscc_check_agrees_with_stdnum():
     rng = random.Random(7)
     alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
     for _ in range(3000):
-        body = "".join(rng.choice("0123456789") for _ in range(8))
+        # position 1 is a registration authority: 1-9 (A, N, Y are tested below)
+        body = rng.choice("123456789") + "".join(rng.choice("0123456789") for _ in range(7))
         body += "".join(rng.choice(alphabet) for _ in range(9))
         good = body + uscc.calc_check_digit(body)
         bad = body + rng.choice(alphabet)
@@ -206,3 +207,24 @@ def test_full_width_digits_are_not_odd():
 
     assert not has_odd_digits("鲁ICP备２０２３０００００６号－１")
     assert not has_odd_digits("鲁ICP备2023000006号-1")
+
+
+@pytest.mark.parametrize("code", ["Y1370100MA3C50001J", "N2370102MA3C50001L", "A1370100MA3C5000XU",
+                                  "1237110290BU8R0K87"])
+def test_uscc_with_letters_first_is_checked_by_gb32100(code):
+    """facts.md §10: stdnum 2.x rejects codes led by a letter; GB 32100 allows A, N, Y (and a
+    letter type in position 2). The check character decides."""
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    weights = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+    body = code[:17]
+    check = alphabet[-sum(alphabet.index(c) * w for c, w in zip(body, weights, strict=True)) % 31]
+    good = body + check
+    assert check_certificate(good) == (good, ())
+    wrong = body + next(c for c in alphabet if c != check)
+    assert check_certificate(wrong) == (wrong, ("uscc_check_digit",))
+
+
+def test_uscc_examples_from_the_legal_review_are_valid():
+    assert check_certificate("Y1370100MA3C50001J") == ("Y1370100MA3C50001J", ())
+    assert check_certificate("N2370102MA3C50001L") == ("N2370102MA3C50001L", ())
+    assert check_certificate("Z1370100MA3C50001J")[1] == ("uscc_invalid",)  # no authority Z

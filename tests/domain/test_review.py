@@ -121,3 +121,12 @@ def test_accurate_needs_a_compared_field_and_no_mismatch():
     check_review("accurate", {"uscc": "match", "domain": "unchecked"})
     check_review("shell_site", {"uscc": "unchecked"})
 
+
+
+def test_fill_untouched_as_match_never_overwrites_a_difference():
+    from workbench.domain.review import fill_untouched_as_match
+
+    verdicts = {"uscc": "mismatch", "contact_phone": "unchecked", "domain": "unchecked", "homepage": "match"}
+    filled = fill_untouched_as_match(verdicts, {"contact_phone": "0531-1", "domain": "  "})
+    assert filled == {"uscc": "mismatch", "contact_phone": "unchecked", "domain": "match", "homepage": "match"}
+    assert verdicts["domain"] == "unchecked"      # the input is left as it was

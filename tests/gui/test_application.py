@@ -59,20 +59,58 @@ def test_newer_database_is_refused_with_a_message(app_paths, dialogs, tmp_path):
     assert "更新版本" in dialogs.shown[-1][2]
 
 
-def test_first_run_without_demo_opens_campaign_dialog(qtbot, session, dialogs):
-    dialogs.answers.append(False)
+def test_first_run_welcome_asks_who_and_creates_a_campaign(qtbot, session):
+    from workbench.app import settings_path
+    from workbench.settings import Settings
+
     window = start_window(session)
     qtbot.addWidget(window)
+    welcome = window.welcome
+    assert welcome.isVisible() and set(welcome.buttons) == {"demo", "import", "campaign"}
+    welcome.fields["inspector"].setText(" 张三 ")
+    welcome.fields["unit"].setText("某市互联网信息办公室")
+    welcome.fields["contact_phone"].setText("0531-12345678")
+    welcome.buttons["campaign"].click()
+    assert not welcome.isVisible()
+    saved = Settings.load(settings_path(session.paths))
+    assert (saved.inspector, saved.unit, saved.welcomed) == ("张三", "某市互联网信息办公室", True)
+    assert session.ctx.author.inspector == "张三"
     assert isinstance(window.dialog, CampaignDialog) and window.dialog.isVisible()
+    assert window.dialog.authority_edit.text() == "某市互联网信息办公室"   # the unit, offered
 
 
-def test_first_run_builds_demo_on_request(qtbot, session, dialogs):
-    dialogs.answers.append(True)
+def test_first_run_builds_demo_on_request(qtbot, session):
     window = start_window(session)
     qtbot.addWidget(window)
+    window.welcome.buttons["demo"].click()
     qtbot.waitUntil(lambda: window.campaign_combo.count() == 1, timeout=30000)
     assert session.campaign_id == window.campaign_combo.currentData()
     assert window.count_label.text().startswith("共 48 条")
+
+
+def test_import_on_an_empty_database_makes_a_campaign_first(qtbot, session, dialogs):
+    window = start_window(session)
+    qtbot.addWidget(window)
+    window.welcome.fields["unit"].setText("某市互联网信息办公室")   # name and unit before real work
+    window.welcome.buttons["import"].click()
+    dialog = window.dialog
+    assert isinstance(dialog, CampaignDialog)
+    dialog.name_edit.setText("2026年第四季度核查")
+    dialog.prefix_edit.setText("鲁网信整改")
+    dialogs.answers.append(None)   # the file dialog: cancelled
+    dialog.accept()
+    assert ("open_file", "选择网站名单", "") in dialogs.shown
+
+
+def test_welcome_is_asked_once(qtbot, demo_session):
+    window = start_window(demo_session)
+    qtbot.addWidget(window)
+    assert window.welcome.isVisible() and not window.welcome.buttons  # campaigns exist: no start choices
+    window.welcome.reject()   # Esc: not asked again
+    assert demo_session.ctx.settings.welcomed
+    again = start_window(demo_session)
+    qtbot.addWidget(again)
+    assert getattr(again, "welcome", None) is None
 
 
 def test_qt_standard_buttons_are_chinese(qapp):
@@ -82,16 +120,6 @@ def test_qt_standard_buttons_are_chinese(qapp):
 
     assert install_qt_translation(qapp)
     assert QCoreApplication.translate("QPlatformTheme", "&Yes") != "&Yes"
-
-
-def test_without_an_inspector_name_the_settings_open_first(qtbot, demo_session):
-    from workbench.gui.application import start_window
-
-    assert demo_session.ctx.settings.inspector == ""
-    window = start_window(demo_session)
-    qtbot.addWidget(window)
-    assert window.tools.dialog is not None and window.tools.dialog.isVisible()
-    window.tools.dialog.reject()
 
 
 def test_real_date_dialog_returns_the_chosen_day(qtbot):
@@ -123,3 +151,52 @@ def test_excepthook_explains_a_locked_database(dialogs, tmp_path):
     finally:
         sys.excepthook = previous
     assert "数据库正被其他程序或窗口使用" in dialogs.shown[-1][2]
+
+
+def test_crash_dialog_names_the_log_file(dialogs, tmp_path):
+    previous = install_excepthook(dialogs, tmp_path / "logs")
+    try:
+        err = ZeroDivisionError("division by zero")
+        sys.excepthook(type(err), err, None)
+    finally:
+        sys.excepthook = previous
+    kind, title, text = dialogs.shown[-1]
+    assert kind == "warn" and str(tmp_path / "logs" / "workbench.log") in text
+
+
+def test_smoke_run_opens_and_closes_the_window(app_paths, dialogs, tmp_path, monkeypatch):
+    from workbench.app import open_context
+    from workbench.services.demo import build_demo
+
+    db = tmp_path / "demo.sqlite3"
+    ctx = open_context(db, app_paths)
+    build_demo(ctx)
+    ctx.conn.close()
+    monkeypatch.setenv("WORKBENCH_SMOKE", "1")
+    assert run_gui(app_paths, db, dialogs) == 0
+
+
+def test_window_icon_is_set(qapp):
+    app = create_application()
+    assert not app.windowIcon().isNull()
+
+
+def test_a_file_error_in_a_task_is_a_chinese_sentence(session, dialogs):
+    import errno
+
+    session.show_error("导出汇总表", PermissionError(errno.EACCES, "Permission denied", "/tmp/汇总.xlsx"))
+    kind, title, text = dialogs.shown[-1]
+    assert kind == "warn" and "/tmp/汇总.xlsx" in text and "Excel" in text and "Permission" not in text
+
+
+def test_a_locked_or_unopenable_database_is_explained(app_paths, dialogs, tmp_path, monkeypatch):
+    import sqlite3
+
+    import workbench.app
+
+    def locked(*_a, **_k):
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(workbench.app, "open_database", locked)
+    assert open_session(app_paths, tmp_path / "x.sqlite3", dialogs) is None
+    assert "路径" in dialogs.shown[-1][2] and str(tmp_path / "x.sqlite3") in dialogs.shown[-1][2]

@@ -48,7 +48,7 @@ def _start(qtbot, view):
 
 
 def _template_code(view, template_id):
-    return next(t.code for t in checklist_templates.list_templates(view.session.ctx.conn, view.session.ctx.author)
+    return next(t.code for t in checklist_templates.list_templates(view.session.ctx)
                 if t.id == template_id)
 
 
@@ -58,7 +58,7 @@ def _key(qtbot, view, key):
 
 def test_inspection_start_to_finish(qtbot, view, dialogs, demo_session):
     inspection_id = _start(qtbot, view)
-    panel, conn = view.panel, demo_session.ctx.conn
+    panel, ctx = view.panel, demo_session.ctx
     codes = panel.model.item_codes()
     assert len(codes) == 21 and panel.current_item_code() == codes[0]
     for _ in codes[:-2]:
@@ -68,7 +68,7 @@ def test_inspection_start_to_finish(qtbot, view, dialogs, demo_session):
     _key(qtbot, view, Qt.Key_3)  # 不符合
     _key(qtbot, view, Qt.Key_N)
     _key(qtbot, view, Qt.Key_2)  # 部分符合
-    answers = service.load_inspection(conn, inspection_id).answers
+    answers = service.load_inspection(ctx, inspection_id).answers
     assert {c: a.response for c, a in answers.items()} == {
         **{c: "compliant" for c in codes[:-2]}, codes[-2]: "non_compliant", codes[-1]: "partial"}
     assert answers[codes[-2]].notes == "隐私政策未告知保存期限"
@@ -79,7 +79,7 @@ def test_inspection_start_to_finish(qtbot, view, dialogs, demo_session):
     assert view.model.data(view.model.index(0, 5)) == "21/21"
 
     qtbot.mouseClick(panel.complete_button, Qt.LeftButton)
-    assert service.load_inspection(conn, inspection_id).inspection.status == "completed"
+    assert service.load_inspection(ctx, inspection_id).inspection.status == "completed"
     assert not panel.response_buttons["compliant"].isEnabled()
 
     dialogs.answers.append(True)
@@ -96,15 +96,15 @@ def test_completing_with_unanswered_items_asks_first(qtbot, view, dialogs, demo_
     inspection_id = _start(qtbot, view)
     qtbot.keyClicks(view.panel.notes_edit, "1 2")  # digits typed in the notes are text, not responses
     assert view.panel.notes_edit.toPlainText() == "1 2"
-    assert service.load_inspection(demo_session.ctx.conn, inspection_id).answers == {}
+    assert service.load_inspection(demo_session.ctx, inspection_id).answers == {}
     _key(qtbot, view, Qt.Key_1)
     dialogs.answers.append(False)
     qtbot.mouseClick(view.panel.complete_button, Qt.LeftButton)
     assert dialogs.shown[-1][:2] == ("confirm", "完成检查")
-    assert service.load_inspection(demo_session.ctx.conn, inspection_id).inspection.status == "in_progress"
+    assert service.load_inspection(demo_session.ctx, inspection_id).inspection.status == "in_progress"
     dialogs.answers.append(True)
     qtbot.mouseClick(view.panel.complete_button, Qt.LeftButton)
-    assert service.load_inspection(demo_session.ctx.conn, inspection_id).inspection.status == "completed"
+    assert service.load_inspection(demo_session.ctx, inspection_id).inspection.status == "completed"
 
 
 def test_evidence_by_dialog_and_drop(qtbot, view, dialogs, tmp_path, demo_session):
@@ -150,3 +150,44 @@ def test_checklist_and_evidence_models(qtbot, qtmodeltester, view, dialogs, tmp_
     model.set_rows([panel.evidence_model.evidence_at(0)])
     qtmodeltester.check(model)
     assert model.data(model.index(0, 2)) == "1 B" and model.data(model.index(0, 2), Qt.UserRole) == 1
+
+
+def test_new_inspection_with_default_choices_stays_open_and_says_why(qtbot, view, dialogs):
+    """等保 template (first) with 不区分等级: refused inside the dialog, form kept; a level then starts it."""
+    qtbot.mouseClick(view.new_button, Qt.LeftButton)
+    dialog = view.new_dialog
+    dialog.search_edit.setText("门户网站")
+    dialog.site_table.selectRow(0)
+    combo = dialog.template_combo
+    mlps = next(i for i in range(combo.count()) if "等级保护" in combo.itemText(i) or "等保" in combo.itemText(i))
+    combo.setCurrentIndex(mlps)
+    dialog.inspectors_edit.setText("张三")
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.Ok), Qt.LeftButton)
+    assert dialog.isVisible() and view.new_dialog is dialog
+    assert dialog.error_label.isVisible() and "保护等级" in dialog.error_label.text()
+    assert dialog.inspectors_edit.text() == "张三" and dialog.chosen_site() is not None
+    assert view.model.rowCount() == 0 and dialogs.shown == []
+    dialog.level_combo.setCurrentText("第三级")
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.Ok), Qt.LeftButton)
+    assert not dialog.isVisible()
+    assert view.model.rowCount() == 1 and view.model.record_at(0).inspection.mlps_level == 3
+
+
+def test_reinspection_keeps_the_last_score_until_items_are_rechecked(qtbot, view, dialogs, demo_session):
+    inspection_id = _start(qtbot, view)
+    panel = view.panel
+    codes = panel.model.item_codes()
+    for _ in codes[:-1]:
+        _key(qtbot, view, Qt.Key_1)
+        _key(qtbot, view, Qt.Key_N)
+    _key(qtbot, view, Qt.Key_3)                      # one 不符合: (20 + 0) / 21
+    qtbot.mouseClick(panel.complete_button, Qt.LeftButton)
+    assert "总分 95.2" in panel.score_label.text()
+    dialogs.answers.append("王五")                  # 复查人员
+    assert view.start_reinspection()
+    assert service.load_inspection(demo_session.ctx, inspection_id).round.round == 1
+    panel.select_item(codes[-1])
+    text = panel.score_label.text()
+    assert "总分 95.2" in text and "总分 100.0" not in text and "已复查 0/1 项" in text
+    _key(qtbot, view, Qt.Key_1)                      # re-checked: now compliant
+    assert "总分 100.0" in panel.score_label.text() and "已复查 1/1 项" in panel.score_label.text()

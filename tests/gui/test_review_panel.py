@@ -117,3 +117,24 @@ def test_an_untouched_site_cannot_be_saved_as_accurate(qtbot, panel, demo_sessio
     _row(panel, "uscc").set_verdict("match")
     panel._verdicts_changed()
     assert panel.conclusion_code() == "accurate"    # suggested once a field has been compared
+
+
+def test_all_match_keeps_a_difference_just_typed(panel, demo_session, qtbot):
+    """Alt+A after typing a difference: the difference is saved and raises a finding."""
+    site_id = panel.site_id
+    phone = _row(panel, "contact_phone")
+    phone.observed.setFocus()
+    qtbot.keyClicks(phone.observed, "0531-00000000")
+    _row(panel, "uscc").set_verdict("mismatch")       # chosen with Alt+2, nothing typed
+    qtbot.keyClick(phone.observed, Qt.Key_A, Qt.AltModifier)   # a mnemonic: an animated click
+    qtbot.waitUntil(lambda: panel.verdicts()["sponsor_name"] == "match")
+    verdicts = panel.verdicts()
+    assert verdicts["contact_phone"] == "mismatch" and verdicts["uscc"] == "mismatch"
+    assert verdicts["sponsor_name"] == "match" and verdicts["domain"] == "match"
+    assert panel.conclusion_code() != "accurate"
+    qtbot.keyClick(phone.observed, Qt.Key_Return, Qt.ControlModifier)
+    stored = reviews.get_review(demo_session.ctx, site_id)
+    assert stored.conclusion == "sponsor_inaccurate"
+    assert {c.field: c.verdict for c in stored.fields}["contact_phone"] == "mismatch"
+    assert findings.ledger(demo_session.ctx, demo_session.campaign_id) and any(
+        v.finding.site_id == site_id for v in findings.ledger(demo_session.ctx, demo_session.campaign_id))

@@ -101,3 +101,56 @@ def test_macos_fonts_are_searched(fresh_fonts, tmp_path):
     fresh_fonts.setattr(font_paths, "_platform", lambda: "darwin")
     fresh_fonts.setattr(font_paths, "_MACOS_DIRS", (str(tmp_path),))
     assert find_cjk_font("title").path == tmp_path / "Songti.ttc"
+
+
+def test_every_role_has_a_truetype_font_and_stand_ins_are_named(fresh_fonts):
+    """font_for(role) for the five GB/T 9704 roles; each font has glyf outlines (reportlab
+    embeds nothing else), and every stand-in is named once in stand_in_notes()."""
+    from fontTools.ttLib import TTFont
+
+    from workbench.reports.fonts import ROLES, font_for, stand_in_notes
+
+    fresh_fonts.delenv(FONT_ENV, raising=False)
+    notes = stand_in_notes()
+    for role in ROLES:
+        font = font_for(role)
+        outlines = TTFont(str(font.path), fontNumber=font.subfont_index, lazy=True)
+        assert "glyf" in outlines and "CFF " not in outlines, font.path
+        assert not missing_glyphs("责令限期改正通知书〔2026〕。，、；：？！“”（）《》—…·", font)
+        assert sum(font.family in n for n in notes) >= int(font.stand_in)
+    assert len(notes) == sum(font_for(r).stand_in for r in ROLES)
+    assert font_for("heading") == font_for("heading1")
+
+
+def test_free_stand_ins_are_installed_by_the_project(fresh_fonts):
+    """packaging/install-fonts.sh (run by .ci/run) installs a different free face per role:
+    Noto Serif SC Bold, FandolFang (converted to TrueType), WenQuanYi Micro Hei, AR PL UKai/UMing."""
+    from workbench.reports.fonts import font_for
+
+    fresh_fonts.delenv(FONT_ENV, raising=False)
+    if not any((d / "FandolFang-Regular.ttf").is_file() for d in font_paths.font_dirs()):
+        pytest.skip("packaging/install-fonts.sh has not been run on this machine")
+    families = {role: font_for(role).family for role in
+                ("title", "body", "heading1", "heading2", "page_number")}
+    assert families["title"].startswith("Noto Serif SC")
+    assert families["body"].startswith("FandolFang")
+    assert families["heading1"] == "WenQuanYi Micro Hei"
+    assert families["heading2"] == "AR PL UKai CN"
+    assert families["page_number"] == "AR PL UMing CN"
+
+
+def test_font_chosen_in_settings_wins_and_a_bad_one_is_refused(fresh_fonts, tmp_path):
+    from workbench.reports.fonts import configure, font_for, stand_in_notes
+
+    if not WQY.is_file():
+        pytest.skip("fonts-wqy-microhei not installed")
+    fresh_fonts.delenv(FONT_ENV, raising=False)
+    try:
+        configure({"body": f"{WQY}#0"})
+        assert font_for("body").path == WQY and not font_for("body").stand_in
+        assert not any(n.startswith("正文") for n in stand_in_notes())
+        configure({"title": str(tmp_path / "没有.ttf")})
+        with pytest.raises(FontError, match="设置中为标题（小标宋）选择的字体"):
+            font_for("title")
+    finally:
+        configure({})

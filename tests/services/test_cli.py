@@ -11,7 +11,13 @@ from workbench.cli import main
 
 @pytest.fixture(autouse=True)
 def _data_dir(tmp_path, monkeypatch):
+    """User folders under tmp_path, with the inspector's name set as the window's 设置 would."""
+    from workbench.app import settings_path
+    from workbench.paths import AppPaths
+    from workbench.settings import Settings
+
     monkeypatch.setenv("WORKBENCH_DATA_DIR", str(tmp_path / "data"))
+    Settings(inspector="测试检查员", unit="某市互联网信息办公室").save(settings_path(AppPaths.for_user(tmp_path / "data")))
 
 
 def run(capsys, *argv):
@@ -81,8 +87,14 @@ def test_demo_findings_notice_receipt_summary(capsys, tmp_path):
     assert code == 0 and (tmp_path / "n.pdf").read_bytes().startswith(b"%PDF")
     number = out.split("整改通知书 ")[1].split("：")[0]
     assert number == "鲁网信整改〔2026〕3号"
-    code, out2, _ = run(capsys, "notice", tmp_path / "n2.pdf", "--db", db, "--org", org)
+    code, out2, err2 = run(capsys, "notice", tmp_path / "n2.pdf", "--db", db, "--org", org)
     assert "重新打印" in out2 and number in out2
+    from workbench.reports.fonts import stand_in_notes
+
+    # every stand-in font is named once per command, on stderr (none where the real faces exist)
+    assert err2.count("字体提示：") == len(stand_in_notes())
+    for note in stand_in_notes():
+        assert err2.count(note) == 1
     assert run(capsys, "receipt", tmp_path / "r.pdf", "--db", db, "--notice", number)[0] == 0
     code, _, err = run(capsys, "receipt", tmp_path / "r.pdf", "--db", db, "--notice", "没有〔2026〕1号")
     assert code == 2 and "找不到" in err
@@ -91,7 +103,9 @@ def test_demo_findings_notice_receipt_summary(capsys, tmp_path):
 
     assert "问题清单" in load_workbook(tmp_path / "s.xlsx").sheetnames
     code, out, _ = run(capsys, "findings", "--db", db, "--json", "--overdue", "--today", "2027-03-01")
-    assert len(json.loads(out)) == sum(1 for r in rows if r["status"] != "closed")
+    served_open = [r for r in rows if r["status"] not in ("closed", "pending")]   # never served: not overdue
+    assert served_open and len(json.loads(out)) == len(served_open)
+    assert not any(r["overdue"] for r in rows if r["status"] == "pending")
 
 
 def test_deadline_command(capsys):
@@ -196,3 +210,25 @@ def test_argument_errors_are_one_chinese_line(capsys):
         main(["deadline", "2026-01-01", "1.5", "--working"])
     err = capsys.readouterr().err
     assert done.value.code == 2 and err.startswith("错误：命令参数有误") and len(err.strip().splitlines()) == 1
+
+
+def test_writes_need_an_inspector_name_never_the_login(capsys, tmp_path, monkeypatch):
+    """Without a name in the settings every write is refused (exit 2, nothing stored); reading
+    works; --inspector names the writer; rows never carry the operating-system login."""
+    import sqlite3
+
+    from workbench.app import settings_path
+    from workbench.paths import AppPaths
+
+    settings_path(AppPaths.for_user(tmp_path / "data")).unlink()
+    db = tmp_path / "t.db"
+    code, _, err = run(capsys, "campaign", "create", "任务甲", "--db", db)
+    assert code == 2 and "检查人员姓名" in err and "--inspector" in err
+    assert run(capsys, "campaign", "list", "--db", db, "--json")[1].strip() == "[]"
+    assert run(capsys, "campaign", "create", "任务甲", "--db", db, "--inspector", "王五")[0] == 0
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT inspector FROM campaign").fetchall() == [("王五",)]
+    assert run(capsys, "demo", "--db", tmp_path / "demo.db", "--today", "2026-11-30")[0] == 0   # demo: labelled
+    with sqlite3.connect(tmp_path / "demo.db") as conn:
+        names = {r[0] for r in conn.execute("SELECT inspector FROM site UNION SELECT inspector FROM review")}
+    assert names == {"演示检查员（演示数据）"}

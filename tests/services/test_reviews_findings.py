@@ -96,7 +96,15 @@ def test_overdue_and_due_soon(ctx):
     campaign = campaign_with_sites(ctx, [record(1), record(2)])
     a, b = sites.page(ctx, campaign.id)
     fa = reviews.record_review(ctx, a.id, _checks(sites.detail(ctx, a.id)), "unreachable").finding
-    reviews.record_review(ctx, b.id, _checks(sites.detail(ctx, b.id)), "unreachable")
+    fb = reviews.record_review(ctx, b.id, _checks(sites.detail(ctx, b.id)), "unreachable").finding
+    # never served (no notice): the deadline is provisional, nothing is overdue or due soon
+    assert findings.ledger(ctx, campaign.id, overdue_on=date(2027, 3, 1)) == []
+    assert findings.due_soon(ctx, campaign.id, date(2026, 12, 11)) == []
+    unserved = findings.ledger(ctx, campaign.id)[0]
+    assert findings.as_json(unserved, date(2027, 3, 1))["overdue"] is False
+    assert findings.as_json(unserved, date(2027, 3, 1))["days_left"] is None
+    for f in (fa, fb):
+        findings.apply_action(ctx, f.id, "notify", on=date(2026, 11, 30))   # served: the term runs
     assert findings.ledger(ctx, campaign.id, overdue_on=date(2026, 12, 14)) == []
     overdue = findings.ledger(ctx, campaign.id, overdue_on=date(2026, 12, 15))
     assert {v.finding.id for v in overdue} >= {fa.id} and len(overdue) == 2

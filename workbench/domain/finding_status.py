@@ -53,6 +53,10 @@ STATUS_LABELS = {
     WITHDRAWN: "撤销",
 }
 OPEN_STATUSES = frozenset(STATUS_LABELS) - {CLOSED, WITHDRAWN}
+#: Open findings whose term runs from a served notice. A ``pending`` finding's deadline is only
+#: provisional (the term is counted again from the day the notice is served, facts.md §7), so it
+#: is never overdue nor "due soon" before service.
+TERM_RUNNING_STATUSES = OPEN_STATUSES - {PENDING}
 
 NOTIFY = "notify"
 REPORT = "report"
@@ -86,6 +90,20 @@ _TRANSITIONS: dict[tuple[str, str], str] = {
 }
 _NEEDS_REASON = frozenset({EXTEND, WITHDRAW})
 _NEEDS_DEADLINE = frozenset({EXTEND, RESUME})
+
+
+def days_left_on_term(status: str, deadline: date, today: date) -> int | None:
+    """Calendar days from ``today`` to a served deadline (0 on the day, negative when overdue).
+
+    None when no term runs: the finding is closed or withdrawn, or its notice is not yet served.
+    """
+    return (deadline - today).days if status in TERM_RUNNING_STATUSES else None
+
+
+def is_overdue(status: str, deadline: date, today: date) -> bool:
+    """True when a served finding is still open after its deadline (逾期); never before service."""
+    left = days_left_on_term(status, deadline, today)
+    return left is not None and left < 0
 
 
 def next_status(status: str, action: str) -> str:

@@ -39,13 +39,16 @@ _LICENCE_RE = re.compile(rf"([{PROVINCES}])(A2|B1|B2|B1\.B2)-(\d{{8}})(?:-(\d+))
 _PSB_RE = re.compile(rf"([{PROVINCES}])公网安备(\d{{14}})(号?)\Z", re.ASCII)
 _PSB_CANONICAL_RE = re.compile(rf"[{PROVINCES}]公网安备 \d{{14}}号\Z", re.ASCII)
 _ID_RE = re.compile(r"\d{17}[\dX]\Z", re.ASCII)
-# GB 32100-2015 (facts.md §5): 8 digits (registration authority, type, division code), then the
-# organisation code and check character from a 31-symbol alphabet without I, O, S, V, Z.
+# GB 32100-2015 (facts.md §5, §10): position 1 the registration authority (1-9, A 中央编办,
+# N 农业, Y 其他), position 2 the organisation type (digit or letter), 3-8 the division code
+# (digits), 9-17 the organisation code and 18 the check character, all from a 31-symbol
+# alphabet without I, O, S, V, Z. python-stdnum 2.x wants digits in positions 1-2 and so
+# rejects valid codes such as Y1370100MA3C50001J: the check is done here for that shape.
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 # Each alphabet byte → its value 0-30, for the check sum over ``text.encode()``.
 _USCC_VALUE_BYTES = bytes.maketrans(_USCC_ALPHABET.encode(), bytes(range(31)))
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-_USCC_RE = re.compile(r"\d{8}[0-9A-HJ-NP-RTUW-Y]{10}\Z", re.ASCII)
+_USCC_RE = re.compile(r"[1-9ANY][0-9A-HJ-NP-RTUW-Y]\d{6}[0-9A-HJ-NP-RTUW-Y]{10}\Z", re.ASCII)
 
 
 class IcpNumber(NamedTuple):
@@ -220,19 +223,18 @@ def check_certificate(text: str) -> tuple[str, tuple[str, ...]]:
     if len(value) == 15 and value.isdigit():
         return value, ()  # legacy 15-digit ID: no check digit to verify (facts.md §5)
     if shaped:
-        return value, ("uscc_check_digit",)  # stdnum's verdict too: see _uscc_valid
+        return value, ("uscc_check_digit",)  # GB 32100 shape, wrong check character
     return value, _stdnum_issues(uscc.validate, value, "uscc_check_digit")
 
 
 def _uscc_valid(value: str) -> bool:
-    """True when ``value`` is a USCC with a correct check character.
+    """True when ``value`` is a USCC with a correct check character (GB 32100-2015, facts.md §5).
 
-    The same GB 32100 computation as ``stdnum.cn.uscc.validate``, done here because stdnum's
-    per-character cleanup costs ~10-20 µs a call, too slow for 100,000-row lists (about 0.1 s
-    of a 100,000-row import in benchmarks/bench_import.py). For text of the USCC shape
-    (``_USCC_RE``: 8 digits, 10 characters of the alphabet) stdnum 2.x checks nothing but the
-    check character, so this decides both ways: valid, or ``InvalidChecksum``. Other text is
-    left to stdnum. tests/domain/test_identifiers.py compares the two on random codes.
+    Done here, not with ``stdnum.cn.uscc``: stdnum 2.x refuses codes whose first two
+    characters are letters (registration authorities A, N, Y; facts.md §10), and its
+    per-character cleanup costs ~10-20 µs a call, too slow for 100,000-row lists. Text of
+    another shape is left to stdnum (which then calls it invalid). For all-digit-prefix codes
+    tests/domain/test_identifiers.py compares the two on random codes.
     """
     return _USCC_RE.match(value) is not None and _uscc_check_ok(value)
 

@@ -49,6 +49,10 @@ _SUGGESTION_ORDER: tuple[tuple[frozenset[str], str], ...] = (
 )
 
 _ORDER_33 = "《非经营性互联网信息服务备案管理办法》（信息产业部令第33号）"
+# facts.md §10: a missing ICP number on the home page breaches 第十二条 of the State Council's
+# 《互联网信息服务管理办法》 (penalty 第二十二条, imposed by the 通信管理局); 33号令 第十三条/第二十五条
+# is for a number shown without the link or the electronic verification mark.
+_ORDER_292 = "《互联网信息服务管理办法》（国务院令第292号）"
 
 # Per inaccurate conclusion: default severity, a finding title, legal basis (facts.md §4; 33号令
 # 第五条 备案义务, 第七条 如实填报, 第十三条 备案编号悬挂, 第十四条 变更手续, 第二十二条 and
@@ -81,7 +85,8 @@ CONCLUSION_FINDING: dict[str, dict] = {
     "filing_no_display": {
         "severity": "low",
         "title": "网站首页未悬挂或错误悬挂备案编号",
-        "legal_basis": f"{_ORDER_33}第十三条；罚则见第二十五条",
+        "legal_basis": (f"{_ORDER_292}第十二条；罚则见第二十二条，由通信管理局实施，网信部门依法移送；"
+                        f"未链接备案管理系统或未加电子验证标识的，见{_ORDER_33}第十三条、第二十五条"),
         "requirement": "请在整改期限内在网站首页底部中央位置标明正确的备案编号，并链接至工业和信息化部政务服务平台（beian.miit.gov.cn）。",
     },
     "access_mismatch": {
@@ -135,6 +140,24 @@ def check_review(conclusion: str, verdicts: Mapping[str, str]) -> None:
     mismatched = [FIELD_LABELS.get(c, c) for c, v in verdicts.items() if v == "mismatch"]
     if mismatched:
         raise ValidationError(f"“{'、'.join(mismatched)}”与备案不一致，不能判定为“准确”")
+
+
+def fill_untouched_as_match(verdicts: Mapping[str, str], observed: Mapping[str, str]) -> dict[str, str]:
+    """全部一致 (Alt+A): mark as 一致 only the fields nobody has touched yet.
+
+    A field is untouched when its verdict is ``unchecked`` and no observed value has been typed.
+    A recorded difference (``mismatch``) or a typed observation is never overwritten: turning a
+    difference into 一致 would save the filing as 准确 and raise no finding.
+
+    Args:
+        verdicts: field code → verdict as shown now.
+        observed: field code → the observed value typed (missing or blank = nothing typed).
+
+    Returns:
+        field code → verdict after filling (a new dict; ``verdicts`` is not changed).
+    """
+    return {code: "match" if verdict == "unchecked" and not (observed.get(code) or "").strip() else verdict
+            for code, verdict in verdicts.items()}
 
 
 def suggest_conclusion(verdicts: Mapping[str, str]) -> str:
@@ -206,6 +229,20 @@ def accuracy_table(pairs: Iterable[tuple[str, str]]) -> list[AccuracyRow]:
         entry[0] += 1
         entry[1] += int(good)
     rows = [_row(group, *counts[group]) for group in sorted(counts)]
+    rows.append(_row(TOTAL_GROUP, sum(r.reviewed for r in rows), sum(r.accurate for r in rows)))
+    return rows
+
+
+def accuracy_table_from_counts(counts: Iterable[tuple[str, str, int]]) -> list[AccuracyRow]:
+    """:func:`accuracy_table` from ``(group key, conclusion, number of reviews)`` triples, as a
+    SQL ``GROUP BY`` returns them (same rule, same order, same 合计 row; no row per review)."""
+    grouped: dict[str, list[int]] = {}
+    for group, conclusion, count in counts:
+        good = is_accurate(conclusion)
+        entry = grouped.setdefault(group or UNKNOWN_GROUP, [0, 0])
+        entry[0] += count
+        entry[1] += count if good else 0
+    rows = [_row(group, *grouped[group]) for group in sorted(grouped)]
     rows.append(_row(TOTAL_GROUP, sum(r.reviewed for r in rows), sum(r.accurate for r in rows)))
     return rows
 

@@ -7,10 +7,11 @@ from workbench.errors import ValidationError
 SEVERITIES = ("high", "medium", "low")
 SEVERITY_LABELS = {"high": "高", "medium": "中", "low": "低"}
 
-# Default terms, all in working days. 行政强制法 第六十九条 reads periods of ten days or less as
-# working days (facts.md §9), so the 5- and 10-day terms are working days; the 15-day term uses
-# the same unit so that one notice never mixes units and a term never shrinks over a long
-# holiday such as the Spring Festival. Settings may override these later.
+# Default terms, all in working days: a product choice (facts.md §9–§10). Counting follows
+# 民法典 第二百零一条/第二百零三条 (the term starts the next day; a last day on a holiday moves to
+# the next working day); 行政强制法 第六十九条 governs coercive-measure periods and is not the rule
+# for a rectification deadline. One unit for every severity means one notice never mixes units
+# and a term never shrinks over a long holiday such as the Spring Festival.
 DEFAULT_TERMS: dict[str, tuple[int, str]] = {
     "high": (5, "working"),
     "medium": (10, "working"),

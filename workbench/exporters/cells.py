@@ -20,10 +20,12 @@ from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.cell.rich_text import CellRichText
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.writer.excel import ExcelWriter
 
 from workbench.atomic import reserve_temp
-from workbench.errors import WorkbenchError, describe_os_error
+from workbench.errors import WorkbenchError, os_reason
 
 #: Leading characters that make a spreadsheet treat text as a formula or DDE call
 #: (OWASP "CSV Injection": = + - @ tab carriage-return).
@@ -35,6 +37,25 @@ MAX_CELL_CHARS = 32767
 
 _MIN_WIDTH = 6
 _MAX_WIDTH = 50
+_MIN_FIT_WIDTH = 8
+_MAX_KEEP_WIDTH = 24
+
+#: Footer on every printed page: sheet name, page x of n (Excel/WPS/LibreOffice codes).
+FOOTER_TEXT = "&A　第 &P 页 / 共 &N 页"
+#: Left and right page margins in inches.
+MARGIN_INCH = 0.3
+#: Body text is 11 pt; printing must not shrink it below 8 pt, so a page-wide fit may scale to
+#: no less than 8/11 ≈ 0.73 (we aim for :data:`MIN_PRINT_SCALE`). An A4 landscape line between
+#: 0.3" margins is 799 pt. A column of width w is about 5.25·w pt in Excel and WPS (Calibri's
+#: digit), but about 7.2·w pt in LibreOffice where Calibri is missing and DejaVu Sans stands in
+#: (measured: 170 units printed 1,219 pt wide). Sized for the wider: 799 / 0.8 / 7.2 ≈ 138.
+PRINT_WIDTH_BUDGET = 136
+#: The smallest print scale (percent) a sheet may get: 11 pt × 0.8 = 8.8 pt.
+MIN_PRINT_SCALE = 80
+#: Points per wrapped line of 11 pt text (CJK fallback fonts are taller than Calibri's 15 pt).
+LINE_HEIGHT = 15.6
+#: Excel's limit on a row's height, in points.
+MAX_ROW_HEIGHT = 409
 _SAMPLE_ROWS = 500  # rows looked at to size columns; later rows only decide wrapping
 
 _TITLE_FONT = Font(bold=True, size=14)
@@ -160,13 +181,17 @@ class _StyleCache:
 
 
 def write_table(ws, headers: Sequence[str], rows: Iterable[Sequence], *,
-                widths: Sequence[float | None] | None = None, title: str | None = None) -> None:
+                widths: Sequence[float | None] | None = None, title: str | None = None) -> int:
     """Write a titled, filterable, print-ready table into an empty worksheet.
 
     Layout: optional ``title`` in A1 (bold 14 pt), the bold shaded header row below it,
-    frozen panes under the header, an autofilter over header and data, landscape A4 fitted to
-    the page width with the header repeated on every printed page. Values pass through
-    :func:`safe_cell`; dates show as ``yyyy-mm-dd``; text wider than its column wraps.
+    frozen panes under the header, an autofilter over header and data. Printed landscape A4
+    fitted to the page width with the header repeated on every page and the footer
+    ``<sheet> 第 &P 页 / 共 &N 页``; the columns are first narrowed (widest first, text wraps)
+    to :data:`PRINT_WIDTH_BUDGET` so the fitting never shrinks 11 pt text below 8 pt. Values pass
+    through :func:`safe_cell`; dates show as ``yyyy-mm-dd``; text wider than its column wraps
+    and its row gets an explicit height for the wrapped lines (Excel, WPS and LibreOffice do
+    not all grow rows by themselves when opening a file).
 
     Works with normal and write-only (streaming) worksheets; for the latter the columns are
     sized from the first 500 rows before anything is written.
@@ -178,30 +203,96 @@ def write_table(ws, headers: Sequence[str], rows: Iterable[Sequence], *,
         widths: per-column widths in Excel character units; a missing or None entry is sized
             from the content (CJK characters count double, 6–50 units).
         title: text for row 1; None starts the header in row 1.
+
+    Returns:
+        The number of data rows written (header and title not counted).
     """
     headers = list(headers)
     rows = iter(rows)
     sample = list(islice(rows, _SAMPLE_ROWS))
-    col_widths = _column_widths(headers, sample, widths)
+    natural = _column_widths(headers, sample, widths)
+    col_widths = fit_widths(natural, _column_floors(natural, sample))
     for index, width in enumerate(col_widths, 1):
         ws.column_dimensions[get_column_letter(index)].width = width
     header_row = 2 if title else 1
     ws.freeze_panes = f"A{header_row + 1}"  # write-only sheets need views set before rows
-    _set_print_layout(ws, header_row)        # and sheet properties (fit to page) too
+    # and sheet properties (fit to page) too; too many columns for one page: spill, stay readable
+    set_print_layout(ws, header_row, fit_width=sum(col_widths) <= PRINT_WIDTH_BUDGET)
     styles = _StyleCache(ws)
     if title:
         ws.append([Cell(ws, 1, 1, value=safe_cell(title), style_array=styles.get("title"))])
+    header_lines = max((_line_count(h, w) for h, w in zip(headers, col_widths, strict=True)), default=1)
+    _set_height(ws, header_row, header_lines)
     ws.append([Cell(ws, 1, 1, value=safe_cell(h), style_array=styles.get("header")) for h in headers])
+    _forget_height(ws, header_row)
     count = 0
     for row in chain(sample, rows):
-        ws.append([_body_value(ws, styles, value, col_widths, i) for i, value in enumerate(row)])
+        lines = [1]
+        cells = [_body_value(ws, styles, value, col_widths, i, lines) for i, value in enumerate(row)]
+        row_index = header_row + count + 1
+        if lines[0] > 1:
+            _set_height(ws, row_index, lines[0])
+            ws.append(cells)
+            _forget_height(ws, row_index)
+        else:
+            ws.append(cells)
         count += 1
     last_column = get_column_letter(max(len(headers), 1))
     ws.auto_filter.ref = f"A{header_row}:{last_column}{header_row + count}"
+    return count
 
 
-def _body_value(ws, styles: _StyleCache, value, col_widths: list[float], index: int):
-    """The value to append: plain values go in raw (fast path), styled ones as a Cell."""
+def _set_height(ws, row_index: int, lines: int) -> None:
+    if lines > 1:
+        dim = ws.row_dimensions[row_index]
+        dim.height = min(lines * LINE_HEIGHT + 2, MAX_ROW_HEIGHT)
+
+
+def _forget_height(ws, row_index: int) -> None:
+    """A streamed row is written by now: drop its dimension so memory stays flat."""
+    if isinstance(ws, WriteOnlyWorksheet):
+        ws.row_dimensions.pop(row_index, None)
+
+
+def fit_widths(widths: Sequence[float], floors: Sequence[float] | None = None,
+               budget: float | None = None) -> list[float]:
+    """Narrow the widest columns until the total fits ``budget`` character units.
+
+    All columns are capped at one common width (water-filling), but none goes below its floor
+    (default :data:`_MIN_FIT_WIDTH`, or its own width if smaller), so identifiers and dates
+    keep their width and long texts wrap instead.
+
+    Args:
+        widths: column widths in Excel character units.
+        floors: per column, the narrowest it may become (e.g. its own width for 备案号).
+        budget: total allowed; default :data:`PRINT_WIDTH_BUDGET`.
+
+    Returns:
+        The new widths, same order; unchanged when they already fit. If the floors alone
+        exceed the budget the result is the floors (the caller then prints across pages).
+    """
+    budget = PRINT_WIDTH_BUDGET if budget is None else budget
+    widths = list(widths)
+    if sum(widths) <= budget or not widths:
+        return widths
+    floors = [min(w, f) for w, f in zip(widths, floors or [_MIN_FIT_WIDTH] * len(widths), strict=True)]
+
+    def total(cap: float) -> float:
+        return sum(max(f, min(w, cap)) for w, f in zip(widths, floors, strict=True))
+
+    low, high = 0.0, max(widths)
+    for _ in range(40):  # bisection on the common cap; 40 halvings are far below 0.01 units
+        middle = (low + high) / 2
+        low, high = (middle, high) if total(middle) <= budget else (low, middle)
+    return [math.floor(max(f, min(w, low)) * 10) / 10 for w, f in zip(widths, floors, strict=True)]
+
+
+def _body_value(ws, styles: _StyleCache, value, col_widths: list[float], index: int,
+                lines: list[int]):
+    """The value to append: plain values go in raw (fast path), styled ones as a Cell.
+
+    ``lines[0]`` is raised to the wrapped line count of this cell when it wraps.
+    """
     look = value if isinstance(value, Styled) else None
     value = safe_cell(look.value if look else value)
     if value == "":
@@ -211,6 +302,8 @@ def _body_value(ws, styles: _StyleCache, value, col_widths: list[float], index: 
         number_format = DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT
     width = col_widths[index] if index < len(col_widths) else _MAX_WIDTH
     wrap = _needs_wrap(value, width)
+    if wrap:
+        lines[0] = max(lines[0], _line_count(str(value), width))
     quote = isinstance(value, CellRichText)
     if look is None and number_format is None and not (wrap or quote):
         return value
@@ -218,6 +311,14 @@ def _body_value(ws, styles: _StyleCache, value, col_widths: list[float], index: 
         "body", number_format, bool(look and look.bold), bool(look and look.alert), wrap, quote
     )
     return Cell(ws, 1, 1, value=value, style_array=style)
+
+
+def _line_count(text: str, width: float) -> int:
+    """Lines ``text`` takes in a column ``width`` characters wide (CJK counts 2), at least 1."""
+    # One unit of padding. Excel's width-w column is 7w + 5 px and a CJK glyph at 11 pt is 14.7 px,
+    # so this never counts fewer lines than Excel/WPS wrap to (LibreOffice's wider units wrap less).
+    room = max(width - 1, 1)
+    return sum(max(1, math.ceil(display_width(part) / room)) for part in text.split("\n"))
 
 
 def _needs_wrap(value, width: float) -> bool:
@@ -246,6 +347,29 @@ def _column_widths(headers: list[str], sample: list[Sequence],
     return result
 
 
+def _column_floors(widths: list[float], sample: list[Sequence]) -> list[float]:
+    """Per column, the narrowest it may be printed: identifiers, numbers and dates (text without
+    spaces that is mostly ASCII, e.g. 鲁ICP备12345678号-2) keep their width up to
+    :data:`_MAX_KEEP_WIDTH`; columns of Chinese prose may shrink to :data:`_MIN_FIT_WIDTH`."""
+    floors = []
+    for index, width in enumerate(widths):
+        values = [row[index] for row in sample if index < len(row)]
+        values = [v.value if isinstance(v, Styled) else v for v in values]
+        texts = [str(v) for v in values if v not in (None, "")]
+        unbreakable = all(_is_token(t) for t in texts)
+        floors.append(min(width, _MAX_KEEP_WIDTH) if unbreakable else _MIN_FIT_WIDTH)
+    return floors
+
+
+_BREAKS = frozenset(" \n、，,;；")
+
+
+def _is_token(text: str) -> bool:
+    if len(text) > _MAX_KEEP_WIDTH or not _BREAKS.isdisjoint(text):
+        return False
+    return sum(ch.isascii() for ch in text) * 10 >= len(text) * 7
+
+
 def _value_width(value) -> int:
     if isinstance(value, Styled):
         value = value.value
@@ -260,14 +384,32 @@ def _value_width(value) -> int:
     return max((display_width(line) for line in str(value).split("\n")), default=0)
 
 
-def _set_print_layout(ws, header_row: int) -> None:
+def set_print_layout(ws, header_row: int | None, *, fit_width: bool = True) -> None:
+    """Landscape A4, narrow margins, gridlines, header row repeated, page-numbered footer.
+
+    Args:
+        ws: any worksheet (write-only ones before their first row).
+        header_row: the row repeated on every printed page (None: no print titles).
+        fit_width: fit the columns to one page wide (no limit on pages down); False prints at
+            :data:`MIN_PRINT_SCALE` percent, columns continuing on further pages.
+    """
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = 9  # A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if fit_width:
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    else:
+        ws.page_setup.scale = MIN_PRINT_SCALE
+    ws.page_margins = PageMargins(left=MARGIN_INCH, right=MARGIN_INCH, top=0.6, bottom=0.6,
+                                  header=0.3, footer=0.3)
     ws.print_options.gridLines = True
-    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.print_options.horizontalCentered = True
+    if header_row:
+        ws.print_title_rows = f"{header_row}:{header_row}"
+    footer = ws.HeaderFooter.oddFooter  # write-only sheets lack the oddFooter shortcut
+    footer.center.text = FOOTER_TEXT
+    footer.center.size = 11  # scaled with the sheet, like the body: ≥ 8.8 pt on paper
 
 
 def write_workbook(out: Path, fill: Callable[[Workbook], None]) -> Path:
@@ -327,7 +469,7 @@ def _save_and_replace(wb: Workbook, temp: Path, out: Path) -> None:
     except PermissionError as exc:  # Windows: the target is open in Excel/WPS
         raise WorkbenchError(f"文件被其他程序占用，请关闭后重试：{out}") from exc
     except OSError as exc:
-        raise WorkbenchError(f"保存文件失败：{out}（{describe_os_error(exc)}）") from exc
+        raise WorkbenchError(f"保存文件失败：{out}（{os_reason(exc)}）") from exc
 
 
 def _save_closing(wb: Workbook, temp: Path) -> None:

@@ -9,9 +9,16 @@ from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 from workbench.domain.progress import Progress, check_cancel
 from workbench.exporters.cells import Styled, write_table, write_workbook
+from workbench.exporters.sheet_extras import (
+    bar_chart,
+    highlight_below,
+    highlight_rows,
+    write_info_sheet,
+)
 
 REVIEW_HEADERS = (
     "网站备案号", "网站名称", "域名", "主办单位", "统一社会信用代码", "地市", "接入服务商",
@@ -63,7 +70,8 @@ class FindingLine:
     """One finding (问题) with its rectification state, labels already in Chinese.
 
     ``deadline`` is the rectification deadline (整改期限, local calendar day); ``days_left`` is
-    the days from the export day to the deadline, negative when overdue, None once closed.
+    the days from the export day to a served deadline, negative when overdue, None once closed
+    or while the notice is not yet served (the term has not started).
     """
 
     sponsor_name: str
@@ -97,7 +105,10 @@ class SummaryWorkbook:
     """Everything the summary workbook shows, gathered by the caller (no database access here).
 
     ``totals`` holds the overview figures in display order, e.g. ``{'网站总数': 300,
-    '已核查': 120}``; values are counts or short texts.
+    '总体准确率': 0.925}``; values are counts, short texts, or fractions 0..1 (floats, shown as
+    percentages; None shown blank). ``status_counts`` are (状态, 问题数) pairs charted on 概况;
+    ``info`` the lines of the 模板信息 sheet (e.g. the personal-data choice);
+    ``accuracy_alert_below`` the 准确率 under which a rate is highlighted (fraction 0..1).
     """
 
     campaign_name: str
@@ -107,17 +118,25 @@ class SummaryWorkbook:
     findings: Sequence[FindingLine]
     accuracy_by_provider: Sequence[AccuracyLine]
     accuracy_by_city: Sequence[AccuracyLine]
-    totals: Mapping[str, int | str]
+    totals: Mapping[str, int | float | str | None]
+    status_counts: Sequence[tuple[str, int]] = ()
+    info: Sequence[tuple[str, str]] = ()
+    accuracy_alert_below: float = 0.9
 
 
 def write_summary(data: SummaryWorkbook, out: Path, cancel: threading.Event | None = None,
                   on_progress: Callable[[Progress], None] | None = None) -> Path:
     """Write the summary workbook (汇总表) to ``out``.
 
-    Sheets: 概况 (title, campaign, authority, date, totals), 核查明细 (one row per review),
-    问题清单 (findings; overdue days in red), 准确率-接入商 and 准确率-地市 (rates formatted
-    ``0.0%``, the 合计 row bold; a 合计 row is computed when the lines carry none). The file
-    is streamed (openpyxl write-only), so 300,000 reviews take seconds, not minutes.
+    Sheets: 概况 (title, campaign, authority, date, totals with 总体准确率, findings by status,
+    native bar charts of 准确率 by provider and by city and of findings by status),
+    核查明细 (one row per review), 问题清单 (findings; overdue days in red and overdue rows
+    highlighted by a conditional format), 准确率-接入商 and 准确率-地市 (rates formatted
+    ``0.0%``, the 合计 row bold, rates below ``accuracy_alert_below`` highlighted; a 合计 row
+    is computed when the lines carry none), and 模板信息 when ``data.info`` is given. Every
+    sheet prints landscape, one page wide, never below 8 pt, header repeated, footer with
+    sheet name and page x / n (:func:`~workbench.exporters.cells.write_table`). The file is
+    streamed (openpyxl write-only), so 300,000 reviews take seconds, not minutes.
 
     Args:
         data: the figures to write.
@@ -140,15 +159,21 @@ def write_summary(data: SummaryWorkbook, out: Path, cancel: threading.Event | No
     tracker = _Tracker(total, cancel, on_progress)
 
     def fill(wb: Workbook) -> None:
-        _write_overview(wb.create_sheet(SHEET_OVERVIEW), data)
-        write_table(wb.create_sheet(SHEET_REVIEWS), REVIEW_HEADERS,
+        overview = wb.create_sheet(SHEET_OVERVIEW)
+        sheets = [wb.create_sheet(name) for name in
+                  (SHEET_REVIEWS, SHEET_FINDINGS, SHEET_BY_PROVIDER, SHEET_BY_CITY)]
+        reviews_ws, findings_ws, provider_ws, city_ws = sheets
+        _write_overview(overview, data, provider_ws, city_ws, len(by_provider) - 1, len(by_city) - 1)
+        write_table(reviews_ws, REVIEW_HEADERS,
                     tracker.rows(data.reviews, review_cells, "正在写入核查明细"))
-        write_table(wb.create_sheet(SHEET_FINDINGS), FINDING_HEADERS,
-                    tracker.rows(data.findings, finding_cells, "正在写入问题清单"))
-        _write_accuracy(wb.create_sheet(SHEET_BY_PROVIDER), "接入服务商",
-                        tracker.rows(by_provider, accuracy_cells, "正在写入准确率"))
-        _write_accuracy(wb.create_sheet(SHEET_BY_CITY), "地市",
-                        tracker.rows(by_city, accuracy_cells, "正在写入准确率"))
+        count = write_table(findings_ws, FINDING_HEADERS,
+                            tracker.rows(data.findings, finding_cells, "正在写入问题清单"))
+        highlight_overdue_rows(findings_ws, FINDING_HEADERS, header_row=1, count=count)
+        for ws, header, lines in ((provider_ws, "接入服务商", by_provider), (city_ws, "地市", by_city)):
+            _write_accuracy(ws, header, tracker.rows(lines, accuracy_cells, "正在写入准确率"))
+            highlight_below(ws, f"D2:D{len(lines) + 1}", data.accuracy_alert_below)
+        if data.info:
+            write_info_sheet(wb, data.info)
         tracker.finish("正在保存文件")
 
     written = write_workbook(out, fill)
@@ -206,14 +231,50 @@ def with_total(lines: Sequence[AccuracyLine]) -> list[AccuracyLine]:
     return [*result, AccuracyLine(TOTAL_LABEL, reviewed, accurate, rate)]
 
 
-def _write_overview(ws, data: SummaryWorkbook) -> None:
-    rows = [
-        ("检查任务", data.campaign_name),
-        ("检查机关", data.authority),
-        ("生成日期", data.generated_on),
-        *data.totals.items(),
-    ]
-    write_table(ws, ("项目", "内容"), rows, title=f"{data.campaign_name} 汇总表")
+def highlight_overdue_rows(ws, headers: Sequence[str], *, header_row: int, count: int) -> None:
+    """Conditional format: whole finding rows in red while 剩余天数 is negative (recomputed by
+    Excel only from the stored number, so the highlight matches the export day's figures)."""
+    if count <= 0 or "剩余天数" not in headers:
+        return
+    column = get_column_letter(list(headers).index("剩余天数") + 1)
+    first, last = header_row + 1, header_row + count
+    highlight_rows(ws, f"A{first}:{get_column_letter(len(headers))}{last}",
+                   f"AND(ISNUMBER(${column}{first}),${column}{first}<0)")
+
+
+def _write_overview(ws, data: SummaryWorkbook, provider_ws, city_ws, providers: int,
+                    cities: int) -> None:
+    """概况: key figures (总体准确率 as a percentage), findings by status, and three charts."""
+    rate_rows = []
+    rows: list[tuple] = [("检查任务", data.campaign_name), ("检查机关", data.authority),
+                         ("生成日期", data.generated_on)]
+    for label, value in data.totals.items():
+        if isinstance(value, float) or (value is None and "率" in label):
+            rate_rows.append(len(rows))
+            rows.append((label, Styled(value, number_format=RATE_FORMAT)))
+        else:
+            rows.append((label, value))
+    status_first = len(rows) + 4  # title, header, rows, a blank row, the status header
+    if data.status_counts:
+        rows.append(())
+        rows.append((Styled("问题状态", bold=True), Styled("问题数", bold=True)))
+        rows.extend(data.status_counts)
+    write_table(ws, ("项目", "内容"), rows, title=f"{data.campaign_name} 汇总表", widths=(16, 44))
+    ws.auto_filter.ref = None  # a list of figures, not a table to filter
+    ws.print_options.gridLines = False  # no empty grid around the charts
+    for index in rate_rows:
+        highlight_below(ws, f"B{index + 3}", data.accuracy_alert_below)
+    if providers > 0:
+        ws.add_chart(bar_chart("准确率（按接入服务商）", provider_ws, value_col=4, label_col=1,
+                               first_row=2, last_row=providers + 1, percent=True), "D2")
+    if cities > 0:
+        ws.add_chart(bar_chart("准确率（按地市）", city_ws, value_col=4, label_col=1,
+                               first_row=2, last_row=cities + 1, percent=True), "D24")
+    if data.status_counts:
+        last = status_first + len(data.status_counts) - 1
+        ws.add_chart(bar_chart("问题数（按状态）", ws, value_col=2, label_col=1,
+                               first_row=status_first, last_row=last, percent=False,
+                               horizontal=False), "D46")
 
 
 def _write_accuracy(ws, group_header: str, rows: Iterable[tuple]) -> None:

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
+import os
 import sys
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
-from workbench.errors import WorkbenchError
+from workbench.errors import WorkbenchError, describe_os_error, os_reason
 from workbench.gui.dialogs import Dialogs
-from workbench.paths import APP_NAME, AppPaths
-from workbench.services.context import describe_error
+from workbench.paths import APP_NAME, AppPaths, resources_dir
+from workbench.services.context import explain_database_error
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +25,8 @@ DESKTOP_FILE = "inspection-workbench"
 UI_FONTS = ("Microsoft YaHei UI", "Microsoft YaHei", "PingFang SC", "Hiragino Sans GB",
             "Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "SimSun")
 EXIT_BAD_DATABASE = 2
+# Set (to anything) by scripts/try-fresh and CI: open the window, then close it at once (exit 0).
+SMOKE_ENV = "WORKBENCH_SMOKE"
 
 
 def create_application(argv: list[str] | None = None) -> QApplication:
@@ -34,6 +36,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName("检查工作台")
     app.setOrganizationName(ORGANIZATION)
     app.setDesktopFileName(DESKTOP_FILE)
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "workbench.png")))
     apply_ui_font(app)
     install_qt_translation(app)
     return app
@@ -83,11 +86,15 @@ def install_excepthook(dialogs: Dialogs, log_dir: Path):
         log.error("uncaught exception", exc_info=(exc_type, exc, tb))
         if isinstance(exc, WorkbenchError):
             text = str(exc)
-        elif isinstance(exc, sqlite3.OperationalError):   # locked, read-only, disk full
-            text = describe_error(exc)
+        elif (explained := explain_database_error(exc)) is not None:   # locked, read-only, disk full, damaged
+            text = explained
+        elif isinstance(exc, OSError):         # a file: missing, in use, no permission, disk full
+            text = describe_os_error(exc)
         else:
-            text = (f"程序遇到意外错误：{exc_type.__name__}：{exc}\n"
-                    f"您的数据已保存在数据库中。详情已记录在日志（{log_dir}），请将日志发给维护人员。")
+            log_file = log_dir / "workbench.log"
+            text = (f"程序遇到意外错误（{exc_type.__name__}）。已保存的数据不受影响；刚才的操作可能没有完成，"
+                    f"请检查后重试。\n\n详细情况已记录在日志文件：\n{log_file}\n"
+                    "如果问题反复出现，请把这个文件发给维护人员。")
         try:
             dialogs.warn("意外错误", text)
         except Exception as err:  # a broken dialog must not hide the original error
@@ -112,45 +119,66 @@ def open_session(paths: AppPaths, db_path: Path, dialogs: Dialogs, today: date |
         dialogs.warn("无法打开数据库", f"{err}\n\n数据库文件：{db_path}")
         return None
     except OSError as err:
-        dialogs.warn("无法打开数据库", f"无法读写数据库文件 {db_path}：{err.strerror or err}")
+        dialogs.warn("无法打开数据库", f"无法读写数据库文件 {db_path}：{os_reason(err)}。")
+        return None
+    except Exception as err:   # cannot open, locked, damaged (a database error); anything else goes on
+        explained = explain_database_error(err)
+        if explained is None:
+            raise
+        log.warning("cannot open %s: %s", db_path, err)
+        dialogs.warn("无法打开数据库", f"{explained}。\n\n数据库文件：{db_path}")
         return None
     return Session(paths, db_path, dialogs, ctx=ctx)
 
 
 def start_window(session):
-    """Show the main window; with no campaign yet, offer demo data or a new campaign."""
+    """Show the main window; on first run (or with no campaign yet) the welcome page over it."""
     from workbench.gui.main_window import MainWindow
 
     window = MainWindow(session)
     session.dialogs.parent = window
     window.show()
-    if window.campaign_combo.count() == 0:
-        offer_first_campaign(window)
-    elif not session.ctx.settings.inspector.strip():
-        # Names on notices and in every record's history come from here (检查人员, 联系人).
-        window.tools.open_settings()
+    no_campaign = window.campaign_combo.count() == 0
+    unnamed = not session.ctx.settings.inspector.strip()   # rows are never stamped with a login name
+    if no_campaign or unnamed or not session.ctx.settings.welcomed:
+        show_welcome(window, with_start=no_campaign)
     return window
 
 
-def offer_first_campaign(window) -> None:
-    """Ask whether to build the demo data; otherwise open the 新建检查任务 dialog."""
+def show_welcome(window, with_start: bool = True):
+    """Open the welcome page (non-modal) over ``window`` and carry out the start it offers.
+
+    Returns:
+        The WelcomeDialog (also kept as ``window.welcome``).
+    """
+    from workbench.gui.views.welcome_dialog import WelcomeDialog
+
+    dialog = WelcomeDialog(window.session, window, with_start=with_start)
+    dialog.chosen.connect(lambda action: start_with(window, action))
+    window.welcome = dialog
+    dialog.open()
+    return dialog
+
+
+def start_with(window, action: str) -> None:
+    """Carry out a welcome-page choice: ``demo``, ``import``, ``campaign`` or ``""`` (nothing)."""
     from workbench.services.demo import build_demo
 
     session = window.session
-    wants_demo = session.dialogs.confirm(
-        "欢迎使用检查工作台",
-        "数据库中还没有检查任务。\n\n是否生成演示数据（一个示例检查任务、48 个网站和几条核查记录）来熟悉操作？\n"
-        "选择“否”将新建一个检查任务。")
-    if not wants_demo:
+    if action == "demo":
+        def done(made) -> None:
+            session.set_campaign(made.campaign_id)
+            window.reload_campaigns()
+            session.notify_all()
+
+        session.run_task("生成演示数据", lambda ctx, _cancel, _progress: build_demo(ctx), done)
+    elif action == "campaign":
         window.new_campaign()
-        return
-
-    def done(made) -> None:
-        session.set_campaign(made.campaign_id)
-        window.reload_campaigns()
-        session.data_changed.emit()
-
-    session.run_task("生成演示数据", lambda ctx, _cancel, _progress: build_demo(ctx), done)
+    elif action == "import":
+        if session.campaign_id is not None:
+            window.import_list()
+        else:   # a list is imported into a campaign: make one first, then choose the file
+            window.new_campaign().created.connect(lambda _c: window.import_list())
 
 
 def run_gui(paths: AppPaths, db_path: Path, dialogs: Dialogs | None = None) -> int:
@@ -167,6 +195,8 @@ def run_gui(paths: AppPaths, db_path: Path, dialogs: Dialogs | None = None) -> i
         if session is None:
             return EXIT_BAD_DATABASE
         window = start_window(session)
+        if os.environ.get(SMOKE_ENV):
+            QTimer.singleShot(0, window.close)
         code = app.exec()
         del window
         return code

@@ -31,6 +31,7 @@ from workbench.gui.views.review_panel import ReviewPanel
 from workbench.gui.views.sites_view import SitesView
 from workbench.gui.views.tools import ToolActions
 from workbench.gui.widgets.progress_panel import ProgressPanel
+from workbench.gui.widgets.screen_fit import fit_to_screen
 from workbench.services import campaigns, sites
 
 SCREENS = ("概览", "网站", "核查", "检查", "问题", "文书")
@@ -45,7 +46,7 @@ class MainWindow(QMainWindow):
         self.session = session
         self.dialog = None  # the open CampaignDialog / ImportWizard (kept referenced)
         self.setWindowTitle("检查工作台")
-        self.resize(1200, 700)  # fits a 1366×768 laptop screen with its task bar
+        fit_to_screen(self, 1280, 760)  # a 1366×768 or 1280×720 laptop: the screen minus its task bar
         self._build_views()
         self._build_toolbar()
         self._build_menus()
@@ -127,6 +128,7 @@ class MainWindow(QMainWindow):
     def _connect_signals(self) -> None:
         self.campaign_combo.activated.connect(self._campaign_chosen)
         self.session.campaign_changed.connect(self._sync_selector)
+        self.session.changed.connect(self._data_changed)
         self.nav.selectionModel().currentChanged.connect(lambda cur, _prev: self.show_screen(cur.row()))
         self.new_campaign_action.triggered.connect(self.new_campaign)
         self.edit_campaign_action.triggered.connect(self.edit_campaign)
@@ -143,6 +145,7 @@ class MainWindow(QMainWindow):
         self.sites_view.site_activated.connect(self.open_review)
         self.sites_view.counts_changed.connect(self._show_counts)
         self.review_panel.status_message.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        self.session.inspector_needed.connect(self.tools.open_settings)   # a write refused: no name yet
 
     # --- campaigns -------------------------------------------------------------------------
     def reload_campaigns(self) -> None:
@@ -272,7 +275,13 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         """F5: re-read everything from the database."""
         self.reload_campaigns()
-        self.session.data_changed.emit()
+        self.session.notify_all()
+
+    @Slot(object)
+    def _data_changed(self, topics: frozenset) -> None:
+        """Sites or reviews changed: the status bar's counts follow (the site list may be hidden)."""
+        if topics & {"sites", "reviews"}:
+            self._show_counts()
 
     def _show_counts(self, total: int | None = None, reviewed: int | None = None) -> None:
         cid = self.session.campaign_id

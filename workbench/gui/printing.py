@@ -14,9 +14,10 @@ import pypdfium2 as pdfium
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QImage, QPageLayout, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo, QPrintPreviewDialog
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QDialog, QWidget
 
-from workbench.errors import WorkbenchError
+from workbench.errors import WorkbenchError, os_reason
+from workbench.gui.widgets.screen_fit import fit_to_screen
 
 PDF_POINTS_PER_INCH = 72
 # Rasterising above this many dots per inch makes A4 pages of several hundred MB for no visible gain.
@@ -118,10 +119,11 @@ def print_pdf(session, pdf_path: Path | Sequence[Path], parent: QWidget | None =
         return None
     printer = a4_printer()
     dialog = QPrintDialog(printer, parent)
+    dialog.printer_keepalive = printer   # Qt holds only a raw pointer to the printer
     dialog.setWindowTitle("打印")
     dialog.accepted.connect(lambda: _paint_or_report(session, pdf_path, printer))
     dialog.setAttribute(Qt.WA_DeleteOnClose)
-    dialog.open()
+    QDialog.open(dialog)   # QPrintDialog.open() is the (receiver, slot) overload in PySide6
     return dialog
 
 
@@ -130,12 +132,15 @@ def preview_pdf(session, pdf_path: Path | Sequence[Path], parent: QWidget | None
     the pages."""
     printer = a4_printer()
     dialog = QPrintPreviewDialog(printer, parent)
+    # Qt keeps only a raw pointer to the printer: without this reference Python frees it while the
+    # preview paints, and the process crashes.
+    dialog.printer_keepalive = printer
     names = [pdf_path] if isinstance(pdf_path, (str, Path)) else list(pdf_path)
     title = Path(names[0]).name if len(names) == 1 else f"{len(names)} 份文书"
     dialog.setWindowTitle(f"打印预览 — {title}")
     dialog.paintRequested.connect(lambda target: _paint_or_report(session, pdf_path, target))
     dialog.setAttribute(Qt.WA_DeleteOnClose)
-    dialog.resize(900, 1000)
+    fit_to_screen(dialog, 900, 1000)   # never taller than a 768-pixel laptop screen
     dialog.open()
     return dialog
 
@@ -155,7 +160,7 @@ def offer_save_instead(session, pdf_path: Path) -> Path | None:
         if target.resolve() != pdf_path.resolve():
             shutil.copyfile(pdf_path, target)
     except OSError as err:
-        session.show_error("另存 PDF", PrintError(f"无法保存到“{target}”：{err.strerror or err}"))
+        session.show_error("另存 PDF", PrintError(f"无法保存到“{target}”：{os_reason(err)}"))
         return None
     session.remember_folder(target)
     session.dialogs.info("另存 PDF", f"已保存：{target}")
@@ -175,7 +180,7 @@ def offer_folder_instead(session, pdf_paths: list[Path]) -> Path | None:
         for path in pdf_paths:
             shutil.copyfile(path, folder / Path(path).name)
     except OSError as err:
-        session.show_error("另存 PDF", PrintError(f"无法保存到“{folder}”：{err.strerror or err}"))
+        session.show_error("另存 PDF", PrintError(f"无法保存到“{folder}”：{os_reason(err)}"))
         return None
     session.remember_folder(folder)
     session.dialogs.info("另存 PDF", f"已将 {len(pdf_paths)} 份 PDF 保存到：{folder}")

@@ -9,7 +9,13 @@ from workbench.reports.documents import (
     format_cn_date,
     format_doc_number,
 )
-from workbench.reports.fonts import FontChoice, find_cjk_font, missing_glyphs
+from workbench.reports.fonts import (
+    FontChoice,
+    find_cjk_font,
+    font_for,
+    missing_glyphs,
+    stand_in_notes,
+)
 from workbench.reports.notice import render_notice
 from workbench.reports.receipt import render_receipt
 from workbench.reports.reinspection import render_reinspection
@@ -21,6 +27,7 @@ __all__ = [
     "RectificationNotice",
     "ReinspectionOpinion",
     "find_cjk_font",
+    "font_for",
     "format_cn_date",
     "format_doc_number",
     "missing_glyphs",
@@ -30,4 +37,5 @@ __all__ = [
     "render_reinspection",
     "free_pdf_path",
     "safe_file_name",
+    "stand_in_notes",
 ]

@@ -1,13 +1,24 @@
-"""Choosing, registering and checking the embedded Chinese fonts every PDF document uses.
+"""Fonts by role for every PDF document: choosing, registering, checking and naming stand-ins.
+
+Public API (used by the notice, opinion and receipt renderers, and by other PDF reports):
+
+* :func:`font_for` ``(role) -> FontChoice`` — the registered font of one role: ``title`` 小标宋,
+  ``body`` 仿宋, ``heading1`` 黑体, ``heading2`` 楷体, ``page_number`` 宋体 (GB/T 9704-2012
+  §7.3.1, §7.3.3, §7.5; gbt9704.md). ``FontChoice.stand_in`` is True when a free font stands in
+  for the role's own face.
+* :func:`stand_in_notes` ``() -> list[str]`` — one Chinese sentence per role a stand-in serves,
+  for the GUI and the command line to show once per batch.
+* :func:`configure` ``(files)`` — the font file chosen per role in 设置 (Settings.fonts).
 
 Policy (decided here, relied on by the renderers):
 
-* Fonts come from the system (GB/T 9704-2012 faces where installed: 仿宋 body, 宋体/小标宋 title,
-  黑体 headings; facts.md §6), or from ``$WORKBENCH_FONT=<path to .ttf/.ttc>`` which then replaces
-  every role. On a bare Linux box the tested fallback is fonts-wqy-microhei.
-* Fonts are registered as reportlab ``TTFont`` so they are embedded as subsets (``/FontFile2``) and
-  text stays extractable. reportlab's built-in CID fonts (STSong-Light) are never used: they are
-  not embedded and print differently on every viewer.
+* Order per role: the file chosen in 设置; ``$WORKBENCH_FONT`` (one file for every role, for
+  tests and odd machines); the platform's own face (font_paths); the free stand-ins
+  packaging/install-fonts.sh installs (fonts.md §1); any Chinese TrueType font.
+* Fonts are registered as reportlab ``TTFont`` so they are embedded as subsets (``/FontFile2``)
+  and text stays extractable. reportlab embeds TrueType outlines only, so a file is checked for
+  ``glyf`` outlines by reportlab itself (a CFF .otf fails to load and is skipped). Its built-in
+  CID fonts (STSong-Light) are never used: they are not embedded.
 * A character the role's font lacks (e.g. ☑, or 𠮷 in a person's name) is drawn in the first
   other installed TrueType font that has it. If no installed font has it, rendering stops with
   :class:`~workbench.errors.FontError` naming the characters — a document never shows empty boxes.
@@ -17,7 +28,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,13 +38,31 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from workbench.errors import FontError
 from workbench.reports import font_paths
+from workbench.reports.font_paths import ROLES
 
 FONT_ENV = "WORKBENCH_FONT"
-ROLES = ("body", "title", "heading")
+#: Old role names still accepted: ``heading`` is the level-1 heading.
+_ALIASES = {"heading": "heading1"}
+#: What each role should be set in (GB/T 9704-2012), for settings and stand-in notes.
+ROLE_LABELS = {
+    "title": "标题（小标宋）",
+    "body": "正文（仿宋）",
+    "heading1": "一级标题（黑体）",
+    "heading2": "二级标题（楷体）",
+    "page_number": "页码（宋体）",
+}
+PREFERRED = {
+    "title": "方正小标宋简体",
+    "body": "仿宋_GB2312",
+    "heading1": "黑体",
+    "heading2": "楷体_GB2312",
+    "page_number": "宋体",
+}
 # A font is accepted as Chinese only if it has every one of these (document wording + 〔〕).
 _CJK_PROBE = "中华人民共和国整改通知书年月日〔〕：，。（）"
 # Layout characters that never need a glyph: they become line breaks or spaces in the markup.
 _NO_GLYPH_NEEDED = frozenset("\n\r\t")
+_configured: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -44,12 +74,14 @@ class FontChoice:
         path: the .ttf/.ttc file.
         subfont_index: face index inside a .ttc collection (0 for .ttf).
         family: the font's own family name, e.g. ``WenQuanYi Micro Hei``.
+        stand_in: True when this font stands in for the role's GB/T 9704 face.
     """
 
     name: str
     path: Path
     subfont_index: int = 0
     family: str = ""
+    stand_in: bool = False
 
     def has_glyph(self, char: str) -> bool:
         """Whether the font maps ``char`` (one code point) to a glyph."""
@@ -85,45 +117,93 @@ def load_font(path: Path, subfont_index: int = 0) -> FontChoice:
     return FontChoice(name=name, path=path, subfont_index=subfont_index, family=family)
 
 
-def find_cjk_font(role: str = "body") -> FontChoice:
-    """The embedded Chinese font for one role of a document (facts.md §6).
+def configure(files: Mapping[str, str]) -> None:
+    """Use the font files chosen per role in 设置 (``Settings.fonts``) from now on.
 
     Args:
-        role: ``body`` (仿宋 preferred), ``title`` (小标宋/宋体 preferred, for titles and the
-            authority mark) or ``heading`` (黑体 preferred). Roles without a suitable font of their
-            own use the body font.
+        files: role → path of a .ttf/.ttc, optionally ``path#index`` for a face of a .ttc;
+            roles missing or empty are found automatically. Unknown roles are ignored.
+    """
+    chosen = {_ALIASES.get(k, k): v.strip() for k, v in files.items() if isinstance(v, str)}
+    new = {k: v for k, v in chosen.items() if k in ROLES and v}
+    if new != _configured:
+        _configured.clear()
+        _configured.update(new)
+        _find.cache_clear()
+
+
+def font_for(role: str) -> FontChoice:
+    """The embedded font for one role of a document (GB/T 9704-2012; see the module docstring).
+
+    Args:
+        role: ``title``, ``body``, ``heading1``, ``heading2`` or ``page_number``
+            (``heading`` = ``heading1``).
 
     Returns:
-        A registered :class:`FontChoice` that has all common document characters.
+        A registered :class:`FontChoice` that has all common document characters;
+        ``stand_in`` tells whether it is the role's own face.
 
     Raises:
-        FontError: ``$WORKBENCH_FONT`` names an unusable or non-Chinese font, or no Chinese
-            TrueType font is installed.
+        FontError: the font chosen in 设置 or ``$WORKBENCH_FONT`` is unusable or not Chinese,
+            or no Chinese TrueType font is installed at all.
         ValueError: unknown role.
     """
+    role = _ALIASES.get(role, role)
     if role not in ROLES:
         raise ValueError(f"unknown font role {role!r}")
-    return _find(role, os.environ.get(FONT_ENV, ""))
+    return _find(role, _configured.get(role, ""), os.environ.get(FONT_ENV, ""))
 
 
-@lru_cache(maxsize=16)
-def _find(role: str, override: str) -> FontChoice:
+def find_cjk_font(role: str = "body") -> FontChoice:
+    """Same as :func:`font_for` (the older name)."""
+    return font_for(role)
+
+
+def stand_in_notes() -> list[str]:
+    """One sentence per role served by a stand-in font, e.g. "正文（仿宋）：未找到仿宋_GB2312，以
+    FandolFang 代替。" — to be shown once per batch by the GUI and the command line.
+
+    Raises:
+        FontError: as :func:`font_for`.
+    """
+    notes = []
+    for role in ROLES:
+        font = font_for(role)
+        if font.stand_in:
+            notes.append(f"{ROLE_LABELS[role]}：未找到{PREFERRED[role]}，以 "
+                         f"{font.family or font.path.name} 代替。")
+    return notes
+
+
+@lru_cache(maxsize=32)
+def _find(role: str, chosen: str, override: str) -> FontChoice:
+    if chosen:
+        path, _, index = chosen.partition("#")
+        font = _checked(Path(path), int(index) if index.isdigit() else 0,
+                        f"设置中为{ROLE_LABELS[role]}选择的字体 {path}")
+        return font
     if override:
-        chosen = load_font(Path(override))
-        lacking = missing_glyphs(_CJK_PROBE, chosen)
-        if lacking:
-            raise FontError(f"环境变量 {FONT_ENV} 指定的字体 {override} 不含中文字形"
-                            f"（缺少：{'、'.join(sorted(lacking))}），请改用中文 TrueType 字体。")
-        return chosen
-    for path, index in font_paths.candidates(role):
-        chosen = _try_load(path, index)
-        if chosen is not None and not missing_glyphs(_CJK_PROBE, chosen):
-            return chosen
-    if role != "body":
-        return _find("body", override)
+        return _checked(Path(override), 0, f"环境变量 {FONT_ENV} 指定的字体 {override}")
+    for candidate in font_paths.candidates(role):
+        font = _try_load(candidate.path, candidate.index)
+        if font is not None and not missing_glyphs(_CJK_PROBE, font):
+            return replace(font, stand_in=not candidate.proper)
     raise FontError("未找到可嵌入 PDF 的中文字体。请安装仿宋/宋体（Windows 自带 simfang.ttf、"
-                    "simsun.ttc）或 fonts-wqy-microhei，或设置环境变量 "
+                    "simsun.ttc），或在 Linux 上以 root 运行 packaging/install-fonts.sh 安装免费替代"
+                    f"字体，或在“设置”中为各用途选择字体，或设置环境变量 "
                     f"{FONT_ENV}=<中文 .ttf/.ttc 字体文件路径>。")
+
+
+def _checked(path: Path, index: int, what: str) -> FontChoice:
+    try:
+        font = load_font(path, index)
+    except FontError as exc:
+        raise FontError(f"{what}无法使用：{exc}") from exc
+    lacking = missing_glyphs(_CJK_PROBE, font)
+    if lacking:
+        raise FontError(f"{what}不含中文字形（缺少：{'、'.join(sorted(lacking))}），"
+                        f"请改用中文 TrueType 字体。")
+    return font
 
 
 def _try_load(path: Path, index: int) -> FontChoice | None:
@@ -160,7 +240,7 @@ def find_fallback_font(char: str) -> FontChoice | None:
     Returns:
         A registered font with the glyph, or None when no installed font has it.
     """
-    candidates = list(font_paths.candidates("fallback"))
+    candidates = [(c.path, c.index) for c in font_paths.candidates("fallback")]
     candidates += font_paths.fc_list(f":charset={ord(char):x}")
     for path, index in candidates:
         chosen = _try_load(path, index)

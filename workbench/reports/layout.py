@@ -23,7 +23,7 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 from reportlab.platypus import paragraph as _rl_paragraph
 
 from workbench.atomic import write_bytes
-from workbench.reports.fonts import FontChoice, find_cjk_font
+from workbench.reports.fonts import FontChoice, font_for
 
 PAGE_WIDTH, PAGE_HEIGHT = A4  # 210 × 297 mm
 TOP_MARGIN = 37 * mm  # 天头
@@ -58,20 +58,29 @@ for _module in (_rl_textsplit, _rl_paragraph):
 
 @dataclass(frozen=True)
 class DocumentFonts:
-    """The three faces a document uses: body 仿宋, title 小标宋/宋体, heading 黑体 (facts.md §6)."""
+    """The faces of one document by role (GB/T 9704-2012; fonts.font_for): title 小标宋, body
+    仿宋, level-1 heading 黑体, level-2 heading 楷体, page numbers 宋体."""
 
     body: FontChoice
     title: FontChoice
-    heading: FontChoice
+    heading1: FontChoice
+    heading2: FontChoice
+    page_number: FontChoice
 
     @classmethod
     def find(cls) -> DocumentFonts:
         """Find and register the fonts for every role; raises FontError when none is installed."""
-        return cls(find_cjk_font("body"), find_cjk_font("title"), find_cjk_font("heading"))
+        return cls(font_for("body"), font_for("title"), font_for("heading1"),
+                   font_for("heading2"), font_for("page_number"))
+
+    @property
+    def heading(self) -> FontChoice:
+        """The level-1 heading face (黑体)."""
+        return self.heading1
 
     def by_name(self, name: str) -> FontChoice:
         """The font registered as ``name`` (a style's fontName)."""
-        for font in (self.body, self.title, self.heading):
+        for font in (self.body, self.title, self.heading1, self.heading2, self.page_number):
             if font.name == name:
                 return font
         raise KeyError(name)
@@ -234,7 +243,7 @@ def build_pdf(out: Path | BinaryIO, story: list[Flowable], *, fonts: DocumentFon
     buffer = io.BytesIO()
     frame = Frame(LEFT_MARGIN, BOTTOM_MARGIN, TYPE_WIDTH, TYPE_HEIGHT, id="type_area",
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-    on_page = _page_number(fonts.title) if page_numbers else (lambda canvas, doc: None)
+    on_page = _page_number(fonts.page_number) if page_numbers else (lambda canvas, doc: None)
     doc = BaseDocTemplate(buffer, pagesize=A4, title=title, author=author, creator="检查工作台",
                           lang="zh-CN", initialFontName=fonts.body.name,
                           initialFontSize=BODY_SIZE, initialLeading=LINE,

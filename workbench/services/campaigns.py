@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import date
 
 from workbench.domain.campaign import KIND_LABELS, Campaign
+from workbench.domain.doc_number import clean_doc_prefix
 from workbench.errors import ValidationError
 from workbench.services.context import Context
 from workbench.storage import campaign_repo
@@ -25,7 +26,8 @@ def create_campaign(
         doc_prefix: 文号前缀, e.g. ``鲁网信整改``; may be empty until the first notice is issued.
 
     Raises:
-        ValidationError: empty name, unknown kind, duplicate name, or a period ending before it starts.
+        ValidationError: empty name, unknown kind, duplicate name, a period ending before it starts,
+            or a prefix with brackets or digits (``domain.doc_number.clean_doc_prefix``).
     """
     name = name.strip()
     if not name:
@@ -34,7 +36,7 @@ def create_campaign(
         raise ValidationError(f"未知的检查任务类型：{kind}")
     if period_start and period_end and period_end < period_start:
         raise ValidationError("检查期间的结束日期早于开始日期")
-    campaign = Campaign(new_id(), name, kind, authority.strip(), doc_prefix.strip(), period_start, period_end)
+    campaign = Campaign(new_id(), name, kind, authority.strip(), clean_doc_prefix(doc_prefix), period_start, period_end)
     with transaction(ctx.conn):
         return campaign_repo.insert(ctx.conn, campaign, ctx.author)
 
@@ -45,7 +47,8 @@ def update_campaign(ctx: Context, campaign_id: str, **changes) -> Campaign:
     Issued document numbers keep their prefix; a new prefix applies to documents issued later.
 
     Raises:
-        ValidationError: empty or duplicate name, unknown field, or a period ending before it starts.
+        ValidationError: empty or duplicate name, unknown field, a period ending before it starts, or
+            a prefix with brackets or digits.
         NotFoundError: no such campaign.
     """
     allowed = {"name", "authority", "doc_prefix", "period_start", "period_end"}
@@ -54,6 +57,8 @@ def update_campaign(ctx: Context, campaign_id: str, **changes) -> Campaign:
         raise ValidationError(f"不能修改检查任务的这些项：{'、'.join(sorted(unknown))}")
     current = campaign_repo.get(ctx.conn, campaign_id)
     cleaned = {k: v.strip() if isinstance(v, str) else v for k, v in changes.items()}
+    if "doc_prefix" in cleaned:
+        cleaned["doc_prefix"] = clean_doc_prefix(cleaned["doc_prefix"] or "")
     updated = replace(current, **cleaned)
     if not updated.name:
         raise ValidationError("请填写检查任务名称")

@@ -8,20 +8,11 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
+from workbench.domain.author import Author
 from workbench.settings import Settings
-from workbench.storage.backup import damaged_message
-from workbench.storage.connection import describe_error, is_damaged
-from workbench.storage.records import Author
+from workbench.storage.connection import describe_error
 
-__all__ = ["Context", "describe_database_error", "describe_error", "is_damaged"]
-
-
-def describe_database_error(err: sqlite3.Error, db: str | Path | None) -> str:
-    """The Chinese message for a database error; a damaged file ``db`` gets its path and the
-    newest good backup (storage.backup.damaged_message), anything else describe_error's sentence."""
-    if db is not None and str(db) != ":memory:" and is_damaged(err):
-        return damaged_message(db, err)
-    return describe_error(err)
+__all__ = ["Context", "describe_database_error", "describe_error", "explain_database_error"]
 
 
 @dataclass
@@ -41,6 +32,11 @@ class Context:
     settings: Settings = field(default_factory=Settings)
     evidence_dir: Path | None = None
     today_override: date | None = None
+
+    def __post_init__(self):
+        from workbench.storage import audit
+
+        audit.set_author(self.conn, self.author.device, self.author.name)   # name may be empty: writes refused
 
     def today(self) -> date:
         """The local calendar day used for new records."""
@@ -73,6 +69,29 @@ class Context:
             raise WorkbenchError("未设置证据文件夹")
         return EvidenceStore(self.evidence_dir)
 
+    def close(self) -> None:
+        """Close the context's connection (a worker's context when its task ends; the window's on exit)."""
+        self.conn.close()
+
     def with_connection(self, conn: sqlite3.Connection) -> Context:
         """The same context on another connection (for a worker thread)."""
         return replace(self, conn=conn)
+
+
+def explain_database_error(err: BaseException) -> str | None:
+    """A Chinese sentence for a database error (locked, read-only, disk full, damaged…), None
+    for any other error (so callers outside services never need to know about sqlite3)."""
+    if isinstance(err, sqlite3.Error):
+        return describe_error(err)
+    return None
+
+
+def describe_database_error(err: BaseException, db: str | Path | None) -> str:
+    """describe_error's sentence; for a damaged file ``db`` the one message that names the file
+    and its newest good backup (storage.backup.damaged_message)."""
+    from workbench.storage.backup import damaged_message
+    from workbench.storage.connection import is_damaged
+
+    if isinstance(err, sqlite3.Error) and db is not None and str(db) != ":memory:" and is_damaged(err):
+        return damaged_message(db, err)
+    return describe_error(err) if isinstance(err, sqlite3.Error) else str(err)

@@ -106,17 +106,19 @@ def ledger(
 
     Args:
         open_only: only findings not closed or withdrawn.
-        overdue_on: only open findings whose deadline is before this day (overdue on it).
+        overdue_on: only findings overdue on this day: served (the term runs from the notice's
+            service, ``fs.TERM_RUNNING_STATUSES``), still open, deadline before this day.
     """
-    statuses = fs.OPEN_STATUSES if (open_only or overdue_on) else None
+    statuses = fs.TERM_RUNNING_STATUSES if overdue_on else fs.OPEN_STATUSES if open_only else None
     return finding_repo.views(ctx.conn, campaign_id, statuses=statuses, sponsor_id=sponsor_id,
                               deadline_before=overdue_on)
 
 
 def due_soon(ctx: Context, campaign_id: str, today: date, within_days: int = 3) -> list[FindingView]:
-    """Open findings whose deadline is today or within ``within_days`` calendar days."""
+    """Served open findings whose deadline is today or within ``within_days`` calendar days
+    (an unserved notice's deadline is provisional: ``fs.TERM_RUNNING_STATUSES``)."""
     return [
-        v for v in finding_repo.views(ctx.conn, campaign_id, statuses=fs.OPEN_STATUSES)
+        v for v in finding_repo.views(ctx.conn, campaign_id, statuses=fs.TERM_RUNNING_STATUSES)
         if 0 <= (v.finding.deadline - today).days <= within_days
     ]
 
@@ -133,11 +135,9 @@ def get_finding(ctx: Context, finding_id: str) -> Finding:
 
 def as_json(view: FindingView, today: date) -> dict:
     """One ledger line as plain JSON values (``workbench findings --json``)."""
-    from workbench.domain.deadline import days_left
     from workbench.domain.severity import SEVERITY_LABELS
 
     f = view.finding
-    open_ = f.status in fs.OPEN_STATUSES
     return {
         "id": f.id, "sponsor_name": view.sponsor_name, "site_filing_no": view.site_filing_no,
         "category": f.category, "description": f.description, "severity": f.severity,
@@ -145,6 +145,6 @@ def as_json(view: FindingView, today: date) -> dict:
         "requirement": f.requirement, "term_days": f.term_days, "term_unit": f.term_unit,
         "start_on": f.start_on.isoformat(), "deadline": f.deadline.isoformat(), "status": f.status,
         "status_label": fs.STATUS_LABELS[f.status], "notice_number": view.notice_number,
-        "days_left": days_left(f.deadline, today) if open_ else None,
-        "overdue": open_ and f.deadline < today,
+        "days_left": fs.days_left_on_term(f.status, f.deadline, today),
+        "overdue": fs.is_overdue(f.status, f.deadline, today),
     }

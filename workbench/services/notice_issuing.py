@@ -27,7 +27,7 @@ from pathlib import Path
 
 from workbench.atomic import fit_name_bytes, reserve_temp
 from workbench.domain.progress import Progress, check_cancel
-from workbench.errors import FontError, ValidationError, WorkbenchError, describe_os_error
+from workbench.errors import FontError, ValidationError, WorkbenchError, os_reason
 from workbench.reports import format_doc_number, free_pdf_path, render_notice, safe_file_name
 from workbench.services import notices
 from workbench.services.context import Context
@@ -143,7 +143,7 @@ def _render(document, temp: Path) -> None:
     except (ValidationError, FontError) as exc:
         raise type(exc)(f"整改通知书（{document.doc_number}，{document.recipient}）：{exc}") from exc
     except OSError as exc:
-        raise WorkbenchError(f"保存文件失败：{temp.parent}（{describe_os_error(exc)}）") from exc
+        raise WorkbenchError(f"保存文件失败：{temp.parent}（{os_reason(exc)}）") from exc
 
 
 def _place(temp: Path, out: Path) -> None:
@@ -152,7 +152,7 @@ def _place(temp: Path, out: Path) -> None:
     except PermissionError as exc:
         raise WorkbenchError(f"文件被其他程序占用，请关闭后重试：{out}") from exc
     except OSError as exc:
-        raise WorkbenchError(f"保存文件失败：{out}（{describe_os_error(exc)}）") from exc
+        raise WorkbenchError(f"保存文件失败：{out}（{os_reason(exc)}）") from exc
 
 
 def give_back(ctx: Context, doc_numbers: list[str]) -> None:
@@ -214,7 +214,7 @@ def write_notices(
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise WorkbenchError(f"无法创建或使用文件夹 {out_dir}：{describe_os_error(exc)}") from exc
+        raise WorkbenchError(f"无法创建或使用文件夹 {out_dir}：{os_reason(exc)}") from exc
     sponsors = notices.sponsors_needing_notice(ctx, campaign_id)
     entries, new = claim_numbers(ctx, campaign_id, [s.id for s in sponsors])
     by_sponsor = {e.sponsor_id: e for e in entries}

@@ -9,8 +9,10 @@ from datetime import date
 from pathlib import Path
 
 from workbench.domain import finding_status as fs
-from workbench.domain.deadline import UNIT_LABELS, compute_deadline
+from workbench.domain.deadline import compute_deadline
+from workbench.domain.deadline import term_text as deadline_term_text
 from workbench.domain.doc_number import normalize_doc_number
+from workbench.domain.notice_record import NoticeRecord
 from workbench.domain.progress import Progress
 from workbench.domain.sponsor import Sponsor
 from workbench.errors import NotFoundError, ValidationError
@@ -22,6 +24,7 @@ from workbench.reports import (
     render_notice,
     render_receipt,
 )
+from workbench.services import document_fonts
 from workbench.services.context import Context
 from workbench.services.output_paths import check_output
 from workbench.storage import (
@@ -32,7 +35,6 @@ from workbench.storage import (
     sponsor_repo,
 )
 from workbench.storage.connection import transaction
-from workbench.storage.notice_repo import NoticeRecord
 
 _NOTICE_STATUSES = (fs.PENDING, fs.RECTIFYING, fs.FAILED)
 
@@ -134,7 +136,7 @@ def notice_document(ctx: Context, record: NoticeRecord, items=None) -> Rectifica
     term_text = ""
     if len(terms) == 1:
         days, unit = terms.pop()
-        term_text = f"{days}个{UNIT_LABELS[unit]}"
+        term_text = deadline_term_text(days, unit)
     return RectificationNotice(
         authority=campaign.authority or "（检查机关）",
         doc_number=record.doc_number,
@@ -162,9 +164,6 @@ def write_notice(ctx: Context, sponsor_id: str, out: Path, force: bool = False) 
         ValidationError: ``out`` is protected or exists and ``force`` is False; no findings; no
             prefix. WorkbenchError: the PDF cannot be written (the number is given back).
     """
-    from workbench.services import notice_issuing
-
-    return notice_issuing.write_notice(ctx, sponsor_id, out, force=force)
 
 
 def sponsors_needing_notice(ctx: Context, campaign_id: str):
@@ -186,6 +185,7 @@ def write_notices(
     renamed into place then recorded, an interrupted earlier run reconciled)."""
     from workbench.services import notice_issuing
 
+    document_fonts.apply(ctx)
     return notice_issuing.write_notices(ctx, campaign_id, out_dir, cancel=cancel, on_progress=on_progress)
 
 
@@ -201,6 +201,7 @@ def write_receipt(ctx: Context, doc_number: str, out: Path, force: bool = False)
         NotFoundError: no document with that number.
         ValidationError: ``out`` is protected or exists and ``force`` is False (check_output).
     """
+    document_fonts.apply(ctx)
     record = notice_repo.by_number(ctx.conn, normalize_doc_number(doc_number))
     check_output(ctx, out, force=force)
     sponsor = sponsor_repo.get(ctx.conn, record.sponsor_id)
@@ -235,6 +236,7 @@ def render_existing(ctx: Context, doc_number: str, out: Path) -> NoticeRecord:
     Raises:
         NotFoundError: no document with that number.
     """
+    document_fonts.apply(ctx)
     record = notice_repo.by_number(ctx.conn, normalize_doc_number(doc_number))
     if record.kind == "reinspection":
         from workbench.services import reinspection

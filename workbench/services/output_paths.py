@@ -1,8 +1,6 @@
-"""Where a document or export may be written: never over the workbench's own files.
-
-Every command and window action that writes a file the user named asks :func:`check_output`
-first (the window passes ``force=True`` once its save dialog has asked about overwriting).
-"""
+"""The one check every export runs before writing: never the database, its companions, its
+backups or the evidence folder; never an existing file unless asked (the command line's
+``--force``; the window passes ``force=True`` once its save dialog has asked)."""
 
 from __future__ import annotations
 
@@ -12,25 +10,71 @@ from pathlib import Path
 
 from workbench.errors import ValidationError
 from workbench.services.context import Context
-from workbench.storage.backup import BACKUP_FOLDERS, candidate_backups
+from workbench.storage.backup import backup_dir, backup_files
 
-#: Files SQLite keeps beside a database while it is open or after a crash.
-_COMPANIONS = ("-wal", "-shm", "-journal")
-
-
-def database_file(conn: sqlite3.Connection) -> Path | None:
-    """The file of the connection's main database, or None for an in-memory one."""
-    row = next((r for r in conn.execute("PRAGMA database_list") if r[1] == "main"), None)
-    return Path(row[2]) if row is not None and row[2] else None
+# SQLite keeps these beside the database; overwriting one corrupts it as surely as the file itself.
+_DB_COMPANIONS = ("", "-wal", "-shm", "-journal")
 
 
-def _same(a: Path, b: Path) -> bool:
-    """Whether two paths name the same file (links, ``..``, letter case on Windows/macOS)."""
-    try:
-        if a.exists() and b.exists():
+def check_output_path(out: Path | str, *, db_path: Path | str | None, force: bool = False,
+                      suffix: str | None = None, evidence_dir: Path | str | None = None) -> Path:
+    """Refuse an output path that would destroy data; return it as a Path.
+
+    Args:
+        out: where the export is to be written.
+        db_path: the open database file (None when there is none, e.g. in tests).
+        force: allow replacing an existing file that is not protected.
+        suffix: the required extension, e.g. ``".xlsx"`` (case-insensitive); None: any.
+        evidence_dir: the database's evidence folder (``<db>.evidence``; derived from
+            ``db_path`` when None).
+
+    Returns:
+        ``out`` as a Path.
+
+    Raises:
+        ValidationError: ``out`` is the database (or its -wal/-shm/-journal file, also through a
+            link or another spelling of the same path), one of its backups or inside its backup
+            folder, the evidence folder or inside it; ``out`` is a folder; ``out`` exists and
+            ``force`` is False; ``out`` lacks ``suffix``. Messages are Chinese and name the path.
+    """
+    out = Path(out)
+    reason = protected_reason(out, db_path, evidence_dir)
+    if reason:
+        raise ValidationError(f"不能保存到 {out}：{reason}（请换一个文件名或位置）")
+    if suffix and out.suffix.lower() != suffix.lower():
+        raise ValidationError(f"输出文件应以 {suffix} 结尾：{out}")
+    if out.is_dir():
+        raise ValidationError(f"输出位置是一个文件夹，请给出文件名：{out}")
+    if out.exists() and not force:
+        raise ValidationError(f"文件已存在：{out}（如需覆盖请加 --force）")
+    return out
+
+
+def protected_reason(out: Path, db_path: Path | str | None, evidence_dir: Path | str | None = None) -> str:
+    """Why writing at ``out`` would damage the workbench's own files ('' when it would not)."""
+    if db_path is None or str(db_path) == ":memory:":
+        return ""
+    db = Path(db_path)
+    for extra in _DB_COMPANIONS:
+        if _same_file(out, db.with_name(db.name + extra)):
+            return "这是正在使用的数据库文件" if not extra else f"这是数据库的日志文件（{extra}），写入会损坏数据库"
+    if (_same_file(out.parent, db.parent) and out.name.startswith(f"{db.name}.bak")) or any(
+            _same_file(out, b) for b in backup_files(db)):
+        return "这是数据库的备份文件"
+    if _inside(out, backup_dir(db)):
+        return f"这是数据库的备份文件夹 {backup_dir(db)}"
+    evidence = Path(evidence_dir) if evidence_dir is not None else db.parent / f"{db.name}.evidence"
+    if _inside(out, evidence):
+        return f"这是证据文件夹 {evidence}（其中的文件按内容校验，不能改动）"
+    return ""
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    if a.exists() and b.exists():
+        try:
             return os.path.samefile(a, b)
-    except OSError:
-        pass
+        except OSError:
+            return False
     return os.path.normcase(os.path.realpath(a)) == os.path.normcase(os.path.realpath(b))
 
 
@@ -41,69 +85,31 @@ def _inside(path: Path, folder: Path) -> bool:
     return target == root or root in target.parents
 
 
-def protected_reason(ctx: Context, out: Path) -> str:
-    """Why writing at ``out`` would damage the workbench's own data ('' when it would not).
-
-    Protected: the open database file, its ``-wal``/``-shm``/``-journal`` files, its backups
-    (``<db>.bak*`` and the backup folders of storage.backup), and the evidence folder with
-    everything inside it.
-    """
-    out = Path(out)
-    db = database_file(ctx.conn)
-    if db is not None:
-        if _same(out, db):
-            return f"这是正在使用的数据库文件 {db.name}，写入会毁掉全部记录"
-        for suffix in _COMPANIONS:
-            if _same(out, Path(f"{db}{suffix}")):
-                return f"这是数据库 {db.name} 的日志文件（{suffix}），写入会损坏数据库"
-        named_as_backup = _same(out.parent, db.parent) and out.name.startswith(f"{db.name}.bak")
-        if named_as_backup or any(_same(out, b) for b in candidate_backups(db)):
-            return f"这是数据库 {db.name} 的备份文件"
-        for folder in BACKUP_FOLDERS:
-            where = db.parent / folder.format(name=db.name)
-            if where.is_dir() and _inside(out, where):
-                return f"这是数据库 {db.name} 的备份文件夹 {where}"
-    if ctx.evidence_dir is not None and _inside(out, ctx.evidence_dir):
-        return f"这是证据文件夹 {ctx.evidence_dir}（其中的文件由工作台按内容校验，不能改动）"
-    return ""
+def database_file(conn: sqlite3.Connection) -> Path | None:
+    """The file of the connection's main database, or None for an in-memory one."""
+    row = next((r for r in conn.execute("PRAGMA database_list") if r[1] == "main"), None)
+    return Path(row[2]) if row is not None and row[2] else None
 
 
-def check_output(ctx: Context, out: str | Path, *, force: bool = False) -> Path:
-    """Check a file path the user chose for an export or a document before anything is written.
-
-    Args:
-        ctx: the open database's context (its file, backups and evidence folder are protected).
-        out: the file to write.
-        force: overwrite an existing ordinary file (``--force``; the window passes True after its
-            save dialog asked). Protected files are refused even then.
-
-    Returns:
-        ``out`` as a Path.
+def check_output(ctx: Context, out: str | Path, *, force: bool = False, suffix: str | None = None) -> Path:
+    """:func:`check_output_path` for the database open in ``ctx`` (its file and evidence folder).
 
     Raises:
-        ValidationError: ``out`` is a protected file (see :func:`protected_reason`), a folder, or
-            an existing file and ``force`` is False — each in one Chinese sentence naming it.
+        ValidationError: as check_output_path.
     """
-    out = Path(out)
-    reason = protected_reason(ctx, out)
-    if reason:
-        raise ValidationError(f"不能保存到 {out}：{reason}。请另选一个文件名或位置。")
-    if out.is_dir():
-        raise ValidationError(f"不能保存到 {out}：这是一个文件夹，请给出文件名")
-    if out.exists() and not force:
-        raise ValidationError(f"文件 {out} 已存在，未覆盖；确需覆盖时请加 --force，或另选文件名")
-    return out
+    return check_output_path(out, db_path=database_file(ctx.conn), force=force, suffix=suffix,
+                             evidence_dir=ctx.evidence_dir)
 
 
 def check_output_folder(ctx: Context, folder: str | Path) -> Path:
     """Check a folder chosen to receive several files (a notice batch).
 
     Raises:
-        ValidationError: the folder is the evidence folder or inside it, a backup folder, or an
-            existing file.
+        ValidationError: the folder is the evidence folder, a backup folder (or inside one), or
+            an existing file.
     """
     folder = Path(folder)
-    reason = protected_reason(ctx, folder)
+    reason = protected_reason(folder, database_file(ctx.conn), ctx.evidence_dir)
     if reason:
         raise ValidationError(f"不能保存到文件夹 {folder}：{reason}。请另选一个文件夹。")
     if folder.exists() and not folder.is_dir():

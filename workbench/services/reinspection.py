@@ -8,13 +8,14 @@ from pathlib import Path
 
 from workbench.domain import finding_status as fs
 from workbench.domain.doc_number import normalize_doc_number
+from workbench.domain.notice_record import NoticeRecord
 from workbench.errors import NotFoundError, ValidationError
 from workbench.reports import ReinspectionOpinion, format_doc_number, render_reinspection
+from workbench.services import document_fonts
 from workbench.services.context import Context
 from workbench.services.output_paths import check_output
 from workbench.storage import campaign_repo, finding_repo, notice_repo, sponsor_repo
 from workbench.storage.connection import transaction
-from workbench.storage.notice_repo import NoticeRecord
 
 _RESULTS = {fs.CLOSED: "已整改", fs.FAILED: "未整改到位", fs.WITHDRAWN: "已撤销"}
 # The steps whose recorded reason explains a finding's result on the opinion.
@@ -99,6 +100,7 @@ def write_opinion(ctx: Context, notice_number: str, out: Path, reinspected_on: d
             is False (services.output_paths.check_output) — checked before a number is taken.
     """
     check_output(ctx, out, force=force)
+    document_fonts.apply(ctx)
     issued = issue_opinion(ctx, notice_number, reinspected_on)
     render_reinspection(issued.document, out)
     return issued
@@ -110,6 +112,7 @@ def render_existing(ctx: Context, doc_number: str, out: Path) -> NoticeRecord:
     Raises:
         NotFoundError: no re-inspection opinion with that number.
     """
+    document_fonts.apply(ctx)
     record = notice_repo.by_number(ctx.conn, normalize_doc_number(doc_number))
     notice = notice_repo.latest_with_findings(ctx.conn, "rectification", record.finding_ids)
     if record.kind != "reinspection" or notice is None:

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import getpass
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from workbench.domain import finding_status as fs
 from workbench.domain import review as rules
-from workbench.domain.deadline import days_left
+from workbench.domain.checklist import Tally
+from workbench.domain.figures import (
+    Count,
+    SectionScore,
+    SummaryFigures,
+    status_timeline,
+    week_start,
+)
+from workbench.domain.personal_data import disclosure_line, mask_text
 from workbench.domain.progress import Progress
-from workbench.domain.severity import SEVERITY_LABELS
+from workbench.domain.severity import SEVERITIES, SEVERITY_LABELS
 from workbench.exporters.summary import (
     AccuracyLine,
     FindingLine,
@@ -20,21 +30,30 @@ from workbench.exporters.summary import (
     write_summary,
 )
 from workbench.services.context import Context
-from workbench.services.output_paths import check_output
-from workbench.storage import campaign_repo, finding_repo, review_repo, summary_query
+from workbench.storage import campaign_repo, finding_repo, summary_query
+
+#: Open findings due within this many calendar days count as 即将到期.
+DUE_SOON_DAYS = 3
+#: 准确率 below this fraction is highlighted in the workbook, report and dashboard (a working
+#: level chosen for the highlight, not a legal threshold).
+ACCURACY_ALERT_BELOW = 0.9
 
 
 def _accuracy(pairs) -> list[AccuracyLine]:
     return [AccuracyLine(r.group, r.reviewed, r.accurate, r.rate) for r in rules.accuracy_table(pairs)]
 
 
-def build_summary(ctx: Context, campaign_id: str) -> SummaryWorkbook:
+def build_summary(ctx: Context, campaign_id: str, *, include_personal_data: bool = False) -> SummaryWorkbook:
     """Collect the review details, findings and accuracy tables of a campaign.
 
     准确率 (accuracy rate) = reviews concluded 准确 ÷ reviews, by access provider and by city
-    (DESIGN.md job 3; facts.md §4).
+    (DESIGN.md job 3; facts.md §4). Free texts (备注, 问题描述, 整改要求) have phone numbers,
+    ID numbers and e-mail addresses masked unless ``include_personal_data``
+    (domain.personal_data); the choice is written to the 模板信息 sheet.
     """
-    campaign = campaign_repo.get(ctx.conn, campaign_id)
+    figs = figures(ctx, campaign_id)
+    text = _text_filter(include_personal_data)
+    inspector = _inspector_namer(ctx)
     labels = dict(rules.REVIEW_FIELDS)
     reviews = [
         ReviewLine(
@@ -42,38 +61,71 @@ def build_summary(ctx: Context, campaign_id: str) -> SummaryWorkbook:
             sponsor_name=r.sponsor_name, uscc=r.uscc, city=r.city, access_provider=r.access_provider,
             conclusion_label=rules.CONCLUSIONS.get(r.conclusion, r.conclusion),
             mismatched_fields="、".join(labels.get(f, f) for f in r.mismatched),
-            notes=r.notes, reviewed_on=r.reviewed_on, inspector=r.inspector,
+            notes=text(r.notes), reviewed_on=r.reviewed_on, inspector=inspector(r.inspector),
         )
         for r in summary_query.review_lines(ctx.conn, campaign_id)
     ]
     today = ctx.today()
+    views = finding_repo.views(ctx.conn, campaign_id)
     finding_lines = [
         FindingLine(
             sponsor_name=v.sponsor_name, site_filing_no=v.site_filing_no, category=v.finding.category,
-            description=v.finding.description, severity_label=SEVERITY_LABELS[v.finding.severity],
-            legal_basis=v.finding.legal_basis, requirement=v.finding.requirement,
+            description=text(v.finding.description), severity_label=SEVERITY_LABELS[v.finding.severity],
+            legal_basis=v.finding.legal_basis, requirement=text(v.finding.requirement),
             deadline=v.finding.deadline, status_label=fs.STATUS_LABELS[v.finding.status],
-            days_left=days_left(v.finding.deadline, today) if v.finding.status in fs.OPEN_STATUSES else None,
+            days_left=fs.days_left_on_term(v.finding.status, v.finding.deadline, today),
             notice_number=v.notice_number,
         )
-        for v in finding_repo.views(ctx.conn, campaign_id)
+        for v in views
     ]
-    pairs = review_repo.conclusions(ctx.conn, campaign_id)
-    counts = summary_query.counts(ctx.conn, campaign_id)
-    totals = {
-        "网站总数": counts["sites"], "主办单位数": counts["sponsors"], "已核查网站": len(reviews),
-        "核查准确": sum(1 for _, _, c in pairs if rules.is_accurate(c)),
-        "问题总数": len(finding_lines),
-        "未整改问题": sum(1 for v in finding_lines if v.days_left is not None),
-        "逾期问题": sum(1 for v in finding_lines if v.days_left is not None and v.days_left < 0),
-    }
     return SummaryWorkbook(
-        campaign_name=campaign.name, authority=campaign.authority, generated_on=today,
+        campaign_name=figs.campaign_name, authority=figs.authority, generated_on=today,
         reviews=reviews, findings=finding_lines,
-        accuracy_by_provider=_accuracy((p, c) for p, _, c in pairs),
-        accuracy_by_city=_accuracy((city, c) for _, city, c in pairs),
-        totals=totals,
+        accuracy_by_provider=[_line(r) for r in figs.by_provider],
+        accuracy_by_city=[_line(r) for r in figs.by_city],
+        totals={"检查期间": figs.period_text, **dict(figs.key_figures())},
+        status_counts=[(c.label, c.value) for c in figs.by_status],
+        info=export_info(ctx, "汇总表", figs, include_personal_data),
+        accuracy_alert_below=ACCURACY_ALERT_BELOW,
     )
+
+
+def _line(row: rules.AccuracyRow) -> AccuracyLine:
+    return AccuracyLine(row.group, row.reviewed, row.accurate, row.rate)
+
+
+def _text_filter(include_personal_data: bool) -> Callable[[str], str]:
+    return (lambda text: text) if include_personal_data else mask_text
+
+
+def _inspector_namer(ctx: Context) -> Callable[[str], str]:
+    """核查人 as a person's name: rows written before the user entered their name in 设置 carry the
+    computer login name (storage.records.Author.local); show this user's name for those."""
+    name = (ctx.settings.inspector or "").strip()
+    try:
+        login = getpass.getuser()
+    except (KeyError, OSError):
+        login = ""
+    if not name or not login:
+        return lambda raw: raw
+    return lambda raw: name if raw == login else raw
+
+
+def export_info(ctx: Context, what: str, figs: SummaryFigures, include_personal_data: bool,
+                extra: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str]]:
+    """The lines of an export's 模板信息 sheet / a report's colophon: what, which campaign, when,
+    by whom, and the personal-data choice (domain.personal_data.disclosure_line)."""
+    from workbench import __version__
+
+    return [
+        ("导出内容", what), ("检查任务", figs.campaign_name), ("检查机关", figs.authority or "未填写"),
+        ("检查期间", figs.period_text), ("数据截至", figs.as_of.isoformat()),
+        ("导出时间", datetime.now().strftime("%Y-%m-%d %H:%M")),
+        ("导出人", (ctx.settings.inspector or ctx.author.name or "").strip() or "未填写"),
+        ("个人信息", disclosure_line(include_personal_data)),
+        *extra,
+        ("生成软件", f"检查工作台 {__version__}"),
+    ]
 
 
 @dataclass(frozen=True)
@@ -98,12 +150,14 @@ def overview(ctx: Context, campaign_id: str, within_days: int = 3) -> Overview:
     """Counts for the overview screen from SQL aggregates (cheap even for 300,000 sites)."""
     counts = summary_query.counts(ctx.conn, campaign_id)
     today = ctx.today()
-    deadlines = summary_query.open_finding_deadlines(ctx.conn, campaign_id, tuple(fs.OPEN_STATUSES))
+    open_findings = len(summary_query.open_finding_deadlines(ctx.conn, campaign_id, tuple(fs.OPEN_STATUSES)))
+    # overdue and due soon count only served deadlines (fs.TERM_RUNNING_STATUSES)
+    deadlines = summary_query.open_finding_deadlines(ctx.conn, campaign_id, tuple(fs.TERM_RUNNING_STATUSES))
     pairs = [(g, c) for g, c, n in summary_query.conclusion_counts(ctx.conn, campaign_id, "access_provider")
              for _ in range(n)]
     return Overview(
         sites=counts["sites"], sponsors=counts["sponsors"], reviewed=counts["reviewed"],
-        findings=counts["findings"], open_findings=len(deadlines),
+        findings=counts["findings"], open_findings=open_findings,
         overdue=sum(1 for d in deadlines if d < today),
         due_soon=sum(1 for d in deadlines if 0 <= (d - today).days <= within_days),
         accuracy=_accuracy(pairs),
@@ -111,15 +165,70 @@ def overview(ctx: Context, campaign_id: str, within_days: int = 3) -> Overview:
 
 
 def export_summary(
-    ctx: Context, campaign_id: str, out: Path, *, cancel: threading.Event | None = None,
-    on_progress: Callable[[Progress], None] | None = None, force: bool = False,
+    ctx: Context, campaign_id: str, out: Path, *, include_personal_data: bool = False,
+    cancel: threading.Event | None = None, on_progress: Callable[[Progress], None] | None = None,
 ) -> Path:
     """Write the summary workbook of a campaign to ``out`` (.xlsx); returns the path written.
 
-    Raises:
-        ValidationError: ``out`` is the database, its backup or evidence folder, or an existing
-            file while ``force`` is False (services.output_paths.check_output).
-        WorkbenchError: the file cannot be written (disk full, no permission); nothing is left.
+    Personal data is masked unless ``include_personal_data`` (recorded in 模板信息).
     """
-    check_output(ctx, out, force=force)
-    return write_summary(build_summary(ctx, campaign_id), out, cancel=cancel, on_progress=on_progress)
+    data = build_summary(ctx, campaign_id, include_personal_data=include_personal_data)
+    return write_summary(data, out, cancel=cancel, on_progress=on_progress)
+
+
+def figures(ctx: Context, campaign_id: str, within_days: int = DUE_SOON_DAYS) -> SummaryFigures:
+    """The campaign's key figures (domain.figures) from SQL aggregates; cheap for 300,000 sites.
+
+    Raises:
+        NotFoundError: no such campaign.
+    """
+    from datetime import timedelta
+
+    from workbench.services import inspection_service
+
+    conn = ctx.conn
+    campaign = campaign_repo.get(conn, campaign_id)
+    today = ctx.today()
+    counts = summary_query.counts(conn, campaign_id)
+    by_provider = rules.accuracy_table_from_counts(
+        summary_query.conclusion_counts(conn, campaign_id, "access_provider"))
+    by_city = rules.accuracy_table_from_counts(summary_query.conclusion_counts(conn, campaign_id, "city"))
+    total = by_provider[-1]
+    # overdue and due soon count only served deadlines (fs.TERM_RUNNING_STATUSES, fs.is_overdue)
+    open_count, overdue, due_soon = summary_query.open_deadline_counts(
+        conn, campaign_id, tuple(sorted(fs.OPEN_STATUSES)), tuple(sorted(fs.TERM_RUNNING_STATUSES)),
+        today, today + timedelta(days=within_days))
+    status_n: dict[str, int] = {}
+    severity_n: dict[str, int] = {}
+    for status, severity, n in summary_query.finding_counts(conn, campaign_id):
+        status_n[status] = status_n.get(status, 0) + n
+        severity_n[severity] = severity_n.get(severity, 0) + n
+    changes = [(week_start(day), old, new, n)
+               for day, old, new, n in summary_query.status_changes_by_day(conn, campaign_id)]
+    section: dict[str, tuple[Tally, int]] = {}
+    inspection_ids = summary_query.inspection_ids(conn, campaign_id)
+    for inspection_id in inspection_ids:
+        for sec in inspection_service.score_inspection(ctx, inspection_id).sections:
+            tally, seen = section.get(sec.title, (Tally(), 0))
+            section[sec.title] = (_sum_tallies(tally, sec.tally), seen + 1)
+    return SummaryFigures(
+        campaign_name=campaign.name, kind_label=campaign.kind_label, authority=campaign.authority,
+        period_start=campaign.period_start, period_end=campaign.period_end, as_of=today,
+        sites=counts["sites"], sponsors=counts["sponsors"], reviewed=total.reviewed,
+        accurate=total.accurate, rate=total.rate, by_provider=by_provider, by_city=by_city,
+        findings=counts["findings"], open_findings=open_count, overdue=overdue,
+        rectified=status_n.get(fs.CLOSED, 0),
+        reinspected=summary_query.reinspected_count(
+            conn, campaign_id, (fs.PASS_REINSPECTION, fs.FAIL_REINSPECTION)),
+        due_soon=due_soon,
+        by_status=[Count(label, status_n.get(code, 0), code) for code, label in fs.STATUS_LABELS.items()],
+        by_severity=[Count(SEVERITY_LABELS[code], severity_n.get(code, 0), code) for code in SEVERITIES],
+        timeline=status_timeline(changes),
+        section_scores=[SectionScore(title, tally.score, seen) for title, (tally, seen) in section.items()],
+        inspections=len(inspection_ids),
+    )
+
+
+def _sum_tallies(a: Tally, b: Tally) -> Tally:
+    return Tally(a.total + b.total, a.compliant + b.compliant, a.partial + b.partial,
+                 a.non_compliant + b.non_compliant, a.not_applicable + b.not_applicable)

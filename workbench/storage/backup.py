@@ -1,124 +1,166 @@
-"""Backup copies of a database file: written only when complete and checked, and found again.
+"""Backups of the database file: written with SQLite's online backup API, verified, rotated.
 
-A backup is written with SQLite's online backup API (``Connection.backup``, which includes what
-is still in the ``-wal`` file) to a temporary name beside the target, checked with
-``PRAGMA integrity_check`` and only then renamed into place — so no empty, half-written or
-damaged file ever carries a backup's name.
+Automatic backups go to ``<db name>.backups/`` beside the database, named
+``<db stem>-<UTC time>-<reason>.sqlite3``; the newest :data:`KEEP` of them are kept. A backup is
+only kept when ``PRAGMA integrity_check`` of the copy says ``ok``.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
-from contextlib import closing, suppress
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
-from workbench.errors import WorkbenchError, describe_os_error
-from workbench.storage.connection import is_disk_full
+from workbench.errors import WorkbenchError
 
-#: Names of backups beside ``<db>``: ``<db>.bak`` and ``<db>.bak-YYYYmmddHHMMSS`` (migrations).
-BACKUP_GLOBS = ("{name}.bak", "{name}.bak-*")
-#: Folders beside ``<db>`` that may hold backups (any ``*.bak``/``*.db``/``*.sqlite3`` inside).
-BACKUP_FOLDERS = ("{name}.backups", "backups", "备份")
-
-
-def write_backup(conn: sqlite3.Connection, out: Path) -> Path:
-    """Copy the database behind ``conn`` to ``out`` and check the copy before keeping it.
-
-    Args:
-        conn: an open connection (any state; the copy is a consistent snapshot).
-        out: the backup's path; an existing file there is replaced only by a good copy.
-
-    Returns:
-        ``out``.
-
-    Raises:
-        WorkbenchError: the copy could not be written (disk full, no permission) or fails its
-            check; nothing is left under ``out`` or a temporary name (in Chinese).
-    """
-    out = Path(out)
-    temp = out.with_name(f".{out.name}.partial")
-    try:
-        with suppress(FileNotFoundError):
-            temp.unlink()
-        with closing(sqlite3.connect(str(temp))) as target:
-            conn.backup(target)
-            problem = _check(target)
-        if problem:
-            raise WorkbenchError(f"备份文件 {out} 写入后检查未通过（{problem}），未保存该备份")
-        os.replace(temp, out)
-    except sqlite3.Error as err:
-        reason = "磁盘空间不足" if is_disk_full(err) else str(err)
-        raise WorkbenchError(f"无法写入备份文件 {out}（{reason}）") from err
-    except OSError as err:
-        raise WorkbenchError(f"无法写入备份文件 {out}（{describe_os_error(err)}）") from err
-    finally:
-        with suppress(OSError):
-            temp.unlink(missing_ok=True)
-    return out
-
-
-def _check(target: sqlite3.Connection) -> str:
-    """'' when the copy is a sound, non-empty database, else what is wrong."""
-    result = target.execute("PRAGMA integrity_check").fetchone()[0]
-    if result != "ok":
-        return result
-    if target.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
-        return "备份为空"
-    return ""
+#: Automatic backups kept per database (older ones are removed after a new one verifies).
+KEEP = 12
+#: Why an automatic backup was taken -> the Chinese word shown in the window.
+REASONS = {
+    "start": "启动时", "migration": "升级结构前", "import": "导入前", "merge": "合并工作包前",
+    "removal": "批量删除前", "restore": "恢复前", "manual": "手动",
+}
+_NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}T\d{6}(?:\d{6})?Z)-(?P<reason>[a-z]+)\.sqlite3$")
 
 
 @dataclass(frozen=True)
-class Backup:
-    """A backup found beside a database: its ``path`` and when it was written (local time)."""
+class BackupFile:
+    """One automatic backup: its ``path``, UTC ``taken_at`` and ``reason`` key (see REASONS)."""
 
     path: Path
-    written: datetime
+    taken_at: datetime
+    reason: str
 
 
-def is_good_backup(path: Path) -> bool:
-    """Whether ``path`` is a non-empty SQLite file that passes ``PRAGMA quick_check``.
+def backup_dir(db: Path) -> Path:
+    """Where the automatic backups of ``db`` live: ``<db name>.backups`` beside it."""
+    return db.parent / f"{db.name}.backups"
 
-    Opened read-only (``immutable``), so checking never changes or locks the file.
-    """
+
+def integrity_errors(path: Path, quick: bool = False) -> list[str]:
+    """``PRAGMA integrity_check`` (or ``quick_check``) of the file at ``path``: [] when ok,
+    otherwise SQLite's messages (or why the file cannot be read as a database)."""
     try:
-        if not path.is_file() or path.stat().st_size == 0:
-            return False
-        uri = path.resolve().as_uri() + "?mode=ro&immutable=1"
-        with closing(sqlite3.connect(uri, uri=True)) as conn:
-            if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-                return False
-            return conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
-    except (sqlite3.Error, OSError):
-        return False
+        conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+    except sqlite3.Error as err:
+        return [f"无法打开：{err}"]
+    try:
+        rows = [r[0] for r in conn.execute("PRAGMA quick_check" if quick else "PRAGMA integrity_check")]
+    except sqlite3.DatabaseError as err:
+        return [str(err)]
+    finally:
+        conn.close()
+    return [] if rows == ["ok"] else rows
 
 
-def candidate_backups(db: str | Path) -> list[Path]:
-    """Files that look like backups of ``db`` (see BACKUP_GLOBS, BACKUP_FOLDERS), newest first."""
-    db = Path(db)
-    found: set[Path] = set()
-    for pattern in BACKUP_GLOBS:
-        found.update(p for p in db.parent.glob(pattern.format(name=db.name)) if p.is_file())
-    for folder in BACKUP_FOLDERS:
-        where = db.parent / folder.format(name=db.name)
-        if where.is_dir():
-            found.update(p for p in where.iterdir() if p.is_file() and (p.suffix.lower() in (
-                ".bak", ".db", ".sqlite", ".sqlite3") or p.name.startswith(f"{db.name}.bak")))
-    found.discard(db)
-    return sorted(found, key=_mtime, reverse=True)
+def copy_database(source: sqlite3.Connection, target: Path) -> None:
+    """Write a consistent copy of the open database ``source`` to ``target`` (backup API, which
+    includes WAL content), then check the copy. The copy is written beside ``target`` and renamed
+    into place, so ``target`` is either the old file or a whole verified copy.
 
-
-def newest_good_backup(db: str | Path) -> Backup | None:
-    """The most recently written backup of ``db`` that passes :func:`is_good_backup`, or None.
-
-    Empty (0-byte) and damaged copies are skipped.
+    Raises:
+        WorkbenchError: the copy cannot be written or does not pass integrity_check.
     """
-    for path in candidate_backups(db):
-        if is_good_backup(path):
-            return Backup(path, datetime.fromtimestamp(_mtime(path)))
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".part")
+    tmp.unlink(missing_ok=True)
+    try:
+        dest = sqlite3.connect(str(tmp))
+        try:
+            source.backup(dest)
+            dest.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dest.close()
+        problems = integrity_errors(tmp)
+        if problems:
+            raise WorkbenchError(f"备份 {target} 未通过完整性检查：{problems[0]}")
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except (OSError, sqlite3.Error) as err:
+        raise WorkbenchError(f"无法写入备份 {target}（{getattr(err, 'strerror', None) or err}）") from err
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def automatic_backup(conn: sqlite3.Connection, db: Path, reason: str, keep: int = KEEP) -> Path | None:
+    """Take a rotating backup of ``db`` (open as ``conn``) before an operation named ``reason``.
+
+    Returns the backup's path, or None for an in-memory database. Keeps the newest ``keep``.
+
+    Raises:
+        WorkbenchError: the backup cannot be written or does not verify (the caller should not
+            go on with the operation it wanted to protect).
+    """
+    if str(db) == ":memory:":
+        return None
+    if reason not in REASONS:
+        raise ValueError(f"unknown backup reason {reason!r}")
+    db = Path(db)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = backup_dir(db) / f"{db.stem}-{stamp}-{reason}.sqlite3"
+    copy_database(conn, target)
+    for old in list_backups(db)[keep:]:
+        old.path.unlink(missing_ok=True)
+    return target
+
+
+def list_backups(db: Path) -> list[BackupFile]:
+    """The automatic backups of ``db``, newest first."""
+    folder = backup_dir(Path(db))
+    out = []
+    if folder.is_dir():
+        for p in folder.iterdir():
+            m = _NAME.match(p.name)
+            if m:
+                stamp = m["stamp"]
+                fmt = "%Y%m%dT%H%M%S%fZ" if len(stamp) > 16 else "%Y%m%dT%H%M%SZ"
+                out.append(BackupFile(p, datetime.strptime(stamp, fmt).replace(tzinfo=UTC), m["reason"]))
+    return sorted(out, key=lambda b: b.taken_at, reverse=True)
+
+
+def newest_good_backup(db: Path) -> BackupFile | None:
+    """The newest automatic backup of ``db`` that passes integrity_check, or None."""
+    for b in list_backups(db):
+        if not integrity_errors(b.path):
+            return b
     return None
+
+
+def restore_into(conn: sqlite3.Connection, backup: Path) -> None:
+    """Replace the whole content of the open database ``conn`` with the backup file's, through
+    the backup API (one write transaction: other connections see the old or the new content).
+
+    Raises:
+        WorkbenchError: the backup is missing or does not pass integrity_check (nothing changed).
+    """
+    backup = Path(backup)
+    if not backup.is_file():
+        raise WorkbenchError(f"找不到备份文件 {backup}")
+    problems = integrity_errors(backup)
+    if problems:
+        raise WorkbenchError(f"备份文件 {backup} 已损坏或不是数据库（{problems[0]}），未恢复")
+    source = sqlite3.connect(backup.resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        source.backup(conn)
+    except sqlite3.Error as err:
+        raise WorkbenchError(f"无法从 {backup} 恢复（{err}）") from err
+    finally:
+        source.close()
+
+
+def backup_files(db: Path) -> list[Path]:
+    """Every backup of ``db`` that may exist: the automatic ones (backup_dir) and the older
+    single copies beside it (``<db>.bak``, ``<db>.bak-YYYYmmddHHMMSS``), newest first."""
+    db = Path(db)
+    found = {b.path for b in list_backups(db)}
+    found.update(p for pattern in (f"{db.name}.bak", f"{db.name}.bak-*")
+                 for p in db.parent.glob(pattern) if p.is_file())
+    return sorted(found, key=_mtime, reverse=True)
 
 
 def _mtime(path: Path) -> float:
@@ -128,12 +170,25 @@ def _mtime(path: Path) -> float:
         return 0.0
 
 
+def newest_usable_backup(db: Path) -> Path | None:
+    """The most recently written backup of ``db`` (any of backup_files) that is not empty and
+    passes quick_check; None when there is none. A 0-byte or damaged copy is never offered."""
+    for path in backup_files(db):
+        try:
+            if path.stat().st_size > 0 and not integrity_errors(path, quick=True):
+                return path
+        except OSError:
+            continue
+    return None
+
+
 def damaged_message(db: str | Path, err: Exception | None = None) -> str:
     """The one message for a damaged database file: what is wrong and the newest good backup.
 
     Example: "数据库文件 D:/检查/workbench.db 已损坏，无法读取（database disk image is
-    malformed）。最近一份完好的备份：D:/检查/workbench.db.bak-20261130093000（2026-11-30 09:30）。
-    请先关闭工作台，把损坏的文件另存一份，再将该备份复制为 workbench.db 后重新打开。"
+    malformed）。最近一份完好的备份：D:/检查/workbench.db.backups/…sqlite3（2026-11-30 09:30）。
+    请先关闭工作台，把损坏的文件另存一份，再将该备份复制为 workbench.db 后重新打开（或用
+    workbench restore）。"
     """
     db = Path(db)
     detail = f"（{err}）" if err is not None else ""
@@ -141,8 +196,10 @@ def damaged_message(db: str | Path, err: Exception | None = None) -> str:
         text = f"文件 {db} 不是有效的工作台数据库，或已损坏，无法读取{detail}。"
     else:
         text = f"数据库文件 {db} 已损坏，无法读取{detail}。"
-    backup = newest_good_backup(db)
+    backup = newest_usable_backup(db)
     if backup is None:
-        return text + "旁边没有找到完好的备份；请不要再写入该文件，将它复制一份后联系技术支持。"
-    return (text + f"最近一份完好的备份：{backup.path}（{backup.written:%Y-%m-%d %H:%M}）。"
-            f"请先关闭工作台，把损坏的文件另存一份，再将该备份复制为 {db.name} 后重新打开。")
+        return text + "没有找到完好的备份；请不要再写入该文件，将它复制一份后联系维护人员。"
+    written = datetime.fromtimestamp(_mtime(backup))
+    return (text + f"最近一份完好的备份：{backup}（{written:%Y-%m-%d %H:%M}）。"
+            f"请先关闭工作台，把损坏的文件另存一份，再将该备份复制为 {db.name} 后重新打开"
+            f"（或运行 workbench restore \"{backup}\" --db \"{db}\"）。")

@@ -8,6 +8,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from workbench.faults import crash_point
+from workbench.storage import audit
+
 BUSY_TIMEOUT_MS = 5000
 _SAVEPOINTS = itertools.count(1)
 
@@ -15,7 +18,8 @@ _SAVEPOINTS = itertools.count(1)
 def connect(path: str | Path, read_only: bool = False, immutable: bool = True) -> sqlite3.Connection:
     """Open (creating if needed) the database at ``path`` without migrating it.
 
-    Sets ``foreign_keys=ON``, ``busy_timeout`` and ``row_factory=sqlite3.Row``; asks for WAL
+    Defines the audit log's SQL functions (storage/audit.py; the author defaults to this
+    machine, no name, :func:`workbench.storage.audit.set_author` changes it). Sets ``foreign_keys=ON``, ``busy_timeout`` and ``row_factory=sqlite3.Row``; asks for WAL
     journalling, which SQLite silently refuses on file systems that cannot share memory (the
     connection then keeps the default rollback journal, which is still safe).
 
@@ -35,6 +39,7 @@ def connect(path: str | Path, read_only: bool = False, immutable: bool = True) -
     else:
         conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
+    audit.register(conn, *_default_author())
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     if str(path) != ":memory:" and not read_only:
@@ -42,10 +47,11 @@ def connect(path: str | Path, read_only: bool = False, immutable: bool = True) -
     return conn
 
 
-def is_disk_full(err: sqlite3.Error) -> bool:
-    """Whether SQLite failed because the disk (or the file-size quota) is full (SQLITE_FULL)."""
-    return getattr(err, "sqlite_errorname", "") == "SQLITE_FULL" or (
-        "disk" in str(err).lower() and "full" in str(err).lower())
+def _default_author() -> tuple[str, str]:
+    from workbench.storage.records import Author
+
+    local = Author.local()   # no name yet: never the login name (records.Author)
+    return local.device, local.name
 
 
 def is_damaged(err: sqlite3.Error) -> bool:
@@ -57,23 +63,27 @@ def is_damaged(err: sqlite3.Error) -> bool:
 
 
 def describe_error(err: sqlite3.Error) -> str:
-    """A Chinese sentence for SQLite's errors (locked, read-only, disk full, damaged file…).
-
-    A damaged file gets a short sentence here; :func:`workbench.storage.backup.damaged_message`
-    adds the file's path and its newest good backup where the path is known.
-    """
+    """A Chinese sentence for SQLite's errors (locked, read-only, disk full, damaged file…) that
+    says what to do. Unknown errors keep SQLite's text in brackets for the maintainer."""
     text = str(err).lower()
-    if is_disk_full(err):
-        return "磁盘已满，数据未写入（数据库保持原样）；请清理磁盘空间后重试"
-    if is_damaged(err):
-        return "数据库文件已损坏，无法读取；请用最近的备份恢复"
     if "locked" in text or "busy" in text:
         return "数据库正被其他程序或窗口使用，请稍后再试（或关闭其他正在使用该数据库的工作台）"
     if "readonly" in text or "read-only" in text:
         return "数据库是只读打开的（文件或所在文件夹不可写，例如写保护的 U 盘），不能保存修改；请复制到可写的位置后再打开"
+    if "full" in text:
+        return "磁盘已满，数据未写入；请清理空间后重试"
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return ("数据库文件已损坏，无法读取；请不要继续写入，用最近的备份替换它后再打开，"
+                "并把日志发给维护人员")
+    if "disk i/o" in text:
+        return "读写数据库文件时磁盘出错（U 盘被拔出或磁盘故障），这次的修改没有保存；请检查磁盘后重新打开数据库"
     if "unable to open" in text:
-        return "无法打开数据库文件，请检查路径和权限"
-    return f"数据库错误：{err}"
+        return "无法打开数据库文件：请检查路径是否正确、文件夹是否存在并且可写"
+    if "constraint" in text:
+        return f"数据不符合数据库的约束，未保存（{err}）；请检查输入，如反复出现请把日志发给维护人员"
+    if "no such table" in text or "no such column" in text:
+        return "数据库结构与本程序不一致（可能由其他版本的工作台改动过），请用本程序重新打开或联系维护人员"
+    return f"数据库操作失败（{err}）；请重试，如反复出现请把日志发给维护人员"
 
 
 @contextmanager
@@ -103,6 +113,7 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+    crash_point("transaction-commit")
     try:
         conn.execute("COMMIT")
     except BaseException:   # e.g. the disk filled up while the WAL was written

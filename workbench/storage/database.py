@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from datetime import datetime
 from pathlib import Path
 
 from workbench.errors import DatabaseVersionError, WorkbenchError
+from workbench.storage.backup import automatic_backup
 from workbench.storage.connection import connect
 from workbench.storage.migrate import current_version, latest_version, migrate
 
@@ -15,8 +15,8 @@ from workbench.storage.migrate import current_version, latest_version, migrate
 def open_database(path: str | Path) -> sqlite3.Connection:
     """Open the database at ``path``, creating its folder and applying pending migrations.
 
-    A database that already holds data gets a backup ``<name>.bak-YYYYmmddHHMMSS`` beside it
-    before its schema is upgraded. A file that cannot be written (or whose folder cannot: SQLite
+    A database that already holds data gets a verified rotating backup (storage/backup.py, in
+    ``<name>.backups/``, reason ``migration``) before its schema is upgraded. A file that cannot be written (or whose folder cannot: SQLite
     needs it for its journal) is opened read-only, when its schema is current.
 
     Raises:
@@ -30,11 +30,10 @@ def open_database(path: str | Path) -> sqlite3.Connection:
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     conn = connect(path)
-    backup = None
-    if str(path) != ":memory:":
-        stamp = datetime.now().strftime("%Y%m%d%H%M%S")
-        backup = Path(f"{path}.bak-{stamp}")
-    migrate(conn, backup_to=backup)
+    have = current_version(conn)
+    if str(path) != ":memory:" and 0 < have < latest_version():
+        automatic_backup(conn, Path(path), "migration")
+    migrate(conn)
     return conn
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from workbench.errors import DatabaseVersionError, WorkbenchError
 from workbench.paths import migrations_dir
-from workbench.storage.backup import write_backup
+from workbench.storage.backup import copy_database
 
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -56,11 +56,10 @@ def migrate(conn: sqlite3.Connection, backup_to: Path | None = None, directory: 
     Each migration runs with its version bump in one transaction, so a failure leaves the
     database at the previous version. Before the first pending step of a database that already
     holds data, a consistent copy is written to ``backup_to`` with ``Connection.backup`` (which,
-    unlike a file copy, includes WAL content) and checked (storage.backup.write_backup).
+    unlike a file copy, includes WAL content).
 
     Raises:
         DatabaseVersionError: the database is newer than this code (written by a later version).
-        WorkbenchError: the backup could not be written or checked; nothing was migrated.
     """
     migs = available(directory)
     have = current_version(conn)
@@ -72,7 +71,7 @@ def migrate(conn: sqlite3.Connection, backup_to: Path | None = None, directory: 
         )
     pending = [m for m in migs if m.version > have]
     if pending and have > 0 and backup_to is not None:
-        write_backup(conn, backup_to)   # checked before it is kept; raises rather than migrate unbacked
+        copy_database(conn, backup_to)   # verified before kept: never an empty or unchecked copy
     for mig in pending:
         script = mig.path.read_text(encoding="utf-8")
         conn.execute("BEGIN IMMEDIATE")

@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-import getpass
-import platform
 import sqlite3
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import sqlite_utils
 
-
-@dataclass(frozen=True)
-class Author:
-    """Who writes rows: ``device`` (the laptop's name) and ``inspector`` (the user's name)."""
-
-    device: str
-    inspector: str
-
-    @classmethod
-    def local(cls, inspector: str | None = None) -> Author:
-        """This machine's host name and the given (or login) user name."""
-        try:
-            user = inspector or getpass.getuser()
-        except (KeyError, OSError):
-            user = inspector or ""
-        return cls(platform.node(), user)
+from workbench.domain.author import INSPECTOR_MISSING, Author  # noqa: F401 - re-exported
 
 
 def new_id() -> str:

@@ -3,28 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import date
 
+from workbench.domain.site_views import ReviewedSite
 from workbench.storage.records import parse_iso
-
-
-@dataclass(frozen=True)
-class ReviewedSite:
-    """A reviewed site with its filed identity, conclusion code and mismatched field codes."""
-
-    site_filing_no: str
-    site_name: str
-    domains: str
-    sponsor_name: str
-    uscc: str
-    city: str
-    access_provider: str
-    conclusion: str
-    mismatched: tuple[str, ...]
-    notes: str
-    reviewed_on: date | None
-    inspector: str
 
 
 def review_lines(conn: sqlite3.Connection, campaign_id: str) -> list[ReviewedSite]:
@@ -81,3 +63,59 @@ def conclusion_counts(conn: sqlite3.Connection, campaign_id: str, group: str) ->
         (campaign_id,),
     )
     return [(r[0], r[1], r[2]) for r in rows]
+
+
+def finding_counts(conn: sqlite3.Connection, campaign_id: str) -> list[tuple[str, str, int]]:
+    """(status, severity, count) of a campaign's findings."""
+    rows = conn.execute(
+        "SELECT status, severity, count(*) FROM finding WHERE campaign_id = ? GROUP BY status, severity",
+        (campaign_id,),
+    )
+    return [(r[0], r[1], r[2]) for r in rows]
+
+
+def reinspected_count(conn: sqlite3.Connection, campaign_id: str, actions: tuple[str, ...]) -> int:
+    """Findings of a campaign with at least one event whose action is in ``actions`` (复查)."""
+    marks = ", ".join("?" for _ in actions)
+    return conn.execute(
+        f"""SELECT count(DISTINCT e.finding_id) FROM finding_event e JOIN finding f ON f.id = e.finding_id
+            WHERE f.campaign_id = ? AND e.action IN ({marks})""",
+        (campaign_id, *actions),
+    ).fetchone()[0]
+
+
+def status_changes_by_day(conn: sqlite3.Connection, campaign_id: str) -> list[tuple[date, str | None, str, int]]:
+    """(UTC day, from status, to status, count) of every status change of a campaign's findings."""
+    rows = conn.execute(
+        """SELECT substr(e.occurred_at, 1, 10) AS day, e.from_status, e.to_status, count(*)
+           FROM finding_event e JOIN finding f ON f.id = e.finding_id
+           WHERE f.campaign_id = ? GROUP BY day, e.from_status, e.to_status""",
+        (campaign_id,),
+    )
+    return [(parse_iso(r[0]), r[1], r[2], r[3]) for r in rows]
+
+
+def inspection_ids(conn: sqlite3.Connection, campaign_id: str) -> list[str]:
+    """Ids of a campaign's security inspections, oldest first."""
+    rows = conn.execute(
+        "SELECT id FROM inspection WHERE campaign_id = ? ORDER BY inspected_on, created_at", (campaign_id,)
+    )
+    return [r[0] for r in rows]
+
+
+def open_deadline_counts(conn: sqlite3.Connection, campaign_id: str, open_statuses: tuple[str, ...],
+                         running: tuple[str, ...], today: date, soon: date) -> tuple[int, int, int]:
+    """(open, overdue, due soon) counts: open = status in ``open_statuses``; overdue = status in
+    ``running`` (a served term) and deadline before ``today``; due soon = status in ``running``
+    and deadline from ``today`` to ``soon`` inclusive."""
+    opens = ", ".join("?" for _ in open_statuses)
+    runs = ", ".join("?" for _ in running)
+    row = conn.execute(
+        f"""SELECT count(*),
+                   coalesce(sum(status IN ({runs}) AND deadline < ?), 0),
+                   coalesce(sum(status IN ({runs}) AND deadline BETWEEN ? AND ?), 0)
+            FROM finding WHERE campaign_id = ? AND status IN ({opens})""",
+        (*running, today.isoformat(), *running, today.isoformat(), soon.isoformat(), campaign_id,
+         *open_statuses),
+    ).fetchone()
+    return row[0], row[1], row[2]

@@ -9,7 +9,6 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from workbench.domain import finding_status as fs
-from workbench.domain.deadline import days_left
 from workbench.domain.finding import FindingView
 from workbench.domain.severity import SEVERITY_LABELS
 
@@ -17,6 +16,7 @@ OVERDUE_COLOR = QColor("#c62828")
 DUE_TODAY_COLOR = QColor("#e65100")
 # Sort key of "days left" for closed findings: after every open one, whatever its deadline.
 _CLOSED_SORT_KEY = 1_000_000
+_UNSERVED_SORT_KEY = 999_999   # not served yet: after every running term, before closed ones
 _SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 
 
@@ -37,11 +37,12 @@ HEADERS = ("主办单位", "网站备案号", "问题类别", "严重程度", "�
 
 
 def days_left_text(view: FindingView, today: date) -> str:
-    """The 剩余天数 cell: ``N 天``, ``今日到期``, ``逾期 N 天``, or ``—`` for closed findings."""
+    """The 剩余天数 cell: ``N 天``, ``今日到期``, ``逾期 N 天``; ``未送达`` before the notice is
+    served (the term has not started); ``—`` for closed findings."""
     f = view.finding
-    if f.status not in fs.OPEN_STATUSES:
-        return "—"
-    left = days_left(f.deadline, today)
+    left = fs.days_left_on_term(f.status, f.deadline, today)
+    if left is None:
+        return "未送达" if f.status == fs.PENDING else "—"
     if left < 0:
         return f"逾期 {-left} 天"
     return "今日到期" if left == 0 else f"{left} 天"
@@ -123,14 +124,15 @@ class FindingTableModel(QAbstractTableModel):
         if column == FindingColumn.DEADLINE:
             return f.deadline.isoformat()
         if column == FindingColumn.DAYS_LEFT:
-            return days_left(f.deadline, self._today) if f.status in fs.OPEN_STATUSES else _CLOSED_SORT_KEY
+            left = fs.days_left_on_term(f.status, f.deadline, self._today)
+            return left if left is not None else _UNSERVED_SORT_KEY if f.status == fs.PENDING else _CLOSED_SORT_KEY
         return self._display(view, column)
 
     def _deadline_brush(self, view: FindingView) -> QBrush | None:
         f = view.finding
-        if f.status not in fs.OPEN_STATUSES:
+        left = fs.days_left_on_term(f.status, f.deadline, self._today)
+        if left is None:
             return None
-        left = days_left(f.deadline, self._today)
         if left < 0:
             return QBrush(OVERDUE_COLOR)
         return QBrush(DUE_TODAY_COLOR) if left == 0 else None

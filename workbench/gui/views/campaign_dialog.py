@@ -41,6 +41,8 @@ class CampaignDialog(QDialog):
         self._build_ui()
         if campaign:
             self._fill(campaign)
+        else:   # the user's unit (设置 › 所在单位) is usually the inspecting authority
+            self.authority_edit.setText(session.ctx.settings.unit)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
 

@@ -20,18 +20,18 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.domain.progress import Cancelled
-from workbench.errors import ValidationError, WorkbenchError
+from workbench.errors import ValidationError, WorkbenchError, os_reason
 from workbench.gui import printing
 from workbench.gui.dialogs import overwrite_confirmed
 from workbench.gui.models.record_table_model import Column, RecordTableModel
 from workbench.gui.session import Session
-from workbench.gui.widgets.tables import record_table
+from workbench.gui.widgets.tables import decisive_first, fit_columns, record_table, remember_columns
 from workbench.reports import safe_file_name
-from workbench.services import notices, reinspection, sponsors
+from workbench.services import campaigns, document_fonts, notices, reinspection, sponsors
 from workbench.services.notices import SponsorNoticeState
 
 if TYPE_CHECKING:
-    from workbench.storage.notice_repo import NoticeRecord
+    from workbench.domain.notice_record import NoticeRecord
 
 PDF_FILTER = "PDF 文件 (*.pdf)"
 
@@ -83,8 +83,7 @@ class DocumentsView(QWidget):
         self.print_dialog = None
         self._scratch = tempfile.TemporaryDirectory(prefix="workbench-print-")
         self._build_ui()
-        self._connect_signals()
-        self.refresh()
+        self._connect_signals()  # first read when first shown (session.watch)
 
     def _build_ui(self) -> None:
         self.generate_button = QPushButton("生成整改通知书…")
@@ -105,6 +104,10 @@ class DocumentsView(QWidget):
         bar.addStretch(1)
         self.sponsor_table = record_table(self.sponsor_model)
         self.notice_table = record_table(self.notice_model, several=True)   # print several at once
+        decisive_first(self.sponsor_table, ("未结问题", "生成时", "最近通知书"))
+        decisive_first(self.notice_table, ("文书", "送达日期"))
+        remember_columns(self.sponsor_table, self.session.paths.config_dir, "documents_sponsors")
+        remember_columns(self.notice_table, self.session.paths.config_dir, "documents_notices")
         self.sponsor_label, self.notice_label = QLabel(), QLabel()
         splitter = QSplitter(Qt.Horizontal)
         splitter.addWidget(_titled(self.sponsor_label, self.sponsor_table))
@@ -114,8 +117,7 @@ class DocumentsView(QWidget):
         layout.addWidget(splitter, 1)
 
     def _connect_signals(self) -> None:
-        self.session.campaign_changed.connect(self.refresh)
-        self.session.data_changed.connect(self.refresh)
+        self.refresher = self.session.watch(self, ("documents", "findings", "settings"), self.refresh)
         self.generate_button.clicked.connect(self.generate_notice)
         self.batch_button.clicked.connect(self.generate_all)
         self.receipt_button.clicked.connect(self.write_receipt)
@@ -139,7 +141,7 @@ class DocumentsView(QWidget):
         self.sponsor_label.setText(f"有待整改问题的单位（{len(sponsors)}）")
         self.notice_label.setText(f"已下发的文书（{len(issued)}）")
         for table in (self.sponsor_table, self.notice_table):
-            table.resizeColumnsToContents()
+            fit_columns(table)
         self._update_buttons()
 
     def _load(self) -> tuple[list[SponsorLine], list[NoticeLine]]:
@@ -187,7 +189,7 @@ class DocumentsView(QWidget):
     def generate_notice(self) -> Path | None:
         """Issue (or re-print) the selected sponsor's notice and save it where the user chooses."""
         line = self.selected_sponsor()
-        if line is None:
+        if line is None or (line.needs_new_notice and not self.ensure_doc_prefix("生成整改通知书")):
             return None
         out = self._ask_pdf("保存整改通知书", f"整改通知书_{line.sponsor.name}")
         if out is None:
@@ -198,6 +200,37 @@ class DocumentsView(QWidget):
             self.session.show_error("生成整改通知书", _as_workbench_error(err, out))
             return None
         return self._written(out, issued.record.doc_number, issued.reprint)
+
+    def ensure_doc_prefix(self, title: str) -> bool:
+        """Before a document is numbered: when the campaign has no 文号前缀, ask for it (saved to the
+        campaign, so it is asked once). False when the user cancels."""
+        ctx, campaign_id = self.session.ctx, self.session.campaign_id
+        campaign = campaigns.get_campaign(ctx, campaign_id)
+        label = (f"检查任务“{campaign.name}”还没有设置文号前缀，整改通知书和复查意见书编号时需要它。\n"
+                 "请填写机关代字，如“鲁网信整改”（文号形如 鲁网信整改〔2026〕1号；复查意见书自动用“鲁网信复查”）：")
+        while not campaign.doc_prefix:
+            typed = self.session.dialogs.ask_text(f"{title}：设置文号前缀", label)
+            if typed is None:
+                return False
+            try:
+                if not typed.strip():
+                    raise ValidationError("文号前缀不能为空")
+                campaign = campaigns.update_campaign(ctx, campaign_id, doc_prefix=typed)
+            except WorkbenchError as err:
+                self.session.dialogs.warn("文号前缀", str(err))
+                continue
+            self.session.notify("campaigns")   # the overview shows the prefix
+        return True
+
+    def _font_note(self) -> str:
+        """Which roles free stand-in fonts served in the batch just written ('' when none), said
+        once per batch in the closing message (reports/fonts.py)."""
+        try:
+            notes = document_fonts.stand_in_notes(self.session.ctx)
+        except WorkbenchError as err:
+            return f"\n\n字体：{err}"
+        return ("\n\n以下字体以免费字体代替（可在“工具 → 设置”中为各用途选择字体）：\n"
+                + "\n".join(notes)) if notes else ""
 
     def _ask_pdf(self, title: str, stem: str) -> Path | None:
         """Ask where to save a PDF (starting in the last folder, named from ``stem``); None if cancelled."""
@@ -211,17 +244,19 @@ class DocumentsView(QWidget):
     def _written(self, out: Path, doc_number: str, reprint: bool) -> Path:
         self.last_written.append(out)
         self.session.remember_folder(out)
-        self.session.data_changed.emit()
+        self.session.notify("documents", "findings")
         self.select_notice(doc_number)
         note = "（该单位的问题均已编入此通知书，本次为重新打印）" if reprint else ""
-        self.session.dialogs.info("生成整改通知书", f"已生成 {doc_number}{note}：\n{out}")
+        self.session.dialogs.info("生成整改通知书", f"已生成 {doc_number}{note}：\n{out}{self._font_note()}")
         return out
 
     def generate_all(self) -> None:
         """Issue a notice for every sponsor awaiting one, into a chosen folder, in the background."""
         campaign_id = self.session.campaign_id
+        if campaign_id is None or not self.ensure_doc_prefix("批量生成整改通知书"):
+            return
         folder = self.session.dialogs.choose_folder("选择保存整改通知书的文件夹", self.session.last_folder)
-        if campaign_id is None or folder is None:
+        if folder is None:
             return
         self.batch_button.setEnabled(False)
 
@@ -234,8 +269,9 @@ class DocumentsView(QWidget):
     def _batch_done(self, folder: Path, paths: list[Path]) -> None:
         self.last_written.extend(paths)
         self.session.remember_folder(folder)
-        self.session.data_changed.emit()
-        self.session.dialogs.info("批量生成整改通知书", f"已生成 {len(paths)} 份整改通知书，保存在：\n{folder}")
+        self.session.notify("documents", "findings")
+        self.session.dialogs.info("批量生成整改通知书",
+                                  f"已生成 {len(paths)} 份整改通知书，保存在：\n{folder}{self._font_note()}")
 
     def _batch_failed(self, err: Exception) -> None:
         self.session.data_changed.emit()   # notices written before the stop stay issued
@@ -261,14 +297,14 @@ class DocumentsView(QWidget):
             return None
         self.last_written.append(out)
         self.session.remember_folder(out)
-        self.session.dialogs.info("送达回证", f"已生成 {number} 的送达回证：\n{out}")
+        self.session.dialogs.info("送达回证", f"已生成 {number} 的送达回证：\n{out}{self._font_note()}")
         return out
 
     def write_opinion(self) -> Path | None:
         """Issue (or re-print) the re-inspection opinion (复查意见书) of the selected notice, dated
         today, and save it where the user chooses; explains when findings await re-inspection."""
         line = self._selected_rectification()
-        if line is None:
+        if line is None or not self.ensure_doc_prefix("复查意见书"):
             return None
         number = line.record.doc_number
         out = self._ask_pdf("保存复查意见书", f"复查意见书_{number}_{line.sponsor_name}")
@@ -286,8 +322,11 @@ class DocumentsView(QWidget):
             return None
         self.last_written.append(out)
         self.session.remember_folder(out)
+        self.session.notify("documents", "findings")   # a new opinion (and its 文号) joins the list at once
+        self.select_notice(number)
         note = "（所涉问题自上次出具后未变，本次为重新打印）" if issued.reprint else ""
-        self.session.dialogs.info("复查意见书", f"已生成复查意见书 {issued.record.doc_number}{note}：\n{out}")
+        self.session.dialogs.info("复查意见书", f"已生成复查意见书 {issued.record.doc_number}{note}：\n{out}"
+                                  f"{self._font_note()}")
         return out
 
     def record_service(self) -> bool:
@@ -305,7 +344,7 @@ class DocumentsView(QWidget):
         except WorkbenchError as err:
             self.session.show_error("登记送达", err)
             return False
-        self.session.data_changed.emit()
+        self.session.notify("documents", "findings")
         extra = "\n" + "\n".join(warnings) if warnings else ""
         self.session.dialogs.info("登记送达", f"已登记 {line.record.doc_number} 于 {served_on.isoformat()} 送达，"
                                   f"所涉问题的整改期限已自送达之日起重新计算。{extra}")
@@ -356,7 +395,7 @@ def _with_pdf_suffix(path: Path) -> Path:
 def _as_workbench_error(err: Exception, path: Path | None) -> Exception:
     if isinstance(err, OSError):
         where = f"“{path}”" if path else "文件"
-        return WorkbenchError(f"无法写入{where}：{err.strerror or err}。请换一个文件夹或关闭占用该文件的程序后重试。")
+        return WorkbenchError(f"无法写入{where}：{os_reason(err)}。")
     return err
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbench.domain.checklist import ChecklistFormatError
-from workbench.errors import ValidationError, WorkbenchError
+from workbench.errors import ValidationError, WorkbenchError, os_reason
 from workbench.gui.dialogs import overwrite_confirmed
 from workbench.gui.session import Session
 from workbench.reports import safe_file_name
@@ -14,8 +14,7 @@ from workbench.services import checklist_templates, output_paths
 from workbench.services import inspection_service as service
 
 if TYPE_CHECKING:
-    from workbench.storage.checklist_repo import TemplateRecord
-    from workbench.storage.inspection_repo import InspectionRound
+    from workbench.domain.inspection import InspectionRound, TemplateRecord
 
 TEMPLATE_FILTER = "检查表模板 (*.xlsx *.xls *.ods *.yaml *.yml);;所有文件 (*)"
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
@@ -35,16 +34,16 @@ def import_template(session: Session) -> TemplateRecord | None:
     if path is None:
         return None
     session.remember_folder(path)
-    conn, author = session.ctx.conn, session.ctx.author
-    known = {t.id for t in checklist_templates.list_templates(conn, author, latest_only=False)}
+    ctx = session.ctx
+    known = {t.id for t in checklist_templates.list_templates(ctx, latest_only=False)}
     try:
         try:
-            record = checklist_templates.import_template(conn, path, author)
+            record = checklist_templates.import_template(ctx, path)
         except ValidationError as err:
             if not session.dialogs.confirm("导入检查表模板", f"{err}。\n\n是否把此文件保存为该模板的新版本"
                                            "（如 1.0 → 1.1）？已有的检查仍使用原来的版本。"):
                 return None
-            record = checklist_templates.import_template(conn, path, author, new_version=True)
+            record = checklist_templates.import_template(ctx, path, new_version=True)
     except WorkbenchError as err:
         session.dialogs.warn("导入检查表模板", _problems_text(err))
         return None
@@ -83,13 +82,13 @@ def export_template(session: Session, record: TemplateRecord) -> Path | None:
         return None
     try:
         output_paths.check_output(session.ctx, out, force=True)
-        checklist_templates.export_template(session.ctx.conn, record.id, out)
+        checklist_templates.export_template(session.ctx, record.id, out)
     except WorkbenchError as err:
         session.show_error("导出检查表模板", err)
         return None
     except OSError as err:
         session.show_error("导出检查表模板", WorkbenchError(
-            f"无法写入“{out}”：{err.strerror or err}。请换一个文件夹或关闭占用该文件的程序后重试。"))
+            f"无法写入“{out}”：{os_reason(err)}。"))
         return None
     session.remember_folder(out)
     session.dialogs.info("导出检查表模板", f"已导出“{record.title}”（版本 {record.version}）：\n{out}\n"
@@ -107,19 +106,18 @@ def start_reinspection(session: Session, inspection_id: str) -> InspectionRound 
     """
     ctx = session.ctx
     try:
-        state = service.load_inspection(ctx.conn, inspection_id)
+        state = service.load_inspection(ctx, inspection_id)
     except WorkbenchError as err:
         session.show_error("开始复查", err)
         return None
     number = state.round.round + 1
     label = (f"对“{state.inspection.target}”开始第 {number} 次复查（复查日期 {ctx.today():%Y-%m-%d}）。\n"
              "只需复查上次“不符合”“部分符合”的检查项，其余结论沿用。\n\n复查人员：")
-    inspectors = session.dialogs.ask_text("开始复查", label, state.round.inspectors or ctx.author.inspector)
+    inspectors = session.dialogs.ask_text("开始复查", label, state.round.inspectors or ctx.author.name)
     if inspectors is None:
         return None
     try:
-        new_round = service.start_reinspection(ctx.conn, inspection_id, inspected_on=ctx.today(),
-                                               author=ctx.author, inspectors=inspectors)
+        new_round = service.start_reinspection(ctx, inspection_id, inspected_on=ctx.today(), inspectors=inspectors)
     except WorkbenchError as err:
         session.show_error("开始复查", err)
         return None

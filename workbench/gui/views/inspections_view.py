@@ -64,6 +64,9 @@ class NewInspectionDialog(QDialog):
     """新建检查: choose the organisation through one of its websites, the template, day, inspectors.
 
     Open with ``open()``; ``values()`` gives the keyword arguments of ``start_inspection``.
+    Accepting starts the inspection inside the dialog: when the service refuses the choices (e.g. a
+    template that needs a 保护等级), the reason is shown in the dialog, which stays open with the form
+    as filled. ``inspection`` is the started inspection after acceptance.
     """
 
     def __init__(self, session: Session, templates, parent: QWidget | None = None):
@@ -77,12 +80,17 @@ class NewInspectionDialog(QDialog):
         self.site_only.setChecked(True)
         self.target_edit = QLineEdit()
         self.day_edit = date_edit(session.ctx.today())
-        self.inspectors_edit = QLineEdit(session.ctx.author.inspector)
+        self.inspectors_edit = QLineEdit(session.ctx.author.name)
         self.template_combo = QComboBox()
         for t in templates:
             self.template_combo.addItem(f"{t.title}（{t.version}，{t.item_count} 项）", t.id)
         self.level_combo = QComboBox()
         self.level_combo.addItems(list(LEVELS))
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #b00020;")
+        self.error_label.hide()
+        self.inspection = None
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         self.buttons.button(QDialogButtonBox.Ok).setText("开始检查")
         self.buttons.button(QDialogButtonBox.Cancel).setText("取消")
@@ -107,8 +115,24 @@ class NewInspectionDialog(QDialog):
         layout.addWidget(self.site_table, 1)
         layout.addWidget(self.site_only)
         layout.addLayout(form)
+        layout.addWidget(self.error_label)
         layout.addWidget(self.buttons)
         self.resize(720, 560)
+
+    def accept(self) -> None:
+        """开始检查: start the inspection; on a refusal say why here and keep the dialog open."""
+        if self.chosen_site() is None:
+            return
+        try:
+            self.inspection = service.start_inspection(self.session.ctx,
+                                                       **self.values())
+        except WorkbenchError as err:
+            self.error_label.setText(str(err))
+            self.error_label.show()
+            if "保护等级" in str(err):
+                self.level_combo.setFocus()
+            return
+        super().accept()
 
     def search(self, text: str) -> None:
         """List the campaign's sites matching ``text`` (first 100)."""
@@ -163,8 +187,7 @@ class InspectionsView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(splitter, 1)
-        self._connect_signals()
-        self.refresh()
+        self._connect_signals()  # first read when first shown (session.watch)
 
     def _button_bar(self) -> QHBoxLayout:
         self.new_button = QPushButton("新建检查…")
@@ -186,8 +209,7 @@ class InspectionsView(QWidget):
         return bar
 
     def _connect_signals(self) -> None:
-        self.session.campaign_changed.connect(self.refresh)
-        self.session.data_changed.connect(self.refresh)
+        self.refresher = self.session.watch(self, ("inspections", "templates", "findings"), self.refresh)
         self.new_button.clicked.connect(self.new_inspection)
         self.reinspect_button.clicked.connect(self.start_reinspection)
         self.import_button.clicked.connect(self.import_template)
@@ -219,10 +241,10 @@ class InspectionsView(QWidget):
         self.count_label.setText(f"共 {len(lines)} 次检查")
 
     def _lines(self, campaign_id: str) -> list[InspectionLine]:
-        conn = self.session.ctx.conn
-        titles = {t.id: t.title for t in checklist_templates.list_templates(conn, self.session.ctx.author, latest_only=False)}
-        return [InspectionLine(i, titles.get(i.template_id, ""), progress_text(service.progress(conn, i.id).overall))
-                for i in service.list_inspections(conn, campaign_id)]
+        ctx = self.session.ctx
+        titles = {t.id: t.title for t in checklist_templates.list_templates(ctx, latest_only=False)}
+        return [InspectionLine(i, titles.get(i.template_id, ""), progress_text(service.progress(ctx, i.id).overall))
+                for i in service.list_inspections(ctx, campaign_id)]
 
     def select_inspection(self, inspection_id: str | None) -> None:
         """Select an inspection in the list (the first one when it is not listed)."""
@@ -269,7 +291,7 @@ class InspectionsView(QWidget):
         """The export button's menu: every stored template version, newest versions included."""
         self.export_menu.clear()
         ctx = self.session.ctx
-        for record in checklist_templates.list_templates(ctx.conn, ctx.author, latest_only=False):
+        for record in checklist_templates.list_templates(ctx, latest_only=False):
             action = self.export_menu.addAction(f"{record.title}（{record.version}，{record.item_count} 项）")
             action.triggered.connect(lambda _=False, r=record: inspection_actions.export_template(self.session, r))
 
@@ -277,7 +299,7 @@ class InspectionsView(QWidget):
         """Open the new-inspection dialog (non-modal); the inspection starts when it is accepted."""
         if self.session.campaign_id is None:
             return None
-        templates = checklist_templates.list_templates(self.session.ctx.conn, self.session.ctx.author)
+        templates = checklist_templates.list_templates(self.session.ctx)
         dialog = NewInspectionDialog(self.session, templates, self)
         dialog.accepted.connect(lambda: self._start(dialog))
         dialog.finished.connect(dialog.deleteLater)
@@ -287,12 +309,7 @@ class InspectionsView(QWidget):
 
     def _start(self, dialog: NewInspectionDialog) -> None:
         self.new_dialog = None
-        try:
-            inspection = service.start_inspection(self.session.ctx.conn, author=self.session.ctx.author,
-                                                  **dialog.values())
-        except WorkbenchError as err:
-            self.session.show_error("新建检查", err)
-            return
+        inspection = dialog.inspection   # started by the dialog (it stays open on a refusal)
         self._refresh_list()
         self.select_inspection(inspection.id)
         self._open_current()

@@ -26,10 +26,9 @@ class OverviewView(QWidget):
         super().__init__(parent)
         self.session = session
         self.values: dict[str, QLabel] = {}
-        self._stale = True
         self._build_ui()
-        session.campaign_changed.connect(self.refresh)
-        session.data_changed.connect(self.refresh)
+        self.refresher = session.watch(self, ("campaigns", "sites", "reviews", "findings", "documents",
+                                              "inspections", "settings"), self._recompute)
 
     def _build_ui(self) -> None:
         self.heading = QLabel()
@@ -66,18 +65,9 @@ class OverviewView(QWidget):
     @Slot()
     def refresh(self, *_args) -> None:
         """Recompute now if shown, else when next shown."""
-        self._stale = True
-        if self.isVisible():
-            self._recompute()
-
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
-        """Bring stale counts up to date when the screen is shown."""
-        super().showEvent(event)
-        if self._stale:
-            self._recompute()
+        self.refresher.touch()
 
     def _recompute(self) -> None:
-        self._stale = False
         cid = self.session.campaign_id
         if cid is None:
             self.heading.setText("尚无检查任务：请通过“文件 › 新建检查任务”创建")

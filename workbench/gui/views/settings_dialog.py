@@ -1,4 +1,4 @@
-"""The 设置 dialog: the inspector's name, the contact printed on notices, the default review term."""
+"""The 设置 dialog: the inspector's name and unit, the contact printed on notices, the default term."""
 
 from __future__ import annotations
 
@@ -19,11 +19,52 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.domain.deadline import MAX_TERM_DAYS, UNIT_LABELS
+from workbench.errors import os_reason
 from workbench.gui.session import Session
+from workbench.settings import missing_identity
+
+PROFILE_FIELDS = ("inspector", "unit", "contact", "contact_phone")
+
+
+def save_settings(session: Session, **values) -> str | None:
+    """Set ``values`` (Settings field → value) on the session's settings, save the file, and let
+    rows written from now on carry the inspector name.
+
+    Returns:
+        None on success; otherwise a Chinese sentence saying why the file could not be written
+        and where (the settings are then left as they were).
+    """
+    s = session.ctx.settings
+    before = {name: getattr(s, name) for name in values}
+    for name, value in values.items():
+        setattr(s, name, value.strip() if isinstance(value, str) else value)
+    try:
+        session.save_settings()
+    except OSError as err:
+        for name, value in before.items():
+            setattr(s, name, value)
+        return (f"无法保存设置文件：{os_reason(err)}。请检查配置文件夹"
+                f"（{session.paths.config_dir}）是否可写，或用 --data-dir 把数据放到可写的文件夹。")
+    session.ctx.author = replace(session.ctx.author, name=s.inspector)   # never a login name
+    return None
+
+
+def profile_fields() -> dict[str, QLineEdit]:
+    """Line edits for the inspector's name, unit, contact and phone (keys: :data:`PROFILE_FIELDS`)."""
+    return {
+        "inspector": QLineEdit(placeholderText="如：张三（印在文书上，并记入每条记录）"),
+        "unit": QLineEdit(placeholderText="如：某市互联网信息办公室（新建检查任务时作为检查机关）"),
+        "contact": QLineEdit(placeholderText="整改通知书上的联系人"),
+        "contact_phone": QLineEdit(placeholderText="如：0531-12345678"),
+    }
+
+
+PROFILE_LABELS = {"inspector": "检查人员(&I)", "unit": "所在单位(&U)", "contact": "联系人(&C)",
+                  "contact_phone": "联系电话(&P)"}
 
 
 class SettingsDialog(QDialog):
-    """Edit ``session.ctx.settings`` (inspector, contact, contact_phone, review term) and save them.
+    """Edit ``session.ctx.settings`` (inspector, unit, contact, phone, review term) and save them.
 
     Open with ``open()``. Accepting writes the settings file and updates ``session.ctx.author``
     so rows written from now on carry the new inspector name; ``saved()`` is emitted then. A
@@ -43,9 +84,10 @@ class SettingsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
 
     def _build_ui(self) -> None:
-        self.inspector_edit = QLineEdit(placeholderText="如：张三（印在文书上，并记入每条记录）")
-        self.contact_edit = QLineEdit(placeholderText="整改通知书上的联系人")
-        self.phone_edit = QLineEdit(placeholderText="如：0531-12345678")
+        self.fields = profile_fields()
+        self.inspector_edit = self.fields["inspector"]
+        self.contact_edit = self.fields["contact"]
+        self.phone_edit = self.fields["contact_phone"]
         self.term_spin = QSpinBox()
         self.term_spin.setRange(1, MAX_TERM_DAYS)
         self.unit_combo = QComboBox()
@@ -56,9 +98,8 @@ class SettingsDialog(QDialog):
         term.addWidget(self.unit_combo)
         term.addStretch(1)
         form = QFormLayout()
-        form.addRow("检查人员(&I)", self.inspector_edit)
-        form.addRow("联系人(&C)", self.contact_edit)
-        form.addRow("联系电话(&P)", self.phone_edit)
+        for name, edit in self.fields.items():
+            form.addRow(PROFILE_LABELS[name], edit)
         term_label = QLabel("默认整改期限(&T)")
         term_label.setBuddy(self.term_spin)
         form.addRow(term_label, term)
@@ -77,31 +118,20 @@ class SettingsDialog(QDialog):
 
     def _load(self) -> None:
         s = self.session.ctx.settings
-        self.inspector_edit.setText(s.inspector)
-        self.contact_edit.setText(s.contact)
-        self.phone_edit.setText(s.contact_phone)
+        for name, edit in self.fields.items():
+            edit.setText(getattr(s, name))
         self.term_spin.setValue(s.review_term_days)
         self.unit_combo.setCurrentIndex(max(0, self.unit_combo.findData(s.review_term_unit)))
 
     def accept(self) -> None:
-        """Store the values in the settings, save the file, update the author; close on success."""
-        s = self.session.ctx.settings
-        before = (s.inspector, s.contact, s.contact_phone, s.review_term_days, s.review_term_unit)
-        s.inspector = self.inspector_edit.text().strip()
-        s.contact = self.contact_edit.text().strip()
-        s.contact_phone = self.phone_edit.text().strip()
-        s.review_term_days = self.term_spin.value()
-        s.review_term_unit = self.unit_combo.currentData()
-        try:
-            self.session.save_settings()
-        except OSError as err:
-            s.inspector, s.contact, s.contact_phone, s.review_term_days, s.review_term_unit = before
-            self.error_label.setText(f"无法保存设置文件：{err.strerror or err}。请检查配置文件夹"
-                                     f"（{self.session.paths.config_dir}）是否可写。")
+        """Store the values in the settings, save the file, update the author; close on success.
+        The inspector's name and unit are required (``settings.missing_identity``)."""
+        error = missing_identity(self.inspector_edit.text(), self.fields["unit"].text()) or save_settings(self.session, review_term_days=self.term_spin.value(),
+                              review_term_unit=self.unit_combo.currentData(),
+                              **{name: edit.text() for name, edit in self.fields.items()})
+        if error:
+            self.error_label.setText(error)
             self.error_label.show()
             return
-        author = self.session.ctx.author
-        inspector = s.inspector or type(author).local().inspector  # no name: the login name, as at start
-        self.session.ctx.author = replace(author, inspector=inspector)
         self.saved.emit()
         super().accept()

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from workbench.errors import WorkbenchError
 from workbench.gui.dialogs import overwrite_confirmed
 from workbench.gui.session import Session
 from workbench.gui.workers import TaskWorker
 from workbench.reports import safe_file_name
-from workbench.services import campaigns, summary
+from workbench.services import campaigns, output_paths, summary
 
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
 
@@ -35,9 +36,14 @@ def export_summary(session: Session, on_written: Callable[[Path], None]) -> Task
     out = chosen if chosen.suffix.lower() == ".xlsx" else chosen.with_name(chosen.name + ".xlsx")
     if not overwrite_confirmed(session.dialogs, chosen, out):
         return None
+    try:   # the dialogs asked about overwriting: force; the database and its files stay refused
+        output_paths.check_output(session.ctx, out, force=True)
+    except WorkbenchError as err:
+        session.show_error("导出汇总表", err)
+        return None
     session.remember_folder(out)
 
-    def task(ctx, cancel, on_progress):   # the dialogs asked about overwriting: force
-        return summary.export_summary(ctx, cid, out, cancel=cancel, on_progress=on_progress, force=True)
+    def task(ctx, cancel, on_progress):
+        return summary.export_summary(ctx, cid, out, cancel=cancel, on_progress=on_progress)
 
     return session.run_task("导出汇总表", task, on_written)

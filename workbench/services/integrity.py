@@ -1,0 +1,203 @@
+"""Checking a database file (``workbench check``) and backing it up or restoring it."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from workbench.errors import NotFoundError, WorkbenchError
+from workbench.storage import audit, backup
+from workbench.storage.connection import connect
+from workbench.storage.evidence_store import EvidenceStore
+
+#: The checks in the order they run -> their Chinese names.
+CHECKS = {
+    "integrity": "数据库完整性（integrity_check）",
+    "foreign_keys": "引用一致性（foreign_key_check）",
+    "evidence": "证据文件哈希",
+    "audit": "审计日志哈希链",
+}
+
+
+@dataclass
+class CheckResult:
+    """One check: ``key`` (see CHECKS), ``problems`` (Chinese sentences; empty = passed) and
+    ``checked`` (how many things were looked at: pages are not counted, rows and files are)."""
+
+    key: str
+    problems: list[str] = field(default_factory=list)
+    checked: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """True when the check found nothing wrong."""
+        return not self.problems
+
+
+@dataclass
+class CheckReport:
+    """All checks of one database file."""
+
+    path: Path
+    results: list[CheckResult]
+
+    @property
+    def ok(self) -> bool:
+        """True when every check passed."""
+        return all(r.ok for r in self.results)
+
+    def as_dict(self) -> dict:
+        """JSON-able form: {"ok": bool, "checks": {key: {"ok", "checked", "problems"}}}."""
+        return {"ok": self.ok, "database": str(self.path), "checks": {
+            r.key: {"name": CHECKS[r.key], "ok": r.ok, "checked": r.checked, "problems": r.problems}
+            for r in self.results}}
+
+
+MAX_LISTED = 50  # problems listed per check (the count says how many more)
+
+
+def check_database(db: Path, evidence_dir: Path | None = None) -> CheckReport:
+    """Run integrity_check, foreign_key_check, the evidence hashes and the audit chain on ``db``.
+
+    Opens the file read-only and changes nothing. A file that is not a database fails the first
+    check and skips the rest.
+
+    Raises:
+        NotFoundError: ``db`` does not exist.
+    """
+    db = Path(db)
+    if not db.is_file():
+        raise NotFoundError(f"找不到数据库文件 {db}")
+    results = [CheckResult("integrity")]
+    results[0].problems = backup.integrity_errors(db)
+    if results[0].problems:
+        return CheckReport(db, results)
+    conn = sqlite3.connect(db.resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        results.append(_foreign_keys(conn))
+        results.append(_evidence(conn, evidence_dir or db.parent / f"{db.name}.evidence"))
+        results.append(_audit(conn))
+    finally:
+        conn.close()
+    for r in results:
+        if len(r.problems) > MAX_LISTED:
+            r.problems[MAX_LISTED:] = [f"……另有 {len(r.problems) - MAX_LISTED} 个问题"]
+    return CheckReport(db, results)
+
+
+def _tables(conn) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def _foreign_keys(conn) -> CheckResult:
+    out = CheckResult("foreign_keys")
+    for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check"):
+        out.problems.append(f"表 {table} 第 {rowid} 行引用的 {parent} 记录不存在")
+    out.checked = len(_tables(conn))
+    return out
+
+
+def _evidence(conn, folder: Path) -> CheckResult:
+    out = CheckResult("evidence")
+    if "evidence" not in _tables(conn):
+        return out
+    store = EvidenceStore(folder)
+    for ev_id, name, stored, sha in conn.execute(
+            "SELECT id, original_name, stored_path, sha256 FROM evidence ORDER BY created_at"):
+        out.checked += 1
+        try:
+            state = store.check(stored, sha)
+        except WorkbenchError as err:
+            state = str(err)
+        if state == "missing":
+            out.problems.append(f"证据文件“{name}”（{ev_id}）不在证据文件夹 {folder} 中")
+        elif state == "modified":
+            out.problems.append(f"证据文件“{name}”（{ev_id}）的内容与登记的 SHA-256 不符（被修改）")
+        elif state != "ok":
+            out.problems.append(f"证据“{name}”（{ev_id}）：{state}")
+    return out
+
+
+def _audit(conn) -> CheckResult:
+    out = CheckResult("audit")
+    if "audit_log" not in _tables(conn):
+        out.problems.append("数据库没有审计日志（结构版本过旧，用本程序打开一次即可升级）")
+        return out
+    out.checked, problems = audit.verify_chain(conn)
+    out.problems = [p.message for p in problems]
+    triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    for name in ("audit_log_no_update", "audit_log_no_delete"):
+        if name not in triggers:
+            out.problems.append(f"审计日志的保护触发器 {name} 被删除")
+    return out
+
+
+def backup_to(db: Path, out: Path) -> Path:
+    """Write a verified online copy of the database file ``db`` to ``out`` (refuses to overwrite
+    the database itself). Returns ``out``.
+
+    Raises:
+        WorkbenchError: ``out`` is the database file, or cannot be written, or fails verification.
+    """
+    out = Path(out)
+    if out.exists() and os.path.samefile(out, db):
+        raise WorkbenchError(f"备份文件不能是数据库本身：{out}")
+    conn = connect(db)
+    try:
+        backup.copy_database(conn, out)
+    finally:
+        conn.close()
+    return out
+
+
+def restore(db: Path, source: Path) -> Path | None:
+    """Replace the database at ``db`` with the backup ``source``.
+
+    The backup is checked first; nothing changes when it fails. When ``db`` exists and passes
+    integrity_check, it is first backed up (reason ``restore``) and then overwritten through the
+    backup API; a damaged ``db`` is moved aside as ``<name>.damaged-<UTC time>`` (with its -wal and
+    -shm files) and the backup copied into its place. The restored file is migrated on next open.
+
+    Returns:
+        the automatic backup (or the moved damaged file) of what was there, or None.
+
+    Raises:
+        WorkbenchError: the backup is missing or damaged, or a file cannot be written.
+    """
+    db, source = Path(db), Path(source)
+    if not source.is_file():
+        raise NotFoundError(f"找不到备份文件 {source}")
+    problems = backup.integrity_errors(source)
+    if problems:
+        raise WorkbenchError(f"备份文件 {source} 已损坏或不是数据库（{problems[0]}），未恢复")
+    if db.exists() and os.path.samefile(db, source):
+        raise WorkbenchError("备份文件就是当前数据库，无需恢复")
+    if db.is_file() and not backup.integrity_errors(db):
+        from workbench.storage.connection import connect
+
+        conn = connect(db)
+        try:
+            kept = backup.automatic_backup(conn, db, "restore")
+            backup.restore_into(conn, source)
+        finally:
+            conn.close()
+        return kept
+    kept = None
+    if db.exists():
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        kept = db.with_name(f"{db.name}.damaged-{stamp}")
+        os.replace(db, kept)
+        for suffix in ("-wal", "-shm"):
+            side = db.with_name(db.name + suffix)
+            if side.exists():
+                os.replace(side, kept.with_name(kept.name + suffix))
+    db.parent.mkdir(parents=True, exist_ok=True)
+    src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        backup.copy_database(src, db)
+    finally:
+        src.close()
+    return kept

@@ -1,0 +1,50 @@
+"""The findings ledger (整改台账) query: one streamed row per finding with its notice and history."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+
+#: Separators inside the aggregated history text (ASCII unit / record separators never typed).
+FIELD_SEP = "\x1f"
+RECORD_SEP = "\x1e"
+
+_SQL = f"""
+WITH notices AS (
+    SELECT nf.finding_id, n.doc_number, n.served_on,
+           row_number() OVER (PARTITION BY nf.finding_id ORDER BY n.year DESC, n.seq DESC) AS rn
+    FROM notice_finding nf JOIN notice n ON n.id = nf.notice_id
+    WHERE n.kind = 'rectification' AND n.campaign_id = :campaign),
+events AS (
+    SELECT finding_id,
+           group_concat(occurred_at || '{FIELD_SEP}' || action || '{FIELD_SEP}' || reason
+                        || '{FIELD_SEP}' || inspector, '{RECORD_SEP}') AS history
+    FROM (SELECT e.finding_id, e.occurred_at, e.action, e.reason, e.inspector
+          FROM finding_event e JOIN finding f ON f.id = e.finding_id
+          WHERE f.campaign_id = :campaign ORDER BY e.finding_id, e.occurred_at, e.rowid)
+    GROUP BY finding_id)
+SELECT p.name AS sponsor_name, coalesce(s.site_filing_no, '') AS site_filing_no,
+       coalesce(s.name, '') AS site_name, f.category, f.description, f.severity, f.legal_basis,
+       f.requirement, coalesce(n.doc_number, '') AS notice_number, n.served_on, f.deadline,
+       f.status, coalesce(ev.history, '') AS history
+FROM finding f
+JOIN sponsor p ON p.id = f.sponsor_id
+LEFT JOIN site s ON s.id = f.site_id
+LEFT JOIN notices n ON n.finding_id = f.id AND n.rn = 1
+LEFT JOIN events ev ON ev.finding_id = f.id
+WHERE f.campaign_id = :campaign
+ORDER BY f.deadline, p.name, f.created_at
+"""
+
+
+def ledger_rows(conn: sqlite3.Connection, campaign_id: str) -> Iterator[sqlite3.Row]:
+    """Every finding of a campaign, by deadline, as rows read lazily from the cursor.
+
+    Columns: sponsor_name, site_filing_no, site_name, category, description, severity,
+    legal_basis, requirement, notice_number (latest 整改通知书, '' if none), served_on (ISO day or
+    None), deadline (ISO day), status, history (events oldest first, joined with
+    :data:`RECORD_SEP`, each ``occurred_at FIELD_SEP action FIELD_SEP reason FIELD_SEP inspector``).
+    """
+    cursor = conn.execute(_SQL, {"campaign": campaign_id})
+    cursor.row_factory = sqlite3.Row
+    yield from cursor
