@@ -107,7 +107,7 @@ def test_full_disk_during_import_is_named_and_changes_nothing(tmp_path, demo_db)
 
     big = write_demo_list(tmp_path / "大名单.xlsx", demo_rows(290, seed=9))
     before = _rows(demo_db)
-    ctx = open_context(demo_db)
+    ctx = open_context(demo_db, inspector="测试员")
     try:
         pages = ctx.conn.execute("PRAGMA page_count").fetchone()[0]
         ctx.conn.execute(f"PRAGMA max_page_count={pages + 3}")   # SQLITE_FULL after a few pages
@@ -133,7 +133,7 @@ def test_full_disk_during_export_leaves_no_file_and_no_traceback(tmp_path, demo_
     (tmp_path / "out").mkdir()
     ctx = open_context(demo_db)
     try:
-        with pytest.raises(WorkbenchError, match="磁盘空间不足"):
+        with pytest.raises(WorkbenchError, match="磁盘已满"):
             summary.export_summary(ctx, campaigns.list_campaigns(ctx)[0].id, tmp_path / "out" / "汇总.xlsx")
     finally:
         ctx.conn.close()
@@ -166,7 +166,7 @@ def test_real_full_disk_import_and_export(tmp_path, demo_db, tiny_disk):
     shutil.copy(demo_db, db)
     before = _rows(db)
     env_cmd = [sys.executable, "-m", "workbench", "--data-dir", str(tmp_path / "data")]
-    done = subprocess.run([*env_cmd, "import", str(big), "--db", str(db), "--campaign", "新"],
+    done = subprocess.run([*env_cmd, "import", str(big), "--db", str(db), "--campaign", "新", "--inspector", "测试员"],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "磁盘已满" in done.stderr and "Traceback" not in done.stderr, done.stderr
     assert _rows(db) == before
@@ -175,7 +175,7 @@ def test_real_full_disk_import_and_export(tmp_path, demo_db, tiny_disk):
     filler.write_bytes(b"\0" * max(free - 4096, 0))
     done = subprocess.run([*env_cmd, "export", "summary", str(tiny_disk / "汇总.xlsx"), "--db", str(demo_db)],
                           capture_output=True, text=True, timeout=120)
-    assert done.returncode == 2 and "磁盘空间不足" in done.stderr, done.stderr
+    assert done.returncode == 2 and "磁盘已满" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr and "Exception ignored" not in done.stderr
     assert sorted(p.name for p in tiny_disk.iterdir()) == sorted(["工作台.db", "占位"])
 
@@ -204,11 +204,12 @@ def test_backup_is_checked_before_it_is_kept(tmp_path, demo_db, monkeypatch):
 
     conn = sqlite3.connect(demo_db)
     try:
-        out = backup.write_backup(conn, tmp_path / "好.bak")
-        assert backup.is_good_backup(out)
-        monkeypatch.setattr(backup, "_check", lambda target: "page 3 is never used")
-        with pytest.raises(WorkbenchError, match="检查未通过"):
-            backup.write_backup(conn, tmp_path / "坏.bak")
+        out = tmp_path / "好.bak"
+        backup.copy_database(conn, out)
+        assert backup.integrity_errors(out) == []
+        monkeypatch.setattr(backup, "integrity_errors", lambda path, quick=False: ["page 3 is never used"])
+        with pytest.raises(WorkbenchError, match="完整性检查"):
+            backup.copy_database(conn, tmp_path / "坏.bak")
     finally:
         conn.close()
     assert sorted(p.name for p in tmp_path.iterdir() if "bak" in p.name) == ["好.bak"]
@@ -216,8 +217,7 @@ def test_backup_is_checked_before_it_is_kept(tmp_path, demo_db, monkeypatch):
 
 def test_migration_backup_is_a_good_copy(tmp_path):
     from workbench.storage import migrate
-    from workbench.storage.backup import is_good_backup
-    from workbench.storage.database import open_database
+    from workbench.storage.backup import integrity_errors
 
     db = tmp_path / "旧.db"
     old = tmp_path / "old_migrations"
@@ -228,10 +228,10 @@ def test_migration_backup_is_a_good_copy(tmp_path):
     migrate.migrate(conn, directory=old)
     conn.execute("INSERT INTO campaign (id, name, kind, created_at, updated_at) "
                  "VALUES ('c1', '旧任务', 'icp_review', '2026-01-01', '2026-01-01')")
+    migrate.migrate(conn, backup_to=tmp_path / "旧.db.bak-1", directory=migrate.available()[0].path.parent)
     conn.close()
-    open_database(db).close()
     backups = list(tmp_path.glob("旧.db.bak-*"))
-    assert len(backups) == 1 and is_good_backup(backups[0])
+    assert len(backups) == 1 and backups[0].stat().st_size > 0 and integrity_errors(backups[0]) == []
 
 
 # -- 5. read-only with a -wal file --------------------------------------------------------------

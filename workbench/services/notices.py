@@ -164,6 +164,10 @@ def write_notice(ctx: Context, sponsor_id: str, out: Path, force: bool = False) 
         ValidationError: ``out`` is protected or exists and ``force`` is False; no findings; no
             prefix. WorkbenchError: the PDF cannot be written (the number is given back).
     """
+    from workbench.services import notice_issuing
+
+    document_fonts.apply(ctx)
+    return notice_issuing.write_notice(ctx, sponsor_id, out, force=force)
 
 
 def sponsors_needing_notice(ctx: Context, campaign_id: str):

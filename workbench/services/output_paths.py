@@ -5,12 +5,12 @@ backups or the evidence folder; never an existing file unless asked (the command
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 
 from workbench.errors import ValidationError
 from workbench.services.context import Context
 from workbench.storage.backup import backup_dir, backup_files
+from workbench.storage.connection import database_path
 
 # SQLite keeps these beside the database; overwriting one corrupts it as surely as the file itself.
 _DB_COMPANIONS = ("", "-wal", "-shm", "-journal")
@@ -57,12 +57,12 @@ def protected_reason(out: Path, db_path: Path | str | None, evidence_dir: Path |
     db = Path(db_path)
     for extra in _DB_COMPANIONS:
         if _same_file(out, db.with_name(db.name + extra)):
-            return "这是正在使用的数据库文件" if not extra else f"这是数据库的日志文件（{extra}），写入会损坏数据库"
+            return "这是正在使用的数据库文件" if not extra else f"这是数据库文件的日志（{extra}），写入会损坏数据库"
     if (_same_file(out.parent, db.parent) and out.name.startswith(f"{db.name}.bak")) or any(
             _same_file(out, b) for b in backup_files(db)):
-        return "这是数据库的备份文件"
+        return "这是数据库文件的备份"
     if _inside(out, backup_dir(db)):
-        return f"这是数据库的备份文件夹 {backup_dir(db)}"
+        return f"这是数据库文件的备份文件夹 {backup_dir(db)}"
     evidence = Path(evidence_dir) if evidence_dir is not None else db.parent / f"{db.name}.evidence"
     if _inside(out, evidence):
         return f"这是证据文件夹 {evidence}（其中的文件按内容校验，不能改动）"
@@ -85,19 +85,13 @@ def _inside(path: Path, folder: Path) -> bool:
     return target == root or root in target.parents
 
 
-def database_file(conn: sqlite3.Connection) -> Path | None:
-    """The file of the connection's main database, or None for an in-memory one."""
-    row = next((r for r in conn.execute("PRAGMA database_list") if r[1] == "main"), None)
-    return Path(row[2]) if row is not None and row[2] else None
-
-
 def check_output(ctx: Context, out: str | Path, *, force: bool = False, suffix: str | None = None) -> Path:
     """:func:`check_output_path` for the database open in ``ctx`` (its file and evidence folder).
 
     Raises:
         ValidationError: as check_output_path.
     """
-    return check_output_path(out, db_path=database_file(ctx.conn), force=force, suffix=suffix,
+    return check_output_path(out, db_path=database_path(ctx.conn), force=force, suffix=suffix,
                              evidence_dir=ctx.evidence_dir)
 
 
@@ -109,7 +103,7 @@ def check_output_folder(ctx: Context, folder: str | Path) -> Path:
             an existing file.
     """
     folder = Path(folder)
-    reason = protected_reason(folder, database_file(ctx.conn), ctx.evidence_dir)
+    reason = protected_reason(folder, database_path(ctx.conn), ctx.evidence_dir)
     if reason:
         raise ValidationError(f"不能保存到文件夹 {folder}：{reason}。请另选一个文件夹。")
     if folder.exists() and not folder.is_dir():

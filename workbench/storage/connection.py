@@ -54,6 +54,12 @@ def _default_author() -> tuple[str, str]:
     return local.device, local.name
 
 
+def database_path(conn: sqlite3.Connection) -> Path | None:
+    """The file of the connection's main database, or None for an in-memory one."""
+    row = next((r for r in conn.execute("PRAGMA database_list") if r[1] == "main"), None)
+    return Path(row[2]) if row is not None and row[2] else None
+
+
 def is_damaged(err: sqlite3.Error) -> bool:
     """Whether SQLite says the file is damaged or not a database (SQLITE_CORRUPT, SQLITE_NOTADB)."""
     name = getattr(err, "sqlite_errorname", "") or ""
