@@ -274,7 +274,7 @@ class DocumentsView(QWidget):
                                   f"已生成 {len(paths)} 份整改通知书，保存在：\n{folder}{self._font_note()}")
 
     def _batch_failed(self, err: Exception) -> None:
-        self.session.data_changed.emit()   # notices written before the stop stay issued
+        self.session.notify("documents", "findings")   # notices written before the stop stay issued
         if isinstance(err, Cancelled):   # services.notice_issuing.write_notices
             self.session.dialogs.info("批量生成整改通知书", "已取消：已生成的通知书保留在文件夹中并已登记文号；"
                                       "其余单位未生成，也未占用文号。")
