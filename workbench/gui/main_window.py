@@ -104,6 +104,7 @@ class MainWindow(QMainWindow):
         self.refresh_action = QAction("刷新", self, shortcut=QKeySequence("F5"))
         self.next_site_action = QAction("核查下一个未核查网站", self, shortcut=QKeySequence("Ctrl+R"))
         self.about_action = QAction("关于检查工作台", self)
+        self.manual_action = QAction("使用手册", self, shortcut=QKeySequence.HelpContents)   # F1
         self.screen_actions = [QAction(name, self, shortcut=QKeySequence(f"Ctrl+{i + 1}")) for i, name in enumerate(SCREENS)]
         self.tools = ToolActions(self.session, self)
         menus = (
@@ -112,7 +113,7 @@ class MainWindow(QMainWindow):
             ("编辑(&E)", (self.filter_action,)),
             ("视图(&V)", (*self.screen_actions, None, self.refresh_action)),
             ("工具(&T)", (self.next_site_action, None, *self.tools.actions)),
-            ("帮助(&H)", (self.about_action,)),
+            ("帮助(&H)", (self.manual_action, None, self.about_action)),
         )
         for title, actions in menus:
             menu = self.menuBar().addMenu(title)
@@ -142,6 +143,7 @@ class MainWindow(QMainWindow):
         for index, action in enumerate(self.screen_actions):
             action.triggered.connect(lambda _=False, i=index: self.focus_screen(i))
         self.about_action.triggered.connect(self.about)
+        self.manual_action.triggered.connect(self.open_manual)
         self.sites_view.site_activated.connect(self.open_review)
         self.sites_view.counts_changed.connect(self._show_counts)
         self.review_panel.status_message.connect(lambda text: self.statusBar().showMessage(text, 15000))
@@ -289,6 +291,17 @@ class MainWindow(QMainWindow):
             total = sites.count(self.session.ctx, cid) if cid else 0
             reviewed = sites.reviewed_count(self.session.ctx, cid) if cid else 0
         self.count_label.setText(f"共 {total} 条，已核查 {reviewed}")
+
+    @Slot()
+    def open_manual(self):
+        """F1: the user manual in its own window (one window, raised when already open)."""
+        from workbench.gui.views.help_window import HelpWindow
+
+        if getattr(self, "help_window", None) is None:
+            self.help_window = HelpWindow(self)
+        self.help_window.show()
+        self.help_window.raise_()
+        return self.help_window
 
     @Slot()
     def about(self) -> None:

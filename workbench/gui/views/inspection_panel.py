@@ -88,6 +88,7 @@ class InspectionPanel(QWidget):
         self.evidence_table = record_table(self.evidence_model)
         self.preview_label = QLabel("（选中图片证据可预览；可将文件拖放到此界面添加证据）")
         self.preview_label.setAlignment(Qt.AlignCenter)
+        self.preview_label.setWordWrap(True)   # the hint must not run off the screen at 1280 pixels
         self.preview_label.setMinimumSize(220, 160)
         self._lay_out(responses)
 
