@@ -26,6 +26,8 @@ from contextlib import suppress
 from pathlib import Path
 
 from workbench.atomic import fit_name_bytes, reserve_temp
+from workbench.domain.notice_record import NoticeRecord
+from workbench.domain.number_entry import RESERVED, NumberEntry
 from workbench.domain.progress import Progress, check_cancel
 from workbench.errors import FontError, ValidationError, WorkbenchError, os_reason
 from workbench.reports import format_doc_number, free_pdf_path, render_notice, safe_file_name
@@ -40,8 +42,6 @@ from workbench.storage import (
     sponsor_repo,
 )
 from workbench.storage.connection import transaction
-from workbench.storage.doc_number_repo import RESERVED, NumberEntry
-from workbench.storage.notice_repo import NoticeRecord
 
 log = logging.getLogger(__name__)
 

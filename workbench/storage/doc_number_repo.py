@@ -7,27 +7,9 @@ number that was ever reserved — and may have reached a file — is never hande
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 
+from workbench.domain.number_entry import ISSUED, RESERVED, VOID, NumberEntry
 from workbench.storage.records import Author, insert_row, stamp, utc_now
-
-RESERVED, ISSUED, VOID = "reserved", "issued", "void"
-
-
-@dataclass(frozen=True)
-class NumberEntry:
-    """One ledger row: the number's parts, whom it is for, and its status (reason when void)."""
-
-    prefix: str
-    year: int
-    seq: int
-    doc_number: str
-    campaign_id: str
-    sponsor_id: str
-    kind: str
-    status: str
-    reason: str
-    notice_id: str | None
 
 
 def _entry(r: sqlite3.Row) -> NumberEntry:
