@@ -24,7 +24,7 @@ from workbench.reports import (
     render_notice,
     render_receipt,
 )
-from workbench.services import document_fonts
+from workbench.services import document_settings
 from workbench.services.context import Context
 from workbench.services.output_paths import check_output
 from workbench.storage import (
@@ -137,7 +137,14 @@ def notice_document(ctx: Context, record: NoticeRecord, items=None) -> Rectifica
     if len(terms) == 1:
         days, unit = terms.pop()
         term_text = deadline_term_text(days, unit)
+    title = document_settings.notice_title(ctx, campaign.name)
+    s = ctx.settings
     return RectificationNotice(
+        title=title,
+        self_reference=s.self_reference.strip() or "我办",
+        basis=s.inspection_basis,
+        appeal=document_settings.appeal(ctx, title),
+        red=not s.preprinted_letterhead,
         authority=campaign.authority or "（检查机关）",
         doc_number=record.doc_number,
         recipient=sponsor.name,
@@ -166,8 +173,15 @@ def write_notice(ctx: Context, sponsor_id: str, out: Path, force: bool = False) 
     """
     from workbench.services import notice_issuing
 
-    document_fonts.apply(ctx)
+    document_settings.apply(ctx)
+    require_settings(ctx, sponsor_repo.get(ctx.conn, sponsor_id).campaign_id)
     return notice_issuing.write_notice(ctx, sponsor_id, out, force=force)
+
+
+def require_settings(ctx: Context, campaign_id: str | None) -> None:
+    """Stop before any number is taken when the notice could not be printed (MissingSettingsError)."""
+    name = campaign_repo.get(ctx.conn, campaign_id).name if campaign_id else ""
+    document_settings.require(ctx, document_settings.notice_title(ctx, name))
 
 
 def sponsors_needing_notice(ctx: Context, campaign_id: str):
@@ -189,7 +203,8 @@ def write_notices(
     renamed into place then recorded, an interrupted earlier run reconciled)."""
     from workbench.services import notice_issuing
 
-    document_fonts.apply(ctx)
+    document_settings.apply(ctx)
+    require_settings(ctx, campaign_id)
     return notice_issuing.write_notices(ctx, campaign_id, out_dir, cancel=cancel, on_progress=on_progress)
 
 
@@ -205,7 +220,7 @@ def write_receipt(ctx: Context, doc_number: str, out: Path, force: bool = False)
         NotFoundError: no document with that number.
         ValidationError: ``out`` is protected or exists and ``force`` is False (check_output).
     """
-    document_fonts.apply(ctx)
+    document_settings.apply(ctx)
     record = notice_repo.by_number(ctx.conn, normalize_doc_number(doc_number))
     check_output(ctx, out, force=force)
     sponsor = sponsor_repo.get(ctx.conn, record.sponsor_id)
@@ -240,12 +255,13 @@ def render_existing(ctx: Context, doc_number: str, out: Path) -> NoticeRecord:
     Raises:
         NotFoundError: no document with that number.
     """
-    document_fonts.apply(ctx)
+    document_settings.apply(ctx)
     record = notice_repo.by_number(ctx.conn, normalize_doc_number(doc_number))
     if record.kind == "reinspection":
         from workbench.services import reinspection
 
         return reinspection.render_existing(ctx, record.doc_number, out)
+    require_settings(ctx, record.campaign_id)
     render_notice(notice_document(ctx, record), out)
     return record
 
