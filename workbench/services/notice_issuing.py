@@ -37,7 +37,6 @@ from workbench.services.output_paths import check_output, check_output_folder
 from workbench.storage import (
     campaign_repo,
     doc_number_repo,
-    finding_repo,
     notice_repo,
     sponsor_repo,
 )
@@ -109,22 +108,23 @@ def issue_reserved(ctx: Context, entry: NumberEntry, out: Path) -> NoticeRecord 
             with transaction(conn):
                 doc_number_repo.void(conn, entry.doc_number, VOID_NOT_NEEDED, ctx.author)
             return None
+        term, changed = notices.plan_terms(ctx, fresh)
         record = notice_repo.new_record(entry.campaign_id, entry.sponsor_id, KIND, entry.prefix, entry.year,
-                                        entry.seq, entry.doc_number, ctx.today(), fresh)
-        items = [notices.as_issued(ctx, finding_repo.get(conn, fid)) for fid in fresh]
-        document = notices.notice_document(ctx, record, items)
+                                        entry.seq, entry.doc_number, ctx.today(), fresh, **term)
+        document = notices.notice_document(ctx, record)
         temp = reserve_temp(out)
         try:
             _render(document, temp)
             with transaction(conn):
                 if doc_number_repo.get(conn, entry.doc_number).status != RESERVED:
                     return None
-                if notices.needs_new_notice(ctx, entry.sponsor_id) != fresh:
+                if notices.needs_new_notice(ctx, entry.sponsor_id) != fresh or \
+                        notices.plan_terms(ctx, fresh) != (term, changed):
                     continue   # findings changed while rendering: draw it again
                 _place(temp, out)
                 try:
                     notice_repo.insert(conn, record, ctx.author)
-                    notices.start_terms_on_issue(ctx, fresh)
+                    notices.store_terms(ctx, changed)
                 except BaseException:
                     with suppress(OSError):   # not recorded: the file must not stay either
                         out.unlink()
