@@ -224,7 +224,9 @@ def test_migration_backup_is_a_good_copy(tmp_path):
     old.mkdir()
     for mig in migrate.available()[:4]:
         shutil.copy(mig.path, old / mig.path.name)
-    conn = sqlite3.connect(db, isolation_level=None)
+    from workbench.storage.connection import connect
+
+    conn = connect(db)
     migrate.migrate(conn, directory=old)
     conn.execute("INSERT INTO campaign (id, name, kind, created_at, updated_at) "
                  "VALUES ('c1', '旧任务', 'icp_review', '2026-01-01', '2026-01-01')")
