@@ -12,7 +12,7 @@ from workbench.storage.connection import connect
 from workbench.storage.migrate import current_version, latest_version, migrate
 
 
-def open_database(path: str | Path) -> sqlite3.Connection:
+def open_database(path: str | Path, read_only: bool = False) -> sqlite3.Connection:
     """Open the database at ``path``, creating its folder and applying pending migrations.
 
     A database that already holds data gets a verified rotating backup (storage/backup.py, in
@@ -27,6 +27,8 @@ def open_database(path: str | Path) -> sqlite3.Connection:
     """
     if str(path) != ":memory:" and Path(path).is_file() and not _writable(Path(path)):
         return _open_read_only(Path(path))
+    if read_only and Path(path).is_file():    # another window writes it: read only, never migrate
+        return _open_read_only(Path(path), shared=True)
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     conn = connect(path)
@@ -41,17 +43,18 @@ def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
-def _open_read_only(path: Path) -> sqlite3.Connection:
-    """Open a file that cannot be written, reading what its ``-wal`` file holds too.
+def _open_read_only(path: Path, shared: bool = False) -> sqlite3.Connection:
+    """Open a file read-only, reading what its ``-wal`` file holds too.
 
     ``immutable=1`` (no locks, no ``-shm``) would ignore committed changes still in the
-    ``-wal`` file and show stale data, so it is used only when there is no such file; with one,
-    SQLite must read it, which needs its ``-shm`` index: when that cannot be had, the file is
-    refused with a message rather than shown stale.
+    ``-wal`` file and show stale data, so it is used only when there is no such file and no
+    other program writes it (``shared``); with one, SQLite must read it, which needs its
+    ``-shm`` index: when that cannot be had, the file is refused with a message rather than
+    shown stale.
     """
     wal = Path(f"{path}-wal")
     has_wal = wal.is_file() and wal.stat().st_size > 0
-    conn = connect(path, read_only=True, immutable=not has_wal)
+    conn = connect(path, read_only=True, shared=shared or has_wal)
     if has_wal:
         try:
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
