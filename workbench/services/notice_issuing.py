@@ -1,6 +1,6 @@
 """Issuing numbered notices as PDF files so that a 文号 on a file never goes to anyone else.
 
-Each number goes through three short steps (issue 9; table ``doc_number``, migration 0009):
+Each number goes through three short steps (issue 9; table ``doc_number``, migration 0010):
 
 1. **reserve** — in a committed transaction the organisation gets its number, status
    'reserved'. A number an interrupted earlier run reserved for the same organisation is taken

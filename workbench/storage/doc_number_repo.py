@@ -1,6 +1,6 @@
 """The ledger of document numbers (文号): reserved before rendering, then issued or void.
 
-Table ``doc_number`` (migration 0009). A number is taken as max(seq) + 1 over the ledger, so a
+Table ``doc_number`` (migration 0010). A number is taken as max(seq) + 1 over the ledger, so a
 number that was ever reserved — and may have reached a file — is never handed out again.
 """
 
