@@ -48,12 +48,20 @@ class Session(QObject):
         self.dialogs = dialogs
         self.ctx = ctx or open_context(self.db_path, paths)
         self.campaign_id: str | None = None
+        #: exports include personal data in full (文件 menu tick; off at every start)
+        self.include_personal_data = False
         self.pool = QThreadPool.globalInstance()
         self.workers: list[TaskWorker] = []
 
     def open_worker_context(self) -> Context:
         """A new context on its own connection, for a worker thread."""
         return open_context(self.db_path, self.paths, today=self.ctx.today_override)
+
+    def is_database(self, path: Path) -> bool:
+        """Whether ``path`` is the open database or one of its companion files (never an export)."""
+        from workbench.services.output_paths import is_database_file
+
+        return is_database_file(path, self.db_path)
 
     def set_campaign(self, campaign_id: str | None) -> None:
         """Choose the campaign every view shows."""
