@@ -10,7 +10,7 @@ import sys
 from datetime import date
 
 from workbench import __version__
-from workbench.errors import WorkbenchError
+from workbench.errors import WorkbenchError, os_reason
 from workbench.services.context import describe_error
 
 log = logging.getLogger(__name__)
@@ -168,14 +168,14 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except BrokenPipeError:  # output piped into `head` and the like: not an error
         return 0
-    except sqlite3.OperationalError as err:
+    except sqlite3.Error as err:   # locked, read-only, disk full, damaged file
         log.exception("database error")
         print(f"错误：{describe_error(err)}", file=sys.stderr)
         return 2
     except OSError as err:
         log.exception("file error")
         where = f" {err.filename}" if err.filename else ""
-        print(f"错误：无法读写文件{where}：{err.strerror or err}", file=sys.stderr)
+        print(f"错误：无法读写文件{where}：{os_reason(err)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)

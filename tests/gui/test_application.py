@@ -178,3 +178,24 @@ def test_smoke_run_opens_and_closes_the_window(app_paths, dialogs, tmp_path, mon
 def test_window_icon_is_set(qapp):
     app = create_application()
     assert not app.windowIcon().isNull()
+
+
+def test_a_file_error_in_a_task_is_a_chinese_sentence(session, dialogs):
+    import errno
+
+    session.show_error("导出汇总表", PermissionError(errno.EACCES, "Permission denied", "/tmp/汇总.xlsx"))
+    kind, title, text = dialogs.shown[-1]
+    assert kind == "warn" and "/tmp/汇总.xlsx" in text and "Excel" in text and "Permission" not in text
+
+
+def test_a_locked_or_unopenable_database_is_explained(app_paths, dialogs, tmp_path, monkeypatch):
+    import sqlite3
+
+    import workbench.app
+
+    def locked(*_a, **_k):
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(workbench.app, "open_database", locked)
+    assert open_session(app_paths, tmp_path / "x.sqlite3", dialogs) is None
+    assert "路径" in dialogs.shown[-1][2] and str(tmp_path / "x.sqlite3") in dialogs.shown[-1][2]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import chinese_calendar
 
-from workbench.errors import InputFileError, WorkbenchError
+from workbench.errors import InputFileError, WorkbenchError, os_reason
 
 # chinese_calendar's short names, lengthened to the names the State Council notices use.
 _NAME_FIXES = {"清明": "清明节", "端午": "端午节", "中秋": "中秋节"}
@@ -155,7 +155,7 @@ def read_year_file(path: Path) -> list[YearData]:
     try:
         raw = json.loads(path.read_text(encoding="utf-8-sig"))
     except OSError as err:
-        raise InputFileError(f"无法读取节假日数据文件（{err.strerror or err}）", str(path)) from err
+        raise InputFileError(f"无法读取节假日数据文件（{os_reason(err)}）", str(path)) from err
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise InputFileError(f"节假日数据文件不是有效的 UTF-8 JSON（{err}）", str(path)) from err
     items = raw if isinstance(raw, list) else [raw]

@@ -23,7 +23,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.page import PageMargins
 
 from workbench.atomic import reserve_temp
-from workbench.errors import WorkbenchError
+from workbench.errors import WorkbenchError, os_reason
 
 #: Leading characters that make a spreadsheet treat text as a formula or DDE call
 #: (OWASP "CSV Injection": = + - @ tab carriage-return).
@@ -467,7 +467,7 @@ def _save_and_replace(wb: Workbook, temp: Path, out: Path) -> None:
     except PermissionError as exc:  # Windows: the target is open in Excel/WPS
         raise WorkbenchError(f"文件被其他程序占用，请关闭后重试：{out}") from exc
     except OSError as exc:
-        raise WorkbenchError(f"保存文件失败：{out}（{exc.strerror or exc}）") from exc
+        raise WorkbenchError(f"保存文件失败：{out}（{os_reason(exc)}）") from exc
 
 
 def _discard(wb: Workbook) -> None:

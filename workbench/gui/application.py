@@ -13,7 +13,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
-from workbench.errors import WorkbenchError
+from workbench.errors import WorkbenchError, describe_os_error, os_reason
 from workbench.gui.dialogs import Dialogs
 from workbench.paths import APP_NAME, AppPaths, resources_dir
 from workbench.services.context import describe_error
@@ -87,8 +87,10 @@ def install_excepthook(dialogs: Dialogs, log_dir: Path):
         log.error("uncaught exception", exc_info=(exc_type, exc, tb))
         if isinstance(exc, WorkbenchError):
             text = str(exc)
-        elif isinstance(exc, sqlite3.OperationalError):   # locked, read-only, disk full
+        elif isinstance(exc, sqlite3.Error):   # locked, read-only, disk full, damaged
             text = describe_error(exc)
+        elif isinstance(exc, OSError):         # a file: missing, in use, no permission, disk full
+            text = describe_os_error(exc)
         else:
             log_file = log_dir / "workbench.log"
             text = (f"程序遇到意外错误（{exc_type.__name__}）。已保存的数据不受影响；刚才的操作可能没有完成，"
@@ -117,8 +119,12 @@ def open_session(paths: AppPaths, db_path: Path, dialogs: Dialogs, today: date |
     except WorkbenchError as err:
         dialogs.warn("无法打开数据库", f"{err}\n\n数据库文件：{db_path}")
         return None
+    except sqlite3.Error as err:   # cannot open, locked, damaged
+        log.warning("cannot open %s: %s", db_path, err)
+        dialogs.warn("无法打开数据库", f"{describe_error(err)}。\n\n数据库文件：{db_path}")
+        return None
     except OSError as err:
-        dialogs.warn("无法打开数据库", f"无法读写数据库文件 {db_path}：{err.strerror or err}")
+        dialogs.warn("无法打开数据库", f"无法读写数据库文件 {db_path}：{os_reason(err)}。")
         return None
     return Session(paths, db_path, dialogs, ctx=ctx)
 

@@ -16,7 +16,7 @@ from PySide6.QtGui import QImage, QPageLayout, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo, QPrintPreviewDialog
 from PySide6.QtWidgets import QDialog, QWidget
 
-from workbench.errors import WorkbenchError
+from workbench.errors import WorkbenchError, os_reason
 
 PDF_POINTS_PER_INCH = 72
 # Rasterising above this many dots per inch makes A4 pages of several hundred MB for no visible gain.
@@ -159,7 +159,7 @@ def offer_save_instead(session, pdf_path: Path) -> Path | None:
         if target.resolve() != pdf_path.resolve():
             shutil.copyfile(pdf_path, target)
     except OSError as err:
-        session.show_error("另存 PDF", PrintError(f"无法保存到“{target}”：{err.strerror or err}"))
+        session.show_error("另存 PDF", PrintError(f"无法保存到“{target}”：{os_reason(err)}"))
         return None
     session.remember_folder(target)
     session.dialogs.info("另存 PDF", f"已保存：{target}")
@@ -179,7 +179,7 @@ def offer_folder_instead(session, pdf_paths: list[Path]) -> Path | None:
         for path in pdf_paths:
             shutil.copyfile(path, folder / Path(path).name)
     except OSError as err:
-        session.show_error("另存 PDF", PrintError(f"无法保存到“{folder}”：{err.strerror or err}"))
+        session.show_error("另存 PDF", PrintError(f"无法保存到“{folder}”：{os_reason(err)}"))
         return None
     session.remember_folder(folder)
     session.dialogs.info("另存 PDF", f"已将 {len(pdf_paths)} 份 PDF 保存到：{folder}")

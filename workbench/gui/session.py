@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from workbench.app import open_context, settings_path
 from workbench.domain.progress import Cancelled
-from workbench.errors import WorkbenchError
+from workbench.errors import WorkbenchError, describe_os_error
 from workbench.gui.dialogs import Dialogs
 from workbench.gui.workers import Task, TaskWorker
 from workbench.paths import AppPaths
@@ -129,6 +129,10 @@ class Session(QObject):
         elif isinstance(err, sqlite3.OperationalError):
             log.warning("database error in %s: %s", title, err)
             self.dialogs.warn(title, describe_error(err))
+        elif isinstance(err, sqlite3.Error | OSError):
+            log.warning("error in %s", title, exc_info=err)
+            self.dialogs.warn(title, describe_error(err) if isinstance(err, sqlite3.Error)
+                              else describe_os_error(err))
         else:
             log.error("unexpected error in %s", title, exc_info=err)
             self.dialogs.warn(title, f"发生意外错误：{err}\n详情已记录在日志（{self.paths.log_dir}）。")

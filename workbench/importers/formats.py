@@ -10,7 +10,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.errors import InputFileError
+from workbench.errors import InputFileError, os_reason
 
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -65,14 +65,14 @@ def read_bytes(path: str | Path) -> bytes:
     except IsADirectoryError as err:  # Windows cannot open a folder at all
         raise InputFileError(_NOT_REGULAR, str(path)) from err
     except OSError as err:
-        raise InputFileError(f"无法读取文件（{err.strerror or err}）", str(path)) from err
+        raise InputFileError(f"无法读取文件（{os_reason(err)}）", str(path)) from err
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise InputFileError(_NOT_REGULAR, str(path))
         with os.fdopen(fd, "rb", closefd=False) as file:
             return file.read()
     except OSError as err:
-        raise InputFileError(f"无法读取文件（{err.strerror or err}）", str(path)) from err
+        raise InputFileError(f"无法读取文件（{os_reason(err)}）", str(path)) from err
     finally:
         os.close(fd)
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from workbench.domain.progress import Progress, check_cancel
-from workbench.errors import FontError, ValidationError, WorkbenchError
+from workbench.errors import FontError, ValidationError, WorkbenchError, os_reason
 from workbench.reports.documents import RectificationNotice
 from workbench.reports.notice import render_notice
 
@@ -75,7 +75,7 @@ def render_notices(notices: Iterable[RectificationNotice], out_dir: Path,
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise WorkbenchError(f"无法创建或使用文件夹 {out_dir}：{exc.strerror or exc}") from exc
+        raise WorkbenchError(f"无法创建或使用文件夹 {out_dir}：{os_reason(exc)}") from exc
     written: list[Path] = []
     _report(on_progress, 0, len(notices), "开始生成整改通知书")
     try:

@@ -52,17 +52,27 @@ def _default_author() -> tuple[str, str]:
 
 
 def describe_error(err: sqlite3.Error) -> str:
-    """A Chinese sentence for SQLite's operational errors (locked, read-only, disk full…)."""
+    """A Chinese sentence for SQLite's errors (locked, read-only, disk full, damaged file…) that
+    says what to do. Unknown errors keep SQLite's text in brackets for the maintainer."""
     text = str(err).lower()
     if "locked" in text or "busy" in text:
         return "数据库正被其他程序或窗口使用，请稍后再试（或关闭其他正在使用该数据库的工作台）"
     if "readonly" in text or "read-only" in text:
         return "数据库是只读打开的（文件或所在文件夹不可写，例如写保护的 U 盘），不能保存修改；请复制到可写的位置后再打开"
-    if "disk" in text and "full" in text:
+    if "full" in text:
         return "磁盘已满，数据未写入；请清理空间后重试"
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return ("数据库文件已损坏，无法读取；请不要继续写入，用最近的备份替换它后再打开，"
+                "并把日志发给维护人员")
+    if "disk i/o" in text:
+        return "读写数据库文件时磁盘出错（U 盘被拔出或磁盘故障），这次的修改没有保存；请检查磁盘后重新打开数据库"
     if "unable to open" in text:
-        return "无法打开数据库文件，请检查路径和权限"
-    return f"数据库错误：{err}"
+        return "无法打开数据库文件：请检查路径是否正确、文件夹是否存在并且可写"
+    if "constraint" in text:
+        return f"数据不符合数据库的约束，未保存（{err}）；请检查输入，如反复出现请把日志发给维护人员"
+    if "no such table" in text or "no such column" in text:
+        return "数据库结构与本程序不一致（可能由其他版本的工作台改动过），请用本程序重新打开或联系维护人员"
+    return f"数据库操作失败（{err}）；请重试，如反复出现请把日志发给维护人员"
 
 
 @contextmanager

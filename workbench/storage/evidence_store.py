@@ -11,7 +11,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
-from workbench.errors import InputFileError, WorkbenchError
+from workbench.errors import InputFileError, WorkbenchError, os_reason
 
 _CHUNK = 1 << 20  # bytes read at a time
 _STORED_PATH = re.compile(r"^[0-9a-f]{2}/[0-9a-f]{64}$")
@@ -72,7 +72,7 @@ class EvidenceStore:
                 target.parent.mkdir(exist_ok=True)
                 os.replace(temp, target)
         except OSError as err:
-            raise WorkbenchError(f"无法将证据文件保存到 {self.root}（{err.strerror or err}）") from err
+            raise WorkbenchError(f"无法将证据文件保存到 {self.root}（{os_reason(err)}）") from err
         finally:
             with suppress(OSError):
                 temp.unlink(missing_ok=True)
@@ -124,7 +124,7 @@ def _copy_hashing(source: Path, target: Path) -> tuple[str, int, bytes]:
     try:
         src = open(source, "rb")  # opened apart: a read error here is the user's file, not the store
     except OSError as err:
-        raise InputFileError(f"无法读取证据文件（{err.strerror or err}）", path=str(source)) from err
+        raise InputFileError(f"无法读取证据文件（{os_reason(err)}）", path=str(source)) from err
     with src, open(target, "wb") as dst:
         while chunk := src.read(_CHUNK):
             if not head:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.domain.progress import Cancelled
-from workbench.errors import ValidationError, WorkbenchError
+from workbench.errors import ValidationError, WorkbenchError, os_reason
 from workbench.gui import printing
 from workbench.gui.models.record_table_model import Column, RecordTableModel
 from workbench.gui.session import Session
@@ -386,7 +386,7 @@ def _with_pdf_suffix(path: Path) -> Path:
 def _as_workbench_error(err: Exception, path: Path | None) -> Exception:
     if isinstance(err, OSError):
         where = f"“{path}”" if path else "文件"
-        return WorkbenchError(f"无法写入{where}：{err.strerror or err}。请换一个文件夹或关闭占用该文件的程序后重试。")
+        return WorkbenchError(f"无法写入{where}：{os_reason(err)}。")
     return err
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbench.domain.checklist import ChecklistFormatError
-from workbench.errors import ValidationError, WorkbenchError
+from workbench.errors import ValidationError, WorkbenchError, os_reason
 from workbench.gui.session import Session
 from workbench.reports import safe_file_name
 from workbench.services import checklist_templates
@@ -85,7 +85,7 @@ def export_template(session: Session, record: TemplateRecord) -> Path | None:
         return None
     except OSError as err:
         session.show_error("导出检查表模板", WorkbenchError(
-            f"无法写入“{out}”：{err.strerror or err}。请换一个文件夹或关闭占用该文件的程序后重试。"))
+            f"无法写入“{out}”：{os_reason(err)}。"))
         return None
     session.remember_folder(out)
     session.dialogs.info("导出检查表模板", f"已导出“{record.title}”（版本 {record.version}）：\n{out}\n"

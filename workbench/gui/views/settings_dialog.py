@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.domain.deadline import MAX_TERM_DAYS, UNIT_LABELS
+from workbench.errors import os_reason
 from workbench.gui.session import Session
 
 PROFILE_FIELDS = ("inspector", "unit", "contact", "contact_phone")
@@ -41,7 +42,7 @@ def save_settings(session: Session, **values) -> str | None:
     except OSError as err:
         for name, value in before.items():
             setattr(s, name, value)
-        return (f"无法保存设置文件：{err.strerror or err}。请检查配置文件夹"
+        return (f"无法保存设置文件：{os_reason(err)}。请检查配置文件夹"
                 f"（{session.paths.config_dir}）是否可写，或用 --data-dir 把数据放到可写的文件夹。")
     author = session.ctx.author
     inspector = s.inspector or type(author).local().inspector  # no name: the login name, as at start

@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
-from workbench.errors import WorkbenchError
+from workbench.errors import WorkbenchError, os_reason
 from workbench.gui.session import Session
 from workbench.gui.views.settings_dialog import SettingsDialog
 from workbench.services import holidays
@@ -92,7 +92,7 @@ class ToolActions(QObject):
             return None
         except OSError as err:
             self.session.show_error("导入节假日安排", WorkbenchError(
-                f"无法保存节假日安排到 {self.session.paths.config_dir}：{err.strerror or err}"))
+                f"无法保存节假日安排到 {self.session.paths.config_dir}：{os_reason(err)}"))
             return None
         self.session.remember_folder(path)
         self.session.data_changed.emit()
