@@ -22,8 +22,12 @@ def settings_path(paths: AppPaths) -> Path:
     return paths.config_dir / "settings.json"
 
 
-def open_context(db: str | Path, paths: AppPaths | None = None, today: date | None = None) -> Context:
+def open_context(db: str | Path, paths: AppPaths | None = None, today: date | None = None,
+                 inspector: str | None = None) -> Context:
     """Open (creating and migrating) the database at ``db`` and build a services context.
+
+    Rows are stamped with ``inspector`` when given (``--inspector``), else the settings' name;
+    with neither, the context can read but every write is refused (``records.Author``).
 
     Raises:
         WorkbenchError: the file is not a workbench database, or is newer than this program.
@@ -38,7 +42,7 @@ def open_context(db: str | Path, paths: AppPaths | None = None, today: date | No
         raise WorkbenchError(f"文件 {db} 不是有效的工作台数据库（{err}）") from err
     return Context(
         conn=conn,
-        author=Author.local(settings.inspector or None),
+        author=Author.local(inspector or settings.inspector or None),
         settings=settings,
         evidence_dir=paths.evidence_dir_for(Path(db)),
         today_override=today,

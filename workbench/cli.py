@@ -40,6 +40,9 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"错误：命令参数有误（{message}）；用 “{self.prog} -h” 查看用法\n")
 
 
+INSPECTOR_HELP = "检查人员姓名，记入所写的每条记录（缺省为设置中的姓名；都没有时拒绝写入）"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command."""
     p = _Parser(prog="workbench", description="检查工作台：网站备案核查与网络安全检查")
@@ -51,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
         sp = sub.add_parser(name, help=help_)
         sp.add_argument("--db", required=db_required, help="数据库文件路径")
         sp.add_argument("--today", type=_day, help="以此日期为“今天”（YYYY-MM-DD）")
+        sp.add_argument("--inspector", help=INSPECTOR_HELP)
         return sp
 
     cmd("gui", "打开窗口", db_required=False)
@@ -110,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
         c = cp.add_parser(name, help=help_)
         c.add_argument("--db", required=True, help="数据库文件路径")
         c.add_argument("--today", type=_day, help=argparse.SUPPRESS)
+        c.add_argument("--inspector", help=INSPECTOR_HELP)
         if name == "list":
             c.add_argument("--json", action="store_true")
             continue
@@ -128,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
         c = cl.add_parser(name, help=help_)
         c.add_argument("--db", required=True, help="数据库文件路径")
         c.add_argument("--today", type=_day, help=argparse.SUPPRESS)
+        c.add_argument("--inspector", help=INSPECTOR_HELP)
         if name == "list":
             c.add_argument("--json", action="store_true")
             c.add_argument("--all", action="store_true", help="列出所有版本")

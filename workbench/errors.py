@@ -51,6 +51,10 @@ class FontError(WorkbenchError):
     """No installed font can render the Chinese text of a document."""
 
 
+class InspectorMissingError(WorkbenchError):
+    """A record would be written without the inspector's name (never the computer's login name)."""
+
+
 # errno → what went wrong and what to do, in Chinese (strerror is English on most systems).
 _OS_REASONS = {
     errno.ENOENT: "找不到该文件或文件夹：请检查路径，U 盘或网络盘是否已连接",

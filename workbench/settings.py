@@ -62,3 +62,13 @@ class Settings:
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=2), encoding="utf-8")
         tmp.replace(path)
+
+
+def missing_identity(inspector: str, unit: str) -> str | None:
+    """Why real work cannot start yet, or None: the inspector's name and unit are both needed
+    before the first record is written (the name goes on every row, never the computer's login
+    name; the unit is offered as a campaign's 检查机关 and printed on documents)."""
+    missing = [label for label, value in (("姓名", inspector), ("所在单位", unit)) if not value.strip()]
+    if not missing:
+        return None
+    return f"请填写您的{'和'.join(missing)}：每条记录都要记下是谁做的，文书上也要印出。"

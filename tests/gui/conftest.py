@@ -11,6 +11,7 @@ from workbench.gui.dialogs import ScriptedDialogs
 from workbench.paths import AppPaths
 
 TODAY = date(2026, 11, 30)
+INSPECTOR = "测试检查员"
 
 
 @pytest.fixture
@@ -27,11 +28,11 @@ def dialogs():
 
 @pytest.fixture
 def session(qtbot, app_paths, dialogs, tmp_path):
-    """A Session on ``tmp_path/wb.sqlite3`` whose "today" is 2026-11-30; closed after the test."""
+    """A Session on ``tmp_path/wb.sqlite3`` whose "today" is 2026-11-30, written as INSPECTOR; closed after the test."""
     from workbench.gui.session import Session
 
     db = tmp_path / "wb.sqlite3"
-    ctx = open_context(db, app_paths, today=TODAY)
+    ctx = open_context(db, app_paths, today=TODAY, inspector=INSPECTOR)   # no settings file: named here
     s = Session(app_paths, db, dialogs, ctx=ctx)
     yield s
     s.close()

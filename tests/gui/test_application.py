@@ -91,6 +91,7 @@ def test_first_run_builds_demo_on_request(qtbot, session):
 def test_import_on_an_empty_database_makes_a_campaign_first(qtbot, session, dialogs):
     window = start_window(session)
     qtbot.addWidget(window)
+    window.welcome.fields["unit"].setText("某市互联网信息办公室")   # name and unit before real work
     window.welcome.buttons["import"].click()
     dialog = window.dialog
     assert isinstance(dialog, CampaignDialog)

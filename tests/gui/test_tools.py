@@ -41,6 +41,7 @@ def test_settings_dialog_saves_settings_and_author(qtbot, tools, session):
     assert dialog.isVisible() and dialog.inspector_edit.text() == "旧名字"
     assert dialog.term_spin.value() == 10 and dialog.unit_combo.currentData() == "working"
     dialog.inspector_edit.setText("  王检查  ")
+    dialog.fields["unit"].setText("某市互联网信息办公室")
     dialog.contact_edit.setText("李联系")
     dialog.phone_edit.setText("0531-86001234")
     dialog.term_spin.setValue(15)
@@ -69,6 +70,8 @@ def test_settings_unwritable_file_keeps_dialog_open(qtbot, tools, session, monke
 
     monkeypatch.setattr(session, "save_settings", fail)
     dialog = tools.open_settings()
+    dialog.inspector_edit.setText("王检查")
+    dialog.fields["unit"].setText("某市互联网信息办公室")
     dialog.contact_edit.setText("李联系")
     dialog.accept()
     assert dialog.isVisible() and "无法保存设置文件" in dialog.error_label.text()

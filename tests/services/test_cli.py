@@ -11,7 +11,13 @@ from workbench.cli import main
 
 @pytest.fixture(autouse=True)
 def _data_dir(tmp_path, monkeypatch):
+    """User folders under tmp_path, with the inspector's name set as the window's 设置 would."""
+    from workbench.app import settings_path
+    from workbench.paths import AppPaths
+    from workbench.settings import Settings
+
     monkeypatch.setenv("WORKBENCH_DATA_DIR", str(tmp_path / "data"))
+    Settings(inspector="测试检查员", unit="某市互联网信息办公室").save(settings_path(AppPaths.for_user(tmp_path / "data")))
 
 
 def run(capsys, *argv):
@@ -204,3 +210,25 @@ def test_argument_errors_are_one_chinese_line(capsys):
         main(["deadline", "2026-01-01", "1.5", "--working"])
     err = capsys.readouterr().err
     assert done.value.code == 2 and err.startswith("错误：命令参数有误") and len(err.strip().splitlines()) == 1
+
+
+def test_writes_need_an_inspector_name_never_the_login(capsys, tmp_path, monkeypatch):
+    """Without a name in the settings every write is refused (exit 2, nothing stored); reading
+    works; --inspector names the writer; rows never carry the operating-system login."""
+    import sqlite3
+
+    from workbench.app import settings_path
+    from workbench.paths import AppPaths
+
+    settings_path(AppPaths.for_user(tmp_path / "data")).unlink()
+    db = tmp_path / "t.db"
+    code, _, err = run(capsys, "campaign", "create", "任务甲", "--db", db)
+    assert code == 2 and "检查人员姓名" in err and "--inspector" in err
+    assert run(capsys, "campaign", "list", "--db", db, "--json")[1].strip() == "[]"
+    assert run(capsys, "campaign", "create", "任务甲", "--db", db, "--inspector", "王五")[0] == 0
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT inspector FROM campaign").fetchall() == [("王五",)]
+    assert run(capsys, "demo", "--db", tmp_path / "demo.db", "--today", "2026-11-30")[0] == 0   # demo: labelled
+    with sqlite3.connect(tmp_path / "demo.db") as conn:
+        names = {r[0] for r in conn.execute("SELECT inspector FROM site UNION SELECT inspector FROM review")}
+    assert names == {"演示检查员（演示数据）"}

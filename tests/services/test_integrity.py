@@ -76,7 +76,7 @@ def test_backup_then_restore_brings_back_the_old_content(capsys, demo_db, tmp_pa
     raw = sqlite3.connect(demo_db)
     before = raw.execute("SELECT count(*) FROM finding").fetchone()[0]
     raw.close()
-    assert run(capsys, "campaign", "create", "新任务", "--db", demo_db)[0] == 0
+    assert run(capsys, "campaign", "create", "新任务", "--db", demo_db, "--inspector", "测试检查员")[0] == 0
     code, out, _ = run(capsys, "restore", copy, "--db", demo_db)
     assert code == 0, out
     raw = sqlite3.connect(demo_db)

@@ -137,7 +137,8 @@ def start_window(session):
     session.dialogs.parent = window
     window.show()
     no_campaign = window.campaign_combo.count() == 0
-    if no_campaign or not session.ctx.settings.welcomed:
+    unnamed = not session.ctx.settings.inspector.strip()   # rows are never stamped with a login name
+    if no_campaign or unnamed or not session.ctx.settings.welcomed:
         show_welcome(window, with_start=no_campaign)
     return window
 

@@ -171,6 +171,7 @@ class MainWindow(QMainWindow):
         self.sites_view.site_activated.connect(self.open_review)
         self.sites_view.counts_changed.connect(self._show_counts)
         self.review_panel.status_message.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        self.session.inspector_needed.connect(self.tools.open_settings)   # a write refused: no name yet
 
     # --- campaigns -------------------------------------------------------------------------
     def reload_campaigns(self) -> None:

@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from workbench.app import open_context, settings_path
 from workbench.domain.progress import Cancelled
-from workbench.errors import WorkbenchError, describe_os_error
+from workbench.errors import InspectorMissingError, WorkbenchError, describe_os_error
 from workbench.gui.dialogs import Dialogs
 from workbench.gui.workers import Task, TaskWorker
 from workbench.paths import AppPaths
@@ -32,7 +32,8 @@ class Session(QObject):
 
     Signals:
         campaign_changed(str|None); data_changed() after any write (views refresh);
-        task_started(str title, TaskWorker); task_progress(Progress); task_ended(str title).
+        task_started(str title, TaskWorker); task_progress(Progress); task_ended(str title);
+        inspector_needed() when a write was refused because no inspector name is set.
     """
 
     campaign_changed = Signal(object)
@@ -40,6 +41,7 @@ class Session(QObject):
     task_started = Signal(str, object)
     task_progress = Signal(object)
     task_ended = Signal(str)
+    inspector_needed = Signal()
 
     def __init__(self, paths: AppPaths, db_path: Path, dialogs: Dialogs, ctx: Context | None = None):
         super().__init__()
@@ -55,7 +57,8 @@ class Session(QObject):
 
     def open_worker_context(self) -> Context:
         """A new context on its own connection, for a worker thread."""
-        return open_context(self.db_path, self.paths, today=self.ctx.today_override)
+        return open_context(self.db_path, self.paths, today=self.ctx.today_override,
+                            inspector=self.ctx.author.name or None)
 
     def is_database(self, path: Path) -> bool:
         """Whether ``path`` is the open database or one of its companion files (never an export)."""
@@ -123,8 +126,12 @@ class Session(QObject):
         self.task_ended.emit(title)
 
     def show_error(self, title: str, err: Exception) -> None:
-        """Show an error as one clear sentence; unexpected errors point to the log."""
-        if isinstance(err, WorkbenchError):
+        """Show an error as one clear sentence; unexpected errors point to the log. A write refused
+        for want of the inspector's name also emits ``inspector_needed`` (the window opens 设置)."""
+        if isinstance(err, InspectorMissingError):
+            self.dialogs.warn(title, str(err))
+            self.inspector_needed.emit()
+        elif isinstance(err, WorkbenchError):
             self.dialogs.warn(title, str(err))
         elif isinstance(err, sqlite3.OperationalError):
             log.warning("database error in %s: %s", title, err)

@@ -13,11 +13,18 @@ from workbench.storage.checklist_repo import TemplateRecord
 from workbench.storage.connection import transaction
 from workbench.storage.records import Author
 
+#: The bundled templates are the program's, not an inspector's work: stored under this name.
+BUILTIN_INSPECTOR = "工作台内置模板"
+
+
+def _builtin_author(author: Author) -> Author:
+    return Author(author.device, BUILTIN_INSPECTOR)
+
 
 def list_templates(conn: sqlite3.Connection, author: Author, latest_only: bool = True) -> list[TemplateRecord]:
     """Stored templates (loading the built-ins first, once); newest version per code by default."""
     with transaction(conn):
-        checklist_repo.ensure_builtins(conn, author)
+        checklist_repo.ensure_builtins(conn, _builtin_author(author))
     return checklist_repo.list_records(conn, latest_only)
 
 
@@ -61,7 +68,7 @@ def find_template(conn: sqlite3.Connection, author: Author, key: str, version: s
         NotFoundError: no such template.
     """
     with transaction(conn):
-        checklist_repo.ensure_builtins(conn, author)
+        checklist_repo.ensure_builtins(conn, _builtin_author(author))
     record = checklist_repo.find(conn, key, version)
     if record is None:
         record, _template = checklist_repo.get(conn, key)

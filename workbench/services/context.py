@@ -36,7 +36,7 @@ class Context:
     def __post_init__(self):
         from workbench.storage import audit
 
-        audit.set_author(self.conn, self.author.device, self.author.inspector)
+        audit.set_author(self.conn, self.author.device, self.author.name)   # name may be empty: writes refused
 
     def today(self) -> date:
         """The local calendar day used for new records."""

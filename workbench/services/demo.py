@@ -21,8 +21,11 @@ from workbench.domain.review_record import FieldCheck
 from workbench.services import campaigns, findings, notices, reviews, site_import
 from workbench.services.context import Context
 from workbench.storage import site_query
+from workbench.storage.records import Author
 
 DEMO_CAMPAIGN = "2026年第四季度网站备案信息准确性核查（演示）"
+#: Every demo row is stamped with this name, so demo work is never mistaken for a real inspector's.
+DEMO_INSPECTOR = "演示检查员（演示数据）"
 HEADERS = ("序号", "地市", "主办单位名称", "单位性质", "统一社会信用代码", "主体备案号", "网站名称",
            "网站备案号", "网站域名", "网站首页网址", "接入服务商", "IP地址", "网站负责人", "联系电话",
            "电子邮箱", "审核通过日期", "公安备案号", "备注")
@@ -94,11 +97,14 @@ def write_demo_list(path: Path, rows: list[tuple]) -> Path:
 def build_demo(ctx: Context, sites: int = 48, lifecycle: bool = True) -> DemoSummary:
     """Fill the database behind ``ctx`` with a demo campaign (once: a second call changes nothing).
 
+    Rows are written as :data:`DEMO_INSPECTOR`, whoever runs it (no inspector name is needed).
+
     With ``lifecycle`` the reviews and the first two notices are dated five weeks back, the first
     notice was served 30 days ago and its findings are now overdue, and the second was served,
     reported back and passed re-inspection, so every state of the ledger has an example; without
     it everything is dated today and every finding is still 待整改 (what the GUI tests expect).
     """
+    ctx = replace(ctx, author=Author(ctx.author.device, DEMO_INSPECTOR))   # demo rows say they are demo
     today = ctx.today()
     past = replace(ctx, today_override=today - timedelta(days=35)) if lifecycle else ctx
     existing = [c for c in campaigns.list_campaigns(ctx) if c.name == DEMO_CAMPAIGN]

@@ -121,7 +121,7 @@ def export_info(ctx: Context, what: str, figs: SummaryFigures, include_personal_
         ("导出内容", what), ("检查任务", figs.campaign_name), ("检查机关", figs.authority or "未填写"),
         ("检查期间", figs.period_text), ("数据截至", figs.as_of.isoformat()),
         ("导出时间", datetime.now().strftime("%Y-%m-%d %H:%M")),
-        ("导出人", (ctx.settings.inspector or ctx.author.inspector or "").strip() or "未填写"),
+        ("导出人", (ctx.settings.inspector or ctx.author.name or "").strip() or "未填写"),
         ("个人信息", disclosure_line(include_personal_data)),
         *extra,
         ("生成软件", f"检查工作台 {__version__}"),

@@ -18,7 +18,7 @@ def connect(path: str | Path, read_only: bool = False) -> sqlite3.Connection:
     """Open (creating if needed) the database at ``path`` without migrating it.
 
     Defines the audit log's SQL functions (storage/audit.py; the author defaults to this
-    machine and login, :func:`workbench.storage.audit.set_author` changes it). Sets ``foreign_keys=ON``, ``busy_timeout`` and ``row_factory=sqlite3.Row``; asks for WAL
+    machine, no name, :func:`workbench.storage.audit.set_author` changes it). Sets ``foreign_keys=ON``, ``busy_timeout`` and ``row_factory=sqlite3.Row``; asks for WAL
     journalling, which SQLite silently refuses on file systems that cannot share memory (the
     connection then keeps the default rollback journal, which is still safe).
 
@@ -47,8 +47,8 @@ def connect(path: str | Path, read_only: bool = False) -> sqlite3.Connection:
 def _default_author() -> tuple[str, str]:
     from workbench.storage.records import Author
 
-    local = Author.local()
-    return local.device, local.inspector
+    local = Author.local()   # no name yet: never the login name (records.Author)
+    return local.device, local.name
 
 
 def describe_error(err: sqlite3.Error) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import platform
 import sqlite3
 import uuid
@@ -12,22 +11,45 @@ from datetime import UTC, date, datetime
 
 import sqlite_utils
 
+from workbench.errors import InspectorMissingError
+
+#: Why a write is refused without a name (the window and the command line both say what to do).
+INSPECTOR_MISSING = ("未填写检查人员姓名，无法保存：每条记录都要记下是谁做的。"
+                     "请在窗口的“工具 › 设置”中填写您的姓名和单位；命令行请加 --inspector 姓名。")
+
 
 @dataclass(frozen=True)
 class Author:
-    """Who writes rows: ``device`` (the laptop's name) and ``inspector`` (the user's name)."""
+    """Who writes rows: ``device`` (the laptop's name) and ``name`` (the inspector's own name).
+
+    The name is never guessed from the operating-system login ("root", "admin" say nothing about
+    who inspected): an Author without a name may read, and every write asks for ``inspector``,
+    which refuses then.
+    """
 
     device: str
-    inspector: str
+    name: str = ""
+
+    @property
+    def inspector(self) -> str:
+        """The inspector's name written on a row.
+
+        Raises:
+            InspectorMissingError: no name was given (settings or ``--inspector``).
+        """
+        if not self.name.strip():
+            raise InspectorMissingError(INSPECTOR_MISSING)
+        return self.name.strip()
+
+    @property
+    def named(self) -> bool:
+        """True when a name is known (rows may be written)."""
+        return bool(self.name.strip())
 
     @classmethod
     def local(cls, inspector: str | None = None) -> Author:
-        """This machine's host name and the given (or login) user name."""
-        try:
-            user = inspector or getpass.getuser()
-        except (KeyError, OSError):
-            user = inspector or ""
-        return cls(platform.node(), user)
+        """This machine's host name and the given inspector name (empty when none is given)."""
+        return cls(platform.node(), (inspector or "").strip())
 
 
 def new_id() -> str:

@@ -110,7 +110,7 @@ def start_reinspection(session: Session, inspection_id: str) -> InspectionRound 
     number = state.round.round + 1
     label = (f"对“{state.inspection.target}”开始第 {number} 次复查（复查日期 {ctx.today():%Y-%m-%d}）。\n"
              "只需复查上次“不符合”“部分符合”的检查项，其余结论沿用。\n\n复查人员：")
-    inspectors = session.dialogs.ask_text("开始复查", label, state.round.inspectors or ctx.author.inspector)
+    inspectors = session.dialogs.ask_text("开始复查", label, state.round.inspectors or ctx.author.name)
     if inspectors is None:
         return None
     try:

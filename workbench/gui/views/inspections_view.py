@@ -80,7 +80,7 @@ class NewInspectionDialog(QDialog):
         self.site_only.setChecked(True)
         self.target_edit = QLineEdit()
         self.day_edit = date_edit(session.ctx.today())
-        self.inspectors_edit = QLineEdit(session.ctx.author.inspector)
+        self.inspectors_edit = QLineEdit(session.ctx.author.name)
         self.template_combo = QComboBox()
         for t in templates:
             self.template_combo.addItem(f"{t.title}（{t.version}，{t.item_count} 项）", t.id)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from workbench.domain.deadline import MAX_TERM_DAYS, UNIT_LABELS
 from workbench.errors import os_reason
 from workbench.gui.session import Session
+from workbench.settings import missing_identity
 
 PROFILE_FIELDS = ("inspector", "unit", "contact", "contact_phone")
 
@@ -44,9 +45,7 @@ def save_settings(session: Session, **values) -> str | None:
             setattr(s, name, value)
         return (f"无法保存设置文件：{os_reason(err)}。请检查配置文件夹"
                 f"（{session.paths.config_dir}）是否可写，或用 --data-dir 把数据放到可写的文件夹。")
-    author = session.ctx.author
-    inspector = s.inspector or type(author).local().inspector  # no name: the login name, as at start
-    session.ctx.author = replace(author, inspector=inspector)
+    session.ctx.author = replace(session.ctx.author, name=s.inspector)   # never a login name
     return None
 
 
@@ -125,8 +124,9 @@ class SettingsDialog(QDialog):
         self.unit_combo.setCurrentIndex(max(0, self.unit_combo.findData(s.review_term_unit)))
 
     def accept(self) -> None:
-        """Store the values in the settings, save the file, update the author; close on success."""
-        error = save_settings(self.session, review_term_days=self.term_spin.value(),
+        """Store the values in the settings, save the file, update the author; close on success.
+        The inspector's name and unit are required (``settings.missing_identity``)."""
+        error = missing_identity(self.inspector_edit.text(), self.fields["unit"].text()) or save_settings(self.session, review_term_days=self.term_spin.value(),
                               review_term_unit=self.unit_combo.currentData(),
                               **{name: edit.text() for name, edit in self.fields.items()})
         if error:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from workbench.gui.session import Session
 from workbench.gui.views.settings_dialog import PROFILE_LABELS, profile_fields, save_settings
+from workbench.settings import missing_identity
 
 # (action key, button text, description) in the order shown.
 START_CHOICES = (
@@ -56,6 +57,8 @@ class WelcomeDialog(QDialog):
         form = QFormLayout(profile)
         for name, edit in self.fields.items():
             edit.setText(getattr(session.ctx.settings, name))
+        if not self.fields["inspector"].text():
+            self.fields["inspector"].setText(session.ctx.author.name)   # e.g. gui --inspector
             form.addRow(PROFILE_LABELS[name], edit)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
@@ -81,7 +84,16 @@ class WelcomeDialog(QDialog):
 
     def choose(self, action: str) -> bool:
         """Save the typed values, close and emit ``chosen(action)``; False (dialog stays) when the
-        settings file cannot be written."""
+        settings file cannot be written, or when real work (``import``, ``campaign``) would start
+        without the inspector's name and unit. The demo and 稍后 need neither (demo rows carry a
+        demo name; without a name the page is shown again at the next start)."""
+        typed = {name: edit.text() for name, edit in self.fields.items()}
+        missing = missing_identity(typed["inspector"], typed["unit"])
+        if action in ("import", "campaign") and missing:
+            self.error_label.setText(missing)
+            self.error_label.show()
+            self.fields["inspector" if not typed["inspector"].strip() else "unit"].setFocus()
+            return False
         error = save_settings(self.session, welcomed=True,
                               **{name: edit.text() for name, edit in self.fields.items()})
         if error:
