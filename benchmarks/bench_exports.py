@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -116,7 +115,9 @@ def baseline_child(db: Path, out: Path) -> None:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("整改台账")
     for row in conn.execute(_SQL, {"campaign": "c1"}):
-        ws.append(list(row))
+        cells = list(row)
+        cells[-1] = cells[-1].replace("\x1f", " ").replace("\x1e", "\n")  # XML forbids the separators
+        ws.append(cells)
     wb.save(out)
 
 
