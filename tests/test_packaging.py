@@ -42,5 +42,6 @@ def test_spec_builds_one_folder_without_upx():
     spec = (ROOT / "packaging" / "workbench.spec").read_text(encoding="utf-8")
     assert "COLLECT(" in spec and "upx=True" not in spec and spec.count("upx=False") >= 2
     assert "version=version_resource()" in spec and "workbench.ico" in spec
+    assert '"docs/manual"' in spec   # F1 in the packaged app
     assert (ROOT / "packaging" / "windows" / "workbench.ico").stat().st_size > 1000
     assert (ROOT / "resources" / "icons" / "workbench.png").is_file()

@@ -9,12 +9,12 @@ from datetime import date
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
+from workbench.domain.author import Author
 from workbench.errors import WorkbenchError
 from workbench.paths import AppPaths
 from workbench.services.context import Context
 from workbench.settings import Settings
 from workbench.storage.database import open_database
-from workbench.storage.records import Author
 
 
 def settings_path(paths: AppPaths) -> Path:

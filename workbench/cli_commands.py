@@ -241,15 +241,15 @@ def _checklist(ctx: Context, args) -> int:
     from workbench.services import checklist_templates
 
     if args.checklist_command == "import":
-        record = checklist_templates.import_template(ctx.conn, args.file, ctx.author, new_version=args.new_version)
+        record = checklist_templates.import_template(ctx, args.file, new_version=args.new_version)
         print(f"已导入检查表“{record.title}”（{record.code} 版本 {record.version}，{record.item_count} 项）")
         return 0
     if args.checklist_command == "export":
-        record = checklist_templates.find_template(ctx.conn, ctx.author, args.id, args.template_version)
-        checklist_templates.export_template(ctx.conn, record.id, args.out)
+        record = checklist_templates.find_template(ctx, args.id, args.template_version)
+        checklist_templates.export_template(ctx, record.id, args.out)
         print(f"已导出检查表 {record.code} 版本 {record.version}：{args.out}")
         return 0
-    listing = checklist_templates.describe_templates(ctx.conn, ctx.author, latest_only=not args.all)
+    listing = checklist_templates.describe_templates(ctx, latest_only=not args.all)
     if args.json:
         emit_json(listing)
     else:
@@ -262,6 +262,7 @@ def _checklist(ctx: Context, args) -> int:
 _FILE_COMMANDS = {
     "check": lambda m, a, p: m.check(a, p), "backup": lambda m, a, p: m.backup(a, p),
     "restore": lambda m, a, p: m.restore(a, p), "audit": lambda m, a, p: m.audit_log(a, p),
+    "package": lambda m, a, p: m.package(a, p),
 }
 _COMMANDS = {
     "demo": _demo, "import": _import, "sites": _sites, "export": _export, "notice": _notice,

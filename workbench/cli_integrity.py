@@ -43,14 +43,8 @@ def check(args: Namespace, paths: AppPaths) -> int:
 def backup(args: Namespace, paths: AppPaths) -> int:
     """``workbench backup OUT --db DB``: a verified online copy."""
     from workbench.services.integrity import backup_to
-    from workbench.storage.connection import connect
 
-    db = _existing(args.db)
-    conn = connect(db)
-    try:
-        out = backup_to(conn, Path(args.out))
-    finally:
-        conn.close()
+    out = backup_to(_existing(args.db), Path(args.out))
     print(f"已备份到 {out}（已通过完整性检查）")
     return 0
 
@@ -98,4 +92,42 @@ def audit_log(args: Namespace, paths: AppPaths) -> int:
             print(f"{e.at} {e.device}/{e.inspector} {label} {e.entity} {e.entity_id} {changes}"[:400])
     finally:
         ctx.conn.close()
+    return 0
+
+
+def package(args: Namespace, paths: AppPaths) -> int:
+    """``workbench package export OUT --db DB [--campaign N] [--to P]`` and
+    ``workbench package import PKG --db DB [--json]``."""
+    from workbench.app import open_context
+    from workbench.services import packages
+    from workbench.storage.backup import automatic_backup
+
+    db = Path(args.db)
+    if args.package_command == "export":
+        _existing(args.db)
+    ctx = open_context(db, paths)        # migrated before the child process opens it
+    try:
+        author = ctx.author
+        common = {"db": str(db), "device": author.device, "inspector": author.inspector,
+                  "evidence_dir": str(paths.evidence_dir_for(db))}
+        if args.package_command == "export":
+            res = packages.run_isolated("export_package", out=args.out, campaign=args.campaign, to=args.to, **common)
+            total = sum(sum(ops.values()) for t, ops in res.counts.items() if t != "audit_log")
+            print(f"已导出工作包 {res.path}：检查任务“{res.campaign}”，{total} 条变更，"
+                  f"审计日志 {sum(res.counts.get('audit_log', {}).values())} 条，证据文件 {res.files} 个"
+                  + (f"（对方 {res.partner[:8]}）" if res.partner else "（全部工作）"))
+            return 0
+        packages.read_manifest(Path(args.package))     # refuse a broken file before any backup
+        automatic_backup(ctx.conn, db, "merge")
+        res = packages.run_isolated("import_package", pkg=args.package, **common)
+    finally:
+        ctx.conn.close()
+    if args.json:
+        from workbench.cli import emit_json
+
+        emit_json(res.as_dict())
+    else:
+        who = res.sender.get("inspector") or res.sender.get("device") or "?"
+        print(f"已导入 {who} 的工作包（检查任务“{res.campaign}”）：新增 {res.added}，更新 {res.updated}，"
+              f"未变 {res.unchanged}，冲突 {res.conflicts}（待人工裁决），审计日志 {res.log_entries} 条")
     return 0

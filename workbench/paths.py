@@ -32,6 +32,11 @@ def resources_dir() -> Path:
     return _installed("resources") or resource_root() / "resources"
 
 
+def manual_dir() -> Path:
+    """The user manual's folder, ``docs/manual`` (Markdown and its screenshots)."""
+    return resource_root() / "docs" / "manual"
+
+
 def migrations_dir() -> Path:
     """The bundled ``db/migrations`` folder."""
     return (_installed("db") or resource_root() / "db") / "migrations"

@@ -26,6 +26,9 @@ class Settings:
         fonts: the font file chosen per document role (``title``, ``body``, ``heading1``,
             ``heading2``, ``page_number`` → path of a .ttf/.ttc, ``path#index`` for a face of a
             collection); a role left out is found automatically (reports/fonts.py).
+        import_unpacked_limit_mb: the most an xlsx/ods file may unpack to (MiB) before an import
+            refuses it as a zip bomb or an oversized table (importers/xlsx_guard.py).
+        import_compression_ratio_limit: the most such a file may inflate relative to its size.
     """
 
     inspector: str = ""
@@ -38,6 +41,8 @@ class Settings:
     last_folder: str = ""
     welcomed: bool = False
     fonts: dict[str, str] = field(default_factory=dict)
+    import_unpacked_limit_mb: int = 1024
+    import_compression_ratio_limit: int = 100
 
     @classmethod
     def load(cls, path: Path) -> Settings:

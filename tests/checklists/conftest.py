@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 import pytest
 
+from workbench.domain.author import Author
 from workbench.services import checklist_templates
+from workbench.services.context import Context
 from workbench.storage.evidence_store import EvidenceStore
-from workbench.storage.records import Author, stamp
+from workbench.storage.records import stamp
 
 AUTHOR = Author("测试机", "王检查")
 
@@ -38,9 +40,15 @@ def org(conn) -> Org:
 
 
 @pytest.fixture
-def templates(conn) -> dict:
+def templates(ctx) -> dict:
     """The built-in templates loaded into the test database: code → TemplateRecord."""
-    return {rec.code: rec for rec in checklist_templates.list_templates(conn, AUTHOR)}
+    return {rec.code: rec for rec in checklist_templates.list_templates(ctx)}
+
+
+@pytest.fixture
+def ctx(conn, tmp_path) -> Context:
+    """A services context on the test database, written by AUTHOR, evidence beside the database."""
+    return Context(conn, AUTHOR, evidence_dir=tmp_path / "test.sqlite3.evidence")
 
 
 @pytest.fixture

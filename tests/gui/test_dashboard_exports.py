@@ -85,11 +85,13 @@ def test_table_context_menu_exports_what_is_shown(window, dialogs, qtbot, tmp_pa
     qtbot.waitUntil(lambda: not demo_session.workers and out.exists(), timeout=10000)
     wb = load_workbook(out)
     ws = wb.worksheets[0]
-    headers = [c.value for c in ws[2]]
-    assert headers == [view.proxy.headerData(c, Qt.Horizontal) for c in range(view.proxy.columnCount())]
+    header = view.table.horizontalHeader()
+    visible = [header.logicalIndex(v) for v in range(header.count())     # screen order, shown only
+               if not header.isSectionHidden(header.logicalIndex(v))]
+    assert [c.value for c in ws[2]] == [view.proxy.headerData(c, Qt.Horizontal) for c in visible]
     rows = list(ws.iter_rows(min_row=3, values_only=True))
     assert len(rows) == shown
-    first = [view.proxy.index(0, c).data() for c in range(view.proxy.columnCount())]
+    first = [view.proxy.index(0, c).data() for c in visible]
     assert [str(v) if v is not None else "" for v in rows[0]][:2] == first[:2]
     info = {r[0].value: r[1].value for r in wb["模板信息"].iter_rows(min_row=2)}
     assert "文字：联系方式" in info["筛选和排序"] and "降序" in info["筛选和排序"]

@@ -18,6 +18,7 @@ from workbench.gui.views.documents_view import (
 def view(qtbot, demo_session):
     widget = DocumentsView(demo_session)
     qtbot.addWidget(widget)
+    widget.show()  # a screen reads its data when shown
     return widget
 
 

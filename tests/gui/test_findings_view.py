@@ -20,6 +20,7 @@ from workbench.services import findings, notices
 def view(qtbot, demo_session):
     widget = FindingsView(demo_session)
     qtbot.addWidget(widget)
+    widget.show()  # a screen reads its data when shown
     return widget
 
 
@@ -32,7 +33,7 @@ def finding_id(demo_session, view):
         category="测试问题", description="首页未悬挂备案编号", severity="high",
         legal_basis="《非经营性互联网信息服务备案管理办法》第十二条", requirement="悬挂备案编号",
     )
-    demo_session.data_changed.emit()
+    demo_session.notify("findings")
     view.select_finding(finding.id)
     assert view.current_finding().id == finding.id
     return finding.id
@@ -139,7 +140,7 @@ def test_service_error_is_shown(qtbot, view, finding_id, demo_session, dialogs):
 def test_filters(qtbot, view, finding_id, demo_session):
     total = view.model.rowCount()
     findings.apply_action(demo_session.ctx, finding_id, fs.WITHDRAW, reason="测试")
-    demo_session.data_changed.emit()
+    demo_session.notify("findings")
     view.status_filter.setCurrentText("未结")
     assert view.model.rowCount() == total - 1
     assert view.model.row_of(finding_id) == -1
@@ -165,6 +166,7 @@ def test_findings_never_served_are_not_overdue_anywhere(qtbot, demo_session):
     assert window.overview.values["overdue"].text() == "0"
     assert int(window.overview.values["open"].text()) > 0
     view = window.findings_view
+    window.show_screen(window.stack.indexOf(view))   # screens read their data when shown
     texts = {view.model.index(r, FindingColumn.DAYS_LEFT).data() for r in range(view.model.rowCount())}
     assert texts == {"未送达"}
     view.status_filter.setCurrentText("逾期")
@@ -174,7 +176,9 @@ def test_findings_never_served_are_not_overdue_anywhere(qtbot, demo_session):
     number = notices.list_notices(demo_session.ctx, demo_session.campaign_id)[0].doc_number
     notices.record_service(demo_session.ctx, number, date(2027, 1, 4))   # served: the term runs out
     window.show_screen(0)
-    demo_session.data_changed.emit()
+    demo_session.notify("findings")
+    assert view.refresher.stale   # hidden: re-read only when shown again
+    window.show_screen(window.stack.indexOf(view))
     assert view.model.rowCount() > 0
     assert all("逾期" in view.model.index(r, FindingColumn.DAYS_LEFT).data() for r in range(view.model.rowCount()))
     qtbot.waitUntil(lambda: not window.overview.busy)

@@ -26,7 +26,7 @@ def view(qtbot, demo_session):
 
 
 def _templates(session):
-    return checklist_templates.list_templates(session.ctx.conn, session.ctx.author, latest_only=False)
+    return checklist_templates.list_templates(session.ctx, latest_only=False)
 
 
 def _export(view, dialogs, out):
@@ -78,15 +78,15 @@ def _completed_inspection(session, responses):
     """An inspection of the pipl template answered with ``responses`` (by position) and completed."""
     ctx = session.ctx
     site = sites.page(ctx, session.campaign_id, limit=1)[0]
-    template = next(t for t in checklist_templates.list_templates(ctx.conn, ctx.author) if t.code == TEMPLATE)
+    template = next(t for t in checklist_templates.list_templates(ctx) if t.code == TEMPLATE)
     ins = service.start_inspection(
-        ctx.conn, campaign_id=session.campaign_id, sponsor_id=sites.detail(ctx, site.id).sponsor_id,
-        template_id=template.id, inspected_on=date(2026, 11, 2), author=ctx.author,
+        ctx, campaign_id=session.campaign_id, sponsor_id=sites.detail(ctx, site.id).sponsor_id,
+        template_id=template.id, inspected_on=date(2026, 11, 2),
         inspectors="张三", target="复查对象单位")
-    codes = [it.code for it in service.load_inspection(ctx.conn, ins.id).items]
+    codes = [it.code for it in service.load_inspection(ctx, ins.id).items]
     for code, response in zip(codes, responses(len(codes)), strict=True):
-        service.answer_item(ctx.conn, ins.id, code, response, author=ctx.author, notes=f"{code} 初查")
-    service.complete_inspection(ctx.conn, ins.id, author=ctx.author)
+        service.answer_item(ctx, ins.id, code, response, notes=f"{code} 初查")
+    service.complete_inspection(ctx, ins.id)
     return ins.id, codes
 
 
@@ -100,11 +100,11 @@ def test_reinspection_round_asks_only_failed_items_and_carries_the_rest(qtbot, q
     assert view.reinspect_button.isEnabled()
     dialogs.answers.append(None)  # cancelled: nothing happens
     assert not view.start_reinspection()
-    assert service.load_inspection(demo_session.ctx.conn, ins_id).round.round == 0
+    assert service.load_inspection(demo_session.ctx, ins_id).round.round == 0
 
     dialogs.answers.append("李复查")
     qtbot.mouseClick(view.reinspect_button, Qt.LeftButton)
-    state = service.load_inspection(demo_session.ctx.conn, ins_id)
+    state = service.load_inspection(demo_session.ctx, ins_id)
     assert state.round.round == 1 and state.round.inspectors == "李复查"
     assert state.round.inspected_on == date(2026, 11, 30)
     assert not view.reinspect_button.isEnabled()
@@ -128,7 +128,7 @@ def test_reinspection_round_asks_only_failed_items_and_carries_the_rest(qtbot, q
     qtbot.keyClick(panel.tree, Qt.Key_N)
     assert panel.current_item_code() == codes[1]
     qtbot.keyClick(panel.tree, Qt.Key_1)
-    answers = service.load_inspection(demo_session.ctx.conn, ins_id).answers
+    answers = service.load_inspection(demo_session.ctx, ins_id).answers
     assert answers[codes[0]].response == answers[codes[1]].response == "compliant"
     assert "总分 100.0" in panel.score_label.text()
 
@@ -146,10 +146,10 @@ def test_reinspection_refused_when_nothing_failed(view, dialogs, demo_session):
 def test_reinspect_button_disabled_while_in_progress(qtbot, view, demo_session):
     ctx = demo_session.ctx
     site = sites.page(ctx, demo_session.campaign_id, limit=1)[0]
-    template = next(t for t in checklist_templates.list_templates(ctx.conn, ctx.author) if t.code == TEMPLATE)
-    ins = service.start_inspection(ctx.conn, campaign_id=demo_session.campaign_id,
+    template = next(t for t in checklist_templates.list_templates(ctx) if t.code == TEMPLATE)
+    ins = service.start_inspection(ctx, campaign_id=demo_session.campaign_id,
                                    sponsor_id=sites.detail(ctx, site.id).sponsor_id, template_id=template.id,
-                                   inspected_on=date(2026, 11, 30), author=ctx.author)
+                                   inspected_on=date(2026, 11, 30))
     view.refresh()
     view.select_inspection(ins.id)
     assert view.selected_inspection().id == ins.id and not view.reinspect_button.isEnabled()

@@ -48,7 +48,7 @@ def _start(qtbot, view):
 
 
 def _template_code(view, template_id):
-    return next(t.code for t in checklist_templates.list_templates(view.session.ctx.conn, view.session.ctx.author)
+    return next(t.code for t in checklist_templates.list_templates(view.session.ctx)
                 if t.id == template_id)
 
 
@@ -58,7 +58,7 @@ def _key(qtbot, view, key):
 
 def test_inspection_start_to_finish(qtbot, view, dialogs, demo_session):
     inspection_id = _start(qtbot, view)
-    panel, conn = view.panel, demo_session.ctx.conn
+    panel, ctx = view.panel, demo_session.ctx
     codes = panel.model.item_codes()
     assert len(codes) == 21 and panel.current_item_code() == codes[0]
     for _ in codes[:-2]:
@@ -68,7 +68,7 @@ def test_inspection_start_to_finish(qtbot, view, dialogs, demo_session):
     _key(qtbot, view, Qt.Key_3)  # 不符合
     _key(qtbot, view, Qt.Key_N)
     _key(qtbot, view, Qt.Key_2)  # 部分符合
-    answers = service.load_inspection(conn, inspection_id).answers
+    answers = service.load_inspection(ctx, inspection_id).answers
     assert {c: a.response for c, a in answers.items()} == {
         **{c: "compliant" for c in codes[:-2]}, codes[-2]: "non_compliant", codes[-1]: "partial"}
     assert answers[codes[-2]].notes == "隐私政策未告知保存期限"
@@ -79,7 +79,7 @@ def test_inspection_start_to_finish(qtbot, view, dialogs, demo_session):
     assert view.model.data(view.model.index(0, 5)) == "21/21"
 
     qtbot.mouseClick(panel.complete_button, Qt.LeftButton)
-    assert service.load_inspection(conn, inspection_id).inspection.status == "completed"
+    assert service.load_inspection(ctx, inspection_id).inspection.status == "completed"
     assert not panel.response_buttons["compliant"].isEnabled()
 
     dialogs.answers.append(True)
@@ -96,15 +96,15 @@ def test_completing_with_unanswered_items_asks_first(qtbot, view, dialogs, demo_
     inspection_id = _start(qtbot, view)
     qtbot.keyClicks(view.panel.notes_edit, "1 2")  # digits typed in the notes are text, not responses
     assert view.panel.notes_edit.toPlainText() == "1 2"
-    assert service.load_inspection(demo_session.ctx.conn, inspection_id).answers == {}
+    assert service.load_inspection(demo_session.ctx, inspection_id).answers == {}
     _key(qtbot, view, Qt.Key_1)
     dialogs.answers.append(False)
     qtbot.mouseClick(view.panel.complete_button, Qt.LeftButton)
     assert dialogs.shown[-1][:2] == ("confirm", "完成检查")
-    assert service.load_inspection(demo_session.ctx.conn, inspection_id).inspection.status == "in_progress"
+    assert service.load_inspection(demo_session.ctx, inspection_id).inspection.status == "in_progress"
     dialogs.answers.append(True)
     qtbot.mouseClick(view.panel.complete_button, Qt.LeftButton)
-    assert service.load_inspection(demo_session.ctx.conn, inspection_id).inspection.status == "completed"
+    assert service.load_inspection(demo_session.ctx, inspection_id).inspection.status == "completed"
 
 
 def test_evidence_by_dialog_and_drop(qtbot, view, dialogs, tmp_path, demo_session):
@@ -185,7 +185,7 @@ def test_reinspection_keeps_the_last_score_until_items_are_rechecked(qtbot, view
     assert "总分 95.2" in panel.score_label.text()
     dialogs.answers.append("王五")                  # 复查人员
     assert view.start_reinspection()
-    assert service.load_inspection(demo_session.ctx.conn, inspection_id).round.round == 1
+    assert service.load_inspection(demo_session.ctx, inspection_id).round.round == 1
     panel.select_item(codes[-1])
     text = panel.score_label.text()
     assert "总分 95.2" in text and "总分 100.0" not in text and "已复查 0/1 项" in text

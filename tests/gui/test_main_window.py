@@ -157,7 +157,7 @@ def test_close_remembers_geometry_and_closes_session(window, demo_session):
 
 
 def test_refresh_rereads(window, demo_session, qtbot):
-    with qtbot.waitSignal(demo_session.data_changed):
+    with qtbot.waitSignal(demo_session.changed):
         qtbot.keyClick(window, Qt.Key_F5)
 
 
@@ -211,6 +211,8 @@ def test_empty_campaign_screens_say_to_import_first(qtbot, session):
     sites_view, review = SitesView(session), ReviewPanel(session)
     qtbot.addWidget(sites_view)
     qtbot.addWidget(review)
+    sites_view.show()
+    review.show()
     assert "Ctrl+O" in sites_view.detail_label.text()
     assert "导入网站名单" in review.title.text()
 

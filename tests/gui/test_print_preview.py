@@ -21,6 +21,7 @@ def _dark_pixels(image, step: int = 3) -> int:
 def test_preview_paints_every_page_of_a_real_notice(qtbot, demo_session):
     view = DocumentsView(demo_session)
     qtbot.addWidget(view)
+    view.show()   # a screen reads its data when shown
     view.resize(1366, 768)
     view.notice_table.selectRow(0)
     qtbot.mouseClick(view.preview_button, Qt.LeftButton)
@@ -50,6 +51,7 @@ def test_print_dialog_paints_every_page_on_the_chosen_printer(qtbot, demo_sessio
     monkeypatch.setattr(printing, "has_printer", lambda: True)
     view = DocumentsView(demo_session)
     qtbot.addWidget(view)
+    view.show()   # a screen reads its data when shown
     view.notice_table.selectRow(0)
     view.print_notice()
     dialog = view.print_dialog

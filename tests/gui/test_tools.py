@@ -46,7 +46,7 @@ def test_settings_dialog_saves_settings_and_author(qtbot, tools, session):
     dialog.phone_edit.setText("0531-86001234")
     dialog.term_spin.setValue(15)
     dialog.unit_combo.setCurrentIndex(dialog.unit_combo.findData("calendar"))
-    with qtbot.waitSignal(session.data_changed):
+    with qtbot.waitSignal(session.changed):
         qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.Ok), Qt.LeftButton)
     assert not dialog.isVisible()
     saved = Settings.load(settings_path(session.paths))
@@ -115,15 +115,15 @@ def test_import_holidays_cancelled(tools, dialogs):
 def _inspection_with_evidence(session, tmp_path, count):
     ctx = session.ctx
     site = sites.page(ctx, session.campaign_id, limit=1)[0]
-    template = next(t for t in checklist_templates.list_templates(ctx.conn, ctx.author) if t.code == "pipl_compliance")
+    template = next(t for t in checklist_templates.list_templates(ctx) if t.code == "pipl_compliance")
     inspection = service.start_inspection(
-        ctx.conn, campaign_id=session.campaign_id, sponsor_id=sites.detail(ctx, site.id).sponsor_id,
-        template_id=template.id, inspected_on=date(2026, 11, 30), author=ctx.author, target="某单位")
+        ctx, campaign_id=session.campaign_id, sponsor_id=sites.detail(ctx, site.id).sponsor_id,
+        template_id=template.id, inspected_on=date(2026, 11, 30), target="某单位")
     records = []
     for i in range(count):
         source = tmp_path / f"截图{i}.txt"
         source.write_text(f"证据内容 {i}", encoding="utf-8")
-        records.append(service.add_evidence(ctx.conn, ctx.evidence_store, inspection.id, source, author=ctx.author))
+        records.append(service.add_evidence(ctx, inspection.id, source))
     return records
 
 

@@ -8,25 +8,24 @@ from wbtest import campaign_with_sites, make_ctx, record
 from workbench.services import checklist_templates, inspection_findings, notices, sites, summary
 from workbench.services import inspection_service as svc
 from workbench.storage import finding_repo
-from workbench.storage.evidence_store import EvidenceStore
 
 
 def test_inspection_to_findings_summary_and_notice(conn, tmp_path):
     ctx = make_ctx(conn)
     campaign = campaign_with_sites(ctx, [record(1)])
     sponsor_id = sites.detail(ctx, sites.page(ctx, campaign.id)[0].id).sponsor_id
-    template = {t.code: t for t in checklist_templates.list_templates(conn, ctx.author)}["website_security"]
-    ins = svc.start_inspection(conn, campaign_id=campaign.id, sponsor_id=sponsor_id, template_id=template.id,
-                               inspected_on=date(2026, 11, 30), author=ctx.author, inspectors="李检查、王检查")
-    state = svc.load_inspection(conn, ins.id)
+    template = {t.code: t for t in checklist_templates.list_templates(ctx)}["website_security"]
+    ins = svc.start_inspection(ctx, campaign_id=campaign.id, sponsor_id=sponsor_id, template_id=template.id,
+                               inspected_on=date(2026, 11, 30), inspectors="李检查、王检查")
+    state = svc.load_inspection(ctx, ins.id)
     codes = [item.code for item in state.template.items]
-    svc.answer_item(conn, ins.id, codes[0], "non_compliant", author=ctx.author, notes="未明确网络安全负责人")
-    svc.answer_item(conn, ins.id, codes[1], "partial", author=ctx.author)
-    svc.answer_item(conn, ins.id, codes[2], "compliant", author=ctx.author)
+    svc.answer_item(ctx, ins.id, codes[0], "non_compliant", notes="未明确网络安全负责人")
+    svc.answer_item(ctx, ins.id, codes[1], "partial")
+    svc.answer_item(ctx, ins.id, codes[2], "compliant")
     shot = tmp_path / "截图.png"
     shot.write_bytes(b"\x89PNG\r\n\x1a\n" + b"0" * 64)
-    store = EvidenceStore(tmp_path / "evidence")
-    svc.add_evidence(conn, store, ins.id, shot, author=ctx.author, item_code=codes[0])
+    ctx.evidence_dir = tmp_path / "evidence"
+    svc.add_evidence(ctx, ins.id, shot, item_code=codes[0])
 
     proposed = inspection_findings.drafts(ctx, ins.id)
     assert [d.item_code for d in proposed] == codes[:2]

@@ -55,6 +55,7 @@ INSERT INTO column_mapping VALUES ('单位名称|网站名称', '{{"0": "sponsor
 
 def build(version: int, target: Path) -> None:
     """Write the fixture database of schema ``version`` to ``target`` (replacing it)."""
+    from workbench.storage import audit
     from workbench.storage.migrate import available, migrate
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -63,6 +64,7 @@ def build(version: int, target: Path) -> None:
                 shutil.copy(mig.path, Path(tmp) / mig.path.name)
         target.unlink(missing_ok=True)
         conn = sqlite3.connect(target)
+        audit.register(conn, "fixture-pc", "张三")   # the triggers of version 5+ call these functions
         conn.execute("PRAGMA page_size=512")
         migrate(conn, directory=Path(tmp))
         for since, sql in ROWS:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 import sys
 from datetime import date
 from pathlib import Path
@@ -16,7 +15,7 @@ from PySide6.QtWidgets import QApplication
 from workbench.errors import WorkbenchError, describe_os_error, os_reason
 from workbench.gui.dialogs import Dialogs
 from workbench.paths import APP_NAME, AppPaths, resources_dir
-from workbench.services.context import describe_error
+from workbench.services.context import explain_database_error
 
 log = logging.getLogger(__name__)
 
@@ -87,8 +86,8 @@ def install_excepthook(dialogs: Dialogs, log_dir: Path):
         log.error("uncaught exception", exc_info=(exc_type, exc, tb))
         if isinstance(exc, WorkbenchError):
             text = str(exc)
-        elif isinstance(exc, sqlite3.Error):   # locked, read-only, disk full, damaged
-            text = describe_error(exc)
+        elif (explained := explain_database_error(exc)) is not None:   # locked, read-only, disk full, damaged
+            text = explained
         elif isinstance(exc, OSError):         # a file: missing, in use, no permission, disk full
             text = describe_os_error(exc)
         else:
@@ -119,12 +118,15 @@ def open_session(paths: AppPaths, db_path: Path, dialogs: Dialogs, today: date |
     except WorkbenchError as err:
         dialogs.warn("无法打开数据库", f"{err}\n\n数据库文件：{db_path}")
         return None
-    except sqlite3.Error as err:   # cannot open, locked, damaged
-        log.warning("cannot open %s: %s", db_path, err)
-        dialogs.warn("无法打开数据库", f"{describe_error(err)}。\n\n数据库文件：{db_path}")
-        return None
     except OSError as err:
         dialogs.warn("无法打开数据库", f"无法读写数据库文件 {db_path}：{os_reason(err)}。")
+        return None
+    except Exception as err:   # cannot open, locked, damaged (a database error); anything else goes on
+        explained = explain_database_error(err)
+        if explained is None:
+            raise
+        log.warning("cannot open %s: %s", db_path, err)
+        dialogs.warn("无法打开数据库", f"{explained}。\n\n数据库文件：{db_path}")
         return None
     return Session(paths, db_path, dialogs, ctx=ctx)
 
@@ -167,7 +169,7 @@ def start_with(window, action: str) -> None:
         def done(made) -> None:
             session.set_campaign(made.campaign_id)
             window.reload_campaigns()
-            session.data_changed.emit()
+            session.notify_all()
 
         session.run_task("生成演示数据", lambda ctx, _cancel, _progress: build_demo(ctx), done)
     elif action == "campaign":

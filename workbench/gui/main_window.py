@@ -31,6 +31,7 @@ from workbench.gui.views.review_panel import ReviewPanel
 from workbench.gui.views.sites_view import SitesView
 from workbench.gui.views.tools import ToolActions
 from workbench.gui.widgets.progress_panel import ProgressPanel
+from workbench.gui.widgets.screen_fit import fit_to_screen
 from workbench.gui.widgets.table_export import install_table_export
 from workbench.services import campaigns, sites
 
@@ -46,7 +47,7 @@ class MainWindow(QMainWindow):
         self.session = session
         self.dialog = None  # the open CampaignDialog / ImportWizard (kept referenced)
         self.setWindowTitle("检查工作台")
-        self.resize(1200, 700)  # fits a 1366×768 laptop screen with its task bar
+        fit_to_screen(self, 1280, 760)  # a 1366×768 or 1280×720 laptop: the screen minus its task bar
         self._build_views()
         self._build_toolbar()
         self._build_menus()
@@ -124,6 +125,7 @@ class MainWindow(QMainWindow):
         self.personal_data_action = QAction("导出时包含完整个人信息", self, checkable=True)
         self.personal_data_action.setToolTip("默认脱敏（如 138****5678）；勾选后本次运行中的导出含完整联系人、电话、"
                                              "证件号码、电子邮箱，并在导出文件中注明")
+        self.manual_action = QAction("使用手册", self, shortcut=QKeySequence.HelpContents)   # F1
         self.screen_actions = [QAction(name, self, shortcut=QKeySequence(f"Ctrl+{i + 1}")) for i, name in enumerate(SCREENS)]
         self.tools = ToolActions(self.session, self)
         menus = (
@@ -133,7 +135,7 @@ class MainWindow(QMainWindow):
             ("编辑(&E)", (self.filter_action,)),
             ("视图(&V)", (*self.screen_actions, None, self.refresh_action)),
             ("工具(&T)", (self.next_site_action, None, *self.tools.actions)),
-            ("帮助(&H)", (self.about_action,)),
+            ("帮助(&H)", (self.manual_action, None, self.about_action)),
         )
         for title, actions in menus:
             menu = self.menuBar().addMenu(title)
@@ -149,6 +151,7 @@ class MainWindow(QMainWindow):
     def _connect_signals(self) -> None:
         self.campaign_combo.activated.connect(self._campaign_chosen)
         self.session.campaign_changed.connect(self._sync_selector)
+        self.session.changed.connect(self._data_changed)
         self.nav.selectionModel().currentChanged.connect(lambda cur, _prev: self.show_screen(cur.row()))
         self.new_campaign_action.triggered.connect(self.new_campaign)
         self.edit_campaign_action.triggered.connect(self.edit_campaign)
@@ -168,6 +171,7 @@ class MainWindow(QMainWindow):
         for index, action in enumerate(self.screen_actions):
             action.triggered.connect(lambda _=False, i=index: self.focus_screen(i))
         self.about_action.triggered.connect(self.about)
+        self.manual_action.triggered.connect(self.open_manual)
         self.sites_view.site_activated.connect(self.open_review)
         self.sites_view.counts_changed.connect(self._show_counts)
         self.review_panel.status_message.connect(lambda text: self.statusBar().showMessage(text, 15000))
@@ -326,7 +330,13 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         """F5: re-read everything from the database."""
         self.reload_campaigns()
-        self.session.data_changed.emit()
+        self.session.notify_all()
+
+    @Slot(object)
+    def _data_changed(self, topics: frozenset) -> None:
+        """Sites or reviews changed: the status bar's counts follow (the site list may be hidden)."""
+        if topics & {"sites", "reviews"}:
+            self._show_counts()
 
     def _show_counts(self, total: int | None = None, reviewed: int | None = None) -> None:
         cid = self.session.campaign_id
@@ -334,6 +344,17 @@ class MainWindow(QMainWindow):
             total = sites.count(self.session.ctx, cid) if cid else 0
             reviewed = sites.reviewed_count(self.session.ctx, cid) if cid else 0
         self.count_label.setText(f"共 {total} 条，已核查 {reviewed}")
+
+    @Slot()
+    def open_manual(self):
+        """F1: the user manual in its own window (one window, raised when already open)."""
+        from workbench.gui.views.help_window import HelpWindow
+
+        if getattr(self, "help_window", None) is None:
+            self.help_window = HelpWindow(self)
+        self.help_window.show()
+        self.help_window.raise_()
+        return self.help_window
 
     @Slot()
     def about(self) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo, QPrintP
 from PySide6.QtWidgets import QDialog, QWidget
 
 from workbench.errors import WorkbenchError, os_reason
+from workbench.gui.widgets.screen_fit import fit_to_screen
 
 PDF_POINTS_PER_INCH = 72
 # Rasterising above this many dots per inch makes A4 pages of several hundred MB for no visible gain.
@@ -139,7 +140,7 @@ def preview_pdf(session, pdf_path: Path | Sequence[Path], parent: QWidget | None
     dialog.setWindowTitle(f"打印预览 — {title}")
     dialog.paintRequested.connect(lambda target: _paint_or_report(session, pdf_path, target))
     dialog.setAttribute(Qt.WA_DeleteOnClose)
-    dialog.resize(900, 1000)
+    fit_to_screen(dialog, 900, 1000)   # never taller than a 768-pixel laptop screen
     dialog.open()
     return dialog
 

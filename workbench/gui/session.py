@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,9 +13,10 @@ from workbench.app import open_context, settings_path
 from workbench.domain.progress import Cancelled
 from workbench.errors import InspectorMissingError, WorkbenchError, describe_os_error
 from workbench.gui.dialogs import Dialogs
+from workbench.gui.refresh import TOPICS, Refresher, check_topics
 from workbench.gui.workers import Task, TaskWorker
 from workbench.paths import AppPaths
-from workbench.services.context import Context, describe_error
+from workbench.services.context import Context, explain_database_error
 
 log = logging.getLogger(__name__)
 
@@ -31,13 +31,14 @@ class Session(QObject):
         campaign_id: the campaign chosen in the toolbar (None before one exists).
 
     Signals:
-        campaign_changed(str|None); data_changed() after any write (views refresh);
+        campaign_changed(str|None); changed(frozenset of topics) after a write (see
+        gui/refresh.py: each screen refreshes for its topics only, and only when visible);
         task_started(str title, TaskWorker); task_progress(Progress); task_ended(str title);
         inspector_needed() when a write was refused because no inspector name is set.
     """
 
     campaign_changed = Signal(object)
-    data_changed = Signal()
+    changed = Signal(object)
     task_started = Signal(str, object)
     task_progress = Signal(object)
     task_ended = Signal(str)
@@ -65,6 +66,22 @@ class Session(QObject):
         from workbench.services.output_paths import is_database_file
 
         return is_database_file(path, self.db_path)
+
+    def notify(self, *topics: str) -> None:
+        """Announce that data of ``topics`` (gui.refresh.TOPICS) changed; screens showing it refresh.
+
+        Raises:
+            ValueError: an unknown topic.
+        """
+        self.changed.emit(check_topics(topics))
+
+    def notify_all(self) -> None:
+        """Everything may have changed (F5, demo data): every screen re-reads when shown."""
+        self.changed.emit(TOPICS)
+
+    def watch(self, view, topics, refresh, campaign: bool = True) -> Refresher:
+        """Call ``refresh()`` of ``view`` when ``topics`` (or the campaign) change, when visible."""
+        return Refresher(self, view, topics, refresh, campaign)
 
     def set_campaign(self, campaign_id: str | None) -> None:
         """Choose the campaign every view shows."""
@@ -133,13 +150,12 @@ class Session(QObject):
             self.inspector_needed.emit()
         elif isinstance(err, WorkbenchError):
             self.dialogs.warn(title, str(err))
-        elif isinstance(err, sqlite3.OperationalError):
+        elif (explained := explain_database_error(err)) is not None:
             log.warning("database error in %s: %s", title, err)
-            self.dialogs.warn(title, describe_error(err))
-        elif isinstance(err, sqlite3.Error | OSError):
+            self.dialogs.warn(title, explained)
+        elif isinstance(err, OSError):
             log.warning("error in %s", title, exc_info=err)
-            self.dialogs.warn(title, describe_error(err) if isinstance(err, sqlite3.Error)
-                              else describe_os_error(err))
+            self.dialogs.warn(title, describe_os_error(err))
         else:
             log.error("unexpected error in %s", title, exc_info=err)
             self.dialogs.warn(title, f"发生意外错误：{err}\n详情已记录在日志（{self.paths.log_dir}）。")
@@ -154,4 +170,4 @@ class Session(QObject):
     def close(self) -> None:
         """Cancel tasks and close the database connection."""
         self.cancel_all()
-        self.ctx.conn.close()
+        self.ctx.close()

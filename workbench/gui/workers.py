@@ -54,7 +54,7 @@ class TaskWorker(QRunnable):
             self.signals.finished.emit(result)
         finally:
             if ctx is not None:
-                ctx.conn.close()
+                ctx.close()
             self.done.set()
 
 

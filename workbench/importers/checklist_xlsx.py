@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-
-import python_calamine
 
 from workbench.domain.checklist import (
     ChecklistFormatError,
@@ -17,8 +14,8 @@ from workbench.domain.checklist import (
 )
 from workbench.domain.checklist_ids import identifier_problem
 from workbench.errors import InputFileError
-from workbench.importers.formats import detect_format, read_bytes
-from workbench.importers.xlsx_formulas import FormulaScan, column_letter
+from workbench.importers.sheet_reader import Workbook, open_workbook
+from workbench.importers.xlsx_formulas import column_letter
 
 INFO_SHEET = "模板信息"
 ITEMS_SHEET = "检查项"
@@ -61,14 +58,14 @@ def read_template_xlsx(path: str | Path) -> ChecklistTemplate:
         ChecklistFormatError: rows break the template rules (sheet row and column named).
     """
     name = str(path)
-    sheets, data = _read_sheets(name)
+    sheets, book = _read_sheets(name)
     if INFO_SHEET not in sheets:
         raise InputFileError(f"缺少“{INFO_SHEET}”工作表（应写明模板编号、模板名称、版本）", path=name)
     others = [s for s in sheets if s != INFO_SHEET]
     item_sheet = ITEMS_SHEET if ITEMS_SHEET in sheets else (others[0] if others else None)
     if item_sheet is None:
         raise InputFileError(f"缺少“{ITEMS_SHEET}”工作表", path=name)
-    _refuse_formulas_without_value(data, (INFO_SHEET, item_sheet), name)
+    _refuse_formulas_without_value(book, (INFO_SHEET, item_sheet), name)
     header = _read_info(sheets[INFO_SHEET], name)
     header_row, columns = _find_header(sheets[item_sheet], name, item_sheet)
     sections, items = _read_items(sheets[item_sheet], header_row, columns)
@@ -76,45 +73,38 @@ def read_template_xlsx(path: str | Path) -> ChecklistTemplate:
     return build_template(header, sections, items, name, columns=labels)
 
 
-def _read_sheets(name: str) -> tuple[dict[str, list[list[Any]]], bytes]:
+def _read_sheets(name: str) -> tuple[dict[str, list[list[Any]]], Workbook]:
     """Every worksheet of the workbook at ``name`` as rows of cells from sheet row 1, and the
-    file's bytes when it is an xlsx workbook (b'' otherwise).
+    open workbook (for its formula search).
+
+    Read through :mod:`workbench.importers.sheet_reader`, as site lists are, so the same
+    guards apply: a zip bomb is refused and a stray cell at XFD1048576 cannot make the
+    reader lay out billions of cells.
 
     Raises:
         InputFileError: not a regular file, unreadable, empty, not a workbook, password
-            protected or corrupt; always in Chinese.
+            protected, corrupt or too big when unpacked; always in Chinese.
     """
-    data = read_bytes(name)
-    fmt = detect_format(data, name).format
-    if fmt == "csv":
+    book = open_workbook(name)
+    if book.format == "csv":
         raise InputFileError(
             "无法读取：这是文本文件，检查表模板应为 Excel（.xlsx/.xls）或 ODS 工作簿", path=name
         )
-    try:
-        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        names = [m.name for m in book.sheets_metadata if m.typ == python_calamine.SheetTypeEnum.WorkSheet]
-        sheets = {s: book.get_sheet_by_name(s).to_python(skip_empty_area=False) for s in names}
-        return sheets, (data if fmt == "xlsx" else b"")
-    except python_calamine.PasswordError as err:
-        raise InputFileError("文件设有密码，请在 Excel 中取消密码后另存再导入", path=name) from err
-    except (python_calamine.CalamineError, ValueError) as err:
-        raise InputFileError("无法读取：文件已损坏或格式不完整，请在 Excel 中打开并另存后再导入",
-                             path=name) from err
+    return {s: list(book.rows(s)) for s in book.sheets}, book
 
 
-def _refuse_formulas_without_value(data: bytes, sheets: Sequence[str], path: str) -> None:
+def _refuse_formulas_without_value(book: Workbook, sheets: Sequence[str], path: str) -> None:
     """Refuse formula cells saved without a result (read as empty; breaker report A9).
 
     Raises:
         ChecklistFormatError: one problem per such cell of ``sheets`` (sheet row, column letter).
     """
-    if not data:
-        return
     problems = [
         (row, column_letter(col), f"“{sheet}”表中的单元格是公式（{formula[:40]}），但文件中没有保存计算"
          "结果；请用 Excel 打开并保存后再导入，或直接填写文字")
         for sheet in dict.fromkeys(sheets)
-        for (row, col), formula in sorted(FormulaScan(data, sheet).result().items())
+        if (scan := book.formula_scan(sheet)) is not None
+        for (row, col), formula in sorted(scan.result().items())
     ]
     if problems:
         raise ChecklistFormatError(path, problems)

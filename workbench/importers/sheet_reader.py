@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,15 @@ import python_calamine as calamine
 from workbench.errors import InputFileError
 from workbench.importers.formats import FileFormat, decode_text, detect_format, read_bytes
 from workbench.importers.xlsx_formulas import FormulaScan
+from workbench.importers.xlsx_guard import (
+    DEFAULT_LIMITS,
+    ReadLimits,
+    StrayCells,
+    check_package,
+    scan_sheet,
+    trim_sheet,
+)
+from workbench.importers.xlsx_parts import sheet_part
 
 # Candidate CSV delimiters; Excel's "Unicode text" (UTF-16) export is always tab-separated.
 _DELIMITERS = ",\t;|"
@@ -38,8 +48,12 @@ class Workbook:
         sha256: hex SHA-256 of the bytes read, so an import records exactly what it read.
     """
 
-    def __init__(self, name: str, fmt: FileFormat, data: bytes):
-        """Open ``data`` (the whole file) as ``fmt``; raises InputFileError when unreadable."""
+    def __init__(self, name: str, fmt: FileFormat, data: bytes, limits: ReadLimits = DEFAULT_LIMITS):
+        """Open ``data`` (the whole file) as ``fmt``; raises InputFileError when unreadable.
+
+        An xlsx or ods package is measured before calamine sees it (importers/xlsx_guard.py):
+        one that would unpack past ``limits`` is refused.
+        """
         self.name = name
         self.format = fmt.format
         self.sha256 = hashlib.sha256(data).hexdigest()
@@ -47,12 +61,16 @@ class Workbook:
         self._loaded: dict[str, calamine.CalamineSheet] = {}
         self._text = ""
         self._data = data if fmt.format == "xlsx" else b""
+        self._limits = limits
         self._scans: dict[str, FormulaScan] = {}
+        self.stray: dict[str, StrayCells] = {}
         if fmt.format == "csv":
             self._text = decode_text(data, fmt, name)
             self.sheets: tuple[str, ...] = (Path(name).stem or "CSV",)
             self.hidden: tuple[str, ...] = ()
             return
+        if fmt.format in ("xlsx", "ods"):
+            check_package(data, name, limits, read_now=_parts_read_on_open(data, fmt.format))
         try:
             self._book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         except calamine.PasswordError as err:
@@ -106,20 +124,53 @@ class Workbook:
             raise InputFileError(f"没有名为“{sheet}”的工作表；本文件中的工作表：{names}", self.name)
         if sheet in self._loaded:
             return self._loaded[sheet]
-        if self._data and sheet not in self._scans:
-            self._scans[sheet] = FormulaScan(self._data, sheet)
+        book = self._book
+        if self._data:
+            book = self._guard_sheet(sheet)
         try:
-            loaded = self._loaded[sheet] = self._book.get_sheet_by_name(sheet)
+            loaded = self._loaded[sheet] = book.get_sheet_by_name(sheet)
         except calamine.CalamineError as err:
             raise InputFileError(f"工作表“{sheet}”无法读取，文件可能已损坏", self.name) from err
         return loaded
 
+    def _guard_sheet(self, sheet: str) -> calamine.CalamineWorkbook:
+        """Measure an xlsx sheet before calamine lays it out; the workbook to load it from.
 
-def open_workbook(path: str | Path) -> Workbook:
+        A sheet whose grid would exceed :data:`~workbench.importers.xlsx_guard.CELL_BUDGET`
+        cells (a stray cell at XFD1048576, a value in column XFD on every row) is read from a
+        trimmed copy of the package (recorded in :attr:`stray`). Starts the formula search
+        for a sheet that holds formulas at all.
+
+        Raises:
+            InputFileError: the sheet unpacks past the limits, or the package is damaged.
+        """
+        data = self._data
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                part = sheet_part(archive, sheet)
+                scan = scan_sheet(archive, part, self.name, self._limits) if part else None
+        except (zipfile.BadZipFile, KeyError, ValueError) as err:
+            raise InputFileError("文件已损坏或格式不完整，无法读取，请在 Excel 中打开并另存后再导入",
+                                 self.name) from err
+        book = self._book
+        if scan is not None and scan.too_big:
+            data, self.stray[sheet] = trim_sheet(data, part)
+            try:
+                book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+            except calamine.CalamineError as err:
+                raise InputFileError("文件已损坏或格式不完整，无法读取，请在 Excel 中打开并另存后再导入",
+                                     self.name) from err
+        if scan is None or scan.has_formula:
+            self._scans[sheet] = FormulaScan(data, sheet)
+        return book
+
+
+def open_workbook(path: str | Path, limits: ReadLimits = DEFAULT_LIMITS) -> Workbook:
     """Open ``path`` whatever its extension says, deciding the format from its bytes.
 
     Args:
         path: an .xlsx/.xlsm/.xls/.ods/.csv/.tsv/.txt file, possibly misnamed.
+        limits: how much an xlsx/ods package may unpack to.
 
     Returns:
         The open workbook.
@@ -129,7 +180,20 @@ def open_workbook(path: str | Path) -> Workbook:
     """
     name = str(path)
     data = read_bytes(path)
-    return Workbook(name, detect_format(data, name), data)
+    return Workbook(name, detect_format(data, name), data, limits)
+
+
+def _parts_read_on_open(data: bytes, fmt: str) -> tuple[str, ...]:
+    """The package parts calamine unpacks when it opens the file (all but the worksheets of
+    an xlsx, which are measured one by one when loaded; everything of an ods)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+    except zipfile.BadZipFile:
+        return ()
+    if fmt == "ods":
+        return tuple(names)
+    return tuple(n for n in names if not n.startswith("xl/worksheets/"))
 
 
 def _csv_rows(text: str, name: str) -> Iterator[list[str]]:

@@ -16,8 +16,10 @@ from workbench.importers.cells import PROBLEMS, cell_text
 from workbench.importers.columns import FIELD_LABELS, load_synonyms
 from workbench.importers.header import SCAN_ROWS, HeaderInfo, find_header, map_header
 from workbench.importers.rows import RowImporter, RowOutcome
+from workbench.importers.sheet_notes import sheet_notes
 from workbench.importers.sheet_reader import Workbook, open_workbook
 from workbench.importers.xlsx_formulas import column_letter
+from workbench.importers.xlsx_guard import DEFAULT_LIMITS, ReadLimits
 
 __all__ = [
     "FIELD_LABELS", "SheetPreview", "SiteListResult", "preview_site_list", "read_site_list",
@@ -109,6 +111,7 @@ def read_site_list(
     mapping: dict[int, str] | None = None,
     cancel: threading.Event | None = None,
     on_progress: Callable[[Progress], None] | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> SiteListResult:
     """Read a site list into canonical SiteRecords plus a problem report.
 
@@ -120,6 +123,7 @@ def read_site_list(
             the first non-blank row of the sheet is taken as the header.
         cancel: set it to stop; checked every 500 rows.
         on_progress: called every 500 rows with Progress(sheet row, sheet rows, message).
+        limits: how much an xlsx/ods file may unpack to (a bigger one is refused).
 
     Returns:
         The result; nothing is written anywhere.
@@ -130,7 +134,7 @@ def read_site_list(
         Cancelled: ``cancel`` was set.
     """
     check_cancel(cancel)
-    book = open_workbook(path)
+    book = open_workbook(path, limits)
     name, header, head, rest = _locate(book, sheet, fallback=mapping is not None)
     if mapping is not None:
         width = max(map(len, head), default=0)
@@ -145,6 +149,7 @@ def read_site_list(
     out = importer.run(rows, header.row + 1, book.height(name), cancel, on_progress)
     if scan is not None:
         _report_formulas(out, scan.result(), header)
+    out.problems[:0] = sheet_notes(book, name)
     return SiteListResult(
         file=book.name, format=book.format, sheet=name, header_row=header.row,
         headers=header.headers, mapping=dict(header.mapping), data_rows=out.data_rows,
@@ -155,13 +160,15 @@ def read_site_list(
     )
 
 
-def preview_site_list(path: str | Path, *, sheet: str | None = None, rows: int = 20) -> SheetPreview:
+def preview_site_list(path: str | Path, *, sheet: str | None = None, rows: int = 20,
+                      limits: ReadLimits = DEFAULT_LIMITS) -> SheetPreview:
     """Show the start of a site list: sheets, detected header and mapping, first data rows.
 
     Args:
         path: as for :func:`read_site_list`.
         sheet: the sheet to show; default as for :func:`read_site_list`.
         rows: how many non-blank data rows to return.
+        limits: as for :func:`read_site_list`.
 
     Returns:
         The preview.
@@ -173,7 +180,7 @@ def preview_site_list(path: str | Path, *, sheet: str | None = None, rows: int =
         InputFileError: the file cannot be read (as for :func:`read_site_list`) or the sheet is
             empty.
     """
-    book = open_workbook(path)
+    book = open_workbook(path, limits)
     name, header, head, rest = _locate(book, sheet, fallback=True)
     width = len(header.headers)
     shown: list[tuple[str, ...]] = []

@@ -7,9 +7,12 @@ import re
 import threading
 import zipfile
 import zlib
-from posixpath import join, normpath
 from xml.etree import ElementTree
 from xml.sax.saxutils import unescape
+
+from workbench.importers.xlsx_parts import column_index, column_letter, sheet_part
+
+__all__ = ["FormulaScan", "column_letter", "formulas_without_value"]
 
 # ECMA-376 Part 1 §18.3.1.40 (f, formula) inside §18.3.1.4 (c, cell); §18.3.1.96 (v, value).
 # Excel always saves the last result in <v>; openpyxl, Apache POI and other scripts write the
@@ -25,9 +28,6 @@ _VALUE_RE = re.compile(rb"<" + _PREFIX + rb"v>[^<]|<" + _PREFIX + rb"is>")
 # common case of a sheet without formulas.
 _QUICK = b"f>"
 _CHUNK = 1 << 20  # bytes of XML decompressed at a time
-_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-_PKG_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
 
 Found = dict[tuple[int, int], str]  # (1-based sheet row, 0-based column) → formula text
 
@@ -62,7 +62,7 @@ class FormulaScan:
         """The thread's work. A file calamine could read but this cannot is left unscanned."""
         try:
             with zipfile.ZipFile(io.BytesIO(self._data)) as archive:
-                part = _sheet_part(archive, self._sheet)
+                part = sheet_part(archive, self._sheet)
                 if part is not None and _has_formula(archive, part):
                     self._found = formulas_without_value(archive.read(part))
         except (zipfile.BadZipFile, zlib.error, KeyError, OSError, EOFError, ElementTree.ParseError,
@@ -97,7 +97,7 @@ def formulas_without_value(xml: bytes) -> Found:
         ref = _REF_RE.search(cell, 0, cell.find(b">") + 1)
         if ref is None or _VALUE_RE.search(cell):
             continue
-        found[(int(ref.group(2)), _column_index(ref.group(1).decode()))] = "=" + _formula_text(cell, prefix)
+        found[(int(ref.group(2)), column_index(ref.group(1).decode()))] = "=" + _formula_text(cell, prefix)
     return found
 
 
@@ -121,34 +121,3 @@ def _has_formula(archive: zipfile.ZipFile, part: str) -> bool:
                 return True
             tail = chunk[-8:]
     return False
-
-
-def _sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
-    """The zip member holding worksheet ``sheet`` (workbook.xml → its relationships)."""
-    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    rel_id = next((s.get(f"{{{_REL_NS}}}id") for s in book.iter(f"{{{_MAIN_NS}}}sheet")
-                   if s.get("name") == sheet), None)
-    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
-    target = next((r.get("Target") for r in rels.iter(f"{{{_PKG_NS}}}Relationship")
-                   if r.get("Id") == rel_id), None)
-    if rel_id is None or not target:
-        return None
-    return target.lstrip("/") if target.startswith("/") else normpath(join("xl", target))
-
-
-def _column_index(letters: str) -> int:
-    """``A`` → 0, ``Z`` → 25, ``AA`` → 26."""
-    index = 0
-    for letter in letters:
-        index = index * 26 + ord(letter) - 64
-    return index - 1
-
-
-def column_letter(index: int) -> str:
-    """The Excel letters of 0-based column ``index`` (0 → ``A``, 25 → ``Z``, 26 → ``AA``)."""
-    letters = ""
-    number = index + 1
-    while number:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters

@@ -1,17 +1,21 @@
-"""Checklist templates (检查表模板): the built-ins, Excel/YAML import and export, versions."""
+"""Checklist templates (检查表模板): the built-ins, Excel/YAML import and export, versions.
+
+Every function takes the services :class:`~workbench.services.context.Context` first, like every
+other service.
+"""
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
+from workbench.domain.author import Author
+from workbench.domain.inspection import TemplateRecord
 from workbench.exporters.checklist_xlsx import write_template_xlsx
 from workbench.importers.checklist_xlsx import read_template_xlsx
+from workbench.services.context import Context
 from workbench.storage import checklist_repo
-from workbench.storage.checklist_repo import TemplateRecord
 from workbench.storage.connection import transaction
-from workbench.storage.records import Author
 
 #: The bundled templates are the program's, not an inspector's work: stored under this name.
 BUILTIN_INSPECTOR = "工作台内置模板"
@@ -21,15 +25,20 @@ def _builtin_author(author: Author) -> Author:
     return Author(author.device, BUILTIN_INSPECTOR)
 
 
-def list_templates(conn: sqlite3.Connection, author: Author, latest_only: bool = True) -> list[TemplateRecord]:
-    """Stored templates (loading the built-ins first, once); newest version per code by default."""
-    with transaction(conn):
-        checklist_repo.ensure_builtins(conn, _builtin_author(author))
-    return checklist_repo.list_records(conn, latest_only)
+def ensure_builtins(ctx: Context) -> None:
+    """Store the shipped templates unless already stored (a read when they are; see checklist_repo)."""
+    if checklist_repo.missing_builtins(ctx.conn):
+        with transaction(ctx.conn):
+            checklist_repo.ensure_builtins(ctx.conn, _builtin_author(ctx.author))
 
 
-def import_template(conn: sqlite3.Connection, path: str | Path, author: Author,
-                    new_version: bool = False) -> TemplateRecord:
+def list_templates(ctx: Context, latest_only: bool = True) -> list[TemplateRecord]:
+    """Stored templates (storing the built-ins first if missing); newest version per code by default."""
+    ensure_builtins(ctx)
+    return checklist_repo.list_records(ctx.conn, latest_only)
+
+
+def import_template(ctx: Context, path: str | Path, new_version: bool = False) -> TemplateRecord:
     """Import a template from .xlsx/.xls/.ods or .yaml/.yml; the same content again is a no-op.
 
     Args:
@@ -45,42 +54,41 @@ def import_template(conn: sqlite3.Connection, path: str | Path, author: Author,
         template = checklist_repo.read_yaml_template(path)
     else:
         template = read_template_xlsx(path)
-    with transaction(conn):
+    with transaction(ctx.conn):
         if new_version:
-            template = replace(template, version=checklist_repo.free_version(conn, template))
-        return checklist_repo.save(conn, template, author, source=path.name)
+            template = replace(template, version=checklist_repo.free_version(ctx.conn, template))
+        return checklist_repo.save(ctx.conn, template, ctx.author, source=path.name)
 
 
-def export_template(conn: sqlite3.Connection, template_id: str, path: str | Path) -> None:
+def export_template(ctx: Context, template_id: str, path: str | Path) -> None:
     """Write the stored template version ``template_id`` to an Excel file.
 
     Raises:
         NotFoundError: no such template; WorkbenchError: the file cannot be written.
     """
-    _record, template = checklist_repo.get(conn, template_id)
+    _record, template = checklist_repo.get(ctx.conn, template_id)
     write_template_xlsx(template, path)
 
 
-def find_template(conn: sqlite3.Connection, author: Author, key: str, version: str | None = None) -> TemplateRecord:
+def find_template(ctx: Context, key: str, version: str | None = None) -> TemplateRecord:
     """A stored template by code (latest version unless ``version``) or by record id.
 
     Raises:
         NotFoundError: no such template.
     """
-    with transaction(conn):
-        checklist_repo.ensure_builtins(conn, _builtin_author(author))
-    record = checklist_repo.find(conn, key, version)
+    ensure_builtins(ctx)
+    record = checklist_repo.find(ctx.conn, key, version)
     if record is None:
-        record, _template = checklist_repo.get(conn, key)
+        record, _template = checklist_repo.get(ctx.conn, key)
     return record
 
 
-def describe_templates(conn: sqlite3.Connection, author: Author, latest_only: bool = True) -> list[dict]:
+def describe_templates(ctx: Context, latest_only: bool = True) -> list[dict]:
     """Templates as plain JSON values (``workbench checklist list --json``): id (code), record id,
     title, version, item count, and per item its code and basis."""
     out = []
-    for record in list_templates(conn, author, latest_only):
-        _rec, template = checklist_repo.get(conn, record.id)
+    for record in list_templates(ctx, latest_only):
+        _rec, template = checklist_repo.get(ctx.conn, record.id)
         out.append({
             "id": record.code, "record_id": record.id, "title": record.title, "version": record.version,
             "item_count": record.item_count,

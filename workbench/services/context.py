@@ -8,11 +8,11 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
+from workbench.domain.author import Author
 from workbench.settings import Settings
 from workbench.storage.connection import describe_error
-from workbench.storage.records import Author
 
-__all__ = ["Context", "describe_error"]
+__all__ = ["Context", "describe_error", "explain_database_error"]
 
 
 @dataclass
@@ -69,6 +69,18 @@ class Context:
             raise WorkbenchError("未设置证据文件夹")
         return EvidenceStore(self.evidence_dir)
 
+    def close(self) -> None:
+        """Close the context's connection (a worker's context when its task ends; the window's on exit)."""
+        self.conn.close()
+
     def with_connection(self, conn: sqlite3.Connection) -> Context:
         """The same context on another connection (for a worker thread)."""
         return replace(self, conn=conn)
+
+
+def explain_database_error(err: BaseException) -> str | None:
+    """A Chinese sentence for a database error (locked, read-only, disk full, damaged…), None
+    for any other error (so callers outside services never need to know about sqlite3)."""
+    if isinstance(err, sqlite3.Error):
+        return describe_error(err)
+    return None

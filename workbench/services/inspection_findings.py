@@ -16,7 +16,7 @@ from workbench.storage.connection import transaction
 def drafts(ctx: Context, inspection_id: str) -> list[FindingDraft]:
     """Proposed findings for the inspection's items that do not already have an open finding."""
     existing = finding_repo.open_item_codes(ctx.conn, inspection_id, fs.OPEN_STATUSES)
-    return [d for d in draft_findings(ctx.conn, inspection_id) if d.item_code not in existing]
+    return [d for d in draft_findings(ctx, inspection_id) if d.item_code not in existing]
 
 
 def raise_from_drafts(ctx: Context, chosen: Sequence[FindingDraft]) -> tuple[list[Finding], list[str]]:

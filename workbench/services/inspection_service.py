@@ -1,8 +1,10 @@
-"""Security inspections against checklists: templates, answers, rounds, evidence, scores, drafts."""
+"""Security inspections against checklists: templates, answers, rounds, evidence, scores, drafts.
+
+Every function takes the services :class:`~workbench.services.context.Context` first.
+"""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,14 +20,21 @@ from workbench.domain.checklist import (
     lower_severity,
     score,
 )
+from workbench.domain.inspection import (
+    COMPLETED,
+    IN_PROGRESS,
+    Answer,
+    Evidence,
+    Inspection,
+    InspectionRound,
+    TemplateRecord,
+)
 from workbench.errors import ValidationError
+from workbench.services.context import Context
 from workbench.storage import checklist_repo, sponsor_repo
 from workbench.storage import inspection_repo as repo
-from workbench.storage.checklist_repo import TemplateRecord
 from workbench.storage.connection import transaction
-from workbench.storage.evidence_store import EvidenceStore
-from workbench.storage.inspection_repo import Answer, Evidence, Inspection, InspectionRound
-from workbench.storage.records import Author, new_id, utc_now
+from workbench.storage.records import new_id, utc_now
 
 _RECHECK = ("non_compliant", "partial")
 
@@ -105,8 +114,8 @@ class FindingDraft:
 # --- inspections -------------------------------------------------------------------------------
 
 
-def start_inspection(conn: sqlite3.Connection, *, campaign_id: str, sponsor_id: str, template_id: str,
-                     inspected_on: date, author: Author, inspectors: str = "", target: str = "",
+def start_inspection(ctx: Context, *, campaign_id: str, sponsor_id: str, template_id: str,
+                     inspected_on: date, inspectors: str = "", target: str = "",
                      site_id: str | None = None, mlps_level: int | None = None) -> Inspection:
     """Open a new inspection (status in_progress, round 0 covering every item in scope).
 
@@ -118,6 +127,7 @@ def start_inspection(conn: sqlite3.Connection, *, campaign_id: str, sponsor_id: 
         NotFoundError: unknown template or sponsor.
         ValidationError: the sponsor is not in the campaign, or the level is missing/invalid.
     """
+    conn = ctx.conn
     _record, template = checklist_repo.get(conn, template_id)
     sponsor = sponsor_repo.get(conn, sponsor_id)
     if sponsor.campaign_id != campaign_id:
@@ -128,20 +138,21 @@ def start_inspection(conn: sqlite3.Connection, *, campaign_id: str, sponsor_id: 
         raise ValidationError(f"模板“{template.title}”按保护等级区分检查项，请选择保护等级")
     items = template.items_for(mlps_level)
     inspection = Inspection(new_id(), campaign_id, sponsor_id, site_id, target.strip(), template_id,
-                            mlps_level, inspected_on, inspectors.strip(), repo.IN_PROGRESS, 0, None)
+                            mlps_level, inspected_on, inspectors.strip(), IN_PROGRESS, 0, None)
     with transaction(conn):
-        repo.insert_inspection(conn, inspection, author)
+        repo.insert_inspection(conn, inspection, ctx.author)
         repo.insert_round(conn, InspectionRound(inspection.id, 0, inspected_on, inspection.inspectors,
-                                                tuple(it.code for it in items), None), author)
+                                                tuple(it.code for it in items), None), ctx.author)
     return inspection
 
 
-def load_inspection(conn: sqlite3.Connection, inspection_id: str) -> InspectionState:
+def load_inspection(ctx: Context, inspection_id: str) -> InspectionState:
     """The inspection with its template version, current round and effective answers.
 
     Raises:
         NotFoundError: no such inspection.
     """
+    conn = ctx.conn
     inspection = repo.get_inspection(conn, inspection_id)
     record, template = checklist_repo.get(conn, inspection.template_id)
     current = repo.rounds(conn, inspection_id)[inspection.current_round]
@@ -155,22 +166,22 @@ def load_inspection(conn: sqlite3.Connection, inspection_id: str) -> InspectionS
                            MappingProxyType(previous))
 
 
-def list_inspections(conn: sqlite3.Connection, campaign_id: str,
+def list_inspections(ctx: Context, campaign_id: str,
                      sponsor_id: str | None = None) -> list[Inspection]:
     """Inspections of a campaign (optionally of one sponsor), newest first."""
-    return repo.list_inspections(conn, campaign_id, sponsor_id)
+    return repo.list_inspections(ctx.conn, campaign_id, sponsor_id)
 
 
-def answer_item(conn: sqlite3.Connection, inspection_id: str, item_code: str, response: str, *,
-                author: Author, notes: str = "") -> Answer:
+def answer_item(ctx: Context, inspection_id: str, item_code: str, response: str, *,
+                notes: str = "") -> Answer:
     """Record (or change) the response to an item in the current round.
 
     Raises:
         ValidationError: the inspection is completed, the item is not to be checked in this
             round, or the response is unknown or not allowed for the item.
     """
-    state = load_inspection(conn, inspection_id)
-    if state.inspection.status == repo.COMPLETED:
+    state = load_inspection(ctx, inspection_id)
+    if state.inspection.status == COMPLETED:
         raise ValidationError("检查已完成，不能再修改检查结论；如需再次检查请发起复查")
     if item_code not in state.round.item_codes:
         if state.round.round > 0 and item_code in {it.code for it in state.items}:
@@ -180,19 +191,19 @@ def answer_item(conn: sqlite3.Connection, inspection_id: str, item_code: str, re
     if response not in RESPONSES or response not in item.responses:
         allowed = "、".join(RESPONSES[r] for r in item.responses)
         raise ValidationError(f"检查项 {item_code} 的结论“{response}”无效，可选：{allowed}")
-    with transaction(conn):
-        return repo.save_answer(conn, inspection_id, state.round.round, item_code, response,
-                                notes.strip(), author)
+    with transaction(ctx.conn):
+        return repo.save_answer(ctx.conn, inspection_id, state.round.round, item_code, response,
+                                notes.strip(), ctx.author)
 
 
-def progress(conn: sqlite3.Connection, inspection_id: str) -> ScoreSheet:
+def progress(ctx: Context, inspection_id: str) -> ScoreSheet:
     """Progress of the current round: per section, answered ÷ total of the items to check now."""
-    state = load_inspection(conn, inspection_id)
+    state = load_inspection(ctx, inspection_id)
     answers = {code: a.response for code, a in state.answers.items()}
     return score(state.template, answers, state.inspection.mlps_level, only=state.round.item_codes)
 
 
-def score_inspection(conn: sqlite3.Connection, inspection_id: str) -> ScoreSheet:
+def score_inspection(ctx: Context, inspection_id: str) -> ScoreSheet:
     """Scores per section and overall over every item in scope, with carried answers counted.
 
     The rule (compliant 1, partial 0.5, non_compliant 0; not_applicable and not_checked left
@@ -202,15 +213,14 @@ def score_inspection(conn: sqlite3.Connection, inspection_id: str) -> ScoreSheet
     round's response: the finding stands until it is checked again, so the score never jumps to
     100 before anything has been re-checked.
     """
-    state = load_inspection(conn, inspection_id)
+    state = load_inspection(ctx, inspection_id)
     answers = {code: a.response for code, a in state.previous.items()}
     answers.update({code: a.response for code, a in state.answers.items()
                     if not (code in state.previous and a.response == "not_checked")})
     return score(state.template, answers, state.inspection.mlps_level)
 
 
-def complete_inspection(conn: sqlite3.Connection, inspection_id: str, *, author: Author,
-                        force: bool = False) -> Inspection:
+def complete_inspection(ctx: Context, inspection_id: str, *, force: bool = False) -> Inspection:
     """Complete the current round (and so the inspection).
 
     Raises:
@@ -218,8 +228,9 @@ def complete_inspection(conn: sqlite3.Connection, inspection_id: str, *, author:
             (the screen asks the user, then calls again with ``force=True``).
         ValidationError: the inspection is already completed.
     """
-    state = load_inspection(conn, inspection_id)
-    if state.inspection.status == repo.COMPLETED:
+    conn, author = ctx.conn, ctx.author
+    state = load_inspection(ctx, inspection_id)
+    if state.inspection.status == COMPLETED:
         raise ValidationError("该检查已经完成")
     open_items = [c for c in state.round.item_codes
                   if c not in state.answers or state.answers[c].response == "not_checked"]
@@ -228,12 +239,12 @@ def complete_inspection(conn: sqlite3.Connection, inspection_id: str, *, author:
     now = utc_now()
     with transaction(conn):
         repo.complete_round(conn, inspection_id, state.round.round, now, author)
-        repo.set_state(conn, inspection_id, repo.COMPLETED, state.round.round, now, author)
+        repo.set_state(conn, inspection_id, COMPLETED, state.round.round, now, author)
     return repo.get_inspection(conn, inspection_id)
 
 
-def start_reinspection(conn: sqlite3.Connection, inspection_id: str, *, inspected_on: date,
-                       author: Author, inspectors: str = "") -> InspectionRound:
+def start_reinspection(ctx: Context, inspection_id: str, *, inspected_on: date | None = None,
+                       inspectors: str = "") -> InspectionRound:
     """Open a re-inspection (复查) round of a completed inspection.
 
     Only the items answered non_compliant or partial at the end of the last round are to be
@@ -244,8 +255,10 @@ def start_reinspection(conn: sqlite3.Connection, inspection_id: str, *, inspecte
     Raises:
         ValidationError: the inspection is not completed, or no item needs re-checking.
     """
-    state = load_inspection(conn, inspection_id)
-    if state.inspection.status != repo.COMPLETED:
+    conn, author = ctx.conn, ctx.author
+    inspected_on = inspected_on or ctx.today()
+    state = load_inspection(ctx, inspection_id)
+    if state.inspection.status != COMPLETED:
         raise ValidationError("请先完成本轮检查，再发起复查")
     to_check = tuple(it.code for it in state.items
                      if it.code in state.answers and state.answers[it.code].response in _RECHECK)
@@ -260,50 +273,49 @@ def start_reinspection(conn: sqlite3.Connection, inspection_id: str, *, inspecte
                 repo.save_answer(conn, inspection_id, new_round.round, code, answer.response,
                                  answer.notes, author, answered_at=answer.answered_at,
                                  carried_from=answer.origin_id)
-        repo.set_state(conn, inspection_id, repo.IN_PROGRESS, new_round.round, None, author)
+        repo.set_state(conn, inspection_id, IN_PROGRESS, new_round.round, None, author)
     return new_round
 
 
 # --- evidence ----------------------------------------------------------------------------------
 
 
-def add_evidence(conn: sqlite3.Connection, store: EvidenceStore, inspection_id: str,
-                 source: str | Path, *, author: Author, item_code: str = "",
+def add_evidence(ctx: Context, inspection_id: str, source: str | Path, *, item_code: str = "",
                  description: str = "") -> Evidence:
-    """Copy ``source`` into the evidence store and record it against the inspection (or item).
+    """Copy ``source`` into the context's evidence store (hashing it) and record it against the
+    inspection (or item). Run it in a worker: copying and hashing a large file takes time.
 
     Raises:
         InputFileError: ``source`` cannot be read.
         ValidationError: ``item_code`` is not an item of this inspection.
         WorkbenchError: the evidence folder cannot be written.
     """
-    state = load_inspection(conn, inspection_id)
+    state = load_inspection(ctx, inspection_id)
     if item_code and item_code not in {it.code for it in state.items}:
         raise ValidationError(f"检查项 {item_code} 不在本次检查范围内")
-    stored = store.add(source)
+    stored = ctx.evidence_store.add(source)
     values = {"id": new_id(), "inspection_id": inspection_id, "item_code": item_code,
               "round": state.round.round, "sha256": stored.sha256, "size": stored.size,
               "original_name": Path(source).name, "stored_path": stored.stored_path,
               "mime": stored.mime, "description": description.strip()}
-    with transaction(conn):
-        return repo.insert_evidence(conn, values, author)
+    with transaction(ctx.conn):
+        return repo.insert_evidence(ctx.conn, values, ctx.author)
 
 
-def list_evidence(conn: sqlite3.Connection, inspection_id: str,
+def list_evidence(ctx: Context, inspection_id: str,
                   item_code: str | None = None) -> list[Evidence]:
     """Evidence records of an inspection, optionally only those of one item."""
-    return repo.list_evidence(conn, inspection_id, item_code)
+    return repo.list_evidence(ctx.conn, inspection_id, item_code)
 
 
-def verify_evidence(conn: sqlite3.Connection, store: EvidenceStore,
-                    inspection_id: str | None = None) -> list[EvidenceProblem]:
+def verify_evidence(ctx: Context, inspection_id: str | None = None) -> list[EvidenceProblem]:
     """Re-hash every evidence file (of one inspection, or all) against its recorded SHA-256.
 
     Returns:
         the files that are missing or modified; an empty list means all evidence is intact.
     """
-    problems = []
-    for ev in repo.list_evidence(conn, inspection_id):
+    problems, store = [], ctx.evidence_store
+    for ev in repo.list_evidence(ctx.conn, inspection_id):
         status = store.check(ev.stored_path, ev.sha256)
         if status != "ok":
             problems.append(EvidenceProblem(ev, status))
@@ -313,15 +325,15 @@ def verify_evidence(conn: sqlite3.Connection, store: EvidenceStore,
 # --- findings ----------------------------------------------------------------------------------
 
 
-def draft_findings(conn: sqlite3.Connection, inspection_id: str) -> list[FindingDraft]:
+def draft_findings(ctx: Context, inspection_id: str) -> list[FindingDraft]:
     """Draft findings from the items answered non_compliant or partial in the current round.
 
     Nothing is written: the finding service raises findings from the drafts the user keeps.
     See FindingDraft for how each field is derived.
     """
-    state = load_inspection(conn, inspection_id)
+    state = load_inspection(ctx, inspection_id)
     evidence: dict[str, list[str]] = {}
-    for ev in repo.list_evidence(conn, inspection_id):
+    for ev in repo.list_evidence(ctx.conn, inspection_id):
         evidence.setdefault(ev.item_code, []).append(ev.id)
     drafts = []
     for item in state.items:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from workbench.errors import NotFoundError, WorkbenchError
 from workbench.storage import audit, backup
+from workbench.storage.connection import connect
 from workbench.storage.evidence_store import EvidenceStore
 
 #: The checks in the order they run -> their Chinese names.
@@ -134,18 +135,21 @@ def _audit(conn) -> CheckResult:
     return out
 
 
-def backup_to(conn: sqlite3.Connection, out: Path) -> Path:
-    """Write a verified copy of the open database to ``out`` (refuses to overwrite the database
-    itself). Returns ``out``.
+def backup_to(db: Path, out: Path) -> Path:
+    """Write a verified online copy of the database file ``db`` to ``out`` (refuses to overwrite
+    the database itself). Returns ``out``.
 
     Raises:
         WorkbenchError: ``out`` is the database file, or cannot be written, or fails verification.
     """
     out = Path(out)
-    main = Path(conn.execute("PRAGMA database_list").fetchone()[2] or "")
-    if main and out.exists() and os.path.samefile(out, main):
+    if out.exists() and os.path.samefile(out, db):
         raise WorkbenchError(f"备份文件不能是数据库本身：{out}")
-    backup.copy_database(conn, out)
+    conn = connect(db)
+    try:
+        backup.copy_database(conn, out)
+    finally:
+        conn.close()
     return out
 
 

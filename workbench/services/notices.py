@@ -12,6 +12,7 @@ from workbench.domain import finding_status as fs
 from workbench.domain.deadline import compute_deadline
 from workbench.domain.deadline import term_text as deadline_term_text
 from workbench.domain.doc_number import normalize_doc_number
+from workbench.domain.notice_record import NoticeRecord
 from workbench.domain.progress import Progress, check_cancel
 from workbench.domain.sponsor import Sponsor
 from workbench.errors import NotFoundError, ValidationError
@@ -28,7 +29,6 @@ from workbench.services import document_fonts
 from workbench.services.context import Context
 from workbench.storage import campaign_repo, finding_repo, notice_repo, sponsor_repo
 from workbench.storage.connection import transaction
-from workbench.storage.notice_repo import NoticeRecord
 
 _NOTICE_STATUSES = (fs.PENDING, fs.RECTIFYING, fs.FAILED)
 

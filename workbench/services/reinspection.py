@@ -8,13 +8,13 @@ from pathlib import Path
 
 from workbench.domain import finding_status as fs
 from workbench.domain.doc_number import normalize_doc_number
+from workbench.domain.notice_record import NoticeRecord
 from workbench.errors import NotFoundError, ValidationError
 from workbench.reports import ReinspectionOpinion, format_doc_number, render_reinspection
 from workbench.services import document_fonts
 from workbench.services.context import Context
 from workbench.storage import campaign_repo, finding_repo, notice_repo, sponsor_repo
 from workbench.storage.connection import transaction
-from workbench.storage.notice_repo import NoticeRecord
 
 _RESULTS = {fs.CLOSED: "已整改", fs.FAILED: "未整改到位", fs.WITHDRAWN: "已撤销"}
 # The steps whose recorded reason explains a finding's result on the opinion.

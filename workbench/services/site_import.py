@@ -19,6 +19,7 @@ from workbench.importers.site_list import (
     preview_site_list,
     read_site_list,
 )
+from workbench.importers.xlsx_guard import ReadLimits
 from workbench.services.context import Context
 from workbench.storage import import_run_repo, mapping_repo
 from workbench.storage.connection import transaction
@@ -120,20 +121,24 @@ def import_into_campaign(
 
 def _read(ctx: Context, path: Path, sheet, mapping, cancel, on_progress) -> SiteListResult:
     """Read with the given mapping; without one, prefer the mapping remembered for the header."""
+    limits = ReadLimits.from_settings(ctx.settings)
     if mapping is not None:
-        return read_site_list(path, sheet=sheet, mapping=mapping, cancel=cancel, on_progress=on_progress)
+        return read_site_list(path, sheet=sheet, mapping=mapping, cancel=cancel, on_progress=on_progress,
+                              limits=limits)
     try:
-        result = read_site_list(path, sheet=sheet, cancel=cancel, on_progress=on_progress)
+        result = read_site_list(path, sheet=sheet, cancel=cancel, on_progress=on_progress, limits=limits)
     except InputFileError:
-        shown = preview_site_list(path, sheet=sheet)   # a header the synonym table does not know
+        # a header the synonym table does not know
+        shown = preview_site_list(path, sheet=sheet, limits=limits)
         remembered = mapping_repo.get(ctx.conn, shown.headers)
         if not remembered:
             raise
-        return read_site_list(path, sheet=shown.sheet, mapping=remembered, cancel=cancel, on_progress=on_progress)
+        return read_site_list(path, sheet=shown.sheet, mapping=remembered, cancel=cancel, on_progress=on_progress,
+                              limits=limits)
     remembered = mapping_repo.get(ctx.conn, result.headers)
     if remembered and remembered != result.mapping:  # the user corrected this header before
         corrected = read_site_list(path, sheet=result.sheet, mapping=remembered, cancel=cancel,
-                                   on_progress=on_progress)
+                                   on_progress=on_progress, limits=limits)
         if corrected.records or not result.records:
             return corrected
     return result
@@ -146,7 +151,7 @@ def preview(ctx: Context, path: str | Path, sheet: str | None = None) -> SheetPr
     Raises:
         InputFileError: the file cannot be read.
     """
-    shown = preview_site_list(path, sheet=sheet)
+    shown = preview_site_list(path, sheet=sheet, limits=ReadLimits.from_settings(ctx.settings))
     remembered = mapping_repo.get(ctx.conn, shown.headers)
     return replace(shown, mapping=remembered) if remembered else shown
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from workbench.domain.site_views import SiteDetail, SiteSummary
 from workbench.services.context import Context
 from workbench.storage import site_query
-from workbench.storage.site_query import SORT_KEYS, SiteDetail, SiteSummary
+from workbench.storage.site_query import SORT_KEYS
 
 __all__ = ["SORT_KEYS", "SiteDetail", "SiteSummary", "count", "page", "detail", "next_unreviewed",
            "reviewed_count", "export_sites", "flag_labels"]

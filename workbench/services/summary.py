@@ -208,7 +208,7 @@ def figures(ctx: Context, campaign_id: str, within_days: int = DUE_SOON_DAYS) ->
     section: dict[str, tuple[Tally, int]] = {}
     inspection_ids = summary_query.inspection_ids(conn, campaign_id)
     for inspection_id in inspection_ids:
-        for sec in inspection_service.score_inspection(conn, inspection_id).sections:
+        for sec in inspection_service.score_inspection(ctx, inspection_id).sections:
             tally, seen = section.get(sec.title, (Tally(), 0))
             section[sec.title] = (_sum_tallies(tally, sec.tally), seen + 1)
     return SummaryFigures(

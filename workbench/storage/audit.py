@@ -22,6 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from workbench.domain.audit_entry import AuditEntry
+
 #: Tables whose every insert, update and delete is logged by a trigger (see the migration).
 AUDITED_TABLES = (
     "campaign", "import_run", "review", "review_field", "finding", "finding_event", "notice",
@@ -153,28 +155,6 @@ def verify_chain(conn) -> tuple[int, list[ChainProblem]]:
     return count, problems
 
 
-@dataclass(frozen=True)
-class AuditEntry:
-    """One log entry as the window and exports show it. ``at`` is UTC ISO text; ``before`` and
-    ``after`` are the decoded JSON values (dicts of column -> value for row changes) or None."""
-
-    replica: str
-    seq: int
-    at: str
-    device: str
-    inspector: str
-    action: str
-    entity: str
-    entity_id: str
-    before: object
-    after: object
-
-    def changed_fields(self) -> dict[str, tuple]:
-        """Columns whose value differs between before and after: name -> (before, after)."""
-        b = self.before if isinstance(self.before, dict) else {}
-        a = self.after if isinstance(self.after, dict) else {}
-        return {k: (b.get(k), a.get(k)) for k in sorted(set(a) | set(b))
-                if b.get(k) != a.get(k) and k not in ("updated_at",)}
 
 
 def entries(conn, *, entity: str | None = None, entity_id: str | None = None, mentions: str | None = None,

@@ -56,3 +56,31 @@ if __name__ == "__main__":  # python -m workbench.storage.audit_sql
     for _t in AUDITED_TABLES:
         print(f"-- {_t}")
         print(triggers_for(_conn, _t))
+
+
+def tombstone_triggers_for(conn: sqlite3.Connection, table: str) -> str:
+    """Triggers keeping ``sync_tombstone`` for ``table``: a removal leaves a tombstone (which
+    travels in work packages, so the row is removed everywhere and never comes back from a
+    partner that still has it); inserting the row again lifts it."""
+    return (
+        f"CREATE TRIGGER tomb_{table}_delete AFTER DELETE ON {table} WHEN wb_audit_on() BEGIN\n"
+        f"    INSERT OR REPLACE INTO sync_tombstone (entity, entity_id, removed_at, device, inspector, replica)\n"
+        f"    VALUES ('{table}', {_key(conn, table, 'OLD')}, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), wb_device(),"
+        f" wb_inspector(), (SELECT id FROM sync_replica));\n"
+        f"END;\n"
+        f"CREATE TRIGGER tomb_{table}_insert AFTER INSERT ON {table} WHEN wb_audit_on() BEGIN\n"
+        f"    DELETE FROM sync_tombstone WHERE entity = '{table}' AND entity_id = {_key(conn, table, 'NEW')};\n"
+        f"END;\n"
+    )
+
+
+def print_tombstone_triggers() -> None:
+    """Print the tombstone triggers of every synced table (for a migration)."""
+    from workbench.storage.migrate import migrate
+    from workbench.storage.sync_tables import GLOBAL_TABLES, SYNCED_TABLES
+
+    conn = sqlite3.connect(":memory:")
+    migrate(conn)
+    for table in SYNCED_TABLES:
+        if table not in GLOBAL_TABLES or table == "checklist_template":
+            print(tombstone_triggers_for(conn, table))

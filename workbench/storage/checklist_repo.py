@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
 import sqlite3
+import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from workbench.domain.checklist import (
     RawRow,
     build_template,
 )
+from workbench.domain.inspection import TemplateRecord
 from workbench.errors import InputFileError, NotFoundError, ValidationError, WorkbenchError
 from workbench.paths import resources_dir
 from workbench.storage.records import Author, insert_row, stamp
@@ -126,22 +129,6 @@ def builtin_template_files() -> list[Path]:
 # --- database rows -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class TemplateRecord:
-    """A stored template version: ``id`` (row UUID), ``code``, ``title``, ``version``, ``scope``,
-    ``sha256`` of its content, ``source`` file name, ``builtin`` flag, ``item_count`` and
-    ``created_at`` (UTC ISO 8601)."""
-
-    id: str
-    code: str
-    title: str
-    version: str
-    scope: str
-    sha256: str
-    source: str
-    builtin: bool
-    item_count: int
-    created_at: str
 
 
 def _record(row: sqlite3.Row) -> TemplateRecord:
@@ -176,7 +163,10 @@ def save(conn: sqlite3.Connection, template: ChecklistTemplate, author: Author, 
             return existing
         raise ValidationError(f"模板“{template.code}”的版本 {template.version} 已存在且内容不同，"
                               "请更改版本号后再导入")
-    values = stamp({"code": template.code, "title": template.title, "version": template.version,
+    # The same template content gets the same id on every laptop, so work packages merge the
+    # built-in templates each laptop stored on its own instead of clashing on (code, version).
+    row_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"workbench-template:{template.code}:{template.version}:{sha}"))
+    values = stamp({"id": row_id, "code": template.code, "title": template.title, "version": template.version,
                     "scope": template.scope, "content": canonical_json(template), "sha256": sha,
                     "source": source, "builtin": int(builtin), "item_count": len(template.items)},
                    author, new=True)
@@ -198,6 +188,8 @@ def free_version(conn: sqlite3.Connection, template: ChecklistTemplate) -> str:
 def get(conn: sqlite3.Connection, template_id: str) -> tuple[TemplateRecord, ChecklistTemplate]:
     """The stored row ``template_id`` and its template content.
 
+    Stored versions never change, so the parsed, hash-checked content is cached by its text.
+
     Raises:
         NotFoundError: no such row.
         WorkbenchError: the stored content no longer matches its SHA-256.
@@ -206,11 +198,17 @@ def get(conn: sqlite3.Connection, template_id: str) -> tuple[TemplateRecord, Che
                        (template_id,)).fetchone()
     if row is None:
         raise NotFoundError(f"找不到检查表模板（{template_id}）")
-    template = template_from_dict(json.loads(row["content"]), f"数据库模板 {row['code']}")
-    if content_sha256(template) != row["sha256"]:
-        raise WorkbenchError(f"检查表模板“{row['title']}”（版本 {row['version']}）的内容校验值不符，"
-                             "数据可能已被改动")
+    template = _stored_template(row["content"], row["sha256"], row["code"], row["title"], row["version"])
     return _record(row), template
+
+
+@functools.lru_cache(maxsize=64)
+def _stored_template(content: str, sha256: str, code: str, title: str, version: str) -> ChecklistTemplate:
+    template = template_from_dict(json.loads(content), f"数据库模板 {code}")
+    if content_sha256(template) != sha256:
+        raise WorkbenchError(f"检查表模板“{title}”（版本 {version}）的内容校验值不符，"
+                             "数据可能已被改动")
+    return template
 
 
 def list_records(conn: sqlite3.Connection, latest_only: bool = True) -> list[TemplateRecord]:
@@ -225,12 +223,38 @@ def list_records(conn: sqlite3.Connection, latest_only: bool = True) -> list[Tem
     return out
 
 
-def ensure_builtins(conn: sqlite3.Connection, author: Author) -> list[TemplateRecord]:
+def ensure_builtins(conn: sqlite3.Connection, author: Author) -> bool:
     """Load every built-in template into the database unless already there (idempotent).
+
+    The YAML files are read, validated and hashed once per process (:func:`builtin_templates`);
+    when every built-in is already stored with its hash this is one SELECT and writes nothing.
+
+    Returns:
+        True when rows were written (the caller's transaction must then commit).
 
     Raises:
         ValidationError: a built-in file changed without a new version (a packaging mistake).
         ChecklistFormatError: a built-in file is invalid.
     """
-    return [save(conn, read_yaml_template(p), author, source=p.name, builtin=True)
-            for p in builtin_template_files()]
+    missing = missing_builtins(conn)
+    for name, template in missing:
+        save(conn, template, author, source=name, builtin=True)
+    return bool(missing)
+
+
+def missing_builtins(conn: sqlite3.Connection) -> list[tuple[str, ChecklistTemplate]]:
+    """The shipped templates (file name, template) not stored with their content hash (one SELECT)."""
+    stored = {(r[0], r[1]): r[2] for r in conn.execute(
+        "SELECT code, version, sha256 FROM checklist_template WHERE builtin = 1")}
+    return [(name, t) for name, t, sha in builtin_templates() if stored.get((t.code, t.version)) != sha]
+
+
+def builtin_templates() -> list[tuple[str, ChecklistTemplate, str]]:
+    """The shipped templates as (file name, template, content SHA-256), parsed once per file version."""
+    return [_builtin(str(p), p.stat().st_mtime_ns) for p in builtin_template_files()]
+
+
+@functools.lru_cache(maxsize=32)
+def _builtin(path: str, _mtime_ns: int) -> tuple[str, ChecklistTemplate, str]:
+    template = read_yaml_template(Path(path))
+    return Path(path).name, template, content_sha256(template)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from workbench.faults import crash_point
 from workbench.storage import audit
 
 BUSY_TIMEOUT_MS = 5000
@@ -98,4 +99,5 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+    crash_point("transaction-commit")
     conn.execute("COMMIT")

@@ -4,90 +4,18 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
-from datetime import date
 
+from workbench.domain.inspection import (  # noqa: F401 - re-exported for the repository's callers
+    COMPLETED,
+    IN_PROGRESS,
+    STATUS_LABELS,
+    Answer,
+    Evidence,
+    Inspection,
+    InspectionRound,
+)
 from workbench.errors import NotFoundError
 from workbench.storage.records import Author, insert_row, iso, parse_iso, stamp, utc_now
-
-IN_PROGRESS = "in_progress"
-COMPLETED = "completed"
-STATUS_LABELS = {IN_PROGRESS: "检查中", COMPLETED: "已完成"}
-
-
-@dataclass(frozen=True)
-class Inspection:
-    """One inspection of an organisation (sponsor) against one stored template version.
-
-    Attributes:
-        id, campaign_id, sponsor_id: UUIDs; ``site_id`` optional website inspected.
-        target: inspected system or website as written by the inspector.
-        template_id: the ``checklist_template`` row it runs with (never changes).
-        mlps_level: MLPS level 1–4 when the template has level-specific items, else None.
-        inspected_on: local calendar day of the initial inspection.
-        inspectors: names as free text.
-        status: ``in_progress`` | ``completed``; ``current_round`` 0 = initial, n = n-th 复查.
-        completed_at: UTC ISO 8601 time of the last completion, None while in progress.
-    """
-
-    id: str
-    campaign_id: str
-    sponsor_id: str
-    site_id: str | None
-    target: str
-    template_id: str
-    mlps_level: int | None
-    inspected_on: date
-    inspectors: str
-    status: str
-    current_round: int
-    completed_at: str | None
-
-
-@dataclass(frozen=True)
-class InspectionRound:
-    """Round ``round`` of an inspection: its day, inspectors, the item codes to check in it
-    (all items for round 0; the non-compliant and partial ones for a 复查) and completion time."""
-
-    inspection_id: str
-    round: int
-    inspected_on: date
-    inspectors: str
-    item_codes: tuple[str, ...]
-    completed_at: str | None
-
-
-@dataclass(frozen=True)
-class Answer:
-    """The response to one item in one round; ``carried`` when copied from an earlier round
-    (``answered_at`` is then the original answer's time, UTC ISO 8601)."""
-
-    id: str
-    item_code: str
-    round: int
-    response: str
-    notes: str
-    answered_at: str
-    carried: bool
-    origin_id: str
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """An evidence file record: ``size`` in bytes, ``sha256`` hex, ``stored_path`` relative to
-    the evidence store, ``item_code`` '' for the whole inspection, ``round`` it was added in."""
-
-    id: str
-    inspection_id: str
-    item_code: str
-    round: int
-    sha256: str
-    size: int
-    original_name: str
-    stored_path: str
-    mime: str
-    description: str
-    created_at: str
 
 
 def _inspection(r: sqlite3.Row) -> Inspection:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import date
 
+from workbench.domain.notice_record import NoticeRecord
 from workbench.errors import NotFoundError
 from workbench.storage.records import (
     Author,
@@ -17,23 +17,6 @@ from workbench.storage.records import (
     stamp,
     utc_now,
 )
-
-
-@dataclass(frozen=True)
-class NoticeRecord:
-    """An issued document: its number parts, the sponsor it went to and the findings it covers."""
-
-    id: str
-    campaign_id: str
-    sponsor_id: str
-    kind: str
-    prefix: str
-    year: int
-    seq: int
-    doc_number: str
-    issued_on: date
-    served_on: date | None
-    finding_ids: tuple[str, ...]
 
 
 def next_seq(conn: sqlite3.Connection, prefix: str, year: int) -> int:

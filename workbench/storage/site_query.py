@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
 
+from workbench.domain.site_views import SiteDetail, SiteSummary
 from workbench.errors import NotFoundError
 
 # Sort keys a table may ask for, mapped to SQL expressions (a whitelist: never user text in SQL).
@@ -23,39 +23,8 @@ SORT_KEYS = {
 }
 
 
-@dataclass(frozen=True)
-class SiteSummary:
-    """One line of the site table: filed identity plus the review conclusion code ('' if none)."""
-
-    id: str
-    site_filing_no: str
-    site_name: str
-    sponsor_name: str
-    domains: str
-    access_provider: str
-    city: str
-    conclusion: str
-    flags: tuple[str, ...]
-    present: bool
 
 
-@dataclass(frozen=True)
-class SiteDetail:
-    """Everything filed about one website and its sponsor (filed values for the review screen)."""
-
-    id: str
-    campaign_id: str
-    sponsor_id: str
-    filed: dict[str, str]          # review field code -> filed value as text
-    site_name: str
-    ip: str
-    email: str
-    approved_on: str
-    psb_filing_no: str
-    city: str
-    remark: str
-    flags: tuple[str, ...]
-    domains_ascii: tuple[str, ...]
 
 
 _BASE = """FROM site s JOIN sponsor p ON p.id = s.sponsor_id

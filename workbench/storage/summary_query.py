@@ -3,28 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
 from datetime import date
 
+from workbench.domain.site_views import ReviewedSite
 from workbench.storage.records import parse_iso
-
-
-@dataclass(frozen=True)
-class ReviewedSite:
-    """A reviewed site with its filed identity, conclusion code and mismatched field codes."""
-
-    site_filing_no: str
-    site_name: str
-    domains: str
-    sponsor_name: str
-    uscc: str
-    city: str
-    access_provider: str
-    conclusion: str
-    mismatched: tuple[str, ...]
-    notes: str
-    reviewed_on: date | None
-    inspector: str
 
 
 def review_lines(conn: sqlite3.Connection, campaign_id: str) -> list[ReviewedSite]:

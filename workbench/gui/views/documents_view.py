@@ -24,13 +24,13 @@ from workbench.errors import ValidationError, WorkbenchError, os_reason
 from workbench.gui import printing
 from workbench.gui.models.record_table_model import Column, RecordTableModel
 from workbench.gui.session import Session
-from workbench.gui.widgets.tables import record_table
+from workbench.gui.widgets.tables import decisive_first, fit_columns, record_table, remember_columns
 from workbench.reports import safe_file_name
 from workbench.services import campaigns, document_fonts, notices, reinspection, sponsors
 from workbench.services.notices import SponsorNoticeState
 
 if TYPE_CHECKING:
-    from workbench.storage.notice_repo import NoticeRecord
+    from workbench.domain.notice_record import NoticeRecord
 
 PDF_FILTER = "PDF 文件 (*.pdf)"
 
@@ -82,8 +82,7 @@ class DocumentsView(QWidget):
         self.print_dialog = None
         self._scratch = tempfile.TemporaryDirectory(prefix="workbench-print-")
         self._build_ui()
-        self._connect_signals()
-        self.refresh()
+        self._connect_signals()  # first read when first shown (session.watch)
 
     def _build_ui(self) -> None:
         self.generate_button = QPushButton("生成整改通知书…")
@@ -104,6 +103,10 @@ class DocumentsView(QWidget):
         bar.addStretch(1)
         self.sponsor_table = record_table(self.sponsor_model)
         self.notice_table = record_table(self.notice_model, several=True)   # print several at once
+        decisive_first(self.sponsor_table, ("未结问题", "生成时", "最近通知书"))
+        decisive_first(self.notice_table, ("文书", "送达日期"))
+        remember_columns(self.sponsor_table, self.session.paths.config_dir, "documents_sponsors")
+        remember_columns(self.notice_table, self.session.paths.config_dir, "documents_notices")
         self.sponsor_label, self.notice_label = QLabel(), QLabel()
         splitter = QSplitter(Qt.Horizontal)
         splitter.addWidget(_titled(self.sponsor_label, self.sponsor_table))
@@ -113,8 +116,7 @@ class DocumentsView(QWidget):
         layout.addWidget(splitter, 1)
 
     def _connect_signals(self) -> None:
-        self.session.campaign_changed.connect(self.refresh)
-        self.session.data_changed.connect(self.refresh)
+        self.refresher = self.session.watch(self, ("documents", "findings", "settings"), self.refresh)
         self.generate_button.clicked.connect(self.generate_notice)
         self.batch_button.clicked.connect(self.generate_all)
         self.receipt_button.clicked.connect(self.write_receipt)
@@ -138,7 +140,7 @@ class DocumentsView(QWidget):
         self.sponsor_label.setText(f"有待整改问题的单位（{len(sponsors)}）")
         self.notice_label.setText(f"已下发的文书（{len(issued)}）")
         for table in (self.sponsor_table, self.notice_table):
-            table.resizeColumnsToContents()
+            fit_columns(table)
         self._update_buttons()
 
     def _load(self) -> tuple[list[SponsorLine], list[NoticeLine]]:
@@ -216,7 +218,7 @@ class DocumentsView(QWidget):
             except WorkbenchError as err:
                 self.session.dialogs.warn("文号前缀", str(err))
                 continue
-            self.session.data_changed.emit()   # the overview shows the prefix
+            self.session.notify("campaigns")   # the overview shows the prefix
         return True
 
     def _font_note(self) -> str:
@@ -238,7 +240,7 @@ class DocumentsView(QWidget):
     def _written(self, out: Path, doc_number: str, reprint: bool) -> Path:
         self.last_written.append(out)
         self.session.remember_folder(out)
-        self.session.data_changed.emit()
+        self.session.notify("documents", "findings")
         self.select_notice(doc_number)
         note = "（该单位的问题均已编入此通知书，本次为重新打印）" if reprint else ""
         self.session.dialogs.info("生成整改通知书", f"已生成 {doc_number}{note}：\n{out}{self._font_note()}")
@@ -263,7 +265,7 @@ class DocumentsView(QWidget):
     def _batch_done(self, folder: Path, paths: list[Path]) -> None:
         self.last_written.extend(paths)
         self.session.remember_folder(folder)
-        self.session.data_changed.emit()
+        self.session.notify("documents", "findings")
         self.session.dialogs.info("批量生成整改通知书",
                                   f"已生成 {len(paths)} 份整改通知书，保存在：\n{folder}{self._font_note()}")
 
@@ -313,7 +315,7 @@ class DocumentsView(QWidget):
             return None
         self.last_written.append(out)
         self.session.remember_folder(out)
-        self.session.data_changed.emit()   # a new opinion (and its 文号) joins the list at once
+        self.session.notify("documents", "findings")   # a new opinion (and its 文号) joins the list at once
         self.select_notice(number)
         note = "（所涉问题自上次出具后未变，本次为重新打印）" if issued.reprint else ""
         self.session.dialogs.info("复查意见书", f"已生成复查意见书 {issued.record.doc_number}{note}：\n{out}"
@@ -335,7 +337,7 @@ class DocumentsView(QWidget):
         except WorkbenchError as err:
             self.session.show_error("登记送达", err)
             return False
-        self.session.data_changed.emit()
+        self.session.notify("documents", "findings")
         extra = "\n" + "\n".join(warnings) if warnings else ""
         self.session.dialogs.info("登记送达", f"已登记 {line.record.doc_number} 于 {served_on.isoformat()} 送达，"
                                   f"所涉问题的整改期限已自送达之日起重新计算。{extra}")

@@ -30,7 +30,7 @@ from workbench.gui.models.finding_table_model import (
 from workbench.gui.models.history_model import HistoryModel
 from workbench.gui.session import Session
 from workbench.gui.views.finding_dialogs import ActionRequest, FindingActionDialog
-from workbench.gui.widgets.tables import record_table
+from workbench.gui.widgets.tables import decisive_first, fit_columns, record_table, remember_columns
 from workbench.services import findings
 
 #: Status filter choices: label → key used by ``_load_rows``.
@@ -46,7 +46,7 @@ class FindingsView(QWidget):
     """问题台账: the campaign's findings with a status/text filter, details, history and actions.
 
     Actions open a :class:`FindingActionDialog` (kept in ``action_dialog`` while open) and are
-    carried out by ``services.findings.apply_action``; ``session.data_changed`` is emitted after.
+    carried out by ``services.findings.apply_action``; ``session.notify("findings")`` follows.
     ``export_ledger_requested`` asks the window to write the 整改台账 workbook (button 导出整改台账).
     """
 
@@ -64,8 +64,7 @@ class FindingsView(QWidget):
         self.history_model = HistoryModel(self)
         self.action_dialog: FindingActionDialog | None = None
         self._build_ui()
-        self._connect_signals()
-        self.refresh()
+        self._connect_signals()  # first read when first shown (session.watch)
 
     def _build_ui(self) -> None:
         self.status_filter = QComboBox()
@@ -87,6 +86,9 @@ class FindingsView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(FindingColumn.DEADLINE, Qt.AscendingOrder)
+        # What decides the next step first, visible at 1280 pixels: status, days left, notice.
+        decisive_first(self.table, ("状态", "剩余天数", "整改期限", "通知书文号"))
+        remember_columns(self.table, self.session.paths.config_dir, "findings")
         splitter = QSplitter(Qt.Horizontal)
         splitter.addWidget(self.table)
         splitter.addWidget(self._build_details())
@@ -118,8 +120,7 @@ class FindingsView(QWidget):
         return panel
 
     def _connect_signals(self) -> None:
-        self.session.campaign_changed.connect(self.refresh)
-        self.session.data_changed.connect(self.refresh)
+        self.refresher = self.session.watch(self, ("findings", "reviews", "documents", "settings"), self.refresh)
         self.status_filter.currentIndexChanged.connect(self.refresh)
         self.filter_edit.textChanged.connect(self._filter_text_changed)
         self.table.selectionModel().currentRowChanged.connect(self._show_current)
@@ -137,7 +138,7 @@ class FindingsView(QWidget):
             self.session.show_error("问题台账", err)
             rows = []
         self.model.set_rows(rows, self.session.ctx.today())
-        self.table.resizeColumnsToContents()
+        fit_columns(self.table)
         self._update_count()
         self.select_finding(keep.id if keep else None)
         self._show_current()
@@ -267,7 +268,7 @@ class FindingsView(QWidget):
             return False
         if warnings:
             self.session.dialogs.info(title, "\n".join(warnings))
-        self.session.data_changed.emit()
+        self.session.notify("findings")
         self.select_finding(finding_id)
         return True
 

@@ -247,7 +247,7 @@ class ImportWizard(QDialog):
         self.report = report
         self.report_page.show_report(report)
         self.stack.setCurrentIndex(1)
-        self.session.data_changed.emit()
+        self.session.notify("sites")
         self.imported.emit(report)
 
     def _import_failed(self, err: Exception) -> None:

@@ -13,8 +13,7 @@ from workbench.services import checklist_templates
 from workbench.services import inspection_service as service
 
 if TYPE_CHECKING:
-    from workbench.storage.checklist_repo import TemplateRecord
-    from workbench.storage.inspection_repo import InspectionRound
+    from workbench.domain.inspection import InspectionRound, TemplateRecord
 
 TEMPLATE_FILTER = "检查表模板 (*.xlsx *.xls *.ods *.yaml *.yml);;所有文件 (*)"
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
@@ -34,16 +33,16 @@ def import_template(session: Session) -> TemplateRecord | None:
     if path is None:
         return None
     session.remember_folder(path)
-    conn, author = session.ctx.conn, session.ctx.author
-    known = {t.id for t in checklist_templates.list_templates(conn, author, latest_only=False)}
+    ctx = session.ctx
+    known = {t.id for t in checklist_templates.list_templates(ctx, latest_only=False)}
     try:
         try:
-            record = checklist_templates.import_template(conn, path, author)
+            record = checklist_templates.import_template(ctx, path)
         except ValidationError as err:
             if not session.dialogs.confirm("导入检查表模板", f"{err}。\n\n是否把此文件保存为该模板的新版本"
                                            "（如 1.0 → 1.1）？已有的检查仍使用原来的版本。"):
                 return None
-            record = checklist_templates.import_template(conn, path, author, new_version=True)
+            record = checklist_templates.import_template(ctx, path, new_version=True)
     except WorkbenchError as err:
         session.dialogs.warn("导入检查表模板", _problems_text(err))
         return None
@@ -79,7 +78,7 @@ def export_template(session: Session, record: TemplateRecord) -> Path | None:
         return None
     out = out if out.suffix.lower() == ".xlsx" else out.with_name(out.name + ".xlsx")
     try:
-        checklist_templates.export_template(session.ctx.conn, record.id, out)
+        checklist_templates.export_template(session.ctx, record.id, out)
     except WorkbenchError as err:
         session.show_error("导出检查表模板", err)
         return None
@@ -103,7 +102,7 @@ def start_reinspection(session: Session, inspection_id: str) -> InspectionRound 
     """
     ctx = session.ctx
     try:
-        state = service.load_inspection(ctx.conn, inspection_id)
+        state = service.load_inspection(ctx, inspection_id)
     except WorkbenchError as err:
         session.show_error("开始复查", err)
         return None
@@ -114,8 +113,7 @@ def start_reinspection(session: Session, inspection_id: str) -> InspectionRound 
     if inspectors is None:
         return None
     try:
-        new_round = service.start_reinspection(ctx.conn, inspection_id, inspected_on=ctx.today(),
-                                               author=ctx.author, inspectors=inspectors)
+        new_round = service.start_reinspection(ctx, inspection_id, inspected_on=ctx.today(), inspectors=inspectors)
     except WorkbenchError as err:
         session.show_error("开始复查", err)
         return None

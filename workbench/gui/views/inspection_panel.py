@@ -88,6 +88,7 @@ class InspectionPanel(QWidget):
         self.evidence_table = record_table(self.evidence_model)
         self.preview_label = QLabel("（选中图片证据可预览；可将文件拖放到此界面添加证据）")
         self.preview_label.setAlignment(Qt.AlignCenter)
+        self.preview_label.setWordWrap(True)   # the hint must not run off the screen at 1280 pixels
         self.preview_label.setMinimumSize(220, 160)
         self._lay_out(responses)
 
@@ -140,8 +141,8 @@ class InspectionPanel(QWidget):
         self.state = None
         if inspection_id is not None:
             try:
-                self.state = service.load_inspection(self.session.ctx.conn, inspection_id)
-                self.model.set_checklist(self.state, service.progress(self.session.ctx.conn, inspection_id))
+                self.state = service.load_inspection(self.session.ctx, inspection_id)
+                self.model.set_checklist(self.state, service.progress(self.session.ctx, inspection_id))
             except WorkbenchError as err:
                 self.session.show_error("检查", err)
         if self.state is None:
@@ -152,10 +153,10 @@ class InspectionPanel(QWidget):
         self._load_evidence()
 
     def _reload_answers(self) -> None:
-        conn = self.session.ctx.conn
-        self.state = service.load_inspection(conn, self.inspection_id)
+        ctx = self.session.ctx
+        self.state = service.load_inspection(ctx, self.inspection_id)
         answers = {code: a.response for code, a in self.state.answers.items()}
-        self.model.update_answers(answers, service.progress(conn, self.inspection_id))
+        self.model.update_answers(answers, service.progress(ctx, self.inspection_id))
         self._show_scores()
         self._show_item()
         self.changed.emit()
@@ -226,8 +227,7 @@ class InspectionPanel(QWidget):
         if code is None or self.state is None or not self.response_buttons[response].isEnabled():
             return
         try:
-            service.answer_item(self.session.ctx.conn, self.inspection_id, code, response,
-                                author=self.session.ctx.author, notes=self.notes_edit.toPlainText())
+            service.answer_item(self.session.ctx, self.inspection_id, code, response, notes=self.notes_edit.toPlainText())
         except WorkbenchError as err:
             self.session.show_error("记录检查结论", err)
         self._reload_answers()
@@ -250,12 +250,12 @@ class InspectionPanel(QWidget):
         if self.state is None:
             self.score_label.setText("")
             return
-        conn = self.session.ctx.conn
-        sheet = service.score_inspection(conn, self.inspection_id)
+        ctx = self.session.ctx
+        sheet = service.score_inspection(ctx, self.inspection_id)
         parts = [f"{s.title} {_score_text(s.tally)}" for s in sheet.sections]
         checked = f"已检查 {sheet.overall.answered}/{sheet.overall.total}"
         if self.state.round.round > 0:   # a re-inspection: say how much has been re-checked
-            rnd = service.progress(conn, self.inspection_id).overall
+            rnd = service.progress(ctx, self.inspection_id).overall
             checked = (f"第 {self.state.round.round} 次复查：已复查 {rnd.answered}/{rnd.total} 项，"
                        "未复查的项按上次结论计分")
         self.score_label.setText(f"<b>总分 {_score_text(sheet.overall)}</b>（{checked}）<br>" + "；".join(parts))
@@ -271,12 +271,10 @@ class InspectionPanel(QWidget):
         """Copy files into the evidence store against the current item; returns how many were added."""
         if self.state is None or not paths:
             return 0
-        store = self.session.ctx.evidence_store
         added = 0
         for path in paths:
             try:
-                service.add_evidence(self.session.ctx.conn, store, self.inspection_id, path,
-                                     author=self.session.ctx.author, item_code=self.current_item_code() or "")
+                service.add_evidence(self.session.ctx, self.inspection_id, path, item_code=self.current_item_code() or "")
                 added += 1
             except WorkbenchError as err:
                 self.session.show_error("添加证据", err)
@@ -286,7 +284,7 @@ class InspectionPanel(QWidget):
         return added
 
     def _load_evidence(self) -> None:
-        rows = service.list_evidence(self.session.ctx.conn, self.inspection_id) if self.state else []
+        rows = service.list_evidence(self.session.ctx, self.inspection_id) if self.state else []
         self.evidence_model.set_rows(rows)
         self.evidence_table.resizeColumnsToContents()
         self._preview_evidence()
@@ -325,8 +323,7 @@ class InspectionPanel(QWidget):
 
     def _complete(self, force: bool) -> None:
         try:
-            service.complete_inspection(self.session.ctx.conn, self.inspection_id,
-                                        author=self.session.ctx.author, force=force)
+            service.complete_inspection(self.session.ctx, self.inspection_id, force=force)
         except service.UnansweredItemsError:
             raise
         except WorkbenchError as err:
@@ -350,7 +347,7 @@ class InspectionPanel(QWidget):
         except WorkbenchError as err:
             self.session.show_error("生成问题", err)
             return 0
-        self.session.data_changed.emit()
+        self.session.notify("findings")
         extra = "\n" + "\n".join(warnings) if warnings else ""
         self.session.dialogs.info("生成问题", f"已登记 {len(raised)} 个问题，可在“问题”台账中跟踪整改。{extra}")
         return len(raised)

@@ -124,7 +124,7 @@ class NewInspectionDialog(QDialog):
         if self.chosen_site() is None:
             return
         try:
-            self.inspection = service.start_inspection(self.session.ctx.conn, author=self.session.ctx.author,
+            self.inspection = service.start_inspection(self.session.ctx,
                                                        **self.values())
         except WorkbenchError as err:
             self.error_label.setText(str(err))
@@ -187,8 +187,7 @@ class InspectionsView(QWidget):
         layout = QVBoxLayout(self)
         layout.addLayout(bar)
         layout.addWidget(splitter, 1)
-        self._connect_signals()
-        self.refresh()
+        self._connect_signals()  # first read when first shown (session.watch)
 
     def _button_bar(self) -> QHBoxLayout:
         self.new_button = QPushButton("新建检查…")
@@ -210,8 +209,7 @@ class InspectionsView(QWidget):
         return bar
 
     def _connect_signals(self) -> None:
-        self.session.campaign_changed.connect(self.refresh)
-        self.session.data_changed.connect(self.refresh)
+        self.refresher = self.session.watch(self, ("inspections", "templates", "findings"), self.refresh)
         self.new_button.clicked.connect(self.new_inspection)
         self.reinspect_button.clicked.connect(self.start_reinspection)
         self.import_button.clicked.connect(self.import_template)
@@ -243,10 +241,10 @@ class InspectionsView(QWidget):
         self.count_label.setText(f"共 {len(lines)} 次检查")
 
     def _lines(self, campaign_id: str) -> list[InspectionLine]:
-        conn = self.session.ctx.conn
-        titles = {t.id: t.title for t in checklist_templates.list_templates(conn, self.session.ctx.author, latest_only=False)}
-        return [InspectionLine(i, titles.get(i.template_id, ""), progress_text(service.progress(conn, i.id).overall))
-                for i in service.list_inspections(conn, campaign_id)]
+        ctx = self.session.ctx
+        titles = {t.id: t.title for t in checklist_templates.list_templates(ctx, latest_only=False)}
+        return [InspectionLine(i, titles.get(i.template_id, ""), progress_text(service.progress(ctx, i.id).overall))
+                for i in service.list_inspections(ctx, campaign_id)]
 
     def select_inspection(self, inspection_id: str | None) -> None:
         """Select an inspection in the list (the first one when it is not listed)."""
@@ -293,7 +291,7 @@ class InspectionsView(QWidget):
         """The export button's menu: every stored template version, newest versions included."""
         self.export_menu.clear()
         ctx = self.session.ctx
-        for record in checklist_templates.list_templates(ctx.conn, ctx.author, latest_only=False):
+        for record in checklist_templates.list_templates(ctx, latest_only=False):
             action = self.export_menu.addAction(f"{record.title}（{record.version}，{record.item_count} 项）")
             action.triggered.connect(lambda _=False, r=record: inspection_actions.export_template(self.session, r))
 
@@ -301,7 +299,7 @@ class InspectionsView(QWidget):
         """Open the new-inspection dialog (non-modal); the inspection starts when it is accepted."""
         if self.session.campaign_id is None:
             return None
-        templates = checklist_templates.list_templates(self.session.ctx.conn, self.session.ctx.author)
+        templates = checklist_templates.list_templates(self.session.ctx)
         dialog = NewInspectionDialog(self.session, templates, self)
         dialog.accepted.connect(lambda: self._start(dialog))
         dialog.finished.connect(dialog.deleteLater)

@@ -1,8 +1,8 @@
 """The dashboard (概览): the chosen campaign's key figures and charts, computed in the background.
 
 The figures are the ones the summary workbook and the PDF report print (services.summary.figures,
-one SQL pass); they are recomputed off the GUI thread whenever work is saved while the screen is
-visible (else when it is next shown). Clicking a bar or a card opens the matching filtered list:
+one SQL pass); they are recomputed off the GUI thread whenever work on a topic it shows is saved
+while the screen is visible (else when it is next shown: gui.refresh.Refresher). Clicking a bar or a card opens the matching filtered list:
 a provider or city → 网站 filtered by it; a status → 问题 filtered by it; 逾期 → the 逾期 ledger.
 """
 
@@ -58,11 +58,10 @@ class OverviewView(QWidget):
         self.values: dict[str, QLabel] = {}
         self.card_buttons: dict[str, QPushButton] = {}
         self.figures: SummaryFigures | None = None
-        self._stale = True
         self._generation = 0
         self._build_ui()
-        session.campaign_changed.connect(self.refresh)
-        session.data_changed.connect(self.refresh)
+        self.refresher = session.watch(self, ("campaigns", "sites", "reviews", "findings", "documents",
+                                              "inspections", "settings"), self._recompute)
 
     # --- building ----------------------------------------------------------------------------
     def _build_ui(self) -> None:
@@ -131,16 +130,8 @@ class OverviewView(QWidget):
     # --- updating ----------------------------------------------------------------------------
     @Slot()
     def refresh(self, *_args) -> None:
-        """Recompute now if shown, else when next shown."""
-        self._stale = True
-        if self.isVisible():
-            self._recompute()
-
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
-        """Bring stale figures up to date when the screen is shown."""
-        super().showEvent(event)
-        if self._stale:
-            self._recompute()
+        """Recompute now if shown, else when next shown (gui.refresh.Refresher)."""
+        self.refresher.touch()
 
     @property
     def busy(self) -> bool:
@@ -150,7 +141,6 @@ class OverviewView(QWidget):
     _pending: TaskWorker | None = None
 
     def _recompute(self) -> None:
-        self._stale = False
         cid = self.session.campaign_id
         self._generation += 1
         if cid is None:

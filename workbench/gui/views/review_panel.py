@@ -89,8 +89,7 @@ class ReviewPanel(QWidget):
         self._conclusion_chosen = False
         self.rows = [_FieldRow(code, label) for code, label in REVIEW_FIELDS]
         self._build_ui()
-        self._connect_signals()
-        self.refresh()
+        self._connect_signals()  # first read when first shown (session.watch)
 
     # --- building --------------------------------------------------------------------------
     def _build_ui(self) -> None:
@@ -168,8 +167,8 @@ class ReviewPanel(QWidget):
             self._shortcut(seq, self.save_and_next)
         for key, verdict in VERDICT_KEYS.items():
             self._shortcut(f"Alt+{key}", lambda v=verdict: self.set_focused_verdict(v))
-        self.session.campaign_changed.connect(self.refresh)
-        self.session.data_changed.connect(self._data_changed)
+        self.session.campaign_changed.connect(self._campaign_changed)
+        self.refresher = self.session.watch(self, ("sites", "reviews"), self._data_changed, campaign=False)
 
     def _shortcut(self, seq: str, slot) -> None:
         shortcut = QShortcut(QKeySequence(seq), self)
@@ -183,6 +182,12 @@ class ReviewPanel(QWidget):
         cid = self.session.campaign_id
         next_id = sites.next_unreviewed(self.session.ctx, cid) if cid else None
         self.load_site(next_id)
+
+    @Slot(object)
+    def _campaign_changed(self, _campaign_id) -> None:
+        """Another campaign: forget the shown site; its first unreviewed site comes when shown."""
+        self.site_id = None
+        self.refresher.touch()
 
     @Slot()
     def _data_changed(self) -> None:
@@ -321,7 +326,7 @@ class ReviewPanel(QWidget):
             return None
         self.status_message.emit(_outcome_message(outcome))
         self.saved.emit(outcome)
-        self.session.data_changed.emit()
+        self.session.notify("reviews", "findings")
         self.open_next()
         return outcome
 

@@ -20,6 +20,11 @@ from workbench.domain.review import REVIEW_FIELDS
 from workbench.gui.models.site_table_model import HEADERS, SiteTableModel
 from workbench.gui.session import Session
 from workbench.gui.widgets.filter_box import FilterBox
+from workbench.gui.widgets.tables import (
+    decisive_first,
+    remember_columns,
+    show_elided_text_as_tooltip,
+)
 from workbench.services import sites
 
 _WIDTHS = (150, 130, 150, 110, 130, 56, 110, 40)
@@ -45,7 +50,7 @@ class SitesView(QWidget):
         self.model = SiteTableModel(session.ctx, self)
         self._build_ui()
         self._connect_signals()
-        self.refresh()
+        self.refresher = session.watch(self, ("sites", "reviews"), self.refresh)
 
     def _build_ui(self) -> None:
         self.filter_box = FilterBox("筛选：备案号、网站名称、主办单位、域名、接入服务商、地市（Ctrl+F）")
@@ -69,6 +74,10 @@ class SitesView(QWidget):
         for col, width in enumerate(_WIDTHS[: len(HEADERS)]):
             self.table.setColumnWidth(col, width)
         header.setStretchLastSection(True)
+        # 核查结论 and 提示 decide the work: beside the filing number, visible at 1280 pixels.
+        decisive_first(self.table, ("核查结论", "提示"))
+        remember_columns(self.table, self.session.paths.config_dir, "sites")
+        show_elided_text_as_tooltip(self.table)
         self.detail_label = QLabel(_SELECT_HINT)
         self.detail_label.setWordWrap(True)
         self.detail_label.setAlignment(Qt.AlignTop | Qt.AlignLeft)
@@ -93,8 +102,6 @@ class SitesView(QWidget):
             shortcut = QShortcut(QKeySequence(key), self.table)
             shortcut.setContext(Qt.WidgetShortcut)
             shortcut.activated.connect(self.open_current)
-        self.session.campaign_changed.connect(self.refresh)
-        self.session.data_changed.connect(self.refresh)
 
     @Slot()
     def refresh(self, *_args) -> None:

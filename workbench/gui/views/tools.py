@@ -33,14 +33,13 @@ def check_all_evidence(ctx) -> EvidenceCheck:
     Raises:
         WorkbenchError: the context has no evidence folder.
     """
-    conn = ctx.conn
-    total = len(service.list_evidence(conn, None))
+    total = len(service.list_evidence(ctx, None))
     targets: dict[str, str] = {}
     lines = []
-    for problem in service.verify_evidence(conn, ctx.evidence_store):
+    for problem in service.verify_evidence(ctx):
         ev = problem.evidence
         if ev.inspection_id not in targets:
-            targets[ev.inspection_id] = service.load_inspection(conn, ev.inspection_id).inspection.target
+            targets[ev.inspection_id] = service.load_inspection(ctx, ev.inspection_id).inspection.target
         item = f"检查项 {ev.item_code}" if ev.item_code else "整体"
         lines.append(f"{ev.original_name}（{targets[ev.inspection_id]}，{item}）：{EVIDENCE_STATUS[problem.status]}")
     return EvidenceCheck(total, tuple(lines))
@@ -71,7 +70,7 @@ class ToolActions(QObject):
     def open_settings(self) -> SettingsDialog:
         """Open the 设置 dialog (non-modal); saving refreshes the views."""
         dialog = SettingsDialog(self.session, self.window)
-        dialog.saved.connect(self.session.data_changed)
+        dialog.saved.connect(lambda *_: self.session.notify("settings"))
         dialog.finished.connect(dialog.deleteLater)
         self.dialog = dialog
         dialog.open()
@@ -95,7 +94,7 @@ class ToolActions(QObject):
                 f"无法保存节假日安排到 {self.session.paths.config_dir}：{os_reason(err)}"))
             return None
         self.session.remember_folder(path)
-        self.session.data_changed.emit()
+        self.session.notify("settings", "findings")  # deadlines count working days
         years = "、".join(str(y) for y in installed.years)
         self.session.dialogs.info("导入节假日安排", f"已导入 {years} 年的节假日安排。\n"
                                   f"现在的工作日日历覆盖 {first}—{last} 年，整改期限按此计算。")

@@ -1,0 +1,184 @@
+"""The hostile-file suite (issue 9, "Files coming in"): every file is built here, at test time.
+
+Each kind is run through the real command line in a child process, as an inspector would run
+it, and checked for: exit code, the message, the database left unchanged where the file is
+refused, and the child's peak memory (ru_maxrss; under 1 GB, and a bomb must not even come
+close). The children run with their address space capped at 3 GB, so a build that tries to
+unpack a bomb fails the test instead of exhausting the machine.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hostile_files import (
+    HEADER,
+    Run,
+    database_dump,
+    grid_rows,
+    row_xml,
+    run_cli,
+    run_preview,
+    sheet_xml,
+    site_rows,
+    table,
+    write_bomb_xlsx,
+    write_book,
+    write_xlsx,
+)
+
+PEAK_LIMIT_MB = 1024
+CAMPAIGN = "二〇二六年第四季度"
+
+
+@pytest.fixture
+def home(tmp_path) -> Path:
+    """A data folder whose settings name the inspector (so nothing stamps a login name)."""
+    data = tmp_path / "data"
+    (data / "config").mkdir(parents=True)
+    settings = {"inspector": "测试员", "contact": "测试员"}
+    (data / "config" / "settings.json").write_text(json.dumps(settings, ensure_ascii=False), encoding="utf-8")
+    return data
+
+
+@pytest.fixture
+def db(tmp_path, home) -> Path:
+    """A database holding one earlier, good import of 5 sites into CAMPAIGN."""
+    path = tmp_path / "work.sqlite3"
+    good = write_xlsx(tmp_path / "earlier.xlsx", sheet_xml(grid_rows(table(5))))
+    run = import_file(home, path, good)
+    assert run.returncode == 0, run
+    return path
+
+
+def import_file(home: Path, db: Path, file: Path, *extra: str) -> Run:
+    """``workbench import --json`` of ``file`` into CAMPAIGN."""
+    return run_cli("--data-dir", str(home), "import", "--db", str(db), "--campaign", CAMPAIGN, "--json",
+                   *extra, str(file))
+
+
+def summary(run: Run) -> dict:
+    """The JSON summary an import printed."""
+    return json.loads(run.stdout)
+
+
+def assert_refused(run: Run, db: Path, before: list[str], *words: str) -> None:
+    """Exit code 2, a Chinese message with ``words``, nothing stored changed, memory bounded."""
+    assert run.returncode == 2, run
+    assert run.stderr.startswith("错误："), run
+    for word in words:
+        assert word in run.stderr, run
+    assert "Traceback" not in run.stderr
+    assert database_dump(db) == before
+    assert run.peak_mb is not None and run.peak_mb < PEAK_LIMIT_MB, run
+
+
+# --- 1. sheets reaching far out ----------------------------------------------------------------
+
+FAR_SHEETS = {
+    # one stray value at the last cell of the grid
+    "stray_last_cell": lambda rows: [*grid_rows(rows), row_xml(1048576, [(16383, "x")])],
+    # a value in column XFD on every row (as when a whole column was filled by mistake)
+    "xfd_every_row": lambda rows: [row_xml(i + 1, [*enumerate(r), (16383, "备注")]) for i, r in enumerate(rows)],
+    # a stray value far down in column A
+    "stray_far_down": lambda rows: [*grid_rows(rows), row_xml(1048576, [(0, "合计")])],
+}
+
+
+@pytest.mark.parametrize("kind", sorted(FAR_SHEETS))
+def test_stray_cells_far_out_import_the_real_rows_in_bounded_memory(kind, tmp_path, home, db):
+    rows = table(1200)  # 1,200 rows × 16,384 columns would be 20 million cells
+    path = write_xlsx(tmp_path / f"{kind}.xlsx", sheet_xml(FAR_SHEETS[kind](rows)))
+    run = import_file(home, db, path)
+    assert run.returncode == 0, run
+    s = summary(run)
+    assert s["sites"] == 1200 and s["rejected_rows"] == 0
+    assert run.peak_mb < PEAK_LIMIT_MB, run
+    notes = [p for p in s["problems"] if p["code"] == "stray_cells"]
+    assert len(notes) == 1 and "已忽略" in notes[0]["message"]
+    assert ("XFD1048576" if kind == "stray_last_cell" else "XFD" if kind == "xfd_every_row" else "A1048576") \
+        in notes[0]["value"]
+
+
+def test_a_dimension_claiming_the_whole_grid_is_not_believed(tmp_path, home, db):
+    path = write_xlsx(tmp_path / "dimension.xlsx", sheet_xml(grid_rows(table(300)), dimension="A1:XFD1048576"))
+    run = import_file(home, db, path)
+    assert run.returncode == 0, run
+    assert summary(run)["sites"] == 300
+    assert run.peak_mb < PEAK_LIMIT_MB, run
+
+
+def test_the_import_preview_survives_a_stray_cell(tmp_path):
+    path = write_xlsx(tmp_path / "stray.xlsx", sheet_xml(FAR_SHEETS["stray_last_cell"](table(30))))
+    run = run_preview(path)
+    assert run.returncode == 0, run
+    assert run.stdout.split() == ["20"]
+    assert run.peak_mb < PEAK_LIMIT_MB, run
+
+
+BASIS = "《GB/T 22239-2019 信息安全技术 网络安全等级保护基本要求》（2019）8.1.4.1"
+
+
+def test_checklist_import_survives_a_stray_cell(tmp_path, home):
+    info = [["模板编号", "stray_test"], ["模板名称", "孤立单元格测试"], ["版本", "1.0"], ["适用范围", "测试"]]
+    items = [["章节/分类", "编号", "检查要求", "依据", "严重程度"],
+             ["账号管理", "A-1", "应设置口令复杂度", BASIS, "高"],
+             ["账号管理", "A-2", "应限制登录失败次数", BASIS, "中"]]
+    path = write_book(tmp_path / "template.xlsx", {
+        "模板信息": sheet_xml(grid_rows(info)),
+        "检查项": sheet_xml([*grid_rows(items), row_xml(1048576, [(16383, "x")])]),
+    })
+    run = run_cli("--data-dir", str(home), "checklist", "import", "--db", str(tmp_path / "c.sqlite3"), str(path))
+    assert run.returncode == 0, run
+    assert run.peak_mb < PEAK_LIMIT_MB, run
+
+
+# --- 2. zip bombs --------------------------------------------------------------------------------
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(tmp_path, home, db):
+    path = write_bomb_xlsx(tmp_path / "bomb.xlsx", 2 << 30)
+    assert path.stat().st_size < 13 << 20
+    before = database_dump(db)
+    run = import_file(home, db, path)
+    assert_refused(run, db, before, "解压后", "sharedStrings.xml", "压缩炸弹")
+    assert run.peak_mb < 200, run
+
+
+def test_a_zip_bomb_that_declares_a_small_size_is_refused(tmp_path, home, db):
+    path = write_bomb_xlsx(tmp_path / "liar.xlsx", 2 << 30, declared=4096)
+    before = database_dump(db)
+    run = import_file(home, db, path)
+    assert_refused(run, db, before, "损坏")
+
+
+def test_a_moderate_bomb_is_refused_by_its_compression_ratio(tmp_path, home, db):
+    path = write_bomb_xlsx(tmp_path / "ratio.xlsx", 300 << 20)
+    before = database_dump(db)
+    run = import_file(home, db, path)
+    assert_refused(run, db, before, "压缩比", "压缩炸弹")
+
+
+def test_the_unpacked_limit_is_a_setting(tmp_path, home, db):
+    # 3,000 rows: about 1 MB of sheet XML; a limit of 1 MB refuses it.
+    path = write_xlsx(tmp_path / "big.xlsx", sheet_xml(grid_rows(table(6000))))
+    settings_file = home / "config" / "settings.json"
+    settings = json.loads(settings_file.read_text(encoding="utf-8"))
+    settings_file.write_text(json.dumps({**settings, "import_unpacked_limit_mb": 1}), encoding="utf-8")
+    before = database_dump(db)
+    run = import_file(home, db, path)
+    assert_refused(run, db, before, "超过读取上限 1 MB")
+
+
+def test_a_checklist_bomb_is_refused(tmp_path, home):
+    path = write_bomb_xlsx(tmp_path / "bomb.xlsx", 2 << 30)
+    run = run_cli("--data-dir", str(home), "checklist", "import", "--db", str(tmp_path / "c.sqlite3"), str(path))
+    assert run.returncode == 2, run
+    assert "压缩炸弹" in run.stderr
+    assert run.peak_mb < 200, run
+
+
+def test_sites_helpers_are_consistent():
+    assert len(HEADER) == len(site_rows(1)[0])

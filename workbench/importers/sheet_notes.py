@@ -1,0 +1,28 @@
+"""Problems a reader found in a sheet as a whole (cells left out far outside the table…)."""
+
+from __future__ import annotations
+
+from workbench.domain.site import Problem
+from workbench.importers.sheet_reader import Workbook
+from workbench.importers.xlsx_formulas import column_letter
+
+
+def sheet_notes(book: Workbook, sheet: str) -> list[Problem]:
+    """Whole-sheet problems of ``sheet`` of an open ``book`` (call after its rows were read).
+
+    Returns:
+        ``stray_cells`` when cells far outside the table were left out (see
+        :func:`workbench.importers.xlsx_guard.trim_sheet`), with their references as value.
+    """
+    notes: list[Problem] = []
+    stray = book.stray.get(sheet)
+    if stray is not None and stray.count:
+        shown = "、".join(stray.refs) + ("等" if stray.count > len(stray.refs) else "")
+        notes.append(Problem(
+            None, "", "stray_cells", "warning",
+            f"表格之外很远处有 {stray.count} 个孤立的单元格（{shown}），与名单相隔过远，不属于名单，已忽略；"
+            f"名单按第 1 至 {stray.rows} 行、A 至 {column_letter(max(stray.columns - 1, 0))} 列读取",
+            shown,
+        ))
+    return notes
+
