@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import os
-import unicodedata
+import re
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
@@ -131,11 +131,20 @@ def _safe_text(text: str) -> str | CellRichText:
     return text
 
 
+# East Asian Wide and Fullwidth blocks (UAX #11): Hangul Jamo, CJK radicals … Yi, Hangul
+# syllables, CJK compatibility ideographs, vertical and small forms, full-width forms, and the
+# supplementary ideograph planes. Counted by one C-level regex scan instead of a per-character
+# unicodedata lookup (the ledger sizes 100,000 rows of text).
+_WIDE_RE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\ua4cf"
+                      "\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60"
+                      "\uffe0-\uffe6\U0001f300-\U0001f64f\U0001f900-\U0001f9ff\U00020000-\U0003fffd]")
+
+
 def display_width(text: str) -> int:
     """Width of ``text`` in Excel character units: wide and full-width (CJK) characters count 2."""
     if text.isascii():
         return len(text)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return len(text) + len(_WIDE_RE.findall(text))
 
 
 class _StyleCache:
