@@ -105,7 +105,7 @@ def package(args: Namespace, paths: AppPaths) -> int:
     db = Path(args.db)
     if args.package_command == "export":
         _existing(args.db)
-    ctx = open_context(db, paths)        # migrated before the child process opens it
+    ctx = open_context(db, paths, inspector=args.inspector)   # migrated before the child process opens it
     try:
         author = ctx.author
         common = {"db": str(db), "device": author.device, "inspector": author.inspector,

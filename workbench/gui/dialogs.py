@@ -45,23 +45,26 @@ class Dialogs:
 
     def open_file(self, title: str, folder: str, filters: str) -> Path | None:
         """Choose an existing file; None when cancelled."""
-        name, _ = QFileDialog.getOpenFileName(self.parent, title, folder, filters)
-        return Path(name) if name else None
+        names = self._run_file_dialog(title, folder, filters, QFileDialog.ExistingFile)
+        return Path(names[0]) if names else None
 
     def open_files(self, title: str, folder: str, filters: str) -> list[Path]:
         """Choose existing files; empty when cancelled."""
-        names, _ = QFileDialog.getOpenFileNames(self.parent, title, folder, filters)
-        return [Path(n) for n in names]
+        return [Path(n) for n in self._run_file_dialog(title, folder, filters, QFileDialog.ExistingFiles)]
 
     def save_file(self, title: str, suggested: str, filters: str) -> Path | None:
         """Choose where to save; None when cancelled."""
-        name, _ = QFileDialog.getSaveFileName(self.parent, title, suggested, filters)
-        return Path(name) if name else None
+        names = self._run_file_dialog(title, suggested, filters, QFileDialog.AnyFile, save=True)
+        return Path(names[0]) if names else None
 
     def choose_folder(self, title: str, folder: str) -> Path | None:
         """Choose a folder; None when cancelled."""
-        name = QFileDialog.getExistingDirectory(self.parent, title, folder)
-        return Path(name) if name else None
+        names = self._run_file_dialog(title, folder, "", QFileDialog.Directory)
+        return Path(names[0]) if names else None
+
+    def _run_file_dialog(self, title, start, filters, mode, save=False) -> list[str]:
+        dialog = file_dialog(self.parent, title, start, filters, mode, save)
+        return dialog.selectedFiles() if dialog.exec() == QDialog.Accepted else []
 
     def ask_text(self, title: str, label: str, text: str = "") -> str | None:
         """Ask for one line of text; None when cancelled."""
@@ -84,6 +87,23 @@ class Dialogs:
         form.addRow(label, edit)
         form.addRow(buttons)
         return edit.date().toPython() if dialog.exec() == QDialog.Accepted else None
+
+
+def file_dialog(parent: QWidget | None, title: str, start: str, filters: str,
+                mode: QFileDialog.FileMode, save: bool = False) -> QFileDialog:
+    """A file dialog (the system's own where there is one) whose two labels Qt's Chinese
+    translation lacks (查找范围, 文件类型) are set in Chinese for Qt's own dialog."""
+    dialog = QFileDialog(parent, title, start, filters)
+    dialog.setFileMode(mode)
+    if mode == QFileDialog.Directory:
+        dialog.setOption(QFileDialog.ShowDirsOnly)
+    if save:
+        dialog.setAcceptMode(QFileDialog.AcceptSave)
+        if start and not Path(start).is_dir():
+            dialog.selectFile(start)
+    dialog.setLabelText(QFileDialog.LookIn, "查找范围(&I)：")
+    dialog.setLabelText(QFileDialog.FileType, "文件类型(&T)：")
+    return dialog
 
 
 class ScriptedDialogs(Dialogs):
