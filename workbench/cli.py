@@ -16,6 +16,17 @@ from workbench.services.context import describe_error
 log = logging.getLogger(__name__)
 
 
+def _count(text: str) -> int:
+    """A count of 1 to 1,000,000 (the scale demo); argparse type."""
+    try:
+        value = int(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"应为整数：{text}") from err
+    if not 1 <= value <= 1_000_000:
+        raise argparse.ArgumentTypeError(f"应在 1 到 1000000 之间：{text}")
+    return value
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -57,9 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--inspector", help=INSPECTOR_HELP)
         return sp
 
-    cmd("gui", "打开窗口", db_required=False)
+    sp = cmd("gui", "打开窗口", db_required=False)
+    sp.add_argument("--smoke", action="store_true",
+                    help="自动走查每个界面并计时，输出一行 JSON 后退出（可在无显示器时运行）")
     sp = cmd("demo", "生成演示数据库（不打开窗口）")
-    sp.add_argument("--sites", type=_positive, default=48, help="演示网站数（1–1000）")
+    sp.add_argument("--sites", type=_count, default=48,
+                    help="演示网站数（1–1000 走导入流程；更多或给出 --findings 时批量写入规模演示数据）")
+    sp.add_argument("--findings", type=_count, help="规模演示：已核查并登记问题的网站数")
     sp = cmd("import", "导入网站名单（.xlsx/.xls/.ods/.csv）")
     sp.add_argument("file")
     sp.add_argument("--campaign", help="检查任务名称（不存在则新建；缺省为文件名）")
@@ -83,9 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("out")
     sp.add_argument("--org", required=True, help="主办单位名称")
     sp.add_argument("--campaign")
+    _notice_settings(sp)
     sp = cmd("notices", "为有待整改问题的每个单位生成整改通知书")
     sp.add_argument("outdir")
     sp.add_argument("--campaign")
+    _notice_settings(sp)
     sp = cmd("receipt", "生成送达回证 PDF")
     sp.add_argument("out")
     sp.add_argument("--notice", required=True, help="整改通知书文号")
@@ -212,3 +229,11 @@ def emit_json(obj) -> None:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def _notice_settings(sp) -> None:
+    """Options that stand in, for this run, for settings a notice must print (issue 10)."""
+    sp.add_argument("--contact", help="联系人（缺省取“设置”）")
+    sp.add_argument("--phone", help="联系电话（缺省取“设置”）")
+    sp.add_argument("--review-body", help="行政复议机关，如 某市人民政府（缺省取“设置”）")
+    sp.add_argument("--court", help="行政诉讼的人民法院（缺省取“设置”）")

@@ -23,7 +23,8 @@ def run(args: Namespace, paths: AppPaths) -> int:
     if args.command in (None, "gui"):
         from workbench.gui.application import run_gui
 
-        return run_gui(paths, Path(args.db) if getattr(args, "db", None) else paths.default_database)
+        return run_gui(paths, Path(args.db) if getattr(args, "db", None) else paths.default_database,
+                       smoke=getattr(args, "smoke", False), inspector=getattr(args, "inspector", None))
     if args.command in _FILE_COMMANDS:
         from workbench import cli_integrity
 
@@ -41,9 +42,9 @@ def run(args: Namespace, paths: AppPaths) -> int:
 
 def _font_notes(ctx: Context) -> None:
     """Say once, after a document command, which roles a stand-in font served (stderr)."""
-    from workbench.services import document_fonts
+    from workbench.services import document_settings
 
-    for note in document_fonts.stand_in_notes(ctx):
+    for note in document_settings.stand_in_notes(ctx):
         print(f"字体提示：{note}", file=sys.stderr)
 
 
@@ -77,6 +78,12 @@ def _deadline(args) -> int:
 def _demo(ctx: Context, args) -> int:
     from workbench.services.demo import build_demo
 
+    if args.findings is not None or args.sites > 1000:
+        from workbench.services.demo_scale import build_scale_demo
+
+        made = build_scale_demo(ctx, sites=args.sites, findings=min(args.findings or 0, args.sites))
+        print(f"规模演示数据已生成：{args.db}（网站 {made.sites} 个，问题 {made.findings} 个）")
+        return 0
     made = build_demo(ctx, sites=args.sites)
     print(f"演示数据已生成：{args.db}（网站 {made.sites} 个，已核查 {made.reviews} 个，"
           f"问题 {made.findings} 个，整改通知书 {len(made.notices)} 份）")
@@ -152,9 +159,19 @@ def _export(ctx: Context, args) -> int:
     return 0
 
 
+def _notice_settings(ctx: Context, args) -> None:
+    """--contact/--phone/--review-body/--court override the settings for this run."""
+    for option, name in (("contact", "contact"), ("phone", "contact_phone"),
+                         ("review_body", "review_body"), ("court", "court")):
+        value = getattr(args, option, None)
+        if value:
+            setattr(ctx.settings, name, value.strip())
+
+
 def _notice(ctx: Context, args) -> int:
     from workbench.services import notices, sponsors
 
+    _notice_settings(ctx, args)
     campaign_id = _campaign_id(ctx, args.campaign) if args.campaign else None
     sponsor = sponsors.find_by_name(ctx, args.org, campaign_id)
     issued = notices.write_notice(ctx, sponsor.id, Path(args.out))
@@ -167,6 +184,7 @@ def _notice(ctx: Context, args) -> int:
 def _notices(ctx: Context, args) -> int:
     from workbench.services import notices
 
+    _notice_settings(ctx, args)
     written = notices.write_notices(ctx, _campaign_id(ctx, args.campaign), Path(args.outdir))
     for path in written:
         print(path)

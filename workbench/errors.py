@@ -51,6 +51,19 @@ class FontError(WorkbenchError):
     """No installed font can render the Chinese text of a document."""
 
 
+class MissingSettingsError(ValidationError):
+    """A notice cannot be printed without some settings (联系人, 联系电话, and for an order the
+    复议机关 and 人民法院): printing stops; the GUI asks for them, the command line names them.
+
+    Attributes:
+        fields: the Settings attribute names that are empty, e.g. ``("contact", "contact_phone")``.
+    """
+
+    def __init__(self, message: str, fields: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.fields = fields
+
+
 class InspectorMissingError(WorkbenchError):
     """A record would be written without the inspector's name (never the computer's login name)."""
 

@@ -22,6 +22,16 @@ class Settings:
             filing review (days; ``working`` or ``calendar``).
         holiday_file: optional user file with next year's holiday data (see domain/calendar.py).
         last_folder: the folder last used in a file dialog.
+        self_reference: how the authority names itself on documents (我办, 我局…; never 我单位).
+        notice_title: title of rectification notices: 责令限期改正通知书 for an order under cited
+            provisions, 整改通知书 for an advisory letter; ``campaign_titles`` overrides it per
+            campaign name.
+        inspection_basis: the legal basis of inspections, printed in a notice's opening.
+        review_body, court: the 行政复议机关 and the 人民法院 named in an order's 复议/诉讼 clause;
+            review_days, litigation_months: the terms (60 日, 6 个月).
+        deadline_from_receipt: terms run from receipt of the notice (自收到本通知书之日起…)
+            instead of a date fixed at issue.
+        preprinted_letterhead: print on pre-printed 红头纸: leave every red element out.
         welcomed: the first-run welcome page was shown (it asks for name, unit and contact once).
         fonts: the font file chosen per document role (``title``, ``body``, ``heading1``,
             ``heading2``, ``page_number`` → path of a .ttf/.ttc, ``path#index`` for a face of a
@@ -39,6 +49,16 @@ class Settings:
     review_term_unit: str = "working"
     holiday_file: str = ""
     last_folder: str = ""
+    self_reference: str = "我办"
+    notice_title: str = "责令限期改正通知书"
+    campaign_titles: dict[str, str] = field(default_factory=dict)
+    inspection_basis: str = "《中华人民共和国网络安全法》"
+    review_body: str = ""
+    court: str = ""
+    review_days: int = 60
+    litigation_months: int = 6
+    deadline_from_receipt: bool = False
+    preprinted_letterhead: bool = False
     welcomed: bool = False
     fonts: dict[str, str] = field(default_factory=dict)
     import_unpacked_limit_mb: int = 1024

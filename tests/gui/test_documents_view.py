@@ -191,3 +191,21 @@ def test_issued_opinions_are_listed_and_print_but_take_no_receipt(qtbot, view, d
     pdf = view.notice_pdf(opinion.record.doc_number)
     assert pdf.read_bytes().startswith(b"%PDF")
     assert view.write_receipt() is None
+
+
+def test_printing_stops_and_asks_for_missing_contact(qtbot, view, dialogs, tmp_path, demo_session):
+    """Issue 10: 联系人/联系电话 are always printed; when missing, printing stops and asks for
+    them (saved to the settings); cancelling takes no number and writes nothing."""
+    demo_session.ctx.settings.contact = ""
+    demo_session.ctx.settings.contact_phone = ""
+    row = _unnoticed_row(view)
+    view.sponsor_table.selectRow(row)
+    numbers_before = view.notice_model.rowCount()
+    dialogs.answers.extend([tmp_path / "取消.pdf", None])  # save where; then cancel the question
+    assert view.generate_notice() is None
+    assert not (tmp_path / "取消.pdf").exists() and view.notice_model.rowCount() == numbers_before
+    dialogs.answers.extend([tmp_path / "通知书.pdf", "赵六", "0531-87654321"])
+    assert view.generate_notice() == tmp_path / "通知书.pdf"
+    assert demo_session.ctx.settings.contact == "赵六"
+    assert demo_session.ctx.settings.contact_phone == "0531-87654321"
+    assert [kind for kind, *_ in dialogs.shown].count("ask_text") == 3  # 1 cancelled + 2 answered

@@ -69,13 +69,14 @@ def test_settings_unwritable_file_keeps_dialog_open(qtbot, tools, session, monke
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(session, "save_settings", fail)
+    before = session.ctx.settings.contact
     dialog = tools.open_settings()
     dialog.inspector_edit.setText("王检查")
     dialog.fields["unit"].setText("某市互联网信息办公室")
     dialog.contact_edit.setText("李联系")
     dialog.accept()
     assert dialog.isVisible() and "无法保存设置文件" in dialog.error_label.text()
-    assert session.ctx.settings.contact == ""  # rolled back
+    assert session.ctx.settings.contact == before  # rolled back
 
 
 def _holiday_file(tmp_path, payload) -> object:

@@ -182,3 +182,114 @@ def test_a_checklist_bomb_is_refused(tmp_path, home):
 
 def test_sites_helpers_are_consistent():
     assert len(HEADER) == len(site_rows(1)[0])
+
+
+# --- 3. a CSV quote that never closes ----------------------------------------------------------
+
+
+def csv_text(rows: list[list]) -> str:
+    return "".join(",".join(str(c) for c in row) + "\r\n" for row in rows)
+
+
+def test_a_csv_quote_that_never_closes_swallows_nothing(tmp_path, home, db):
+    rows = table(2000)
+    rows[5][1] = "\"" + rows[5][1]  # file row 6 (the header is row 1): an opening quote only
+    path = tmp_path / "quote.csv"
+    path.write_text(csv_text(rows), encoding="utf-8")
+    run = import_file(home, db, path)
+    assert run.returncode == 0, run
+    s = summary(run)
+    assert s["sites"] == 1999 and s["rejected_rows"] == 1
+    bad = [p for p in s["problems"] if p["code"] == "csv_unbalanced_quote"]
+    assert [(p["row"], p["severity"]) for p in bad] == [(6, "error")]
+    assert "引号" in bad[0]["message"] and rows[5][3] in bad[0]["value"]
+    assert run.peak_mb < PEAK_LIMIT_MB, run
+
+
+def test_a_quoted_cell_with_line_breaks_is_still_one_cell(tmp_path, home, db):
+    rows = table(3)
+    rows[2][4] = '"第一行\n第二行，含逗号"'
+    path = tmp_path / "multiline.csv"
+    path.write_text(csv_text(rows), encoding="utf-8")
+    run = import_file(home, db, path)
+    assert run.returncode == 0, run
+    s = summary(run)
+    assert s["sites"] == 3 and s["rejected_rows"] == 0
+
+
+# --- 4. a column left out on re-import -----------------------------------------------------------
+
+
+def sites(home: Path, db: Path) -> dict[str, dict]:
+    run = run_cli("--data-dir", str(home), "sites", "--db", str(db), "--campaign", CAMPAIGN, "--json")
+    assert run.returncode == 0, run
+    return {s["site_filing_no"]: s for s in json.loads(run.stdout)}
+
+
+def test_a_column_missing_on_reimport_keeps_the_stored_values(tmp_path, home, db):
+    phones_before = {no: s["contact_phone"] for no, s in sites(home, db).items()}
+    assert all(phones_before.values())
+    drop = HEADER.index("联系电话")
+    rows = [[c for i, c in enumerate(row) if i != drop] for row in table(5)]
+    path = write_xlsx(tmp_path / "no_phone.xlsx", sheet_xml(grid_rows(rows)))
+    run = import_file(home, db, path)
+    assert run.returncode == 0, run
+    s = summary(run)
+    assert (s["changed"], s["unchanged"]) == (0, 5)
+    notes = [p for p in s["problems"] if p["code"] == "column_absent"]
+    assert len(notes) == 1 and "联系电话" in notes[0]["message"] and "保留" in notes[0]["message"]
+    assert {no: site["contact_phone"] for no, site in sites(home, db).items()} == phones_before
+
+
+def test_an_emptied_column_still_clears_values(tmp_path, home, db):
+    drop = HEADER.index("联系电话")
+    rows = table(5)
+    for row in rows[1:]:
+        row[drop] = ""
+    path = write_xlsx(tmp_path / "empty_phone.xlsx", sheet_xml(grid_rows(rows)))
+    run = import_file(home, db, path)
+    assert run.returncode == 0, run
+    assert summary(run)["changed"] == 5
+    assert not any(site["contact_phone"] for site in sites(home, db).values())
+
+
+# --- 5./6. two columns with one meaning ----------------------------------------------------------
+
+
+def test_a_second_column_with_the_same_header_is_named_as_ignored(tmp_path, home, db):
+    col = HEADER.index("网站备案号")
+    rows = [row + [row[col]] for row in table(5)]
+    rows[1][-1] = "鲁ICP备99999999号-1"
+    path = write_xlsx(tmp_path / "two_numbers.xlsx", sheet_xml(grid_rows(rows)))
+    run = import_file(home, db, path)
+    assert run.returncode == 0, run
+    s = summary(run)
+    assert s["sites"] == 5 and s["added"] == 0
+    notes = [p for p in s["problems"] if p["code"] == "duplicate_column"]
+    assert len(notes) == 1
+    assert "已使用 D 列" in notes[0]["message"] and "忽略 I 列" in notes[0]["message"]
+
+
+# --- 8. bidi and control characters ---------------------------------------------------------------
+
+
+def test_bidi_and_control_characters_are_removed_reported_and_never_exported(tmp_path, home, db):
+    rows = table(5)
+    rows[1][1] = "测试单位\u202e1有限公司"
+    rows[2][4] = "网站\u2066二\u2069\x07"
+    path = write_xlsx(tmp_path / "bidi.xlsx", sheet_xml(grid_rows(rows)))
+    run = import_file(home, db, path)
+    assert run.returncode == 0, run
+    notes = [p for p in summary(run)["problems"] if p["code"] == "hidden_chars"]
+    assert [(p["row"], p["value"]) for p in notes] == [
+        (2, "测试单位[U+202E]1有限公司"), (3, "网站[U+2066]二[U+2069][U+0007]")]
+    stored = sites(home, db)
+    assert not any(ch in json.dumps(stored, ensure_ascii=False) for ch in "\u202e\u2066\u2069\x07")
+    out = tmp_path / "summary.xlsx"
+    done = run_cli("--data-dir", str(home), "export", "summary", "--db", str(db), "--campaign", CAMPAIGN, str(out))
+    assert done.returncode == 0, done
+    import zipfile
+
+    with zipfile.ZipFile(out) as archive:
+        xml = "".join(archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith(".xml"))
+    assert not any(ch in xml for ch in "\u202e\u2066\u2069")

@@ -9,8 +9,9 @@ from datetime import date
 import pytest
 from reportlab.pdfbase import pdfmetrics
 
-from workbench.errors import FontError, ValidationError
+from workbench.errors import FontError, MissingSettingsError, ValidationError
 from workbench.reports import NoticeFinding, find_cjk_font, render_notice
+from workbench.reports.documents import Appeal
 from workbench.reports.fonts import find_fallback_font
 
 
@@ -23,26 +24,29 @@ def test_notice_text(tmp_path, make_notice, pdf_text):
     out = tmp_path / "notice.pdf"
     render_notice(make_notice(), out)
     text = _flat(pdf_text(out))
-    for expected in ("某市互联网信息办公室", "鲁网信整改〔2026〕12号", "整改通知书",
+    for expected in ("某市互联网信息办公室", "鲁网信整改〔2026〕12号", "责令限期改正通知书",
                      "济南<b>&某某</b>科技有限公司：", "91110108551385082Q",
-                     "2026年11月20日", "检查人员：张三、李四", "（一）网站后台管理页面",
-                     "（三）", "依据：《中华人民共和国网络安全法》", "整改要求：",
-                     "证据：截图evidence-1.png", "整改期限为10个工作日",
-                     "请于2026年12月15日前完成整改，并将书面整改报告报送我单位",
-                     "逾期不整改", "联系人：王五；联系电话：0531-12345678。",
+                     "于2026年11月20日", "检查人员张三、李四", "在济南市历下区某路1号",
+                     "（一）经查，网站后台管理页面", "（三）",
+                     "不符合《中华人民共和国网络安全法》", "整改要求：",
+                     "证据：截图evidence-1.png",
+                     "请你单位于2026年12月15日前（含当日）按上述要求完成整改，并将书面整改报告报送我办",
+                     "逾期不改正", "联系人：王五；联系电话：0531-12345678。", "特此通知。",
                      "2026年11月29日", "本通知书一式两份"):
         assert expected in text, expected
-    assert "证据：截图evidence-2" not in text  # empty evidence prints no line
+    assert "证据：截图evidence-2" not in text  # empty evidence prints no sentence
     assert "&amp;" not in text and "<b>&" in text
+    assert "我单位" not in text
 
 
 def test_notice_layout_order(tmp_path, make_notice, pdf_text):
     out = tmp_path / "notice.pdf"
-    render_notice(make_notice(), out)
+    render_notice(make_notice(appeal=Appeal("某市人民政府", "某区人民法院")), out)
     text = _flat(pdf_text(out))
-    order = ["某市互联网信息办公室", "鲁网信整改〔2026〕12号", "整改通知书", "济南<b>",
-             "一、存在的问题", "二、整改期限", "三、联系方式", "某市互联网信息办公室2026年11月29日",
-             "本通知书一式两份"]
+    order = ["某市互联网信息办公室", "鲁网信整改〔2026〕12号", "责令限期改正通知书", "济南<b>",
+             "一、存在的问题", "二、整改期限和要求", "逾期不改正", "如不服本通知，可在收到本通知书之日起60日内向"
+             "某市人民政府申请行政复议，或者在6个月内向某区人民法院提起行政诉讼。", "联系人：", "特此通知。",
+             "某市互联网信息办公室2026年11月29日", "本通知书一式两份"]
     positions = [text.index(part) for part in order]
     assert positions == sorted(positions)
 
@@ -50,12 +54,48 @@ def test_notice_layout_order(tmp_path, make_notice, pdf_text):
 def test_optional_parts_are_left_out(tmp_path, make_notice, pdf_text):
     out = tmp_path / "notice.pdf"
     render_notice(make_notice(inspected_on=None, place="", inspectors=(), recipient_uscc="",
-                              term_text="", contact="", contact_phone=""), out)
+                              term_text=""), out)
     text = _flat(pdf_text(out))
-    assert "检查地点" not in text and "统一社会信用代码" not in text
-    assert "三、联系方式" not in text and "整改期限为" not in text
-    assert "某市互联网信息办公室依法对你单位开展了检查。" in text
-    assert "请于2026年12月15日前完成整改" in text
+    assert "检查地点" not in text and "统一社会信用代码" not in text and "检查人员" not in text
+    assert "我办对你单位开展了网络安全检查。" in text
+    assert "如不服" not in text  # no 复议/诉讼 clause without its bodies (advisory letter)
+    assert "请你单位于2026年12月15日前（含当日）" in text
+
+
+@pytest.mark.parametrize("changes, fields", [
+    (dict(contact=""), ("contact",)),
+    (dict(contact_phone=" "), ("contact_phone",)),
+    (dict(appeal=Appeal("", "某区人民法院")), ("review_body",)),
+])
+def test_printing_stops_without_contact_or_appeal_bodies(tmp_path, make_notice, changes, fields):
+    out = tmp_path / "notice.pdf"
+    with pytest.raises(MissingSettingsError) as info:
+        render_notice(make_notice(**changes), out)
+    assert info.value.fields == fields
+    assert not out.exists()
+
+
+def test_deadline_running_from_receipt(tmp_path, make_notice, pdf_text):
+    """facts.md §10: a term from receipt says so, and prints a date only once 送达 is recorded."""
+    out = tmp_path / "notice.pdf"
+    render_notice(make_notice(from_receipt=True, deadline=None, term_text="15个工作日"), out)
+    text = _flat(pdf_text(out))
+    assert "请你单位自收到本通知书之日起15个工作日内按上述要求完成整改" in text
+    assert "前（含当日）" not in text
+    render_notice(make_notice(from_receipt=True, deadline=date(2026, 12, 22), term_text="15个工作日"), out)
+    assert "自收到本通知书之日起15个工作日内（即2026年12月22日前，含当日）" in _flat(pdf_text(out))
+    with pytest.raises(ValidationError, match="没有整改期限"):
+        render_notice(make_notice(deadline=None), out)
+
+
+def test_extension_cites_the_first_notice_and_self_reference(tmp_path, make_notice, pdf_text):
+    out = tmp_path / "notice.pdf"
+    render_notice(make_notice(extends="鲁网信整改〔2026〕3号", self_reference="我局",
+                              title="整改通知书"), out)
+    text = _flat(pdf_text(out))
+    assert "本通知书系对鲁网信整改〔2026〕3号所定整改期限的延长" in text
+    assert "报送我局" in text and "我办" not in text
+    assert "整改通知书" in text and "责令" not in text
 
 
 def test_custom_title(tmp_path, make_notice, pdf_text):
@@ -83,7 +123,8 @@ def test_many_findings_paginate(tmp_path, make_notice, pdf_text, page_count):
     assert pages >= 4
     text = _flat(pdf_text(out))
     assert "（三十）" in text and "第30项问题" in text
-    for page in range(1, pages + 1):
+    assert "—1—" not in text  # no number on the first page of a letter (GB/T 9704 §10.1)
+    for page in range(2, pages + 1):
         assert f"—{page}—" in text
     last_page = _flat(pdf_text(out).split("\f")[pages - 1])
     assert "2026年11月29日" in last_page and "本通知书一式两份" in last_page

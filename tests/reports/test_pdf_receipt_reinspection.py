@@ -49,7 +49,9 @@ def test_receipt_with_blanks_to_fill(tmp_path, pdf_text, page_count):
                      "2026年11月29日", "一式两份，一份送达，一份归档"):
         assert expected in text, expected
     assert text.count("年月日") >= 4  # date blanks in the signature rows
-    assert re.search(r"送达方式\s+□直接\s+□留置\s+□邮寄\s+□电子", pdf_text(out, layout=True))
+    for manner in ("□直接送达", "□留置送达", "□委托送达", "□邮寄送达（邮件号：", "□电子送达（已取得受送达人同意）",
+                   "□公告送达"):
+        assert manner in text, manner  # every legal manner (facts.md §10)
     assert page_count(out) == 1
 
 
@@ -78,21 +80,23 @@ def test_reinspection_text(tmp_path, pdf_text):
     render_reinspection(_opinion(), out)
     text = _flat(pdf_text(out))
     for expected in ("某市互联网信息办公室", "鲁网信复查〔2026〕3号", "整改复查意见书",
-                     f"{NAME}：", "（鲁网信整改〔2026〕12号）", "2026年12月16日", "序号",
-                     "复查结果", "第3项问题", "已整改。口令已更换。", "未整改。",
-                     "复查结论：部分问题尚未整改到位。", "2026年12月18日", "本意见书一式两份"):
+                     f"{NAME}：", "根据我办通知书（鲁网信整改〔2026〕12号）的要求", "2026年12月16日",
+                     "（三）", "第3项问题：后台弱口令。复查结果：已整改。口令已更换。", "复查结果：未整改。",
+                     "复查结论", "部分问题尚未整改到位。", "特此告知。", "2026年12月18日",
+                     "本意见书一式两份"):
         assert expected in text, expected
+    assert "我单位" not in text
 
 
-def test_reinspection_table_paginates_with_repeated_header(tmp_path, pdf_text, page_count):
+def test_long_opinion_paginates_with_numbers_and_signature_last(tmp_path, pdf_text, page_count):
     out = tmp_path / "re.pdf"
     render_reinspection(_opinion(items=40), out)
     pages = page_count(out)
     assert pages >= 3
     page_texts = pdf_text(out).split("\f")[:pages]
-    assert all("复查结果" in _flat(page) for page in page_texts[:-1])
-    assert "第40项问题" in _flat(page_texts[-1]) or "第40项问题" in _flat(page_texts[-2])
+    assert "（四十）" in _flat(page_texts[-1]) or "（四十）" in _flat(page_texts[-2])
     assert "2026年12月18日" in _flat(page_texts[-1])
+    assert all(f"—{n}—" in _flat(page_texts[n - 1]) for n in range(2, pages + 1))
 
 
 @pytest.mark.parametrize(

@@ -10,10 +10,10 @@ from workbench.reports.wording import wording
 
 def test_shipped_wording_fills_placeholders():
     notice = wording("notice")
-    assert notice.text("deadline", deadline="2026年12月15日") == (
-        "请于2026年12月15日前完成整改，并将书面整改报告报送我单位。")
+    assert notice.text("deadline_fixed", deadline="2026年12月15日", me="我办") == (
+        "请你单位于2026年12月15日前（含当日）按上述要求完成整改，并将书面整改报告报送我办。")
     assert notice.raw("list_separator") == "、"
-    assert wording("receipt").raw("method_options") == ["直接", "留置", "邮寄", "电子"]
+    assert wording("receipt").raw("method_options") == ["直接", "留置", "委托", "邮寄", "电子", "公告"]
 
 
 def test_user_braces_are_not_templates():

@@ -20,6 +20,10 @@ def _data_dir(tmp_path, monkeypatch):
     Settings(inspector="测试检查员", unit="某市互联网信息办公室").save(settings_path(AppPaths.for_user(tmp_path / "data")))
 
 
+NOTICE_SETTINGS = ("--contact", "王五", "--phone", "0531-12345678", "--review-body", "某市人民政府",
+                   "--court", "某市某区人民法院")
+
+
 def run(capsys, *argv):
     code = main([str(a) for a in argv])
     out, err = capsys.readouterr()
@@ -83,11 +87,14 @@ def test_demo_findings_notice_receipt_summary(capsys, tmp_path):
     assert {"pending", "rectifying", "closed"} <= statuses   # the demo shows every state
     assert any(r["overdue"] for r in rows) and not any(r["overdue"] for r in rows if r["status"] == "closed")
     org = next(r["sponsor_name"] for r in rows if not r["notice_number"])
-    code, out, _ = run(capsys, "notice", tmp_path / "n.pdf", "--db", db, "--org", org, "--today", "2026-11-30")
+    code, out, err = run(capsys, "notice", tmp_path / "n.pdf", "--db", db, "--org", org, "--today", "2026-11-30")
+    assert code == 2 and "须印明联系人、联系电话" in err  # printing stops and says what is missing
+    code, out, _ = run(capsys, "notice", tmp_path / "n.pdf", "--db", db, "--org", org, "--today", "2026-11-30",
+                       *NOTICE_SETTINGS)
     assert code == 0 and (tmp_path / "n.pdf").read_bytes().startswith(b"%PDF")
     number = out.split("整改通知书 ")[1].split("：")[0]
     assert number == "鲁网信整改〔2026〕3号"
-    code, out2, err2 = run(capsys, "notice", tmp_path / "n2.pdf", "--db", db, "--org", org)
+    code, out2, err2 = run(capsys, "notice", tmp_path / "n2.pdf", "--db", db, "--org", org, *NOTICE_SETTINGS)
     assert "重新打印" in out2 and number in out2
     from workbench.reports.fonts import stand_in_notes
 
@@ -181,7 +188,7 @@ def test_campaign_commands_and_choice(capsys, samples, tmp_path):
     code, _, err = run(capsys, "findings", "--db", db)
     assert code == 2 and "--campaign" in err and "“甲”" in err
     assert run(capsys, "findings", "--db", db, "--campaign", "甲")[0] == 0
-    code, _, err = run(capsys, "notices", tmp_path / "out", "--db", db, "--campaign", "甲")
+    code, _, err = run(capsys, "notices", tmp_path / "out", "--db", db, "--campaign", "甲", *NOTICE_SETTINGS)
     assert code == 0
     assert run(capsys, "campaign", "set", "甲", "--prefix", "鲁网信整改", "--authority", "某网信办", "--db", db)[0] == 0
     code, out, _ = run(capsys, "campaign", "list", "--db", db, "--json")
@@ -195,10 +202,11 @@ def test_notice_that_cannot_be_written_takes_no_number(capsys, tmp_path):
     code, out, _ = run(capsys, "findings", "--db", db, "--json")
     unnoticed = [r for r in json.loads(out) if not r["notice_number"]]
     org = unnoticed[0]["sponsor_name"]
-    code, _, err = run(capsys, "notice", tmp_path / "没有这个文件夹" / "n.pdf", "--db", db, "--org", org)
+    code, _, err = run(capsys, "notice", tmp_path / "没有这个文件夹" / "n.pdf", "--db", db, "--org", org,
+                       *NOTICE_SETTINGS)
     assert code == 2 and "保存位置不存在" in err
     assert _counts(db)["notice"] == before
-    code, out, _ = run(capsys, "notice", tmp_path / "n.pdf", "--db", db, "--org", org)
+    code, out, _ = run(capsys, "notice", tmp_path / "n.pdf", "--db", db, "--org", org, *NOTICE_SETTINGS)
     assert code == 0 and "已生成" in out
     number = out.split("整改通知书 ")[1].split("：")[0]
     typed = number.replace("〔", "[").replace("〕", "]")

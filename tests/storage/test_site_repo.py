@@ -62,3 +62,17 @@ def test_upgrade_fills_the_search_column_of_existing_sites(tmp_path):
     assert migrate.migrate(conn) >= 1
     for text in ("淄博旧单位", "old.cn", "11111111", "b2yr15m"):
         assert site_query.count_sites(conn, campaign.id, text) == 1, text
+
+
+def test_search_terms_are_tidied_as_stored_values_were(conn):
+    """Issue 9: ＩＣＰ typed in full width finds 鲁ICP备…; invisible characters do not stop a match."""
+    from workbench.storage import site_query
+
+    ctx = make_ctx(conn)
+    campaign = campaigns.create_campaign(ctx, "丙")
+    with transaction(conn):
+        store_site_list(conn, campaign.id, [record(1), record(2, org="青岛星河有限公司", subject="鲁ICP备87654321号")],
+                        AUTHOR)
+    for text, expected in [("ＩＣＰ", 2), ("ｉｃｐ备８７６５４３２１", 1), ("星\u200b河", 1), ("\u202e星河", 1),
+                           ("　星河　", 1)]:
+        assert site_query.count_sites(conn, campaign.id, text) == expected, text

@@ -7,6 +7,7 @@ from datetime import date
 from workbench.domain.site import Domain, SiteRecord
 from workbench.services import campaigns
 from workbench.services.context import Context
+from workbench.settings import Settings
 from workbench.storage.connection import transaction
 from workbench.storage.records import Author
 from workbench.storage.site_repo import store_site_list
@@ -15,7 +16,13 @@ AUTHOR = Author("测试机", "李检查")
 
 
 def make_ctx(conn, today=date(2026, 11, 30)) -> Context:
-    return Context(conn=conn, author=AUTHOR, today_override=today)
+    return Context(conn=conn, author=AUTHOR, today_override=today, settings=filled_settings())
+
+
+def filled_settings() -> Settings:
+    """Settings with what a notice must print (contact, 复议/诉讼 bodies: issue 10)."""
+    return Settings(contact="王五", contact_phone="0531-12345678", review_body="某市人民政府",
+                    court="某市某区人民法院")
 
 
 def record(n: int, org: str = "济南海岳科技有限公司", subject: str = "鲁ICP备12345678号", **kw) -> SiteRecord:

@@ -14,14 +14,26 @@ ZERO_WIDTH = "\u200b\u200c\u200d\u200e\u200f\u2060\u00ad\ufeff"
 # turned into spaces instead. NUL, BEL, ESC… never belong in a name; ESC would let a cell drive
 # the terminal that prints it (breaker report A12).
 CONTROLS = "".join(c for c in map(chr, (*range(0x20), *range(0x7F, 0xA0))) if not c.isspace())
-_DELETE_INVISIBLE = {ord(c): None for c in ZERO_WIDTH + CONTROLS}
+# Bidirectional embedding, override and isolate controls and the Arabic letter mark (Unicode
+# UAX #9 §2): U+202E RIGHT-TO-LEFT OVERRIDE makes "moc.elpmaxe" display as "example.com", so
+# a list or an export could show a reader something other than what is stored (issue 9).
+BIDI_CONTROLS = "\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_DELETE_INVISIBLE = {ord(c): None for c in ZERO_WIDTH + CONTROLS + BIDI_CONTROLS}
+#: Characters an import removes and reports (see :func:`escape_hidden`): controls and bidi controls.
+HIDDEN_RE = re.compile(f"[{re.escape(CONTROLS + BIDI_CONTROLS)}]")
+
+
+def escape_hidden(value: str) -> str:
+    """``value`` with each control or bidi control character shown as ``[U+202E]``, so a problem
+    report can show a raw value without the character acting on the text around it."""
+    return HIDDEN_RE.sub(lambda m: f"[U+{ord(m.group()):04X}]", value)
 
 
 def clean_text(value: str) -> str:
     """Return ``value`` as one tidy line of text.
 
-    Rules, in order: zero-width characters (``ZERO_WIDTH``) and control characters
-    (``CONTROLS``: NUL, BEL, ESC…) are deleted; the text is put in
+    Rules, in order: zero-width characters (``ZERO_WIDTH``), control characters
+    (``CONTROLS``: NUL, BEL, ESC…) and bidi controls (``BIDI_CONTROLS``) are deleted; the text is put in
     Unicode NFKC form (UAX #15), which turns full-width letters, digits and punctuation
     (``ＩＣＰ``, ``２０１９``, ``（``) and the ideographic space U+3000 into their ordinary forms;
     then every run of Unicode white space (``str.isspace``: spaces, tabs, line breaks, NBSP
@@ -75,7 +87,7 @@ _FULLWIDTH_ALNUM_RE = re.compile("[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 def clean_free_text(value: str) -> str:
     """Tidy a name or remark without changing its Chinese punctuation.
 
-    Zero-width and control characters (``CONTROLS``) are deleted, full-width letters and digits
+    Zero-width, control (``CONTROLS``) and bidi control characters are deleted, full-width letters and digits
     (``ＡＢＣ１２３``) become ordinary ones, and every run of white space (incl. NBSP and U+3000) becomes one space; the
     full-width punctuation Chinese text uses (``（）、，：；“”``) is kept as written, because
     names such as ``西部数码（成都）股份有限公司`` are printed on notices as registered

@@ -23,6 +23,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.page import PageMargins
 
 from workbench.atomic import reserve_temp
+from workbench.domain.text import BIDI_CONTROLS
 from workbench.errors import WorkbenchError, os_reason
 
 #: Leading characters that make a spreadsheet treat text as a formula or DDE call
@@ -32,6 +33,9 @@ DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 #: Excel's limit on characters in one cell.
 MAX_CELL_CHARS = 32767
+
+# Bidi controls (U+202E shows text reversed) and the invisible direction marks: never exported.
+_DELETE_DIRECTIONAL = {ord(c): None for c in BIDI_CONTROLS + "\u200e\u200f"}
 
 _MIN_WIDTH = 6
 _MAX_WIDTH = 50
@@ -101,7 +105,8 @@ def safe_cell(value: object) -> object:
     Returns:
         ``""`` for None, NaN and infinities; 是/否 for bools; numbers, dates and times
         unchanged (an aware datetime becomes naive local time, as Excel has no time zones);
-        text without characters XML forbids, cut to :data:`MAX_CELL_CHARS`.
+        text without characters XML forbids (C0 controls) or bidi controls (U+202E would show
+        it reversed), cut to :data:`MAX_CELL_CHARS` with a marker (:func:`cut_text`).
     """
     if value is None:
         return ""
@@ -123,12 +128,25 @@ def safe_cell(value: object) -> object:
 
 
 def _safe_text(text: str) -> str | CellRichText:
+    """The one place exported text is made safe: see :func:`safe_cell` and :func:`cut_text`."""
     # Excel keeps line breaks as LF, and an XML reader turns a raw CR into LF anyway.
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = ILLEGAL_CHARACTERS_RE.sub("", text)[:MAX_CELL_CHARS]
+    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    if not text.isprintable():  # every character removed below is non-printable
+        text = text.translate(_DELETE_DIRECTIONAL)
+    text = cut_text(text)
     if text.startswith(FORMULA_TRIGGERS) or text in ERROR_CODES:
         return CellRichText([text])
     return text
+
+
+def cut_text(text: str, limit: int = MAX_CELL_CHARS) -> str:
+    """``text`` if it fits in one Excel cell, else its start followed by a marker saying so and
+    how long the original was, e.g. ``…[已截断，原文 40,000 字]`` (the result is ``limit`` long)."""
+    if len(text) <= limit:
+        return text
+    marker = f"…[已截断，原文 {len(text):,} 字]"
+    return text[:limit - len(marker)] + marker
 
 
 # East Asian Wide and Fullwidth blocks (UAX #11): Hangul Jamo, CJK radicals … Yi, Hangul

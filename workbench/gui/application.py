@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -104,7 +105,8 @@ def install_excepthook(dialogs: Dialogs, log_dir: Path):
     return previous
 
 
-def open_session(paths: AppPaths, db_path: Path, dialogs: Dialogs, today: date | None = None):
+def open_session(paths: AppPaths, db_path: Path, dialogs: Dialogs, today: date | None = None,
+                 inspector: str | None = None):
     """Open the database as a Session; on failure show why and return None.
 
     A file that is not a workbench database, a database written by a newer version, or a
@@ -114,7 +116,7 @@ def open_session(paths: AppPaths, db_path: Path, dialogs: Dialogs, today: date |
     from workbench.gui.session import Session
 
     try:
-        ctx = open_context(db_path, paths, today=today)
+        ctx = open_context(db_path, paths, today=today, inspector=inspector)
     except WorkbenchError as err:
         dialogs.warn("无法打开数据库", f"{err}\n\n数据库文件：{db_path}")
         return None
@@ -181,19 +183,39 @@ def start_with(window, action: str) -> None:
             window.new_campaign().created.connect(lambda _c: window.import_list())
 
 
-def run_gui(paths: AppPaths, db_path: Path, dialogs: Dialogs | None = None) -> int:
+def run_gui(paths: AppPaths, db_path: Path, dialogs: Dialogs | None = None, smoke: bool = False,
+            inspector: str | None = None) -> int:
     """Run the window on the database at ``db_path`` until it closes.
 
+    With ``smoke`` the window is driven by gui/smoke.py (every screen, filter, sort, scroll),
+    one JSON line of timings is printed and the window closes by itself; no dialog is shown.
+
     Returns:
-        The exit code: 0 after a normal close, 2 when the database cannot be opened.
+        The exit code: 0 after a normal close, 2 when the database cannot be opened, 1 when a
+        smoke step timed out.
     """
+    started = time.perf_counter()
     app = create_application()
+    if smoke:
+        from workbench.gui.dialogs import ScriptedDialogs
+
+        dialogs = ScriptedDialogs()
     dialogs = dialogs or Dialogs()
     previous = install_excepthook(dialogs, paths.log_dir)
     try:
-        session = open_session(paths, Path(db_path), dialogs)
+        session = open_session(paths, Path(db_path), dialogs, inspector=inspector)
         if session is None:
             return EXIT_BAD_DATABASE
+        if smoke:
+            from workbench.gui.main_window import MainWindow
+            from workbench.gui.smoke import run_smoke
+
+            window = MainWindow(session)
+            window.show()
+            run = run_smoke(app, window, started)
+            code = app.exec()
+            del run, window
+            return code
         window = start_window(session)
         if os.environ.get(SMOKE_ENV):
             QTimer.singleShot(0, window.close)

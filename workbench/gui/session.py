@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -57,9 +58,12 @@ class Session(QObject):
         self.workers: list[TaskWorker] = []
 
     def open_worker_context(self) -> Context:
-        """A new context on its own connection, for a worker thread."""
-        return open_context(self.db_path, self.paths, today=self.ctx.today_override,
-                            inspector=self.ctx.author.name or None)
+        """A new context on its own connection, for a worker thread, with a copy of the
+        settings in use (the user may have filled some in just now)."""
+        ctx = open_context(self.db_path, self.paths, today=self.ctx.today_override,
+                           inspector=self.ctx.author.name or None)
+        ctx.settings = copy.deepcopy(self.ctx.settings)
+        return ctx
 
     def is_database(self, path: Path) -> bool:
         """Whether ``path`` is the open database or one of its companion files (never an export)."""

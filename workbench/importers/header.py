@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from workbench.domain.text import clean_text
 from workbench.importers.columns import SynonymTable
@@ -20,11 +20,14 @@ class HeaderInfo:
         headers: each column's header text as shown to the user; a two-row header gives
             ``主体信息/名称``.
         mapping: column index (0 = column A) → field name (see ``FIELD_LABELS``).
+        ignored: column index → the field its header also names, for columns left unread
+            because an earlier column names the same field (two 网站备案号 columns).
     """
 
     row: int
     headers: tuple[str, ...]
     mapping: dict[int, str]
+    ignored: dict[int, str] = field(default_factory=dict)
 
     @property
     def score(self) -> int:
@@ -85,24 +88,29 @@ def map_header(row: list, above: list | None, row_number: int, table: SynonymTab
         labels.append((own, group if own else ""))
     while labels and not labels[-1][0]:
         labels.pop()
-    mapping = _assign(labels, table)
+    mapping, ignored = _assign(labels, table)
     headers = tuple(f"{g}/{o}" if g and g != o else o for o, g in labels)
-    return HeaderInfo(row_number, headers, mapping)
+    return HeaderInfo(row_number, headers, mapping, ignored)
 
 
-def _assign(labels: list[tuple[str, str]], table: SynonymTable) -> dict[int, str]:
-    """Column → field: exact matches first, then loose ones; each field once, leftmost wins."""
+def _assign(labels: list[tuple[str, str]], table: SynonymTable) -> tuple[dict[int, str], dict[int, str]]:
+    """(column → field, column → field of columns left out): exact matches first, then loose
+    ones; each field once, leftmost wins; a later column naming a taken field exactly is
+    left out and listed."""
     mapping: dict[int, str] = {}
+    ignored: dict[int, str] = {}
     taken: set[str] = set()
     for loose in (False, True):
         for col, (own, group) in enumerate(labels):
-            if col in mapping or not own:
+            if col in mapping or col in ignored or not own:
                 continue
-            field = table.match(own, group, loose=loose)
-            if field and field not in taken:
-                mapping[col] = field
-                taken.add(field)
-    return dict(sorted(mapping.items()))
+            found = table.match(own, group, loose=loose)
+            if found and found not in taken:
+                mapping[col] = found
+                taken.add(found)
+            elif found and not loose:
+                ignored[col] = found
+    return dict(sorted(mapping.items())), dict(sorted(ignored.items()))
 
 
 def _forward_fill(texts: list[str]) -> list[str]:

@@ -13,7 +13,7 @@ from operator import itemgetter
 from workbench.domain.domains import split_domains
 from workbench.domain.progress import Progress, check_cancel
 from workbench.domain.site import Problem, SiteRecord
-from workbench.domain.text import compact_text
+from workbench.domain.text import HIDDEN_RE, compact_text, escape_hidden
 from workbench.importers.cells import PROBLEMS, Normalised, cell_text, normaliser_for
 from workbench.importers.columns import FIELD_LABELS
 
@@ -147,6 +147,7 @@ class RowImporter:
         found: list[list | None] = [None] * len(rows)
         for entry in self._plan:
             col, name = entry[0], entry[1]
+            _find_hidden(columns[col], col, found)
             pairs = self._normalise_column(entry, columns[col])
             values[name] = list(map(_value, pairs))
             if any(map(_codes, pairs)):
@@ -311,6 +312,8 @@ class RowImporter:
         """A Problem for ``code`` found in column ``col`` of sheet row ``number``."""
         severity, message = PROBLEMS[code]
         value = cell_text(row[col]) if 0 <= col < len(row) else ""
+        if HIDDEN_RE.search(value):  # shown escaped, never acting on the text around it
+            value = escape_hidden(value)
         return Problem(number, self._header(col), code, severity, message, value)
 
     def _header(self, col: int) -> str:
@@ -385,6 +388,21 @@ def _is_counter(cell: object) -> bool:
     if isinstance(cell, str):
         return cell.strip().isdigit()
     return isinstance(cell, (int, float))
+
+
+def _find_hidden(column: tuple, col: int, found: list) -> None:
+    """Add ``hidden_chars`` for the text cells of ``column`` holding control or bidi control
+    characters (the normalisers delete them; the problem shows where they were). One search of
+    the column's joined text settles the common case of none."""
+    try:
+        joined = "".join(column)
+    except TypeError:  # numbers, dates: only text cells can hold such characters
+        joined = "".join([c for c in column if type(c) is str])
+    if HIDDEN_RE.search(joined) is None:
+        return
+    for index, cell in enumerate(column):
+        if type(cell) is str and HIDDEN_RE.search(cell):
+            _add_codes(found, index, [("hidden_chars", col)])
 
 
 def _add_codes(found: list, index: int, pairs: list[tuple[str, int]]) -> None:

@@ -12,7 +12,9 @@ def sheet_notes(book: Workbook, sheet: str) -> list[Problem]:
 
     Returns:
         ``stray_cells`` when cells far outside the table were left out (see
-        :func:`workbench.importers.xlsx_guard.trim_sheet`), with their references as value.
+        :func:`workbench.importers.xlsx_guard.trim_sheet`), with their references as value;
+        ``csv_unbalanced_quote`` (an error) for each CSV row whose quote never closes, with
+        the line as value.
     """
     notes: list[Problem] = []
     stray = book.stray.get(sheet)
@@ -24,5 +26,17 @@ def sheet_notes(book: Workbook, sheet: str) -> list[Problem]:
             f"名单按第 1 至 {stray.rows} 行、A 至 {column_letter(max(stray.columns - 1, 0))} 列读取",
             shown,
         ))
+    for row, line in book.bad_rows.get(sheet, ()):
+        shown = line if len(line) <= 200 else line[:200] + "…"
+        notes.append(Problem(
+            row, "", "csv_unbalanced_quote", "error",
+            "此行有一个引号（\"）没有配对，会把后面各行都并进一个单元格；此行未导入，请改正后重新导入"
+            "（其后各行已照常读取）", shown.encode("unicode_escape").decode("ascii") if not shown.isprintable() else shown,
+        ))
     return notes
+
+
+def bad_rows(book: Workbook, sheet: str) -> list[int]:
+    """The rows of ``sheet`` that could not be read at all (reported by :func:`sheet_notes`)."""
+    return [row for row, _line in book.bad_rows.get(sheet, ())]
 

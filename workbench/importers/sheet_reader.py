@@ -46,6 +46,9 @@ class Workbook:
         sheets: worksheet names in workbook order (chart sheets left out).
         hidden: the names of hidden worksheets (subset of ``sheets``).
         sha256: hex SHA-256 of the bytes read, so an import records exactly what it read.
+        stray: sheet → the cells left out far outside its table (see ``xlsx_guard.trim_sheet``).
+        bad_rows: sheet → (row, line) of CSV rows read as empty because a quote in them never
+            closes (filled while the rows are read).
     """
 
     def __init__(self, name: str, fmt: FileFormat, data: bytes, limits: ReadLimits = DEFAULT_LIMITS):
@@ -64,6 +67,7 @@ class Workbook:
         self._limits = limits
         self._scans: dict[str, FormulaScan] = {}
         self.stray: dict[str, StrayCells] = {}
+        self.bad_rows: dict[str, list[tuple[int, str]]] = {}
         if fmt.format == "csv":
             self._text = decode_text(data, fmt, name)
             self.sheets: tuple[str, ...] = (Path(name).stem or "CSV",)
@@ -95,7 +99,8 @@ class Workbook:
             InputFileError: the sheet does not exist or a cell cannot be decoded.
         """
         if self._book is None:
-            yield from _csv_rows(self._text, self.name)
+            self.bad_rows[sheet] = bad = []
+            yield from _csv_rows(self._text, self.name, bad)
             return
         data = self._sheet(sheet)
         offset = data.start[1] if data.start else 0
@@ -196,8 +201,14 @@ def _parts_read_on_open(data: bytes, fmt: str) -> tuple[str, ...]:
     return tuple(n for n in names if not n.startswith("xl/worksheets/"))
 
 
-def _csv_rows(text: str, name: str) -> Iterator[list[str]]:
+def _csv_rows(text: str, name: str, bad: list[tuple[int, str]] | None = None) -> Iterator[list[str]]:
     """Rows of a CSV/TSV text; the delimiter is the candidate most used in the first lines.
+
+    A quote that opens a field and never closes would swallow every later line into that field
+    (1,995 rows of 2,000 lost, breaker report of issue 9). A record whose quoted field runs over
+    lines that look like rows of the table (as many delimiters as half a row) is taken for
+    that: an empty row is yielded in its place, the record's first line is appended to
+    ``bad`` as (row number, line text), and reading goes on from the next line.
 
     Raises:
         InputFileError: a field longer than :data:`CSV_FIELD_LIMIT` or malformed CSV, with
@@ -205,15 +216,55 @@ def _csv_rows(text: str, name: str) -> Iterator[list[str]]:
     """
     if csv.field_size_limit() < CSV_FIELD_LIMIT:
         csv.field_size_limit(CSV_FIELD_LIMIT)  # process-wide, but only ever raised
-    head = "\n".join(text.split("\n", 20)[:20])
-    delimiter = max(_DELIMITERS, key=head.count)
+    first_lines = text.split("\n", 20)[:20]
+    delimiter = max(_DELIMITERS, key="\n".join(first_lines).count)
+    row_width = max(line.count(delimiter) for line in first_lines)
+    swallow = max(2, row_width // 2)  # delimiters on a line inside a field: a swallowed row
+    feed = _Lines(text)
+    pushed_back, taken = feed.pushed_back, feed.taken
     row = 0  # records read so far
     try:
-        for cells in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+        for cells in csv.reader(feed, delimiter=delimiter):
             row += 1
+            if len(taken) > 1 and bad is not None and _swallowed(cells, delimiter, swallow):
+                bad.append((row, taken[0].rstrip("\r\n")))
+                pushed_back.extend(reversed(taken[1:]))
+                taken.clear()
+                yield []
+                continue
+            taken.clear()
             yield cells
     except csv.Error as err:
         limit = csv.field_size_limit()
         reason = (f"有单元格超过 {limit:,} 个字符（可能是引号没有配对）" if "field larger" in str(err)
                   else "CSV 格式错误")
         raise InputFileError(f"{reason}，无法读取", name, row=row + 1) from err
+
+
+class _Lines:
+    """The lines of a text for csv.reader, remembering those of the current record (``taken``)
+    and reading ``pushed_back`` lines (last first) again; never exhausted while any is pushed
+    back, unlike a generator."""
+
+    def __init__(self, text: str):
+        self._lines = iter(io.StringIO(text, newline=""))
+        self.pushed_back: list[str] = []
+        self.taken: list[str] = []
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = self.pushed_back.pop() if self.pushed_back else next(self._lines)
+        self.taken.append(line)
+        return line
+
+
+def _swallowed(cells: list[str], delimiter: str, swallow: int) -> bool:
+    """True when a field of ``cells`` holds a later line that looks like a row of the table."""
+    for cell in cells:
+        if "\n" in cell or "\r" in cell:
+            inner = cell.replace("\r", "\n").split("\n")[1:]
+            if any(line.count(delimiter) >= swallow for line in inner):
+                return True
+    return False

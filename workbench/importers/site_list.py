@@ -16,7 +16,7 @@ from workbench.importers.cells import PROBLEMS, cell_text
 from workbench.importers.columns import FIELD_LABELS, load_synonyms
 from workbench.importers.header import SCAN_ROWS, HeaderInfo, find_header, map_header
 from workbench.importers.rows import RowImporter, RowOutcome
-from workbench.importers.sheet_notes import sheet_notes
+from workbench.importers.sheet_notes import bad_rows, sheet_notes
 from workbench.importers.sheet_reader import Workbook, open_workbook
 from workbench.importers.xlsx_formulas import column_letter
 from workbench.importers.xlsx_guard import DEFAULT_LIMITS, ReadLimits
@@ -149,7 +149,10 @@ def read_site_list(
     out = importer.run(rows, header.row + 1, book.height(name), cancel, on_progress)
     if scan is not None:
         _report_formulas(out, scan.result(), header)
-    out.problems[:0] = sheet_notes(book, name)
+    notes = sheet_notes(book, name) + _duplicate_columns(header)
+    if notes:
+        out.rejected_rows = sorted({*out.rejected_rows, *bad_rows(book, name)})
+        out.problems = sorted([*notes, *out.problems], key=lambda p: p.row or 0)
     return SiteListResult(
         file=book.name, format=book.format, sheet=name, header_row=header.row,
         headers=header.headers, mapping=dict(header.mapping), data_rows=out.data_rows,
@@ -195,6 +198,22 @@ def preview_site_list(path: str | Path, *, sheet: str | None = None, rows: int =
         sheet=name, header_row=header.row, headers=header.headers, mapping=dict(header.mapping),
         rows=tuple(shown),
     )
+
+
+def _duplicate_columns(header: HeaderInfo) -> list[Problem]:
+    """A note for each column left unread because an earlier column has the same meaning."""
+    used = {field: col for col, field in header.mapping.items()}
+    notes = []
+    for col, field in header.ignored.items():
+        if field not in used or field == "serial":
+            continue
+        label, first = FIELD_LABELS[field], used[field]
+        notes.append(Problem(
+            header.row, header.headers[col] if col < len(header.headers) else "", "duplicate_column", "warning",
+            f"有两列都表示“{label}”：已使用 {column_letter(first)} 列（“{header.headers[first]}”），"
+            f"忽略 {column_letter(col)} 列；如应使用 {column_letter(col)} 列，请在列对应关系中指定", "",
+        ))
+    return notes
 
 
 def _report_formulas(out: RowOutcome, found: dict[tuple[int, int], str], header: HeaderInfo) -> None:

@@ -14,20 +14,44 @@ class NoticeFinding:
 
     Attributes:
         description: what was found, e.g. "网站后台存在弱口令".
-        legal_basis: the duty and penalty articles, with the law's version where it matters.
-        requirement: the 整改要求.
-        evidence: URL, screenshot name, IP… ('' prints no evidence line).
+        legal_basis: the provisions breached, with the law's version, e.g.
+            "《中华人民共和国网络安全法》（2025修正）第二十三条".
+        requirement: the 整改要求 (what must be done).
+        evidence: URL, screenshot name, IP… ('' prints no evidence sentence).
+        site: the site concerned, e.g. "某某网（www.example.cn）" ('' leaves it out).
+        filing_no: its ICP 备案号 ('' leaves it out).
+        filed: what the filing records where it differs, e.g. "备案接入服务商为某云" ('').
     """
 
     description: str
     legal_basis: str
     requirement: str
     evidence: str = ""
+    site: str = ""
+    filing_no: str = ""
+    filed: str = ""
+
+
+@dataclass(frozen=True)
+class Appeal:
+    """The 复议/诉讼 clause of an order (facts.md §10), from the settings.
+
+    Attributes:
+        review_body: 行政复议机关, e.g. "某市人民政府".
+        court: the court for 行政诉讼, e.g. "某市某区人民法院".
+        review_days: days to apply for review (行政复议法: 60).
+        litigation_months: months to sue (行政诉讼法 第四十六条: 6).
+    """
+
+    review_body: str
+    court: str
+    review_days: int = 60
+    litigation_months: int = 6
 
 
 @dataclass(frozen=True)
 class RectificationNotice:
-    """A 整改通知书 for one inspected organisation (facts.md §7).
+    """A 责令限期改正通知书 / 整改通知书 for one inspected organisation (facts.md §7, §10).
 
     Attributes:
         authority: 检查机关, printed as the red 发文机关标志 and the 署名.
@@ -38,11 +62,21 @@ class RectificationNotice:
         inspectors: 检查人员 names.
         place: 检查地点 ('' leaves it out).
         findings: the numbered 问题, at least one.
-        deadline: 整改期限, local calendar day, printed as an absolute date.
-        term_text: the period as decided, e.g. "10个工作日" ('' prints the date only).
-        contact: 联系人; contact_phone: 联系电话 ('' leaves each out).
+        deadline: the last day (inclusive) to correct; None only when the term runs from
+            receipt and 送达 is not recorded yet.
+        term_text: the period as decided, e.g. "10个工作日" (domain.deadline.term_text).
+        contact: 联系人; contact_phone: 联系电话 — both required (printing stops without them).
         issued_on: 成文日期, local calendar day; not after the deadline.
-        title: document title; '' prints the wording file's default "整改通知书".
+        title: document title; '' prints the wording file's default 责令限期改正通知书.
+        from_receipt: the term runs from receipt (自收到本通知书之日起…) rather than being a
+            date fixed at issue.
+        self_reference: how the authority names itself (我办, 我局…; never 我单位).
+        basis: the legal basis of the inspection, e.g. "《中华人民共和国网络安全法》第六十四条"
+            ('' leaves it out).
+        appeal: the 复议/诉讼 clause (None leaves it out, for advisory 整改通知书).
+        extends: the 文号 of the notice this one extends ('' for an original notice).
+        cc: 抄送 (版记, '' for none).
+        red: print the red 标志 and rules (False for pre-printed 红头纸).
     """
 
     authority: str
@@ -53,12 +87,19 @@ class RectificationNotice:
     inspectors: tuple[str, ...]
     place: str
     findings: tuple[NoticeFinding, ...]
-    deadline: date
+    deadline: date | None
     term_text: str
     contact: str
     contact_phone: str
     issued_on: date
     title: str = ""
+    from_receipt: bool = False
+    self_reference: str = "我办"
+    basis: str = ""
+    appeal: Appeal | None = None
+    extends: str = ""
+    cc: str = ""
+    red: bool = True
 
 
 @dataclass(frozen=True)
@@ -71,7 +112,8 @@ class DeliveryReceipt:
         doc_number: its 文号.
         recipient: 受送达人.
         address: 送达地点 ('' leaves a blank to fill by hand).
-        method: 送达方式 ('' prints 直接/留置/邮寄/电子 boxes to tick by hand).
+        method: 送达方式 as recorded, e.g. "邮寄送达（邮件号：1234567890）" ('' prints a box for
+            each legal manner to tick by hand).
         issued_on: date the receipt is made out, local calendar day.
     """
 
@@ -96,6 +138,8 @@ class ReinspectionOpinion:
         items: (finding description, result text such as "已整改" plus notes) per finding.
         conclusion: the overall 复查结论.
         issued_on: 成文日期, local calendar day.
+        self_reference: how the authority names itself (我办, 我局…).
+        red: print the red 标志 and rules (False for pre-printed 红头纸).
     """
 
     authority: str
@@ -106,6 +150,8 @@ class ReinspectionOpinion:
     items: tuple[tuple[str, str], ...]
     conclusion: str
     issued_on: date
+    self_reference: str = "我办"
+    red: bool = True
 
 
 def format_doc_number(prefix: str, year: int, seq: int) -> str:

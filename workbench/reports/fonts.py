@@ -34,6 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import ttfonts as _ttfonts
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
 from workbench.errors import FontError
@@ -63,6 +64,22 @@ _CJK_PROBE = "中华人民共和国整改通知书年月日〔〕：，。（）
 # Layout characters that never need a glyph: they become line breaks or spaces in the markup.
 _NO_GLYPH_NEEDED = frozenset("\n\r\t")
 _configured: dict[str, str] = {}
+
+
+def _to_unicode_cmap(fontname: str, subset) -> str:
+    """reportlab's ToUnicode CMap, with characters beyond U+FFFF (CJK extension B such as 𡈼
+    in a name) written as UTF-16 surrogate pairs: reportlab 4–5 writes ``<%04X>``, which
+    truncates them, so copied or searched text showed a wrong character."""
+    text = _rl_make_cmap(fontname, subset)
+    wide = [(i, v) for i, v in enumerate(subset) if v > 0xFFFF]
+    for i, v in wide:
+        utf16 = chr(v).encode("utf-16-be").hex().upper()
+        text = text.replace(f"<{i:02X}> <{v:04X}>", f"<{i:02X}> <{utf16}>")
+    return text
+
+
+_rl_make_cmap = _ttfonts.makeToUnicodeCMap
+_ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 
 
 @dataclass(frozen=True)

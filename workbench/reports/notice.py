@@ -1,43 +1,51 @@
-"""The 整改通知书 (rectification notice) PDF, laid out after GB/T 9704-2012."""
+"""The 责令限期改正通知书 / 整改通知书 PDF in the GB/T 9704-2012 信函格式 (letter.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import BinaryIO
 
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable
-
-from workbench.errors import ValidationError
-from workbench.reports.documents import RectificationNotice, format_cn_date
-from workbench.reports.layout import make_styles
-from workbench.reports.markup import Typesetter
-from workbench.reports.parts import cn_number, red_header, render_document, signature
-from workbench.reports.wording import Wording
+from workbench.errors import MissingSettingsError, ValidationError
+from workbench.reports.documents import NoticeFinding, RectificationNotice, format_cn_date
+from workbench.reports.letter import Block, Letter, PlacedLine, render_letter
+from workbench.reports.parts import cn_number
+from workbench.reports.wording import Wording, wording
 
 
-def render_notice(notice: RectificationNotice, out: Path | BinaryIO) -> None:
-    """Write one rectification notice as PDF (facts.md §6 layout, §7 contents).
+def render_notice(notice: RectificationNotice, out: Path | BinaryIO) -> list[list[PlacedLine]]:
+    """Write one rectification notice as PDF.
 
-    Contents: red authority mark, 文号, red rule, title, 主送, inspection facts, numbered
-    问题 with evidence / 依据 / 整改要求, the deadline as an absolute date with the written-report
-    duty, the penalty warning, contact, 署名 + 成文日期 with seal space, page numbers and the copy
-    note on the last page. Wording comes from resources/notice_wording.yaml.
+    Contents (facts.md §7, §10; wording in resources/notice_wording.yaml): red 标志, 文号 and
+    double rules; title; 主送; the opening (date, place, inspectors, legal basis); one level-2
+    heading per 问题 (site and 备案号) followed by what was found, what the filing records, the
+    evidence, the provisions breached and what must be done; the deadline — a date "前（含当日）"
+    fixed at issue, or "自收到本通知书之日起…" when it runs from receipt; the warning; the
+    复议/诉讼 clause; contact; 特此通知; 署名 and 成文日期 with room for the seal; the copy note
+    and 抄送 at the foot of the last page.
 
     Args:
-        notice: the notice data; every string is printed literally (escaped).
+        notice: the notice data; every string is printed literally.
         out: destination path (written atomically) or writable binary stream.
 
+    Returns:
+        The placed lines per page (letter.render_letter).
+
     Raises:
-        ValidationError: no findings, empty authority/文号/recipient, or the deadline is before
-            the 成文日期.
+        MissingSettingsError: 联系人 or 联系电话 is empty, or a body of the 复议/诉讼 clause.
+        ValidationError: no findings, empty authority/文号/recipient, no deadline for a fixed
+            term, or a deadline before the 成文日期.
         FontError: no Chinese font, or characters that no installed font can draw (named).
         WorkbenchError: the wording file is missing or broken.
         OSError: the destination cannot be written.
     """
     _validate(notice)
-    render_document(out, lambda ts, w: notice_story(notice, ts, w), "notice",
-                    title=f"{notice.doc_number} {notice.recipient}", author=notice.authority)
+    w = wording("notice")
+    title = notice.title.strip() or w.text("default_title")
+    letter = Letter(authority=notice.authority, doc_number=notice.doc_number, title=title,
+                    blocks=notice_blocks(notice, w), sign_name=notice.authority,
+                    sign_date=notice.issued_on, note=_note(notice, w), red=notice.red,
+                    pdf_title=f"{notice.doc_number} {notice.recipient}", pdf_author=notice.authority)
+    return render_letter(letter, out)
 
 
 def _validate(notice: RectificationNotice) -> None:
@@ -47,73 +55,99 @@ def _validate(notice: RectificationNotice) -> None:
             raise ValidationError(f"整改通知书的{label}不能为空。")
     if not notice.findings:
         raise ValidationError(f"整改通知书（{notice.doc_number}）没有列出任何问题。")
-    if notice.deadline < notice.issued_on:
+    fields = {"contact": ("联系人", notice.contact), "contact_phone": ("联系电话", notice.contact_phone)}
+    if notice.appeal is not None:
+        fields["review_body"] = ("行政复议机关", notice.appeal.review_body)
+        fields["court"] = ("行政诉讼的人民法院", notice.appeal.court)
+    missing = {name: label for name, (label, value) in fields.items() if not value.strip()}
+    if missing:
+        raise MissingSettingsError(f"整改通知书（{notice.doc_number}）须印明{'、'.join(missing.values())}，"
+                                   f"请在“工具 → 设置”中填写后再打印。", tuple(missing))
+    if notice.deadline is None:
+        if not notice.from_receipt or not notice.term_text.strip():
+            raise ValidationError(f"整改通知书（{notice.doc_number}）没有整改期限。")
+    elif notice.deadline < notice.issued_on:
         raise ValidationError(f"整改通知书（{notice.doc_number}）的整改期限"
                               f"{format_cn_date(notice.deadline)}早于成文日期"
                               f"{format_cn_date(notice.issued_on)}。")
 
 
-def notice_story(notice: RectificationNotice, ts: Typesetter, w: Wording) -> list[Flowable]:
-    """The flowables of a notice, top to bottom (see render_notice)."""
-    styles = make_styles(ts.fonts)
-    title = notice.title.strip() or w.text("default_title")
-    story = red_header(ts, styles, notice.authority, notice.doc_number, title)
-    story.append(ts.para(w.text("salutation", recipient=notice.recipient), styles["salutation"]))
-    story.append(ts.para(_intro(notice, w), styles["body"]))
-    story.append(ts.para(w.text("findings_heading"), styles["heading"]))
-    story.append(ts.para(w.text("findings_lead"), styles["body"]))
-    story += _findings(notice, ts, w, styles["body"])
-    story.append(ts.para(w.text("deadline_heading"), styles["heading"]))
-    story.append(ts.para(_deadline(notice, w), styles["body"]))
-    last = [ts.para(w.text("warning"), styles["body"])]
-    contact = _joined(w, [w.text("contact", contact=notice.contact) if notice.contact else "",
-                          w.text("phone", phone=notice.contact_phone) if notice.contact_phone
-                          else ""])
-    if contact:
-        story += last
-        last = [ts.para(w.text("contact_heading"), styles["heading"]),
-                ts.para(contact, styles["body"])]
-    story.append(signature(ts, styles, notice.authority, notice.issued_on, last,
-                           w.text("copy_note")))
-    return story
-
-
-def _intro(notice: RectificationNotice, w: Wording) -> str:
-    code = w.text("recipient_code", uscc=notice.recipient_uscc) if notice.recipient_uscc else ""
-    if notice.inspected_on:
-        intro = w.text("intro_dated", authority=notice.authority, code=code,
-                       date=format_cn_date(notice.inspected_on))
-    else:
-        intro = w.text("intro_undated", authority=notice.authority, code=code)
-    names = w.raw("list_separator").join(n for n in notice.inspectors if n.strip())
-    details = [w.text("place", place=notice.place) if notice.place.strip() else "",
-               w.text("inspectors", inspectors=names) if names else ""]
-    return intro + _joined(w, details)
-
-
-def _joined(w: Wording, clauses: list[str]) -> str:
-    """Non-empty clauses joined by "；" and closed by "。"; '' when all are empty."""
-    kept = [c for c in clauses if c]
-    return w.raw("clause_separator").join(kept) + w.raw("sentence_end") if kept else ""
-
-
-def _findings(notice: RectificationNotice, ts: Typesetter, w: Wording,
-              body: ParagraphStyle) -> list[Flowable]:
-    flowables: list[Flowable] = []
+def notice_blocks(notice: RectificationNotice, w: Wording) -> list[Block]:
+    """The body paragraphs of a notice, top to bottom (see render_notice)."""
+    me = notice.self_reference.strip() or "我办"
+    blocks = [Block([(w.text("salutation", recipient=notice.recipient), "body")], first_indent=0,
+                    align="left"),
+              Block([(_intro(notice, w, me), "body")]),
+              Block([(w.text("findings_heading"), "heading1")], keep_with_next=True)]
     for number, finding in enumerate(notice.findings, start=1):
-        lines = [w.text("finding", number=cn_number(number), description=finding.description)]
-        if finding.evidence.strip():
-            lines.append(w.text("evidence", evidence=finding.evidence))
-        if finding.legal_basis.strip():
-            lines.append(w.text("legal_basis", legal_basis=finding.legal_basis))
-        if finding.requirement.strip():
-            lines.append(w.text("requirement", requirement=finding.requirement))
-        flowables += [ts.para(line, body) for line in lines]
-    return flowables
+        blocks += _finding(number, finding, w)
+    blocks.append(Block([(w.text("order_heading"), "heading1")], keep_with_next=True))
+    blocks.append(Block([(_deadline(notice, w, me), "body")]))
+    if notice.extends.strip():
+        blocks.append(Block([(w.text("extends", number=notice.extends.strip()), "body")]))
+    blocks.append(Block([(w.text("warning", me=me), "body")]))
+    if notice.appeal is not None:
+        a = notice.appeal
+        blocks.append(Block([(w.text("appeal", review_days=str(a.review_days),
+                                     review_body=a.review_body, court=a.court,
+                                     litigation_months=str(a.litigation_months)), "body")]))
+    blocks.append(Block([(w.text("contact", contact=notice.contact.strip(),
+                                 phone=notice.contact_phone.strip()), "body")]))
+    blocks.append(Block([(w.text("closing"), "body")]))
+    return blocks
 
 
-def _deadline(notice: RectificationNotice, w: Wording) -> str:
-    deadline = format_cn_date(notice.deadline)
-    if notice.term_text.strip():
-        return w.text("deadline_with_term", term=notice.term_text.strip(), deadline=deadline)
-    return w.text("deadline", deadline=deadline)
+def _intro(notice: RectificationNotice, w: Wording, me: str) -> str:
+    names = w.raw("list_separator").join(n.strip() for n in notice.inspectors if n.strip())
+    return w.text(
+        "intro", me=me,
+        who=w.text("intro_who", inspectors=names) if names else "",
+        when=w.text("intro_when", date=format_cn_date(notice.inspected_on)) if notice.inspected_on else "",
+        where=w.text("intro_where", place=notice.place.strip()) if notice.place.strip() else "",
+        basis=w.text("intro_basis", basis=notice.basis.strip()) if notice.basis.strip() else "",
+        code=w.text("recipient_code", uscc=notice.recipient_uscc) if notice.recipient_uscc else "")
+
+
+def _sentence(text: str) -> str:
+    """User text as the middle of a sentence: surrounding space and a final 。；. dropped."""
+    return text.strip().rstrip("。；;.，,")
+
+
+def _finding(number: int, finding: NoticeFinding, w: Wording) -> list[Block]:
+    """A level-2 heading (楷体) naming the site and 备案号, then the finding as one paragraph;
+    without a site the number runs in at the paragraph's start (GB/T 9704-2012 §7.3.3)."""
+    subject = w.text("finding_site", site=finding.site.strip()) if finding.site.strip() else ""
+    if finding.filing_no.strip():
+        subject += w.text("finding_filing", filing_no=finding.filing_no.strip())
+    parts = [w.text("finding_found", description=_sentence(finding.description))]
+    if finding.filed.strip():
+        parts.append(w.text("finding_filed", filed=_sentence(finding.filed)))
+    if finding.evidence.strip():
+        parts.append(w.text("finding_evidence", evidence=_sentence(finding.evidence)))
+    if finding.legal_basis.strip():
+        parts.append(w.text("finding_breach", legal_basis=_sentence(finding.legal_basis)))
+    if finding.requirement.strip():
+        parts.append(w.text("finding_requirement", requirement=_sentence(finding.requirement)))
+    text = "".join(parts)
+    if not subject:
+        return [Block([(w.text("finding_number", number=cn_number(number)), "heading2"),
+                       (text, "body")])]
+    heading = Block([(w.text("finding_heading", number=cn_number(number), subject=subject),
+                      "heading2")], keep_with_next=True)
+    return [heading, Block([(text, "body")])]
+
+
+def _deadline(notice: RectificationNotice, w: Wording, me: str) -> str:
+    term = notice.term_text.strip()
+    if notice.from_receipt and term:
+        if notice.deadline is None:
+            return w.text("deadline_receipt", term=term, me=me)
+        return w.text("deadline_receipt_dated", term=term, deadline=format_cn_date(notice.deadline),
+                      me=me)
+    assert notice.deadline is not None  # _validate
+    return w.text("deadline_fixed", deadline=format_cn_date(notice.deadline), me=me)
+
+
+def _note(notice: RectificationNotice, w: Wording) -> str:
+    lines = [w.text("cc", cc=_sentence(notice.cc))] if notice.cc.strip() else []
+    return "\n".join([*lines, w.text("copy_note")])

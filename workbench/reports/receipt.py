@@ -17,7 +17,7 @@ from workbench.reports.parts import render_document
 from workbench.reports.wording import Wording
 
 LABEL_WIDTH = 50 * mm
-SIGN_HEIGHT = 18 * mm  # room for a signature or seal in the hand-filled rows
+SIGN_HEIGHT = 15 * mm  # room for a signature or seal in the hand-filled rows
 _GRID = 0.75  # pt
 
 
@@ -27,7 +27,8 @@ def render_receipt(receipt: DeliveryReceipt, out: Path | BinaryIO) -> None:
     Rows: 文书名称及文号, 受送达人, 送达地点, 送达方式, then signature rows for the 受送达人,
     代收人 (with reason), 见证人 (refusal or 留置) and 送达人, each with a date blank, and 备注;
     below: the authority with seal space, the date, and "一式两份" footnote. An empty address is
-    left blank; an empty method prints 直接/留置/邮寄/电子 boxes to tick.
+    left blank; an empty method prints a box to tick for each legal manner of service
+    (直接, 留置, 委托, 邮寄 with the tracking number, 电子 with consent, 公告; facts.md §10).
 
     Args:
         receipt: the receipt data; every string is printed literally (escaped).
@@ -70,7 +71,9 @@ def _form(receipt: DeliveryReceipt, ts: Typesetter, w: Wording,
     document = w.text("doc_value", title=receipt.doc_title, number=receipt.doc_number)
     if not receipt.doc_number.strip():
         document = receipt.doc_title
-    method = receipt.method.strip() or "　".join(f"□{m}" for m in w.raw("method_options"))
+    details = w.raw("method_details")
+    method = receipt.method.strip() or "　".join(
+        f"□{m}{w.raw('method_suffix')}{details.get(m, '')}" for m in w.raw("method_options"))
     filled = [("document", document), ("recipient", receipt.recipient),
               ("address", receipt.address), ("method", method)]
     rows = [[ts.para(labels[key], label_style), ts.para(value, cell)] for key, value in filled]

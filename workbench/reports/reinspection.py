@@ -1,35 +1,31 @@
-"""The 整改复查意见书 (re-inspection opinion) PDF that follows a rectification notice."""
+"""The 整改复查意见书 (re-inspection opinion) PDF in the GB/T 9704-2012 信函格式 (letter.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import BinaryIO
 
-from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Spacer, Table, TableStyle
-
 from workbench.errors import ValidationError
 from workbench.reports.documents import ReinspectionOpinion, format_cn_date
-from workbench.reports.layout import LINE, TYPE_WIDTH, make_styles
-from workbench.reports.markup import Typesetter
-from workbench.reports.parts import red_header, render_document, signature
-from workbench.reports.wording import Wording
-
-NUMBER_WIDTH = 16 * mm
-RESULT_WIDTH = 58 * mm
+from workbench.reports.letter import Block, Letter, PlacedLine, render_letter
+from workbench.reports.parts import cn_number
+from workbench.reports.wording import Wording, wording
 
 
-def render_reinspection(opinion: ReinspectionOpinion, out: Path | BinaryIO) -> None:
+def render_reinspection(opinion: ReinspectionOpinion, out: Path | BinaryIO) -> list[list[PlacedLine]]:
     """Write a re-inspection opinion as PDF (facts.md §7: it cites the notice's 文号).
 
-    Same GB/T 9704-2012 frame as the notice (facts.md §6): red mark, 文号, rule, title, 主送;
-    then the intro citing the notice's 文号 and the 复查 date, a table of 序号 / 问题 / 复查结果
-    (header repeated on every page), the 复查结论, 署名 + 成文日期 with seal space, and the copy
-    note on the last page.
+    Same 信函格式 as the notice: red 标志, 文号, double rules, title, 主送; the opening citing
+    the notice's 文号 and the 复查 date; per finding a paragraph with its number (楷体) and the
+    复查结果; the 复查结论 under a 黑体 heading; 署名 + 成文日期 with room for the seal; the
+    copy note at the foot of the last page.
 
     Args:
-        opinion: the opinion data; every string is printed literally (escaped).
+        opinion: the opinion data; every string is printed literally.
         out: destination path (written atomically) or writable binary stream.
+
+    Returns:
+        The placed lines per page (letter.render_letter).
 
     Raises:
         ValidationError: empty authority/文号/notice 文号/recipient, no items, or a 成文日期
@@ -38,8 +34,14 @@ def render_reinspection(opinion: ReinspectionOpinion, out: Path | BinaryIO) -> N
         OSError: the destination cannot be written.
     """
     _validate(opinion)
-    render_document(out, lambda ts, w: reinspection_story(opinion, ts, w), "reinspection",
-                    title=f"{opinion.doc_number} {opinion.recipient}", author=opinion.authority)
+    w = wording("reinspection")
+    letter = Letter(authority=opinion.authority, doc_number=opinion.doc_number,
+                    title=w.text("title"), blocks=opinion_blocks(opinion, w),
+                    sign_name=opinion.authority, sign_date=opinion.issued_on,
+                    note=w.text("copy_note"), red=opinion.red,
+                    pdf_title=f"{opinion.doc_number} {opinion.recipient}",
+                    pdf_author=opinion.authority)
+    return render_letter(letter, out)
 
 
 def _validate(opinion: ReinspectionOpinion) -> None:
@@ -56,35 +58,20 @@ def _validate(opinion: ReinspectionOpinion) -> None:
                               f"{format_cn_date(opinion.reinspected_on)}。")
 
 
-def reinspection_story(opinion: ReinspectionOpinion, ts: Typesetter,
-                       w: Wording) -> list[Flowable]:
-    """The flowables of a re-inspection opinion, top to bottom."""
-    styles = make_styles(ts.fonts)
-    story = red_header(ts, styles, opinion.authority, opinion.doc_number, w.text("title"))
-    story.append(ts.para(w.text("salutation", recipient=opinion.recipient), styles["salutation"]))
-    story.append(ts.para(w.text("intro", notice_number=opinion.notice_number,
-                                date=format_cn_date(opinion.reinspected_on)), styles["body"]))
-    story.append(Spacer(0, LINE / 4))
-    story.append(_items_table(opinion, ts, w, styles))
-    story.append(Spacer(0, LINE / 4))
-    last = [ts.para(w.text("conclusion", conclusion=opinion.conclusion), styles["body"])]
-    story.append(signature(ts, styles, opinion.authority, opinion.issued_on, last,
-                           w.text("copy_note")))
-    return story
-
-
-def _items_table(opinion: ReinspectionOpinion, ts: Typesetter, w: Wording,
-                 styles: dict) -> Table:
-    head = [ts.para(text, styles["cell_center"]) for text in w.raw("columns")]
-    rows = [head]
+def opinion_blocks(opinion: ReinspectionOpinion, w: Wording) -> list[Block]:
+    """The body paragraphs of an opinion, top to bottom."""
+    me = opinion.self_reference.strip() or "我办"
+    blocks = [Block([(w.text("salutation", recipient=opinion.recipient), "body")],
+                    first_indent=0, align="left"),
+              Block([(w.text("intro", me=me, notice_number=opinion.notice_number,
+                             date=format_cn_date(opinion.reinspected_on)), "body")])]
     for number, (finding, result) in enumerate(opinion.items, start=1):
-        rows.append([ts.para(str(number), styles["cell_center"]),
-                     ts.para(finding, styles["cell"]), ts.para(result, styles["cell"])])
-    widths = [NUMBER_WIDTH, TYPE_WIDTH - NUMBER_WIDTH - RESULT_WIDTH, RESULT_WIDTH]
-    table = Table(rows, colWidths=widths, repeatRows=1, splitByRow=True)
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.75, "black"),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-    ]))
-    return table
+        text = finding.strip().rstrip("。；;.") + "。" + w.text("result", result=result.strip())
+        if not text.endswith(("。", "！", "？")):
+            text += "。"
+        blocks.append(Block([(w.text("item", number=cn_number(number)), "heading2"),
+                             (text, "body")]))
+    blocks.append(Block([(w.text("conclusion_heading"), "heading1")], keep_with_next=True))
+    blocks.append(Block([(w.text("conclusion", conclusion=opinion.conclusion), "body")]))
+    blocks.append(Block([(w.text("closing"), "body")]))
+    return blocks

@@ -25,7 +25,7 @@ from workbench.reports import (
     render_notices,
     render_receipt,
 )
-from workbench.services import document_fonts
+from workbench.services import document_settings
 from workbench.services.context import Context
 from workbench.storage import campaign_repo, finding_repo, notice_repo, sponsor_repo
 from workbench.storage.connection import transaction
@@ -113,7 +113,14 @@ def _document(ctx: Context, record: NoticeRecord) -> RectificationNotice:
     if len(terms) == 1:
         days, unit = terms.pop()
         term_text = deadline_term_text(days, unit)
+    title = document_settings.notice_title(ctx, campaign.name)
+    s = ctx.settings
     return RectificationNotice(
+        title=title,
+        self_reference=s.self_reference.strip() or "我办",
+        basis=s.inspection_basis,
+        appeal=document_settings.appeal(ctx, title),
+        red=not s.preprinted_letterhead,
         authority=campaign.authority or "（检查机关）",
         doc_number=record.doc_number,
         recipient=sponsor.name,
@@ -136,11 +143,18 @@ def write_notice(ctx: Context, sponsor_id: str, out: Path) -> IssuedNotice:
     The number is taken in the same transaction as the rendering: when the PDF cannot be written
     (a full disk, a folder without permission) no number is used up.
     """
-    document_fonts.apply(ctx)
+    document_settings.apply(ctx)
+    require_settings(ctx, sponsor_repo.get(ctx.conn, sponsor_id).campaign_id)
     with transaction(ctx.conn):
         issued = issue_notice(ctx, sponsor_id)
         render_notice(issued.document, out)
     return issued
+
+
+def require_settings(ctx: Context, campaign_id: str | None) -> None:
+    """Stop before any number is taken when the notice could not be printed (MissingSettingsError)."""
+    name = campaign_repo.get(ctx.conn, campaign_id).name if campaign_id else ""
+    document_settings.require(ctx, document_settings.notice_title(ctx, name))
 
 
 def sponsors_needing_notice(ctx: Context, campaign_id: str):
@@ -158,7 +172,8 @@ def write_notices(
     numbering back and removes the files this run wrote, so no number is printed without being
     recorded.
     """
-    document_fonts.apply(ctx)
+    document_settings.apply(ctx)
+    require_settings(ctx, campaign_id)
     sponsors = sponsors_needing_notice(ctx, campaign_id)
     with transaction(ctx.conn):
         documents = []
@@ -174,7 +189,7 @@ def write_receipt(ctx: Context, doc_number: str, out: Path) -> NoticeRecord:
     Raises:
         NotFoundError: no document with that number.
     """
-    document_fonts.apply(ctx)
+    document_settings.apply(ctx)
     record = notice_repo.by_number(ctx.conn, normalize_doc_number(doc_number))
     sponsor = sponsor_repo.get(ctx.conn, record.sponsor_id)
     campaign = campaign_repo.get(ctx.conn, record.campaign_id)
@@ -208,12 +223,13 @@ def render_existing(ctx: Context, doc_number: str, out: Path) -> NoticeRecord:
     Raises:
         NotFoundError: no document with that number.
     """
-    document_fonts.apply(ctx)
+    document_settings.apply(ctx)
     record = notice_repo.by_number(ctx.conn, normalize_doc_number(doc_number))
     if record.kind == "reinspection":
         from workbench.services import reinspection
 
         return reinspection.render_existing(ctx, record.doc_number, out)
+    require_settings(ctx, record.campaign_id)
     render_notice(_document(ctx, record), out)
     return record
 

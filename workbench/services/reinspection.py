@@ -11,7 +11,7 @@ from workbench.domain.doc_number import normalize_doc_number
 from workbench.domain.notice_record import NoticeRecord
 from workbench.errors import NotFoundError, ValidationError
 from workbench.reports import ReinspectionOpinion, format_doc_number, render_reinspection
-from workbench.services import document_fonts
+from workbench.services import document_settings
 from workbench.services.context import Context
 from workbench.storage import campaign_repo, finding_repo, notice_repo, sponsor_repo
 from workbench.storage.connection import transaction
@@ -79,20 +79,21 @@ def _document(ctx, record: NoticeRecord, notice: NoticeRecord, items, reinspecte
     failed = sum(1 for f in items if f.status == fs.FAILED)
     if failed:
         deadline = max(f.deadline for f in items if f.status == fs.FAILED)
-        conclusion = f"经复查，你单位仍有{failed}项问题未整改到位，请于{deadline.year}年{deadline.month}月{deadline.day}日前继续整改。"
+        conclusion = f"经复查，你单位仍有{failed}项问题未整改到位，请于{deadline.year}年{deadline.month}月{deadline.day}日前（含当日）继续整改。"
     else:
         conclusion = "经复查，你单位已按整改通知书要求完成整改。"
     return ReinspectionOpinion(
         authority=campaign.authority or "（检查机关）", doc_number=record.doc_number,
         notice_number=notice.doc_number, recipient=sponsor_repo.get(ctx.conn, record.sponsor_id).name,
         reinspected_on=reinspected_on or record.issued_on, items=tuple(lines), conclusion=conclusion,
-        issued_on=record.issued_on,
+        issued_on=record.issued_on, self_reference=ctx.settings.self_reference.strip() or "我办",
+        red=not ctx.settings.preprinted_letterhead,
     )
 
 
 def write_opinion(ctx: Context, notice_number: str, out: Path, reinspected_on: date | None = None) -> IssuedOpinion:
     """Issue (or re-print) the re-inspection opinion of a notice and render it as PDF at ``out``."""
-    document_fonts.apply(ctx)
+    document_settings.apply(ctx)
     issued = issue_opinion(ctx, notice_number, reinspected_on)
     render_reinspection(issued.document, out)
     return issued
@@ -104,7 +105,7 @@ def render_existing(ctx: Context, doc_number: str, out: Path) -> NoticeRecord:
     Raises:
         NotFoundError: no re-inspection opinion with that number.
     """
-    document_fonts.apply(ctx)
+    document_settings.apply(ctx)
     record = notice_repo.by_number(ctx.conn, normalize_doc_number(doc_number))
     notice = notice_repo.latest_with_findings(ctx.conn, "rectification", record.finding_ids)
     if record.kind != "reinspection" or notice is None:

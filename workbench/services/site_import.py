@@ -80,8 +80,10 @@ def import_site_list(
     if on_progress:
         on_progress(Progress(0, len(result.records), "正在写入数据库…"))
     with transaction(ctx.conn):
-        changes = store_site_list(ctx.conn, campaign_id, result.records, ctx.author)
+        changes = store_site_list(ctx.conn, campaign_id, result.records, ctx.author, absent_fields(result))
         check_cancel(cancel)
+        if changes.kept:
+            result = replace(result, problems=(*_kept_problems(changes.kept), *result.problems))
         summary = {
             **result.summary(),
             "added": len(changes.added),
@@ -99,6 +101,29 @@ def import_site_list(
     if on_progress:
         on_progress(Progress(len(result.records), len(result.records), "导入完成"))
     return ImportReport(run_id, result, changes, summary)
+
+
+# Fields a list always provides, derived from the 网站备案号 even without a column of their own.
+_DERIVED = frozenset({"subject_filing_no"})
+_STORED_FIELDS = ("subject_filing_no", "sponsor_name", "sponsor_nature", "uscc", "city", "site_name", "domains",
+                  "homepage", "access_provider", "ip", "contact_name", "contact_phone", "email", "approved_on",
+                  "psb_filing_no", "remark")
+
+
+def absent_fields(result: SiteListResult) -> frozenset[str]:
+    """The stored fields ``result``'s list has no column for (it did not provide them)."""
+    provided = set(result.mapping.values())
+    return frozenset(f for f in _STORED_FIELDS if f not in provided and f not in _DERIVED)
+
+
+def _kept_problems(kept: dict[str, int]) -> list[Problem]:
+    """One whole-file note per field whose stored values were kept because its column was absent."""
+    return [
+        Problem(None, FIELD_LABELS[name], "column_absent", "warning",
+                f"本次名单没有“{FIELD_LABELS[name]}”列，视为未提供：{count} 个网站保留了此前导入的"
+                f"“{FIELD_LABELS[name]}”，未被清空", "")
+        for name, count in sorted(kept.items(), key=lambda item: _STORED_FIELDS.index(item[0]))
+    ]
 
 
 def import_into_campaign(

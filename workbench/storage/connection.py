@@ -12,6 +12,9 @@ from workbench.faults import crash_point
 from workbench.storage import audit
 
 BUSY_TIMEOUT_MS = 5000
+#: Page cache per connection in KiB (SQLite's default is 2 MiB; 300,000 sites need far more to
+#: sort and import without re-reading index pages from disk). A limit, not an allocation.
+CACHE_KIB = 128 * 1024
 _SAVEPOINTS = itertools.count(1)
 
 
@@ -40,6 +43,8 @@ def connect(path: str | Path, read_only: bool = False) -> sqlite3.Connection:
     audit.register(conn, *_default_author())
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    conn.execute(f"PRAGMA cache_size=-{CACHE_KIB}")   # a province's indexes stay in memory
+    conn.execute("PRAGMA temp_store=MEMORY")
     if str(path) != ":memory:" and not read_only:
         conn.execute("PRAGMA journal_mode=WAL")
     return conn

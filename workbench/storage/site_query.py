@@ -6,6 +6,7 @@ import json
 import sqlite3
 
 from workbench.domain.site_views import SiteDetail, SiteSummary
+from workbench.domain.text import clean_free_text
 from workbench.errors import NotFoundError
 
 # Sort keys a table may ask for, mapped to SQL expressions (a whitelist: never user text in SQL).
@@ -38,8 +39,12 @@ _FILTER = " AND s.search_text LIKE :q ESCAPE '\\'"
 def _where(text: str, unreviewed_only: bool) -> tuple[str, dict]:
     sql = _BASE
     params: dict = {}
-    if text.strip():
-        escaped = text.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    # The term is tidied as stored values were on import (domain/text.py: full-width letters
+    # and digits such as ＩＣＰ made ordinary, invisible characters dropped, spaces collapsed),
+    # so what the user sees in the list can be typed back in any width.
+    text = clean_free_text(text)
+    if text:
+        escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         sql += _FILTER
         params["q"] = f"%{escaped}%"
     if unreviewed_only:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date
 
-from workbench.domain.site import SiteRecord
+from workbench.domain.site import Domain, SiteRecord
 from workbench.storage.records import Author, iso, new_id, utc_now
 
 
@@ -20,12 +21,15 @@ class ChangeReport:
         changed: site filing number -> {field: [old, new]} for sites whose filed values changed.
         unchanged: how many sites were already stored with the same values.
         missing: site filing numbers stored before but absent from this list (kept, marked absent).
+        kept: field → how many sites kept their stored value of it because the list had no
+            column for it (see ``absent`` of :func:`store_site_list`).
     """
 
     added: list[str] = field(default_factory=list)
     changed: dict[str, dict[str, list]] = field(default_factory=dict)
     unchanged: int = 0
     missing: list[str] = field(default_factory=list)
+    kept: dict[str, int] = field(default_factory=dict)
 
 
 def _sponsor_key(rec: SiteRecord) -> str:
@@ -109,7 +113,8 @@ def _site_values(rec: SiteRecord, sponsor: dict) -> dict:
 
 
 def store_site_list(
-    conn: sqlite3.Connection, campaign_id: str, records: Iterable[SiteRecord], author: Author
+    conn: sqlite3.Connection, campaign_id: str, records: Iterable[SiteRecord], author: Author,
+    absent: Collection[str] = (),
 ) -> ChangeReport:
     """Upsert ``records`` into the campaign and report what changed (call inside a transaction).
 
@@ -117,8 +122,13 @@ def store_site_list(
     none; their values follow :func:`_sponsor_values` over the latest list. Reviews and findings already
     recorded for a site are never touched; a site absent from the new list is kept with
     ``present = 0`` and reported as missing.
+
+    ``absent`` names the fields (keys of ``SiteRecord.comparable``) the list has no column for:
+    a missing column means "not provided", not "now empty", so a stored site keeps its value of
+    such a field wherever the new one is empty (counted in ``kept``; issue 9).
     """
     records = list(records)
+    absent = frozenset(absent)
     existing = _existing(conn, campaign_id)
     sponsors = _sponsor_ids(conn, campaign_id)
     final = _sponsor_values(records)
@@ -128,9 +138,12 @@ def store_site_list(
     seen: set[str] = set()
     for rec in records:
         seen.add(rec.site_filing_no)
-        sponsor_id = _upsert_sponsor(conn, campaign_id, rec, final[_sponsor_key(rec)], sponsors, now, who)
-        values = _site_values(rec, final[_sponsor_key(rec)])
         old = existing.get(rec.site_filing_no)
+        sponsor = final[_sponsor_key(rec)]
+        if old is not None and absent:
+            rec, sponsor = _keep_stored(conn, rec, sponsor, old, absent, report.kept)
+        sponsor_id = _upsert_sponsor(conn, campaign_id, rec, sponsor, sponsors, now, who)
+        values = _site_values(rec, sponsor)
         if old is None:
             site_id = new_id()
             cols = ["id", "campaign_id", "sponsor_id", *values, "created_at", "updated_at", "device", "inspector"]
@@ -142,7 +155,7 @@ def store_site_list(
             report.added.append(rec.site_filing_no)
             continue
         site_id, before = old
-        now_values = {**rec.comparable(), **final[_sponsor_key(rec)]}
+        now_values = {**rec.comparable(), **sponsor}
         diff = {k: [before[k], v] for k, v in now_values.items() if before[k] != v}
         if not diff:
             conn.execute(
@@ -165,6 +178,33 @@ def store_site_list(
         [(now, campaign_id, no) for no in report.missing],
     )
     return report
+
+
+_EMPTY = ("", None, [])
+
+
+def _keep_stored(conn: sqlite3.Connection, rec: SiteRecord, sponsor: dict, old: tuple[str, dict],
+                 absent: frozenset[str], kept: dict[str, int]) -> tuple[SiteRecord, dict]:
+    """``rec`` and its sponsor values with the stored value of every ``absent`` field whose new
+    value is empty; counts each kept non-empty value in ``kept``."""
+    site_id, before = old
+    now = {**rec.comparable(), **sponsor}
+    changes: dict = {}
+    sponsor = dict(sponsor)
+    for name in absent:
+        if name not in before or now.get(name) not in _EMPTY or before[name] in _EMPTY:
+            continue
+        kept[name] = kept.get(name, 0) + 1
+        if name in sponsor:
+            sponsor[name] = before[name]
+        elif name == "approved_on":
+            changes[name] = date.fromisoformat(before[name])
+        elif name == "domains":
+            changes[name] = tuple(Domain(r[0], r[1]) for r in conn.execute(
+                "SELECT domain, ascii FROM site_domain WHERE site_id = ? ORDER BY position", (site_id,)))
+        else:
+            changes[name] = before[name]
+    return (replace(rec, **changes) if changes else rec), sponsor
 
 
 def _upsert_sponsor(conn, campaign_id, rec: SiteRecord, first: dict, sponsors: dict, now: str, who) -> str:

@@ -20,13 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.domain.progress import Cancelled
-from workbench.errors import ValidationError, WorkbenchError, os_reason
+from workbench.errors import MissingSettingsError, ValidationError, WorkbenchError, os_reason
 from workbench.gui import printing
 from workbench.gui.models.record_table_model import Column, RecordTableModel
 from workbench.gui.session import Session
 from workbench.gui.widgets.tables import decisive_first, fit_columns, record_table, remember_columns
 from workbench.reports import safe_file_name
-from workbench.services import campaigns, document_fonts, notices, reinspection, sponsors
+from workbench.services import campaigns, document_settings, notices, reinspection, sponsors
 from workbench.services.notices import SponsorNoticeState
 
 if TYPE_CHECKING:
@@ -193,12 +193,34 @@ class DocumentsView(QWidget):
         out = self._ask_pdf("保存整改通知书", f"整改通知书_{line.sponsor.name}")
         if out is None:
             return None
+        if not self._settings_ready(line.sponsor.campaign_id):
+            return None
         try:
             issued = notices.write_notice(self.session.ctx, line.sponsor.id, out)
         except (WorkbenchError, OSError) as err:
             self.session.show_error("生成整改通知书", _as_workbench_error(err, out))
             return None
         return self._written(out, issued.record.doc_number, issued.reprint)
+
+    def _settings_ready(self, campaign_id: str) -> bool:
+        """Printing stops when a setting the notice must print is empty (联系人, 联系电话, the
+        复议/诉讼 bodies): ask for each, save them, go on; False when the user cancels."""
+        while True:
+            try:
+                notices.require_settings(self.session.ctx, campaign_id)
+                return True
+            except MissingSettingsError as err:
+                for name in err.fields:
+                    label = document_settings.REQUIRED_LABELS[name]
+                    value = self.session.dialogs.ask_text(
+                        "打印前请补充", f"整改通知书须印明{label}（保存到“设置”）：", "")
+                    if value is None or not value.strip():
+                        return False
+                    setattr(self.session.ctx.settings, name, value.strip())
+                try:
+                    self.session.save_settings()
+                except OSError as save_error:
+                    self.session.show_error("保存设置", WorkbenchError(f"无法保存设置：{save_error}"))
 
     def ensure_doc_prefix(self, title: str) -> bool:
         """Before a document is numbered: when the campaign has no 文号前缀, ask for it (saved to the
@@ -225,7 +247,7 @@ class DocumentsView(QWidget):
         """Which roles free stand-in fonts served in the batch just written ('' when none), said
         once per batch in the closing message (reports/fonts.py)."""
         try:
-            notes = document_fonts.stand_in_notes(self.session.ctx)
+            notes = document_settings.stand_in_notes(self.session.ctx)
         except WorkbenchError as err:
             return f"\n\n字体：{err}"
         return ("\n\n以下字体以免费字体代替（可在“工具 → 设置”中为各用途选择字体）：\n"
@@ -252,7 +274,7 @@ class DocumentsView(QWidget):
         if campaign_id is None or not self.ensure_doc_prefix("批量生成整改通知书"):
             return
         folder = self.session.dialogs.choose_folder("选择保存整改通知书的文件夹", self.session.last_folder)
-        if folder is None:
+        if folder is None or not self._settings_ready(campaign_id):
             return
         self.batch_button.setEnabled(False)
 
@@ -373,6 +395,8 @@ class DocumentsView(QWidget):
     def _with_pdf(self, show: Callable[[Path | list[Path]], object]) -> None:
         lines = self.selected_notices()
         if not lines:
+            return
+        if not self._settings_ready(lines[0].record.campaign_id):
             return
         try:
             pdfs = [self.notice_pdf(line.record.doc_number) for line in lines]

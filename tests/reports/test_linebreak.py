@@ -1,0 +1,95 @@
+"""The pure-Python Chinese line breaker (GB/T 15834-2011 §5.1; identifiers kept whole)."""
+
+from __future__ import annotations
+
+import pytest
+
+from workbench.reports.linebreak import NO_END, NO_START, break_lines
+
+CELL = 15.79
+MEASURE = 28 * CELL
+
+
+def _narrow(char: str, role: str) -> float:
+    return 8.0
+
+
+def _lines(text: str, indent: int = 0):
+    return break_lines([(text, "body")], 28, CELL, _narrow, first_indent=indent * CELL)
+
+
+def _right(line) -> float:
+    last = line.glyphs[-1]
+    return last.x + last.width
+
+
+def test_plain_text_fills_28_cells_exactly():
+    lines = _lines("中" * 70)
+    assert [len(line.text) for line in lines] == [28, 28, 14]
+    assert all(_right(line) == pytest.approx(MEASURE) for line in lines[:-1])
+    assert [g.x for g in lines[0].glyphs[:3]] == pytest.approx([0, CELL, 2 * CELL])
+    assert not lines[-1].full and lines[0].full
+
+
+def test_indent_of_two_cells():
+    lines = _lines("中" * 40, indent=2)
+    assert len(lines[0].text) == 26 and lines[0].glyphs[0].x == pytest.approx(2 * CELL)
+
+
+def test_comma_never_starts_a_line_squeeze_first():
+    # 28 characters then a comma: squeezing the comma and another mark keeps it on the line
+    text = "中" * 10 + "，" + "中" * 17 + "，" + "后文"
+    first = _lines(text)[0]
+    assert first.text.endswith("中，") and len(first.text) == 29
+    assert _right(first) == pytest.approx(MEASURE)
+
+
+def test_push_out_when_nothing_can_be_squeezed():
+    text = "中" * 28 + "。后文"
+    first, second = _lines(text)[:2]
+    assert len(first.text) == 27 and second.text.startswith("中。")
+    assert _right(first) == pytest.approx(MEASURE)  # spread, not ragged, no hanging mark
+
+
+@pytest.mark.parametrize("mark", sorted("。，、；：？！）》”"))
+def test_no_line_starts_with_a_closing_mark(mark):
+    for n in range(20, 40):
+        for line in _lines("中" * n + mark + "中" * 30):
+            assert line.text[0] not in NO_START
+
+
+@pytest.mark.parametrize("mark", sorted("（《“"))
+def test_no_line_ends_with_an_opening_mark(mark):
+    for n in range(20, 40):
+        for line in _lines("中" * n + mark + "中" * 30):
+            assert line.text[-1] not in NO_END
+
+
+@pytest.mark.parametrize("identifier", ["鲁网信整改〔2026〕12号", "鲁ICP备2021527689号-12",
+                                        "https://www.example.com.cn/a/b?c=1", "www.example.cn",
+                                        "鲁公网安备 37010202000001号", "0531-12345678"])
+def test_identifiers_are_never_split(identifier):
+    for n in range(10, 40):
+        lines = _lines("中" * n + identifier + "中" * 30)
+        assert any(identifier in line.text for line in lines), (n, [line.text for line in lines])
+
+
+def test_dash_and_ellipsis_stay_whole():
+    for n in range(20, 30):
+        lines = _lines("中" * n + "——" + "中" * 10 + "……" + "中" * 30)
+        texts = [line.text for line in lines]
+        assert any("——" in t for t in texts) and any("……" in t for t in texts)
+
+
+def test_identifier_longer_than_a_line_is_cut_at_a_soft_point():
+    url = "https://" + "a" * 30 + "/" + "b" * 40 + "/c"
+    lines = _lines("见" + url + "。")
+    assert all(_right(line) <= MEASURE + 0.01 for line in lines)
+    assert "".join(line.text for line in lines) == "见" + url + "。"
+    assert lines[0].text.endswith("/")
+
+
+def test_no_space_at_a_line_edge():
+    for n in range(20, 30):
+        for line in _lines("中" * n + "abc def ghi jkl " * 6):
+            assert line.text[0] != " " and line.text[-1] != " "
