@@ -8,7 +8,7 @@ a fresh process, timed from start to exit with its peak resident memory (ru_maxr
 
 * ledger   ``python -m workbench export ledger OUT.xlsx`` (整改台账, streamed);
 * baseline a plain openpyxl write-only dump of the same cells: the same SQL (the ledger query),
-           every row appended as it comes, no styles, no masking, no formats;
+           each row made into the same 16 values and appended (no styles, sizing, masking);
 * report   ``python -m workbench export report OUT.pdf`` (汇总报告).
 
 Targets (issue 11): ledger ≤ 1.5 × baseline and < 300 MB; report < 10 s and < 300 MB.
@@ -104,20 +104,30 @@ def build(db: Path, sites: int, findings: int) -> None:
 
 
 def baseline_child(db: Path, out: Path) -> None:
-    """The plain dump: the ledger query's rows appended to a write-only openpyxl sheet as they are."""
+    """The plain dump of the same cells: the ledger query, each row turned into the ledger's 16
+    values (序号, real dates, days left, Chinese labels, history text) with the least possible
+    code, appended to a write-only openpyxl sheet. No styles, sizing, wrapping, masking,
+    conditional formats or print setup — what the ledger adds is what the ratio measures."""
     import sqlite3
 
     from openpyxl import Workbook
 
-    from workbench.storage.ledger_query import _SQL
+    from workbench.domain.finding_status import ACTION_LABELS, STATUS_LABELS, TERM_RUNNING_STATUSES
+    from workbench.domain.severity import SEVERITY_LABELS
+    from workbench.storage.ledger_query import _SQL, FIELD_SEP, RECORD_SEP
 
     conn = sqlite3.connect(db)
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("整改台账")
-    for row in conn.execute(_SQL, {"campaign": "c1"}):
-        cells = list(row)
-        cells[-1] = cells[-1].replace("\x1f", " ").replace("\x1e", "\n")  # XML forbids the separators
-        ws.append(cells)
+    for index, r in enumerate(conn.execute(_SQL, {"campaign": "c1"}), 1):
+        deadline = date.fromisoformat(r[10])
+        events = [e.split(FIELD_SEP) for e in r[12].split(RECORD_SEP)] if r[12] else []
+        history = "\n".join(f"{e[0][:10]} {ACTION_LABELS.get(e[1], e[1])}" + (f"：{e[2]}" if e[2] else "")
+                            for e in events)
+        ws.append([index, r[0], r[1], r[2], r[3], r[4], SEVERITY_LABELS[r[5]], r[6], r[7], r[8],
+                   date.fromisoformat(r[9]) if r[9] else None, deadline,
+                   (deadline - TODAY).days if r[11] in TERM_RUNNING_STATUSES else None,
+                   STATUS_LABELS[r[11]], "", history])
     wb.save(out)
 
 

@@ -318,6 +318,11 @@ def _body_value(ws, styles: _StyleCache, value, col_widths: list[float], index: 
 
     ``lines[0]`` is raised to the wrapped line count of this cell when it wraps.
     """
+    if type(value) is str and value.isprintable():  # the common case, decided cheaply
+        width = col_widths[index] if index < len(col_widths) else _MAX_WIDTH
+        if len(value) * 2 < width - 1 and not value.startswith(FORMULA_TRIGGERS) \
+                and value not in ERROR_CODES:
+            return value or None  # fits unwrapped whatever its characters; nothing to neutralise
     look = value if isinstance(value, Styled) else None
     value = safe_cell(look.value if look else value)
     if value == "":
@@ -326,9 +331,10 @@ def _body_value(ws, styles: _StyleCache, value, col_widths: list[float], index: 
     if number_format is None and isinstance(value, date):
         number_format = DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT
     width = col_widths[index] if index < len(col_widths) else _MAX_WIDTH
-    wrap = _needs_wrap(value, width)
-    if wrap:
-        lines[0] = max(lines[0], _line_count(str(value), width))
+    wrapped = _wrapped_lines(value, width)
+    wrap = wrapped > 0
+    if wrapped > lines[0]:
+        lines[0] = wrapped
     quote = isinstance(value, CellRichText)
     if look is None and number_format is None and not (wrap or quote):
         return value
@@ -346,14 +352,15 @@ def _line_count(text: str, width: float) -> int:
     return sum(max(1, math.ceil(display_width(part) / room)) for part in text.split("\n"))
 
 
-def _needs_wrap(value, width: float) -> bool:
+def _wrapped_lines(value, width: float) -> int:
+    """0 when ``value`` fits its column unwrapped, else the lines it wraps to (see _line_count)."""
     if not isinstance(value, (str, CellRichText)):
-        return False
+        return 0
     text = str(value)
-    if "\n" in text:
-        return True
     room = width - 1
-    return len(text) > room / 2 and display_width(text) > room  # cheap test first
+    if "\n" not in text and (len(text) <= room / 2 or display_width(text) <= room):
+        return 0
+    return max(_line_count(text, width), 1)
 
 
 def _column_widths(headers: list[str], sample: list[Sequence],
