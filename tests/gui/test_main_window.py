@@ -36,7 +36,7 @@ def test_selector_navigation_and_counts(window, demo_session, qtbot):
 
 def test_menus_and_shortcuts(window):
     titles = [a.text() for a in window.menuBar().actions()]
-    assert titles == ["文件(&F)", "编辑(&E)", "视图(&V)", "工具(&T)", "帮助(&H)"]
+    assert titles == ["文件(&F)", "编辑(&E)", "视图(&V)", "工具(&T)", "协作与备份(&S)", "帮助(&H)"]
     assert window.import_action.shortcut().toString() == "Ctrl+O"
     assert window.export_action.shortcut().toString() == "Ctrl+E"
     assert window.print_action.shortcut().toString() == "Ctrl+P"

@@ -26,6 +26,7 @@ from hostile_files import (
     table,
     write_bomb_xlsx,
     write_book,
+    write_ods,
     write_xlsx,
 )
 
@@ -293,3 +294,108 @@ def test_bidi_and_control_characters_are_removed_reported_and_never_exported(tmp
     with zipfile.ZipFile(out) as archive:
         xml = "".join(archive.read(n).decode("utf-8") for n in archive.namelist() if n.endswith(".xml"))
     assert not any(ch in xml for ch in "\u202e\u2066\u2069")
+
+
+# --- 5. merged cells --------------------------------------------------------------------------------
+
+CITY, PROVIDER = HEADER.index("地市"), len(HEADER)
+
+
+def merged_rows() -> list[list]:
+    """Five sites; 地市 written once (merged down over all rows), 接入服务商 in two merged groups."""
+    rows = [[*HEADER, "接入服务商"], *[[*row, ""] for row in site_rows(5)]]
+    for row in rows[2:]:
+        row[CITY] = ""
+    rows[1][PROVIDER], rows[4][PROVIDER] = "阿里云", "腾讯云"
+    return rows
+
+
+def check_merged(run: Run, home: Path, db: Path) -> None:
+    assert run.returncode == 0, run
+    notes = [p for p in summary(run)["problems"] if p["code"] == "merged_cells"]
+    assert [(p["row"], p["column"], p["value"]) for p in notes] == [
+        (2, "地市", "济南市"), (2, "接入服务商", "阿里云"), (5, "接入服务商", "腾讯云")]
+    assert "H2:H6" in notes[0]["message"] and "每一行" in notes[0]["message"]
+    stored = sorted(sites(home, db).values(), key=lambda s: s["source_row"])
+    assert [s["city"] for s in stored] == ["济南市"] * 5
+    assert [s["access_provider"] for s in stored] == ["阿里云"] * 3 + ["腾讯云"] * 2
+
+
+def test_merged_cells_of_an_xlsx_fill_every_row_they_cover(tmp_path, home, db):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    for row in merged_rows():
+        sheet.append(row)
+    city, provider = chr(65 + CITY), chr(65 + PROVIDER)
+    for cells in (f"{city}2:{city}6", f"{provider}2:{provider}4", f"{provider}5:{provider}6"):
+        sheet.merge_cells(cells)
+    book.save(tmp_path / "merged.xlsx")
+    check_merged(import_file(home, db, tmp_path / "merged.xlsx"), home, db)
+
+
+def test_merged_cells_of_an_ods_fill_every_row_they_cover(tmp_path, home, db):
+    path = write_ods(tmp_path / "merged.ods", merged_rows(),
+                     {(1, CITY): (5, 1), (1, PROVIDER): (3, 1), (4, PROVIDER): (2, 1)})
+    check_merged(import_file(home, db, path), home, db)
+
+
+# --- 7. web pages and Excel 2003 XML saved as .xls ---------------------------------------------------
+
+
+def test_an_html_table_saved_as_xls_imports(tmp_path, home, db):
+    rows = table(5)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>\n" for row in rows)
+    page = ('<html xmlns:x="urn:schemas-microsoft-com:office:excel"><head>'
+            '<meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head><body>'
+            f'<table><tr><td colspan="{len(HEADER)}">网站名单（系统导出）</td></tr>\n{body}</table></body></html>')
+    path = tmp_path / "export.xls"
+    path.write_bytes(page.encode("gb18030"))
+    run = import_file(home, db, path)
+    assert run.returncode == 0, run
+    s = summary(run)
+    assert (s["header_row"], s["sites"], s["unchanged"]) == (2, 5, 5)
+
+
+def spreadsheet_ml(rows: list[list], merge_down: dict[tuple[int, int], int]) -> str:
+    """Excel 2003 XML of ``rows``; cells in ``merge_down`` span that many rows more (the cells
+    they cover are left out and the next cell of the row carries ss:Index)."""
+    covered = {(r + i, c) for (r, c), n in merge_down.items() for i in range(1, n + 1)}
+    out = []
+    for r, row in enumerate(rows):
+        cells, skipped = [], False
+        for c, value in enumerate(row):
+            if (r, c) in covered:
+                skipped = True
+                continue
+            attrs = f' ss:Index="{c + 1}"' if skipped else ""
+            skipped = False
+            if (r, c) in merge_down:
+                attrs += f' ss:MergeDown="{merge_down[(r, c)]}"'
+            kind = "Number" if isinstance(value, int) else "String"
+            cells.append(f'<Cell{attrs}><Data ss:Type="{kind}">{value}</Data></Cell>')
+        out.append("<Row>" + "".join(cells) + "</Row>")
+    return ('<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n'
+            '<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" '
+            'xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet">'
+            '<Worksheet ss:Name="名单"><Table>' + "".join(out) + "</Table></Worksheet></Workbook>")
+
+
+def test_excel_2003_xml_saved_as_xls_imports(tmp_path, home, db):
+    rows = table(5)
+    city = HEADER.index("地市")
+    path = tmp_path / "export2003.xls"
+    path.write_text(spreadsheet_ml(rows, {(1, city): 4}), encoding="utf-8")
+    run = import_file(home, db, path)
+    assert run.returncode == 0, run
+    s = summary(run)
+    assert (s["header_row"], s["sites"], s["unchanged"]) == (1, 5, 5)
+    assert [site["city"] for site in sites(home, db).values()] == ["济南市"] * 5
+
+
+def test_a_web_page_without_a_table_says_what_it_is(tmp_path, home, db):
+    path = tmp_path / "page.xls"
+    path.write_text("<html><body><p>登录已过期，请重新登录</p></body></html>", encoding="utf-8")
+    before = database_dump(db)
+    assert_refused(import_file(home, db, path), db, before, "网页", "没有表格")

@@ -105,8 +105,9 @@ def test_cancelled_batch_takes_no_numbers_and_leaves_no_files(setup, tmp_path):
     assert sorted(p.name.split("-")[0] for p in written) == ["鲁网信整改〔2026〕1号", "鲁网信整改〔2026〕2号"]
 
 
-def test_record_service_restarts_terms_and_lists(setup):
+def test_record_service_restarts_terms_from_receipt_and_lists(setup):
     ctx, campaign, (a, b, c) = setup
+    ctx.settings.deadline_from_receipt = True  # terms run from receipt (facts.md §9–§10)
     fa = _inaccurate(ctx, a.id)
     fb = _inaccurate(ctx, b.id, "contact_inaccurate")
     overview = {s.sponsor.id: s for s in notices.sponsors_overview(ctx, campaign.id)}
@@ -130,3 +131,49 @@ def test_record_service_restarts_terms_and_lists(setup):
     listed = notices.list_notices(ctx, campaign.id)
     assert [n.doc_number for n in listed] == [issued.record.doc_number]
     assert listed[0].served_on == date(2026, 12, 2)
+    assert issued.record.deadline is None and issued.record.from_receipt
+    assert listed[0].deadline == date(2026, 12, 16)  # the date the notice prints from now on
+    assert notices.notice_by_number(ctx, issued.record.doc_number).document.deadline == date(2026, 12, 16)
+
+
+def test_a_date_fixed_at_issue_survives_service_and_reprint(setup, tmp_path):
+    """Issue 10: reprinting after 送达 printed a new deadline under the same 文号. A date fixed at
+    issue is stored with the notice; 送达 moves the findings on without changing it; every
+    re-print shows it; the text says "前（含当日）"."""
+    ctx, campaign, (a, b, c) = setup
+    fa = _inaccurate(ctx, a.id)
+    issued = notices.issue_notice(ctx, fa.sponsor_id)
+    printed = issued.record.deadline
+    assert printed is not None and not issued.record.from_receipt
+    assert issued.document.deadline == printed and issued.record.term_text == "10个工作日"
+    ctx.today_override = date(2026, 12, 9)
+    notices.record_service(ctx, issued.record.doc_number, date(2026, 12, 8))
+    from workbench.services import findings
+
+    assert findings.get_finding(ctx, fa.id).status == "rectifying"
+    assert findings.get_finding(ctx, fa.id).deadline == printed
+    again = notices.notice_by_number(ctx, issued.record.doc_number)
+    assert again.document.deadline == printed and again.record.doc_number == issued.record.doc_number
+    out = tmp_path / "again.pdf"
+    notices.render_existing(ctx, issued.record.doc_number, out)
+    assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_extension_is_a_new_notice_citing_the_first(setup, tmp_path, pdf_text_of=None):
+    """Issue 10: an extension is a new document with its own 文号 that cites the first; the first
+    keeps its number and printed deadline."""
+    ctx, campaign, (a, b, c) = setup
+    fa = _inaccurate(ctx, a.id)
+    first = notices.issue_notice(ctx, fa.sponsor_id)
+    printed = first.record.deadline
+    with pytest.raises(ValidationError):
+        notices.issue_extension(ctx, first.record.doc_number, date(2027, 1, 15), reason=" ")
+    extension = notices.issue_extension(ctx, first.record.doc_number, date(2027, 1, 15), reason="系统改造需采购设备")
+    assert extension.record.doc_number != first.record.doc_number
+    assert extension.record.extends_id == first.record.id
+    assert extension.document.extends == first.record.doc_number
+    assert extension.document.deadline == date(2027, 1, 15)
+    assert notices.notice_by_number(ctx, first.record.doc_number).document.deadline == printed
+    out = tmp_path / "ext.pdf"
+    notices.render_existing(ctx, extension.record.doc_number, out)
+    assert out.read_bytes().startswith(b"%PDF")

@@ -18,6 +18,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def wb(*argv, crash: str | None = None, data_dir: Path):
+    from workbench.app import settings_path
+    from workbench.paths import AppPaths
+    from workbench.settings import Settings
+
+    settings = settings_path(AppPaths.for_user(data_dir))
+    if not settings.exists():   # every write needs the inspector's name (storage.records.Author)
+        Settings(inspector="测试检查员", unit="某市互联网信息办公室").save(settings)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "WORKBENCH_DATA_DIR": str(data_dir)}
     env.pop(ENV, None)
     if crash:

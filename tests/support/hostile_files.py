@@ -298,3 +298,52 @@ def database_dump(db: Path) -> list[str]:
         return list(conn.iterdump())
     finally:
         conn.close()
+
+
+def write_ods(path: Path, rows: list[list], merges: dict[tuple[int, int], tuple[int, int]] | None = None,
+              name: str = "网站名单") -> Path:
+    """A minimal OpenDocument spreadsheet of ``rows``; ``merges`` maps a 0-based (row, col) to
+    the (rows, columns) its cell spans (the cells it covers are written as covered cells)."""
+    merges = merges or {}
+    covered = {(r + i, c + j) for (r, c), (rows_, cols) in merges.items()
+               for i in range(rows_) for j in range(cols) if i or j}
+    body = []
+    for r, row in enumerate(rows):
+        cells = []
+        for c, value in enumerate(row):
+            if (r, c) in covered:
+                cells.append("<table:covered-table-cell/>")
+                continue
+            span = merges.get((r, c))
+            extra = (f' table:number-rows-spanned="{span[0]}" table:number-columns-spanned="{span[1]}"'
+                     if span else "")
+            if value in ("", None):
+                cells.append(f"<table:table-cell{extra}/>")
+            elif isinstance(value, (int, float)):
+                cells.append(f'<table:table-cell{extra} office:value-type="float" office:value="{value}">'
+                             f"<text:p>{value}</text:p></table:table-cell>")
+            else:
+                cells.append(f'<table:table-cell{extra} office:value-type="string">'
+                             f"<text:p>{escape(str(value))}</text:p></table:table-cell>")
+        body.append("<table:table-row>" + "".join(cells) + "</table:table-row>")
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="{escape(name)}">'
+        + "".join(body) + "</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", zipfile.ZIP_STORED)
+        archive.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+        archive.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
+    return path

@@ -35,7 +35,9 @@ INSERT INTO finding (id, campaign_id, sponsor_id, site_id, review_id, category, 
   VALUES ('f1', 'c1', 'p1', 's1', 'v1', 'contacts_inaccurate', '联系人电话无法接通', 'medium', '《互联网信息服务管理办法》',
     '更新备案信息', 10, 'working', '2026-03-02', '2026-03-16', 'rectifying', {W});
 INSERT INTO finding_event VALUES ('e1', 'f1', 'create', NULL, 'pending', '', '2026-03-16', {T}, {W});
-INSERT INTO notice VALUES ('n1', 'c1', 'p1', 'rectification', '某网信整改', 2026, 1, '某网信整改〔2026〕1号',
+INSERT INTO notice (id, campaign_id, sponsor_id, kind, prefix, year, seq, doc_number, issued_on, served_on,
+    created_at, updated_at, device, inspector)
+  VALUES ('n1', 'c1', 'p1', 'rectification', '某网信整改', 2026, 1, '某网信整改〔2026〕1号',
     '2026-03-02', '2026-03-03', {W});
 INSERT INTO notice_finding VALUES ('n1', 'f1');
 """),

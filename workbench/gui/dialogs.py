@@ -43,6 +43,18 @@ class Dialogs:
                                       QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
         return answer == QMessageBox.Yes
 
+    def ask_save(self, title: str, text: str) -> str:
+        """Unsaved work: ``"save"`` (保存), ``"discard"`` (放弃) or ``"cancel"`` (取消, the default
+        and what Esc gives: stay where you are)."""
+        box = QMessageBox(QMessageBox.Warning, title, text, QMessageBox.NoButton, self.parent)
+        save = box.addButton("保存", QMessageBox.AcceptRole)
+        discard = box.addButton("放弃", QMessageBox.DestructiveRole)
+        cancel = box.addButton("取消", QMessageBox.RejectRole)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        box.exec()
+        return {save: "save", discard: "discard"}.get(box.clickedButton(), "cancel")
+
     def open_file(self, title: str, folder: str, filters: str) -> Path | None:
         """Choose an existing file; None when cancelled."""
         names = self._run_file_dialog(title, folder, filters, QFileDialog.ExistingFile)
@@ -109,8 +121,8 @@ def file_dialog(parent: QWidget | None, title: str, start: str, filters: str,
 class ScriptedDialogs(Dialogs):
     """Dialogs for tests: answers come from a queue, and everything shown is recorded in ``shown``.
 
-    ``answers`` items are returned in order by the asking methods (confirm, open_file, open_files,
-    save_file, choose_folder, ask_text, ask_date). Asking with an empty queue raises AssertionError-free
+    ``answers`` items are returned in order by the asking methods (confirm, ask_save, open_file,
+    open_files, save_file, choose_folder, ask_text, ask_date); ask_save records its text too. Asking with an empty queue raises AssertionError-free
     ``LookupError`` so a test fails loudly instead of hanging.
     """
 
@@ -133,6 +145,12 @@ class ScriptedDialogs(Dialogs):
 
     def confirm(self, title, text):
         return self._next("confirm", title)
+
+    def ask_save(self, title, text):
+        self.shown.append(("ask_save", title, text))
+        if not self.answers:
+            raise LookupError(f"测试未准备对话框“{title}”的回答")
+        return self.answers.popleft()
 
     def open_file(self, title, folder, filters):
         return self._next("open_file", title)

@@ -29,6 +29,7 @@ from workbench.gui.views.inspections_view import InspectionsView
 from workbench.gui.views.overview_view import OverviewView
 from workbench.gui.views.review_panel import ReviewPanel
 from workbench.gui.views.sites_view import SitesView
+from workbench.gui.views.sync_views import SyncActions
 from workbench.gui.views.tools import ToolActions
 from workbench.gui.widgets.progress_panel import ProgressPanel
 from workbench.gui.widgets.screen_fit import fit_to_screen
@@ -128,6 +129,7 @@ class MainWindow(QMainWindow):
         self.manual_action = QAction("使用手册", self, shortcut=QKeySequence.HelpContents)   # F1
         self.screen_actions = [QAction(name, self, shortcut=QKeySequence(f"Ctrl+{i + 1}")) for i, name in enumerate(SCREENS)]
         self.tools = ToolActions(self.session, self)
+        self.sync = SyncActions(self.session, self)   # 工作包, 合并冲突, 审计日志, 备份与恢复
         menus = (
             ("文件(&F)", (self.new_campaign_action, self.edit_campaign_action, self.import_action, self.export_action,
                          self.ledger_action, self.report_action, self.personal_data_action, None,
@@ -135,6 +137,7 @@ class MainWindow(QMainWindow):
             ("编辑(&E)", (self.filter_action,)),
             ("视图(&V)", (*self.screen_actions, None, self.refresh_action)),
             ("工具(&T)", (self.next_site_action, None, *self.tools.actions)),
+            ("协作与备份(&S)", self.sync.actions),
             ("帮助(&H)", (self.manual_action, None, self.about_action)),
         )
         for title, actions in menus:
@@ -376,7 +379,11 @@ class MainWindow(QMainWindow):
             self.restoreState(qs.value("state"))
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        """Remember geometry, cancel and wait for running tasks, close the database."""
+        """Ask about unsaved review and inspection notes (取消 keeps the window open); then
+        remember geometry, cancel and wait for running tasks, close the database."""
+        if not (self.review_panel.settle("退出") and self.inspections_view.panel.settle("退出")):
+            event.ignore()
+            return
         qs = self._qsettings()
         qs.setValue("geometry", self.saveGeometry())
         qs.setValue("state", self.saveState())

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.errors import InputFileError, os_reason
+from workbench.importers.markup_tables import sniff_markup
 
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -41,8 +42,10 @@ class FileFormat:
     """What a file holds.
 
     Attributes:
-        format: ``xlsx`` (also xlsm), ``xls`` (BIFF8), ``ods`` or ``csv`` (also TSV).
-        encoding: the text encoding for ``csv`` (``utf-8-sig``, ``utf-16``, ``gb18030``…), else ''.
+        format: ``xlsx`` (also xlsm), ``xls`` (BIFF8), ``ods``, ``csv`` (also TSV), ``html`` (a web
+            page table saved as .xls) or ``xml2003`` (Excel 2003 XML, SpreadsheetML).
+        encoding: the text encoding for ``csv`` and ``html`` (``utf-8-sig``, ``utf-16``,
+            ``gb18030``…), else ''.
     """
 
     format: str
@@ -123,7 +126,9 @@ def detect_format(data: bytes, name: str) -> FileFormat:
     for magic, what in _NOT_SHEETS.items():
         if data.startswith(magic):
             raise InputFileError(f"这是{what}，不是表格文件", name)
-    return FileFormat("csv", _text_encoding(data, name))
+    encoding = _text_encoding(data, name)
+    markup = sniff_markup(data[:8192].decode(encoding, "replace"))
+    return FileFormat(markup or "csv", encoding)
 
 
 def _zip_format(data: bytes, name: str) -> FileFormat:

@@ -7,12 +7,15 @@ import hashlib
 import io
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import python_calamine as calamine
 
 from workbench.errors import InputFileError
 from workbench.importers.formats import FileFormat, decode_text, detect_format, read_bytes
+from workbench.importers.markup_tables import read_html_tables, read_spreadsheet_ml
+from workbench.importers.ods_merges import ods_merges
 from workbench.importers.xlsx_formulas import FormulaScan
 from workbench.importers.xlsx_guard import (
     DEFAULT_LIMITS,
@@ -42,13 +45,15 @@ class Workbook:
 
     Attributes:
         name: the file's path as given.
-        format: ``xlsx``, ``xls``, ``ods`` or ``csv``.
+        format: ``xlsx``, ``xls``, ``ods``, ``csv``, ``html`` or ``xml2003`` (see ``FileFormat``).
         sheets: worksheet names in workbook order (chart sheets left out).
         hidden: the names of hidden worksheets (subset of ``sheets``).
         sha256: hex SHA-256 of the bytes read, so an import records exactly what it read.
         stray: sheet → the cells left out far outside its table (see ``xlsx_guard.trim_sheet``).
         bad_rows: sheet → (row, line) of CSV rows read as empty because a quote in them never
             closes (filled while the rows are read).
+        merged: sheet → the merged ranges whose value was copied into every cell they cover
+            (xlsx and xls; filled while the rows are read).
     """
 
     def __init__(self, name: str, fmt: FileFormat, data: bytes, limits: ReadLimits = DEFAULT_LIMITS):
@@ -64,14 +69,22 @@ class Workbook:
         self._loaded: dict[str, calamine.CalamineSheet] = {}
         self._text = ""
         self._data = data if fmt.format == "xlsx" else b""
+        self._ods = data if fmt.format == "ods" else b""
         self._limits = limits
         self._scans: dict[str, FormulaScan] = {}
         self.stray: dict[str, StrayCells] = {}
         self.bad_rows: dict[str, list[tuple[int, str]]] = {}
+        self.merged: dict[str, list[MergedRange]] = {}
+        self._tables: dict[str, list[list]] | None = None
         if fmt.format == "csv":
             self._text = decode_text(data, fmt, name)
             self.sheets: tuple[str, ...] = (Path(name).stem or "CSV",)
             self.hidden: tuple[str, ...] = ()
+            return
+        if fmt.format in ("html", "xml2003"):
+            self._tables = (read_html_tables(decode_text(data, fmt, name), name) if fmt.format == "html"
+                            else read_spreadsheet_ml(data, name))
+            self.sheets, self.hidden = tuple(self._tables), ()
             return
         if fmt.format in ("xlsx", "ods"):
             check_package(data, name, limits, read_now=_parts_read_on_open(data, fmt.format))
@@ -87,6 +100,8 @@ class Workbook:
 
     def height(self, sheet: str) -> int:
         """The number of rows ``rows(sheet)`` will yield (an estimate for CSV)."""
+        if self._tables is not None:
+            return len(self._tables.get(sheet, ()))
         if self._book is None:
             return self._text.count("\n") + 1
         end = self._sheet(sheet).end
@@ -98,6 +113,11 @@ class Workbook:
         Raises:
             InputFileError: the sheet does not exist or a cell cannot be decoded.
         """
+        if self._tables is not None:
+            if sheet not in self._tables:
+                self._sheet(sheet)  # raises, naming the sheets there are
+            yield from (list(row) for row in self._tables[sheet])
+            return
         if self._book is None:
             self.bad_rows[sheet] = bad = []
             yield from _csv_rows(self._text, self.name, bad)
@@ -105,9 +125,16 @@ class Workbook:
         data = self._sheet(sheet)
         offset = data.start[1] if data.start else 0
         pad = [""] * offset
+        rows = (pad + row for row in data.iter_rows()) if offset else data.iter_rows()
+        found = data.merged_cell_ranges
+        if found is None and self.format == "ods":
+            found = ods_merges(self._ods, sheet)
+        merges = [m for m in (found or ()) if m[0] != m[1]]
+        if merges:
+            self.merged[sheet] = filled = []
+            rows = _fill_merged(rows, merges, filled)
         try:
-            for row in data.iter_rows():
-                yield pad + row if offset else row
+            yield from rows
         except calamine.CalamineError as err:
             raise InputFileError(f"工作表“{sheet}”中有无法读取的内容，文件可能已损坏", self.name) from err
 
@@ -168,6 +195,43 @@ class Workbook:
         if scan is None or scan.has_formula:
             self._scans[sheet] = FormulaScan(data, sheet)
         return book
+
+
+@dataclass(frozen=True)
+class MergedRange:
+    """A merged range of cells (0-based, inclusive) and the value it shows."""
+
+    first_row: int
+    first_col: int
+    last_row: int
+    last_col: int
+    value: object
+
+
+def _fill_merged(rows: Iterator[list], merges: list, filled: list[MergedRange]) -> Iterator[list]:
+    """``rows`` (0-based sheet row = index) with each merged range's value in every cell it
+    covers: a spreadsheet shows 济南市 on every row of a 地市 cell merged down over them, but
+    stores it only in the first cell (breaker report of issue 9). Each range filled is
+    appended to ``filled``. ``merges`` are python-calamine's ((row, col), (row, col)) pairs."""
+    starts: dict[int, list[tuple[int, int, int, int]]] = {}
+    for (r0, c0), (r1, c1) in merges:
+        starts.setdefault(r0, []).append((r0, c0, r1, c1))
+    active: list[MergedRange] = []
+    for index, row in enumerate(rows):
+        for r0, c0, r1, c1 in starts.pop(index, ()):
+            value = row[c0] if c0 < len(row) else ""
+            if value != "":
+                active.append(MergedRange(r0, c0, r1, c1, value))
+                filled.append(active[-1])
+        if active:
+            for merged in active:
+                if len(row) <= merged.last_col:
+                    row = row + [""] * (merged.last_col + 1 - len(row))
+                for col in range(merged.first_col, merged.last_col + 1):
+                    if row[col] == "":
+                        row[col] = merged.value
+            active = [m for m in active if m.last_row > index]
+        yield row
 
 
 def open_workbook(path: str | Path, limits: ReadLimits = DEFAULT_LIMITS) -> Workbook:

@@ -149,7 +149,7 @@ def read_site_list(
     out = importer.run(rows, header.row + 1, book.height(name), cancel, on_progress)
     if scan is not None:
         _report_formulas(out, scan.result(), header)
-    notes = sheet_notes(book, name) + _duplicate_columns(header)
+    notes = sheet_notes(book, name) + _duplicate_columns(header) + _merged_notes(book, name, header)
     if notes:
         out.rejected_rows = sorted({*out.rejected_rows, *bad_rows(book, name)})
         out.problems = sorted([*notes, *out.problems], key=lambda p: p.row or 0)
@@ -198,6 +198,25 @@ def preview_site_list(path: str | Path, *, sheet: str | None = None, rows: int =
         sheet=name, header_row=header.row, headers=header.headers, mapping=dict(header.mapping),
         rows=tuple(shown),
     )
+
+
+def _merged_notes(book: Workbook, sheet: str, header: HeaderInfo) -> list[Problem]:
+    """A note for each merged cell in the data rows of a read column: its value was copied into
+    every row it covers (see ``sheet_reader._fill_merged``)."""
+    notes = []
+    for merged in sorted(book.merged.get(sheet, ()), key=lambda m: (m.first_row, m.first_col)):
+        if merged.first_row < header.row or merged.first_col not in header.mapping:
+            continue
+        col = merged.first_col
+        span = (f"{column_letter(col)}{merged.first_row + 1}:"
+                f"{column_letter(merged.last_col)}{merged.last_row + 1}")
+        rows = (f"第 {merged.first_row + 1}–{merged.last_row + 1} 行" if merged.last_row > merged.first_row
+                else f"第 {merged.first_row + 1} 行")
+        notes.append(Problem(
+            merged.first_row + 1, header.headers[col] if col < len(header.headers) else "", "merged_cells", "warning",
+            f"{span} 是合并单元格：已把合并值填入{rows}的每一行（Excel 只在第一格保存合并值）", cell_text(merged.value),
+        ))
+    return notes
 
 
 def _duplicate_columns(header: HeaderInfo) -> list[Problem]:

@@ -23,6 +23,21 @@ ENTITY_LABELS = {
     "finding": "问题", "review": "核查", "review_field": "核查字段", "site": "网站", "sponsor": "主办单位",
     "campaign": "检查任务", "notice": "文书", "inspection": "检查", "inspection_response": "检查项结论",
     "evidence": "证据", "finding_event": "问题记录", "inspection_round": "检查轮次",
+    "notice_finding": "文书所含问题", "finding_evidence": "问题的证据", "import_run": "名单导入",
+    "checklist_template": "检查表模板", "package": "工作包", "database": "数据库",
+}
+#: Chinese names of the fields a person meets in conflicts and the audit log (others show as is).
+FIELD_LABELS = {
+    "description": "问题描述", "requirement": "整改要求", "legal_basis": "法律依据", "severity": "严重程度",
+    "status": "状态", "deadline": "整改期限", "start_on": "期限起算日", "term_days": "期限天数",
+    "term_unit": "期限单位", "category": "问题类别", "conclusion": "核查结论", "notes": "备注",
+    "reviewed_on": "核查日期", "observed_value": "核查所见", "verdict": "核查判定", "name": "名称",
+    "authority": "检查机关", "doc_prefix": "文号前缀", "doc_number": "文号", "issued_on": "签发日期",
+    "served_on": "送达日期", "response": "检查结论", "action": "操作", "reason": "原因",
+    "from_status": "原状态", "to_status": "新状态", "target": "检查对象", "inspected_on": "检查日期",
+    "original_name": "文件名", "period_start": "检查期间起", "period_end": "检查期间止",
+    "finding_id": "问题", "notice_id": "文书", "evidence_id": "证据", "site_id": "网站", "review_id": "核查",
+    "occurred_at": "发生时间", "remark": "备注", "contact_phone": "联系电话", "contact_name": "联系人",
 }
 KIND_LABELS = {"field": "同一字段两边改得不同", "removed_here": "本机已删除，对方做了修改",
                "removed_there": "对方已删除，本机做了修改"}

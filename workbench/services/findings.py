@@ -56,11 +56,13 @@ def raise_finding(
 def apply_action(
     ctx: Context, finding_id: str, action: str, *, reason: str = "", on: date | None = None,
     new_deadline: date | None = None, term_days: int | None = None, term_unit: str | None = None,
+    keep_deadline: bool = False,
 ) -> tuple[Finding, list[str]]:
     """Move a finding by ``action`` (see :mod:`workbench.domain.finding_status`) and record it.
 
     ``notify`` (送达) restarts the term from ``on`` (the service date), as the term runs from
-    service (facts.md §9). ``extend`` and ``resume`` need a new deadline, given either as
+    service (facts.md §9) — unless ``keep_deadline``: a notice that printed a date fixed at issue
+    keeps it (issue 10). ``extend`` and ``resume`` need a new deadline, given either as
     ``new_deadline`` or as a term counted from ``on``.
 
     Returns:
@@ -73,14 +75,17 @@ def apply_action(
     with transaction(ctx.conn):
         finding = finding_repo.get(ctx.conn, finding_id)
         day = on or ctx.today()
-        deadline, warnings = _deadline_for(ctx, finding, action, day, new_deadline, term_days, term_unit)
+        if keep_deadline and action == fs.NOTIFY:
+            deadline, warnings = finding.deadline, []
+        else:
+            deadline, warnings = _deadline_for(ctx, finding, action, day, new_deadline, term_days, term_unit)
         new_status = fs.check_action(
             finding.status, action, reason=reason, deadline=deadline,
             current_deadline=finding.deadline if action == fs.EXTEND else None,
         )
         finding_repo.set_status(ctx.conn, finding_id, action, finding.status, new_status, reason.strip(),
                                 deadline, ctx.author)
-        if deadline is not None and (term_days or action == fs.NOTIFY):
+        if deadline is not None and (term_days or action == fs.NOTIFY) and not keep_deadline:
             updated = replace(finding, start_on=day, term_days=term_days or finding.term_days,
                               term_unit=term_unit or finding.term_unit, deadline=deadline)
             finding_repo.update(ctx.conn, updated, ctx.author)

@@ -201,3 +201,62 @@ def restore(db: Path, source: Path) -> Path | None:
     finally:
         src.close()
     return kept
+
+
+# --- for the window (gui/ reaches storage only through services) ---------------------------------
+
+
+def audit_entries(ctx, *, entity: str | None = None, text: str | None = None, mentions: str | None = None,
+                  limit: int = 1000) -> list:
+    """Audit log entries, newest first, filtered (see storage.audit.entries)."""
+    return audit.entries(ctx.conn, entity=entity, text=text, mentions=mentions, limit=limit)
+
+
+def audit_chain(ctx) -> tuple[int, int]:
+    """(entries in the log, problems in its hash chains)."""
+    total, problems = audit.verify_chain(ctx.conn)
+    return total, len(problems)
+
+
+def export_audit(ctx, out: Path, **filters) -> int:
+    """Write the filtered log to ``out`` as CSV; returns the number of entries."""
+    return audit.export_csv(ctx.conn, Path(out), **filters)
+
+
+def backup_folder(db: Path) -> Path:
+    """Where the automatic backups of ``db`` are kept."""
+    return backup.backup_dir(Path(db))
+
+
+def newest_good_backup(db: Path):
+    """The newest automatic backup of ``db`` that passes integrity_check (a BackupFile), or None."""
+    return backup.newest_good_backup(Path(db))
+
+
+def take_backup(ctx, db: Path, reason: str) -> Path | None:
+    """A rotating automatic backup of the open database before an operation (see storage.backup)."""
+    return backup.automatic_backup(ctx.conn, Path(db), reason)
+
+
+def restore_open(ctx, db: Path, source: Path) -> Path | None:
+    """Replace the content of the open database ``db`` with the backup ``source``: checked
+    first, the current content backed up, the restore logged. Returns that backup's path.
+
+    Raises:
+        WorkbenchError: the backup is missing or damaged (nothing changed).
+    """
+    problems = backup.integrity_errors(Path(source)) if Path(source).is_file() else ["找不到文件"]
+    if problems:
+        raise WorkbenchError(f"备份文件 {source} 不能用于恢复（{problems[0]}），未恢复")
+    kept = backup.automatic_backup(ctx.conn, Path(db), "restore")
+    backup.restore_into(ctx.conn, Path(source))
+    from workbench.storage.migrate import migrate
+
+    migrate(ctx.conn)      # an older backup is brought up to this program's schema
+    audit.record(ctx.conn, "restore", "database", "", None, {"backup": str(source), "previous": str(kept)})
+    return kept
+
+
+def quick_check(db: Path) -> list[str]:
+    """``PRAGMA quick_check`` of the file (the window runs it on open): [] when it passes."""
+    return backup.integrity_errors(Path(db), quick=True)

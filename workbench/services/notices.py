@@ -59,8 +59,8 @@ def issue_notice(ctx: Context, sponsor_id: str) -> IssuedNotice:
     Open findings not yet covered by a notice get a new notice with the next document number for
     the campaign's prefix and this year (``鲁网信整改〔2026〕12号``; numbers are never reused and
     leave no gaps, GB/T 9704-2012 §7.2.4). The terms of its 待整改 findings now run from the issue
-    day (签发), so the absolute deadline printed is never in the past; registering the service
-    (送达) later restarts them from that day (facts.md §9). When every open finding is already
+    day (签发), so the absolute deadline printed is never in the past, and that deadline is stored
+    with the notice (or, when terms run from receipt, the term alone). When every open finding is already
     covered, the latest notice is returned again with its number (a re-print).
 
     Raises:
@@ -78,12 +78,12 @@ def issue_notice(ctx: Context, sponsor_id: str) -> IssuedNotice:
                 )
             year = ctx.today().year
             seq = notice_repo.next_seq(ctx.conn, campaign.doc_prefix, year)
+            term = _start_terms_on_issue(ctx, fresh)
             record = notice_repo.new_record(
                 campaign.id, sponsor_id, "rectification", campaign.doc_prefix, year, seq,
-                format_doc_number(campaign.doc_prefix, year, seq), ctx.today(), fresh,
+                format_doc_number(campaign.doc_prefix, year, seq), ctx.today(), fresh, **term,
             )
             notice_repo.insert(ctx.conn, record, ctx.author)
-            _start_terms_on_issue(ctx, fresh)
             reprint = False
         else:
             earlier = notice_repo.for_sponsor(ctx.conn, sponsor_id)
@@ -93,26 +93,44 @@ def issue_notice(ctx: Context, sponsor_id: str) -> IssuedNotice:
     return IssuedNotice(record, _document(ctx, record), reprint)
 
 
-def _start_terms_on_issue(ctx: Context, finding_ids) -> None:
-    """Restart the term of each 待整改 finding from today, the day its notice is issued."""
-    for finding_id in finding_ids:
-        finding = finding_repo.get(ctx.conn, finding_id)
+def _start_terms_on_issue(ctx: Context, finding_ids) -> dict:
+    """The term a new notice prints, stored with it (issue 10: a re-print never changes it).
+
+    Fixed at issue (the default): each 待整改 finding's term restarts today, and the notice
+    prints the latest of their deadlines, "前（含当日）". From receipt
+    (``Settings.deadline_from_receipt``): the notice prints "自收到本通知书之日起N…" and gets
+    its date when 送达 is recorded.
+
+    Returns:
+        deadline, term_text and from_receipt for notice_repo.new_record.
+    """
+    items = [finding_repo.get(ctx.conn, fid) for fid in finding_ids]
+    terms = {(f.term_days, f.term_unit) for f in items}
+    # one term for every finding, else the longest (the notice prints a single period)
+    days, unit = max(terms, key=lambda t: compute_deadline(ctx.today(), t[0], t[1], ctx.calendar).date)
+    term_text = deadline_term_text(days, unit)
+    if ctx.settings.deadline_from_receipt:
+        return {"deadline": None, "term_text": term_text, "from_receipt": True}
+    deadlines = []
+    for finding in items:
         if finding.status == fs.PENDING:
             deadline = compute_deadline(ctx.today(), finding.term_days, finding.term_unit, ctx.calendar)
-            finding_repo.update(ctx.conn, replace(finding, start_on=ctx.today(), deadline=deadline.date),
-                                ctx.author)
+            finding = replace(finding, start_on=ctx.today(), deadline=deadline.date)
+            finding_repo.update(ctx.conn, finding, ctx.author)
+        deadlines.append(finding.deadline)
+    return {"deadline": max(deadlines), "term_text": term_text, "from_receipt": False}
 
 
 def _document(ctx: Context, record: NoticeRecord) -> RectificationNotice:
     sponsor = sponsor_repo.get(ctx.conn, record.sponsor_id)
     campaign = campaign_repo.get(ctx.conn, record.campaign_id)
     items = [finding_repo.get(ctx.conn, fid) for fid in record.finding_ids]
-    deadline = max(f.deadline for f in items)
-    terms = {(f.term_days, f.term_unit) for f in items}
-    term_text = ""
-    if len(terms) == 1:
-        days, unit = terms.pop()
-        term_text = deadline_term_text(days, unit)
+    # the term as stored at issue (a re-print never changes it); notices older than that store
+    # the findings' latest deadline (migration 0007)
+    deadline, term_text = record.deadline, record.term_text
+    if deadline is None and not record.from_receipt:
+        deadline = max(f.deadline for f in items)
+    extends = notice_repo.get(ctx.conn, record.extends_id).doc_number if record.extends_id else ""
     title = document_settings.notice_title(ctx, campaign.name)
     s = ctx.settings
     return RectificationNotice(
@@ -131,10 +149,49 @@ def _document(ctx: Context, record: NoticeRecord) -> RectificationNotice:
         findings=tuple(NoticeFinding(f.description, f.legal_basis, f.requirement) for f in items),
         deadline=deadline,
         term_text=term_text,
+        from_receipt=record.from_receipt,
+        extends=extends,
         contact=ctx.settings.contact,
         contact_phone=ctx.settings.contact_phone,
         issued_on=record.issued_on,
     )
+
+
+def issue_extension(ctx: Context, doc_number: str, new_deadline: date, reason: str) -> IssuedNotice:
+    """Extend the term of a notice: a new notice with its own 文号 that cites the first (issue 10).
+
+    The first notice keeps its number, date and printed deadline; its findings still open
+    (待整改 or 整改中) get ``new_deadline`` (延期, with ``reason`` in their history), and the new
+    notice prints that date "前（含当日）" and the sentence citing the first notice's 文号.
+
+    Raises:
+        NotFoundError: no rectification notice with that number.
+        ValidationError: no open finding to extend, an empty reason, a deadline in the past or
+            not after the current one.
+    """
+    from workbench.services import findings
+
+    first = notice_repo.by_number(ctx.conn, normalize_doc_number(doc_number))
+    if first.kind != "rectification":
+        raise NotFoundError(f"“{doc_number}”不是整改通知书")
+    campaign = campaign_repo.get(ctx.conn, first.campaign_id)
+    require_settings(ctx, first.campaign_id)
+    with transaction(ctx.conn):
+        extended = []
+        for finding_id in first.finding_ids:
+            if finding_repo.get(ctx.conn, finding_id).status in (fs.PENDING, fs.RECTIFYING):
+                findings.apply_action(ctx, finding_id, fs.EXTEND, reason=reason, new_deadline=new_deadline)
+                extended.append(finding_id)
+        if not extended:
+            raise ValidationError(f"通知书 {first.doc_number} 没有尚在整改期内的问题，无法延期")
+        year = ctx.today().year
+        seq = notice_repo.next_seq(ctx.conn, first.prefix, year)
+        record = notice_repo.new_record(
+            campaign.id, first.sponsor_id, "rectification", first.prefix, year, seq,
+            format_doc_number(first.prefix, year, seq), ctx.today(), extended,
+            deadline=new_deadline, term_text="", from_receipt=False, extends_id=first.id)
+        notice_repo.insert(ctx.conn, record, ctx.author)
+    return IssuedNotice(record, _document(ctx, record), False)
 
 
 def write_notice(ctx: Context, sponsor_id: str, out: Path) -> IssuedNotice:
@@ -237,8 +294,10 @@ def render_existing(ctx: Context, doc_number: str, out: Path) -> NoticeRecord:
 def record_service(ctx: Context, doc_number: str, served_on: date) -> list[str]:
     """Record that a notice was served (送达) on ``served_on``, from the signed delivery receipt.
 
-    Every finding the notice covers that is still 待整改 moves to 整改中, its term restarting from
-    the service day (facts.md §9: the term runs from service). Done in one transaction.
+    Every finding the notice covers that is still 待整改 moves to 整改中. A notice whose term runs
+    from receipt gets its deadline now (the term restarts from the service day, facts.md §9); a
+    notice that printed a date fixed at issue keeps it — a re-print never shows another deadline
+    under the same 文号 (issue 10). Done in one transaction.
 
     Returns:
         calendar warnings for the new deadlines (Chinese sentences).
@@ -256,12 +315,17 @@ def record_service(ctx: Context, doc_number: str, served_on: date) -> list[str]:
         raise ValidationError(f"送达日期早于通知书的签发日期（{record.issued_on.isoformat()}），请核对送达回证")
     warnings: list[str] = []
     with transaction(ctx.conn):
-        notice_repo.set_served(ctx.conn, record.id, served_on)
+        served_deadlines = []
         for finding_id in record.finding_ids:
             if finding_repo.get(ctx.conn, finding_id).status == fs.PENDING:
-                _f, warn = findings.apply_action(ctx, finding_id, fs.NOTIFY, on=served_on,
-                                                 reason=f"{doc_number} 于 {served_on.isoformat()} 送达")
+                # a date fixed at issue stays as printed; a term from receipt starts now
+                f, warn = findings.apply_action(ctx, finding_id, fs.NOTIFY, on=served_on,
+                                                reason=f"{doc_number} 于 {served_on.isoformat()} 送达",
+                                                keep_deadline=not record.from_receipt)
+                served_deadlines.append(f.deadline)
                 warnings.extend(w for w in warn if w not in warnings)
+        deadline = max(served_deadlines) if record.from_receipt and served_deadlines else None
+        notice_repo.set_served(ctx.conn, record.id, served_on, deadline)
     return warnings
 
 

@@ -155,10 +155,7 @@ def export_package(db: str, out: str, campaign: str | None, to: str | None, devi
             if partner:
                 conn.execute("UPDATE sync_partner SET last_sent = ?, last_sent_at = ? WHERE replica = ?",
                              (package, manifest["created_at"], partner))
-        if partner:
-            _prune(folder, f"sent-{partner}-{campaign_id}-")
-        else:
-            snapshot.unlink(missing_ok=True)
+        _prune(folder, f"sent-{partner or 'all'}-{campaign_id}-")   # kept until acknowledged
         return ExportResult(out_path, package, campaign_name, partner, counts, len(files))
     finally:
         conn.close()
@@ -346,8 +343,14 @@ def _advance_base(db: Path, manifest: dict, replica: str, changeset: bytes) -> N
     folder.mkdir(exist_ok=True)
     base = folder / f"base-{sender}-{campaign_id}.sqlite3"
     acked = (manifest.get("acks") or {}).get(replica)
-    snapshot = folder / f"sent-{sender}-{campaign_id}-{acked}.sqlite3" if acked else None
-    if snapshot is not None and snapshot.is_file():
+    snapshot = None
+    for name in (sender, "all"):    # a package made for this sender, or one handed to everybody
+        candidate = folder / f"sent-{name}-{campaign_id}-{acked}.sqlite3"
+        if acked and candidate.is_file():
+            snapshot = candidate
+    if snapshot is not None and snapshot.name.startswith("sent-all-"):
+        shutil.copyfile(snapshot, base)    # other partners may acknowledge the same handout
+    elif snapshot is not None:
         os.replace(snapshot, base)
         for other in folder.glob(f"sent-{sender}-{campaign_id}-*.sqlite3"):
             if other.stat().st_mtime <= base.stat().st_mtime:
@@ -359,3 +362,19 @@ def _advance_base(db: Path, manifest: dict, replica: str, changeset: bytes) -> N
         finally:
             conn.close()
     changes.force_apply(base, changeset)
+
+
+def import_into_open(ctx, db: Path, pkg: Path) -> ImportResult:
+    """The window's import: check the file, back up the database, merge in a child process."""
+    from workbench.storage.backup import automatic_backup
+
+    read_manifest(Path(pkg))
+    automatic_backup(ctx.conn, Path(db), "merge")
+    return run_isolated("import_package", db=str(db), pkg=str(pkg), device=ctx.author.device,
+                        inspector=ctx.author.inspector, evidence_dir=str(ctx.evidence_dir))
+
+
+def export_from_open(ctx, db: Path, out: Path, campaign: str | None, to: str | None = None) -> ExportResult:
+    """The window's export (see :func:`export_package`), in a child process."""
+    return run_isolated("export_package", db=str(db), out=str(out), campaign=campaign, to=to,
+                        device=ctx.author.device, inspector=ctx.author.inspector, evidence_dir=str(ctx.evidence_dir))

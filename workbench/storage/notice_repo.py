@@ -37,6 +37,8 @@ def insert(conn: sqlite3.Connection, record: NoticeRecord, author: Author) -> No
         "id": record.id, "campaign_id": record.campaign_id, "sponsor_id": record.sponsor_id,
         "kind": record.kind, "prefix": record.prefix, "year": record.year, "seq": record.seq,
         "doc_number": record.doc_number, "issued_on": iso(record.issued_on), "served_on": iso(record.served_on),
+        "deadline": iso(record.deadline), "term_text": record.term_text,
+        "from_receipt": int(record.from_receipt), "extends_id": record.extends_id,
     }, author, new=True))
     insert_rows(conn, "notice_finding", ({"notice_id": record.id, "finding_id": f} for f in record.finding_ids))
 
@@ -47,6 +49,7 @@ def _record(conn: sqlite3.Connection, r: sqlite3.Row) -> NoticeRecord:
     return NoticeRecord(
         r["id"], r["campaign_id"], r["sponsor_id"], r["kind"], r["prefix"], r["year"], r["seq"],
         r["doc_number"], parse_iso(r["issued_on"]), parse_iso(r["served_on"]), ids,
+        parse_iso(r["deadline"]), r["term_text"], bool(r["from_receipt"]), r["extends_id"],
     )
 
 
@@ -55,6 +58,14 @@ def by_number(conn: sqlite3.Connection, doc_number: str) -> NoticeRecord:
     r = conn.execute("SELECT * FROM notice WHERE doc_number = ?", (doc_number,)).fetchone()
     if r is None:
         raise NotFoundError(f"找不到文号为“{doc_number}”的文书")
+    return _record(conn, r)
+
+
+def get(conn: sqlite3.Connection, notice_id: str) -> NoticeRecord:
+    """The document with this id. Raises NotFoundError."""
+    r = conn.execute("SELECT * FROM notice WHERE id = ?", (notice_id,)).fetchone()
+    if r is None:
+        raise NotFoundError(f"找不到文书（{notice_id}）")
     return _record(conn, r)
 
 
@@ -79,17 +90,24 @@ def unnoticed_findings(conn: sqlite3.Connection, sponsor_id: str, statuses: tupl
     return [r[0] for r in rows]
 
 
-def set_served(conn: sqlite3.Connection, notice_id: str, served_on: date) -> None:
-    """Record the day a document was served (送达), from the delivery receipt."""
-    conn.execute(
-        "UPDATE notice SET served_on = ?, updated_at = ? WHERE id = ?", (iso(served_on), utc_now(), notice_id)
-    )
+def set_served(conn: sqlite3.Connection, notice_id: str, served_on: date,
+               deadline: date | None = None) -> None:
+    """Record the day a document was served (送达), from the delivery receipt; for a term from
+    receipt also the deadline it now has (None leaves the stored deadline as printed)."""
+    if deadline is None:
+        conn.execute("UPDATE notice SET served_on = ?, updated_at = ? WHERE id = ?",
+                     (iso(served_on), utc_now(), notice_id))
+    else:
+        conn.execute("UPDATE notice SET served_on = ?, deadline = ?, updated_at = ? WHERE id = ?",
+                     (iso(served_on), iso(deadline), utc_now(), notice_id))
 
 
-def new_record(campaign_id, sponsor_id, kind, prefix, year, seq, doc_number, issued_on, finding_ids) -> NoticeRecord:
-    """A NoticeRecord with a fresh id and no service date."""
+def new_record(campaign_id, sponsor_id, kind, prefix, year, seq, doc_number, issued_on, finding_ids,
+               **term) -> NoticeRecord:
+    """A NoticeRecord with a fresh id and no service date; ``term`` sets deadline, term_text,
+    from_receipt and extends_id (NoticeRecord)."""
     return NoticeRecord(new_id(), campaign_id, sponsor_id, kind, prefix, year, seq, doc_number,
-                        issued_on, None, tuple(finding_ids))
+                        issued_on, None, tuple(finding_ids), **term)
 
 
 def latest_with_findings(conn: sqlite3.Connection, kind: str, finding_ids: tuple[str, ...]) -> NoticeRecord | None:

@@ -40,6 +40,10 @@ class InspectionPanel(QWidget):
 
     Signals:
         changed(): something of the inspection was written (the list refreshes its progress).
+
+    Notes typed and not yet saved are kept as drafts per (inspection, item) while the window is
+    open: switching item, inspection or screen shows them again; ``settle()`` asks 保存 / 放弃 /
+    取消 before they would be lost (closing the window).
     """
 
     changed = Signal()
@@ -49,6 +53,8 @@ class InspectionPanel(QWidget):
         self.session = session
         self.inspection_id: str | None = None
         self.state = None
+        self.drafts: dict[tuple[str, str], str] = {}   # (inspection id, item code) → unsaved notes
+        self._shown: tuple[str, str, str] | None = None   # (inspection id, item code, stored notes)
         self.model = ChecklistModel(self)
         self.evidence_model = EvidenceTableModel(self)
         self.setAcceptDrops(True)
@@ -192,7 +198,19 @@ class InspectionPanel(QWidget):
 
     # -- the current item ----------------------------------------------------------------------
 
+    def _stash_notes(self) -> None:
+        """Keep the notes shown as a draft when they differ from what is stored."""
+        if self._shown is None or self.notes_edit.isReadOnly():
+            return
+        inspection_id, code, stored = self._shown
+        text = self.notes_edit.toPlainText()
+        if text != stored:
+            self.drafts[(inspection_id, code)] = text
+        else:
+            self.drafts.pop((inspection_id, code), None)
+
     def _show_item(self, *_args) -> None:
+        self._stash_notes()
         code = self.current_item_code()
         item = self.state.template.item(code) if code and self.state else None
         completed = self.state is not None and self.state.inspection.status == "completed"
@@ -203,8 +221,11 @@ class InspectionPanel(QWidget):
             button.setChecked(answer is not None and answer.response == resp)
             button.setEnabled(editable and resp in item.responses)
         self.response_group.setExclusive(True)
-        self.notes_edit.setPlainText(answer.notes if answer else "")
+        stored = answer.notes if answer else ""
+        draft = self.drafts.get((self.inspection_id, code)) if item else None
+        self.notes_edit.setPlainText(draft if draft is not None else stored)
         self.notes_edit.setReadOnly(not editable)
+        self._shown = (self.inspection_id, code, stored) if item and editable else None
         self.save_notes_button.setEnabled(editable and answer is not None)
         self.add_evidence_button.setEnabled(self.state is not None and not completed)
         self.complete_button.setEnabled(self.state is not None and not completed)
@@ -230,7 +251,46 @@ class InspectionPanel(QWidget):
             service.answer_item(self.session.ctx, self.inspection_id, code, response, notes=self.notes_edit.toPlainText())
         except WorkbenchError as err:
             self.session.show_error("记录检查结论", err)
+        else:
+            self.drafts.pop((self.inspection_id, code), None)
+            self._shown = None   # saved: nothing to keep as a draft
         self._reload_answers()
+
+    def unsaved_notes(self) -> int:
+        """How many items have notes typed and not saved (the one shown included)."""
+        self._stash_notes()
+        return len(self.drafts)
+
+    def settle(self, title: str) -> bool:
+        """Before unsaved notes would be lost: ask 保存 / 放弃 / 取消. Saving stores each draft with
+        its item's recorded response (未检查 when it has none yet). True to go on, False to stay."""
+        count = self.unsaved_notes()
+        if not count:
+            return True
+        answer = self.session.dialogs.ask_save(
+            title, f"有 {count} 个检查项的检查情况记录尚未保存。\n保存（未作结论的项记为“未检查”）、放弃，还是取消？")
+        if answer == "discard":
+            self.drafts.clear()
+            self._shown = None
+            self._show_item()
+            return True
+        return answer == "save" and self._save_drafts()
+
+    def _save_drafts(self) -> bool:
+        ctx = self.session.ctx
+        for (inspection_id, code), text in list(self.drafts.items()):
+            try:
+                answers = service.load_inspection(ctx, inspection_id).answers
+                response = answers[code].response if code in answers else "not_checked"
+                service.answer_item(ctx, inspection_id, code, response, notes=text)
+            except WorkbenchError as err:
+                self.session.show_error("保存检查情况记录", err)
+                return False
+            del self.drafts[(inspection_id, code)]
+        self._shown = None
+        if self.inspection_id is not None:
+            self._reload_answers()
+        return True
 
     def save_notes(self) -> None:
         """Save the notes of the current item with its recorded response."""

@@ -87,6 +87,7 @@ class ReviewPanel(QWidget):
         self.site_id: str | None = None
         self.detail = None
         self._conclusion_chosen = False
+        self._dirty = False   # edited since loaded or saved: leaving asks 保存 / 放弃 / 取消
         self.rows = [_FieldRow(code, label) for code, label in REVIEW_FIELDS]
         self._build_ui()
         self._connect_signals()  # first read when first shown (session.watch)
@@ -158,8 +159,10 @@ class ReviewPanel(QWidget):
     def _connect_signals(self) -> None:
         for row in self.rows:
             row.verdict.activated.connect(self._verdicts_changed)
+            row.verdict.activated.connect(self._edited)
             row.observed.textEdited.connect(lambda _t, r=row: self._observed_edited(r))
         self.conclusion.activated.connect(self._conclusion_activated)
+        self.notes.textChanged.connect(self._edited)
         self.all_match_button.clicked.connect(self.mark_all_match)
         self.skip_button.clicked.connect(self.open_next)
         self.save_button.clicked.connect(self.save_and_next)
@@ -185,7 +188,10 @@ class ReviewPanel(QWidget):
 
     @Slot(object)
     def _campaign_changed(self, _campaign_id) -> None:
-        """Another campaign: forget the shown site; its first unreviewed site comes when shown."""
+        """Another campaign: forget the shown site; its first unreviewed site comes when shown.
+        Unsaved edits are asked about first (取消 keeps them on screen)."""
+        if not self.settle("切换检查任务"):
+            return
         self.site_id = None
         self.refresher.touch()
 
@@ -195,8 +201,12 @@ class ReviewPanel(QWidget):
         if self.site_id is None:
             self.refresh()
 
-    def load_site(self, site_id: str | None) -> None:
-        """Show one site's filed values and its stored review, if any. Never saves anything."""
+    def load_site(self, site_id: str | None) -> bool:
+        """Show one site's filed values and its stored review, if any. Never saves on its own:
+        leaving unsaved edits of another site asks 保存 / 放弃 / 取消 first (False: the user
+        stayed, nothing changed)."""
+        if site_id != self.site_id and not self.settle("切换网站"):
+            return False
         self.site_id = site_id
         self.detail = sites.detail(self.session.ctx, site_id) if site_id else None
         stored = reviews.get_review(self.session.ctx, site_id) if site_id else None
@@ -208,9 +218,32 @@ class ReviewPanel(QWidget):
         finally:
             for w in blockers:
                 w.blockSignals(False)
+        self._dirty = False
         self.setEnabled(self.detail is not None)
         if self.rows and self.detail is not None:
             self.rows[0].observed.setFocus(Qt.OtherFocusReason)
+        return True
+
+    def has_unsaved(self) -> bool:
+        """True when the review shown was edited and not saved."""
+        return self._dirty and self.site_id is not None
+
+    def settle(self, title: str) -> bool:
+        """Before leaving the site shown: with unsaved edits ask 保存 / 放弃 / 取消. True when it
+        is fine to go on (saved, discarded or nothing to save); False to stay (cancelled, or the
+        save was refused with the reason shown)."""
+        if not self.has_unsaved():
+            return True
+        name = self.detail.site_name if self.detail else ""
+        answer = self.session.dialogs.ask_save(
+            title, f"网站“{name or '（未填写名称）'}”的核查结果尚未保存。\n保存、放弃修改，还是取消（留在此网站）？")
+        if answer == "discard":
+            self._dirty = False
+            return True
+        return answer == "save" and self.save() is not None
+
+    def _edited(self, *_args) -> None:
+        self._dirty = True
 
     def focus_first(self) -> None:
         """Put the keyboard focus in the first field's observed value (so the shortcuts work)."""
@@ -285,10 +318,12 @@ class ReviewPanel(QWidget):
     @Slot()
     def _conclusion_activated(self, *_args) -> None:
         self._conclusion_chosen = True
+        self._dirty = True
 
     def _observed_edited(self, row: _FieldRow) -> None:
         text = row.observed.text().strip()
         row.set_verdict("unchecked" if not text else "match" if text == row.filed.text() else "mismatch")
+        self._dirty = True
         self._verdicts_changed()
 
     def set_focused_verdict(self, verdict: str) -> None:
@@ -297,6 +332,7 @@ class ReviewPanel(QWidget):
         for row in self.rows:
             if focus in row.widgets() or focus is row.label:
                 row.set_verdict(verdict)
+                self._dirty = True
                 self._verdicts_changed()
                 return
 
@@ -306,12 +342,20 @@ class ReviewPanel(QWidget):
         filled = fill_untouched_as_match(self.verdicts(), {row.code: row.observed.text() for row in self.rows})
         for row in self.rows:
             row.set_verdict(filled[row.code])
+        self._dirty = True
         self._verdicts_changed()
 
     # --- saving ----------------------------------------------------------------------------
     @Slot()
     def save_and_next(self) -> ReviewOutcome | None:
         """Save the review shown (Ctrl+Enter), then open the next unreviewed site."""
+        outcome = self.save()
+        if outcome is not None:
+            self.open_next()
+        return outcome
+
+    def save(self) -> ReviewOutcome | None:
+        """Save the review shown and stay on it; None when refused (the reason is shown)."""
         if self.site_id is None:
             return None
         checks = [row.check() for row in self.rows]
@@ -324,10 +368,10 @@ class ReviewPanel(QWidget):
         except WorkbenchError as err:
             self.session.show_error("保存核查结果", err)
             return None
+        self._dirty = False
         self.status_message.emit(_outcome_message(outcome))
         self.saved.emit(outcome)
         self.session.notify("reviews", "findings")
-        self.open_next()
         return outcome
 
     @Slot()
