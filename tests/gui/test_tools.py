@@ -153,3 +153,26 @@ def test_evidence_check_lists_missing_and_modified(qtbot, demo_session, dialogs,
     assert "截图0.txt（某单位，整体）：文件缺失" in text
     assert "截图1.txt（某单位，整体）：内容已被改动" in text
     assert "截图2.txt" not in text
+
+
+def test_settings_dialog_edits_what_notices_print(qtbot, tools, session, tmp_path):
+    """Issue 10: self-reference, title, basis, 复议/诉讼 bodies, term mode, letterhead and a font
+    file per role are chosen in 设置 and saved."""
+    dialog = tools.open_settings()
+    assert dialog.self_edit.text() == "我办" and dialog.title_combo.currentText() == "责令限期改正通知书"
+    dialog.fields["inspector"].setText("王检查")
+    dialog.fields["unit"].setText("某市互联网信息办公室")
+    dialog.self_edit.setText("我局")
+    dialog.title_combo.setCurrentText("整改通知书")
+    dialog.review_edit.setText("某市人民政府")
+    dialog.court_edit.setText("某市某区人民法院")
+    dialog.receipt_check.setChecked(True)
+    dialog.letterhead_check.setChecked(True)
+    dialog.font_edits["body"].setText(str(tmp_path / "仿宋_GB2312.ttf"))
+    with qtbot.waitSignal(session.changed):
+        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.Ok), Qt.LeftButton)
+    saved = Settings.load(settings_path(session.paths))
+    assert (saved.self_reference, saved.notice_title) == ("我局", "整改通知书")
+    assert (saved.review_body, saved.court) == ("某市人民政府", "某市某区人民法院")
+    assert saved.deadline_from_receipt and saved.preprinted_letterhead
+    assert saved.fonts == {"body": str(tmp_path / "仿宋_GB2312.ttf")}

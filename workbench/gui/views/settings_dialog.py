@@ -6,10 +6,12 @@ from dataclasses import replace
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -21,6 +23,7 @@ from PySide6.QtWidgets import (
 from workbench.domain.deadline import MAX_TERM_DAYS, UNIT_LABELS
 from workbench.errors import os_reason
 from workbench.gui.session import Session
+from workbench.reports.fonts import PREFERRED, ROLE_LABELS
 from workbench.settings import missing_identity
 
 PROFILE_FIELDS = ("inspector", "unit", "contact", "contact_phone")
@@ -113,8 +116,40 @@ class SettingsDialog(QDialog):
         self.buttons.button(QDialogButtonBox.Cancel).setText("取消")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self._documents_box())
         for widget in (hint, self.error_label, self.buttons):
             layout.addWidget(widget)
+
+    def _documents_box(self) -> QGroupBox:
+        """What notices print (issue 10): self-reference, title, legal basis, the 复议/诉讼 bodies,
+        from when terms run, pre-printed letterhead, and a font file per role."""
+        self.self_edit = QLineEdit(placeholderText="如：我办、我局（文书中的自称，不用“我单位”）")
+        self.title_combo = QComboBox(editable=True)
+        self.title_combo.addItems(["责令限期改正通知书", "整改通知书"])
+        self.title_combo.setToolTip("依据条款责令改正的用“责令限期改正通知书”，提示性的用“整改通知书”；"
+                                    "含“责令”的通知书印有复议、诉讼告知")
+        self.basis_edit = QLineEdit(placeholderText="如：《中华人民共和国网络安全法》")
+        self.review_edit = QLineEdit(placeholderText="如：某市人民政府（行政复议机关）")
+        self.court_edit = QLineEdit(placeholderText="如：某市某区人民法院")
+        self.receipt_check = QCheckBox("整改期限自收到通知书之日起计算")
+        self.receipt_check.setToolTip("不勾选时，签发时即确定具体日期，印为“请于某年某月某日前（含当日）”")
+        self.letterhead_check = QCheckBox("使用预印红头纸")
+        self.letterhead_check.setToolTip("不印红色发文机关标志和红色双线，其余内容位置不变")
+        self.font_edits = {role: QLineEdit(placeholderText=f"自动（{PREFERRED[role]}，无则用免费替代字体）")
+                           for role in ROLE_LABELS}
+        box = QGroupBox("文书")
+        form = QFormLayout(box)
+        form.addRow("自称(&S)", self.self_edit)
+        form.addRow("通知书标题(&N)", self.title_combo)
+        form.addRow("检查依据(&B)", self.basis_edit)
+        form.addRow("行政复议机关(&R)", self.review_edit)
+        form.addRow("人民法院(&J)", self.court_edit)
+        form.addRow("", self.receipt_check)
+        form.addRow("", self.letterhead_check)
+        for role, edit in self.font_edits.items():
+            edit.setToolTip("TrueType 字体文件（.ttf/.ttc）的路径；.ttc 中的第 n 个字体写作 路径#n")
+            form.addRow(f"{ROLE_LABELS[role]}字体", edit)
+        return box
 
     def _load(self) -> None:
         s = self.session.ctx.settings
@@ -122,12 +157,28 @@ class SettingsDialog(QDialog):
             edit.setText(getattr(s, name))
         self.term_spin.setValue(s.review_term_days)
         self.unit_combo.setCurrentIndex(max(0, self.unit_combo.findData(s.review_term_unit)))
+        self.self_edit.setText(s.self_reference)
+        self.title_combo.setCurrentText(s.notice_title)
+        self.basis_edit.setText(s.inspection_basis)
+        self.review_edit.setText(s.review_body)
+        self.court_edit.setText(s.court)
+        self.receipt_check.setChecked(s.deadline_from_receipt)
+        self.letterhead_check.setChecked(s.preprinted_letterhead)
+        for role, edit in self.font_edits.items():
+            edit.setText(s.fonts.get(role, ""))
 
     def accept(self) -> None:
         """Store the values in the settings, save the file, update the author; close on success.
         The inspector's name and unit are required (``settings.missing_identity``)."""
         error = missing_identity(self.inspector_edit.text(), self.fields["unit"].text()) or save_settings(self.session, review_term_days=self.term_spin.value(),
                               review_term_unit=self.unit_combo.currentData(),
+                              self_reference=self.self_edit.text() or "我办",
+                              notice_title=self.title_combo.currentText() or "责令限期改正通知书",
+                              inspection_basis=self.basis_edit.text(), review_body=self.review_edit.text(),
+                              court=self.court_edit.text(), deadline_from_receipt=self.receipt_check.isChecked(),
+                              preprinted_letterhead=self.letterhead_check.isChecked(),
+                              fonts={role: edit.text().strip() for role, edit in self.font_edits.items()
+                                     if edit.text().strip()},
                               **{name: edit.text() for name, edit in self.fields.items()})
         if error:
             self.error_label.setText(error)
