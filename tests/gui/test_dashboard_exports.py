@@ -33,6 +33,10 @@ def test_dashboard_shows_the_summary_figures_and_charts(window, demo_session):
     providers = {b.label for b in window.overview.provider_chart.bars}
     assert providers == {r.group for r in f.by_provider if r.group != "合计"}
     assert [b.label for b in window.overview.status_chart.bars][:2] == ["待整改", "整改中"]
+    timeline = window.overview.timeline_chart
+    assert timeline.categories and {name for name, _ in timeline.series} == {"待整改"}
+    assert timeline.series[0][1][-1] == f.by_status[0].value  # all 待整改 at the last week's end
+    window.overview.grab()  # every chart paints
 
 
 def test_clicking_a_provider_bar_opens_its_sites(window, qtbot):

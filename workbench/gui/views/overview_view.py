@@ -20,9 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.domain.figures import SummaryFigures
+from workbench.domain.finding_status import STATUS_LABELS
 from workbench.domain.review import TOTAL_GROUP
 from workbench.gui.session import Session
-from workbench.gui.widgets.bar_chart import Bar, BarChart
+from workbench.gui.widgets.bar_chart import Bar, BarChart, LineChart
 from workbench.gui.workers import TaskWorker
 from workbench.services import campaigns, summary
 
@@ -79,6 +80,7 @@ class OverviewView(QWidget):
         self.city_chart = BarChart("准确率（按地市）", "尚未核查任何网站")
         self.status_chart = BarChart("问题数（按状态）", "尚无问题")
         self.score_chart = BarChart("安全检查得分（按检查表章节）", "尚无安全检查")
+        self.timeline_chart = LineChart("各状态问题数（每周末）", "尚无问题")
         self.provider_chart.bar_clicked.connect(self.open_sites)
         self.city_chart.bar_clicked.connect(self.open_sites)
         self.status_chart.bar_clicked.connect(lambda key: self.open_findings.emit("all", key))
@@ -87,7 +89,8 @@ class OverviewView(QWidget):
         charts.addWidget(self.provider_chart, 0, 0)
         charts.addWidget(self.city_chart, 0, 1)
         charts.addWidget(self.status_chart, 1, 0)
-        charts.addWidget(self.score_chart, 1, 1)
+        charts.addWidget(self.timeline_chart, 1, 1)
+        charts.addWidget(self.score_chart, 2, 0)
         body = QWidget()
         box = QVBoxLayout(body)
         box.addWidget(self.heading)
@@ -191,6 +194,7 @@ class OverviewView(QWidget):
             label.setText("—")
         for chart in (self.provider_chart, self.city_chart, self.status_chart, self.score_chart):
             chart.set_bars([])
+        self.timeline_chart.set_series([], [])
 
     def show_figures(self, f: SummaryFigures) -> None:
         """Fill the cards and charts from ``f`` (GUI thread, no database work)."""
@@ -215,6 +219,10 @@ class OverviewView(QWidget):
             [Bar(s.title, s.score, f"{s.score:.1f}", "", tip=f"{s.title}：{s.score:.1f} 分（{s.inspections} 次检查）")
              for s in f.section_scores if s.score is not None][:MAX_BARS], 100.0)
         self.score_chart.setVisible(bool(f.section_scores))
+        weeks = list(f.timeline)[-26:]
+        shown = [s for s in STATUS_LABELS if any(w.counts.get(s, 0) for w in weeks)]
+        self.timeline_chart.set_series([w.week.strftime("%m-%d") for w in weeks],
+                                       [(STATUS_LABELS[s], [w.counts.get(s, 0) for w in weeks]) for s in shown])
 
 
 def _rate_bars(rows) -> list[Bar]:

@@ -133,3 +133,86 @@ class BarChart(QWidget):
         if bar is not None:
             QToolTip.showText(event.globalPosition().toPoint(), bar.tip or f"{bar.label}：{bar.text}（单击查看）", self)
         super().mouseMoveEvent(event)
+
+
+_LINE_STYLES = (Qt.SolidLine, Qt.DashLine, Qt.DotLine, Qt.DashDotLine, Qt.DashDotDotLine)
+_LINE_COLOURS = ("#1f4e79", "#c0392b", "#2e7d32", "#8e44ad", "#b7950b", "#555555")
+
+
+class LineChart(QWidget):
+    """Lines over categories (e.g. findings per status at each week's end), QPainter-drawn.
+
+    ``set_series(categories, series)``: ``series`` is a list of (name, values), one value per
+    category; the legend names each line with its colour and dash pattern.
+    """
+
+    def __init__(self, title: str, empty_text: str = "暂无数据", parent: QWidget | None = None):
+        super().__init__(parent)
+        self.title = title
+        self.empty_text = empty_text
+        self.categories: list[str] = []
+        self.series: list[tuple[str, list[float]]] = []
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Preferred)
+
+    def set_series(self, categories: Sequence[str], series: Sequence[tuple[str, Sequence[float]]]) -> None:
+        """Replace the data and repaint."""
+        self.categories = list(categories)
+        self.series = [(name, list(values)) for name, values in series]
+        self.update()
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        return QSize(320, 190)
+
+    def paintEvent(self, _event) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.Antialiasing)
+        text = self.palette().windowText().color()
+        bold = self.font()
+        bold.setBold(True)
+        painter.setFont(bold)
+        painter.setPen(text)
+        painter.drawText(QRectF(0, 0, self.width(), _TITLE), Qt.AlignLeft | Qt.AlignVCenter, self.title)
+        painter.setFont(self.font())
+        if not self.categories or not self.series:
+            painter.setPen(QColor("#777"))
+            painter.drawText(QRectF(0, _TITLE, self.width(), _ROW * 2), Qt.AlignLeft | Qt.AlignVCenter,
+                             self.empty_text)
+            return
+        metrics = QFontMetrics(self.font())
+        legend_w = max(metrics.horizontalAdvance(name) for name, _ in self.series) + 40
+        top, left = _TITLE + 6, 36
+        bottom = self.height() - metrics.height() - 6
+        right = self.width() - legend_w - 8
+        top_value = max((max(values, default=0) for _, values in self.series), default=0) or 1
+        painter.setPen(QPen(QColor("#999")))
+        painter.drawLine(left, bottom, right, bottom)
+        painter.drawLine(left, top, left, bottom)
+        painter.setPen(text)
+        painter.drawText(QRectF(0, top - 8, left - 4, 16), Qt.AlignRight | Qt.AlignVCenter, f"{top_value:g}")
+        painter.drawText(QRectF(0, bottom - 8, left - 4, 16), Qt.AlignRight | Qt.AlignVCenter, "0")
+        step = (right - left) / max(len(self.categories) - 1, 1)
+        every = max(1, int(len(self.categories) * metrics.horizontalAdvance("00-00 ") / max(right - left, 1)) + 1)
+        for i, label in enumerate(self.categories):
+            if i % every == 0:
+                x = left + i * step if len(self.categories) > 1 else (left + right) / 2
+                painter.drawText(QRectF(x - 30, bottom + 2, 60, metrics.height()), Qt.AlignCenter, label)
+        for n, (name, values) in enumerate(self.series):
+            pen = QPen(QColor(_LINE_COLOURS[n % len(_LINE_COLOURS)]), 2, _LINE_STYLES[n % len(_LINE_STYLES)])
+            painter.setPen(pen)
+            points = [((left + i * step) if len(values) > 1 else (left + right) / 2,
+                       bottom - (bottom - top) * v / top_value) for i, v in enumerate(values)]
+            for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False):
+                painter.drawLine(int(x1), int(y1), int(x2), int(y2))
+            colour = QColor(_LINE_COLOURS[n % len(_LINE_COLOURS)])
+            painter.setPen(QPen(colour, 1))
+            painter.setBrush(colour)
+            for x, y in points:
+                painter.drawEllipse(QRectF(x - 3.5, y - 3.5, 7, 7))
+            painter.setBrush(Qt.NoBrush)
+            painter.setPen(pen)
+            y = top + n * (metrics.height() + 4) + metrics.height() / 2
+            painter.drawLine(int(right + 12), int(y), int(right + 34), int(y))
+            painter.setPen(text)
+            painter.drawText(QRectF(right + 38, y - metrics.height() / 2, legend_w, metrics.height()),
+                             Qt.AlignLeft | Qt.AlignVCenter, name)
+        painter.end()
