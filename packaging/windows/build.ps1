@@ -35,7 +35,7 @@ Run "$dist\workbench-cli.exe" @("demo", "--db", "$work\demo.sqlite3")
 $env:WORKBENCH_SMOKE = "1"
 Run "$dist\workbench-cli.exe" @("gui", "--db", "$work\demo.sqlite3")
 Remove-Item Env:WORKBENCH_SMOKE
-Run "$dist\workbench-cli.exe" @("notices", "$work\notices", "--db", "$work\demo.sqlite3")
+Run "$dist\workbench-cli.exe" @("notices", "$work\notices", "--db", "$work\demo.sqlite3", "--inspector", "张三")
 Remove-Item Env:WORKBENCH_DATA_DIR
 $size = [math]::Round(((Get-ChildItem -Recurse $dist | Measure-Object -Sum Length).Sum / 1MB), 0)
 Write-Host "bundle: $dist ($size MB)"
