@@ -7,6 +7,7 @@ import sqlite3
 from workbench.domain.campaign import Campaign
 from workbench.errors import NotFoundError, ValidationError
 from workbench.storage.records import Author, insert_row, iso, parse_iso, stamp
+from workbench.storage.removal_repo import not_removed
 
 _COLUMNS = "id, name, kind, authority, doc_prefix, period_start, period_end"
 
@@ -45,13 +46,17 @@ def insert(conn: sqlite3.Connection, campaign: Campaign, author: Author) -> Camp
     try:
         insert_row(conn, "campaign", values)
     except sqlite3.IntegrityError as err:
-        raise ValidationError(f"检查任务“{campaign.name}”已存在") from err
+        removed = conn.execute(f"SELECT 1 FROM campaign WHERE name = ? AND NOT {not_removed('campaign')}",
+                               (campaign.name,)).fetchone()
+        where = "，在回收站中：可在“文件 › 回收站”撤销删除，或换一个名称" if removed else ""
+        raise ValidationError(f"检查任务“{campaign.name}”已存在{where}") from err
     return campaign
 
 
 def all_campaigns(conn: sqlite3.Connection) -> list[Campaign]:
-    """Every campaign, newest first."""
-    rows = conn.execute(f"SELECT {_COLUMNS} FROM campaign ORDER BY created_at DESC, name").fetchall()
+    """Every campaign not in the 回收站 (removal_repo), newest first."""
+    rows = conn.execute(f"SELECT {_COLUMNS} FROM campaign WHERE {not_removed('campaign')}"
+                        " ORDER BY created_at DESC, name").fetchall()
     return [_campaign(r) for r in rows]
 
 
@@ -82,5 +87,8 @@ def update(conn: sqlite3.Connection, campaign: Campaign, author: Author) -> Camp
              author.inspector, campaign.id),
         )
     except sqlite3.IntegrityError as err:
-        raise ValidationError(f"检查任务“{campaign.name}”已存在") from err
+        removed = conn.execute(f"SELECT 1 FROM campaign WHERE name = ? AND NOT {not_removed('campaign')}",
+                               (campaign.name,)).fetchone()
+        where = "，在回收站中：可在“文件 › 回收站”撤销删除，或换一个名称" if removed else ""
+        raise ValidationError(f"检查任务“{campaign.name}”已存在{where}") from err
     return campaign

@@ -192,6 +192,7 @@ class OverviewView(QWidget):
         self.details.clear()
         for label in self.values.values():
             label.setText("—")
+            label.setStyleSheet(_VALUE_STYLE)  # no red without a count
         for chart in (self.provider_chart, self.city_chart, self.status_chart, self.score_chart):
             chart.set_bars([])
         self.timeline_chart.set_series([], [])
