@@ -23,7 +23,7 @@ def settings_path(paths: AppPaths) -> Path:
 
 
 def open_context(db: str | Path, paths: AppPaths | None = None, today: date | None = None,
-                 inspector: str | None = None) -> Context:
+                 inspector: str | None = None, read_only: bool = False) -> Context:
     """Open (creating and migrating) the database at ``db`` and build a services context.
 
     Rows are stamped with ``inspector`` when given (``--inspector``), else the settings' name;
@@ -35,7 +35,7 @@ def open_context(db: str | Path, paths: AppPaths | None = None, today: date | No
     paths = paths or AppPaths.for_user()
     settings = Settings.load(settings_path(paths))
     try:
-        conn = open_database(db)
+        conn = open_database(db, read_only=read_only)
     except sqlite3.OperationalError:
         raise   # locked, read-only, cannot open: explained by storage.connection.describe_error
     except sqlite3.DatabaseError as err:

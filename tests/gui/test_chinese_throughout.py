@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 ALLOWED = {
     "icp", "ip", "url", "pdf", "excel", "wps", "csv", "xlsx", "xls", "ods", "json", "sha", "id",
     "ctrl", "alt", "shift", "enter", "esc", "tab", "del", "f1", "f2", "f5", "pgup", "pgdn",
-    "https", "http", "www", "gb", "t", "mlps", "pipl", "qt", "pyside", "python", "sqlite",
+    "https", "http", "www", "gb", "t", "mlps", "pipl", "qt", "pyside", "python", "sqlite", "truetype",
     "noto", "serif", "sc", "fandol", "fang", "wenquanyi", "micro", "hei", "ar", "pl", "ukai",
     "uming", "cn", "simsun", "simhei", "simfang", "simkai", "fangsong", "kaiti", "mb", "kb",
     "a4", "ok", "n", "uscc", "root", "truetype", "opentype", "ttf", "ttc", "otf",

@@ -43,7 +43,7 @@ def test_receipt_with_blanks_to_fill(tmp_path, pdf_text, page_count):
     out = tmp_path / "receipt.pdf"
     render_receipt(_receipt(), out)
     text = _flat(pdf_text(out))
-    for expected in ("送达回证", "整改通知书（鲁网信整改〔2026〕12号）", NAME, "送达地点",
+    for expected in ("送达回证", "整改通知书鲁网信整改〔2026〕12号", NAME, "送达地点",
                      "受送达人签名或盖章",
                      "代收人及代收理由", "见证人", "送达人", "备注", "某市互联网信息办公室（印章）",
                      "2026年11月29日", "一式两份，一份送达，一份归档"):

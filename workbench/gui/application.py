@@ -9,7 +9,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QLockFile, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -115,8 +115,17 @@ def open_session(paths: AppPaths, db_path: Path, dialogs: Dialogs, today: date |
     from workbench.app import open_context
     from workbench.gui.session import Session
 
+    if not _sound_or_restored(db_path, dialogs):
+        return None
+    lock = QLockFile(str(db_path) + ".lock")
+    lock.setStaleLockTime(0)          # a lock left by a crashed window is recognised by its process id
+    read_only = db_path.is_file() and not lock.tryLock(0)
+    if read_only:
+        pid, host = lock.getLockInfo()[-3:-1]   # (pid, host, app); some bindings put a bool first
+        dialogs.warn("数据库已在使用中", f"数据库 {db_path} 已在另一个检查工作台窗口中打开（{host}，进程 {pid}）。\n"
+                     "本窗口以只读方式打开：可以查看，不能修改。要修改，请关闭另一个窗口后重新打开。")
     try:
-        ctx = open_context(db_path, paths, today=today, inspector=inspector)
+        ctx = open_context(db_path, paths, today=today, inspector=inspector, read_only=read_only)
     except WorkbenchError as err:
         dialogs.warn("无法打开数据库", f"{err}\n\n数据库文件：{db_path}")
         return None
@@ -130,7 +139,38 @@ def open_session(paths: AppPaths, db_path: Path, dialogs: Dialogs, today: date |
         log.warning("cannot open %s: %s", db_path, err)
         dialogs.warn("无法打开数据库", f"{explained}。\n\n数据库文件：{db_path}")
         return None
-    return Session(paths, db_path, dialogs, ctx=ctx)
+    session = Session(paths, db_path, dialogs, ctx=ctx)
+    session.read_only, session.lock = read_only, (None if read_only else lock)
+    return session
+
+
+def _sound_or_restored(db_path: Path, dialogs: Dialogs) -> bool:
+    """Run the quick check on an existing database. A failing file is never written: offer the
+    newest good backup (the damaged file is kept aside); False when the window must not open it."""
+    from workbench.services import integrity
+
+    if not db_path.is_file():
+        return True
+    with open(db_path, "rb") as fh:
+        if fh.read(16) != b"SQLite format 3\x00":
+            return True    # not a database at all: open_context says so, naming the file
+    problems = integrity.quick_check(db_path)
+    if not problems:
+        return True
+    log.warning("quick_check of %s failed: %s", db_path, problems[:3])
+    newest = integrity.newest_good_backup(db_path)
+    if newest is None:
+        dialogs.warn("数据库已损坏", f"数据库 {db_path} 未通过完整性检查（{problems[0]}），为免损坏扩大，不会写入它。\n"
+                     "没有找到完好的自动备份；如有其他备份，请用“workbench restore 备份文件 --db 数据库”恢复。")
+        return False
+    when = newest.taken_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    if not dialogs.confirm("数据库已损坏", f"数据库 {db_path} 未通过完整性检查（{problems[0]}），为免损坏扩大，不会写入它。\n\n"
+                           f"最新的完好备份是 {when} 的（{newest.path.name}）。要用它恢复吗？"
+                           "损坏的文件会改名保留在原文件夹。"):
+        return False
+    kept = integrity.restore(db_path, newest.path)
+    dialogs.info("数据库已恢复", f"已用 {when} 的备份恢复数据库；损坏的文件保留为 {kept}。此后的修改需要重新录入。")
+    return True
 
 
 def start_window(session):
@@ -139,6 +179,13 @@ def start_window(session):
 
     window = MainWindow(session)
     session.dialogs.parent = window
+    if session.read_only:
+        window.setWindowTitle(window.windowTitle() + "（只读：数据库已在另一个窗口中打开）")
+    else:   # a rotating backup on every start, in the background (storage/backup.py)
+        from workbench.services import integrity
+
+        session.run_task("启动时备份", lambda ctx, _c, _p: integrity.take_backup(ctx, session.db_path, "start"),
+                         lambda _path: None)
     window.show()
     no_campaign = window.campaign_combo.count() == 0
     unnamed = not session.ctx.settings.inspector.strip()   # rows are never stamped with a login name

@@ -54,12 +54,14 @@ class Session(QObject):
         self.campaign_id: str | None = None
         self.pool = QThreadPool.globalInstance()
         self.workers: list[TaskWorker] = []
+        self.read_only = False   # set when another window has the database (gui/application.py)
+        self.lock = None         # this window's QLockFile on the database, held while open
 
     def open_worker_context(self) -> Context:
         """A new context on its own connection, for a worker thread, with a copy of the
         settings in use (the user may have filled some in just now)."""
         ctx = open_context(self.db_path, self.paths, today=self.ctx.today_override,
-                           inspector=self.ctx.author.name or None)
+                           inspector=self.ctx.author.name or None, read_only=self.read_only)
         ctx.settings = copy.deepcopy(self.ctx.settings)
         return ctx
 
@@ -167,3 +169,5 @@ class Session(QObject):
         """Cancel tasks and close the database connection."""
         self.cancel_all()
         self.ctx.close()
+        if self.lock is not None:
+            self.lock.unlock()

@@ -58,7 +58,8 @@ class RectificationNotice:
         doc_number: the formatted 文号, e.g. "鲁网信整改〔2026〕12号" (see format_doc_number).
         recipient: 被检查单位 name (主送).
         recipient_uscc: its 统一社会信用代码 ('' leaves it out).
-        inspected_on: 检查日期, local calendar day, or None when not to be printed.
+        inspected_on: 检查日期, local calendar day, or None when not to be printed;
+            inspected_until: the last day when the inspection took several (None for one day).
         inspectors: 检查人员 names.
         place: 检查地点 ('' leaves it out).
         findings: the numbered 问题, at least one.
@@ -93,6 +94,7 @@ class RectificationNotice:
     contact_phone: str
     issued_on: date
     title: str = ""
+    inspected_until: date | None = None
     from_receipt: bool = False
     self_reference: str = "我办"
     basis: str = ""

@@ -1,4 +1,5 @@
-"""GB/T 9704-2012 page geometry, type sizes, paragraph styles and page furniture for documents.
+"""Fonts by role for a document, and the platypus frame used by the 送达回证 (a form, not a letter;
+the notice and opinion use letter.py's character grid).
 
 All numbers come from GB/T 9704-2012 as summarised in facts.md §6 unless a comment says otherwise.
 """
@@ -12,13 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from reportlab.lib import colors
 from reportlab.lib import textsplit as _rl_textsplit
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 from reportlab.platypus import paragraph as _rl_paragraph
 
@@ -38,13 +37,7 @@ TITLE_SIZE = 22.0  # 2号: 标题
 SMALL_SIZE = 14.0  # 4号: 页码, 版记, table text
 LINE = TYPE_HEIGHT / 22  # ≈ 28.99 pt: 22 lines per page; Word users set ~29 pt fixed [obs]
 INDENT = 2 * BODY_SIZE  # 正文 first-line indent: two characters
-MARK_MAX_SIZE = 42.0  # 发文机关标志: the standard fixes no size; "醒目、美观、庄重" [our choice]
-RED = colors.Color(0.86, 0.0, 0.0)  # 发文机关标志 and 分隔线
-RED_RULE_GAP = 4 * mm  # 分隔线 4 mm below the 发文字号
-RED_RULE_WIDTH = 1.0 * mm  # thickness not fixed by the standard [our choice]
 PAGE_NUMBER_GAP = 7 * mm  # 一字线 7 mm below the 版心
-SEAL_SPACE_LINES = 2  # blank lines between 正文 and 署名 where the seal presses down
-DATE_RIGHT_INDENT = 4 * BODY_SIZE  # 成文日期 右空四字 on sealed documents
 
 # Chinese line-breaking (禁则): reportlab's CJK wrap keeps the ASCII forms of , : ; ! ? off the
 # start of a line but not the full-width ones Chinese text uses, nor closing quotes and 》.
@@ -113,95 +106,6 @@ def make_styles(fonts: DocumentFonts) -> dict[str, ParagraphStyle]:
         "cell_center": ParagraphStyle("cell_center", parent=cell, alignment=TA_CENTER),
         "cell_right": ParagraphStyle("cell_right", parent=cell, alignment=TA_RIGHT),
     }
-
-
-def mark_style(fonts: DocumentFonts, authority: str) -> ParagraphStyle:
-    """Style of the red 发文机关标志: title face, centred, as large as fits one line (≤ 42 pt)."""
-    width = stringWidth(authority, fonts.title.name, 1.0) or 1.0
-    size = max(TITLE_SIZE, min(MARK_MAX_SIZE, TYPE_WIDTH * 0.96 / width))
-    return ParagraphStyle("mark", fontName=fonts.title.name, fontSize=size, leading=size * 1.25,
-                          alignment=TA_CENTER, textColor=RED, wordWrap="CJK")
-
-
-def signature_indents(fonts: DocumentFonts, authority: str, date_text: str) -> tuple[float, float]:
-    """Right indents (pt) for the 署名 and 成文日期 lines of a sealed document.
-
-    GB/T 9704-2012 §7.3.5.1 (facts.md §6): the date sits 4 characters in from the right; the authority name is
-    centred over the date.
-
-    Returns:
-        (authority right indent, date right indent); never negative.
-    """
-    name_w = stringWidth(authority, fonts.body.name, BODY_SIZE)
-    date_w = stringWidth(date_text, fonts.body.name, BODY_SIZE)
-    name_indent = DATE_RIGHT_INDENT + (date_w - name_w) / 2
-    return max(0.0, min(name_indent, TYPE_WIDTH - name_w)), DATE_RIGHT_INDENT
-
-
-class RedRule(Flowable):
-    """The red 分隔线: full 版心 width, drawn ``RED_RULE_GAP`` below the flowable above it."""
-
-    def wrap(self, avail_width, avail_height):
-        self.width = avail_width
-        self.height = RED_RULE_GAP + RED_RULE_WIDTH
-        return self.width, self.height
-
-    def draw(self):
-        self.canv.setStrokeColor(RED)
-        self.canv.setLineWidth(RED_RULE_WIDTH)
-        y = RED_RULE_WIDTH / 2
-        self.canv.line(0, y, self.width, y)
-
-
-class Rule(Flowable):
-    """A black full-width rule of ``thickness_mm`` (版记 rules: 0.35 mm first, 0.25 mm last)."""
-
-    def __init__(self, thickness_mm: float, gap: float = 3.0):
-        super().__init__()
-        self._thickness = thickness_mm * mm
-        self._gap = gap
-
-    def wrap(self, avail_width, avail_height):
-        self.width = avail_width
-        self.height = self._thickness + 2 * self._gap
-        return self.width, self.height
-
-    def draw(self):
-        self.canv.setLineWidth(self._thickness)
-        self.canv.line(0, self.height / 2, self.width, self.height / 2)
-
-
-class BottomBlock(Flowable):
-    """Flowables pinned to the bottom of the page they land on (the 版记 area of the last page).
-
-    In a frame it takes all remaining height and draws its content at the bottom; if it does not
-    fit, it moves to a new page. Measured inside a KeepTogether (which offers "unlimited"
-    height) it reports its natural height plus ``min_gap``, so the group it closes is kept on
-    one page with room for it.
-    """
-
-    def __init__(self, flowables: list[Flowable], min_gap: float = 0.0):
-        super().__init__()
-        self._flowables = flowables
-        self._min_gap = min_gap
-        self._heights: list[float] = []
-
-    def wrap(self, avail_width, avail_height):
-        self._heights = [f.wrap(avail_width, avail_height)[1] for f in self._flowables]
-        need = sum(self._heights) + self._min_gap
-        self.width = avail_width
-        measuring = avail_height > PAGE_HEIGHT
-        self.height = need if measuring else max(need, avail_height)
-        return self.width, self.height
-
-    def split(self, avail_width, avail_height):
-        return []
-
-    def draw(self):
-        y = sum(self._heights)
-        for flowable, height in zip(self._flowables, self._heights, strict=True):
-            y -= height
-            flowable.drawOn(self.canv, 0, y)
 
 
 def _page_number(font: FontChoice) -> Callable:

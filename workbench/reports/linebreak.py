@@ -234,7 +234,11 @@ def _place(line: list[_Atom], start: float, room: float, cell: float, advance,
     squeezed = [False] * len(chars)
     natural = sum(widths)
     # 5.1.10: a full-width mark at the end of a full line takes half a cell.
-    order = list(range(len(chars) - 1, -1, -1))
+    # the line-end mark first, then marks next to another mark (）（ 。” …), then the others
+    # from the end: single marks mid-line keep their full width as long as possible
+    marks = [i for i, (c, _r) in enumerate(chars) if c in SQUEEZABLE]
+    paired = [i for i in marks if i - 1 in marks or i + 1 in marks]
+    order = sorted(marks, key=lambda i: (i != len(chars) - 1, i not in paired, -i))
     need = natural - room
     if full and chars and chars[-1][0] in SQUEEZABLE:
         need = max(need, cell / 2)

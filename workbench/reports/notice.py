@@ -102,10 +102,19 @@ def _intro(notice: RectificationNotice, w: Wording, me: str) -> str:
     return w.text(
         "intro", me=me,
         who=w.text("intro_who", inspectors=names) if names else "",
-        when=w.text("intro_when", date=format_cn_date(notice.inspected_on)) if notice.inspected_on else "",
+        when=_when(notice, w),
         where=w.text("intro_where", place=notice.place.strip()) if notice.place.strip() else "",
         basis=w.text("intro_basis", basis=notice.basis.strip()) if notice.basis.strip() else "",
         code=w.text("recipient_code", uscc=notice.recipient_uscc) if notice.recipient_uscc else "")
+
+
+def _when(notice: RectificationNotice, w: Wording) -> str:
+    if notice.inspected_on is None:
+        return ""
+    if notice.inspected_until and notice.inspected_until != notice.inspected_on:
+        return w.text("intro_when_range", start=format_cn_date(notice.inspected_on),
+                      end=format_cn_date(notice.inspected_until))
+    return w.text("intro_when", date=format_cn_date(notice.inspected_on))
 
 
 def _sentence(text: str) -> str:

@@ -17,7 +17,7 @@ from workbench.reports.parts import render_document
 from workbench.reports.wording import Wording
 
 LABEL_WIDTH = 50 * mm
-SIGN_HEIGHT = 15 * mm  # room for a signature or seal in the hand-filled rows
+SIGN_HEIGHT = 12 * mm  # room for a signature or seal in the hand-filled rows
 _GRID = 0.75  # pt
 
 
@@ -72,8 +72,15 @@ def _form(receipt: DeliveryReceipt, ts: Typesetter, w: Wording,
     if not receipt.doc_number.strip():
         document = receipt.doc_title
     details = w.raw("method_details")
-    method = receipt.method.strip() or "　".join(
-        f"□{m}{w.raw('method_suffix')}{details.get(m, '')}" for m in w.raw("method_options"))
+    boxes = [f"□{m}{w.raw('method_suffix')}{details.get(m, '')}" for m in w.raw("method_options")]
+    # one manner a line, short ones two to a line, so no box or blank is split
+    lines: list[str] = []
+    for box in boxes:
+        if lines and len(lines[-1]) + len(box) <= 19 and "　" not in lines[-1]:
+            lines[-1] += "　" + box
+        else:
+            lines.append(box)
+    method = receipt.method.strip() or "\n".join(lines)
     filled = [("document", document), ("recipient", receipt.recipient),
               ("address", receipt.address), ("method", method)]
     rows = [[ts.para(labels[key], label_style), ts.para(value, cell)] for key, value in filled]
@@ -91,6 +98,6 @@ def _form(receipt: DeliveryReceipt, ts: Typesetter, w: Wording,
         ("LEFTPADDING", (0, 0), (-1, -1), 6), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
         ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
         # the typed rows get room to add or correct by hand
-        ("TOPPADDING", (0, 0), (-1, 3), 8), ("BOTTOMPADDING", (0, 0), (-1, 3), 8),
+        ("TOPPADDING", (0, 0), (-1, 3), 6), ("BOTTOMPADDING", (0, 0), (-1, 3), 6),
     ]))
     return table

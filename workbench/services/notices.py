@@ -131,6 +131,11 @@ def _document(ctx: Context, record: NoticeRecord) -> RectificationNotice:
     if deadline is None and not record.from_receipt:
         deadline = max(f.deadline for f in items)
     extends = notice_repo.get(ctx.conn, record.extends_id).doc_number if record.extends_id else ""
+    about = notice_repo.finding_context(ctx.conn, record.finding_ids)
+    days = sorted({date.fromisoformat(a["day"][:10]) for a in about.values() if a.get("day")})
+    named = [n for a in about.values() for n in a.get("inspectors", "").replace("，", "、").split("、")]
+    inspectors = tuple(dict.fromkeys(n.strip() for n in named if n.strip())) or (
+        (ctx.settings.inspector,) if ctx.settings.inspector else ())
     title = document_settings.notice_title(ctx, campaign.name)
     s = ctx.settings
     return RectificationNotice(
@@ -143,10 +148,14 @@ def _document(ctx: Context, record: NoticeRecord) -> RectificationNotice:
         doc_number=record.doc_number,
         recipient=sponsor.name,
         recipient_uscc=sponsor.uscc,
-        inspected_on=None,
-        inspectors=(ctx.settings.inspector,) if ctx.settings.inspector else (),
+        inspected_on=min(days) if days else None,
+        inspected_until=max(days) if len(days) > 1 else None,
+        inspectors=inspectors,
         place="",
-        findings=tuple(NoticeFinding(f.description, f.legal_basis, f.requirement) for f in items),
+        findings=tuple(NoticeFinding(f.description, f.legal_basis, f.requirement,
+                                     site=_site_label(about.get(f.id, {})),
+                                     filing_no=about.get(f.id, {}).get("filing_no", ""))
+                       for f in items),
         deadline=deadline,
         term_text=term_text,
         from_receipt=record.from_receipt,
@@ -192,6 +201,15 @@ def issue_extension(ctx: Context, doc_number: str, new_deadline: date, reason: s
             deadline=new_deadline, term_text="", from_receipt=False, extends_id=first.id)
         notice_repo.insert(ctx.conn, record, ctx.author)
     return IssuedNotice(record, _document(ctx, record), False)
+
+
+def _site_label(about: dict) -> str:
+    """"某某官网（example.cn）" from a finding's site name and home page ('' without a site)."""
+    name, home = about.get("site", ""), about.get("homepage", "")
+    host = home.split("://", 1)[-1].split("/", 1)[0] if home else ""
+    if name and host:
+        return f"{name}（{host}）"
+    return name or host
 
 
 def write_notice(ctx: Context, sponsor_id: str, out: Path) -> IssuedNotice:
@@ -252,7 +270,8 @@ def write_receipt(ctx: Context, doc_number: str, out: Path) -> NoticeRecord:
     campaign = campaign_repo.get(ctx.conn, record.campaign_id)
     render_receipt(
         DeliveryReceipt(
-            authority=campaign.authority or "（检查机关）", doc_title="整改通知书",
+            authority=campaign.authority or "（检查机关）",
+            doc_title=document_settings.notice_title(ctx, campaign.name) or "整改通知书",
             doc_number=record.doc_number, recipient=sponsor.name, issued_on=record.issued_on,
         ),
         out,

@@ -80,10 +80,28 @@ def register(conn, device: str = "", inspector: str = "") -> None:
 _ACTORS: dict[int, _Actor] = {}
 
 
+def ensure_registered(conn) -> None:
+    """Define the audit functions on ``conn`` unless done already (a migration that writes an
+    audited table needs them even on a bare sqlite3 connection: SQLite resolves the functions of
+    a table's triggers when it prepares any write to that table)."""
+    if not _has_functions(conn):
+        register(conn)
+
+
+def _has_functions(conn) -> bool:
+    """True when the audit functions answer on this connection (ids of closed connections are
+    reused, so the bookkeeping alone cannot tell)."""
+    try:
+        conn.execute("SELECT wb_audit_on()").fetchone()
+    except Exception:   # sqlite3.OperationalError or apsw.SQLError: "no such function"
+        return False
+    return id(conn) in _ACTORS
+
+
 def set_author(conn, device: str, inspector: str) -> None:
     """Make the triggers on ``conn`` record ``device`` and ``inspector`` from now on."""
     actor = _ACTORS.get(id(conn))
-    if actor is None:
+    if actor is None or not _has_functions(conn):
         register(conn, device, inspector)
     else:
         actor.device, actor.inspector = device, inspector

@@ -18,7 +18,7 @@ CACHE_KIB = 128 * 1024
 _SAVEPOINTS = itertools.count(1)
 
 
-def connect(path: str | Path, read_only: bool = False) -> sqlite3.Connection:
+def connect(path: str | Path, read_only: bool = False, shared: bool = False) -> sqlite3.Connection:
     """Open (creating if needed) the database at ``path`` without migrating it.
 
     Defines the audit log's SQL functions (storage/audit.py; the author defaults to this
@@ -30,12 +30,15 @@ def connect(path: str | Path, read_only: bool = False) -> sqlite3.Connection:
         path: file path, or ``":memory:"``.
         read_only: open a file on write-protected media (``mode=ro&immutable=1``: SQLite takes
             no locks and writes nothing, not even WAL index files); every write then fails.
+        shared: with ``read_only``, a file another program is writing (plain ``mode=ro``: reads
+            see its commits).
 
     Returns:
         a connection in autocommit mode (``isolation_level=None``); use :func:`transaction`.
     """
     if read_only:
-        uri = Path(path).resolve().as_uri() + "?mode=ro&immutable=1"
+        # shared: another window or process writes the file, so SQLite must still read its WAL
+        uri = Path(path).resolve().as_uri() + ("?mode=ro" if shared else "?mode=ro&immutable=1")
         conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
     else:
         conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)

@@ -12,7 +12,7 @@ from workbench.storage.connection import connect
 from workbench.storage.migrate import current_version, latest_version, migrate
 
 
-def open_database(path: str | Path) -> sqlite3.Connection:
+def open_database(path: str | Path, read_only: bool = False) -> sqlite3.Connection:
     """Open the database at ``path``, creating its folder and applying pending migrations.
 
     A database that already holds data gets a verified rotating backup (storage/backup.py, in
@@ -26,6 +26,8 @@ def open_database(path: str | Path) -> sqlite3.Connection:
     """
     if str(path) != ":memory:" and Path(path).is_file() and not _writable(Path(path)):
         return _open_read_only(Path(path))
+    if read_only and Path(path).is_file():    # another window writes it: read only, never migrate
+        return _open_read_only(Path(path), shared=True)
     if str(path) != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     conn = connect(path)
@@ -40,8 +42,8 @@ def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
-def _open_read_only(path: Path) -> sqlite3.Connection:
-    conn = connect(path, read_only=True)
+def _open_read_only(path: Path, shared: bool = False) -> sqlite3.Connection:
+    conn = connect(path, read_only=True, shared=shared)
     have, latest = current_version(conn), latest_version()
     if have != latest:
         conn.close()

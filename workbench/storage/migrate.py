@@ -60,6 +60,9 @@ def migrate(conn: sqlite3.Connection, backup_to: Path | None = None, directory: 
     Raises:
         DatabaseVersionError: the database is newer than this code (written by a later version).
     """
+    from workbench.storage.audit import ensure_registered
+
+    ensure_registered(conn)
     migs = available(directory)
     have = current_version(conn)
     latest = migs[-1].version if migs else 0

@@ -147,3 +147,23 @@ def in_campaign(conn: sqlite3.Connection, campaign_id: str, kind: str | None = N
         params.append(kind)
     rows = conn.execute(sql + " ORDER BY year DESC, seq DESC, created_at DESC", params).fetchall()
     return [_record(conn, r) for r in rows]
+
+
+def finding_context(conn: sqlite3.Connection, finding_ids: tuple[str, ...]) -> dict[str, dict]:
+    """What a notice says about each finding beyond the finding itself: the site's name, home
+    page and 备案号, and the day and inspectors of the review or inspection that raised it.
+
+    Returns:
+        finding id → {"site", "homepage", "filing_no", "day" (ISO text or None), "inspectors"};
+        empty strings where a finding has no site or was raised by hand.
+    """
+    out: dict[str, dict] = {}
+    for fid in finding_ids:
+        r = conn.execute(
+            "SELECT s.name AS site, s.homepage, s.site_filing_no AS filing_no,"
+            " coalesce(i.inspected_on, rv.reviewed_on) AS day, coalesce(i.inspectors, '') AS inspectors"
+            " FROM finding f LEFT JOIN site s ON s.id = f.site_id"
+            " LEFT JOIN inspection i ON i.id = f.inspection_id LEFT JOIN review rv ON rv.id = f.review_id"
+            " WHERE f.id = ?", (fid,)).fetchone()
+        out[fid] = {k: (r[k] or "") if k != "day" else r[k] for k in r.keys()} if r else {}
+    return out

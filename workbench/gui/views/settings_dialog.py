@@ -147,7 +147,7 @@ class SettingsDialog(QDialog):
         form.addRow("", self.receipt_check)
         form.addRow("", self.letterhead_check)
         for role, edit in self.font_edits.items():
-            edit.setToolTip("TrueType 字体文件（.ttf/.ttc）的路径；.ttc 中的第 n 个字体写作 路径#n")
+            edit.setToolTip("字体文件（.ttf 或 .ttc）的路径；.ttc 中的第 n 个字体写作 路径#n")
             form.addRow(f"{ROLE_LABELS[role]}字体", edit)
         return box
 
