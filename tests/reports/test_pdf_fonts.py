@@ -132,7 +132,7 @@ def test_free_stand_ins_are_installed_by_the_project(fresh_fonts):
         pytest.skip("packaging/install-fonts.sh has not been run on this machine")
     families = {role: font_for(role).family for role in
                 ("title", "body", "heading1", "heading2", "page_number")}
-    assert families["title"].startswith("Noto Serif SC")
+    assert families["title"].startswith(("Noto Serif SC", "FandolSong"))  # FandolSong: no npm
     assert families["body"].startswith("FandolFang")
     assert families["heading1"] == "WenQuanYi Micro Hei"
     assert families["heading2"] == "AR PL UKai CN"
