@@ -281,6 +281,7 @@ _FILE_COMMANDS = {
     "check": lambda m, a, p: m.check(a, p), "backup": lambda m, a, p: m.backup(a, p),
     "restore": lambda m, a, p: m.restore(a, p), "audit": lambda m, a, p: m.audit_log(a, p),
     "package": lambda m, a, p: m.package(a, p),
+    "conflicts": lambda m, a, p: m.conflicts_cmd(a, p),
 }
 _COMMANDS = {
     "demo": _demo, "import": _import, "sites": _sites, "export": _export, "notice": _notice,

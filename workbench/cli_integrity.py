@@ -131,3 +131,39 @@ def package(args: Namespace, paths: AppPaths) -> int:
         print(f"已导入 {who} 的工作包（检查任务“{res.campaign}”）：新增 {res.added}，更新 {res.updated}，"
               f"未变 {res.unchanged}，冲突 {res.conflicts}（待人工裁决），审计日志 {res.log_entries} 条")
     return 0
+
+
+def conflicts_cmd(args: Namespace, paths: AppPaths) -> int:
+    """``workbench conflicts --db DB [--json]`` lists the open conflicts with every candidate
+    (value, who, when); ``--decide ID --take N`` takes candidate N."""
+    from workbench.app import open_context
+    from workbench.errors import ValidationError
+    from workbench.services import conflicts
+
+    ctx = open_context(_existing(args.db), paths, inspector=getattr(args, "inspector", None))
+    try:
+        listed = conflicts.list_conflicts(ctx)
+        if args.decide:
+            hits = [c for c in listed if c.id.startswith(args.decide)]
+            if len(hits) != 1 or not args.take or args.take > len(hits[0].candidates):
+                raise ValidationError(f"找不到待裁决的冲突 {args.decide}，或 --take 不在候选值范围内（用 workbench conflicts 查看）")
+            conflicts.decide(ctx, hits[0].id, hits[0].candidates[args.take - 1].value)
+            print(f"已裁决：{hits[0].title} {hits[0].column or '整条记录'} = {hits[0].candidates[args.take - 1].value}")
+            return 0
+        if args.json:
+            from dataclasses import asdict
+
+            from workbench.cli import emit_json
+
+            emit_json([asdict(c) for c in listed])
+            return 0
+        if not listed:
+            print("没有待裁决的冲突")
+        for c in listed:
+            print(f"[{c.id[:8]}] {c.title} · {conflicts.FIELD_LABELS.get(c.column, c.column) or '整条记录'}"
+                  f"（{conflicts.KIND_LABELS.get(c.kind, c.kind)}）")
+            for n, cand in enumerate(c.candidates, start=1):
+                print(f"    {n}. {cand.value!r}  —— {cand.inspector or cand.device}，{cand.at}")
+    finally:
+        ctx.conn.close()
+    return 0

@@ -173,7 +173,7 @@ ORDERS = [
 
 
 @pytest.mark.parametrize("order", ORDERS, ids=["order1", "order2"])
-def test_three_laptops_converge_apart_from_listed_conflicts(fleet, order):
+def test_three_laptops_converge_apart_from_listed_conflicts(fleet, order, capsys):
     _lead, a, b, c = fleet
     by_name = {"A": a, "B": b, "C": c}
     campaign, free, sponsor = _ids(a)
@@ -211,6 +211,11 @@ def test_three_laptops_converge_apart_from_listed_conflicts(fleet, order):
         report = check_database(x.db, x.evidence)
         assert report.ok, report.as_dict()
 
+    from workbench.cli import main
+
+    assert main(["conflicts", "--db", str(a.db)]) == 0      # the command line lists them too
+    listing = capsys.readouterr().out
+    assert "问题描述" in listing and "甲：首页未显示备案号" in listing and "乙：首页底部无备案号" in listing
     ctx = c.ctx()                              # a person decides on laptop C
     try:
         (pending,) = conflicts.list_conflicts(ctx)

@@ -52,6 +52,10 @@ INSERT INTO evidence VALUES ('ev1', 'i1', 'A.1', 0, '{"2" * 64}', 3, '截图.png
 INSERT INTO finding_evidence VALUES ('f1', 'ev1');
 INSERT INTO column_mapping VALUES ('单位名称|网站名称', '{{"0": "sponsor_name"}}', {W});
 """),
+    (8, f"""
+INSERT INTO removal (id, entity, entity_id, label, summary, removed_at, device, inspector)
+  VALUES ('rm1', 'evidence', 'ev1', '截图.png', '证据文件“截图.png”将从本次检查中移除。', {T}, 'fixture-pc', '张三');
+"""),
 ]
 
 

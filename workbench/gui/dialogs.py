@@ -122,7 +122,7 @@ class ScriptedDialogs(Dialogs):
     """Dialogs for tests: answers come from a queue, and everything shown is recorded in ``shown``.
 
     ``answers`` items are returned in order by the asking methods (confirm, ask_save, open_file,
-    open_files, save_file, choose_folder, ask_text, ask_date); ask_save records its text too. Asking with an empty queue raises AssertionError-free
+    open_files, save_file, choose_folder, ask_text, ask_date); confirm and ask_save record their text too. Asking with an empty queue raises AssertionError-free
     ``LookupError`` so a test fails loudly instead of hanging.
     """
 
@@ -144,7 +144,9 @@ class ScriptedDialogs(Dialogs):
         self.shown.append(("warn", title, text))
 
     def confirm(self, title, text):
-        return self._next("confirm", title)
+        answer = self._next("confirm", title)
+        self.shown[-1] = ("confirm", title, text)   # what the user was asked, for the test to read
+        return answer
 
     def ask_save(self, title, text):
         self.shown.append(("ask_save", title, text))

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from workbench import __version__
 from workbench.gui.session import Session
-from workbench.gui.views import summary_export
+from workbench.gui.views import removal_actions, summary_export
 from workbench.gui.views.campaign_dialog import CampaignDialog
 from workbench.gui.views.documents_view import DocumentsView
 from workbench.gui.views.findings_view import FindingsView
@@ -33,7 +33,7 @@ from workbench.gui.views.sync_views import SyncActions
 from workbench.gui.views.tools import ToolActions
 from workbench.gui.widgets.progress_panel import ProgressPanel
 from workbench.gui.widgets.screen_fit import fit_to_screen
-from workbench.services import campaigns, sites
+from workbench.services import campaigns, removals, sites
 
 SCREENS = ("概览", "网站", "核查", "检查", "问题", "文书")
 OVERVIEW, SITES, REVIEW, INSPECTIONS, FINDINGS, DOCUMENTS = range(len(SCREENS))
@@ -106,12 +106,15 @@ class MainWindow(QMainWindow):
         self.next_site_action = QAction("核查下一个未核查网站", self, shortcut=QKeySequence("Ctrl+R"))
         self.about_action = QAction("关于检查工作台", self)
         self.manual_action = QAction("使用手册", self, shortcut=QKeySequence.HelpContents)   # F1
+        self.remove_campaign_action = QAction("删除检查任务…", self)   # e.g. demo data in a real database
+        self.recycle_action = QAction("回收站…", self)
         self.screen_actions = [QAction(name, self, shortcut=QKeySequence(f"Ctrl+{i + 1}")) for i, name in enumerate(SCREENS)]
         self.tools = ToolActions(self.session, self)
         self.sync = SyncActions(self.session, self)   # 工作包, 合并冲突, 审计日志, 备份与恢复
         menus = (
             ("文件(&F)", (self.new_campaign_action, self.edit_campaign_action, self.import_action, self.export_action, None,
-                         self.print_action, None, self.quit_action)),
+                         self.print_action, None, self.remove_campaign_action, self.recycle_action, None,
+                         self.quit_action)),
             ("编辑(&E)", (self.filter_action,)),
             ("视图(&V)", (*self.screen_actions, None, self.refresh_action)),
             ("工具(&T)", (self.next_site_action, None, *self.tools.actions)),
@@ -146,6 +149,8 @@ class MainWindow(QMainWindow):
         for index, action in enumerate(self.screen_actions):
             action.triggered.connect(lambda _=False, i=index: self.focus_screen(i))
         self.about_action.triggered.connect(self.about)
+        self.remove_campaign_action.triggered.connect(self.remove_campaign)
+        self.recycle_action.triggered.connect(self.open_recycle_bin)
         self.manual_action.triggered.connect(self.open_manual)
         self.sites_view.site_activated.connect(self.open_review)
         self.sites_view.counts_changed.connect(self._show_counts)
@@ -195,6 +200,29 @@ class MainWindow(QMainWindow):
         current = campaigns.get_campaign(self.session.ctx, self.session.campaign_id)
         dialog = CampaignDialog(self.session, self, current)
         dialog.created.connect(self._campaign_created)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    @Slot()
+    def remove_campaign(self) -> bool:
+        """删除检查任务: say what goes (counts), remove when confirmed (undo in 回收站)."""
+        cid = self.session.campaign_id
+        if cid is None or not self.review_panel.settle("删除检查任务"):
+            return False
+        if not removal_actions.confirm_and_remove(self.session, "删除检查任务",
+                                                  lambda ctx: removals.plan_campaign(ctx, cid)):
+            return False
+        self.session.set_campaign(None)
+        self.reload_campaigns()
+        self.statusBar().showMessage("已删除检查任务；可在“文件 › 回收站”中撤销。", 15000)
+        return True
+
+    @Slot()
+    def open_recycle_bin(self) -> removal_actions.RecycleBinDialog:
+        """文件 › 回收站: removed campaigns, inspections and evidence, with 撤销删除."""
+        dialog = removal_actions.RecycleBinDialog(self.session, self)
+        dialog.finished.connect(lambda _r: self.reload_campaigns())
         self.dialog = dialog
         dialog.open()
         return dialog

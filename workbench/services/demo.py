@@ -20,7 +20,7 @@ from workbench.domain import finding_status as fs
 from workbench.domain.review_record import FieldCheck
 from workbench.services import campaigns, findings, notices, reviews, site_import
 from workbench.services.context import Context
-from workbench.storage import site_query
+from workbench.storage import audit, site_query
 from workbench.storage.records import Author
 
 DEMO_CAMPAIGN = "2026年第四季度网站备案信息准确性核查（演示）"
@@ -104,7 +104,14 @@ def build_demo(ctx: Context, sites: int = 48, lifecycle: bool = True) -> DemoSum
     reported back and passed re-inspection, so every state of the ledger has an example; without
     it everything is dated today and every finding is still 待整改 (what the GUI tests expect).
     """
-    ctx = replace(ctx, author=Author(ctx.author.device, DEMO_INSPECTOR))   # demo rows say they are demo
+    demo_ctx = replace(ctx, author=Author(ctx.author.device, DEMO_INSPECTOR))   # demo rows say they are demo
+    try:
+        return _build(demo_ctx, sites, lifecycle)
+    finally:   # the connection's audit author goes back to the user (Context sets it per connection)
+        audit.set_author(ctx.conn, ctx.author.device, ctx.author.name)
+
+
+def _build(ctx: Context, sites: int, lifecycle: bool) -> DemoSummary:
     today = ctx.today()
     past = replace(ctx, today_override=today - timedelta(days=35)) if lifecycle else ctx
     existing = [c for c in campaigns.list_campaigns(ctx) if c.name == DEMO_CAMPAIGN]

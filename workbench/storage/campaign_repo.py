@@ -7,6 +7,7 @@ import sqlite3
 from workbench.domain.campaign import Campaign
 from workbench.errors import NotFoundError, ValidationError
 from workbench.storage.records import Author, insert_row, iso, parse_iso, stamp
+from workbench.storage.removal_repo import not_removed
 
 _COLUMNS = "id, name, kind, authority, doc_prefix, period_start, period_end"
 
@@ -50,8 +51,9 @@ def insert(conn: sqlite3.Connection, campaign: Campaign, author: Author) -> Camp
 
 
 def all_campaigns(conn: sqlite3.Connection) -> list[Campaign]:
-    """Every campaign, newest first."""
-    rows = conn.execute(f"SELECT {_COLUMNS} FROM campaign ORDER BY created_at DESC, name").fetchall()
+    """Every campaign not in the 回收站 (removal_repo), newest first."""
+    rows = conn.execute(f"SELECT {_COLUMNS} FROM campaign WHERE {not_removed('campaign')}"
+                        " ORDER BY created_at DESC, name").fetchall()
     return [_campaign(r) for r in rows]
 
 

@@ -16,6 +16,7 @@ from workbench.domain.inspection import (  # noqa: F401 - re-exported for the re
 )
 from workbench.errors import NotFoundError
 from workbench.storage.records import Author, insert_row, iso, parse_iso, stamp, utc_now
+from workbench.storage.removal_repo import not_removed
 
 
 def _inspection(r: sqlite3.Row) -> Inspection:
@@ -47,8 +48,8 @@ def get_inspection(conn: sqlite3.Connection, inspection_id: str) -> Inspection:
 
 def list_inspections(conn: sqlite3.Connection, campaign_id: str,
                      sponsor_id: str | None = None) -> list[Inspection]:
-    """Inspections of a campaign (optionally of one sponsor), newest inspection day first."""
-    sql, args = "SELECT * FROM inspection WHERE campaign_id = ?", [campaign_id]
+    """Inspections of a campaign (optionally of one sponsor) not in the 回收站, newest inspection day first."""
+    sql, args = f"SELECT * FROM inspection WHERE campaign_id = ? AND {not_removed('inspection')}", [campaign_id]
     if sponsor_id is not None:
         sql, args = sql + " AND sponsor_id = ?", [*args, sponsor_id]
     rows = conn.execute(sql + " ORDER BY inspected_on DESC, created_at DESC", args).fetchall()
@@ -142,8 +143,8 @@ def insert_evidence(conn: sqlite3.Connection, values: dict, author: Author) -> E
 
 def list_evidence(conn: sqlite3.Connection, inspection_id: str | None = None,
                   item_code: str | None = None) -> list[Evidence]:
-    """Evidence records of one inspection (or all), optionally of one item, oldest first."""
-    sql, args = "SELECT * FROM evidence WHERE 1 = 1", []
+    """Evidence records of one inspection (or all), optionally of one item, not in the 回收站, oldest first."""
+    sql, args = f"SELECT * FROM evidence WHERE {not_removed('evidence')}", []
     if inspection_id is not None:
         sql, args = sql + " AND inspection_id = ?", [*args, inspection_id]
     if item_code is not None:

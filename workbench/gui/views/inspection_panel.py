@@ -89,6 +89,8 @@ class InspectionPanel(QWidget):
         self.notes_edit.setMaximumHeight(80)
         self.save_notes_button = QPushButton("保存记录")
         self.add_evidence_button = QPushButton("添加证据…")
+        self.remove_evidence_button = QPushButton("删除证据…")
+        self.remove_evidence_button.setToolTip("从本次检查中移除选中的证据文件（可在“文件 › 回收站”中撤销）")
         self.complete_button = QPushButton("完成检查")
         self.findings_button = QPushButton("生成问题…")
         self.evidence_table = record_table(self.evidence_model)
@@ -106,7 +108,7 @@ class InspectionPanel(QWidget):
         box.addLayout(responses)
         box.addWidget(self.notes_edit)
         row = QHBoxLayout()
-        for button in (self.save_notes_button, self.add_evidence_button):
+        for button in (self.save_notes_button, self.add_evidence_button, self.remove_evidence_button):
             row.addWidget(button)
         row.addStretch(1)
         for button in (self.complete_button, self.findings_button):
@@ -134,6 +136,7 @@ class InspectionPanel(QWidget):
         self.next_button.clicked.connect(self.next_unanswered)
         self.save_notes_button.clicked.connect(self.save_notes)
         self.add_evidence_button.clicked.connect(self.choose_evidence)
+        self.remove_evidence_button.clicked.connect(self.remove_evidence)
         self.complete_button.clicked.connect(self.complete)
         self.findings_button.clicked.connect(self.raise_findings)
         self.evidence_table.selectionModel().currentRowChanged.connect(self._preview_evidence)
@@ -343,6 +346,20 @@ class InspectionPanel(QWidget):
         self.changed.emit()
         return added
 
+    def remove_evidence(self) -> bool:
+        """删除证据: say which file goes, remove it when confirmed (the file stays in the evidence
+        folder; 撤销删除 in the 回收站 brings it back)."""
+        from workbench.gui.views.removal_actions import confirm_and_remove
+        from workbench.services import removals
+
+        index = self.evidence_table.currentIndex()
+        ev = self.evidence_model.evidence_at(index.row()) if index.isValid() else None
+        if ev is None or not confirm_and_remove(self.session, "删除证据", lambda ctx: removals.plan_evidence(ctx, ev.id)):
+            return False
+        self._load_evidence()
+        self.changed.emit()
+        return True
+
     def _load_evidence(self) -> None:
         rows = service.list_evidence(self.session.ctx, self.inspection_id) if self.state else []
         self.evidence_model.set_rows(rows)
@@ -352,6 +369,8 @@ class InspectionPanel(QWidget):
     def _preview_evidence(self, *_args) -> None:
         index = self.evidence_table.currentIndex()
         ev = self.evidence_model.evidence_at(index.row()) if index.isValid() else None
+        completed = self.state is not None and self.state.inspection.status == "completed"
+        self.remove_evidence_button.setEnabled(ev is not None and not completed)
         pixmap = QPixmap()
         if ev is not None and ev.mime.startswith("image/") and self.session.ctx.evidence_dir:
             pixmap.load(str(Path(self.session.ctx.evidence_dir) / ev.stored_path))

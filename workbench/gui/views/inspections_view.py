@@ -192,6 +192,8 @@ class InspectionsView(QWidget):
     def _button_bar(self) -> QHBoxLayout:
         self.new_button = QPushButton("新建检查…")
         self.reinspect_button = QPushButton("开始复查…")
+        self.remove_button = QPushButton("删除检查…")
+        self.remove_button.setToolTip("移除选中的检查及其结论和证据（可在“文件 › 回收站”中撤销）")
         self.reinspect_button.setToolTip("对选中的已完成检查发起复查：只复查“不符合”“部分符合”的检查项，其余结论沿用")
         self.import_button = QPushButton("导入检查表模板…")
         self.import_button.setToolTip("导入 Excel（.xlsx）或 YAML 格式的检查表模板")
@@ -201,7 +203,7 @@ class InspectionsView(QWidget):
         self.export_button.setMenu(self.export_menu)
         self.count_label = QLabel()
         bar = QHBoxLayout()
-        for button in (self.new_button, self.reinspect_button):
+        for button in (self.new_button, self.reinspect_button, self.remove_button):
             bar.addWidget(button)
         bar.addStretch(1)
         for widget in (self.import_button, self.export_button, self.count_label):
@@ -212,6 +214,7 @@ class InspectionsView(QWidget):
         self.refresher = self.session.watch(self, ("inspections", "templates", "findings"), self.refresh)
         self.new_button.clicked.connect(self.new_inspection)
         self.reinspect_button.clicked.connect(self.start_reinspection)
+        self.remove_button.clicked.connect(self.remove_inspection)
         self.import_button.clicked.connect(self.import_template)
         self.export_menu.aboutToShow.connect(self._fill_export_menu)
         self.table.selectionModel().currentRowChanged.connect(self._open_current)
@@ -265,12 +268,29 @@ class InspectionsView(QWidget):
     def _update_buttons(self) -> None:
         chosen = self.selected_inspection()
         self.reinspect_button.setEnabled(chosen is not None and chosen.status == "completed")
+        self.remove_button.setEnabled(chosen is not None)
 
     def focus_first(self) -> None:
         """Keyboard focus on the checklist (keys 1–5 answer, N goes to the next unanswered item)."""
         self.panel.tree.setFocus()
 
     # -- actions -------------------------------------------------------------------------------
+
+    def remove_inspection(self) -> bool:
+        """删除检查: say what goes (conclusions, evidence; raised findings stay), remove when confirmed."""
+        from workbench.gui.views.removal_actions import confirm_and_remove
+        from workbench.services import removals
+
+        chosen = self.selected_inspection()
+        if chosen is None or not confirm_and_remove(self.session, "删除检查",
+                                                    lambda ctx: removals.plan_inspection(ctx, chosen.id)):
+            return False
+        self.panel.drafts = {k: v for k, v in self.panel.drafts.items() if k[0] != chosen.id}
+        self.panel._shown = None   # noqa: SLF001 - its notes went with it
+        self.panel.inspection_id = None
+        self._refresh_list()
+        self._open_current()
+        return True
 
     def start_reinspection(self) -> bool:
         """开始复查 on the selected completed inspection; the panel then shows the new round."""

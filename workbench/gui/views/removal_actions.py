@@ -1,0 +1,105 @@
+"""删除 with a confirmation that says what goes, and the 回收站 where a removal is undone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from workbench.errors import WorkbenchError
+from workbench.gui.models.record_table_model import Column, RecordTableModel
+from workbench.gui.session import Session
+from workbench.gui.widgets.tables import record_table
+from workbench.services import removals
+
+REMOVAL_COLUMNS = (
+    Column("类型", lambda r: r.entity_label),
+    Column("名称", lambda r: r.label),
+    Column("删除人", lambda r: r.inspector),
+    Column("删除时间", lambda r: _local_time(r.removed_at), lambda r: r.removed_at),
+    Column("一并移除的内容", lambda r: r.summary),
+)
+
+
+def _local_time(utc_iso: str) -> str:
+    """A stored UTC time shown in local time with its offset, e.g. ``2026-12-03 15:17（UTC+08:00）``."""
+    local = datetime.fromisoformat(utc_iso).astimezone()
+    offset = local.strftime("%z")
+    return f"{local:%Y-%m-%d %H:%M}（UTC{offset[:3]}:{offset[3:]}）"
+
+
+def confirm_and_remove(session: Session, title: str, plan_of) -> bool:
+    """Show what a removal takes (``plan_of(ctx)`` → RemovalPlan), and remove it when confirmed.
+
+    Returns True when removed (every screen is then told); errors are shown.
+    """
+    try:
+        plan = plan_of(session.ctx)
+        if not session.dialogs.confirm(title, f"{plan.summary}\n\n删除后可在“文件 › 回收站”中撤销。确定删除吗？"):
+            return False
+        removals.remove(session.ctx, plan)
+    except WorkbenchError as err:
+        session.show_error(title, err)
+        return False
+    session.notify_all()
+    return True
+
+
+class RecycleBinDialog(QDialog):
+    """回收站: what was removed, by whom and when; 撤销删除 brings the selected one back.
+
+    ``restored(object)`` carries the Removal undone. Open with ``open()``.
+    """
+
+    def __init__(self, session: Session, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.session = session
+        self.setWindowTitle("回收站")
+        self.resize(900, 420)
+        self.model = RecordTableModel(REMOVAL_COLUMNS, self)
+        self.table = record_table(self.model)
+        self.empty_label = QLabel("回收站是空的。")
+        self.detail_label = QLabel(wordWrap=True)   # the selected removal's full summary
+        self.restore_button = QPushButton("撤销删除(&U)")
+        buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        buttons.button(QDialogButtonBox.Close).setText("关闭")
+        buttons.addButton(self.restore_button, QDialogButtonBox.ActionRole)
+        buttons.rejected.connect(self.reject)
+        self.restore_button.clicked.connect(self.restore_selected)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("删除的内容都保留在数据库中，撤销删除后原样恢复；已签发文书的文号始终保留。"))
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.detail_label)
+        layout.addWidget(self.empty_label)
+        layout.addWidget(buttons)
+        self.table.selectionModel().selectionChanged.connect(self._update)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Reload the list of removals not yet undone."""
+        self.model.set_rows(removals.removed(self.session.ctx))
+        self.table.resizeColumnsToContents()
+        if self.model.rowCount():
+            self.table.selectRow(0)
+        self._update()
+
+    def _update(self, *_args) -> None:
+        self.empty_label.setVisible(self.model.rowCount() == 0)
+        rows = self.table.selectionModel().selectedRows()
+        self.restore_button.setEnabled(bool(rows))
+        self.detail_label.setText(self.model.record_at(rows[0].row()).summary if rows else "")
+
+    def restore_selected(self) -> bool:
+        """撤销删除 of the selected line; True when restored."""
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return False
+        removal = self.model.record_at(rows[0].row())
+        try:
+            removals.restore(self.session.ctx, removal.id)
+        except WorkbenchError as err:
+            self.session.show_error("撤销删除", err)
+            return False
+        self.refresh()
+        self.session.notify_all()
+        return True
