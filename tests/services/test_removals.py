@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from wbtest import make_ctx
-from workbench.errors import InspectorMissingError, NotFoundError
+from workbench.errors import InspectorMissingError, NotFoundError, ValidationError
 from workbench.services import campaigns, notices, removals
 from workbench.services.demo import build_demo
 from workbench.storage.records import Author
@@ -31,6 +31,10 @@ def test_demo_campaign_removed_from_a_real_database_and_restored(conn):
 
     assert notice_repo.next_seq(conn, "鲁网信整改", date(2026, 11, 30).year) == len(issued) + 1
     assert [r.id for r in removals.removed(ctx)] == [removal.id]
+    with pytest.raises(NotFoundError, match="回收站"):        # --campaign NAME of a removed one
+        campaigns.get_campaign(ctx, plan.label)
+    with pytest.raises(ValidationError, match="回收站"):      # its name is still taken
+        campaigns.create_campaign(ctx, plan.label)
     removals.restore(ctx, removal.id)
     assert {c.id for c in campaigns.list_campaigns(ctx)} == {real.id, demo.campaign_id}
     assert removals.removed(ctx) == []

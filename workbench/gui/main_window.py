@@ -210,11 +210,13 @@ class MainWindow(QMainWindow):
         cid = self.session.campaign_id
         if cid is None or not self.review_panel.settle("删除检查任务"):
             return False
+        def choose_another() -> None:
+            self.session.set_campaign(None)
+            self.reload_campaigns()
+
         if not removal_actions.confirm_and_remove(self.session, "删除检查任务",
-                                                  lambda ctx: removals.plan_campaign(ctx, cid)):
+                                                  lambda ctx: removals.plan_campaign(ctx, cid), choose_another):
             return False
-        self.session.set_campaign(None)
-        self.reload_campaigns()
         self.statusBar().showMessage("已删除检查任务；可在“文件 › 回收站”中撤销。", 15000)
         return True
 

@@ -53,8 +53,7 @@ PROBLEMS: dict[str, tuple[str, str]] = {
     "conflicting_row": ("warning", "与第 {other} 行网站备案号相同但内容不同（{fields}），以第 {other} 行为准"),
     "sponsor_mismatch": ("warning", "与第 {other} 行的主体备案号相同，但{fields}不同，请核对（保存时以第 {other} 行为准，统一社会信用代码取校验通过的）"),
     "hidden_chars": (
-        "warning", "含有不可见的控制字符或文字方向控制字符（如 U+202E 会让文字倒序显示），已删除；"
-        "原值中以 [U+xxxx] 标出"
+        "warning", "含不可见的控制字符（如 U+202E 会使文字倒序显示），已删除；原值中以 [U+xxxx] 标出"
     ),
     "formula_no_value": (
         "warning", "单元格是公式，但文件中没有保存计算结果，已按空白读取；请用 Excel 打开并保存后再导入"

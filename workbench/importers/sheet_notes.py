@@ -22,16 +22,15 @@ def sheet_notes(book: Workbook, sheet: str) -> list[Problem]:
         shown = "、".join(stray.refs) + ("等" if stray.count > len(stray.refs) else "")
         notes.append(Problem(
             None, "", "stray_cells", "warning",
-            f"表格之外很远处有 {stray.count} 个孤立的单元格（{shown}），与名单相隔过远，不属于名单，已忽略；"
-            f"名单按第 1 至 {stray.rows} 行、A 至 {column_letter(max(stray.columns - 1, 0))} 列读取",
+            f"表格之外很远处的 {stray.count} 个孤立单元格已忽略（名单按 A1:"
+            f"{column_letter(max(stray.columns - 1, 0))}{stray.rows} 读取）",
             shown,
         ))
     for row, line in book.bad_rows.get(sheet, ()):
         shown = line if len(line) <= 200 else line[:200] + "…"
         notes.append(Problem(
             row, "", "csv_unbalanced_quote", "error",
-            "此行有一个引号（\"）没有配对，会把后面各行都并进一个单元格；此行未导入，请改正后重新导入"
-            "（其后各行已照常读取）", shown.encode("unicode_escape").decode("ascii") if not shown.isprintable() else shown,
+            "此行的引号（\"）没有配对，此行未导入（其后各行照常读取）；请改正后重新导入", shown.encode("unicode_escape").decode("ascii") if not shown.isprintable() else shown,
         ))
     return notes
 

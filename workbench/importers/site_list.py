@@ -214,7 +214,7 @@ def _merged_notes(book: Workbook, sheet: str, header: HeaderInfo) -> list[Proble
                 else f"第 {merged.first_row + 1} 行")
         notes.append(Problem(
             merged.first_row + 1, header.headers[col] if col < len(header.headers) else "", "merged_cells", "warning",
-            f"{span} 是合并单元格：已把合并值填入{rows}的每一行（Excel 只在第一格保存合并值）", cell_text(merged.value),
+            f"合并单元格 {span}：已把合并值填入{rows}的每一行", cell_text(merged.value),
         ))
     return notes
 
@@ -229,8 +229,8 @@ def _duplicate_columns(header: HeaderInfo) -> list[Problem]:
         label, first = FIELD_LABELS[field], used[field]
         notes.append(Problem(
             header.row, header.headers[col] if col < len(header.headers) else "", "duplicate_column", "warning",
-            f"有两列都表示“{label}”：已使用 {column_letter(first)} 列（“{header.headers[first]}”），"
-            f"忽略 {column_letter(col)} 列；如应使用 {column_letter(col)} 列，请在列对应关系中指定", "",
+            f"与 {column_letter(first)} 列同为“{label}”：已使用 {column_letter(first)} 列，忽略 {column_letter(col)} 列"
+            f"（如应使用 {column_letter(col)} 列，请在列对应关系中指定）", "",
         ))
     return notes
 

@@ -7,9 +7,9 @@ from datetime import date
 
 from workbench.domain.campaign import KIND_LABELS, Campaign
 from workbench.domain.doc_number import clean_doc_prefix
-from workbench.errors import ValidationError
+from workbench.errors import NotFoundError, ValidationError
 from workbench.services.context import Context
-from workbench.storage import campaign_repo
+from workbench.storage import campaign_repo, removal_repo
 from workbench.storage.connection import transaction
 from workbench.storage.records import new_id
 
@@ -74,8 +74,15 @@ def list_campaigns(ctx: Context) -> list[Campaign]:
 
 
 def get_campaign(ctx: Context, key: str) -> Campaign:
-    """A campaign by id or name. Raises NotFoundError."""
-    return campaign_repo.get(ctx.conn, key)
+    """A campaign by id or name.
+
+    Raises:
+        NotFoundError: no such campaign, or it is in the 回收站 (removed; say so).
+    """
+    campaign = campaign_repo.get(ctx.conn, key)
+    if removal_repo.is_removed(ctx.conn, "campaign", campaign.id):
+        raise NotFoundError(f"检查任务“{campaign.name}”已删除（在回收站中）；撤销删除后才能使用")
+    return campaign
 
 
 def get_or_create(ctx: Context, name: str, **kwargs) -> Campaign:

@@ -120,8 +120,7 @@ def _kept_problems(kept: dict[str, int]) -> list[Problem]:
     """One whole-file note per field whose stored values were kept because its column was absent."""
     return [
         Problem(None, FIELD_LABELS[name], "column_absent", "warning",
-                f"本次名单没有“{FIELD_LABELS[name]}”列，视为未提供：{count} 个网站保留了此前导入的"
-                f"“{FIELD_LABELS[name]}”，未被清空", "")
+                f"本次名单没有“{FIELD_LABELS[name]}”列，视为未提供：{count} 个网站保留原值", "")
         for name, count in sorted(kept.items(), key=lambda item: _STORED_FIELDS.index(item[0]))
     ]
 

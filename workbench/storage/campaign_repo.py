@@ -46,7 +46,10 @@ def insert(conn: sqlite3.Connection, campaign: Campaign, author: Author) -> Camp
     try:
         insert_row(conn, "campaign", values)
     except sqlite3.IntegrityError as err:
-        raise ValidationError(f"检查任务“{campaign.name}”已存在") from err
+        removed = conn.execute(f"SELECT 1 FROM campaign WHERE name = ? AND NOT {not_removed('campaign')}",
+                               (campaign.name,)).fetchone()
+        where = "，在回收站中：可在“文件 › 回收站”撤销删除，或换一个名称" if removed else ""
+        raise ValidationError(f"检查任务“{campaign.name}”已存在{where}") from err
     return campaign
 
 
@@ -84,5 +87,8 @@ def update(conn: sqlite3.Connection, campaign: Campaign, author: Author) -> Camp
              author.inspector, campaign.id),
         )
     except sqlite3.IntegrityError as err:
-        raise ValidationError(f"检查任务“{campaign.name}”已存在") from err
+        removed = conn.execute(f"SELECT 1 FROM campaign WHERE name = ? AND NOT {not_removed('campaign')}",
+                               (campaign.name,)).fetchone()
+        where = "，在回收站中：可在“文件 › 回收站”撤销删除，或换一个名称" if removed else ""
+        raise ValidationError(f"检查任务“{campaign.name}”已存在{where}") from err
     return campaign

@@ -74,6 +74,7 @@ class OverviewView(QWidget):
             self.details.clear()
             for label in self.values.values():
                 label.setText("—")
+            self.values["overdue"].setStyleSheet("font-size: 26px; font-weight: bold;")   # no red without a count
             self.accuracy_label.clear()
             return
         ctx = self.session.ctx

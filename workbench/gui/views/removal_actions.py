@@ -28,10 +28,11 @@ def _local_time(utc_iso: str) -> str:
     return f"{local:%Y-%m-%d %H:%M}（UTC{offset[:3]}:{offset[3:]}）"
 
 
-def confirm_and_remove(session: Session, title: str, plan_of) -> bool:
-    """Show what a removal takes (``plan_of(ctx)`` → RemovalPlan), and remove it when confirmed.
+def confirm_and_remove(session: Session, title: str, plan_of, after=None) -> bool:
+    """Show what a removal takes (``plan_of(ctx)`` → RemovalPlan), and remove it when confirmed;
+    ``after()`` runs next (e.g. choose another campaign), then every screen is told.
 
-    Returns True when removed (every screen is then told); errors are shown.
+    Returns True when removed; errors are shown.
     """
     try:
         plan = plan_of(session.ctx)
@@ -41,6 +42,8 @@ def confirm_and_remove(session: Session, title: str, plan_of) -> bool:
     except WorkbenchError as err:
         session.show_error(title, err)
         return False
+    if after is not None:
+        after()
     session.notify_all()
     return True
 
