@@ -314,3 +314,18 @@ def test_one_doc_number_on_two_documents_is_refused_naming_both(fleet):
     assert "会被用在两份文书上" in str(err.value) and "本机已签发给" in str(err.value)
     assert b.state() == before
 
+
+
+def test_a_removal_to_the_recycle_bin_is_logged_and_travels(fleet):
+    _lead, a, b, _c = fleet
+    campaign, _free, _sponsor = _ids(a)
+    _set(a, "INSERT INTO removal (id, entity, entity_id, label, removed_at, device, inspector)"
+         " VALUES ('r1', 'campaign', ?, '演示任务', ?, 'laptop-a', '甲')", campaign, utc_now())
+    exchange(a, b, "bin")
+    ctx = b.ctx()
+    try:
+        assert ctx.conn.execute("SELECT entity_id FROM removal WHERE id = 'r1'").fetchone()[0] == campaign
+        logged = ctx.conn.execute("SELECT action, inspector FROM audit_log WHERE entity = 'removal'").fetchall()
+        assert [tuple(r) for r in logged] == [("remove", "甲")]
+    finally:
+        ctx.conn.close()

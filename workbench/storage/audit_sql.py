@@ -12,7 +12,10 @@ import sqlite3
 from workbench.storage.audit import AUDITED_TABLES
 
 #: Actions other than create / change / remove for some tables.
-_INSERT_ACTION = {"import_run": "import", "notice": "issue"}
+_INSERT_ACTION = {"import_run": "import", "notice": "issue", "removal": "remove"}
+#: The action of an update, where it is not change / status.
+_UPDATE_ACTION = {"removal": "CASE WHEN OLD.restored_at IS NULL AND NEW.restored_at IS NOT NULL"
+                             " THEN 'restore' ELSE 'change' END"}
 
 
 def _key(conn: sqlite3.Connection, table: str, row: str) -> str:
@@ -25,8 +28,8 @@ def triggers_for(conn: sqlite3.Connection, table: str) -> str:
     cols = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
     obj = {side: "json_object(" + ", ".join(f"'{c}', {side}.{c}" for c in cols) + ")" for side in ("NEW", "OLD")}
     changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in cols if c not in ("updated_at",))
-    update_action = "CASE WHEN OLD.status IS NOT NEW.status THEN 'status' ELSE 'change' END" \
-        if "status" in cols else "'change'"
+    update_action = _UPDATE_ACTION.get(table) or (
+        "CASE WHEN OLD.status IS NOT NEW.status THEN 'status' ELSE 'change' END" if "status" in cols else "'change'")
     out = []
     for op in ("insert", "update", "delete"):
         out.append(f"DROP TRIGGER IF EXISTS audit_{table}_{op};")

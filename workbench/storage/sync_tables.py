@@ -12,10 +12,10 @@ SYNCED_TABLES = (
     "audit_log", "sync_tombstone", "sync_conflict",
     "campaign", "checklist_template", "sponsor", "site", "site_domain", "import_run", "import_problem",
     "review", "review_field", "finding", "finding_event", "notice", "notice_finding",
-    "inspection", "inspection_round", "inspection_response", "evidence", "finding_evidence",
+    "inspection", "inspection_round", "inspection_response", "evidence", "finding_evidence", "removal",
 )
 #: Tables whose rows belong to no single campaign (they travel in every package).
-GLOBAL_TABLES = ("audit_log", "sync_tombstone", "sync_conflict", "checklist_template")
+GLOBAL_TABLES = ("audit_log", "sync_tombstone", "sync_conflict", "checklist_template", "removal")
 #: Columns every edit bumps: never a conflict; the newer ``updated_at`` brings its author along.
 BOOKKEEPING = ("updated_at", "device", "inspector")
 
