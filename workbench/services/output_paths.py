@@ -109,3 +109,9 @@ def check_output_folder(ctx: Context, folder: str | Path) -> Path:
     if folder.exists() and not folder.is_dir():
         raise ValidationError(f"{folder} 是一个文件，不是文件夹；请另选一个文件夹")
     return folder
+
+
+def is_database_file(out: Path | str, db_path: Path | str) -> bool:
+    """Whether ``out`` is the database ``db_path`` or its -wal/-shm/-journal file (any spelling)."""
+    out, db = Path(out), Path(db_path)
+    return any(_same_file(out, db.with_name(db.name + extra)) for extra in _DB_COMPANIONS)
