@@ -52,6 +52,8 @@ class Session(QObject):
         self.dialogs = dialogs
         self.ctx = ctx or open_context(self.db_path, paths)
         self.campaign_id: str | None = None
+        #: exports include personal data in full (文件 menu tick; off at every start)
+        self.include_personal_data = False
         self.pool = QThreadPool.globalInstance()
         self.workers: list[TaskWorker] = []
         self.read_only = False   # set when another window has the database (gui/application.py)
@@ -64,6 +66,12 @@ class Session(QObject):
                            inspector=self.ctx.author.name or None, read_only=self.read_only)
         ctx.settings = copy.deepcopy(self.ctx.settings)
         return ctx
+
+    def is_database(self, path: Path) -> bool:
+        """Whether ``path`` is the open database or one of its companion files (never an export)."""
+        from workbench.services.output_paths import is_database_file
+
+        return is_database_file(path, self.db_path)
 
     def notify(self, *topics: str) -> None:
         """Announce that data of ``topics`` (gui.refresh.TOPICS) changed; screens showing it refresh.

@@ -31,7 +31,7 @@ def check_output_path(out: Path | str, *, db_path: Path | str | None, force: boo
             ``force`` is False; ``out`` lacks ``suffix``. Messages are Chinese and name the path.
     """
     out = Path(out)
-    if db_path is not None and _is_database(out, Path(db_path)):
+    if db_path is not None and is_database_file(out, db_path):
         raise ValidationError(f"不能把导出文件写到数据库文件上：{out}（请换一个文件名）")
     if suffix and out.suffix.lower() != suffix.lower():
         raise ValidationError(f"输出文件应以 {suffix} 结尾：{out}")
@@ -42,7 +42,9 @@ def check_output_path(out: Path | str, *, db_path: Path | str | None, force: boo
     return out
 
 
-def _is_database(out: Path, db: Path) -> bool:
+def is_database_file(out: Path | str, db_path: Path | str) -> bool:
+    """Whether ``out`` is the database ``db_path`` or its -wal/-shm/-journal file (any spelling)."""
+    out, db = Path(out), Path(db_path)
     for extra in _DB_COMPANIONS:
         companion = db.with_name(db.name + extra)
         if _same_file(out, companion):
