@@ -31,7 +31,7 @@ ALLOWED = {
     "https", "http", "www", "gb", "t", "mlps", "pipl", "qt", "pyside", "python", "sqlite", "truetype",
     "noto", "serif", "sc", "fandol", "fang", "wenquanyi", "micro", "hei", "ar", "pl", "ukai",
     "uming", "cn", "simsun", "simhei", "simfang", "simkai", "fangsong", "kaiti", "mb", "kb",
-    "a4", "ok", "n", "uscc", "root",
+    "a4", "ok", "n", "uscc", "root", "opentype", "ttf", "ttc", "otf",
 }
 LATIN = re.compile(r"[A-Za-z][A-Za-z0-9\-]*")
 # File names, folders, domains, e-mail and web addresses are not words.

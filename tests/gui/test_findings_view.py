@@ -162,6 +162,7 @@ def test_findings_never_served_are_not_overdue_anywhere(qtbot, demo_session):
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: not window.overview.busy)  # figures are computed in the background
     assert window.overview.values["overdue"].text() == "0"
     assert int(window.overview.values["open"].text()) > 0
     view = window.findings_view
@@ -180,4 +181,5 @@ def test_findings_never_served_are_not_overdue_anywhere(qtbot, demo_session):
     window.show_screen(window.stack.indexOf(view))
     assert view.model.rowCount() > 0
     assert all("逾期" in view.model.index(r, FindingColumn.DAYS_LEFT).data() for r in range(view.model.rowCount()))
+    qtbot.waitUntil(lambda: not window.overview.busy)
     assert int(window.overview.values["overdue"].text()) == view.model.rowCount()

@@ -22,7 +22,7 @@ def window(qtbot, demo_session):
     return w
 
 
-def test_selector_navigation_and_counts(window, demo_session):
+def test_selector_navigation_and_counts(window, demo_session, qtbot):
     assert window.campaign_combo.count() == 1
     assert window.campaign_combo.currentData() == demo_session.campaign_id
     assert window.stack.currentIndex() == OVERVIEW
@@ -30,6 +30,7 @@ def test_selector_navigation_and_counts(window, demo_session):
     assert [window.nav.model().index(i).data() for i in range(6)] == list(SCREENS)
     window.nav.setCurrentIndex(window.nav.model().index(FINDINGS))
     assert window.stack.currentWidget() is window.findings_view
+    qtbot.waitUntil(lambda: not window.overview.busy)  # figures are computed in the background
     assert window.overview.values["sites"].text() == "48"
 
 
@@ -126,7 +127,8 @@ def test_export_summary_writes_the_workbook(window, dialogs, qtbot, tmp_path):
     assert window.session.last_folder == str(tmp_path)
 
 
-def test_cancelled_save_dialog_exports_nothing(window, dialogs, tmp_path):
+def test_cancelled_save_dialog_exports_nothing(window, dialogs, tmp_path, qtbot):
+    qtbot.waitUntil(lambda: not window.overview.busy)  # the dashboard's own background work
     dialogs.answers.append(None)
     window.export_summary()
     assert not window.session.workers and not list(tmp_path.glob("*.xlsx"))

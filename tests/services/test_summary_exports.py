@@ -39,8 +39,8 @@ def _all_text(ws) -> str:
     return "\n".join(str(c.value) for row in ws.iter_rows() for c in row if c.value is not None)
 
 
-def _assert_print_setup(ws, header_row: int | None):
-    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+def _assert_print_setup(ws, header_row: int | None, paper: int = 9):
+    assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == paper
     fits = ws.sheet_properties.pageSetUpPr is not None and ws.sheet_properties.pageSetUpPr.fitToPage
     if fits:
         assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
@@ -131,7 +131,8 @@ def test_ledger_lists_every_finding_with_its_state(demo, tmp_path):
     assert PHONE not in text and "138****5678" in text
     rules = [(str(rng.sqref), r.formula[0]) for rng in ws.conditional_formatting for r in rng.rules]
     assert rules == [(f"A3:P{ws.max_row}", "AND(ISNUMBER($M3),$M3<0)")]
-    _assert_print_setup(ws, 2)
+    _assert_print_setup(ws, 2, paper=8)  # 16 columns: A3 landscape, one page wide
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
 
 
 def test_cli_exports_refuse_to_overwrite_without_force(demo, tmp_path, capsys, monkeypatch):

@@ -34,6 +34,8 @@ _ID_RE = re.compile(r"(?<![0-9A-Za-z])([1-8]\d{5})((?:19|20)\d{2}(?:0[1-9]|1[0-2
                     r"(\d{3}[\dXx])(?![0-9A-Za-z])")
 _MOBILE_RE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
 _LANDLINE_RE = re.compile(r"(?<!\d)(0\d{2,3})[- ]?(\d{3,4})(\d{4})(?!\d)")
+# Every pattern below needs 7 digits in a row (with separators at most 1 apart) or an @.
+_MAYBE_PERSONAL = re.compile(r"\d[- ]?\d{3}|@")
 _EMAIL_RE = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+\.[A-Za-z]{2,})")
 
 
@@ -81,7 +83,7 @@ def mask_text(text: str) -> str:
     Used on descriptions, notes and histories, where an inspector may have typed a contact's
     number. Names inside free text cannot be recognised reliably and are left as written.
     """
-    if not text or not any(ch.isdigit() or ch == "@" for ch in text):
+    if not text or not _MAYBE_PERSONAL.search(text):
         return text
     text = _ID_RE.sub(_id_mask, text)
     text = _MOBILE_RE.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)

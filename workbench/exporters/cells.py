@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import math
 import os
-import unicodedata
+import re
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum
 from itertools import chain, islice
 from pathlib import Path
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
@@ -21,6 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.writer.excel import ExcelWriter
 
 from workbench.atomic import reserve_temp
 from workbench.domain.text import BIDI_CONTROLS
@@ -52,6 +54,10 @@ MARGIN_INCH = 0.3
 #: digit), but about 7.2·w pt in LibreOffice where Calibri is missing and DejaVu Sans stands in
 #: (measured: 170 units printed 1,219 pt wide). Sized for the wider: 799 / 0.8 / 7.2 ≈ 138.
 PRINT_WIDTH_BUDGET = 136
+#: The same for A3 landscape (420 mm: a 1,147 pt line): 1147 / 0.8 / 7.2 ≈ 199.
+A3_WIDTH_BUDGET = 196
+#: Excel paper size codes.
+A4, A3 = 9, 8
 #: The smallest print scale (percent) a sheet may get: 11 pt × 0.8 = 8.8 pt.
 MIN_PRINT_SCALE = 80
 #: Points per wrapped line of 11 pt text (CJK fallback fonts are taller than Calibri's 15 pt).
@@ -149,11 +155,20 @@ def cut_text(text: str, limit: int = MAX_CELL_CHARS) -> str:
     return text[:limit - len(marker)] + marker
 
 
+# East Asian Wide and Fullwidth blocks (UAX #11): Hangul Jamo, CJK radicals … Yi, Hangul
+# syllables, CJK compatibility ideographs, vertical and small forms, full-width forms, and the
+# supplementary ideograph planes. Counted by one C-level regex scan instead of a per-character
+# unicodedata lookup (the ledger sizes 100,000 rows of text).
+_WIDE_RE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\ua4cf"
+                      "\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60"
+                      "\uffe0-\uffe6\U0001f300-\U0001f64f\U0001f900-\U0001f9ff\U00020000-\U0003fffd]")
+
+
 def display_width(text: str) -> int:
     """Width of ``text`` in Excel character units: wide and full-width (CJK) characters count 2."""
     if text.isascii():
         return len(text)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return len(text) + len(_WIDE_RE.findall(text))
 
 
 class _StyleCache:
@@ -204,7 +219,8 @@ def write_table(ws, headers: Sequence[str], rows: Iterable[Sequence], *,
     frozen panes under the header, an autofilter over header and data. Printed landscape A4
     fitted to the page width with the header repeated on every page and the footer
     ``<sheet> 第 &P 页 / 共 &N 页``; the columns are first narrowed (widest first, text wraps)
-    to :data:`PRINT_WIDTH_BUDGET` so the fitting never shrinks 11 pt text below 8 pt. Values pass
+    to :data:`PRINT_WIDTH_BUDGET` (A4; :data:`A3_WIDTH_BUDGET` on A3 when identifiers and dates
+    alone are wider) so the fitting never shrinks 11 pt text below 8 pt. Values pass
     through :func:`safe_cell`; dates show as ``yyyy-mm-dd``; text wider than its column wraps
     and its row gets an explicit height for the wrapped lines (Excel, WPS and LibreOffice do
     not all grow rows by themselves when opening a file).
@@ -227,13 +243,18 @@ def write_table(ws, headers: Sequence[str], rows: Iterable[Sequence], *,
     rows = iter(rows)
     sample = list(islice(rows, _SAMPLE_ROWS))
     natural = _column_widths(headers, sample, widths)
-    col_widths = fit_widths(natural, _column_floors(natural, sample))
+    floors = _column_floors(natural, sample)
+    # A4 landscape when the columns can be narrowed to fit it; else A3 landscape (a register of
+    # 16 columns such as the 整改台账), which offices print on; wider still: spill at 80 %.
+    paper, budget = (A4, PRINT_WIDTH_BUDGET) if sum(min(w, f) for w, f in zip(natural, floors, strict=True)) \
+        <= PRINT_WIDTH_BUDGET else (A3, A3_WIDTH_BUDGET)
+    col_widths = fit_widths(natural, floors, budget)
     for index, width in enumerate(col_widths, 1):
         ws.column_dimensions[get_column_letter(index)].width = width
     header_row = 2 if title else 1
     ws.freeze_panes = f"A{header_row + 1}"  # write-only sheets need views set before rows
     # and sheet properties (fit to page) too; too many columns for one page: spill, stay readable
-    set_print_layout(ws, header_row, fit_width=sum(col_widths) <= PRINT_WIDTH_BUDGET)
+    set_print_layout(ws, header_row, fit_width=sum(col_widths) <= budget, paper=paper)
     styles = _StyleCache(ws)
     if title:
         ws.append([Cell(ws, 1, 1, value=safe_cell(title), style_array=styles.get("title"))])
@@ -309,6 +330,11 @@ def _body_value(ws, styles: _StyleCache, value, col_widths: list[float], index: 
 
     ``lines[0]`` is raised to the wrapped line count of this cell when it wraps.
     """
+    if type(value) is str and value.isprintable():  # the common case, decided cheaply
+        width = col_widths[index] if index < len(col_widths) else _MAX_WIDTH
+        if len(value) * 2 < width - 1 and not value.startswith(FORMULA_TRIGGERS) \
+                and value not in ERROR_CODES:
+            return value or None  # fits unwrapped whatever its characters; nothing to neutralise
     look = value if isinstance(value, Styled) else None
     value = safe_cell(look.value if look else value)
     if value == "":
@@ -317,9 +343,10 @@ def _body_value(ws, styles: _StyleCache, value, col_widths: list[float], index: 
     if number_format is None and isinstance(value, date):
         number_format = DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT
     width = col_widths[index] if index < len(col_widths) else _MAX_WIDTH
-    wrap = _needs_wrap(value, width)
-    if wrap:
-        lines[0] = max(lines[0], _line_count(str(value), width))
+    wrapped = _wrapped_lines(value, width)
+    wrap = wrapped > 0
+    if wrapped > lines[0]:
+        lines[0] = wrapped
     quote = isinstance(value, CellRichText)
     if look is None and number_format is None and not (wrap or quote):
         return value
@@ -337,14 +364,15 @@ def _line_count(text: str, width: float) -> int:
     return sum(max(1, math.ceil(display_width(part) / room)) for part in text.split("\n"))
 
 
-def _needs_wrap(value, width: float) -> bool:
+def _wrapped_lines(value, width: float) -> int:
+    """0 when ``value`` fits its column unwrapped, else the lines it wraps to (see _line_count)."""
     if not isinstance(value, (str, CellRichText)):
-        return False
+        return 0
     text = str(value)
-    if "\n" in text:
-        return True
     room = width - 1
-    return len(text) > room / 2 and display_width(text) > room  # cheap test first
+    if "\n" not in text and (len(text) <= room / 2 or display_width(text) <= room):
+        return 0
+    return max(_line_count(text, width), 1)
 
 
 def _column_widths(headers: list[str], sample: list[Sequence],
@@ -400,7 +428,7 @@ def _value_width(value) -> int:
     return max((display_width(line) for line in str(value).split("\n")), default=0)
 
 
-def set_print_layout(ws, header_row: int | None, *, fit_width: bool = True) -> None:
+def set_print_layout(ws, header_row: int | None, *, fit_width: bool = True, paper: int = 9) -> None:
     """Landscape A4, narrow margins, gridlines, header row repeated, page-numbered footer.
 
     Args:
@@ -408,9 +436,10 @@ def set_print_layout(ws, header_row: int | None, *, fit_width: bool = True) -> N
         header_row: the row repeated on every printed page (None: no print titles).
         fit_width: fit the columns to one page wide (no limit on pages down); False prints at
             :data:`MIN_PRINT_SCALE` percent, columns continuing on further pages.
+        paper: Excel paper size code, :data:`A4` (9) or :data:`A3` (8).
     """
     ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = 9  # A4
+    ws.page_setup.paperSize = paper  # 9 = A4, 8 = A3
     if fit_width:
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
@@ -480,12 +509,27 @@ def save_workbook(wb: Workbook, out: Path) -> Path:
 
 def _save_and_replace(wb: Workbook, temp: Path, out: Path) -> None:
     try:
-        wb.save(temp)
+        _save_closing(wb, temp)
         os.replace(temp, out)
     except PermissionError as exc:  # Windows: the target is open in Excel/WPS
         raise WorkbenchError(f"文件被其他程序占用，请关闭后重试：{out}") from exc
     except OSError as exc:
         raise WorkbenchError(f"保存文件失败：{out}（{os_reason(exc)}）") from exc
+
+
+def _save_closing(wb: Workbook, temp: Path) -> None:
+    """``wb.save(temp)``, but the zip archive is closed even when writing fails (a full disk):
+    openpyxl leaves it open, and its later garbage collection prints a traceback."""
+    if wb.write_only and not wb.worksheets:
+        wb.create_sheet()
+    archive = ZipFile(temp, "w", ZIP_DEFLATED, allowZip64=True)
+    wb.properties.modified = datetime.now(tz=UTC).replace(tzinfo=None)
+    try:
+        ExcelWriter(wb, archive).save()
+    except BaseException:
+        with suppress(OSError, ValueError):
+            archive.close()
+        raise
 
 
 def _discard(wb: Workbook) -> None:

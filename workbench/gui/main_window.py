@@ -33,6 +33,7 @@ from workbench.gui.views.sync_views import SyncActions
 from workbench.gui.views.tools import ToolActions
 from workbench.gui.widgets.progress_panel import ProgressPanel
 from workbench.gui.widgets.screen_fit import fit_to_screen
+from workbench.gui.widgets.table_export import install_table_export
 from workbench.services import campaigns, removals, sites
 
 SCREENS = ("概览", "网站", "核查", "检查", "问题", "文书")
@@ -66,6 +67,7 @@ class MainWindow(QMainWindow):
         self.inspections_view = InspectionsView(s)
         self.findings_view = FindingsView(s)
         self.documents_view = DocumentsView(s)
+        self._install_table_exports()
         self.stack = QStackedWidget()
         for view in (self.overview, self.sites_view, self.review_panel, self.inspections_view,
                      self.findings_view, self.documents_view):
@@ -81,6 +83,20 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.nav)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+
+    def _install_table_exports(self) -> None:
+        """右键 › 导出为 Excel on every list of the window (what it shows: filter and sort)."""
+        fv, sv = self.findings_view, self.sites_view
+        tables = (
+            (sv.table, "网站 › 网站列表", sv.filter_note),
+            (fv.table, "问题 › 问题台账", fv.filter_note),
+            (fv.history_table, "问题 › 处理记录", None),
+            (self.documents_view.sponsor_table, "文书 › 单位", None),
+            (self.documents_view.notice_table, "文书 › 文书", None),
+            (self.inspections_view.table, "检查 › 检查列表", None),
+        )
+        self.table_export_actions = [install_table_export(table, self.session, screen, note)
+                                     for table, screen, note in tables]
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("检查任务")
@@ -105,6 +121,11 @@ class MainWindow(QMainWindow):
         self.refresh_action = QAction("刷新", self, shortcut=QKeySequence("F5"))
         self.next_site_action = QAction("核查下一个未核查网站", self, shortcut=QKeySequence("Ctrl+R"))
         self.about_action = QAction("关于检查工作台", self)
+        self.ledger_action = QAction("导出整改台账…", self)
+        self.report_action = QAction("导出汇总报告（PDF）…", self)
+        self.personal_data_action = QAction("导出时包含完整个人信息", self, checkable=True)
+        self.personal_data_action.setToolTip("默认脱敏（如 138****5678）；勾选后本次运行中的导出含完整联系人、电话、"
+                                             "证件号码、电子邮箱，并在导出文件中注明")
         self.manual_action = QAction("使用手册", self, shortcut=QKeySequence.HelpContents)   # F1
         self.remove_campaign_action = QAction("删除检查任务…", self)   # e.g. demo data in a real database
         self.recycle_action = QAction("回收站…", self)
@@ -112,7 +133,8 @@ class MainWindow(QMainWindow):
         self.tools = ToolActions(self.session, self)
         self.sync = SyncActions(self.session, self)   # 工作包, 合并冲突, 审计日志, 备份与恢复
         menus = (
-            ("文件(&F)", (self.new_campaign_action, self.edit_campaign_action, self.import_action, self.export_action, None,
+            ("文件(&F)", (self.new_campaign_action, self.edit_campaign_action, self.import_action, self.export_action,
+                         self.ledger_action, self.report_action, self.personal_data_action, None,
                          self.print_action, None, self.remove_campaign_action, self.recycle_action, None,
                          self.quit_action)),
             ("编辑(&E)", (self.filter_action,)),
@@ -141,6 +163,12 @@ class MainWindow(QMainWindow):
         self.edit_campaign_action.triggered.connect(self.edit_campaign)
         self.import_action.triggered.connect(self.import_list)
         self.export_action.triggered.connect(self.export_summary)
+        self.ledger_action.triggered.connect(lambda: self.export_file("ledger"))
+        self.report_action.triggered.connect(lambda: self.export_file("report"))
+        self.personal_data_action.toggled.connect(self._personal_data_toggled)
+        self.findings_view.export_ledger_requested.connect(lambda: self.export_file("ledger"))
+        self.overview.open_sites.connect(self.open_sites_filtered)
+        self.overview.open_findings.connect(self.open_findings_filtered)
         self.print_action.triggered.connect(self.print_current)
         self.quit_action.triggered.connect(self.close)
         self.filter_action.triggered.connect(self.focus_filter)
@@ -259,6 +287,31 @@ class MainWindow(QMainWindow):
     def _summary_written(self, path: Path) -> None:
         self.statusBar().showMessage(f"汇总表已保存到 {path}", 15000)
         self.session.dialogs.info("导出汇总表", f"汇总表已保存到：\n{path}")
+
+    def export_file(self, kind: str):
+        """文件 › 导出整改台账 / 导出汇总报告 (``kind`` ledger / report; see summary_export.KINDS)."""
+        title, label = summary_export.KINDS[kind][0], summary_export.KINDS[kind][1]
+
+        def written(path: Path) -> None:
+            self.statusBar().showMessage(f"{label}已保存到 {path}", 15000)
+            self.session.dialogs.info(title, f"{label}已保存到：\n{path}")
+
+        return summary_export.export_campaign_file(self.session, kind, written)
+
+    def _personal_data_toggled(self, checked: bool) -> None:
+        self.session.include_personal_data = checked
+        self.statusBar().showMessage("导出将包含完整个人信息（已在导出文件中注明）" if checked
+                                     else "导出的个人信息将脱敏（默认）", 8000)
+
+    def open_sites_filtered(self, text: str) -> None:
+        """概览 bar → 网站 filtered by a provider or city."""
+        self.show_screen(SITES)
+        self.sites_view.show_filtered(text)
+
+    def open_findings_filtered(self, status_key: str, text: str) -> None:
+        """概览 card or bar → 问题 with a status filter (all/open/overdue/due_soon) and text."""
+        self.show_screen(FINDINGS)
+        self.findings_view.show_filtered(status_key, text)
 
     @Slot()
     def print_current(self) -> None:

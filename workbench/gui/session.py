@@ -18,7 +18,7 @@ from workbench.gui.reader import Reader
 from workbench.gui.refresh import TOPICS, Refresher, check_topics
 from workbench.gui.workers import Task, TaskWorker
 from workbench.paths import AppPaths
-from workbench.services.context import Context, explain_database_error
+from workbench.services.context import Context, describe_database_error, explain_database_error
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +54,8 @@ class Session(QObject):
         self.dialogs = dialogs
         self.ctx = ctx or open_context(self.db_path, paths)
         self.campaign_id: str | None = None
+        #: exports include personal data in full (文件 menu tick; off at every start)
+        self.include_personal_data = False
         self.pool = QThreadPool.globalInstance()
         self.workers: list[TaskWorker] = []
         self.read_only = False   # set when another window has the database (gui/application.py)
@@ -76,6 +78,12 @@ class Session(QObject):
                            inspector=self.ctx.author.name or None, read_only=self.read_only)
         ctx.settings = copy.deepcopy(self.ctx.settings)
         return ctx
+
+    def is_database(self, path: Path) -> bool:
+        """Whether ``path`` is the open database or one of its companion files (never an export)."""
+        from workbench.services.output_paths import is_database_file
+
+        return is_database_file(path, self.db_path)
 
     def notify(self, *topics: str) -> None:
         """Announce that data of ``topics`` (gui.refresh.TOPICS) changed; screens showing it refresh.
@@ -160,9 +168,9 @@ class Session(QObject):
             self.inspector_needed.emit()
         elif isinstance(err, WorkbenchError):
             self.dialogs.warn(title, str(err))
-        elif (explained := explain_database_error(err)) is not None:
+        elif explain_database_error(err) is not None:
             log.warning("database error in %s: %s", title, err)
-            self.dialogs.warn(title, explained)
+            self.dialogs.warn(title, describe_database_error(err, self.db_path))
         elif isinstance(err, OSError):
             log.warning("error in %s", title, exc_info=err)
             self.dialogs.warn(title, describe_os_error(err))

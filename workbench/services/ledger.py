@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from workbench.domain import finding_status as fs
@@ -14,7 +15,7 @@ from workbench.domain.severity import SEVERITY_LABELS
 from workbench.exporters.findings_ledger import LedgerLine, write_findings_ledger
 from workbench.services import summary
 from workbench.services.context import Context
-from workbench.storage import ledger_query
+from workbench.storage import ledger_query, summary_query
 from workbench.storage.records import parse_iso
 
 #: Label of the event that records a new finding (other actions: finding_status.ACTION_LABELS).
@@ -66,10 +67,15 @@ def _history(raw: str, text: Callable[[str], str]) -> tuple[str, str]:
 
 def _local_day(utc_stamp: str) -> str:
     """The local calendar day of a stored UTC timestamp (events are stamped in UTC)."""
+    return _local_day_of_hour(utc_stamp[:13])  # the day depends on date and hour only
+
+
+@lru_cache(maxsize=4096)
+def _local_day_of_hour(utc_hour: str) -> str:
     try:
-        return datetime.fromisoformat(utc_stamp).astimezone().date().isoformat()
+        return datetime.fromisoformat(utc_hour + ":00:00+00:00").astimezone().date().isoformat()
     except ValueError:
-        return utc_stamp[:10]
+        return utc_hour[:10]
 
 
 def export_ledger(ctx: Context, campaign_id: str, out: Path, *, include_personal_data: bool = False,
@@ -83,9 +89,10 @@ def export_ledger(ctx: Context, campaign_id: str, out: Path, *, include_personal
         NotFoundError: no such campaign.
         WorkbenchError: the file cannot be written (see exporters.cells.write_workbook).
     """
-    figs = summary.figures(ctx, campaign_id)
-    info = summary.export_info(ctx, "整改台账", figs, include_personal_data,
-                               extra=[("说明", "剩余天数按数据截至日计算；负数为逾期天数。")])
+    heading = summary.heading(ctx, campaign_id)
+    info = summary.export_info(ctx, "整改台账", heading, include_personal_data,
+                               extra=[("说明", "剩余天数按数据截至日计算；负数为逾期天数；送达前为空。")])
     lines = ledger_lines(ctx, campaign_id, include_personal_data=include_personal_data)
-    return write_findings_ledger(lines, out, title=f"{figs.campaign_name} 整改台账", info=info,
-                                 total=figs.findings, cancel=cancel, on_progress=on_progress)
+    return write_findings_ledger(lines, out, title=f"{heading.campaign_name} 整改台账", info=info,
+                                 total=summary_query.counts(ctx.conn, campaign_id)["findings"],
+                                 cancel=cancel, on_progress=on_progress)

@@ -16,7 +16,7 @@ from workbench.reports.summary_report import (
 )
 from workbench.services import summary
 from workbench.services.context import Context
-from workbench.storage import finding_repo
+from workbench.storage import summary_query
 
 
 def build_report(ctx: Context, campaign_id: str, *, include_personal_data: bool = False) -> SummaryReport:
@@ -26,12 +26,10 @@ def build_report(ctx: Context, campaign_id: str, *, include_personal_data: bool 
     """
     figs = summary.figures(ctx, campaign_id)
     today = figs.as_of
-    overdue = [v for v in finding_repo.views(ctx.conn, campaign_id, statuses=fs.TERM_RUNNING_STATUSES,
-                                              deadline_before=today)]
-    overdue.sort(key=lambda v: (v.finding.deadline, v.sponsor_name))
-    lines = [OverdueLine(v.sponsor_name, v.site_filing_no, v.finding.category, v.finding.deadline,
-                         (today - v.finding.deadline).days, v.notice_number)
-             for v in overdue[:MAX_OVERDUE_ROWS]]
+    rows = summary_query.overdue_findings(ctx.conn, campaign_id, tuple(sorted(fs.TERM_RUNNING_STATUSES)),
+                                          today, MAX_OVERDUE_ROWS)
+    lines = [OverdueLine(sponsor, site_no, category, deadline, (today - deadline).days, number)
+             for sponsor, site_no, category, deadline, number in rows]
     colophon = summary.export_info(ctx, "汇总报告", figs, include_personal_data)
     return SummaryReport(figs, lines, colophon, summary.ACCURACY_ALERT_BELOW, today)
 

@@ -6,7 +6,7 @@ import getpass
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from workbench.domain import finding_status as fs
@@ -111,7 +111,29 @@ def _inspector_namer(ctx: Context) -> Callable[[str], str]:
     return lambda raw: name if raw == login else raw
 
 
-def export_info(ctx: Context, what: str, figs: SummaryFigures, include_personal_data: bool,
+@dataclass(frozen=True)
+class Heading:
+    """What an export says about its campaign: name, authority, period in words, data day."""
+
+    campaign_name: str
+    authority: str
+    period_text: str
+    as_of: date
+
+
+def heading(ctx: Context, campaign_id: str) -> Heading:
+    """The campaign's :class:`Heading` without computing any figures.
+
+    Raises:
+        NotFoundError: no such campaign.
+    """
+    campaign = campaign_repo.get(ctx.conn, campaign_id)
+    period = (f"{campaign.period_start.isoformat()} 至 {campaign.period_end.isoformat()}"
+              if campaign.period_start and campaign.period_end else "未设定")
+    return Heading(campaign.name, campaign.authority, period, ctx.today())
+
+
+def export_info(ctx: Context, what: str, figs: SummaryFigures | Heading, include_personal_data: bool,
                 extra: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str]]:
     """The lines of an export's 模板信息 sheet / a report's colophon: what, which campaign, when,
     by whom, and the personal-data choice (domain.personal_data.disclosure_line)."""

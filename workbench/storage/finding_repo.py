@@ -105,11 +105,17 @@ def views(
         sponsor_id: keep only this sponsor's findings.
         deadline_before: keep only findings whose deadline is strictly before this day.
     """
-    sql = """SELECT f.*, p.name AS sponsor_name, coalesce(s.site_filing_no, '') AS site_no,
-                coalesce((SELECT n.doc_number FROM notice_finding nf JOIN notice n ON n.id = nf.notice_id
-                          WHERE nf.finding_id = f.id AND n.kind = 'rectification'
-                          ORDER BY n.year DESC, n.seq DESC LIMIT 1), '') AS notice_number
+    # The latest notice per finding is computed once and joined (notice_finding has no index by
+    # finding, so a per-row subquery would scan it once per finding: minutes at 100,000 findings).
+    sql = """WITH latest AS (
+                 SELECT nf.finding_id, n.doc_number,
+                        row_number() OVER (PARTITION BY nf.finding_id ORDER BY n.year DESC, n.seq DESC) AS rn
+                 FROM notice_finding nf JOIN notice n ON n.id = nf.notice_id
+                 WHERE n.kind = 'rectification')
+             SELECT f.*, p.name AS sponsor_name, coalesce(s.site_filing_no, '') AS site_no,
+                    coalesce(l.doc_number, '') AS notice_number
              FROM finding f JOIN sponsor p ON p.id = f.sponsor_id LEFT JOIN site s ON s.id = f.site_id
+             LEFT JOIN latest l ON l.finding_id = f.id AND l.rn = 1
              WHERE f.campaign_id = ?"""
     params: list = [campaign_id]
     if statuses is not None:

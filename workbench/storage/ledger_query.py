@@ -45,6 +45,14 @@ def ledger_rows(conn: sqlite3.Connection, campaign_id: str) -> Iterator[sqlite3.
     None), deadline (ISO day), status, history (events oldest first, joined with
     :data:`RECORD_SEP`, each ``occurred_at FIELD_SEP action FIELD_SEP reason FIELD_SEP inspector``).
     """
-    cursor = conn.execute(_SQL, {"campaign": campaign_id})
-    cursor.row_factory = sqlite3.Row
-    yield from cursor
+    # The query materialises the history and notice tables and sorts every finding: on disk,
+    # not in memory (connection.py sets temp_store=MEMORY), so a 100,000-finding ledger streams
+    # in constant memory.
+    previous = conn.execute("PRAGMA temp_store").fetchone()[0]
+    conn.execute("PRAGMA temp_store=FILE")
+    try:
+        cursor = conn.execute(_SQL, {"campaign": campaign_id})
+        cursor.row_factory = sqlite3.Row
+        yield from cursor
+    finally:
+        conn.execute(f"PRAGMA temp_store={int(previous)}")

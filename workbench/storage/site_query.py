@@ -10,7 +10,7 @@ from workbench.domain.text import clean_free_text
 from workbench.errors import NotFoundError
 
 # Sort keys a table may ask for, mapped to SQL expressions (a whitelist: never user text in SQL).
-# Each site column has an index (campaign_id, column, site_filing_no): db/migrations/0010.
+# Each site column has an index (campaign_id, column, site_filing_no): db/migrations/0011.
 SORT_KEYS = {
     "site_filing_no": "s.site_filing_no",
     "site_name": "s.name",
@@ -31,7 +31,7 @@ def _where(text: str, unreviewed_only: bool, joins: str = "") -> tuple[str, dict
     """FROM/WHERE of the site table's queries: the campaign, the filter text, the review state.
 
     Text of :data:`TRIGRAM` or more characters is looked up in the ``site_search`` trigram index
-    (0010); shorter text scans ``search_text`` with LIKE (one or two characters match so many
+    (0011); shorter text scans ``search_text`` with LIKE (one or two characters match so many
     rows that an index would not help). Both are case-insensitive substring matches.
     """
     sql = f"FROM site s {joins} WHERE s.campaign_id = :campaign"
@@ -63,7 +63,7 @@ def count_sites(conn: sqlite3.Connection, campaign_id: str, text: str = "", unre
 
 def count_reviewed(conn: sqlite3.Connection, campaign_id: str) -> int:
     """How many sites of the campaign have a review."""
-    return conn.execute(   # the conclusion copied onto the site (0010): an index range, no join
+    return conn.execute(   # the conclusion copied onto the site (0011): an index range, no join
         "SELECT count(*) FROM site WHERE campaign_id = ? AND sort_conclusion > ''", (campaign_id,),
     ).fetchone()[0]
 

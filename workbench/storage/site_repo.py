@@ -109,7 +109,7 @@ def _site_values(rec: SiteRecord, sponsor: dict) -> dict:
         "email": rec.email, "approved_on": iso(rec.approved_on), "psb_filing_no": rec.psb_filing_no,
         "city": rec.city, "remark": rec.remark, "flags": json.dumps(list(rec.flags)),
         "source_row": rec.source_row,
-        "sort_sponsor": sponsor["sponsor_name"], "flag_count": len(rec.flags),   # sort keys (0010)
+        "sort_sponsor": sponsor["sponsor_name"], "flag_count": len(rec.flags),   # sort keys (0011)
     }
 
 

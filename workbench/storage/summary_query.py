@@ -119,3 +119,32 @@ def open_deadline_counts(conn: sqlite3.Connection, campaign_id: str, open_status
          *open_statuses),
     ).fetchone()
     return row[0], row[1], row[2]
+
+
+def overdue_findings(conn: sqlite3.Connection, campaign_id: str, running: tuple[str, ...], today: date,
+                     limit: int) -> list[tuple[str, str, str, date, str]]:
+    """The ``limit`` longest-overdue findings (status in ``running``, deadline before ``today``):
+    (sponsor name, site filing number, category, deadline, latest 整改通知书 number or '').
+
+    Two queries, so the notice lookup (notice_finding has no index by finding) runs once over
+    the chosen findings instead of once per finding of the campaign.
+    """
+    marks = ", ".join("?" for _ in running)
+    rows = conn.execute(
+        f"""SELECT f.id, p.name, coalesce(s.site_filing_no, ''), f.category, f.deadline
+            FROM finding f JOIN sponsor p ON p.id = f.sponsor_id LEFT JOIN site s ON s.id = f.site_id
+            WHERE f.campaign_id = ? AND f.status IN ({marks}) AND f.deadline < ?
+            ORDER BY f.deadline, p.name, f.created_at LIMIT ?""",
+        (campaign_id, *running, today.isoformat(), limit),
+    ).fetchall()
+    if not rows:
+        return []
+    ids = [r[0] for r in rows]
+    numbers: dict[str, tuple[int, int, str]] = {}
+    for finding_id, year, seq, number in conn.execute(
+            f"""SELECT nf.finding_id, n.year, n.seq, n.doc_number FROM notice_finding nf
+                JOIN notice n ON n.id = nf.notice_id
+                WHERE n.kind = 'rectification' AND nf.finding_id IN ({', '.join('?' for _ in ids)})""", ids):
+        if finding_id not in numbers or (year, seq) > numbers[finding_id][:2]:
+            numbers[finding_id] = (year, seq, number)
+    return [(r[1], r[2], r[3], parse_iso(r[4]), numbers.get(r[0], (0, 0, ""))[2]) for r in rows]

@@ -15,6 +15,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from workbench.domain.review import CONCLUSIONS
 from workbench.services import sites
+from workbench.services.context import Context  # noqa: TC001 - export_rows runs on a worker's context
 from workbench.services.sites import SiteSummary
 
 PAGE_SIZE = 200
@@ -159,6 +160,25 @@ class SiteTableModel(QAbstractTableModel):
         if rows and not self._quiet:
             first = page_no * PAGE_SIZE
             self.dataChanged.emit(self.index(first, 0), self.index(first + len(rows) - 1, len(HEADERS) - 1))
+
+    def export_rows(self, ctx: Context, columns: list[int], batch: int = 5000):
+        """Every row matching the current filter and order, as shown, read in batches on
+        ``ctx`` (a worker's connection): for 右键 › 导出为 Excel without paging on the GUI thread.
+
+        Yields:
+            Lists of display texts of ``columns`` (Column values), in the table's order.
+        """
+        if not self.campaign_id:
+            return
+        offset = 0
+        while True:
+            rows = sites.page(ctx, self.campaign_id, text=self.text, unreviewed_only=self.unreviewed_only,
+                              sort=self.sort_key, descending=self.descending, offset=offset, limit=batch)
+            for s in rows:
+                yield [_display(s, Column(c)) for c in columns]
+            if len(rows) < batch:
+                return
+            offset += len(rows)
 
     # --- Qt model interface --------------------------------------------------------------
     def rowCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008, N802 - Qt override

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -64,7 +64,10 @@ class FindingsView(QWidget):
 
     Actions open a :class:`FindingActionDialog` (kept in ``action_dialog`` while open) and are
     carried out by ``services.findings.apply_action``; ``session.notify("findings")`` follows.
+    ``export_ledger_requested`` asks the window to write the 整改台账 workbook (button 导出整改台账).
     """
+
+    export_ledger_requested = Signal()
 
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
@@ -92,6 +95,10 @@ class FindingsView(QWidget):
         bar.addWidget(self.status_filter)
         bar.addWidget(self.filter_edit, 1)
         bar.addWidget(self.count_label)
+        self.export_button = QPushButton("导出整改台账…")
+        self.export_button.setToolTip("全部问题及整改、复查记录写入 Excel（右键表格可只导出当前筛选结果）")
+        self.export_button.clicked.connect(self.export_ledger_requested)
+        bar.addWidget(self.export_button)
         self.table = record_table(self.proxy)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
         self.table.setSortingEnabled(True)
@@ -160,6 +167,19 @@ class FindingsView(QWidget):
         self.session.show_error("问题台账", err)
         self.model.set_rows([], self.session.ctx.today())
         self._update_count()
+
+    def show_filtered(self, status_key: str, text: str = "") -> None:
+        """Apply a status filter (a key of :data:`FILTERS`' values) and a text filter (概览 links)."""
+        label = next((name for name, key in FILTERS.items() if key == status_key), "全部")
+        self.status_filter.setCurrentText(label)
+        self.filter_edit.setText(text)
+
+    def filter_note(self) -> str:
+        """The filter in words, for exports (e.g. ``状态：逾期；文字：济南``)."""
+        parts = [f"状态：{self.status_filter.currentText()}"]
+        if self.filter_edit.text().strip():
+            parts.append(f"文字：{self.filter_edit.text().strip()}")
+        return "；".join(parts)
 
     def focus_filter(self) -> None:
         """Ctrl+F from the main window: put the cursor in the filter box."""

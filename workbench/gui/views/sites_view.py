@@ -162,6 +162,18 @@ class SitesView(QWidget):
             lines += ["", "导入提示：", *sites.flag_labels(d.flags)]
         self.detail_label.setText("\n".join(lines))
 
+    def show_filtered(self, text: str) -> None:
+        """Show every site (reviewed or not) matching ``text`` (from the dashboard's charts)."""
+        self.unreviewed_box.setChecked(False)
+        self.filter_box.set_filter(text)
+
+    def filter_note(self) -> str:
+        """The filter in words, for exports (e.g. ``文字：济南；只看未核查``)."""
+        parts = [f"文字：{self.filter_box.text().strip()}"] if self.filter_box.text().strip() else []
+        if self.unreviewed_box.isChecked():
+            parts.append("只看未核查")
+        return "；".join(parts)
+
     def focus_filter(self) -> None:
         """Put the cursor in the filter box (编辑 › 筛选, Ctrl+F)."""
         self.filter_box.setFocus(Qt.ShortcutFocusReason)

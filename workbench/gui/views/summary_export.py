@@ -1,40 +1,70 @@
-"""文件 › 导出汇总表: choose where, then write the campaign's summary workbook in the background."""
+"""文件 › 导出汇总表 / 导出整改台账 / 导出汇总报告: choose where, then write in the background.
+
+Personal data is masked unless 文件 › 导出时包含完整个人信息 is ticked (``session.include_personal_data``,
+off at every start); the choice is recorded inside the file (模板信息 sheet / report colophon).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
+from workbench.errors import WorkbenchError
+from workbench.gui.dialogs import overwrite_confirmed
 from workbench.gui.session import Session
 from workbench.gui.workers import TaskWorker
 from workbench.reports import safe_file_name
-from workbench.services import campaigns, summary
+from workbench.services import campaigns, ledger, output_paths, report, summary
 
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
+PDF_FILTER = "PDF 文件 (*.pdf)"
+
+#: kind → (title, file-name suffix, extension, dialog filter, service function)
+KINDS = {
+    "summary": ("导出汇总表", "汇总表", ".xlsx", XLSX_FILTER, summary.export_summary),
+    "ledger": ("导出整改台账", "整改台账", ".xlsx", XLSX_FILTER, ledger.export_ledger),
+    "report": ("导出汇总报告", "汇总报告", ".pdf", PDF_FILTER, report.export_report),
+}
 
 
-def export_summary(session: Session, on_written: Callable[[Path], None]) -> TaskWorker | None:
-    """Ask where to save the chosen campaign's summary (.xlsx added when missing) and write it.
+def export_campaign_file(session: Session, kind: str, on_written: Callable[[Path], None]) -> TaskWorker | None:
+    """Ask where to save the chosen campaign's ``kind`` file (extension added when missing),
+    then write it in the background (the save dialog has already asked about overwriting).
 
     Args:
+        kind: ``summary`` (汇总表), ``ledger`` (整改台账) or ``report`` (汇总报告 PDF).
         on_written: called on the GUI thread with the written path.
 
     Returns:
         The running worker; None when no campaign is chosen or the user cancelled the dialog.
     """
+    title, suffix, extension, filters, export = KINDS[kind]
     cid = session.campaign_id
     if cid is None:
-        session.dialogs.info("导出汇总表", "请先选择一个检查任务。")
+        session.dialogs.info(title, "请先选择一个检查任务。")
         return None
     name = campaigns.get_campaign(session.ctx, cid).name
-    suggested = str(Path(session.last_folder) / f"{safe_file_name(name, '汇总表')}_汇总表.xlsx")
-    out = session.dialogs.save_file("导出汇总表", suggested, XLSX_FILTER)
-    if out is None:
+    suggested = str(Path(session.last_folder) / f"{safe_file_name(name, suffix)}_{suffix}{extension}")
+    chosen = session.dialogs.save_file(title, suggested, filters)
+    if chosen is None:
         return None
-    out = out if out.suffix.lower() == ".xlsx" else out.with_name(out.name + ".xlsx")
+    out = chosen if chosen.suffix.lower() == extension else chosen.with_name(chosen.name + extension)
+    if not overwrite_confirmed(session.dialogs, chosen, out):
+        return None
+    try:   # the dialogs asked about overwriting: force; the database, backups, evidence stay refused
+        output_paths.check_output(session.ctx, out, force=True)
+    except WorkbenchError as err:
+        session.show_error(title, err)
+        return None
     session.remember_folder(out)
+    include = session.include_personal_data
 
     def task(ctx, cancel, on_progress):
-        return summary.export_summary(ctx, cid, out, cancel=cancel, on_progress=on_progress)
+        return export(ctx, cid, out, include_personal_data=include, cancel=cancel, on_progress=on_progress)
 
-    return session.run_task("导出汇总表", task, on_written)
+    return session.run_task(title, task, on_written)
+
+
+def export_summary(session: Session, on_written: Callable[[Path], None]) -> TaskWorker | None:
+    """文件 › 导出汇总表 (Ctrl+E): :func:`export_campaign_file` with ``summary``."""
+    return export_campaign_file(session, "summary", on_written)

@@ -28,6 +28,11 @@ class FilterBox(QLineEdit):
         self.returnPressed.connect(self._emit)
         self._last = ""
 
+    def set_filter(self, text: str) -> None:
+        """Show ``text`` and apply it now (no typing pause)."""
+        self.setText(text)
+        self._emit()
+
     def _emit(self) -> None:
         self._timer.stop()
         text = self.text().strip()

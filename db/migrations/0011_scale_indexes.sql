@@ -1,4 +1,4 @@
--- 0010: province scale (issue 12). Every visible column of the site table sorts through an index
+-- 0011: province scale (issue 12). Every visible column of the site table sorts through an index
 -- that ends in the tie-break (site_filing_no), substring search goes through an FTS5 trigram
 -- index, and the lookups behind the findings ledger and reviews have their indexes.
 
