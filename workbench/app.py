@@ -14,6 +14,7 @@ from workbench.errors import WorkbenchError
 from workbench.paths import AppPaths
 from workbench.services.context import Context
 from workbench.settings import Settings
+from workbench.storage.backup import damaged_message
 from workbench.storage.database import open_database
 
 
@@ -38,8 +39,8 @@ def open_context(db: str | Path, paths: AppPaths | None = None, today: date | No
         conn = open_database(db, read_only=read_only)
     except sqlite3.OperationalError:
         raise   # locked, read-only, cannot open: explained by storage.connection.describe_error
-    except sqlite3.DatabaseError as err:
-        raise WorkbenchError(f"文件 {db} 不是有效的工作台数据库（{err}）") from err
+    except sqlite3.DatabaseError as err:   # damaged, or not a database at all
+        raise WorkbenchError(damaged_message(db, err)) from err
     return Context(
         conn=conn,
         author=Author.local(inspector or settings.inspector or None),

@@ -11,7 +11,7 @@ from datetime import date
 
 from workbench import __version__
 from workbench.errors import WorkbenchError, os_reason
-from workbench.services.context import describe_error
+from workbench.services.context import describe_database_error
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,19 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD：{text}") from err
 
 
+# The days "--today" may stand for: every date the workbench computes from it (deadlines, the
+# demo's history five weeks back, document years) stays far inside what dates can hold.
+TODAY_RANGE = (date(2000, 1, 1), date(2099, 12, 31))
+
+
+def _today(text: str) -> date:
+    day = _day(text)
+    if not TODAY_RANGE[0] <= day <= TODAY_RANGE[1]:
+        raise argparse.ArgumentTypeError(
+            f"“今天”应在 {TODAY_RANGE[0].isoformat()} 到 {TODAY_RANGE[1].isoformat()} 之间：{text}")
+    return day
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line Chinese errors (exit code 2) instead of a usage block."""
 
@@ -64,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     def cmd(name: str, help_: str, db_required: bool = True) -> argparse.ArgumentParser:
         sp = sub.add_parser(name, help=help_)
         sp.add_argument("--db", required=db_required, help="数据库文件路径")
-        sp.add_argument("--today", type=_day, help="以此日期为“今天”（YYYY-MM-DD）")
+        sp.add_argument("--today", type=_today, help="以此日期为“今天”（YYYY-MM-DD）")
         sp.add_argument("--inspector", help=INSPECTOR_HELP)
         return sp
 
@@ -96,6 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
     sp = cmd("notice", "生成一个单位的整改通知书 PDF")
     sp.add_argument("out")
+    sp.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
     sp.add_argument("--org", required=True, help="主办单位名称")
     sp.add_argument("--campaign")
     _notice_settings(sp)
@@ -105,9 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
     _notice_settings(sp)
     sp = cmd("receipt", "生成送达回证 PDF")
     sp.add_argument("out")
+    sp.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
     sp.add_argument("--notice", required=True, help="整改通知书文号")
     sp = cmd("opinion", "生成整改复查意见书 PDF")
     sp.add_argument("out")
+    sp.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
     sp.add_argument("--notice", required=True, help="所复查的整改通知书文号")
     sp.add_argument("--date", type=_day, help="复查日期（缺省为今天）")
     sp = cmd("findings", "问题台账")
@@ -147,7 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, help_ in (("list", "列出检查任务"), ("create", "新建检查任务"), ("set", "修改检查任务")):
         c = cp.add_parser(name, help=help_)
         c.add_argument("--db", required=True, help="数据库文件路径")
-        c.add_argument("--today", type=_day, help=argparse.SUPPRESS)
+        c.add_argument("--today", type=_today, help=argparse.SUPPRESS)
         c.add_argument("--inspector", help=INSPECTOR_HELP)
         if name == "list":
             c.add_argument("--json", action="store_true")
@@ -166,7 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     for name, help_ in (("list", "列出检查表模板"), ("import", "从 Excel 导入检查表模板"), ("export", "导出检查表模板到 Excel")):
         c = cl.add_parser(name, help=help_)
         c.add_argument("--db", required=True, help="数据库文件路径")
-        c.add_argument("--today", type=_day, help=argparse.SUPPRESS)
+        c.add_argument("--today", type=_today, help=argparse.SUPPRESS)
         c.add_argument("--inspector", help=INSPECTOR_HELP)
         if name == "list":
             c.add_argument("--json", action="store_true")
@@ -178,6 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
             c.add_argument("id", help="模板编号（如 website_security）或模板记录 ID")
             c.add_argument("out")
             c.add_argument("--version", dest="template_version", help="模板版本（缺省为最新）")
+            c.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
     sp = sub.add_parser("deadline", help="计算整改期限")
     sp.add_argument("start", type=_day)
     sp.add_argument("days", type=int)
@@ -210,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except sqlite3.Error as err:   # locked, read-only, disk full, damaged file
         log.exception("database error")
-        print(f"错误：{describe_error(err)}", file=sys.stderr)
+        print(f"错误：{describe_database_error(err, getattr(args, 'db', None))}", file=sys.stderr)
         return 2
     except OSError as err:
         log.exception("file error")

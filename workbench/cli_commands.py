@@ -174,7 +174,7 @@ def _notice(ctx: Context, args) -> int:
     _notice_settings(ctx, args)
     campaign_id = _campaign_id(ctx, args.campaign) if args.campaign else None
     sponsor = sponsors.find_by_name(ctx, args.org, campaign_id)
-    issued = notices.write_notice(ctx, sponsor.id, Path(args.out))
+    issued = notices.write_notice(ctx, sponsor.id, Path(args.out), force=args.force)
     verb = "重新打印" if issued.reprint else "已生成"
     print(f"{verb}整改通知书 {issued.record.doc_number}：{args.out}")
     _font_notes(ctx)
@@ -196,7 +196,7 @@ def _notices(ctx: Context, args) -> int:
 def _receipt(ctx: Context, args) -> int:
     from workbench.services import notices
 
-    record = notices.write_receipt(ctx, args.notice, Path(args.out))
+    record = notices.write_receipt(ctx, args.notice, Path(args.out), force=args.force)
     print(f"已生成送达回证（{record.doc_number}）：{args.out}")
     _font_notes(ctx)
     return 0
@@ -205,7 +205,7 @@ def _receipt(ctx: Context, args) -> int:
 def _opinion(ctx: Context, args) -> int:
     from workbench.services import reinspection
 
-    issued = reinspection.write_opinion(ctx, args.notice, Path(args.out), args.date)
+    issued = reinspection.write_opinion(ctx, args.notice, Path(args.out), args.date, force=args.force)
     verb = "重新打印" if issued.reprint else "已生成"
     print(f"{verb}整改复查意见书 {issued.record.doc_number}：{args.out}")
     _font_notes(ctx)
@@ -263,7 +263,10 @@ def _checklist(ctx: Context, args) -> int:
         print(f"已导入检查表“{record.title}”（{record.code} 版本 {record.version}，{record.item_count} 项）")
         return 0
     if args.checklist_command == "export":
+        from workbench.services.output_paths import check_output
+
         record = checklist_templates.find_template(ctx, args.id, args.template_version)
+        check_output(ctx, args.out, force=args.force)
         checklist_templates.export_template(ctx, record.id, args.out)
         print(f"已导出检查表 {record.code} 版本 {record.version}：{args.out}")
         return 0

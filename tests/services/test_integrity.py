@@ -127,3 +127,18 @@ def test_rotation_keeps_the_newest(tmp_path):
         backup.automatic_backup(conn, db, "manual", keep=3)
     assert len(backup.list_backups(db)) == 3
     assert backup.newest_good_backup(db).path == backup.list_backups(db)[0].path
+
+
+def test_removing_a_campaign_takes_a_backup_first(tmp_path):
+    from wbtest import make_ctx
+    from workbench.services import removals
+    from workbench.services.demo import build_demo
+    from workbench.storage.database import open_database
+
+    db = tmp_path / "rm.sqlite3"
+    ctx = make_ctx(open_database(db))
+    made = build_demo(ctx, sites=6)
+    removals.remove(ctx, removals.plan_campaign(ctx, made.campaign_id))
+    taken = backup.list_backups(db)
+    assert [b.reason for b in taken] == ["removal"] and not backup.integrity_errors(taken[0].path)
+    ctx.conn.close()

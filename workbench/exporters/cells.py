@@ -8,11 +8,12 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from enum import Enum
 from itertools import chain, islice
 from pathlib import Path
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE, Cell
@@ -21,6 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.writer.excel import ExcelWriter
 
 from workbench.atomic import reserve_temp
 from workbench.domain.text import BIDI_CONTROLS
@@ -507,12 +509,27 @@ def save_workbook(wb: Workbook, out: Path) -> Path:
 
 def _save_and_replace(wb: Workbook, temp: Path, out: Path) -> None:
     try:
-        wb.save(temp)
+        _save_closing(wb, temp)
         os.replace(temp, out)
     except PermissionError as exc:  # Windows: the target is open in Excel/WPS
         raise WorkbenchError(f"文件被其他程序占用，请关闭后重试：{out}") from exc
     except OSError as exc:
         raise WorkbenchError(f"保存文件失败：{out}（{os_reason(exc)}）") from exc
+
+
+def _save_closing(wb: Workbook, temp: Path) -> None:
+    """``wb.save(temp)``, but the zip archive is closed even when writing fails (a full disk):
+    openpyxl leaves it open, and its later garbage collection prints a traceback."""
+    if wb.write_only and not wb.worksheets:
+        wb.create_sheet()
+    archive = ZipFile(temp, "w", ZIP_DEFLATED, allowZip64=True)
+    wb.properties.modified = datetime.now(tz=UTC).replace(tzinfo=None)
+    try:
+        ExcelWriter(wb, archive).save()
+    except BaseException:
+        with suppress(OSError, ValueError):
+            archive.close()
+        raise
 
 
 def _discard(wb: Workbook) -> None:

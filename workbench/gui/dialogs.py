@@ -23,6 +23,15 @@ from PySide6.QtWidgets import (
 )
 
 
+def overwrite_confirmed(dialogs: Dialogs, chosen: Path, out: Path) -> bool:
+    """Whether ``out`` may be overwritten: the save dialog asked about ``chosen`` itself, so only
+    a name the window changed after it (an added .xlsx/.pdf) that already exists is asked about
+    here. Services get ``force=True`` only after this."""
+    if out == chosen or not out.exists():
+        return True
+    return dialogs.confirm("文件已存在", f"{out}\n已存在，是否覆盖？")
+
+
 class Dialogs:
     """Real Qt dialogs. Each method blocks until the user answers (only ever called from slots)."""
 

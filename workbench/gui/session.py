@@ -17,7 +17,7 @@ from workbench.gui.dialogs import Dialogs
 from workbench.gui.refresh import TOPICS, Refresher, check_topics
 from workbench.gui.workers import Task, TaskWorker
 from workbench.paths import AppPaths
-from workbench.services.context import Context, explain_database_error
+from workbench.services.context import Context, describe_database_error, explain_database_error
 
 log = logging.getLogger(__name__)
 
@@ -156,9 +156,9 @@ class Session(QObject):
             self.inspector_needed.emit()
         elif isinstance(err, WorkbenchError):
             self.dialogs.warn(title, str(err))
-        elif (explained := explain_database_error(err)) is not None:
+        elif explain_database_error(err) is not None:
             log.warning("database error in %s: %s", title, err)
-            self.dialogs.warn(title, explained)
+            self.dialogs.warn(title, describe_database_error(err, self.db_path))
         elif isinstance(err, OSError):
             log.warning("error in %s", title, exc_info=err)
             self.dialogs.warn(title, describe_os_error(err))

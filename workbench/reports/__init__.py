@@ -1,6 +1,6 @@
 """PDF documents (整改通知书, 送达回证, 整改复查意见书) rendered with reportlab from plain data."""
 
-from workbench.reports.batch import render_notices, safe_file_name
+from workbench.reports.batch import free_pdf_path, render_notices, safe_file_name
 from workbench.reports.documents import (
     DeliveryReceipt,
     NoticeFinding,
@@ -35,6 +35,7 @@ __all__ = [
     "render_notices",
     "render_receipt",
     "render_reinspection",
+    "free_pdf_path",
     "safe_file_name",
     "stand_in_notes",
 ]

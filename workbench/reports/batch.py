@@ -8,12 +8,15 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from workbench.atomic import fit_name_bytes
 from workbench.domain.progress import Progress, check_cancel
 from workbench.errors import FontError, ValidationError, WorkbenchError, os_reason
 from workbench.reports.documents import RectificationNotice
 from workbench.reports.notice import render_notice
 
 MAX_NAME_CHARS = 80  # well under Windows' 255-character file-name and 260-character path limits
+# A stem's byte budget: room under MAX_NAME_BYTES for what callers append (" (12)", "_汇总表.xlsx").
+MAX_STEM_BYTES = 200
 _FORBIDDEN = re.compile(r'[/\\:*?"<>|]')  # not allowed in Windows file names; / also on POSIX
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)),
                      *(f"LPT{i}" for i in range(1, 10))}
@@ -24,7 +27,8 @@ def safe_file_name(text: str, fallback: str = "文书") -> str:
 
     Drops path separators and ``: * ? " < > |``, control characters, leading dots and spaces and
     trailing dots and spaces (Windows strips those); avoids reserved device names (CON, NUL…);
-    keeps Chinese and 〔〕; cuts to 80 characters.
+    keeps Chinese and 〔〕; cuts to 80 characters and 200 bytes of UTF-8 (so names of 4-byte
+    characters stay under the 255-byte file-name limit with room for suffixes).
 
     Args:
         text: any user text, e.g. "鲁网信整改〔2026〕12号-某公司".
@@ -37,7 +41,7 @@ def safe_file_name(text: str, fallback: str = "文书") -> str:
     text = re.sub(r"\s+", " ", text)
     text = "".join(c for c in text if unicodedata.category(c) not in ("Cc", "Cf"))
     text = _FORBIDDEN.sub("", text).strip(" .")
-    text = text[:MAX_NAME_CHARS].rstrip(" .")
+    text = fit_name_bytes(text[:MAX_NAME_CHARS], max_bytes=MAX_STEM_BYTES).rstrip(" .")
     if not text:
         return fallback
     if text.split(".")[0].upper() in _WINDOWS_RESERVED:
@@ -81,7 +85,7 @@ def render_notices(notices: Iterable[RectificationNotice], out_dir: Path,
     try:
         for done, notice in enumerate(notices, start=1):
             check_cancel(cancel)
-            path = _free_path(out_dir, f"{notice.doc_number}-{notice.recipient}", written)
+            path = free_pdf_path(out_dir, f"{notice.doc_number}-{notice.recipient}", written)
             _render_named(notice, path)
             written.append(path)
             _report(on_progress, done, len(notices), f"已生成 {path.name}")
@@ -99,12 +103,13 @@ def _render_named(notice: RectificationNotice, path: Path) -> None:
         raise type(exc)(f"整改通知书（{notice.doc_number}，{notice.recipient}）：{exc}") from exc
 
 
-def _free_path(out_dir: Path, stem_text: str, taken: list[Path]) -> Path:
+def free_pdf_path(out_dir: Path, stem_text: str, taken: list[Path]) -> Path:
+    """``out_dir/<safe stem>.pdf``, or `` (2)``, `` (3)``… when taken in this batch or on disk."""
     stem = safe_file_name(stem_text, fallback="整改通知书")
-    candidate, n = out_dir / f"{stem}.pdf", 1
+    candidate, n = out_dir / fit_name_bytes(stem, ".pdf"), 1
     while candidate in taken or candidate.exists():
         n += 1
-        candidate = out_dir / f"{stem} ({n}).pdf"
+        candidate = out_dir / fit_name_bytes(stem, f" ({n}).pdf")
     return candidate
 
 

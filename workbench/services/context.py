@@ -12,7 +12,7 @@ from workbench.domain.author import Author
 from workbench.settings import Settings
 from workbench.storage.connection import describe_error
 
-__all__ = ["Context", "describe_error", "explain_database_error"]
+__all__ = ["Context", "describe_database_error", "describe_error", "explain_database_error"]
 
 
 @dataclass
@@ -84,3 +84,14 @@ def explain_database_error(err: BaseException) -> str | None:
     if isinstance(err, sqlite3.Error):
         return describe_error(err)
     return None
+
+
+def describe_database_error(err: BaseException, db: str | Path | None) -> str:
+    """describe_error's sentence; for a damaged file ``db`` the one message that names the file
+    and its newest good backup (storage.backup.damaged_message)."""
+    from workbench.storage.backup import damaged_message
+    from workbench.storage.connection import is_damaged
+
+    if isinstance(err, sqlite3.Error) and db is not None and str(db) != ":memory:" and is_damaged(err):
+        return damaged_message(db, err)
+    return describe_error(err) if isinstance(err, sqlite3.Error) else str(err)

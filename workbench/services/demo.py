@@ -65,9 +65,7 @@ def demo_rows(count: int = 48, seed: int = 2026) -> list[tuple]:
         subject = f"鲁ICP备{rng.randint(2015, 2025)}{rng.randint(0, 999999):06d}号"
         uscc = _uscc(rng, code)
         for n in range(1, rng.randint(1, 3) + 1):
-            domain = "".join(rng.choice(_SYLLABLES) for _ in range(2)) + rng.choice((".com", ".cn", ".net"))
-            if domain in used:
-                continue
+            domain = _fresh_domain(rng, used)
             used.add(domain)
             serial += 1
             approved = date(2018, 1, 1) + timedelta(days=rng.randint(0, 2800))
@@ -78,6 +76,17 @@ def demo_rows(count: int = 48, seed: int = 2026) -> list[tuple]:
                 f"contact{serial}@example.com", approved, f"鲁公网安备 {code}02{rng.randint(0, 999999):06d}号", "",
             ))
     return rows[:count]
+
+
+def _fresh_domain(rng: random.Random, used: set[str]) -> str:
+    """A domain not in ``used`` (two syllables and a suffix; a number is added once the 300
+    plain combinations are taken, so any number of sites can be generated)."""
+    stem, suffix = "".join(rng.choice(_SYLLABLES) for _ in range(2)), rng.choice((".com", ".cn", ".net"))
+    domain, n = stem + suffix, 1
+    while domain in used:
+        n += 1
+        domain = f"{stem}{n}{suffix}"
+    return domain
 
 
 def write_demo_list(path: Path, rows: list[tuple]) -> Path:

@@ -13,7 +13,7 @@ from workbench.domain.deadline import compute_deadline
 from workbench.domain.deadline import term_text as deadline_term_text
 from workbench.domain.doc_number import normalize_doc_number
 from workbench.domain.notice_record import NoticeRecord
-from workbench.domain.progress import Progress, check_cancel
+from workbench.domain.progress import Progress
 from workbench.domain.sponsor import Sponsor
 from workbench.errors import NotFoundError, ValidationError
 from workbench.reports import (
@@ -22,12 +22,18 @@ from workbench.reports import (
     RectificationNotice,
     format_doc_number,
     render_notice,
-    render_notices,
     render_receipt,
 )
 from workbench.services import document_settings
 from workbench.services.context import Context
-from workbench.storage import campaign_repo, finding_repo, notice_repo, sponsor_repo
+from workbench.services.output_paths import check_output
+from workbench.storage import (
+    campaign_repo,
+    doc_number_repo,
+    finding_repo,
+    notice_repo,
+    sponsor_repo,
+)
 from workbench.storage.connection import transaction
 
 _NOTICE_STATUSES = (fs.PENDING, fs.RECTIFYING, fs.FAILED)
@@ -71,17 +77,17 @@ def issue_notice(ctx: Context, sponsor_id: str) -> IssuedNotice:
     with transaction(ctx.conn):
         fresh = notice_repo.unnoticed_findings(ctx.conn, sponsor_id, _NOTICE_STATUSES)
         if fresh:
-            if not campaign.doc_prefix:
-                raise ValidationError(
-                    f"检查任务“{campaign.name}”未设置文号前缀（如“鲁网信整改”），无法编号；请在窗口的“文件 → 编辑检查任务”中设置，"
-                    f"或运行 workbench campaign set \"{campaign.name}\" --prefix 前缀 --db 数据库"
-                )
-            year = ctx.today().year
-            seq = notice_repo.next_seq(ctx.conn, campaign.doc_prefix, year)
+            require_prefix(campaign)
+            left = doc_number_repo.reserved(ctx.conn, campaign.id, "rectification", sponsor_id)
+            if left:   # a number an interrupted run reserved for this organisation: use it
+                prefix, year, seq, number = left[0].prefix, left[0].year, left[0].seq, left[0].doc_number
+            else:
+                prefix, year = campaign.doc_prefix, ctx.today().year
+                seq = notice_repo.next_seq(ctx.conn, prefix, year)
+                number = format_doc_number(prefix, year, seq)
             term = _start_terms_on_issue(ctx, fresh)
             record = notice_repo.new_record(
-                campaign.id, sponsor_id, "rectification", campaign.doc_prefix, year, seq,
-                format_doc_number(campaign.doc_prefix, year, seq), ctx.today(), fresh, **term,
+                campaign.id, sponsor_id, "rectification", prefix, year, seq, number, ctx.today(), fresh, **term,
             )
             notice_repo.insert(ctx.conn, record, ctx.author)
             reprint = False
@@ -90,11 +96,22 @@ def issue_notice(ctx: Context, sponsor_id: str) -> IssuedNotice:
             if not earlier:
                 raise ValidationError(f"“{sponsor.name}”没有待整改的问题，无需下发整改通知书")
             record, reprint = earlier[-1], True
-    return IssuedNotice(record, _document(ctx, record), reprint)
+    return IssuedNotice(record, notice_document(ctx, record), reprint)
 
 
-def _start_terms_on_issue(ctx: Context, finding_ids) -> dict:
-    """The term a new notice prints, stored with it (issue 10: a re-print never changes it).
+def require_prefix(campaign) -> None:
+    """Raise ValidationError (with how to set it) when the campaign has no 文号 prefix."""
+    if not campaign.doc_prefix:
+        raise ValidationError(
+            f"检查任务“{campaign.name}”未设置文号前缀（如“鲁网信整改”），无法编号；请在窗口的“文件 → 编辑检查任务”中设置，"
+            f"或运行 workbench campaign set \"{campaign.name}\" --prefix 前缀 --db 数据库"
+        )
+
+
+def plan_terms(ctx: Context, finding_ids) -> tuple[dict, list]:
+    """The term a new notice issued today prints, and the findings as it leaves them — computed,
+    not stored (services.notice_issuing renders before it records; issue 10: a re-print never
+    changes the term).
 
     Fixed at issue (the default): each 待整改 finding's term restarts today, and the notice
     prints the latest of their deadlines, "前（含当日）". From receipt
@@ -102,7 +119,7 @@ def _start_terms_on_issue(ctx: Context, finding_ids) -> dict:
     its date when 送达 is recorded.
 
     Returns:
-        deadline, term_text and from_receipt for notice_repo.new_record.
+        ({deadline, term_text, from_receipt} for notice_repo.new_record, the changed findings).
     """
     items = [finding_repo.get(ctx.conn, fid) for fid in finding_ids]
     terms = {(f.term_days, f.term_unit) for f in items}
@@ -110,18 +127,32 @@ def _start_terms_on_issue(ctx: Context, finding_ids) -> dict:
     days, unit = max(terms, key=lambda t: compute_deadline(ctx.today(), t[0], t[1], ctx.calendar).date)
     term_text = deadline_term_text(days, unit)
     if ctx.settings.deadline_from_receipt:
-        return {"deadline": None, "term_text": term_text, "from_receipt": True}
-    deadlines = []
+        return {"deadline": None, "term_text": term_text, "from_receipt": True}, []
+    deadlines, changed = [], []
     for finding in items:
         if finding.status == fs.PENDING:
             deadline = compute_deadline(ctx.today(), finding.term_days, finding.term_unit, ctx.calendar)
             finding = replace(finding, start_on=ctx.today(), deadline=deadline.date)
-            finding_repo.update(ctx.conn, finding, ctx.author)
+            changed.append(finding)
         deadlines.append(finding.deadline)
-    return {"deadline": max(deadlines), "term_text": term_text, "from_receipt": False}
+    return {"deadline": max(deadlines), "term_text": term_text, "from_receipt": False}, changed
 
 
-def _document(ctx: Context, record: NoticeRecord) -> RectificationNotice:
+def store_terms(ctx: Context, changed) -> None:
+    """Store the findings plan_terms changed (call in the transaction that stores the notice)."""
+    for finding in changed:
+        finding_repo.update(ctx.conn, finding, ctx.author)
+
+
+def _start_terms_on_issue(ctx: Context, finding_ids) -> dict:
+    """plan_terms, stored at once; returns the term for notice_repo.new_record."""
+    term, changed = plan_terms(ctx, finding_ids)
+    store_terms(ctx, changed)
+    return term
+
+
+def notice_document(ctx: Context, record: NoticeRecord) -> RectificationNotice:
+    """The printable notice of ``record`` (stored, or built for rendering before it is stored)."""
     sponsor = sponsor_repo.get(ctx.conn, record.sponsor_id)
     campaign = campaign_repo.get(ctx.conn, record.campaign_id)
     items = [finding_repo.get(ctx.conn, fid) for fid in record.finding_ids]
@@ -200,7 +231,7 @@ def issue_extension(ctx: Context, doc_number: str, new_deadline: date, reason: s
             format_doc_number(first.prefix, year, seq), ctx.today(), extended,
             deadline=new_deadline, term_text="", from_receipt=False, extends_id=first.id)
         notice_repo.insert(ctx.conn, record, ctx.author)
-    return IssuedNotice(record, _document(ctx, record), False)
+    return IssuedNotice(record, notice_document(ctx, record), False)
 
 
 def _site_label(about: dict) -> str:
@@ -212,18 +243,21 @@ def _site_label(about: dict) -> str:
     return name or host
 
 
-def write_notice(ctx: Context, sponsor_id: str, out: Path) -> IssuedNotice:
+def write_notice(ctx: Context, sponsor_id: str, out: Path, force: bool = False) -> IssuedNotice:
     """Issue (or re-print) a sponsor's notice and render it as PDF at ``out``.
 
-    The number is taken in the same transaction as the rendering: when the PDF cannot be written
-    (a full disk, a folder without permission) no number is used up.
+    The number is reserved in a committed step, the PDF rendered without holding the database,
+    then renamed into place and the number marked issued (services.notice_issuing).
+
+    Raises:
+        ValidationError: ``out`` is protected or exists and ``force`` is False; no findings; no
+            prefix. WorkbenchError: the PDF cannot be written (the number is given back).
     """
+    from workbench.services import notice_issuing
+
     document_settings.apply(ctx)
     require_settings(ctx, sponsor_repo.get(ctx.conn, sponsor_id).campaign_id)
-    with transaction(ctx.conn):
-        issued = issue_notice(ctx, sponsor_id)
-        render_notice(issued.document, out)
-    return issued
+    return notice_issuing.write_notice(ctx, sponsor_id, out, force=force)
 
 
 def require_settings(ctx: Context, campaign_id: str | None) -> None:
@@ -237,35 +271,40 @@ def sponsors_needing_notice(ctx: Context, campaign_id: str):
     return sponsor_repo.with_findings(ctx.conn, campaign_id, _NOTICE_STATUSES)
 
 
+def needs_new_notice(ctx: Context, sponsor_id: str) -> list[str]:
+    """Ids of the sponsor's findings that await rectification and no notice covers yet."""
+    return notice_repo.unnoticed_findings(ctx.conn, sponsor_id, _NOTICE_STATUSES)
+
+
 def write_notices(
     ctx: Context, campaign_id: str, out_dir: Path, *, cancel: threading.Event | None = None,
     on_progress: Callable[[Progress], None] | None = None,
 ) -> list[Path]:
-    """One notice PDF per sponsor with open findings, named ``<文号>-<单位>.pdf`` in ``out_dir``.
+    """One notice PDF per sponsor with open findings, ``<文号>-<单位>.pdf`` in ``out_dir``; see
+    services.notice_issuing.write_notices (numbers reserved first, each PDF renamed into place
+    then recorded in its own short transaction, an interrupted earlier run reconciled)."""
+    from workbench.services import notice_issuing
 
-    Numbers are taken and the PDFs written in one transaction: a cancel or an error rolls the
-    numbering back and removes the files this run wrote, so no number is printed without being
-    recorded.
-    """
     document_settings.apply(ctx)
     require_settings(ctx, campaign_id)
-    sponsors = sponsors_needing_notice(ctx, campaign_id)
-    with transaction(ctx.conn):
-        documents = []
-        for sponsor in sponsors:
-            check_cancel(cancel)
-            documents.append(issue_notice(ctx, sponsor.id).document)
-        return render_notices(documents, out_dir, cancel=cancel, on_progress=on_progress)
+    return notice_issuing.write_notices(ctx, campaign_id, out_dir, cancel=cancel, on_progress=on_progress)
 
 
-def write_receipt(ctx: Context, doc_number: str, out: Path) -> NoticeRecord:
+def number_ledger(ctx: Context, campaign_id: str):
+    """Every 文号 taken in a campaign with its status (reserved / issued / void + reason)."""
+    return doc_number_repo.in_campaign(ctx.conn, campaign_id)
+
+
+def write_receipt(ctx: Context, doc_number: str, out: Path, force: bool = False) -> NoticeRecord:
     """Render the delivery receipt (送达回证) for an issued notice.
 
     Raises:
         NotFoundError: no document with that number.
+        ValidationError: ``out`` is protected or exists and ``force`` is False (check_output).
     """
     document_settings.apply(ctx)
     record = notice_repo.by_number(ctx.conn, normalize_doc_number(doc_number))
+    check_output(ctx, out, force=force)
     sponsor = sponsor_repo.get(ctx.conn, record.sponsor_id)
     campaign = campaign_repo.get(ctx.conn, record.campaign_id)
     render_receipt(
@@ -284,7 +323,7 @@ def notice_by_number(ctx: Context, doc_number: str) -> IssuedNotice:
     record = notice_repo.by_number(ctx.conn, normalize_doc_number(doc_number))
     if record.kind != "rectification":
         raise NotFoundError(f"“{doc_number}”不是整改通知书")
-    return IssuedNotice(record, _document(ctx, record), True)
+    return IssuedNotice(record, notice_document(ctx, record), True)
 
 
 def list_notices(ctx: Context, campaign_id: str, kind: str | None = "rectification") -> list[NoticeRecord]:
@@ -306,7 +345,7 @@ def render_existing(ctx: Context, doc_number: str, out: Path) -> NoticeRecord:
 
         return reinspection.render_existing(ctx, record.doc_number, out)
     require_settings(ctx, record.campaign_id)
-    render_notice(_document(ctx, record), out)
+    render_notice(notice_document(ctx, record), out)
     return record
 
 

@@ -13,6 +13,7 @@ from workbench.errors import NotFoundError, ValidationError
 from workbench.reports import ReinspectionOpinion, format_doc_number, render_reinspection
 from workbench.services import document_settings
 from workbench.services.context import Context
+from workbench.services.output_paths import check_output
 from workbench.storage import campaign_repo, finding_repo, notice_repo, sponsor_repo
 from workbench.storage.connection import transaction
 
@@ -91,8 +92,15 @@ def _document(ctx, record: NoticeRecord, notice: NoticeRecord, items, reinspecte
     )
 
 
-def write_opinion(ctx: Context, notice_number: str, out: Path, reinspected_on: date | None = None) -> IssuedOpinion:
-    """Issue (or re-print) the re-inspection opinion of a notice and render it as PDF at ``out``."""
+def write_opinion(ctx: Context, notice_number: str, out: Path, reinspected_on: date | None = None,
+                  force: bool = False) -> IssuedOpinion:
+    """Issue (or re-print) the re-inspection opinion of a notice and render it as PDF at ``out``.
+
+    Raises:
+        as :func:`issue_opinion`; ValidationError: ``out`` is protected or exists and ``force``
+            is False (services.output_paths.check_output) — checked before a number is taken.
+    """
+    check_output(ctx, out, force=force)
     document_settings.apply(ctx)
     issued = issue_opinion(ctx, notice_number, reinspected_on)
     render_reinspection(issued.document, out)

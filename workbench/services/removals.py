@@ -80,6 +80,14 @@ def remove(ctx: Context, plan: RemovalPlan) -> Removal:
         InspectorMissingError: no inspector name is set.
         ValidationError: it is removed already.
     """
+    if plan.entity == "campaign":      # a bulk removal: a verified backup first (docs/sync.md)
+        from pathlib import Path
+
+        from workbench.services.integrity import take_backup
+
+        db = ctx.conn.execute("PRAGMA database_list").fetchone()[2]
+        if db:
+            take_backup(ctx, Path(db), "removal")
     with transaction(ctx.conn):
         removal = removal_repo.insert(ctx.conn, plan.entity, plan.entity_id, plan.label, plan.summary, ctx.author)
         audit.record(ctx.conn, "remove", plan.entity, plan.entity_id, after={"summary": plan.summary})

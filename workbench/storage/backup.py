@@ -151,3 +151,55 @@ def restore_into(conn: sqlite3.Connection, backup: Path) -> None:
         raise WorkbenchError(f"无法从 {backup} 恢复（{err}）") from err
     finally:
         source.close()
+
+
+def backup_files(db: Path) -> list[Path]:
+    """Every backup of ``db`` that may exist: the automatic ones (backup_dir) and the older
+    single copies beside it (``<db>.bak``, ``<db>.bak-YYYYmmddHHMMSS``), newest first."""
+    db = Path(db)
+    found = {b.path for b in list_backups(db)}
+    found.update(p for pattern in (f"{db.name}.bak", f"{db.name}.bak-*")
+                 for p in db.parent.glob(pattern) if p.is_file())
+    return sorted(found, key=_mtime, reverse=True)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def newest_usable_backup(db: Path) -> Path | None:
+    """The most recently written backup of ``db`` (any of backup_files) that is not empty and
+    passes quick_check; None when there is none. A 0-byte or damaged copy is never offered."""
+    for path in backup_files(db):
+        try:
+            if path.stat().st_size > 0 and not integrity_errors(path, quick=True):
+                return path
+        except OSError:
+            continue
+    return None
+
+
+def damaged_message(db: str | Path, err: Exception | None = None) -> str:
+    """The one message for a damaged database file: what is wrong and the newest good backup.
+
+    Example: "数据库文件 D:/检查/workbench.db 已损坏，无法读取（database disk image is
+    malformed）。最近一份完好的备份：D:/检查/workbench.db.backups/…sqlite3（2026-11-30 09:30）。
+    请先关闭工作台，把损坏的文件另存一份，再将该备份复制为 workbench.db 后重新打开（或用
+    workbench restore）。"
+    """
+    db = Path(db)
+    detail = f"（{err}）" if err is not None else ""
+    if "not a database" in str(err):
+        text = f"文件 {db} 不是有效的工作台数据库，或已损坏，无法读取{detail}。"
+    else:
+        text = f"数据库文件 {db} 已损坏，无法读取{detail}。"
+    backup = newest_usable_backup(db)
+    if backup is None:
+        return text + "没有找到完好的备份；请不要再写入该文件，将它复制一份后联系维护人员。"
+    written = datetime.fromtimestamp(_mtime(backup))
+    return (text + f"最近一份完好的备份：{backup}（{written:%Y-%m-%d %H:%M}）。"
+            f"请先关闭工作台，把损坏的文件另存一份，再将该备份复制为 {db.name} 后重新打开"
+            f"（或运行 workbench restore \"{backup}\" --db \"{db}\"）。")

@@ -60,6 +60,20 @@ def _default_author() -> tuple[str, str]:
     return local.device, local.name
 
 
+def database_path(conn: sqlite3.Connection) -> Path | None:
+    """The file of the connection's main database, or None for an in-memory one."""
+    row = next((r for r in conn.execute("PRAGMA database_list") if r[1] == "main"), None)
+    return Path(row[2]) if row is not None and row[2] else None
+
+
+def is_damaged(err: sqlite3.Error) -> bool:
+    """Whether SQLite says the file is damaged or not a database (SQLITE_CORRUPT, SQLITE_NOTADB)."""
+    name = getattr(err, "sqlite_errorname", "") or ""
+    text = str(err).lower()
+    return name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in text or (
+        "not a database" in text)
+
+
 def describe_error(err: sqlite3.Error) -> str:
     """A Chinese sentence for SQLite's errors (locked, read-only, disk full, damaged file…) that
     says what to do. Unknown errors keep SQLite's text in brackets for the maintainer."""
@@ -89,6 +103,8 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """Run the block in one transaction: committed on success, rolled back on any error.
 
     Nested use joins the outer transaction (a SAVEPOINT), so a service may call another.
+    When SQLite has already rolled the whole transaction back by itself (it does on a full disk,
+    SQLITE_FULL, and on some I/O errors), the original error is raised, not a "cannot rollback".
     """
     if conn.in_transaction:
         name = f"sp_{next(_SAVEPOINTS)}"
@@ -96,8 +112,9 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         try:
             yield conn
         except BaseException:
-            conn.execute(f"ROLLBACK TO {name}")
-            conn.execute(f"RELEASE {name}")
+            if conn.in_transaction:
+                conn.execute(f"ROLLBACK TO {name}")
+                conn.execute(f"RELEASE {name}")
             raise
         conn.execute(f"RELEASE {name}")
         return
@@ -105,7 +122,13 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     try:
         yield conn
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
     crash_point("transaction-commit")
-    conn.execute("COMMIT")
+    try:
+        conn.execute("COMMIT")
+    except BaseException:   # e.g. the disk filled up while the WAL was written
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise

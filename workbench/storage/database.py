@@ -6,7 +6,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from workbench.errors import DatabaseVersionError
+from workbench.errors import DatabaseVersionError, WorkbenchError
 from workbench.storage.backup import automatic_backup
 from workbench.storage.connection import connect
 from workbench.storage.migrate import current_version, latest_version, migrate
@@ -22,6 +22,7 @@ def open_database(path: str | Path, read_only: bool = False) -> sqlite3.Connecti
     Raises:
         DatabaseVersionError: the file was written by a newer version of the workbench.
         DatabaseVersionError: a read-only file whose schema would need upgrading.
+        WorkbenchError: a read-only file whose ``-wal`` file cannot be read with it.
         sqlite3.DatabaseError: the file is not a SQLite database.
     """
     if str(path) != ":memory:" and Path(path).is_file() and not _writable(Path(path)):
@@ -43,7 +44,26 @@ def _writable(path: Path) -> bool:
 
 
 def _open_read_only(path: Path, shared: bool = False) -> sqlite3.Connection:
-    conn = connect(path, read_only=True, shared=shared)
+    """Open a file read-only, reading what its ``-wal`` file holds too.
+
+    ``immutable=1`` (no locks, no ``-shm``) would ignore committed changes still in the
+    ``-wal`` file and show stale data, so it is used only when there is no such file and no
+    other program writes it (``shared``); with one, SQLite must read it, which needs its
+    ``-shm`` index: when that cannot be had, the file is refused with a message rather than
+    shown stale.
+    """
+    wal = Path(f"{path}-wal")
+    has_wal = wal.is_file() and wal.stat().st_size > 0
+    conn = connect(path, read_only=True, shared=shared or has_wal)
+    if has_wal:
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.OperationalError as err:
+            conn.close()
+            raise WorkbenchError(
+                f"数据库文件 {path} 是只读的，而最近的改动还保存在旁边的 {wal.name} 文件中，"
+                "只读打开会看到过时的数据；请把数据库连同同名的 -wal、-shm 文件一起复制到可写的位置后再打开。"
+            ) from err
     have, latest = current_version(conn), latest_version()
     if have != latest:
         conn.close()

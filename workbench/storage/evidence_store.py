@@ -60,7 +60,7 @@ class EvidenceStore:
         source = Path(source)
         if not source.is_file():
             raise InputFileError("证据文件不存在或不是普通文件", path=str(source))
-        self.root.mkdir(parents=True, exist_ok=True)
+        self._make_root()
         temp = self.root / f".incoming-{secrets.token_hex(8)}.tmp"
         try:
             sha, size, head = _copy_hashing(source, temp)
@@ -77,6 +77,17 @@ class EvidenceStore:
             with suppress(OSError):
                 temp.unlink(missing_ok=True)
         return StoredFile(sha, size, stored, guess_mime(head, source.name))
+
+    def _make_root(self) -> None:
+        """Create the store folder; a file (or anything else) in its place is reported, not replaced."""
+        if self.root.exists() and not self.root.is_dir():
+            raise WorkbenchError(
+                f"证据文件夹 {self.root} 的位置上已有一个同名文件，无法保存证据；"
+                "请将该文件改名或移走（它不是工作台写的）后重试")
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise WorkbenchError(f"无法创建证据文件夹 {self.root}（{os_reason(err)}）") from err
 
     def path_of(self, stored_path: str) -> Path:
         """The absolute path of a stored file.

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from workbench.errors import DatabaseVersionError, WorkbenchError
 from workbench.paths import migrations_dir
+from workbench.storage.backup import copy_database
 
 _NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
@@ -73,11 +74,7 @@ def migrate(conn: sqlite3.Connection, backup_to: Path | None = None, directory: 
         )
     pending = [m for m in migs if m.version > have]
     if pending and have > 0 and backup_to is not None:
-        target = sqlite3.connect(str(backup_to))
-        try:
-            conn.backup(target)
-        finally:
-            target.close()
+        copy_database(conn, backup_to)   # verified before kept: never an empty or unchecked copy
     for mig in pending:
         script = mig.path.read_text(encoding="utf-8")
         conn.execute("BEGIN IMMEDIATE")

@@ -7,6 +7,7 @@ from datetime import date
 
 from workbench.domain.notice_record import NoticeRecord
 from workbench.errors import NotFoundError
+from workbench.storage import doc_number_repo
 from workbench.storage.records import (
     Author,
     insert_row,
@@ -20,27 +21,34 @@ from workbench.storage.records import (
 
 
 def next_seq(conn: sqlite3.Connection, prefix: str, year: int) -> int:
-    """The next free sequence number for ``prefix`` and ``year`` (1 when none issued yet).
+    """The next free sequence number for ``prefix`` and ``year`` (1 when none taken yet).
 
-    Numbers are never deleted, so taking max + 1 inside the issuing transaction gives numbers
-    without gaps or reuse.
+    Counted over the number ledger (storage.doc_number_repo), which also holds numbers reserved
+    for documents still being rendered and numbers made void, so no number is ever reused.
     """
-    row = conn.execute(
-        "SELECT coalesce(max(seq), 0) FROM notice WHERE prefix = ? AND year = ?", (prefix, year)
-    ).fetchone()
-    return row[0] + 1
+    return doc_number_repo.next_seq(conn, prefix, year)
 
 
 def insert(conn: sqlite3.Connection, record: NoticeRecord, author: Author) -> None:
-    """Store a new document and link its findings. Call inside the transaction that took the number."""
-    insert_row(conn, "notice", stamp({
-        "id": record.id, "campaign_id": record.campaign_id, "sponsor_id": record.sponsor_id,
+    """Store a new document, link its findings and mark its number issued in the ledger (a
+    reserved number becomes issued; a number taken in this transaction is added as issued).
+    Call inside the transaction that took or claimed the number.
+
+    Raises:
+        sqlite3.IntegrityError: the number is void or already issued.
+    """
+    values = {
+        "campaign_id": record.campaign_id, "sponsor_id": record.sponsor_id,
         "kind": record.kind, "prefix": record.prefix, "year": record.year, "seq": record.seq,
-        "doc_number": record.doc_number, "issued_on": iso(record.issued_on), "served_on": iso(record.served_on),
+        "doc_number": record.doc_number,
+    }
+    insert_row(conn, "notice", stamp({
+        "id": record.id, **values, "issued_on": iso(record.issued_on), "served_on": iso(record.served_on),
         "deadline": iso(record.deadline), "term_text": record.term_text,
         "from_receipt": int(record.from_receipt), "extends_id": record.extends_id,
     }, author, new=True))
     insert_rows(conn, "notice_finding", ({"notice_id": record.id, "finding_id": f} for f in record.finding_ids))
+    doc_number_repo.record_issued(conn, values, record.id, author)
 
 
 def _record(conn: sqlite3.Connection, r: sqlite3.Row) -> NoticeRecord:

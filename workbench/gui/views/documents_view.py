@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from workbench.domain.progress import Cancelled
 from workbench.errors import MissingSettingsError, ValidationError, WorkbenchError, os_reason
 from workbench.gui import printing
+from workbench.gui.dialogs import overwrite_confirmed
 from workbench.gui.models.record_table_model import Column, RecordTableModel
 from workbench.gui.session import Session
 from workbench.gui.widgets.tables import decisive_first, fit_columns, record_table, remember_columns
@@ -196,7 +197,7 @@ class DocumentsView(QWidget):
         if not self._settings_ready(line.sponsor.campaign_id):
             return None
         try:
-            issued = notices.write_notice(self.session.ctx, line.sponsor.id, out)
+            issued = notices.write_notice(self.session.ctx, line.sponsor.id, out, force=True)
         except (WorkbenchError, OSError) as err:
             self.session.show_error("生成整改通知书", _as_workbench_error(err, out))
             return None
@@ -256,8 +257,11 @@ class DocumentsView(QWidget):
     def _ask_pdf(self, title: str, stem: str) -> Path | None:
         """Ask where to save a PDF (starting in the last folder, named from ``stem``); None if cancelled."""
         suggested = Path(self.session.last_folder) / safe_file_name(f"{stem}.pdf")
-        out = self.session.dialogs.save_file(title, str(suggested), PDF_FILTER)
-        return None if out is None else _with_pdf_suffix(out)
+        chosen = self.session.dialogs.save_file(title, str(suggested), PDF_FILTER)
+        if chosen is None:
+            return None
+        out = _with_pdf_suffix(chosen)
+        return out if overwrite_confirmed(self.session.dialogs, chosen, out) else None
 
     def _written(self, out: Path, doc_number: str, reprint: bool) -> Path:
         self.last_written.append(out)
@@ -292,8 +296,10 @@ class DocumentsView(QWidget):
                                   f"已生成 {len(paths)} 份整改通知书，保存在：\n{folder}{self._font_note()}")
 
     def _batch_failed(self, err: Exception) -> None:
-        if isinstance(err, Cancelled):   # the whole batch was rolled back (services.notices.write_notices)
-            self.session.dialogs.info("批量生成整改通知书", "已取消：本次未生成任何通知书，也未占用文号。")
+        self.session.notify("documents", "findings")   # notices written before the stop stay issued
+        if isinstance(err, Cancelled):   # services.notice_issuing.write_notices
+            self.session.dialogs.info("批量生成整改通知书", "已取消：已生成的通知书保留在文件夹中并已登记文号；"
+                                      "其余单位未生成，也未占用文号。")
         else:
             self.session.show_error("批量生成整改通知书", err)
 
@@ -307,7 +313,7 @@ class DocumentsView(QWidget):
         if out is None:
             return None
         try:
-            notices.write_receipt(self.session.ctx, number, out)
+            notices.write_receipt(self.session.ctx, number, out, force=True)
         except (WorkbenchError, OSError) as err:
             self.session.show_error("送达回证", _as_workbench_error(err, out))
             return None
@@ -327,7 +333,8 @@ class DocumentsView(QWidget):
         if out is None:
             return None
         try:
-            issued = reinspection.write_opinion(self.session.ctx, number, out, reinspected_on=self.session.ctx.today())
+            issued = reinspection.write_opinion(self.session.ctx, number, out, reinspected_on=self.session.ctx.today(),
+                                                force=True)
         except ValidationError as err:
             self.session.dialogs.warn("复查意见书", f"{err}。\n\n请先在“问题”界面为该通知书所涉的每个问题"
                                       "登记复查结果（复查通过或复查未通过），再出具复查意见书。")

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.errors import WorkbenchError
+from workbench.gui.dialogs import overwrite_confirmed
 from workbench.gui.models.change_lines import (
     CHANGE_COLUMNS,
     MISSING_COLUMNS,
@@ -26,7 +27,7 @@ from workbench.gui.models.problem_table_model import ProblemTableModel
 from workbench.gui.models.record_table_model import RecordTableModel
 from workbench.gui.session import Session
 from workbench.gui.widgets.tables import record_table
-from workbench.services import site_import
+from workbench.services import output_paths, site_import
 
 # summary key → label, in the order shown: what changed, then what the file held.
 COUNT_LABELS = (
@@ -122,12 +123,14 @@ class ImportReportPage(QWidget):
             return
         stem = Path(self.report.result.file).stem
         suggested = str(Path(self.session.last_folder) / f"{stem}_导入问题.xlsx")
-        out = self.session.dialogs.save_file("导出问题清单", suggested, "Excel 工作簿 (*.xlsx)")
-        if out is None:
+        chosen = self.session.dialogs.save_file("导出问题清单", suggested, "Excel 工作簿 (*.xlsx)")
+        if chosen is None:
             return
-        if out.suffix.lower() != ".xlsx":
-            out = out.with_name(out.name + ".xlsx")
+        out = chosen if chosen.suffix.lower() == ".xlsx" else chosen.with_name(chosen.name + ".xlsx")
+        if not overwrite_confirmed(self.session.dialogs, chosen, out):
+            return
         try:
+            output_paths.check_output(self.session.ctx, out, force=True)
             written = site_import.export_problems(self.report, out)
         except WorkbenchError as err:
             self.session.show_error("导出问题清单", err)

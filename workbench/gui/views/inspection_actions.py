@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING
 
 from workbench.domain.checklist import ChecklistFormatError
 from workbench.errors import ValidationError, WorkbenchError, os_reason
+from workbench.gui.dialogs import overwrite_confirmed
 from workbench.gui.session import Session
 from workbench.reports import safe_file_name
-from workbench.services import checklist_templates
+from workbench.services import checklist_templates, output_paths
 from workbench.services import inspection_service as service
 
 if TYPE_CHECKING:
@@ -73,11 +74,14 @@ def export_template(session: Session, record: TemplateRecord) -> Path | None:
         The written file; None when cancelled or failed (the error is shown).
     """
     name = safe_file_name(f"{record.title}_{record.version}", "检查表模板")
-    out = session.dialogs.save_file("导出检查表模板", str(Path(session.last_folder) / f"{name}.xlsx"), XLSX_FILTER)
-    if out is None:
+    chosen = session.dialogs.save_file("导出检查表模板", str(Path(session.last_folder) / f"{name}.xlsx"), XLSX_FILTER)
+    if chosen is None:
         return None
-    out = out if out.suffix.lower() == ".xlsx" else out.with_name(out.name + ".xlsx")
+    out = chosen if chosen.suffix.lower() == ".xlsx" else chosen.with_name(chosen.name + ".xlsx")
+    if not overwrite_confirmed(session.dialogs, chosen, out):
+        return None
     try:
+        output_paths.check_output(session.ctx, out, force=True)
         checklist_templates.export_template(session.ctx, record.id, out)
     except WorkbenchError as err:
         session.show_error("导出检查表模板", err)

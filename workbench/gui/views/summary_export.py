@@ -9,10 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from workbench.errors import WorkbenchError
+from workbench.gui.dialogs import overwrite_confirmed
 from workbench.gui.session import Session
 from workbench.gui.workers import TaskWorker
 from workbench.reports import safe_file_name
-from workbench.services import campaigns, ledger, report, summary
+from workbench.services import campaigns, ledger, output_paths, report, summary
 
 XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
 PDF_FILTER = "PDF 文件 (*.pdf)"
@@ -43,12 +45,16 @@ def export_campaign_file(session: Session, kind: str, on_written: Callable[[Path
         return None
     name = campaigns.get_campaign(session.ctx, cid).name
     suggested = str(Path(session.last_folder) / f"{safe_file_name(name, suffix)}_{suffix}{extension}")
-    out = session.dialogs.save_file(title, suggested, filters)
-    if out is None:
+    chosen = session.dialogs.save_file(title, suggested, filters)
+    if chosen is None:
         return None
-    out = out if out.suffix.lower() == extension else out.with_name(out.name + extension)
-    if session.is_database(out):
-        session.dialogs.warn(title, f"不能把导出文件保存到正在使用的数据库文件上：\n{out}")
+    out = chosen if chosen.suffix.lower() == extension else chosen.with_name(chosen.name + extension)
+    if not overwrite_confirmed(session.dialogs, chosen, out):
+        return None
+    try:   # the dialogs asked about overwriting: force; the database, backups, evidence stay refused
+        output_paths.check_output(session.ctx, out, force=True)
+    except WorkbenchError as err:
+        session.show_error(title, err)
         return None
     session.remember_folder(out)
     include = session.include_personal_data
