@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 #: Separators inside the aggregated history text (ASCII unit / record separators never typed).
 FIELD_SEP = "\x1f"
@@ -45,14 +46,25 @@ def ledger_rows(conn: sqlite3.Connection, campaign_id: str) -> Iterator[sqlite3.
     None), deadline (ISO day), status, history (events oldest first, joined with
     :data:`RECORD_SEP`, each ``occurred_at FIELD_SEP action FIELD_SEP reason FIELD_SEP inspector``).
     """
-    # The query materialises the history and notice tables and sorts every finding: on disk,
-    # not in memory (connection.py sets temp_store=MEMORY), so a 100,000-finding ledger streams
-    # in constant memory.
-    previous = conn.execute("PRAGMA temp_store").fetchone()[0]
-    conn.execute("PRAGMA temp_store=FILE")
-    try:
+    # The query materialises the history and notice tables and sorts every finding: on disk and
+    # with a small page cache, so a 100,000-finding ledger streams in flat memory.
+    with low_memory(conn):
         cursor = conn.execute(_SQL, {"campaign": campaign_id})
         cursor.row_factory = sqlite3.Row
         yield from cursor
+
+
+@contextmanager
+def low_memory(conn: sqlite3.Connection, cache_kib: int = 16 * 1024) -> Iterator[None]:
+    """For one-pass scans of a whole campaign (exports, reports): temporary tables and sorts on
+    disk and a ``cache_kib`` page cache instead of the connection's in-memory temp store and
+    large cache (connection.py), which a full scan would fill for nothing. Restored after."""
+    temp = conn.execute("PRAGMA temp_store").fetchone()[0]
+    cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute("PRAGMA temp_store=FILE")
+    conn.execute(f"PRAGMA cache_size=-{int(cache_kib)}")
+    try:
+        yield
     finally:
-        conn.execute(f"PRAGMA temp_store={int(previous)}")
+        conn.execute(f"PRAGMA temp_store={int(temp)}")
+        conn.execute(f"PRAGMA cache_size={int(cache)}")
