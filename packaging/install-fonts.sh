@@ -11,11 +11,21 @@
 #   page 宋体     → AR PL UMing CN (apt fonts-arphic-uming)
 #
 # The two downloaded fonts go to $WORKBENCH_FONT_DIR (default /usr/local/share/fonts/workbench),
-# where workbench/reports/font_paths.py looks for them. Needs python3 with fontTools (the
-# project's "fonts" extra, part of "test"); npm for Noto Serif SC (without npm the title gets
-# FandolSong Bold, converted like FandolFang). Takes 20–60 s, mostly downloads.
+# where workbench/reports/font_paths.py looks for them. Converting needs fontTools: the script uses
+# $PYTHON, else the checkout's .venv (scripts/setup), else python3, and installs fontTools into it
+# (pip into a venv, apt python3-fonttools for the system python). npm is used for Noto Serif SC
+# (without npm the title gets FandolSong Bold, converted like FandolFang). Takes 20–60 s.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+py="${PYTHON:-}"
+if [ -z "$py" ]; then
+  if [ -x "$root/.venv/bin/python" ]; then py="$root/.venv/bin/python"; else py=python3; fi
+fi
+if ! "$py" -c 'import fontTools' 2>/dev/null; then
+  "$py" -m pip install -q fonttools 2>/dev/null || apt-get install -y -qq python3-fonttools >/dev/null
+fi
+convert() { PYTHONPATH="$root${PYTHONPATH:+:$PYTHONPATH}" "$py" -m workbench.reports.font_convert "$@"; }
 dest="${WORKBENCH_FONT_DIR:-/usr/local/share/fonts/workbench}"
 export DEBIAN_FRONTEND=noninteractive
 
@@ -33,7 +43,7 @@ if [ ! -s "$dest/FandolFang-Regular.ttf" ] || { ! command -v npm >/dev/null && [
   dpkg-deb --fsys-tarfile texlive-lang-chinese_*.deb | tar x --wildcards \
     "$fandol/FandolFang-Regular.otf" "$fandol/FandolSong-Bold.otf" \
     './usr/share/doc/texlive-lang-chinese/copyright'
-  python3 -m workbench.reports.font_convert "$fandol/FandolFang-Regular.otf" "$dest/FandolFang-Regular.ttf"
+  convert "$fandol/FandolFang-Regular.otf" "$dest/FandolFang-Regular.ttf"
   cp ./usr/share/doc/texlive-lang-chinese/copyright "$dest/Fandol-COPYRIGHT.txt"
 fi
 
@@ -46,7 +56,7 @@ if [ ! -s "$dest/NotoSerifSC_700Bold.ttf" ]; then
     cp package/LICENSE_FONT "$dest/NotoSerifSC-OFL.txt"
   elif [ ! -s "$dest/FandolSong-Bold.ttf" ]; then
     # No npm: the lighter FandolSong Bold stands in for 小标宋 (fonts.md §1, apt-only route).
-    python3 -m workbench.reports.font_convert "$fandol/FandolSong-Bold.otf" "$dest/FandolSong-Bold.ttf"
+    convert "$fandol/FandolSong-Bold.otf" "$dest/FandolSong-Bold.ttf"
   fi
 fi
 command -v fc-cache >/dev/null && fc-cache -f "$dest" >/dev/null 2>&1 || true
