@@ -602,7 +602,9 @@ CREATE TABLE import_change (
     entity TEXT NOT NULL CHECK (entity IN ('sponsor', 'site')),
     entity_id TEXT NOT NULL,
     before TEXT,                               -- JSON of the row before the import; NULL: it created the row
-    after TEXT,                                -- JSON of the row as the import left it; NULL: it deleted the row
+    after TEXT,                                -- JSON of the row as the import left it, for a row it changed
+                                               -- (for a row it created: written when the import is undone)
+    after_hash TEXT,                           -- hash of that JSON (storage/import_undo_repo.py); NULL: no row
     PRIMARY KEY (import_run_id, entity, entity_id)
 );
 

@@ -1,9 +1,9 @@
 -- 0012: undoing an import (撤销导入, issue 9). While an import stores its list, every sponsor and
--- site row it creates, changes or deletes is logged here with its values before the import and as
--- the import left them (storage/import_undo_repo.py; sites with their domains). Undoing puts each
--- logged row back to its "before" (created rows go), but only while it still is as the import left
--- it; restoring from the 回收站 puts the "after" back the same way. Local to this database: the
--- rows the undo changes travel in work packages as ordinary changes.
+-- site row it creates, changes or deletes is logged here with its values before the import and a
+-- hash of the row as the import left it (storage/import_undo_repo.py; sites with their domains).
+-- Undoing puts each logged row back to its "before" (created rows go), but only while it still is
+-- as the import left it; restoring from the 回收站 puts the "after" back the same way. Local to
+-- this database: the rows the undo changes travel in work packages as ordinary changes.
 
 -- One row per import run that was logged (runs made before this version have none: they cannot
 -- be undone, and the window says so).
@@ -17,7 +17,9 @@ CREATE TABLE import_change (
     entity TEXT NOT NULL CHECK (entity IN ('sponsor', 'site')),
     entity_id TEXT NOT NULL,
     before TEXT,                               -- JSON of the row before the import; NULL: it created the row
-    after TEXT,                                -- JSON of the row as the import left it; NULL: it deleted the row
+    after TEXT,                                -- JSON of the row as the import left it, for a row it changed
+                                               -- (for a row it created: written when the import is undone)
+    after_hash TEXT,                           -- hash of that JSON (storage/import_undo_repo.py); NULL: no row
     PRIMARY KEY (import_run_id, entity, entity_id)
 );
 CREATE INDEX import_change_row ON import_change(entity, entity_id);

@@ -2,9 +2,11 @@
 
 While an import stores its list, temporary triggers on this connection note every ``sponsor`` and
 ``site`` row it creates, changes or deletes, with the row as it was before (a site with its
-domains). :func:`save` then stores, per row, the "before" and the "after" (the row as the import
-left it); rows that end as they began are not kept. The log does not depend on how the importer
-writes (row by row or in bulk): the triggers see every write.
+domains). :func:`save` then stores, per row, the "before", a hash of the "after" (the row as the
+import left it) and, for rows that existed before, the "after" itself; rows that end as they began
+are not kept. A created row's "after" is written only when the import is undone (it is the row
+then deleted), so a large first import costs about 100 bytes a row. The log does not depend on
+how the importer writes (row by row or in bulk): the triggers see every write.
 
 :func:`put_back` brings every logged row of a run to one side of the log — "before" to undo the
 import, "after" to redo it — after :func:`moved` has shown that no row is at another state than the
@@ -14,6 +16,7 @@ other side (nothing changed them since). ``site.sort_conclusion`` is not logged:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator
@@ -35,12 +38,22 @@ _CAPTURE = f"temp.{_CAPTURE_NAME}"
 class RowChange:
     """One logged row: ``entity`` (``sponsor``/``site``), its id, and the row as JSON-decoded
     dicts ``before`` (None: the import created it) and ``after`` (None: the import deleted it).
-    A site's dict carries its domains under ``_domains`` as [id, domain, ascii, position] lists."""
+    A site's dict carries its domains under ``_domains`` as [id, domain, ascii, position] lists;
+    a created row's ``after`` is ``{}`` (not kept) until the import is undone."""
 
     entity: str
     entity_id: str
     before: dict | None
     after: dict | None
+
+
+def _hash(text: str | None) -> str | None:
+    """The hash kept of a row's JSON (None for no row): 32 hex digits of SHA-256."""
+    return None if text is None else hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _register(conn: sqlite3.Connection) -> None:
+    conn.create_function("wb_row_hash", 1, _hash, deterministic=True)
 
 
 def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
@@ -118,15 +131,18 @@ def capture(conn: sqlite3.Connection) -> Iterator[None]:
 def save(conn: sqlite3.Connection, run_id: str) -> int:
     """Store the rows noted by the last :func:`capture` as the log of import run ``run_id``
     (inside the same transaction); returns how many rows changed."""
+    _register(conn)
     conn.execute("INSERT INTO import_log (import_run_id, recorded_at) VALUES (?, ?)", (run_id, utc_now()))
     for table in TABLES:
+        now = _current(conn, table, "r")
         conn.execute(
-            f"INSERT INTO import_change (import_run_id, entity, entity_id, before, after)"
-            f" SELECT ?, c.entity, c.entity_id, c.before, {_current(conn, table, 'r')}"
-            f" FROM {_CAPTURE} c LEFT JOIN main.{table} r ON r.id = c.entity_id WHERE c.entity = ?",
-            (run_id, table))
+            f"INSERT INTO import_change (import_run_id, entity, entity_id, before, after, after_hash)"
+            f" SELECT ?, c.entity, c.entity_id, c.before, CASE WHEN c.before IS NULL THEN NULL ELSE {now} END,"
+            f" wb_row_hash({now}) FROM {_CAPTURE} c LEFT JOIN main.{table} r ON r.id = c.entity_id"
+            " WHERE c.entity = ?", (run_id, table))
     conn.execute(f"DELETE FROM {_CAPTURE}")
-    conn.execute("DELETE FROM import_change WHERE import_run_id = ? AND before IS after", (run_id,))
+    conn.execute("DELETE FROM import_change WHERE import_run_id = ? AND (before IS after AND before IS NOT NULL"
+                 " OR before IS NULL AND after_hash IS NULL)", (run_id,))
     return conn.execute("SELECT count(*) FROM import_change WHERE import_run_id = ?", (run_id,)).fetchone()[0]
 
 
@@ -138,9 +154,10 @@ def is_logged(conn: sqlite3.Connection, run_id: str) -> bool:
 def changes(conn: sqlite3.Connection, run_id: str) -> list[RowChange]:
     """The logged rows of ``run_id``, sponsors first."""
     rows = conn.execute(
-        "SELECT entity, entity_id, before, after FROM import_change WHERE import_run_id = ?"
+        "SELECT entity, entity_id, before, after, after_hash FROM import_change WHERE import_run_id = ?"
         " ORDER BY entity = 'site', entity_id", (run_id,))
-    return [RowChange(e, i, json.loads(b) if b else None, json.loads(a) if a else None) for e, i, b, a in rows]
+    return [RowChange(e, i, json.loads(b) if b else None, json.loads(a) if a else ({} if h else None))
+            for e, i, b, a, h in rows]
 
 
 def moved(conn: sqlite3.Connection, run_id: str, side: str) -> list[tuple[str, str]]:
@@ -148,12 +165,14 @@ def moved(conn: sqlite3.Connection, run_id: str, side: str) -> list[tuple[str, s
     ``before``: as it was before) — rows something else changed since."""
     if side not in ("before", "after"):
         raise ValueError(side)
+    _register(conn)
     out = []
     for table in TABLES:
+        now = _current(conn, table, "r")
+        differs = f"c.before IS NOT {now}" if side == "before" else f"c.after_hash IS NOT wb_row_hash({now})"
         out += conn.execute(
             f"SELECT c.entity, c.entity_id FROM import_change c LEFT JOIN main.{table} r ON r.id = c.entity_id"
-            f" WHERE c.import_run_id = ? AND c.entity = ? AND c.{side} IS NOT {_current(conn, table, 'r')}",
-            (run_id, table)).fetchall()
+            f" WHERE c.import_run_id = ? AND c.entity = ? AND {differs}", (run_id, table)).fetchall()
     return [tuple(r) for r in out]
 
 
@@ -166,6 +185,12 @@ def put_back(conn: sqlite3.Connection, run_id: str, side: str) -> None:
     Raises:
         sqlite3.IntegrityError: a row to delete is still referenced (e.g. a finding of a sponsor).
     """
+    if side == "before":      # keep what the created rows hold, for a redo (restore from the 回收站)
+        for table in TABLES:
+            conn.execute(
+                f"UPDATE import_change SET after = (SELECT {row_json(conn, table, 'r')} FROM main.{table} r"
+                f" WHERE r.id = import_change.entity_id) WHERE import_run_id = ? AND entity = ?"
+                " AND before IS NULL AND after IS NULL AND after_hash IS NOT NULL", (run_id, table))
     logged = changes(conn, run_id)
     target = {(c.entity, c.entity_id): (c.before if side == "before" else c.after) for c in logged}
     sponsors = [(k[1], v) for k, v in target.items() if k[0] == "sponsor"]
@@ -189,6 +214,8 @@ def put_back(conn: sqlite3.Connection, run_id: str, side: str) -> None:
     for sponsor_id, row in sponsors:
         if row is None:
             conn.execute("DELETE FROM sponsor WHERE id = ?", (sponsor_id,))
+    if side == "after":       # created rows are back: their copy is no longer needed
+        conn.execute("UPDATE import_change SET after = NULL WHERE import_run_id = ? AND before IS NULL", (run_id,))
 
 
 def _upsert(conn: sqlite3.Connection, table: str, row_id: str, values: dict) -> None:
