@@ -133,7 +133,7 @@ def test_reviews_made_after_the_import_block_the_undo_naming_them(ctx, imported)
     with pytest.raises(ValidationError) as err:
         removals.plan_import(ctx, second.run_id)
     text = str(err.value)
-    assert "导入之后，它新增或改动的 1 个网站上已有1 条核查记录：" in text and "（网站7）。" in text
+    assert "导入之后，它新增或改动的 1 个网站上已有 1 条核查记录：" in text and "（网站7）。" in text
     assert added["site_filing_no"] in text
     assert "删除检查任务" in text and "数据库没有改动" in text
     assert dump(ctx.conn) == after

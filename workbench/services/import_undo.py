@@ -112,13 +112,17 @@ def _run(row) -> ImportRun:
 
 
 def _site_names(ctx: Context, site_ids: list[str]) -> str:
-    """``鲁ICP备…号-1（网站名）、…等 N 个`` for a message."""
-    shown = []
-    for site_id in site_ids[:_SHOWN]:
-        row = ctx.conn.execute("SELECT site_filing_no, name FROM site WHERE id = ?", (site_id,)).fetchone()
-        if row is not None:
-            shown.append(f"{row[0]}（{row[1]}）" if row[1] else row[0])
-    text = "、".join(shown)
+    """``鲁ICP备…号-1（网站名）、… 等 N 个`` for a message, in list order."""
+    conn = ctx.conn
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS wb_undo_named (id TEXT PRIMARY KEY)")
+    conn.execute("DELETE FROM temp.wb_undo_named")
+    conn.executemany("INSERT OR IGNORE INTO temp.wb_undo_named VALUES (?)", [(i,) for i in site_ids])
+    try:
+        rows = conn.execute("SELECT site_filing_no, name FROM site WHERE id IN (SELECT id FROM temp.wb_undo_named)"
+                            f" ORDER BY source_row, site_filing_no LIMIT {_SHOWN}").fetchall()
+    finally:
+        conn.execute("DELETE FROM temp.wb_undo_named")
+    text = "、".join(f"{no}（{name}）" if name else no for no, name in rows)
     return text + (f" 等 {len(site_ids)} 个" if len(site_ids) > _SHOWN else "")
 
 
@@ -176,8 +180,8 @@ def _check(ctx: Context, run: ImportRun, side: str) -> None:
         sites, made = _worked_on(ctx, run)
         if made:
             what = "、".join(_MADE[k].format(n) for k, n in made.items())
-            where = (f"它新增或改动的 {len(sites)} 个网站上已有{what}：{_site_names(ctx, sites)}" if sites
-                     else f"它新增的单位已有{what}")
+            where = (f"它新增或改动的 {len(sites)} 个网站上已有 {what}：{_site_names(ctx, sites)}" if sites
+                     else f"它新增的单位已有 {what}")
             raise ValidationError(
                 f"不能撤销导入批次“{run.label}”：导入之后，{where}。撤销会让这些记录失去所依据的"
                 "备案信息，而核查记录、问题和文号都不会被删除，所以未撤销，数据库没有改动。如果整份名单都导错了，"
@@ -239,9 +243,9 @@ def summary(ctx: Context, run: ImportRun) -> str:
         parts.append(f"把它改动的 {n.sites_changed} 个网站恢复为导入前的备案信息")
     if n.sites_absent:
         parts.append(f"把它标为“名单中已无”的 {n.sites_absent} 个网站恢复为在册")
-    what = "，".join(parts) if parts else "它没有改动任何网站"
-    return (f"撤销导入批次“{run.label}，{run.inspector}”：{what}。导入记录和问题清单保留为历史，"
-            "检查任务本身保留。")
+    what = "，".join(parts) if parts else "它没有改动任何网站，数据不变"
+    return (f"导入批次“{run.file_name}”（{run.inspector} 于 {local_minute(run.created_at)} 导入）撤销后将{what}。"
+            "导入记录和问题清单保留为历史，检查任务本身保留。")
 
 
 def check_undo(ctx: Context, run_id: str) -> ImportRun:
