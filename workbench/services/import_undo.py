@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from workbench.domain.import_change import RowChange
 from workbench.errors import NotFoundError, ValidationError
 from workbench.faults import crash_point
 from workbench.services.context import Context
@@ -126,7 +127,7 @@ def _site_names(ctx: Context, site_ids: list[str]) -> str:
     return text + (f" 等 {len(site_ids)} 个" if len(site_ids) > _SHOWN else "")
 
 
-def _filed_changed(change: import_undo_repo.RowChange) -> bool:
+def _filed_changed(change: RowChange) -> bool:
     """True when a logged site row's filed values differ before and after (not just bookkeeping)."""
     return any(change.before.get(k) != change.after.get(k) for k in change.after if k not in _BOOKKEEPING)
 

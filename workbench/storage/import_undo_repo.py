@@ -21,8 +21,8 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 
+from workbench.domain.import_change import RowChange
 from workbench.storage.records import utc_now
 
 #: Logged tables, parents first.
@@ -32,19 +32,6 @@ _NOT_LOGGED = {"site": frozenset({"sort_conclusion"})}
 _DOMAINS = "_domains"
 _CAPTURE_NAME = "wb_import_capture"     # unqualified inside a (temp) trigger, which finds it in temp
 _CAPTURE = f"temp.{_CAPTURE_NAME}"
-
-
-@dataclass(frozen=True)
-class RowChange:
-    """One logged row: ``entity`` (``sponsor``/``site``), its id, and the row as JSON-decoded
-    dicts ``before`` (None: the import created it) and ``after`` (None: the import deleted it).
-    A site's dict carries its domains under ``_domains`` as [id, domain, ascii, position] lists;
-    a created row's ``after`` is ``{}`` (not kept) until the import is undone."""
-
-    entity: str
-    entity_id: str
-    before: dict | None
-    after: dict | None
 
 
 def _hash(text: str | None) -> str | None:
