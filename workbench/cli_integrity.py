@@ -117,7 +117,8 @@ def package(args: Namespace, paths: AppPaths) -> int:
                   f"审计日志 {sum(res.counts.get('audit_log', {}).values())} 条，证据文件 {res.files} 个"
                   + (f"（对方 {res.partner[:8]}）" if res.partner else "（全部工作）"))
             return 0
-        packages.read_manifest(Path(args.package))     # refuse a broken file before any backup
+        limits = packages.package_checks.ReadLimits.from_settings(ctx.settings)
+        packages.read_manifest(Path(args.package), limits)     # refuse a broken file before any backup
         automatic_backup(ctx.conn, db, "merge")
         res = packages.run_isolated("import_package", pkg=args.package, **common)
     finally:
