@@ -114,12 +114,17 @@ def export_package(db: str, out: str, campaign: str | None, to: str | None, devi
 
     Raises:
         NotFoundError: no such campaign or partner.
-        ValidationError: several campaigns and none named.
+        ValidationError: several campaigns and none named; ``out`` is the database, a file beside
+            it that it needs, or inside its backup, evidence or exchange folders.
         InputFileError: an evidence file the changes refer to is missing from the store.
     """
+    from workbench.services.output_paths import protected_reason
     from workbench.storage import audit, changes
 
     db_path, out_path = Path(db), Path(out)
+    reason = protected_reason(out_path, db_path, evidence_dir)
+    if reason:
+        raise ValidationError(f"不能把工作包保存到 {out_path}：{reason}（请换一个文件名或位置）")
     conn = changes.connect(db_path, device=device, inspector=inspector)
     try:
         campaign_id, campaign_name = _campaign(conn, campaign)
