@@ -1,4 +1,4 @@
-"""The row log that lets an import be undone (tables ``import_log``/``import_change``, migration 0012).
+"""The row log that lets an import be undone (tables ``import_log``/``import_change``, migration 0013).
 
 While an import stores its list, temporary triggers on this connection note every ``sponsor`` and
 ``site`` row it creates, changes or deletes, with the row as it was before (a site with its

@@ -1,4 +1,4 @@
--- 0012: undoing an import (撤销导入, issue 9). While an import stores its list, every sponsor and
+-- 0013: undoing an import (撤销导入, issue 9). While an import stores its list, every sponsor and
 -- site row it creates, changes or deletes is logged here with its values before the import and a
 -- hash of the row as the import left it (storage/import_undo_repo.py; sites with their domains).
 -- Undoing puts each logged row back to its "before" (created rows go), but only while it still is
