@@ -212,3 +212,13 @@ def test_killed_during_the_undo_leaves_nothing_half_done(ctx, imported, tmp_path
     assert ctx.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     removals.remove(ctx, removals.plan_import(ctx, second.run_id))      # and it can be done again
     assert dump(ctx.conn) == before
+
+
+def test_an_undo_from_another_laptop_cannot_be_restored_here(ctx, imported):
+    """The 回收站 entry travels in work packages; the row log does not (it is local)."""
+    _campaign, _first, second, before = imported
+    removal = removals.remove(ctx, removals.plan_import(ctx, second.run_id))
+    ctx.conn.execute("DELETE FROM import_log WHERE import_run_id = ?", (second.run_id,))   # as on a partner
+    with pytest.raises(ValidationError, match="另一台电脑上导入并撤销"):
+        removals.restore(ctx, removal.id)
+    assert dump(ctx.conn) == before and [r.id for r in removals.removed(ctx)] == [removal.id]

@@ -173,6 +173,9 @@ _MADE = {"reviews": "{} 条核查记录", "findings": "{} 个问题", "inspectio
 
 def _check(ctx: Context, run: ImportRun, side: str) -> None:
     """Raise ValidationError naming what stops bringing ``run``'s rows to ``side``."""
+    if not run.undoable and side == "after":    # undone on another laptop, arrived in a work package
+        raise ValidationError(f"导入批次“{run.label}”是在另一台电脑上导入并撤销的，本机没有它的变更记录，"
+                              "无法在本机恢复；请在那台电脑上恢复后再交换工作包")
     if not run.undoable:
         raise ValidationError(f"导入批次“{run.label}”是在本程序能撤销导入之前导入的，没有记录导入前的数值，"
                               "无法撤销。如需去掉整份名单，可删除整个检查任务（可从回收站恢复）")
