@@ -76,9 +76,11 @@ def _trigger_sql(conn: sqlite3.Connection) -> list[str]:
     for table in TABLES:
         out.append(f"CREATE TEMP TRIGGER wb_undo_{table}_insert BEFORE INSERT ON main.{table} BEGIN "
                    f"{note(table, 'NEW', True)}; END")
-        for op in ("update", "delete"):
-            out.append(f"CREATE TEMP TRIGGER wb_undo_{table}_{op} BEFORE {op.upper()} ON main.{table} BEGIN "
-                       f"{note(table, 'OLD', False)}; END")
+        changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in _columns(conn, table))
+        out.append(f"CREATE TEMP TRIGGER wb_undo_{table}_update BEFORE UPDATE ON main.{table} WHEN {changed} BEGIN "
+                   f"{note(table, 'OLD', False)}; END")     # a write of the same values is no change
+        out.append(f"CREATE TEMP TRIGGER wb_undo_{table}_delete BEFORE DELETE ON main.{table} BEGIN "
+                   f"{note(table, 'OLD', False)}; END")
     # A site's domains are part of the site: the first write to them notes the site as it was.
     site_note = note("site", "s", False).replace(" WHERE NOT EXISTS", " FROM main.site s WHERE s.id = {k}"
                                                  " AND NOT EXISTS")
