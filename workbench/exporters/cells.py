@@ -262,7 +262,8 @@ def write_table(ws, headers: Sequence[str], rows: Iterable[Sequence], *,
         <= PRINT_WIDTH_BUDGET else (A3, A3_WIDTH_BUDGET)
     col_widths = fit_widths(natural, floors, budget)
     for index, width in enumerate(col_widths, 1):
-        ws.column_dimensions[get_column_letter(index)].width = width
+        dim = ws.column_dimensions[get_column_letter(index)]
+        dim.width, dim.alignment = width, BODY_ALIGN  # see centre_default_format
     header_row = 2 if title else 1
     ws.freeze_panes = f"A{header_row + 1}"  # write-only sheets need views set before rows
     # and sheet properties (fit to page) too; too many columns for one page: spill, stay readable
@@ -270,7 +271,8 @@ def write_table(ws, headers: Sequence[str], rows: Iterable[Sequence], *,
                      paper=paper)
     styles = _StyleCache(ws)
     if title:
-        ws.row_dimensions[1].height = TITLE_HEIGHT  # 14 pt bold CJK: the default row clips it
+        dim = ws.row_dimensions[1]
+        dim.height, dim.alignment = TITLE_HEIGHT, BODY_ALIGN  # 14 pt bold CJK: the default row clips it
         ws.append([Cell(ws, 1, 1, value=safe_cell(title), style_array=styles.get("title"))])
         _forget_height(ws, 1)
     header_lines = max((_line_count(h, w) for h, w in zip(headers, col_widths, strict=True)), default=1)
@@ -292,6 +294,7 @@ def write_table(ws, headers: Sequence[str], rows: Iterable[Sequence], *,
             dim = heights.get(lines)
             if dim is None:
                 dim = heights[lines] = RowDimension(ws, ht=min(lines * LINE_HEIGHT + 2, MAX_ROW_HEIGHT))
+                dim.alignment = BODY_ALIGN  # see centre_default_format
             ws.row_dimensions[row_index] = dim
             ws.append(cells)
             del ws.row_dimensions[row_index]
@@ -340,6 +343,7 @@ def _set_height(ws, row_index: int, lines: int) -> None:
     if lines > 1:
         dim = ws.row_dimensions[row_index]
         dim.height = min(lines * LINE_HEIGHT + 2, MAX_ROW_HEIGHT)
+        dim.alignment = BODY_ALIGN  # see centre_default_format
 
 
 def _forget_height(ws, row_index: int) -> None:
@@ -679,8 +683,8 @@ def centre_default_format(wb: Workbook) -> None:
     A streamed ledger writes most values raw, because a styled cell per value costs a fifth of
     the export's time; the default format gives them the alignment for nothing. openpyxl has
     no public setting for xf 0, so its first style entry is replaced before any cell is made.
-    Excel, WPS and LibreOffice all apply xf 0 to cells without an ``s`` attribute (ECMA-376
-    §18.3.1.4).
+    Excel and WPS apply xf 0 to cells without an ``s`` attribute (ECMA-376 §18.3.1.4);
+    LibreOffice applies the Normal cell style, which is centred as well.
     """
     if len(wb._cell_styles) != 1:
         raise RuntimeError("centre_default_format must run before any cell is styled")
@@ -688,6 +692,11 @@ def centre_default_format(wb: Workbook) -> None:
     default = StyleArray()
     default.alignmentId = alignment
     wb._cell_styles = IndexedList([default])
+    # LibreOffice gives a cell without ``s`` the style of its column or row if they have one,
+    # else the Normal cell style (cellStyleXfs): centred too. Column and row dimensions must then
+    # carry BODY_ALIGN, which makes their style this default (xf 0, not written) rather than
+    # openpyxl's plain style, which now gets an index of its own.
+    wb._named_styles["Normal"].alignment = BODY_ALIGN
 
 
 def save_workbook(wb: Workbook, out: Path) -> Path:
