@@ -34,6 +34,8 @@ def run(args: Namespace, paths: AppPaths) -> int:
     if args.command not in _CREATES_DB and not Path(args.db).is_file():
         raise NotFoundError(f"找不到数据库文件 {args.db}（请检查路径；新建数据库请先用 import 或 demo 命令）")
     ctx = open_context(args.db, paths, today=args.today, inspector=getattr(args, "inspector", None))
+    if ctx.settings.load_problem:
+        print(f"警告：{ctx.settings.load_problem}", file=sys.stderr)
     try:
         return _COMMANDS[args.command](ctx, args)
     finally:
