@@ -142,3 +142,26 @@ def test_a_today_far_out_is_refused_before_anything_is_written(capsys, tmp_path,
     err = capsys.readouterr().err
     assert done.value.code == 2 and "今天" in err and "Traceback" not in err, err
     assert not db.exists()
+
+
+# --- the column mapping file of ``import --mapping`` -------------------------------------------------
+
+
+@pytest.mark.parametrize("content, words", [
+    (None, "找不到该文件"),
+    ("{bad", "不是有效的 JSON"),
+    ("[1]", "应为 JSON 对象"),
+    ('{"x": "site_name"}', "而不是“x”"),
+    ('{"99999": "site_name"}', "0 到 16383"),
+])
+def test_a_bad_mapping_file_names_itself_and_the_problem(capsys, tmp_path, settings_file, content, words):
+    Settings(inspector="张三", unit="某办").save(settings_file)
+    mapping = tmp_path / "对应.json"
+    if content is not None:
+        mapping.write_text(content, encoding="utf-8")
+    csv = tmp_path / "名单.csv"
+    csv.write_text("网站备案号,网站名称,主办单位名称,网站域名\n鲁ICP备10000000号-1,网站,单位,a.example.cn\n",
+                   encoding="utf-8")
+    code, _out, err = run(capsys, "import", csv, "--db", tmp_path / "w.sqlite3", "--campaign", "甲",
+                          "--mapping", mapping)
+    assert code == 2 and "对应.json" in err and words in err and "Errno" not in err, err

@@ -273,7 +273,15 @@ def audit_chain(ctx) -> tuple[int, int]:
 
 
 def export_audit(ctx, out: Path, **filters) -> int:
-    """Write the filtered log to ``out`` as CSV; returns the number of entries."""
+    """Write the filtered log to ``out`` as CSV; returns the number of entries.
+
+    Raises:
+        ValidationError: ``out`` is the database, a file it needs, or in its backup, evidence or
+            exchange folders (an existing other file is replaced: the window's save dialog asked).
+    """
+    from workbench.services.output_paths import check_output
+
+    check_output(ctx, out, force=True)
     return audit.export_csv(ctx.conn, Path(out), **filters)
 
 
