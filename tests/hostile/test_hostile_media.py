@@ -1,19 +1,18 @@
 """The database and backups on write-protected media, a full disk mid-import, a database locked
 by another process (issue 9's hostile pass).
 
-The media cases mount a small tmpfs (root only, as in CI); where mounting is not allowed they
-are skipped.
+The media cases mount a small tmpfs (support/hostile_mounts.py; root only, as in CI); where
+mounting is not allowed they are skipped.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import sqlite3
-import subprocess
 from pathlib import Path
 
 import pytest
+from hostile_mounts import Medium
 
 from workbench.cli import main
 
@@ -34,30 +33,9 @@ def run(capsys, *argv) -> tuple[int, str, str]:
     return code, out, err
 
 
-class Medium:
-    """A tmpfs of ``size`` mounted at ``path``; ``protect()`` makes it read-only (a USB stick's
-    write-protect switch)."""
-
-    def __init__(self, path: Path, size: str):
-        self.path = path
-        path.mkdir()
-        done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)],
-                              capture_output=True, text=True)
-        if done.returncode != 0:
-            pytest.skip(f"cannot mount a tmpfs here: {done.stderr.strip()}")
-
-    def protect(self) -> None:
-        subprocess.run(["mount", "-o", "remount,ro", str(self.path)], check=True)
-
-    def remove(self) -> None:
-        subprocess.run(["umount", "-l", str(self.path)], check=False)
-
-
 @pytest.fixture
 def medium(tmp_path):
-    if os.geteuid() != 0 or shutil.which("mount") is None:
-        pytest.skip("mounting a tmpfs needs root")
-    made = Medium(tmp_path / "usb", "4m")
+    made = Medium.mount(tmp_path / "usb", "4m")
     try:
         yield made
     finally:
@@ -104,9 +82,7 @@ def test_writing_to_a_write_protected_database_says_so(capsys, db, medium):
 def test_a_full_disk_mid_import_keeps_the_database_whole(capsys, tmp_path, db, medium):
     copy = medium.path / "work.sqlite3"
     shutil.copyfile(db, copy)
-    filler = medium.path / "filler"
-    free = shutil.disk_usage(medium.path).free
-    filler.write_bytes(b"\0" * max(0, free - (copy.stat().st_size * 3 // 2)))
+    medium.fill(copy.stat().st_size * 3 // 2)
     csv = tmp_path / "名单.csv"
     lines = ["网站备案号,网站名称,主办单位名称,网站域名"]
     lines += [f"鲁ICP备{10000000 + i}号-1,网站{i},单位{i},site{i}.example.cn" for i in range(3000)]
