@@ -106,3 +106,11 @@ def test_a_database_locked_by_another_process_is_named_not_a_traceback(capsys, d
         holder.execute("ROLLBACK")
         holder.close()
     assert code == 2 and "正被其他程序" in err and "Traceback" not in err, err
+
+
+def test_a_backup_onto_a_full_stick_says_the_disk_is_full_and_leaves_nothing(capsys, db, medium):
+    """Before: "无法写入备份 …（database or disk is full）", SQLite's English words."""
+    medium.fill(16 << 10)
+    code, _out, err = run(capsys, "backup", medium.path / "备份.sqlite3", "--db", db)
+    assert code == 2 and "磁盘已满" in err and "备份.sqlite3" in err and "disk is full" not in err, err
+    assert sorted(p.name for p in medium.path.iterdir()) == ["filler"]

@@ -96,8 +96,14 @@ def copy_database(source: sqlite3.Connection, target: Path) -> None:
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, target)
-    except (OSError, sqlite3.Error) as err:
-        raise WorkbenchError(f"无法写入备份 {target}（{getattr(err, 'strerror', None) or err}）") from err
+    except sqlite3.Error as err:
+        from workbench.storage.connection import describe_error
+
+        raise WorkbenchError(f"无法写入备份 {target}：{describe_error(err)}") from err
+    except OSError as err:
+        from workbench.errors import os_reason
+
+        raise WorkbenchError(f"无法写入备份 {target}：{os_reason(err)}") from err
     finally:
         tmp.unlink(missing_ok=True)
 
