@@ -27,6 +27,7 @@ def test_assign_a_block_and_see_void_numbers(qtbot, demo_session, tmp_path):
     assert _cells(dialog.voided, 0)[0] == entries[0].doc_number
     assert _cells(dialog.voided, 0)[1:2] == ["测试检查员"] and _cells(dialog.voided, 0)[3] == "生成时停电，文件未保存"
     assert dialog.holder.count() == 1 and "本机" in dialog.holder.currentText()
+    assert [dialog.prefix.itemData(i) for i in range(dialog.prefix.count())] == ["鲁网信整改", "鲁网信复查"]
     dialog.count.setValue(20)
     dialog.assign()
     qtbot.waitUntil(lambda: not demo_session.workers, timeout=10000)

@@ -161,14 +161,27 @@ def test_blocks_keep_one_sequence_across_three_laptops(office, tmp_path):
 
 def test_a_laptop_without_a_block_is_told_whom_to_ask(office):
     lead, a, b = office
+    sponsors = _sponsors(b)[:2]
+    _with_finding(b, sponsors)
+    with pytest.raises(NumbersExhausted) as err:        # no block anywhere yet: B may not number
+        _issue(b, sponsors[0])
+    assert "本机没有分得" in str(err.value) and "演示检查员" in str(err.value)
     _assign(lead, "laptop-a", 2)
     exchange(lead, b, "blocks")
-    sponsor = _sponsors(b)[0]
-    _with_finding(b, [sponsor])
-    with pytest.raises(NumbersExhausted) as err:
-        _issue(b, sponsor)
-    assert "本机没有分得" in str(err.value) and "组长" in str(err.value)
+    with pytest.raises(NumbersExhausted) as err:        # blocks exist, none is B's
+        _issue(b, sponsors[0])
+    assert "本机没有分得" in str(err.value) and "组长（lead-pc）" in str(err.value)
+    ctx = b.ctx()
+    try:
+        with pytest.raises(NumbersExhausted):
+            notice_issuing.claim_numbers(ctx, _campaign(b), sponsors)
+    finally:
+        ctx.conn.close()
     assert _rows(b, "SELECT count(*) FROM doc_number WHERE status != 'issued'") == [(0,)]
+    own = _sponsors(lead)[-1]                            # the lead, who created the campaign, numbers on,
+    _with_finding(lead, [own])                           # outside every block (1–2 taken, 3–4 are A's)
+    year = _rows(lead, "SELECT year FROM doc_number")[0][0]
+    assert _issue(lead, own) == format_doc_number(PREFIX, year, 5)
 
 
 def test_assigning_refuses_overlaps_used_numbers_and_unknown_laptops(office):
@@ -226,29 +239,35 @@ def test_hostile_blocks_are_refused_and_nothing_changes(office, forgery):
             exchange(b, target, f"forged-{target.name}")
         assert expected in str(err.value) and "工作包未合并" in str(err.value)
         assert target.state() == before
+    report = check_database(b.db, b.evidence)          # the forger's own file fails workbench check
+    (numbers,) = [r for r in report.results if r.key == "numbers"]
+    assert not report.ok and any(expected in p for p in numbers.problems), numbers.problems
 
 
 def test_one_number_void_here_and_issued_there_is_refused_naming_both(office):
-    lead, a, b = office
+    lead, a, _b = office
     year = _rows(lead, "SELECT year FROM doc_number")[0][0]
-    sponsors = _sponsors(a)
-    _with_finding(a, sponsors[:1])
-    _with_finding(b, sponsors[1:2])
-    ctx = a.ctx()                                  # no blocks: both laptops number on their own
+    sponsors = _sponsors(lead)
+    _with_finding(lead, sponsors[:1])
+    number = _issue(lead, sponsors[0])                  # the lead issues 〔year〕3号 (no blocks)
+    assert number == format_doc_number(PREFIX, year, 3)
+    conn = a.ctx().conn                                  # A's ledger says 3 was voided (forged)
     try:
-        entries, _new = notice_issuing.claim_numbers(ctx, _campaign(a), sponsors[:1])
-        ctx.conn.execute("UPDATE doc_number SET status = 'void', reason = '填错单位' WHERE doc_number = ?",
-                         (entries[0].doc_number,))
+        now = utc_now()
+        conn.execute(
+            "INSERT INTO doc_number (id, prefix, year, seq, doc_number, campaign_id, sponsor_id, kind, status, reason,"
+            " created_at, updated_at, device, inspector, replica) VALUES (?, ?, ?, 3, ?, (SELECT id FROM campaign),"
+            " ?, 'rectification', 'void', '填错单位', ?, ?, 'laptop-a', '甲', (SELECT id FROM sync_replica))",
+            (number, PREFIX, year, number, sponsors[1], now, now))
     finally:
-        ctx.conn.close()
-    assert _issue(b, sponsors[1]) == format_doc_number(PREFIX, year, 3) == entries[0].doc_number
-    before = a.state()
+        conn.close()
+    before = lead.state()
     with pytest.raises(packages.PackageRefused) as err:
-        exchange(b, a, "clash")
+        exchange(a, lead, "clash")
     text = str(err.value)
-    assert f"同一文号 {entries[0].doc_number}" in text and "已作废" in text and "填错单位" in text
+    assert f"同一文号 {number}" in text and "已作废" in text and "填错单位" in text and "甲" in text
     assert "签发给“" in text and "工作包未合并" in text
-    assert a.state() == before
+    assert lead.state() == before
 
 
 def test_numbers_commands(office, capsys):

@@ -79,7 +79,7 @@ def claim_numbers(ctx: Context, campaign_id: str, sponsor_ids: list[str],
         todo = [s for s in sponsor_ids if s not in chosen and notices.needs_new_notice(ctx, s)]
         if todo:
             notices.require_prefix(campaign)
-            doc_number_repo.require_available(conn, campaign.doc_prefix, ctx.today().year, len(todo))
+            doc_number_repo.require_available(conn, campaign.doc_prefix, ctx.today().year, len(todo), campaign_id)
         for sponsor_id in todo:
             entry = doc_number_repo.reserve(conn, campaign_id, sponsor_id, KIND, campaign.doc_prefix,
                                             ctx.today().year, format_doc_number, ctx.author)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from workbench.domain.number_block import NumberBlock
+from workbench.domain.number_block import NumberBlock, laptop_label
 from workbench.domain.number_entry import ISSUED, RESERVED, VOID, NumberEntry
 from workbench.errors import ValidationError
 from workbench.storage import number_block_repo
@@ -31,45 +31,63 @@ def _entry(r: sqlite3.Row) -> NumberEntry:
                        r["updated_at"], r["device"], r["inspector"])
 
 
-def next_seq(conn: sqlite3.Connection, prefix: str, year: int) -> int:
+def next_seq(conn: sqlite3.Connection, prefix: str, year: int, campaign_id: str | None = None) -> int:
     """The next sequence number this laptop may take for ``prefix`` and ``year``.
 
-    Without blocks: 1 + the highest ever taken. With blocks: the next number of this laptop's
-    lowest block that has one left, else (for the lead only) the next number outside every block.
+    With blocks (文号段) of the sequence: the next number of this laptop's lowest block that has
+    one left, else (for the lead, who assigned them) the next number outside every block. Without
+    blocks: 1 + the highest ever taken — on the laptop that created ``campaign_id`` (or when its
+    creator is unknown); any other laptop of the campaign numbers only from blocks.
     Call inside the transaction that stores the number (BEGIN IMMEDIATE serialises writers).
 
     Raises:
-        NumbersExhausted: blocks are in use and none of this laptop's has a number left.
+        NumbersExhausted: this laptop may not number now (its blocks are used up, or it holds none
+            while it is not the campaign's lead); the Chinese message says what to do.
     """
-    return _draw(conn, prefix, year, 1)[0]
+    return _draw(conn, prefix, year, 1, campaign_id)[0]
 
 
-def available(conn: sqlite3.Connection, prefix: str, year: int) -> int | None:
-    """How many numbers this laptop can still draw (None: no limit — no blocks, or the lead)."""
+def available(conn: sqlite3.Connection, prefix: str, year: int, campaign_id: str | None = None) -> int | None:
+    """How many numbers this laptop can still draw (None: no limit — the lead, or no blocks on the
+    laptop that created the campaign)."""
     blocks = number_block_repo.for_sequence(conn, prefix, year)
-    if not blocks:
-        return None
     me = number_block_repo.replica_id(conn)
+    if not blocks:
+        origin = campaign_origin(conn, campaign_id) if campaign_id else None
+        return 0 if origin and origin[0] != me else None
     if any(b.assigned_by_replica == me for b in blocks):
         return None
     return sum(number_block_repo.usage(conn, b)["free"] for b in blocks if b.holder_replica == me)
 
 
-def require_available(conn: sqlite3.Connection, prefix: str, year: int, needed: int) -> None:
+def require_available(conn: sqlite3.Connection, prefix: str, year: int, needed: int,
+                      campaign_id: str | None = None) -> None:
     """Raise NumbersExhausted (saying how many are needed and left) unless ``needed`` numbers can be
     drawn now."""
-    left = available(conn, prefix, year)
+    left = available(conn, prefix, year, campaign_id)
     if left is not None and left < needed:
-        _draw(conn, prefix, year, needed)
+        _draw(conn, prefix, year, needed, campaign_id)
 
 
-def _draw(conn: sqlite3.Connection, prefix: str, year: int, needed: int) -> tuple[int, str | None]:
+def campaign_origin(conn: sqlite3.Connection, campaign_id: str) -> tuple[str, str, str] | None:
+    """(replica, device, inspector) of the laptop that created the campaign, from the audit log
+    (which travels in packages); None for a campaign older than the log."""
+    row = conn.execute("SELECT replica, device, inspector FROM audit_log WHERE entity = 'campaign'"
+                       " AND entity_id = ? AND action = 'create' ORDER BY at LIMIT 1", (campaign_id,)).fetchone()
+    return tuple(row) if row else None
+
+
+def _draw(conn: sqlite3.Connection, prefix: str, year: int, needed: int,
+          campaign_id: str | None = None) -> tuple[int, str | None]:
     blocks = number_block_repo.for_sequence(conn, prefix, year)
+    me = number_block_repo.replica_id(conn)
     if not blocks:
+        origin = campaign_origin(conn, campaign_id) if campaign_id else None
+        if origin and origin[0] != me:
+            raise NumbersExhausted(_no_blocks_text(prefix, year, laptop_label(origin[1], origin[2], origin[0]), me))
         row = conn.execute("SELECT coalesce(max(seq), 0) FROM doc_number WHERE prefix = ? AND year = ?",
                            (prefix, year)).fetchone()
         return row[0] + 1, None
-    me = number_block_repo.replica_id(conn)
     mine = [b for b in blocks if b.holder_replica == me]
     left = 0
     first: tuple[int, str] | None = None
@@ -90,26 +108,30 @@ def _draw(conn: sqlite3.Connection, prefix: str, year: int, needed: int) -> tupl
             if block.contains(seq):
                 seq = block.last_seq + 1
         return seq, None
-    raise NumbersExhausted(_exhausted_text(conn, prefix, year, blocks, mine, left, needed, me))
+    if not mine:
+        raise NumbersExhausted(_no_blocks_text(prefix, year, blocks[0].lead_label, me))
+    raise NumbersExhausted(_exhausted_text(conn, blocks[0].lead_label, mine, left, needed, me))
 
 
-def _exhausted_text(conn, prefix: str, year: int, blocks: list[NumberBlock], mine: list[NumberBlock],
-                    left: int, needed: int, me: str) -> str:
-    lead = blocks[0].lead_label
-    here = f"本机（编号 {me[:8]}）"
-    todo = (f"请联系负责人{lead}为{here}再分配一段文号：负责人在“协作与备份 → 文号段”中分配"
+def _todo(lead: str, me: str) -> str:
+    return (f"请联系负责人{lead}为本机（编号 {me[:8]}）分配一段文号：负责人在“协作与备份 → 文号段”中分配"
             f"（或运行 workbench numbers assign --to {me[:8]} --count 50 --db 数据库），"
             "然后把工作包发给本机导入，再生成文书。已签发的文书不受影响。")
-    if not mine:
-        return (f"本机没有分得 {prefix}〔{year}〕 的文号段：此文号由负责人{lead}分段分配，"
-                f"已分出的 {len(blocks)} 段都属于其他电脑，本机不能自行编号（以免两台电脑用同一文号）。{todo}")
+
+
+def _no_blocks_text(prefix: str, year: int, lead: str, me: str) -> str:
+    return (f"本机没有分得 {prefix}〔{year}〕 的文号段：检查任务的文号由负责人{lead}统一分段分配，"
+            f"本机只能用分给本机的文号段编号（以免两台电脑用同一文号）。{_todo(lead, me)}")
+
+
+def _exhausted_text(conn, lead: str, mine: list[NumberBlock], left: int, needed: int, me: str) -> str:
     parts = []
     for block in mine:
         use = number_block_repo.usage(conn, block)
         parts.append(f"{block.label}（已签发 {use['issued']} 个，作废 {use['void']} 个，"
                      f"预留 {use['reserved']} 个，剩 {use['free']} 个）")
     need = f"本次需要 {needed} 个文号，只剩 {left} 个。" if needed > 1 else ""
-    return f"本机的文号段已用完：{'；'.join(parts)}。{need}{todo}"
+    return f"本机的文号段已用完：{'；'.join(parts)}。{need}{_todo(lead, me)}"
 
 
 def reserve(conn: sqlite3.Connection, campaign_id: str, sponsor_id: str, kind: str, prefix: str,
@@ -119,7 +141,7 @@ def reserve(conn: sqlite3.Connection, campaign_id: str, sponsor_id: str, kind: s
     Args:
         doc_number_of: ``(prefix, year, seq) -> str``, the printed form (reports.format_doc_number).
     """
-    seq, block_id = _draw(conn, prefix, year, 1)
+    seq, block_id = _draw(conn, prefix, year, 1, campaign_id)
     number = doc_number_of(prefix, year, seq)
     insert_row(conn, "doc_number", stamp({
         "id": number, "prefix": prefix, "year": year, "seq": seq, "doc_number": number, "campaign_id": campaign_id,

@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 from workbench.domain.number_block import laptop_label
 from workbench.gui.session import Session
 from workbench.gui.views.sync_views import _local_zone, _when
-from workbench.services import notices, number_blocks
+from workbench.services import campaigns, notices, number_blocks
+from workbench.services.reinspection import opinion_prefix
 
 BLOCK_HEADERS = ("文号段", "分给", "已签发", "作废", "预留", "剩余", "下一个", f"分配人、时间（{_local_zone()}）")
 VOID_HEADERS = ("作废的文号", "作废人", f"时间（{_local_zone()}）", "原因")
@@ -49,7 +50,8 @@ def _fill(table: QTableWidget, rows: list[tuple]) -> None:
 
 class NumberBlocksDialog(QDialog):
     """文号段: each block (range, holder, issued / void / reserved / left, next number, who
-    assigned it and when), the void numbers (who, when, why), and 分配 for the lead."""
+    assigned it and when), the void numbers (who, when, why), and 分配 for the lead: the next
+    ``count`` numbers of the notice or the re-inspection opinion prefix to a chosen laptop."""
 
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
@@ -59,6 +61,8 @@ class NumberBlocksDialog(QDialog):
         self.blocks = _table(BLOCK_HEADERS)
         self.voided = _table(VOID_HEADERS)
         self.holder = QComboBox()
+        self.prefix = QComboBox()
+        self.prefix.setSizeAdjustPolicy(QComboBox.AdjustToContents)
         self.count = QSpinBox()
         self.count.setRange(1, number_blocks.MAX_BLOCK)
         self.count.setValue(50)
@@ -67,7 +71,9 @@ class NumberBlocksDialog(QDialog):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         row = QHBoxLayout()
-        row.addWidget(QLabel("把接下来的"))
+        row.addWidget(QLabel("把"))
+        row.addWidget(self.prefix)
+        row.addWidget(QLabel("接下来的"))
         row.addWidget(self.count)
         row.addWidget(QLabel("个文号分给"))
         row.addWidget(self.holder, 1)
@@ -98,6 +104,11 @@ class NumberBlocksDialog(QDialog):
         self.holder.clear()
         for holder in number_blocks.holders(ctx):
             self.holder.addItem(holder.label, holder.replica)
+        self.prefix.clear()
+        doc_prefix = next((c.doc_prefix for c in campaigns.list_campaigns(ctx) if c.id == campaign_id), "")
+        if doc_prefix:
+            self.prefix.addItem(f"整改通知书 {doc_prefix}", doc_prefix)
+            self.prefix.addItem(f"复查意见书 {opinion_prefix(doc_prefix)}", opinion_prefix(doc_prefix))
         mine = [u for u in uses if u.mine]
         if not uses:
             self.summary.setText("此检查任务还没有分配文号段：本机按顺序自行编号。多台电脑同时出文书前，请先分配文号段。")
@@ -105,16 +116,19 @@ class NumberBlocksDialog(QDialog):
             self.summary.setText(f"本机的文号段还剩 {sum(u.free for u in mine)} 个文号。")
         else:
             self.summary.setText("本机没有文号段。")
-        self.assign_button.setEnabled(bool(campaign_id))
+        if not doc_prefix and campaign_id:
+            self.summary.setText(self.summary.text() + "检查任务未设置文号前缀，请先在“文件 → 编辑检查任务”中设置。")
+        self.assign_button.setEnabled(bool(campaign_id and doc_prefix))
 
     def assign(self) -> None:
         """Assign the next ``count`` numbers to the chosen laptop (in the background)."""
         campaign_id, holder, count = self.session.campaign_id, self.holder.currentData(), self.count.value()
-        if not campaign_id or not holder:
+        prefix = self.prefix.currentData()
+        if not campaign_id or not holder or not prefix:
             return
 
         def work(ctx, _cancel, _progress):
-            return number_blocks.assign(ctx, campaign_id, holder, count=count)
+            return number_blocks.assign(ctx, campaign_id, holder, count=count, prefix=prefix)
 
         def done(block) -> None:
             self.session.notify_all()
