@@ -3,7 +3,7 @@
 Table ``doc_number`` (migration 0010). A number is taken as max(seq) + 1 over the ledger, so a
 number that was ever reserved — and may have reached a file — is never handed out again.
 
-When the lead has handed out blocks of the sequence (文号段, migration 0013, issue 13), a laptop
+When the lead has handed out blocks of the sequence (文号段, migration 0014, issue 13), a laptop
 draws only from its own blocks, lowest first, each in order without gaps; the lead (who assigned
 them) also draws the numbers outside every block. A row's key is its printed number, so the
 same number taken on two laptops meets itself in a merge (storage/changes.py).

@@ -1,4 +1,4 @@
-"""Blocks of document numbers (文号段, table ``doc_number_block``, migration 0013).
+"""Blocks of document numbers (文号段, table ``doc_number_block``, migration 0014).
 
 Works on sqlite3 connections; the rules a merge checks are in storage/number_rules.py.
 """

@@ -1,4 +1,4 @@
--- 0013: one 文号 sequence across the laptops of a campaign (issue 13). The lead hands each laptop
+-- 0014: one 文号 sequence across the laptops of a campaign (issue 13). The lead hands each laptop
 -- a block of numbers (doc_number_block); a laptop that holds blocks of a prefix and year draws
 -- only from its own blocks, in order and without gaps; the lead (who assigned the blocks) also
 -- draws from the numbers outside every block. The ledger of numbers (doc_number, 0010) and the
