@@ -230,3 +230,13 @@ def test_a_backup_with_other_page_size_restores_into_a_wal_database(capsys, tmp_
         conn.close()
     code, out, err = run(capsys, "campaign", "list", "--db", db)
     assert code == 0 and "甲任务" not in out and out.strip(), err
+
+
+def test_a_package_export_does_not_overwrite_an_existing_file_without_force(capsys, tmp_path, db):
+    other = tmp_path / "报告.wbpkg"
+    other.write_bytes(b"someone else's file")
+    code, _out, err = run(capsys, "package", "export", other, "--db", db, "--inspector", "测试员")
+    assert_refused(code, err, "报告.wbpkg", "--force")
+    assert other.read_bytes() == b"someone else's file"
+    code, _out, err = run(capsys, "package", "export", other, "--db", db, "--inspector", "测试员", "--force")
+    assert code == 0, err
