@@ -173,3 +173,25 @@ def test_a_damaged_settings_file_is_told_in_the_window_before_the_welcome_page(q
         window.close()
     finally:
         session.close()
+
+
+@pytest.mark.parametrize("content", [b"", b"PK\x03\x04 half a zip", b"<html>not a package</html>"])
+def test_a_broken_package_from_the_menu_is_a_chinese_message_and_no_backup(qtbot, demo_session, dialogs,
+                                                                         tmp_path, content):
+    from workbench.gui.views.sync_views import SyncActions
+
+    demo_session.ctx.conn.commit()
+    db = tmp_path / "wb.sqlite3"
+    before = database_dump(db)
+    backups = set((tmp_path / "wb.sqlite3.backups").glob("*")) if (tmp_path / "wb.sqlite3.backups").exists() else set()
+    pkg = tmp_path / "同事的工作.wbpkg"
+    pkg.write_bytes(content)
+    dialogs.answers.append(pkg)
+    SyncActions(demo_session, None).import_package()
+    _settle(qtbot, demo_session)
+    kind, _title, text = _last_message(dialogs)
+    assert kind in ("warn", "error") and "同事的工作.wbpkg" in text and "不是有效的工作包" in text, dialogs.shown
+    assert "zip file" not in text and "意外" not in text
+    assert database_dump(db) == before
+    after = set((tmp_path / "wb.sqlite3.backups").glob("*")) if (tmp_path / "wb.sqlite3.backups").exists() else set()
+    assert after == backups
