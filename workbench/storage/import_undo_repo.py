@@ -3,8 +3,9 @@
 While an import stores its list, temporary triggers on this connection note every ``sponsor`` and
 ``site`` row it creates, changes or deletes, with the row as it was before (a site with its
 domains). :func:`save` then stores, per row, the "before", a hash of the "after" (the row as the
-import left it) and, for rows that existed before, the "after" itself; rows that end as they began
-are not kept. A created row's "after" is written only when the import is undone (it is the row
+import left it) and, for rows that existed before, the columns of the "after" that differ from the
+"before" (e.g. only ``present`` and ``updated_at`` of a site a list left out); rows that end as
+they began are not kept. A created row's "after" is written only when the import is undone (it is the row
 then deleted), so a large first import costs about 100 bytes a row. The log does not depend on
 how the importer writes (row by row or in bulk): the triggers see every write.
 
@@ -120,19 +121,28 @@ def capture(conn: sqlite3.Connection) -> Iterator[None]:
 def save(conn: sqlite3.Connection, run_id: str) -> int:
     """Store the rows noted by the last :func:`capture` as the log of import run ``run_id``
     (inside the same transaction); returns how many rows changed."""
-    _register(conn)
     conn.execute("INSERT INTO import_log (import_run_id, recorded_at) VALUES (?, ?)", (run_id, utc_now()))
+    count = 0
     for table in TABLES:
-        now = _current(conn, table, "r")
-        conn.execute(
-            f"INSERT INTO import_change (import_run_id, entity, entity_id, before, after, after_hash)"
-            f" SELECT ?, c.entity, c.entity_id, c.before, CASE WHEN c.before IS NULL THEN NULL ELSE {now} END,"
-            f" wb_row_hash({now}) FROM {_CAPTURE} c LEFT JOIN main.{table} r ON r.id = c.entity_id"
-            " WHERE c.entity = ?", (run_id, table))
+        cursor = conn.execute(
+            f"SELECT c.entity_id, c.before, {_current(conn, table, 'r')} FROM {_CAPTURE} c"
+            f" LEFT JOIN main.{table} r ON r.id = c.entity_id WHERE c.entity = ?", (table,))
+        while rows := cursor.fetchmany(2000):
+            logged = [(run_id, table, entity_id, before,
+                       None if before is None or after is None else _changed_part(before, after), _hash(after))
+                      for entity_id, before, after in rows
+                      if before != after]                     # unchanged, or created and gone again
+            conn.executemany("INSERT INTO import_change (import_run_id, entity, entity_id, before, after, after_hash)"
+                             " VALUES (?, ?, ?, ?, ?, ?)", logged)
+            count += len(logged)
     conn.execute(f"DELETE FROM {_CAPTURE}")
-    conn.execute("DELETE FROM import_change WHERE import_run_id = ? AND (before IS after AND before IS NOT NULL"
-                 " OR before IS NULL AND after_hash IS NULL)", (run_id,))
-    return conn.execute("SELECT count(*) FROM import_change WHERE import_run_id = ?", (run_id,)).fetchone()[0]
+    return count
+
+
+def _changed_part(before: str, after: str) -> str:
+    """The JSON object of the keys of ``after`` whose values differ from ``before``."""
+    old, new = json.loads(before), json.loads(after)
+    return json.dumps({k: v for k, v in new.items() if old.get(k) != v}, ensure_ascii=False)
 
 
 def is_logged(conn: sqlite3.Connection, run_id: str) -> bool:
@@ -145,8 +155,14 @@ def changes(conn: sqlite3.Connection, run_id: str) -> list[RowChange]:
     rows = conn.execute(
         "SELECT entity, entity_id, before, after, after_hash FROM import_change WHERE import_run_id = ?"
         " ORDER BY entity = 'site', entity_id", (run_id,))
-    return [RowChange(e, i, json.loads(b) if b else None, json.loads(a) if a else ({} if h else None))
-            for e, i, b, a, h in rows]
+    out = []
+    for e, i, b, a, h in rows:
+        before = json.loads(b) if b else None
+        after = json.loads(a) if a else ({} if h else None)
+        if before is not None and after is not None:
+            after = {**before, **after}         # stored as the changed columns only
+        out.append(RowChange(e, i, before, after))
+    return out
 
 
 def moved(conn: sqlite3.Connection, run_id: str, side: str) -> list[tuple[str, str]]:
