@@ -79,17 +79,30 @@ def search_text(rec: SiteRecord, sponsor: dict) -> str:
     return "\x1f".join(parts).lower()
 
 
+#: The site columns :func:`_site_row` gives values for, in order.
+_VALUE_COLUMNS = ("search_text", "site_filing_no", "subject_filing_no", "name", "homepage", "access_provider", "ip",
+                  "contact_name", "contact_phone", "email", "approved_on", "psb_filing_no", "city", "remark",
+                  "flags", "source_row", "sort_sponsor", "flag_count")
+
+
+def _flags_json(flags: tuple[str, ...]) -> str:
+    """The stored form of a site's import flags (a JSON list; most sites have none)."""
+    return json.dumps(list(flags)) if flags else "[]"
+
+
+def _site_row(rec: SiteRecord, sponsor: dict) -> tuple:
+    """The values of :data:`_VALUE_COLUMNS` for ``rec`` with its sponsor's values."""
+    approved = rec.approved_on
+    return (search_text(rec, sponsor), rec.site_filing_no, rec.subject_filing_no, rec.site_name, rec.homepage,
+            rec.access_provider, rec.ip, rec.contact_name, rec.contact_phone, rec.email,
+            approved.isoformat() if approved else None, rec.psb_filing_no, rec.city, rec.remark,
+            _flags_json(rec.flags), rec.source_row,
+            sponsor["sponsor_name"], len(rec.flags))   # sort keys (0011)
+
+
 def _site_values(rec: SiteRecord, sponsor: dict) -> dict:
-    return {
-        "search_text": search_text(rec, sponsor),
-        "site_filing_no": rec.site_filing_no, "subject_filing_no": rec.subject_filing_no,
-        "name": rec.site_name, "homepage": rec.homepage, "access_provider": rec.access_provider,
-        "ip": rec.ip, "contact_name": rec.contact_name, "contact_phone": rec.contact_phone,
-        "email": rec.email, "approved_on": iso(rec.approved_on), "psb_filing_no": rec.psb_filing_no,
-        "city": rec.city, "remark": rec.remark, "flags": json.dumps(list(rec.flags)),
-        "source_row": rec.source_row,
-        "sort_sponsor": sponsor["sponsor_name"], "flag_count": len(rec.flags),   # sort keys (0011)
-    }
+    """:func:`_site_row` by column name."""
+    return dict(zip(_VALUE_COLUMNS, _site_row(rec, sponsor), strict=True))
 
 
 def store_site_list(
@@ -152,10 +165,9 @@ def store_site_list(
                 known = sponsors[key] = (next_id(), targets[key])
                 new_sponsors.append((known[0], campaign_id, *targets[key], now, now, *who))
             sponsor_id = known[0]
-            values = _site_values(rec, sponsor)
             if old is None:
                 site_id = next_id()
-                new_sites.append((site_id, campaign_id, sponsor_id, *values.values(),
+                new_sites.append((site_id, campaign_id, sponsor_id, *_site_row(rec, sponsor),
                                   rec.domains[0].name if rec.domains else "", now, now, *who))
                 new_domains += [(next_id(), site_id, d.name, d.ascii, i) for i, d in enumerate(rec.domains)]
                 report.added.append(rec.site_filing_no)
@@ -163,7 +175,8 @@ def store_site_list(
                     _flush(conn, new_sponsors, new_sites, new_domains)
                 continue
             _flush(conn, new_sponsors, [], [])
-            _update_site(conn, rec, sponsor, sponsor_id, values, old[0], before, now, who, report)
+            _update_site(conn, rec, sponsor, sponsor_id, _site_values(rec, sponsor), old[0], before, now, who,
+                         report)
         _flush(conn, new_sponsors, new_sites, new_domains)
         if bulk:  # what site_search_insert would have done for each new site (0011)
             conn.execute("INSERT INTO site_search (rowid, search_text) SELECT rowid, search_text FROM site"
@@ -178,10 +191,8 @@ def store_site_list(
 
 
 #: Columns of a new site row, in the order :func:`store_site_list` builds them.
-_SITE_COLUMNS = ("id", "campaign_id", "sponsor_id", "search_text", "site_filing_no", "subject_filing_no", "name",
-                 "homepage", "access_provider", "ip", "contact_name", "contact_phone", "email", "approved_on",
-                 "psb_filing_no", "city", "remark", "flags", "source_row", "sort_sponsor", "flag_count",
-                 "first_domain", "created_at", "updated_at", "device", "inspector")
+_SITE_COLUMNS = ("id", "campaign_id", "sponsor_id", *_VALUE_COLUMNS, "first_domain", "created_at", "updated_at",
+                 "device", "inspector")
 _SPONSOR_COLUMNS = ("id", "campaign_id", "name", "nature", "uscc", "subject_filing_no", "city",
                     "created_at", "updated_at", "device", "inspector")
 _DOMAIN_COLUMNS = ("id", "site_id", "domain", "ascii", "position")
@@ -290,7 +301,7 @@ def _digest(rec: SiteRecord, sponsor: dict) -> int:
     return hash((rec.subject_filing_no, sponsor["sponsor_name"], sponsor["sponsor_nature"], sponsor["uscc"],
                  rec.city, rec.site_name, tuple(d.name for d in rec.domains), rec.homepage, rec.access_provider,
                  rec.ip, rec.contact_name, rec.contact_phone, rec.email, iso(rec.approved_on), rec.psb_filing_no,
-                 rec.remark, json.dumps(list(rec.flags)), rec.source_row, 1))
+                 rec.remark, _flags_json(rec.flags), rec.source_row, 1))
 
 
 def _stored_comparable(conn: sqlite3.Connection, site_id: str) -> dict:
