@@ -64,6 +64,20 @@ def deferred(conn: sqlite3.Connection, *names: str) -> Iterator[None]:
     Raises:
         ValueError: a name that is no index or trigger of the database.
     """
+    saved = deferred_begin(conn, *names)
+    yield
+    deferred_end(conn, saved)
+
+
+def deferred_begin(conn: sqlite3.Connection, *names: str) -> dict[str, tuple[str, str]]:
+    """Drop the indexes and triggers ``names``; returns what :func:`deferred_end` needs to put
+    them back (name -> (type, SQL)). See :func:`deferred`.
+
+    Raises:
+        ValueError: a name that is no index or trigger of the database.
+    """
+    if not names:
+        return {}
     marks = ", ".join("?" for _ in names)
     found = {name: (kind, sql) for name, kind, sql in conn.execute(
         f"SELECT name, type, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL"
@@ -73,6 +87,10 @@ def deferred(conn: sqlite3.Connection, *names: str) -> Iterator[None]:
         raise ValueError(f"no such index or trigger: {', '.join(missing)}")
     for name in names:
         conn.execute(f'DROP {found[name][0].upper()} "{name}"')
-    yield
-    for name in names:
-        conn.execute(found[name][1])
+    return {name: found[name] for name in names}
+
+
+def deferred_end(conn: sqlite3.Connection, saved: dict[str, tuple[str, str]]) -> None:
+    """Create again what :func:`deferred_begin` dropped, from its own SQL, in the same order."""
+    for _kind, sql in saved.values():
+        conn.execute(sql)
