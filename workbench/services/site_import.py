@@ -21,7 +21,7 @@ from workbench.importers.site_list import (
 )
 from workbench.importers.xlsx_guard import ReadLimits
 from workbench.services.context import Context
-from workbench.storage import import_run_repo, mapping_repo, site_stream
+from workbench.storage import import_run_repo, import_undo_repo, mapping_repo, site_stream
 from workbench.storage.connection import transaction
 from workbench.storage.site_repo import ChangeReport, store_site_list
 
@@ -82,7 +82,8 @@ def import_site_list(
     if on_progress:
         on_progress(Progress(0, len(result.records), "正在写入数据库…"))
     with transaction(ctx.conn):
-        changes = store_site_list(ctx.conn, campaign_id, result.records, ctx.author, absent_fields(result))
+        with import_undo_repo.capture(ctx.conn):      # what it writes, so it can be undone (撤销导入)
+            changes = store_site_list(ctx.conn, campaign_id, result.records, ctx.author, absent_fields(result))
         check_cancel(cancel)
         report = _record(ctx, campaign_id, path, result, changes, mapping)
     if on_progress:
@@ -107,32 +108,34 @@ def _import_streaming(ctx: Context, campaign_id: str, path: Path, sheet, mapping
     limits = ReadLimits.from_settings(ctx.settings)
     remembered = mapping_repo.all_mappings(ctx.conn) if mapping is None else {}
     with transaction(ctx.conn):
-        writer = site_stream.SiteListWriter(ctx.conn, campaign_id, ctx.author)
+        # the undo log notes what the writer writes, so the import can be undone (撤销导入)
+        with import_undo_repo.capture(ctx.conn):
+            writer = site_stream.SiteListWriter(ctx.conn, campaign_id, ctx.author)
 
-        def progress(p: Progress) -> None:
-            writer.expect(p.total)
-            if on_progress:
-                on_progress(p)
+            def progress(p: Progress) -> None:
+                writer.expect(p.total)
+                if on_progress:
+                    on_progress(p)
 
-        try:
             try:
-                result = read_site_list(path, sheet=sheet, mapping=mapping, cancel=cancel, on_progress=progress,
-                                        limits=limits, on_records=writer.put)
-            except InputFileError:
-                if mapping is None and remembered:
-                    raise _NotStreamed from None   # perhaps a header the user mapped before
+                try:
+                    result = read_site_list(path, sheet=sheet, mapping=mapping, cancel=cancel, on_progress=progress,
+                                            limits=limits, on_records=writer.put)
+                except InputFileError:
+                    if mapping is None and remembered:
+                        raise _NotStreamed from None   # perhaps a header the user mapped before
+                    raise
+                again = remembered.get(mapping_repo.header_key(result.headers))
+                if again and again != result.mapping:   # the user corrected this header before
+                    raise _NotStreamed
+                check_cancel(cancel)
+                _require_records(result, path)
+                if on_progress:
+                    on_progress(Progress(0, len(result.records), "正在写入数据库…"))
+                changes = writer.finish(result.records)
+            except BaseException:
+                writer.abort()   # the worker stops before the rollback
                 raise
-            again = remembered.get(mapping_repo.header_key(result.headers))
-            if again and again != result.mapping:   # the user corrected this header before
-                raise _NotStreamed
-            check_cancel(cancel)
-            _require_records(result, path)
-            if on_progress:
-                on_progress(Progress(0, len(result.records), "正在写入数据库…"))
-            changes = writer.finish(result.records)
-        except BaseException:
-            writer.abort()
-            raise
         check_cancel(cancel)
         report = _record(ctx, campaign_id, path, result, changes, mapping)
     if on_progress:
@@ -156,7 +159,8 @@ def _require_records(result: SiteListResult, path: Path) -> None:
 def _record(ctx: Context, campaign_id: str, path: Path, result: SiteListResult, changes: ChangeReport,
             mapping: dict[int, str] | None) -> ImportReport:
     """Finish an import inside its transaction: remember a mapping the user gave, record the run
-    with its counts and problems (the run's audit entry), and build the report."""
+    with its counts and problems (the run's audit entry) and the rows it wrote (for 撤销导入,
+    storage/import_undo_repo.py), and build the report."""
     if changes.kept:
         result = replace(result, problems=(*_kept_problems(changes.kept), *result.problems))
     summary = {
@@ -173,6 +177,7 @@ def _record(ctx: Context, campaign_id: str, path: Path, result: SiteListResult, 
         ctx.conn, campaign_id, path.name, result.sha256, result.sheet, result.header_row, stats,
         result.problems, ctx.author,
     )
+    import_undo_repo.save(ctx.conn, run_id)
     return ImportReport(run_id, result, changes, summary)
 
 

@@ -74,8 +74,8 @@ class SiteListWriter:
         self._expected = 0
         self._set_aside: dict[str, tuple[str, str]] = {}
         self._last_rowid = 0
-        self._written: dict[str, SiteRecord] = {}            # site filing no -> the record written
-        self._sponsors: dict[str, tuple[str, dict, tuple]] = {}   # key -> (id, values used, row stored)
+        self._written: list[SiteRecord] = []          # the records written, in list order
+        self._sponsors: dict[str, tuple[str, tuple]] = {}   # key -> (id, values stored: _sponsor_row)
 
     def expect(self, rows: int) -> None:
         """The number of rows the list is expected to hold (decides the bulk mode at the first put)."""
@@ -111,16 +111,16 @@ class SiteListWriter:
         if self._error is not None:
             raise self._error
         conn, now, who = self._conn, self._now, self._who
+        if len(self._written) != len(records) or any(
+                a.site_filing_no != b.site_filing_no for a, b in zip(self._written, records, strict=True)):
+            raise RuntimeError("site list writer out of step with the reader")   # a programming error
         final = _sponsor_values(records)
         targets = {_sponsor_key(rec): _sponsor_row(rec, final[_sponsor_key(rec)]) for rec in records}
-        missing = [rec for rec in records if rec.site_filing_no not in self._written]
-        if missing:  # handed over by no put (cannot happen with the reader; kept correct anyway)
-            self._write(missing)
-        _update_sponsors(conn, {k: (v[0], v[2]) for k, v in self._sponsors.items()}, targets, now, who)
-        renamed = {k for k, v in self._sponsors.items() if v[1] != final[k]}
-        for rec in records:
+        _update_sponsors(conn, self._sponsors, targets, now, who)
+        renamed = {k for k, (_id, row) in self._sponsors.items()
+                   if row[:3] != (final[k]["sponsor_name"], final[k]["sponsor_nature"], final[k]["uscc"])}
+        for rec, written in zip(records, self._written, strict=True):
             key = _sponsor_key(rec)
-            written = self._written[rec.site_filing_no]
             if written is rec and key not in renamed:
                 continue
             values = _site_values(rec, final[key])
@@ -181,14 +181,14 @@ class SiteListWriter:
             key = _sponsor_key(rec)
             sponsor = self._sponsors.get(key)
             if sponsor is None:   # its first row's values; finish() corrects them if need be
-                values = _sponsor_fields(rec)
-                sponsor = self._sponsors[key] = (next_id(), values, _sponsor_row(rec, values))
-                sponsors.append((sponsor[0], campaign_id, *sponsor[2], now, now, *who))
+                sponsor = self._sponsors[key] = (next_id(), _sponsor_row(rec, _sponsor_fields(rec)))
+                sponsors.append((sponsor[0], campaign_id, *sponsor[1], now, now, *who))
+            row = sponsor[1]
             site_id = next_id()
-            sites.append((site_id, campaign_id, sponsor[0], *_site_row(rec, sponsor[1]),
+            sites.append((site_id, campaign_id, sponsor[0], *_site_row(rec, {"sponsor_name": row[0], "uscc": row[2]}),
                           rec.domains[0].name if rec.domains else "", now, now, *who))
             domains += [(next_id(), site_id, d.name, d.ascii, i) for i, d in enumerate(rec.domains)]
-            self._written[rec.site_filing_no] = rec
+            self._written.append(rec)
         _flush(self._conn, sponsors, sites, domains)
         if "site_search_insert" in self._set_aside:   # what the trigger would have done, per batch
             self._conn.execute("INSERT INTO site_search (rowid, search_text) SELECT rowid, search_text FROM site"
