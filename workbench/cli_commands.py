@@ -115,13 +115,14 @@ def _import(ctx: Context, args) -> int:
     if args.json:
         from workbench.cli import emit_json
 
-        emit_json({"campaign": campaign.name, **report.summary})
+        emit_json({"campaign": campaign.name, "import_run": report.run_id, **report.summary})
         return 0
     s = report.summary
     print(f"已导入到检查任务“{campaign.name}”：表头在第 {s['header_row']} 行，数据 {s['data_rows']} 行，"
           f"网站 {s['sites']} 个，域名 {s['domains']} 个；重复行 {s['duplicate_rows']}，冲突行 "
           f"{s['conflict_rows']}，拒收行 {s['rejected_rows']}；新增 {s['added']}，变更 {s['changed']}，"
           f"未变 {s['unchanged']}，本次缺少 {s['missing']}。")
+    print(f"导入批次编号 {report.run_id[:8]}（导错了可撤销：workbench remove import {report.run_id[:8]} --db {args.db}）")
     for p in report.problems:
         level = "错误" if p.severity == "error" else "警告"
         where = f"第 {p.row} 行" if p.row is not None else "全文件"
@@ -289,6 +290,13 @@ _FILE_COMMANDS = {
 _COMMANDS = {
     "demo": _demo, "import": _import, "sites": _sites, "export": _export, "notice": _notice,
     "notices": _notices, "receipt": _receipt, "opinion": _opinion, "findings": _findings, "checklist": _checklist, "campaign": _campaign,
+    "remove": lambda ctx, a: _removal().remove(ctx, a), "trash": lambda ctx, a: _removal().trash(ctx, a),
 }
+
+
+def _removal():
+    from workbench import cli_removal
+
+    return cli_removal
 
 

@@ -21,7 +21,7 @@ KEEP = 12
 #: Why an automatic backup was taken -> the Chinese word shown in the window.
 REASONS = {
     "start": "启动时", "migration": "升级结构前", "import": "导入前", "merge": "合并工作包前",
-    "removal": "批量删除前", "restore": "恢复前", "manual": "手动",
+    "removal": "批量删除前", "restore": "恢复前", "manual": "手动", "undo": "撤销导入前",
 }
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}T\d{6}(?:\d{6})?Z)-(?P<reason>[a-z]+)\.sqlite3$")
 
