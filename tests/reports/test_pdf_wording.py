@@ -40,3 +40,15 @@ def test_missing_section_and_malformed_file(tmp_path):
     broken.write_text("notice: [unclosed\n", encoding="utf-8")
     with pytest.raises(WorkbenchError, match="无法读取"):
         wording("notice", broken)
+
+
+@pytest.mark.parametrize(("kind", "activity"), [("security_inspection", "开展了网络安全检查"),
+                                                ("icp_review", "开展了网站备案信息核查")])
+def test_opening_says_what_was_done(make_notice, kind, activity):
+    """A notice of a 备案核查 campaign does not claim a 网络安全检查 (demo notice, issue 10)."""
+    from dataclasses import replace
+
+    from workbench.reports.notice import _intro
+
+    notice = replace(make_notice(), kind=kind)
+    assert activity in _intro(notice, wording("notice"), "我办")

@@ -105,7 +105,8 @@ def _intro(notice: RectificationNotice, w: Wording, me: str) -> str:
         when=_when(notice, w),
         where=w.text("intro_where", place=notice.place.strip()) if notice.place.strip() else "",
         basis=w.text("intro_basis", basis=notice.basis.strip()) if notice.basis.strip() else "",
-        code=w.text("recipient_code", uscc=notice.recipient_uscc) if notice.recipient_uscc else "")
+        code=w.text("recipient_code", uscc=notice.recipient_uscc) if notice.recipient_uscc else "",
+        activity=w.raw("activity").get(notice.kind) or w.raw("activity")["security_inspection"])
 
 
 def _when(notice: RectificationNotice, w: Wording) -> str:

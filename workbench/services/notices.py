@@ -175,6 +175,7 @@ def notice_document(ctx: Context, record: NoticeRecord) -> RectificationNotice:
         basis=s.inspection_basis,
         appeal=document_settings.appeal(ctx, title),
         red=not s.preprinted_letterhead,
+        kind=campaign.kind,
         authority=campaign.authority or "（检查机关）",
         doc_number=record.doc_number,
         recipient=sponsor.name,
