@@ -48,7 +48,7 @@ def test_opinion_numbering_results_and_reprint(conn, tmp_path):
     findings.apply_action(ctx, fb.id, "pass_reinspection")
     third = reinspection.issue_opinion(ctx, notice.doc_number)
     assert third.record.doc_number == "鲁网信复查〔2026〕2号"
-    assert "已按我办《责令限期改正通知书》的要求完成整改" in third.document.conclusion
+    assert third.document.conclusion == "经复查，你单位已按要求完成整改。"
     assert third.document.notice_title == "责令限期改正通知书"
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(tmp_path / "o.pdf"), "-"], capture_output=True, text=True).stdout

@@ -73,7 +73,6 @@ def issue_opinion(ctx: Context, notice_number: str, reinspected_on: date | None 
 def _document(ctx, record: NoticeRecord, notice: NoticeRecord, items, reinspected_on) -> ReinspectionOpinion:
     campaign = campaign_repo.get(ctx.conn, record.campaign_id)
     title = document_settings.notice_title(ctx, campaign.name) or "责令限期改正通知书"
-    me = ctx.settings.self_reference.strip() or "我办"
     lines = []
     for f in items:
         reason = next((e.reason for e in reversed(finding_repo.history(ctx.conn, f.id))
@@ -85,7 +84,7 @@ def _document(ctx, record: NoticeRecord, notice: NoticeRecord, items, reinspecte
         deadline = max(f.deadline for f in items if f.status == fs.FAILED)
         conclusion = f"经复查，你单位仍有{failed}项问题未整改到位，请于{deadline.year}年{deadline.month}月{deadline.day}日前（含当日）继续整改。"
     else:
-        conclusion = f"经复查，你单位已按{me}《{title}》的要求完成整改。"
+        conclusion = "经复查，你单位已按要求完成整改。"  # the opening names the notice
     return ReinspectionOpinion(
         authority=campaign.authority or "（检查机关）", doc_number=record.doc_number,
         notice_number=notice.doc_number, recipient=sponsor_repo.get(ctx.conn, record.sponsor_id).name,
