@@ -41,6 +41,8 @@ def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError as err:
+        if len(text) == 10 and text[4] == text[7] == "-" and text.replace("-", "").isascii():
+            raise argparse.ArgumentTypeError(f"没有这一天：{text}") from err      # 2026-02-30
         raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD：{text}") from err
 
 

@@ -34,6 +34,8 @@ def run(args: Namespace, paths: AppPaths) -> int:
     if args.command not in _CREATES_DB and not Path(args.db).is_file():
         raise NotFoundError(f"找不到数据库文件 {args.db}（请检查路径；新建数据库请先用 import 或 demo 命令）")
     ctx = open_context(args.db, paths, today=args.today, inspector=getattr(args, "inspector", None))
+    if ctx.settings.load_problem:
+        print(f"警告：{ctx.settings.load_problem}", file=sys.stderr)
     try:
         return _COMMANDS[args.command](ctx, args)
     finally:
@@ -93,12 +95,22 @@ def _demo(ctx: Context, args) -> int:
 def _load_mapping(path: str | None) -> dict[int, str] | None:
     if not path:
         return None
+    from workbench.errors import os_reason
+
+    example = '如 {"7": "site_filing_no"}'
     try:
         raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as err:
+        raise InputFileError(f"无法读取列对应关系文件：{os_reason(err)}", path=path) from err
+    except ValueError as err:
+        raise InputFileError(f"列对应关系文件不是有效的 JSON（{err}）；应为 JSON 对象，{example}", path=path) from err
+    if not isinstance(raw, dict):
+        raise InputFileError(f"列对应关系文件应为 JSON 对象，{example}", path=path)
+    try:
         mapping = {int(k): str(v) for k, v in raw.items()}
-    except (OSError, ValueError, AttributeError) as err:
-        raise InputFileError(f"列对应关系文件应为 JSON 对象，如 {{\"7\": \"site_filing_no\"}}（{err}）",
-                             path=path) from err
+    except ValueError as err:
+        bad = next(k for k in raw if not k.strip().lstrip("-").isdigit())
+        raise InputFileError(f"列序号应为从 0 起的整数，而不是“{bad}”；{example}", path=path) from err
     bad = [k for k in mapping if not 0 <= k < EXCEL_MAX_COLUMNS]
     if bad:
         raise InputFileError(f"列序号应在 0 到 {EXCEL_MAX_COLUMNS - 1} 之间：{bad[0]}", path=path)
