@@ -184,7 +184,8 @@ def sponsor_overview(conn: sqlite3.Connection, campaign_id: str, needing: tuple[
 
 def finding_context(conn: sqlite3.Connection, finding_ids: tuple[str, ...]) -> dict[str, dict]:
     """What a notice says about each finding beyond the finding itself: the site's name, home
-    page and 备案号, and the day and inspectors of the review or inspection that raised it.
+    page and 备案号, and the day and inspectors of the review or inspection that raised it (for a
+    review, the inspector who recorded it).
 
     Returns:
         finding id → {"site", "homepage", "filing_no", "day" (ISO text or None), "inspectors",
@@ -195,7 +196,8 @@ def finding_context(conn: sqlite3.Connection, finding_ids: tuple[str, ...]) -> d
     for fid in finding_ids:
         r = conn.execute(
             "SELECT s.name AS site, s.homepage, s.site_filing_no AS filing_no,"
-            " coalesce(i.inspected_on, rv.reviewed_on) AS day, coalesce(i.inspectors, '') AS inspectors,"
+            " coalesce(i.inspected_on, rv.reviewed_on) AS day,"
+            " coalesce(nullif(i.inspectors, ''), rv.inspector, '') AS inspectors,"
             " coalesce(i.place, '') AS place"
             " FROM finding f LEFT JOIN site s ON s.id = f.site_id"
             " LEFT JOIN inspection i ON i.id = f.inspection_id LEFT JOIN review rv ON rv.id = f.review_id"
