@@ -64,12 +64,18 @@ class Session(QObject):
                              inline=inline_reads)
 
     def read(self, fn: Callable[[Context], Any], on_done: Callable[[Any], None],
-             on_error: Callable[[Exception], None] | None = None, key: str | None = None) -> int:
+             on_error: Callable[[Exception], None] | None = None, key: str | None = None,
+             group: str | None = None) -> int:
         """Run the read ``fn(ctx)`` on the reader thread; ``on_done(result)`` back on the GUI thread.
 
-        A newer read with the same ``key`` supersedes an older one (gui/reader.py).
+        A newer read with the same ``key`` supersedes an older one; ``drop_reads(group)`` drops
+        every pending read of a ``group`` (gui/reader.py).
         """
-        return self.reader.read(fn, on_done, on_error, key)
+        return self.reader.read(fn, on_done, on_error, key, group)
+
+    def drop_reads(self, group: str) -> None:
+        """Drop the pending reads of ``group`` (skipped, stopped if running, never delivered)."""
+        self.reader.drop(group)
 
     def open_worker_context(self) -> Context:
         """A new context on its own connection, for a worker thread, with a copy of the

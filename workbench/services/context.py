@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
@@ -68,6 +69,12 @@ class Context:
         if self.evidence_dir is None:
             raise WorkbenchError("未设置证据文件夹")
         return EvidenceStore(self.evidence_dir)
+
+    def stop_reads_when(self, check: Callable[[], bool], steps: int = 2000) -> None:
+        """Let ``check()`` stop a running read: it is called every ``steps`` SQLite steps on the
+        connection's thread, and a true answer makes the running statement raise
+        ``sqlite3.OperationalError('interrupted')`` (gui/reader.py stops superseded reads so)."""
+        self.conn.set_progress_handler(lambda: 1 if check() else 0, steps)
 
     def close(self) -> None:
         """Close the context's connection (a worker's context when its task ends; the window's on exit)."""
