@@ -2,7 +2,7 @@
 CREATE VIEW audit_entry AS SELECT action, entity, entity_id, before, after FROM audit_log;
 
 CREATE VIEW finding_sort_source AS
-SELECT f.id AS finding_id, f.campaign_id, f.status, f.deadline, f.category,
+SELECT f.id AS finding_id, f.campaign_id, f.sponsor_id, f.status, f.deadline, f.category,
        CASE f.severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END AS severity_rank,
        CASE f.status WHEN 'pending' THEN 0 WHEN 'rectifying' THEN 1 WHEN 'awaiting_reinspection' THEN 2
                      WHEN 'failed_reinspection' THEN 3 WHEN 'closed' THEN 4 ELSE 5 END AS status_rank,
@@ -267,7 +267,7 @@ CREATE TRIGGER finding_sort_delete AFTER DELETE ON finding BEGIN
 END;
 
 CREATE TRIGGER finding_sort_insert AFTER INSERT ON finding BEGIN
-    INSERT OR REPLACE INTO finding_sort (finding_id, campaign_id, status, deadline, category, severity_rank,
+    INSERT OR REPLACE INTO finding_sort (finding_id, campaign_id, sponsor_id, status, deadline, category, severity_rank,
                                          status_rank, term_class, sponsor, site_no, notice_number)
     SELECT * FROM finding_sort_source WHERE finding_id = NEW.id;
 END;
@@ -303,9 +303,9 @@ END;
 
 CREATE TRIGGER finding_sort_update AFTER UPDATE OF campaign_id, sponsor_id, site_id, status, deadline, category,
     severity ON finding BEGIN
-    UPDATE finding_sort SET (campaign_id, status, deadline, category, severity_rank, status_rank, term_class,
-                             sponsor, site_no, notice_number) =
-        (SELECT campaign_id, status, deadline, category, severity_rank, status_rank, term_class, sponsor, site_no,
+    UPDATE finding_sort SET (campaign_id, sponsor_id, status, deadline, category, severity_rank, status_rank,
+                             term_class, sponsor, site_no, notice_number) =
+        (SELECT campaign_id, sponsor_id, status, deadline, category, severity_rank, status_rank, term_class, sponsor, site_no,
                 notice_number FROM finding_sort_source WHERE finding_id = NEW.id)
     WHERE finding_id = NEW.id;
 END;
@@ -663,6 +663,7 @@ CREATE TABLE finding_sort (
     seq INTEGER PRIMARY KEY,
     finding_id TEXT NOT NULL UNIQUE,
     campaign_id TEXT NOT NULL,
+    sponsor_id TEXT NOT NULL,
     status TEXT NOT NULL,
     deadline TEXT NOT NULL,
     category TEXT NOT NULL,
@@ -928,6 +929,8 @@ CREATE INDEX finding_review ON finding(review_id);
 
 CREATE INDEX finding_site ON finding(site_id);
 
+CREATE INDEX finding_sort_by_sponsor ON finding_sort(campaign_id, sponsor, sponsor_id, status);
+
 CREATE INDEX finding_sort_category ON finding_sort(campaign_id, category);
 
 CREATE INDEX finding_sort_deadline ON finding_sort(campaign_id, deadline);
@@ -947,6 +950,8 @@ CREATE INDEX finding_sort_status_rank ON finding_sort(campaign_id, status_rank);
 CREATE INDEX finding_sort_term ON finding_sort(campaign_id, term_class, deadline);
 
 CREATE INDEX finding_sponsor ON finding(sponsor_id);
+
+CREATE INDEX finding_sponsor_status ON finding(sponsor_id, status);
 
 CREATE INDEX import_problem_run ON import_problem(import_run_id, row);
 

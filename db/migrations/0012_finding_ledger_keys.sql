@@ -9,6 +9,7 @@ CREATE TABLE finding_sort (
     seq INTEGER PRIMARY KEY,
     finding_id TEXT NOT NULL UNIQUE,
     campaign_id TEXT NOT NULL,
+    sponsor_id TEXT NOT NULL,
     status TEXT NOT NULL,
     deadline TEXT NOT NULL,
     category TEXT NOT NULL,
@@ -21,7 +22,7 @@ CREATE TABLE finding_sort (
 );
 
 CREATE VIEW finding_sort_source AS
-SELECT f.id AS finding_id, f.campaign_id, f.status, f.deadline, f.category,
+SELECT f.id AS finding_id, f.campaign_id, f.sponsor_id, f.status, f.deadline, f.category,
        CASE f.severity WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END AS severity_rank,
        CASE f.status WHEN 'pending' THEN 0 WHEN 'rectifying' THEN 1 WHEN 'awaiting_reinspection' THEN 2
                      WHEN 'failed_reinspection' THEN 3 WHEN 'closed' THEN 4 ELSE 5 END AS status_rank,
@@ -34,7 +35,7 @@ SELECT f.id AS finding_id, f.campaign_id, f.status, f.deadline, f.category,
                  ORDER BY n.year DESC, n.seq DESC LIMIT 1), '') AS notice_number
 FROM finding f;
 
-INSERT INTO finding_sort (finding_id, campaign_id, status, deadline, category, severity_rank, status_rank,
+INSERT INTO finding_sort (finding_id, campaign_id, sponsor_id, status, deadline, category, severity_rank, status_rank,
                           term_class, sponsor, site_no, notice_number)
 SELECT * FROM finding_sort_source ORDER BY (SELECT rowid FROM finding WHERE id = finding_id);
 
@@ -49,20 +50,23 @@ CREATE INDEX finding_sort_status_rank ON finding_sort(campaign_id, status_rank);
 CREATE INDEX finding_sort_notice ON finding_sort(campaign_id, notice_number);
 -- A renamed 备案号 finds its findings (the trigger below).
 CREATE INDEX IF NOT EXISTS finding_site ON finding(site_id);
--- The documents screen: a sponsor's latest notice, a campaign's notices newest first.
+-- The documents screen: sponsors with findings awaiting a notice, by name (one index walk), the
+-- figures of a page of sponsors, a sponsor's latest notice, a campaign's notices newest first.
+CREATE INDEX finding_sort_by_sponsor ON finding_sort(campaign_id, sponsor, sponsor_id, status);
+CREATE INDEX IF NOT EXISTS finding_sponsor_status ON finding(sponsor_id, status);
 CREATE INDEX IF NOT EXISTS notice_sponsor ON notice(sponsor_id, kind, year, seq);
 CREATE INDEX IF NOT EXISTS notice_campaign ON notice(campaign_id, year, seq);
 
 CREATE TRIGGER finding_sort_insert AFTER INSERT ON finding BEGIN
-    INSERT OR REPLACE INTO finding_sort (finding_id, campaign_id, status, deadline, category, severity_rank,
+    INSERT OR REPLACE INTO finding_sort (finding_id, campaign_id, sponsor_id, status, deadline, category, severity_rank,
                                          status_rank, term_class, sponsor, site_no, notice_number)
     SELECT * FROM finding_sort_source WHERE finding_id = NEW.id;
 END;
 CREATE TRIGGER finding_sort_update AFTER UPDATE OF campaign_id, sponsor_id, site_id, status, deadline, category,
     severity ON finding BEGIN
-    UPDATE finding_sort SET (campaign_id, status, deadline, category, severity_rank, status_rank, term_class,
-                             sponsor, site_no, notice_number) =
-        (SELECT campaign_id, status, deadline, category, severity_rank, status_rank, term_class, sponsor, site_no,
+    UPDATE finding_sort SET (campaign_id, sponsor_id, status, deadline, category, severity_rank, status_rank,
+                             term_class, sponsor, site_no, notice_number) =
+        (SELECT campaign_id, sponsor_id, status, deadline, category, severity_rank, status_rank, term_class, sponsor, site_no,
                 notice_number FROM finding_sort_source WHERE finding_id = NEW.id)
     WHERE finding_id = NEW.id;
 END;

@@ -199,6 +199,18 @@ def export_summary(
     return write_summary(data, out, cancel=cancel, on_progress=on_progress)
 
 
+def quick_figures(ctx: Context, campaign_id: str, within_days: int = DUE_SOON_DAYS) -> dict[str, int]:
+    """The counts of :func:`figures` that indexes answer at once (keys sites, sponsors, reviewed,
+    findings, open, overdue, due_soon, rectified): the overview shows them first, the rates and
+    charts when :func:`figures` is done."""
+    from datetime import timedelta
+
+    today = ctx.today()
+    return summary_query.quick_counts(
+        ctx.conn, campaign_id, tuple(sorted(fs.OPEN_STATUSES)), tuple(sorted(fs.TERM_RUNNING_STATUSES)),
+        fs.CLOSED, today, today + timedelta(days=within_days))
+
+
 def figures(ctx: Context, campaign_id: str, within_days: int = DUE_SOON_DAYS) -> SummaryFigures:
     """The campaign's key figures (domain.figures) from SQL aggregates; cheap for 300,000 sites
     (run with a small page cache and on-disk sorts: storage.ledger_query.low_memory).
