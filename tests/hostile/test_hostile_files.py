@@ -341,6 +341,18 @@ def test_merged_cells_of_an_ods_fill_every_row_they_cover(tmp_path, home, db):
     check_merged(import_file(home, db, path), home, db)
 
 
+MERGED_XLS = Path(__file__).resolve().parents[1] / "data" / "merged_cells.xls"
+
+
+def test_merged_cells_of_an_xls_fill_every_row_they_cover(home, db):
+    """An Excel 97–2003 (BIFF8) list with the same merges, made by LibreOffice from
+    ``merged_rows()`` (tests/data/make_merged_cells_xls.py)."""
+    data = MERGED_XLS.read_bytes()
+    assert data[:8] == bytes.fromhex("d0cf11e0a1b11ae1")      # an OLE2 compound file, not xlsx/html
+    assert b"\xe5\x00" in data                                # BIFF MERGEDCELLS record (0x00E5)
+    check_merged(import_file(home, db, MERGED_XLS), home, db)
+
+
 # --- 7. web pages and Excel 2003 XML saved as .xls ---------------------------------------------------
 
 

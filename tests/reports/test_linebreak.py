@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workbench.reports.linebreak import NO_END, NO_START, break_lines
+from workbench.reports.linebreak import MAX_GAP, NO_END, NO_START, break_lines
 
 CELL = 15.79
 MEASURE = 28 * CELL
@@ -66,12 +66,53 @@ def test_no_line_ends_with_an_opening_mark(mark):
 
 
 @pytest.mark.parametrize("identifier", ["鲁网信整改〔2026〕12号", "鲁ICP备2021527689号-12",
-                                        "https://www.example.com.cn/a/b?c=1", "www.example.cn",
-                                        "鲁公网安备 37010202000001号", "0531-12345678"])
+                                        "www.example.cn", "鲁公网安备 37010202000001号",
+                                        "0531-12345678", "evidence-12.png"])
 def test_identifiers_are_never_split(identifier):
-    for n in range(10, 40):
-        lines = _lines("中" * n + identifier + "中" * 30)
+    for n in range(0, 60):
+        lines = _lines("中" * n + identifier + "中" * 30, indent=2)
         assert any(identifier in line.text for line in lines), (n, [line.text for line in lines])
+
+
+def _gaps(line) -> list[float]:
+    """Space between one character's cell and the next one's, pt."""
+    return [b.x - (a.x + a.width) for a, b in zip(line.glyphs, line.glyphs[1:], strict=False)]
+
+
+@pytest.mark.parametrize("identifier", ["鲁ICP备2021527689号-12", "鲁网信整改〔2026〕12号",
+                                        "https://www.example.com.cn/a/b?c=1", "www.example-shop.com.cn",
+                                        "鲁公网安备 37010202000001号"])
+def test_an_identifier_that_does_not_fit_never_opens_wide_gaps(identifier):
+    """The space an unsplit identifier leaves is shared by the lines before it (total fit):
+    every gap stays within MAX_GAP; with two full lines before it, every full line still ends
+    flush (the old greedy breaker opened gaps of up to 11 cells here)."""
+    for n in range(0, 120):
+        lines = _lines("中" * n + identifier + "中" * 30, indent=2)
+        for line in lines[:-1]:
+            assert max(_gaps(line)) <= MAX_GAP * CELL + 1e-6, (n, line.text)
+            if n >= 54:
+                assert _right(line) == pytest.approx(MEASURE), (n, line.text)
+
+
+def test_url_is_broken_after_a_slash_rather_than_leaving_a_wide_gap():
+    """A URL at the start of a paragraph cannot share its space with earlier lines: it is broken
+    after a / of its path (no hyphen added); the domain stays whole."""
+    url = "https://www.example.cn/admin/login.php"
+    text = "经查，网站后台管理页面（" + url + "）对互联网开放，可被任意登录，应当立即关闭。"
+    lines = _lines(text, indent=2)
+    assert lines[0].text.endswith("www.example.cn/")
+    assert "".join(line.text for line in lines) == text
+    assert max(_gaps(lines[0])) <= MAX_GAP * CELL + 1e-6
+    assert _right(lines[0]) == pytest.approx(MEASURE)
+
+
+def test_a_line_stays_short_rather_than_spread_beyond_the_bound():
+    """Nothing to share with and nothing to break: the gaps stop at MAX_GAP, the line is short."""
+    domain = "www." + "a" * 40 + ".com"  # 24 cells: fits a line, not after 经查
+    lines = _lines("经查" + domain + "可见", indent=2)
+    assert lines[0].text == "经查" and domain in lines[1].text
+    assert max(_gaps(lines[0])) == pytest.approx(MAX_GAP * CELL)
+    assert _right(lines[0]) < MEASURE
 
 
 def test_dash_and_ellipsis_stay_whole():

@@ -7,6 +7,7 @@ and with the red elements left out for pre-printed 红头纸.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 from datetime import date
 
@@ -16,6 +17,7 @@ from workbench.reports import NoticeFinding, ReinspectionOpinion, render_notice,
 from workbench.reports.documents import Appeal
 from workbench.reports.linebreak import (
     IDENTIFIER,
+    MAX_GAP,
     NO_END,
     NO_START,
     SQUEEZABLE,
@@ -254,7 +256,8 @@ def test_line_start_and_end_punctuation(documents, name):
 
 @pytest.mark.parametrize("name", ALL)
 def test_identifiers_are_never_split(documents, name):
-    """文号, 备案号, domains and URLs each stand on one line (this product's rule)."""
+    """文号, 备案号 and domains each stand on one line (this product's rule); a URL stands on one
+    line or is broken after a / . or - of it, the rest on the next line, no hyphen added."""
     pages, document = documents[name]
     lines = [_text(line) for _w, _h, chars, _r in pages for line in _body_lines(chars)]
     source = repr(document)
@@ -263,8 +266,39 @@ def test_identifiers_are_never_split(documents, name):
               or "号-" in m.group()}
     assert wanted
     joined = "\n".join(lines)
+    flat = "".join(lines)
+    breaks = set(itertools.accumulate(len(line) for line in lines))  # offsets in flat
     for identifier in wanted:
-        assert identifier in joined, identifier
+        if identifier in joined:
+            continue
+        assert identifier.startswith("http") or "/" in identifier, identifier
+        at = flat.index(identifier)
+        cuts = [i - at for i in breaks if at < i < at + len(identifier)]
+        assert cuts, identifier
+        for cut in cuts:
+            assert identifier[cut - 1] in "/.-" and identifier[cut] not in NO_START, identifier
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_no_wide_gaps_between_characters(documents, name):
+    """Justifying never opens a gap wider than MAX_GAP (¼ cell) between two characters, also
+    on the lines before an identifier that did not fit (our bound, docs/documents.md); a line
+    ends short of the 版心 only where its gaps are at that bound. A space of the text adds its
+    own width (at most half an em)."""
+    pages, document = documents[name]
+    source = repr(document)
+    bound = MAX_GAP * CELL + 0.05
+    widest = 0.0
+    for _w, _h, chars, _r in pages:
+        for line in _grid_lines(chars):
+            for a, b in zip(line, line[1:], strict=False):
+                gap = b["x0"] - a["x1"]
+                spaced = f"{a['text']} {b['text']}" in source
+                assert gap <= (2 * bound + 8 if spaced else bound), (_text(line), a["text"], gap)
+                if not spaced:
+                    widest = max(widest, gap)
+    if name == "long notice":
+        assert widest > bound - 1, "the long notice has lines stretched up to the bound"
 
 
 @pytest.mark.parametrize("name", ["demo notice", "long notice", "demo opinion", "long opinion"])

@@ -9,11 +9,13 @@ from datetime import date
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from wbtest import make_ctx
 from workbench.cli import main
-from workbench.exporters.cells import FOOTER_TEXT, MIN_PRINT_SCALE
+from workbench.exporters.cells import FOOTER_TEXT, MIN_PRINT_SCALE, display_width
 from workbench.exporters.findings_ledger import HEADERS as LEDGER_HEADERS
+from workbench.exporters.summary import FINDING_HEADERS, REVIEW_HEADERS
 from workbench.services import campaigns, ledger, summary
 from workbench.services.demo import build_demo
 
@@ -72,9 +74,20 @@ def test_summary_workbook_is_ready_to_forward(demo, tmp_path):
     assert figures["已整改问题"].value == conn.execute(
         "SELECT count(*) FROM finding WHERE campaign_id = ? AND status = 'closed'", (cid,)).fetchone()[0]
     # three native charts on 概况, drawn from the accuracy sheets and the status block
-    charts = overview._charts
-    assert len(charts) == 3
-    assert {c.title.tx.rich.p[0].r[0].t for c in charts} == {"准确率（按接入服务商）", "准确率（按地市）", "问题数（按状态）"}
+    charts = {c.title.tx.rich.p[0].r[0].t: c for c in overview._charts}
+    assert set(charts) == {"准确率（按接入服务商）", "准确率（按地市）", "问题数（按状态）"}
+    status_chart = charts["问题数（按状态）"]
+    labels_ref = status_chart.series[0].cat.numRef or status_chart.series[0].cat.strRef
+    first, last = (int(cell.split("$")[-1]) for cell in labels_ref.f.split("!")[1].split(":"))
+    assert [overview.cell(r, 1).value for r in range(first, last + 1)] == [
+        "待整改", "整改中", "待复查", "已整改", "复查未通过", "撤销"]  # the statuses, not their header
+    assert status_chart.y_axis.majorUnit == int(status_chart.y_axis.majorUnit) >= 1  # counts: whole steps
+    # page 1: figures and the status chart; a page break; page 2: the accuracy charts, whole
+    (page_break,) = overview.row_breaks.brk
+    assert status_chart.anchor._from.row < page_break.id < overview.max_row + 20
+    for title in ("准确率（按接入服务商）", "准确率（按地市）"):
+        assert charts[title].anchor._from.row > page_break.id  # 0-based row after the break
+        assert charts[title].height <= 16
     # conditional formats: overdue finding rows, accuracy below the alert level
     findings = wb["问题清单"]
     rules = [(str(rng.sqref), r.formula[0]) for rng in findings.conditional_formatting for r in rng.rules]
@@ -82,7 +95,7 @@ def test_summary_workbook_is_ready_to_forward(demo, tmp_path):
     provider = wb["准确率-接入商"]
     rules = [(str(rng.sqref), r.formula[0]) for rng in provider.conditional_formatting for r in rng.rules]
     assert rules == [(f"D2:D{provider.max_row}", "AND(ISNUMBER(D2),D2<0.9)")]
-    for ws, header_row in ((overview, 2), (wb["核查明细"], 1), (findings, 1), (provider, 1),
+    for ws, header_row in ((overview, None), (wb["核查明细"], 1), (findings, 1), (provider, 1),
                            (wb["准确率-地市"], 1), (wb["模板信息"], None)):
         _assert_print_setup(ws, header_row)
     # a wrapped row is given the height of its lines
@@ -90,6 +103,13 @@ def test_summary_workbook_is_ready_to_forward(demo, tmp_path):
     notes_col = [c.value for c in details[1]].index("备注") + 1
     tall = [r for r in range(2, details.max_row + 1) if details.cell(r, notes_col).alignment.wrap_text]
     assert tall and all(details.row_dimensions[r].height and details.row_dimensions[r].height > 15 for r in tall)
+    # in a tall row every cell sits in the middle, not at the foot of the row
+    assert all(details.cell(r, c).alignment.vertical == "center"
+               for r in tall for c in range(1, len(REVIEW_HEADERS) + 1) if details.cell(r, c).value is not None)
+    # a column of short values is not kept wide by its header (严重程度: 高/中/低), the header wraps
+    severity_col = FINDING_HEADERS.index("严重程度") + 1
+    assert findings.column_dimensions[get_column_letter(severity_col)].width <= 8
+    assert findings.cell(1, severity_col).alignment.wrap_text
     # masked by default, and the choice recorded
     text = _all_text(details) + _all_text(findings)
     assert PHONE not in text and ID_NO not in text
@@ -132,6 +152,10 @@ def test_ledger_lists_every_finding_with_its_state(demo, tmp_path):
     rules = [(str(rng.sqref), r.formula[0]) for rng in ws.conditional_formatting for r in rng.rules]
     assert rules == [(f"A3:P{ws.max_row}", "AND(ISNUMBER($M3),$M3<0)")]
     _assert_print_setup(ws, 2, paper=8)  # 16 columns: A3 landscape, one page wide
+    # 序号 and 剩余天数 are numbers: Excel shows ##### when one does not fit, so room for them
+    widths = {h: ws.column_dimensions[get_column_letter(i)].width for i, h in enumerate(LEDGER_HEADERS, 1)}
+    assert widths["序号"] >= 8 and widths["剩余天数"] >= display_width("逾期100天") + 1
+    assert ws.row_dimensions[1].height >= 20  # the 14 pt title is not clipped
     assert ws.sheet_properties.pageSetUpPr.fitToPage
 
 

@@ -62,6 +62,8 @@ A4, A3 = 9, 8
 MIN_PRINT_SCALE = 80
 #: Points per wrapped line of 11 pt text (CJK fallback fonts are taller than Calibri's 15 pt).
 LINE_HEIGHT = 15.6
+#: Height of the title row (14 pt bold text), in points.
+TITLE_HEIGHT = 22
 #: Excel's limit on a row's height, in points.
 MAX_ROW_HEIGHT = 409
 _SAMPLE_ROWS = 500  # rows looked at to size columns; later rows only decide wrapping
@@ -73,7 +75,6 @@ _ALERT_FONT = Font(bold=True, color="9C0006")
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _ALERT_FILL = PatternFill("solid", fgColor="FFC7CE")
 _HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
-_WRAP_ALIGN = Alignment(wrap_text=True)
 
 
 @dataclass(frozen=True)
@@ -184,22 +185,22 @@ class _StyleCache:
         self._arrays: dict[tuple, object] = {}
 
     def get(self, role: str, number_format: str | None = None, bold: bool = False,
-            alert: bool = False, wrap: bool = False, quote: bool = False):
-        key = (role, number_format, bold, alert, wrap, quote)
+            alert: bool = False, wrap: bool = False, quote: bool = False, middle: bool = False):
+        key = (role, number_format, bold, alert, wrap, quote, middle)
         array = self._arrays.get(key)
         if array is None:
             array = self._arrays[key] = self._build(*key)
         return array  # Cell() copies the array it is given
 
-    def _build(self, role, number_format, bold, alert, wrap, quote):
+    def _build(self, role, number_format, bold, alert, wrap, quote, middle):
         cell = Cell(self._ws)
         if role == "title":
             cell.font = _TITLE_FONT
         elif role == "header":
             cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _HEADER_ALIGN
         else:
-            if wrap:
-                cell.alignment = _WRAP_ALIGN
+            if wrap or middle:
+                cell.alignment = Alignment(wrap_text=wrap or None, vertical="center" if middle else None)
             if alert:
                 cell.font, cell.fill = _ALERT_FONT, _ALERT_FILL
             elif bold:
@@ -212,7 +213,8 @@ class _StyleCache:
 
 
 def write_table(ws, headers: Sequence[str], rows: Iterable[Sequence], *,
-                widths: Sequence[float | None] | None = None, title: str | None = None) -> int:
+                widths: Sequence[float | None] | None = None, title: str | None = None,
+                print_titles: bool = True) -> int:
     """Write a titled, filterable, print-ready table into an empty worksheet.
 
     Layout: optional ``title`` in A1 (bold 14 pt), the bold shaded header row below it,
@@ -235,6 +237,8 @@ def write_table(ws, headers: Sequence[str], rows: Iterable[Sequence], *,
         widths: per-column widths in Excel character units; a missing or None entry is sized
             from the content (CJK characters count double, 6–50 units).
         title: text for row 1; None starts the header in row 1.
+        print_titles: repeat the header row on every printed page (False for a list of figures
+            such as 概况, whose later pages hold charts).
 
     Returns:
         The number of data rows written (header and title not counted).
@@ -254,21 +258,24 @@ def write_table(ws, headers: Sequence[str], rows: Iterable[Sequence], *,
     header_row = 2 if title else 1
     ws.freeze_panes = f"A{header_row + 1}"  # write-only sheets need views set before rows
     # and sheet properties (fit to page) too; too many columns for one page: spill, stay readable
-    set_print_layout(ws, header_row, fit_width=sum(col_widths) <= budget, paper=paper)
+    set_print_layout(ws, header_row if print_titles else None, fit_width=sum(col_widths) <= budget,
+                     paper=paper)
     styles = _StyleCache(ws)
     if title:
+        ws.row_dimensions[1].height = TITLE_HEIGHT  # 14 pt bold CJK: the default row clips it
         ws.append([Cell(ws, 1, 1, value=safe_cell(title), style_array=styles.get("title"))])
+        _forget_height(ws, 1)
     header_lines = max((_line_count(h, w) for h, w in zip(headers, col_widths, strict=True)), default=1)
     _set_height(ws, header_row, header_lines)
     ws.append([Cell(ws, 1, 1, value=safe_cell(h), style_array=styles.get("header")) for h in headers])
     _forget_height(ws, header_row)
     count = 0
+    maker = _RowMaker(ws, styles, col_widths)
     for row in chain(sample, rows):
-        lines = [1]
-        cells = [_body_value(ws, styles, value, col_widths, i, lines) for i, value in enumerate(row)]
+        cells, lines = maker.make(row)
         row_index = header_row + count + 1
-        if lines[0] > 1:
-            _set_height(ws, row_index, lines[0])
+        if lines > 1:
+            _set_height(ws, row_index, lines)
             ws.append(cells)
             _forget_height(ws, row_index)
         else:
@@ -324,36 +331,89 @@ def fit_widths(widths: Sequence[float], floors: Sequence[float] | None = None,
     return [math.floor(max(f, min(w, low)) * 10) / 10 for w, f in zip(widths, floors, strict=True)]
 
 
-def _body_value(ws, styles: _StyleCache, value, col_widths: list[float], index: int,
-                lines: list[int]):
-    """The value to append: plain values go in raw (fast path), styled ones as a Cell.
+_PLAIN = (None, False, False, False, False)  # a body style key with nothing to show
+#: Distinct values remembered per column: a campaign repeats its legal bases, requirements,
+#: deadlines and statuses on thousands of findings, so each is prepared (and its cell styled) once.
+_MEMO_LIMIT = 4096
 
-    ``lines[0]`` is raised to the wrapped line count of this cell when it wraps.
+
+class _RowMaker:
+    """Turns a row of values into what a (streaming) worksheet appends, and counts its lines.
+
+    Plain values that fit their column go in raw (openpyxl's cheapest path); the others become
+    styled cells: a number format, bold / alert, wrapping, Excel's quote prefix. In a row taller
+    than one line every cell is centred vertically, so short values (序号, 状态, dates) sit level
+    with the middle of the wrapped text rather than at the foot of a tall row.
+
+    Each column remembers up to :data:`_MEMO_LIMIT` prepared values and the styled cells made for
+    them. A streamed row is written the moment it is appended, so one Cell object can stand in
+    every row its value appears in (openpyxl sets its row and column before writing it).
     """
-    if type(value) is str and value.isprintable():  # the common case, decided cheaply
-        width = col_widths[index] if index < len(col_widths) else _MAX_WIDTH
-        if len(value) * 2 < width - 1 and not value.startswith(FORMULA_TRIGGERS) \
-                and value not in ERROR_CODES:
-            return value or None  # fits unwrapped whatever its characters; nothing to neutralise
-    look = value if isinstance(value, Styled) else None
-    value = safe_cell(look.value if look else value)
-    if value == "":
-        value = None
-    number_format = look.number_format if look else None
-    if number_format is None and isinstance(value, date):
-        number_format = DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT
-    width = col_widths[index] if index < len(col_widths) else _MAX_WIDTH
-    wrapped = _wrapped_lines(value, width)
-    wrap = wrapped > 0
-    if wrapped > lines[0]:
-        lines[0] = wrapped
-    quote = isinstance(value, CellRichText)
-    if look is None and number_format is None and not (wrap or quote):
-        return value
-    style = styles.get(
-        "body", number_format, bool(look and look.bold), bool(look and look.alert), wrap, quote
-    )
-    return Cell(ws, 1, 1, value=value, style_array=style)
+
+    def __init__(self, ws, styles: _StyleCache, widths: Sequence[float]) -> None:
+        self._ws, self._styles, self._widths = ws, styles, list(widths)
+        self._prepared: list[dict] = [{} for _ in self._widths]
+        self._cells: list[dict] = [{} for _ in self._widths]
+
+    def make(self, row: Sequence) -> tuple[list, int]:
+        """(values and cells to append, wrapped line count of the tallest cell, at least 1)."""
+        prepared = [self._prepare(index, value) for index, value in enumerate(row)]
+        lines = max((p[2] for p in prepared), default=1)
+        tall = lines > 1
+        return [self._cell(index, p, tall) for index, p in enumerate(prepared)], lines
+
+    def _width(self, index: int) -> float:
+        return self._widths[index] if index < len(self._widths) else _MAX_WIDTH
+
+    def _prepare(self, index: int, value) -> tuple[object, tuple | None, int]:
+        """(safe value or None, body style key or None when plain, wrapped lines ≥ 1)."""
+        kind = type(value)
+        if value is None or kind is int:  # 序号 and counts: nothing to neutralise or wrap
+            return value, None, 1
+        if kind is str and value.isprintable() and len(value) * 2 < self._width(index) - 1 \
+                and not value.startswith(FORMULA_TRIGGERS) and value not in ERROR_CODES:
+            return value or None, None, 1  # fits unwrapped whatever its characters
+        memo = self._prepared[index] if index < len(self._prepared) else None
+        key = (kind, value)
+        try:
+            hit = memo.get(key) if memo is not None else None
+        except TypeError:  # an unhashable value: prepared every time
+            memo, hit = None, None
+        if hit is None:
+            hit = self._compute(index, value)
+            if memo is not None and len(memo) < _MEMO_LIMIT:
+                memo[key] = hit
+        return hit
+
+    def _compute(self, index: int, value) -> tuple[object, tuple | None, int]:
+        look = value if isinstance(value, Styled) else None
+        value = safe_cell(look.value if look else value)
+        if isinstance(value, str) and value == "":
+            value = None
+        number_format = look.number_format if look else None
+        if number_format is None and isinstance(value, date):
+            number_format = DATETIME_FORMAT if isinstance(value, datetime) else DATE_FORMAT
+        wrapped = _wrapped_lines(value, self._width(index))
+        key = (number_format, bool(look and look.bold), bool(look and look.alert), wrapped > 0,
+               isinstance(value, CellRichText))
+        return value, (None if key == _PLAIN else key), max(wrapped, 1)
+
+    def _cell(self, index: int, prepared: tuple, tall: bool):
+        value, key, _lines = prepared
+        if value is None or (key is None and not tall):
+            return value
+        style = (*(key or _PLAIN), tall)
+        memo = self._cells[index] if index < len(self._cells) else None
+        memo_key = (type(value), value, style)
+        try:
+            cell = memo.get(memo_key) if memo is not None else None
+        except TypeError:  # rich text (a list): not remembered
+            memo, cell = None, None
+        if cell is None:
+            cell = Cell(self._ws, 1, 1, value=value, style_array=self._styles.get("body", *style))
+            if memo is not None and len(memo) < _MEMO_LIMIT:
+                memo[memo_key] = cell
+        return cell
 
 
 def _line_count(text: str, width: float) -> int:
@@ -383,7 +443,7 @@ def _column_widths(headers: list[str], sample: list[Sequence],
         if given:
             result.append(given)
             continue
-        widest = display_width(header) + 2  # room for the autofilter arrow
+        widest = _header_width(header)
         for row in sample:
             if index < len(row):
                 widest = max(widest, _value_width(row[index]))
@@ -414,18 +474,55 @@ def _is_token(text: str) -> bool:
     return sum(ch.isascii() for ch in text) * 10 >= len(text) * 7
 
 
+def _header_width(header: str) -> int:
+    """Width a header needs: it wraps onto two lines (the header row is styled to wrap), so half
+    its characters, whole ones, plus room for the autofilter arrow. A narrow column of short
+    values (严重程度: 高/中/低) is then not kept wide by its header."""
+    half = 0
+    for ch in header:  # the first line takes characters until half the width is reached
+        if half * 2 >= display_width(header):
+            break
+        half += display_width(ch)
+    return half + 2
+
+
+#: Digits a counting column is given beyond its sampled rows (序号 of 100,000 findings), so a
+#: number never shows as ##### in Excel.
+_MIN_NUMBER_WIDTH = 6
+_FORMAT_LITERAL = re.compile(r'"([^"]*)"')
+
+
 def _value_width(value) -> int:
+    number_format = None
     if isinstance(value, Styled):
-        value = value.value
+        value, number_format = value.value, value.number_format
     if value is None:
         return 0
     if isinstance(value, datetime):
         return len("2026-01-01 00:00")
     if isinstance(value, date):
         return len("2026-01-01")
-    if isinstance(value, float):
-        return len(f"{value:.4g}")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        digits = len(str(abs(int(value)))) + (value < 0) if isinstance(value, int) else len(f"{value:.4g}")
+        if number_format:
+            return _formatted_width(number_format, digits)
+        return max(digits, _MIN_NUMBER_WIDTH)
     return max((display_width(line) for line in str(value).split("\n")), default=0)
+
+
+def _formatted_width(number_format: str, digits: int) -> int:
+    """Widest section of an Excel number format showing a number of ``digits`` characters, e.g.
+    ``0"天";[Red]"逾期"0"天";"今日到期"`` → 逾期 + digits + 天. Excel shows ##### when a
+    formatted number does not fit its column, so this must not be underestimated."""
+    if "%" in number_format:
+        return max(digits, len("100.0%"))
+    widest = 0
+    for section in number_format.split(";"):
+        literals = _FORMAT_LITERAL.findall(section)
+        bare = _FORMAT_LITERAL.sub("", section)
+        width = sum(display_width(text) for text in literals) + (digits if "0" in bare or "#" in bare else 0)
+        widest = max(widest, width)
+    return max(widest, digits)
 
 
 def set_print_layout(ws, header_row: int | None, *, fit_width: bool = True, paper: int = 9) -> None:

@@ -41,20 +41,29 @@ def _cell(ws, value, font=None):
     return cell
 
 
+#: The tallest chart that still prints whole on one A4 landscape page (cm).
+MAX_CHART_HEIGHT = 16.0
+
+
 def bar_chart(title: str, data_sheet, *, value_col: int, label_col: int, first_row: int,
-              last_row: int, percent: bool, horizontal: bool = True) -> BarChart:
+              last_row: int, percent: bool, horizontal: bool = True, most: int = 0,
+              width: float = 14.0) -> BarChart:
     """A native Excel bar chart over a block of cells (header row just above ``first_row``).
 
     Args:
         title: chart title (Chinese).
         data_sheet: the worksheet holding the data (only its title is used).
         value_col, label_col: 1-based columns of the values and the category labels.
-        first_row, last_row: the data rows (1-based, inclusive).
+        first_row, last_row: the data rows (1-based, inclusive); ``first_row - 1`` holds the
+            series name.
         percent: values are fractions shown as 0%–100% (axis fixed to 0..1).
         horizontal: bars run left to right (long Chinese labels stay readable).
+        most: for counts, the largest value: the axis then steps by whole numbers (no 0.5).
+        width: chart width in cm.
 
     Returns:
-        The chart, sized for about 20 categories; place it with ``ws.add_chart(chart, "D2")``.
+        The chart, its height grown with the categories up to :data:`MAX_CHART_HEIGHT` (cm);
+        place it with ``ws.add_chart(chart, "D2")``.
     """
     chart = BarChart()
     chart.type = "bar" if horizontal else "col"
@@ -74,10 +83,25 @@ def bar_chart(title: str, data_sheet, *, value_col: int, label_col: int, first_r
         chart.y_axis.scaling.max = 1
         chart.y_axis.number_format = "0%"
         chart.y_axis.majorUnit = 0.2
+    else:
+        chart.y_axis.scaling.min = 0
+        chart.y_axis.number_format = "0"
+        chart.y_axis.majorUnit = count_step(most)
     rows = max(last_row - first_row + 1, 1)
-    chart.width = 14  # cm: beside 概况's two columns within one landscape page
-    chart.height = max(6.0, min(4 + 0.6 * rows, 20)) if horizontal else 7.5
+    chart.width = width
+    chart.height = max(6.0, min(4 + 0.6 * rows, MAX_CHART_HEIGHT)) if horizontal else 7.5
     return chart
+
+
+def count_step(most: int) -> int:
+    """A whole-number axis step giving at most about 6 gridlines up to ``most``: 1, 2, 5, 10, 20…"""
+    step = 1
+    while most / step > 6:
+        for factor in (2, 5 / 2, 2):  # 1 → 2 → 5 → 10 → 20 → 50 …
+            step = round(step * factor)
+            if most / step <= 6:
+                break
+    return step
 
 
 def highlight_rows(ws, cell_range: str, formula: str) -> None:

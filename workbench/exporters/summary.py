@@ -10,6 +10,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 
 from workbench.domain.progress import Progress, check_cancel
 from workbench.exporters.cells import Styled, write_table, write_workbook
@@ -242,9 +243,22 @@ def highlight_overdue_rows(ws, headers: Sequence[str], *, header_row: int, count
                    f"AND(ISNUMBER(${column}{first}),${column}{first}<0)")
 
 
+#: 概况 layout: the figures and the status chart on page 1; the two 准确率 charts side by side on
+#: page 2 (a page break keeps each chart whole). Widths in cm, chosen so the charts neither
+#: overlap nor push the page scale under 80 % with Excel's narrower or LibreOffice's wider
+#: columns: A:B are 60 units (Excel 11.4 cm, LibreOffice 15.2 cm) and C a default column.
+_STATUS_CHART_ROWS = 18  # rows the status chart (7.5 cm) covers at Excel's 15 pt rows, with room
+_CHART_WIDTH = 12.5
+
+
 def _write_overview(ws, data: SummaryWorkbook, provider_ws, city_ws, providers: int,
                     cities: int) -> None:
-    """概况: key figures (总体准确率 as a percentage), findings by status, and three charts."""
+    """概况: key figures (总体准确率 as a percentage), findings by status, and three charts.
+
+    Page 1 holds the figures with the findings-by-status chart beside them; page 2 the charts
+    of 准确率 by access provider and by city, side by side. No print titles: 概况 is a list of
+    figures, and its header row above the charts of page 2 would say nothing.
+    """
     rate_rows = []
     rows: list[tuple] = [("检查任务", data.campaign_name), ("检查机关", data.authority),
                          ("生成日期", data.generated_on)]
@@ -254,27 +268,36 @@ def _write_overview(ws, data: SummaryWorkbook, provider_ws, city_ws, providers: 
             rows.append((label, Styled(value, number_format=RATE_FORMAT)))
         else:
             rows.append((label, value))
-    status_first = len(rows) + 4  # title, header, rows, a blank row, the status header
+    # sheet rows: title (1), header (2), then rows[i] in row i + 3
+    status_first = len(rows) + 5  # after the figures: a blank row, the status header, the statuses
     if data.status_counts:
         rows.append(())
         rows.append((Styled("问题状态", bold=True), Styled("问题数", bold=True)))
         rows.extend(data.status_counts)
-    write_table(ws, ("项目", "内容"), rows, title=f"{data.campaign_name} 汇总表", widths=(16, 44))
+    write_table(ws, ("项目", "内容"), rows, title=f"{data.campaign_name} 汇总表", widths=(16, 44),
+                print_titles=False)
     ws.auto_filter.ref = None  # a list of figures, not a table to filter
     ws.print_options.gridLines = False  # no empty grid around the charts
     for index in rate_rows:
         highlight_below(ws, f"B{index + 3}", data.accuracy_alert_below)
-    if providers > 0:
-        ws.add_chart(bar_chart("准确率（按接入服务商）", provider_ws, value_col=4, label_col=1,
-                               first_row=2, last_row=providers + 1, percent=True), "D2")
-    if cities > 0:
-        ws.add_chart(bar_chart("准确率（按地市）", city_ws, value_col=4, label_col=1,
-                               first_row=2, last_row=cities + 1, percent=True), "D24")
     if data.status_counts:
         last = status_first + len(data.status_counts) - 1
-        ws.add_chart(bar_chart("问题数（按状态）", ws, value_col=2, label_col=1,
-                               first_row=status_first, last_row=last, percent=False,
-                               horizontal=False), "D46")
+        most = max((count for _label, count in data.status_counts), default=0)
+        chart = bar_chart("问题数（按状态）", ws, value_col=2, label_col=1, first_row=status_first,
+                          last_row=last, percent=False, horizontal=False, most=most)
+        ws.add_chart(chart, "D2")
+    if providers > 0 or cities > 0:
+        last_row = max(len(rows) + 2, _STATUS_CHART_ROWS)
+        ws.row_breaks.append(Break(id=last_row))
+        page_two = last_row + 2  # a row of margin: a chart's frame touching the break prints on page 1
+        if providers > 0:
+            ws.add_chart(bar_chart("准确率（按接入服务商）", provider_ws, value_col=4, label_col=1,
+                                   first_row=2, last_row=providers + 1, percent=True,
+                                   width=_CHART_WIDTH), f"A{page_two}")
+        if cities > 0:
+            ws.add_chart(bar_chart("准确率（按地市）", city_ws, value_col=4, label_col=1,
+                                   first_row=2, last_row=cities + 1, percent=True,
+                                   width=_CHART_WIDTH), f"D{page_two}")
 
 
 def _write_accuracy(ws, group_header: str, rows: Iterable[tuple]) -> None:

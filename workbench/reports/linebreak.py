@@ -14,12 +14,20 @@ Rules (gbt9704.md §6):
   remaining space is spread over the gaps. Punctuation never hangs into the margin.
 * A line-end full-width punctuation mark takes half a cell (5.1.10).
 * Identifiers are never split (this product's rule): 文号 (代字〔2026〕12号), ICP and 公网安备
-  numbers, URLs, domains, e-mail addresses and any run of ASCII letters and digits. Only an
-  identifier longer than a whole line is cut, at the last character that fits.
+  numbers, domains, e-mail addresses and any run of ASCII letters and digits.
+* Paragraph-wide breaking (total fit, as Knuth and Plass's algorithm in TeX): when an identifier
+  does not fit at the end of a line, the space it leaves is shared by the lines before it in the
+  paragraph (each then holds a character or two fewer) instead of opening wide gaps in one line.
+  No gap between two characters grows beyond ``MAX_GAP`` cells; a URL is broken after a ``/`` of
+  its path (or after the ``//`` of its scheme) where sharing cannot keep the gaps small, after a
+  ``.`` or ``-`` of its host only as a last resort, never with an added hyphen. Only an
+  identifier longer than a whole line is cut anywhere. A line that still cannot be filled within
+  ``MAX_GAP`` (rare: an identifier at the very start of a paragraph) stays short on the right.
 """
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -41,7 +49,7 @@ IDENTIFIER = re.compile(
     r"https?://[^\s\u3000-\u303f\uff00-\uffef" + _CJK + r"]+"  # URL up to CJK or full-width text
     + rf"|[{_PROVINCES}]ICP[备证]\d+号(?:-\d+[A-Z]?)?"  # 鲁ICP备12345678号-1
     + rf"|[{_PROVINCES}]公网安备\s?\d+号"  # 鲁公网安备 37010202000001号
-    + rf"|[{_CJK}]{{1,16}}〔\d{{4}}〕\d+号"  # 文号 鲁网信整改〔2026〕12号
+    + rf"|[{_CJK}]{{1,8}}〔\d{{4}}〕\d+号"  # 文号 鲁网信整改〔2026〕12号 (代字 up to 8)
     + r"|[A-Za-z0-9][A-Za-z0-9_.%+@:/?#=&~-]*[A-Za-z0-9/]"  # domains, e-mail, words, numbers
     + r"|——+|…+"  # 破折号, 省略号: never split (§5.1.4, 5.1.5)
 )
@@ -87,10 +95,22 @@ class Line:
         return "".join(g.char for g in self.glyphs)
 
 
+#: The widest gap allowed between two characters of a justified line, in cells: the line is then
+#: set like 1¼-pitch 疏排 text. Our choice (the standards give no bound); see docs/documents.md.
+MAX_GAP = 0.25
+#: Costs of a line break inside a URL, in the demerits of ``_demerits`` (a line at ``MAX_GAP``
+#: costs 12 100): after a ``/`` of the path or the scheme's ``//``, after a ``.`` or ``-`` of the
+#: host, and anywhere inside an identifier longer than a whole line (only where it has no soft
+#: point: a short line ending in ``/`` reads better than a word cut in two).
+PENALTY_PATH, PENALTY_HOST, PENALTY_HARD = 5_000.0, 100_000.0, 1e15
+_URL = re.compile(r"https?://[^/\s]+|(?:[A-Za-z0-9-]+\.)+[A-Za-z]{2,}(?=/)")
+
+
 @dataclass
 class _Atom:
     chars: list[tuple[str, str]]  # (char, role)
     loose: list[bool]  # loose[j]: extra space may go after chars[j] (False inside identifiers)
+    penalty: float = 0.0  # cost of a break after the atom; > 0 inside an identifier (no space)
 
     def text(self) -> str:
         return "".join(c for c, _ in self.chars)
@@ -140,43 +160,169 @@ def break_lines(runs: Sequence[tuple[str, str]], cells: int, cell: float,
         advance: (char, role) → advance width in pt of a narrow (non-grid) character.
         first_indent: left indent of the first line, pt (two cells for 正文).
         indent: left indent of the other lines, pt.
-        justify: spread full lines to the measure (False: every line at natural width).
+        justify: spread full lines to the measure, breaking the paragraph as a whole (False:
+            every line at natural width, filled greedily — titles, right-aligned blocks).
 
     Returns:
         The lines; glyph x positions are measured from the left edge of the measure.
     """
     measure = cells * cell
-    pending = atoms(runs)
+    pending = _soft_split(atoms(runs), measure - max(first_indent, indent), cell, advance)
+    while pending and not _trim_spaces(pending[:1]):
+        pending.pop(0)
+    chosen = _total_fit(pending, measure, cell, advance, first_indent, indent) if justify \
+        else _greedy(pending, measure, cell, advance, first_indent, indent)
     lines: list[Line] = []
     start = first_indent
+    for n, taken in enumerate(chosen):
+        taken = _trim_spaces(taken)
+        if taken:
+            full = justify and n < len(chosen) - 1
+            lines.append(_place(taken, start, measure - start, cell, advance, full=full))
+        start = indent
+    return lines
+
+
+def _soft_split(pieces: list[_Atom], room: float, cell: float, advance) -> list[_Atom]:
+    """Atoms with their allowed breaks inside URLs and over-long identifiers made explicit:
+    such an atom becomes several, each break between them carrying its penalty."""
+    out: list[_Atom] = []
+    for atom in pieces:
+        if len(atom.chars) < 2 or all(atom.loose[:-1]):
+            out.append(atom)
+            continue
+        text = atom.text()
+        costs: dict[int, float] = {}  # break after chars[i] → penalty
+        if _widths([atom], cell, advance)[0] > room:
+            costs.update({i: PENALTY_HOST if text[i] in "/.?&=-_" else PENALTY_HARD
+                          for i in range(len(text) - 1)})
+        for url in _URL.finditer(text):
+            host_end = url.end()
+            path_end = host_end
+            while path_end < len(text) and not atom.loose[path_end - 1] and text[path_end] not in "）)，。；":
+                path_end += 1
+            host_start = url.start() + (url.group().index("//") + 2 if "//" in url.group() else 0)
+            if host_start > url.start():
+                costs[host_start - 1] = PENALTY_PATH
+            for i in range(host_start, host_end - 1):
+                if text[i] in ".-":
+                    costs[i] = min(costs.get(i, PENALTY_HOST), PENALTY_HOST)
+            for i in range(host_end, path_end - 1):
+                if text[i] in "/?&=" and text[i + 1] != "/":
+                    costs[i] = PENALTY_PATH
+        # a URL's / is no 分隔号 (GB/T 15834 §5.1.9 is about the mark in running text): a URL
+        # breaks after it, which tells the reader it goes on
+        allowed = sorted(i for i in costs
+                         if (text[i] not in NO_END or costs[i] == PENALTY_PATH)
+                         and text[i + 1] not in NO_START and text[i] != " " and not atom.loose[i])
+        begin = 0
+        for i in allowed:
+            out.append(_Atom(atom.chars[begin:i + 1], atom.loose[begin:i + 1], costs[i]))
+            begin = i + 1
+        out.append(_Atom(atom.chars[begin:], atom.loose[begin:], atom.penalty))
+    return out
+
+
+@dataclass(frozen=True)
+class _Summary:
+    """What a line needs to know of one atom: widths, squeezable marks, stretchable gaps."""
+
+    natural: float  # natural width, pt
+    trimmed: float  # natural width without trailing spaces, pt
+    marks: int  # squeezable marks
+    trimmed_marks: int
+    gaps: int  # stretchable gaps after its characters (its last one included)
+    trimmed_gaps: int  # without trailing spaces, the last character's gap excluded
+    last: str  # last character that is not a space
+
+
+def _summary(atom: _Atom, cell: float, advance) -> _Summary:
+    chars = atom.chars
+    keep = len(chars)
+    while keep > 1 and chars[keep - 1][0] == " ":
+        keep -= 1
+    flags = atom.loose[:-1] + [atom.penalty == 0]
+    widths = [_width(c, r, cell, advance) for c, r in chars]
+    marks = [c in SQUEEZABLE for c, _ in chars]
+    return _Summary(sum(widths), sum(widths[:keep]), sum(marks), sum(marks[:keep]),
+                    sum(flags), sum(flags[:keep - 1]), chars[keep - 1][0])
+
+
+def _demerits(shortfall: float, gaps: int, cell: float) -> float:
+    """Cost of a justified line short of the measure by ``shortfall`` pt over ``gaps`` gaps:
+    TeX's (line penalty + badness)², badness 100 × (gap / MAX_GAP)³; 0 for a full line."""
+    if shortfall <= 1e-6:
+        return 0.0
+    badness = 100.0 * (shortfall / max(gaps, 0.5) / (MAX_GAP * cell)) ** 3  # no gap: worse than one
+    return (10.0 + badness) ** 2
+
+
+def _total_fit(pending: list[_Atom], measure: float, cell: float, advance,
+               first_indent: float, indent: float) -> list[list[_Atom]]:
+    """The paragraph's lines with the least total demerits (gaps and URL-break penalties).
+
+    A line holds atoms i..j-1; it fits when its natural width is within the room, or when
+    atoms i..j-2 fit, the last character is a line-end mark and squeezing the line's marks brings
+    it within (先挤进: squeeze only to keep a mark with its character, never to take in more
+    text). The last line of the paragraph costs nothing (it is not justified)."""
+    n = len(pending)
+    if not n:
+        return []
+    info = [_summary(atom, cell, advance) for atom in pending]
+    best = [0.0] + [float("inf")] * n
+    back = [0] * (n + 1)
+    half = cell / 2
+    for j in range(1, n + 1):
+        tail = info[j - 1]
+        natural, marks, gaps = tail.trimmed, tail.trimmed_marks, tail.trimmed_gaps
+        for i in range(j - 1, -1, -1):
+            if i < j - 1:
+                natural += info[i].natural
+                marks += info[i].marks
+                gaps += info[i].gaps
+            room = measure - (first_indent if i == 0 else indent)
+            squeezable = tail.last in SQUEEZE_LEFT
+            before = natural - tail.trimmed  # atoms i..j-2
+            if natural > room + 1e-6 and not (squeezable and before <= room + 1e-6
+                                               and natural - marks * half <= room + 1e-6):
+                if i < j - 1:
+                    break
+                # a single atom wider than the room (only in a very narrow measure): overfull
+            if j == n:
+                cost = 0.0
+            else:
+                squeezed = max(1 if tail.last in SQUEEZABLE else 0,
+                               math.ceil((natural - room) / half - 1e-6))
+                total = natural - min(squeezed, marks) * half
+                cost = _demerits(room - total, gaps, cell) + pending[j - 1].penalty
+            if best[i] + cost < best[j]:
+                best[j] = best[i] + cost
+                back[j] = i
+    cuts = [n]
+    while cuts[-1]:
+        cuts.append(back[cuts[-1]])
+    cuts.reverse()
+    return [pending[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
+
+
+def _greedy(pending: list[_Atom], measure: float, cell: float, advance,
+            first_indent: float, indent: float) -> list[list[_Atom]]:
+    """Lines filled one after the other (ragged or centred text): as many atoms as fit."""
+    pending = list(pending)
+    out: list[list[_Atom]] = []
+    room = measure - first_indent
     while pending:
-        room = measure - start
-        taken: list[_Atom] = []
+        taken = [pending.pop(0)]
         while pending:
             candidate = taken + [pending[0]]
             natural, squeeze = _widths(candidate, cell, advance)
-            # squeeze only to keep a line-end mark with its character (先挤进), never merely to
-            # take in more text
             ends_in_mark = pending[0].chars[-1][0] in SQUEEZE_LEFT
-            if natural <= room + 1e-6 or (ends_in_mark and natural - squeeze <= room + 1e-6):
-                taken.append(pending.pop(0))
-                continue
-            # An atom longer than a whole line (a long URL) cannot stay whole anyway: it starts
-            # here and is cut at the last soft point that fits, rather than leaving a gap.
-            too_long = _widths([pending[0]], cell, advance)[0] > measure - indent
-            if not taken or (too_long and natural - _widths(taken, cell, advance)[0] > 0
-                             and room - _widths(taken, cell, advance)[0] >= 4 * cell):
-                used = _widths(taken, cell, advance)[0]
-                head, tail = _cut(pending.pop(0), room - used, cell, advance)
-                taken.append(head)
-                pending.insert(0, tail)
-            break
-        last = not pending
-        taken = _trim_spaces(taken)
-        if taken:
-            lines.append(_place(taken, start, room, cell, advance, full=justify and not last))
-        start = indent
-    return lines
+            if not (natural <= room + 1e-6 or (ends_in_mark and natural - squeeze <= room + 1e-6)):
+                break
+            taken.append(pending.pop(0))
+        out.append(taken)
+        room = measure - indent
+    return out
 
 
 def _trim_spaces(line: list[_Atom]) -> list[_Atom]:
@@ -191,10 +337,11 @@ def _trim_spaces(line: list[_Atom]) -> list[_Atom]:
         n = len(atom.chars)
         keep = [(j, pair) for j, pair in enumerate(atom.chars) if ends[0] <= i + j <= ends[-1]]
         if keep:
-            out.append(_Atom([pair for _, pair in keep], [atom.loose[j] for j, _ in keep]))
+            out.append(_Atom([pair for _, pair in keep], [atom.loose[j] for j, _ in keep], atom.penalty))
         i += n
     if out:
         out[-1].loose[-1] = True
+        out[-1].penalty = 0.0
     return out
 
 
@@ -208,23 +355,6 @@ def _widths(line: list[_Atom], cell: float, advance) -> tuple[float, float]:
     natural = sum(_width(c, r, cell, advance) for c, r in chars)
     squeeze = sum(cell / 2 for c, _ in chars if c in SQUEEZABLE)
     return natural, squeeze
-
-
-def _cut(atom: _Atom, room: float, cell: float, advance) -> tuple[_Atom, _Atom]:
-    """Cut an atom longer than a whole line: after the last / . ? & = - that fits (an URL reads
-    on), else after the last character that fits."""
-    used, n, soft = 0.0, 0, 0
-    for char, role in atom.chars:
-        width = _width(char, role, cell, advance)
-        if used + width > room and n:
-            break
-        used += width
-        n += 1
-        if char in "/.?&=-_" and n < len(atom.chars):
-            soft = n
-    n = soft or n
-    return (_Atom(atom.chars[:n], atom.loose[:n - 1] + [True]),
-            _Atom(atom.chars[n:], atom.loose[n:]))
 
 
 def _place(line: list[_Atom], start: float, room: float, cell: float, advance,
@@ -251,7 +381,7 @@ def _place(line: list[_Atom], start: float, room: float, cell: float, advance,
             need -= cell / 2
     total = sum(widths)
     gaps = _stretchable_gaps(line)
-    extra = (room - total) / len(gaps) if full and gaps and room > total else 0.0
+    extra = min((room - total) / len(gaps), MAX_GAP * cell) if full and gaps and room > total else 0.0
     glyphs, x = [], start
     gap_set = set(gaps)
     for i, (char, role) in enumerate(chars):
@@ -266,5 +396,5 @@ def _place(line: list[_Atom], start: float, room: float, cell: float, advance,
 def _stretchable_gaps(line: list[_Atom]) -> list[int]:
     """Indexes of characters after which extra space may go: between atoms, and between the
     characters of an atom outside identifiers; never after the last character."""
-    flags = [flag for atom in line for flag in atom.loose[:-1] + [True]]
+    flags = [flag for atom in line for flag in atom.loose[:-1] + [atom.penalty == 0]]
     return [i for i, flag in enumerate(flags[:-1]) if flag]
