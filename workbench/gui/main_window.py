@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QStringListModel, Slot
 from PySide6.QtGui import QAction, QKeySequence
@@ -20,11 +21,9 @@ from PySide6.QtWidgets import (
 
 from workbench import __version__
 from workbench.gui.session import Session
-from workbench.gui.views import removal_actions, summary_export
 from workbench.gui.views.campaign_dialog import CampaignDialog
 from workbench.gui.views.documents_view import DocumentsView
 from workbench.gui.views.findings_view import FindingsView
-from workbench.gui.views.import_wizard import FILE_FILTERS, ImportWizard
 from workbench.gui.views.inspections_view import InspectionsView
 from workbench.gui.views.overview_view import OverviewView
 from workbench.gui.views.review_panel import ReviewPanel
@@ -35,6 +34,10 @@ from workbench.gui.widgets.progress_panel import ProgressPanel
 from workbench.gui.widgets.screen_fit import fit_to_screen
 from workbench.gui.widgets.table_export import install_table_export
 from workbench.services import campaigns, removals, sites
+
+if TYPE_CHECKING:   # loaded on demand, so the window opens without openpyxl and reportlab
+    from workbench.gui.views.import_wizard import ImportWizard
+    from workbench.gui.views.removal_actions import RecycleBinDialog
 
 SCREENS = ("概览", "网站", "核查", "检查", "问题", "文书")
 OVERVIEW, SITES, REVIEW, INSPECTIONS, FINDINGS, DOCUMENTS = range(len(SCREENS))
@@ -242,6 +245,8 @@ class MainWindow(QMainWindow):
             self.session.set_campaign(None)
             self.reload_campaigns()
 
+        from workbench.gui.views import removal_actions  # on demand: the window opens without it
+
         if not removal_actions.confirm_and_remove(self.session, "删除检查任务",
                                                   lambda ctx: removals.plan_campaign(ctx, cid), choose_another):
             return False
@@ -249,8 +254,10 @@ class MainWindow(QMainWindow):
         return True
 
     @Slot()
-    def open_recycle_bin(self) -> removal_actions.RecycleBinDialog:
+    def open_recycle_bin(self) -> RecycleBinDialog:
         """文件 › 回收站: removed campaigns, inspections and evidence, with 撤销删除."""
+        from workbench.gui.views import removal_actions
+
         dialog = removal_actions.RecycleBinDialog(self.session, self)
         dialog.finished.connect(lambda _r: self.reload_campaigns())
         self.dialog = dialog
@@ -269,6 +276,11 @@ class MainWindow(QMainWindow):
         if self.session.campaign_id is None:
             self.session.dialogs.info("导入名单", "请先新建一个检查任务（文件 › 新建检查任务），再导入名单。")
             return None
+        from workbench.gui.views.import_wizard import (  # on demand (importers)
+            FILE_FILTERS,
+            ImportWizard,
+        )
+
         path = self.session.dialogs.open_file("选择网站名单", self.session.last_folder, FILE_FILTERS)
         if path is None:
             return None
@@ -282,6 +294,10 @@ class MainWindow(QMainWindow):
     @Slot()
     def export_summary(self) -> None:
         """Ctrl+E: write the campaign's summary workbook where the user chooses, then say where."""
+        from workbench.gui.views import (
+            summary_export,  # on demand: openpyxl and reportlab load here
+        )
+
         summary_export.export_summary(self.session, self._summary_written)
 
     def _summary_written(self, path: Path) -> None:
@@ -290,6 +306,8 @@ class MainWindow(QMainWindow):
 
     def export_file(self, kind: str):
         """文件 › 导出整改台账 / 导出汇总报告 (``kind`` ledger / report; see summary_export.KINDS)."""
+        from workbench.gui.views import summary_export
+
         title, label = summary_export.KINDS[kind][0], summary_export.KINDS[kind][1]
 
         def written(path: Path) -> None:

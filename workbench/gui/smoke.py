@@ -62,6 +62,8 @@ class SmokeRun:
         self.heartbeat = Heartbeat()
         self.result: dict = {"ok": True}
         self._reviewed: str | None = None
+        self._filter_started: tuple[str, float] | None = None
+        window.sites_view.model.counted.connect(self._count_arrived)
         self.steps: list[tuple[str, Callable[[], None], Callable[[], bool]]] = []
 
     # --- conditions: "the screen shows its first rows" -----------------------------------------
@@ -113,6 +115,8 @@ class SmokeRun:
                        self._table_settled)
             self._wait(f"sort:{column}:desc", lambda c=column: sites.table.sortByColumn(c, Qt.DescendingOrder),
                        self._table_settled)
+        # the whole count is needed to scroll to the end (rows appear before it: paged_model.py)
+        self._wait("count_wait", lambda: None, lambda: not getattr(sites.model, "counting", False))
         self._wait("scroll_end", self._scroll_end, self._last_row_shown)
         if os.environ.get(REVIEW_ENV):   # writes one review: only on a scratch database
             review = w.review_panel
@@ -127,13 +131,22 @@ class SmokeRun:
         review.mark_all_match()
         review.save_and_next()   # what Ctrl+Enter calls (an offscreen window has no keyboard focus)
 
+    def _count_arrived(self, _n: int) -> None:
+        """The site table's count is in: how long after its filter was applied (info: rows show first)."""
+        if self._filter_started is not None:
+            name, start = self._filter_started
+            self._filter_started = None
+            self.result.setdefault("filter_count_ms", {})[name] = _ms(start)
+
     def _type(self, key: str) -> None:
         box = self.window.sites_view.filter_box
+        self._filter_started = (box.text() + key, time.perf_counter())
         box.insert(key)   # as typed (QTest.keyClicks cannot send Chinese characters)
         box.returnPressed.emit()   # apply now: the measured time is the query's, not the debounce's
 
     def _set_filter(self, text: str) -> None:
         box = self.window.sites_view.filter_box
+        self._filter_started = (text or "clear", time.perf_counter())
         box.setText(text)
         box.returnPressed.emit()
 

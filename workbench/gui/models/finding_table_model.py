@@ -134,6 +134,12 @@ class LedgerModel(PagedTableModel):
         else:   # the first page held every row; the count without the text arrives now
             self.counted.emit(self._count)
 
+    ROLES = frozenset(int(r) for r in (Qt.UserRole, Qt.ForegroundRole, Qt.ToolTipRole, Qt.TextAlignmentRole))
+
+    def texts(self, row: FindingView) -> tuple[str, ...]:
+        """The display texts of a ledger line (reader thread)."""
+        return ledger_texts(row, self._today)
+
     def cell(self, row, column, role):
         """See :func:`ledger_cell`."""
         return ledger_cell(row, column, role, self._today)
@@ -211,18 +217,16 @@ class FindingTableModel(QAbstractTableModel):
         return ledger_cell(self._rows[index.row()], index.column(), role, self._today)
 
 
-def _display(view: FindingView, column: FindingColumn, today: date) -> str:
+def ledger_texts(view: FindingView, today: date) -> tuple[str, ...]:
+    """The display texts of a ledger line, in :class:`FindingColumn` order."""
     f = view.finding
-    return {
-        FindingColumn.SPONSOR: view.sponsor_name,
-        FindingColumn.SITE_FILING_NO: view.site_filing_no,
-        FindingColumn.CATEGORY: f.category,
-        FindingColumn.SEVERITY: SEVERITY_LABELS.get(f.severity, f.severity),
-        FindingColumn.DEADLINE: f.deadline.isoformat(),
-        FindingColumn.DAYS_LEFT: days_left_text(view, today),
-        FindingColumn.STATUS: fs.STATUS_LABELS.get(f.status, f.status),
-        FindingColumn.NOTICE: view.notice_number,
-    }[column]
+    return (view.sponsor_name, view.site_filing_no, f.category, SEVERITY_LABELS.get(f.severity, f.severity),
+            f.deadline.isoformat(), days_left_text(view, today), fs.STATUS_LABELS.get(f.status, f.status),
+            view.notice_number)
+
+
+def _display(view: FindingView, column: FindingColumn, today: date) -> str:
+    return ledger_texts(view, today)[column]
 
 
 def _sort_key(view: FindingView, column: FindingColumn, today: date):

@@ -10,7 +10,9 @@ new order keeps the count. Changing the filter again drops the reads of the old 
 (``session.drop_reads``): a count still running is stopped.
 
 Subclasses say what to read (:meth:`query`, :meth:`count_rows`, :meth:`read_rows`) and how a
-row looks (:meth:`cell`); ``Qt.UserRole`` of a cell is the row object itself.
+row looks (:meth:`texts`, :meth:`cell`). The display texts of a page are made on the reader thread
+with the page, so painting and fitting columns (many ``data`` calls per cell) do no work on the
+GUI thread beyond a lookup; roles a model does not serve (:attr:`ROLES`) return at once.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ class PagedTableModel(QAbstractTableModel):
 
     first_rows = Signal()
     counted = Signal(int)
+    #: Roles :meth:`cell` answers besides DisplayRole; any other role is None without a lookup.
+    ROLES = frozenset({int(Qt.UserRole)})
 
     def __init__(self, session, headers: Sequence[str], parent=None):
         super().__init__(parent)
@@ -67,9 +71,18 @@ class PagedTableModel(QAbstractTableModel):
         count when known (a page near the end may then be read backwards from the end)."""
         raise NotImplementedError
 
+    def texts(self, row) -> tuple[str, ...]:
+        """The display texts of every column of the row object ``row`` (reader thread: plain
+        Python, no Qt objects). Default: :meth:`cell` of DisplayRole per column."""
+        return tuple(self.cell(row, c, Qt.DisplayRole) for c in range(len(self.headers)))
+
     def cell(self, row, column: int, role: int):
-        """What ``data`` returns for ``role`` of ``column`` of the row object ``row``."""
+        """What ``data`` returns for ``role`` (one of :attr:`ROLES`) of ``column`` of the row object ``row``."""
         raise NotImplementedError
+
+    def _read_page(self, ctx, query, offset: int, limit: int, total: int | None) -> list[tuple[Any, tuple]]:
+        """(row object, display texts) of a page (reader thread)."""
+        return [(obj, self.texts(obj)) for obj in self.read_rows(ctx, query, offset, limit, total)]
 
     # --- reading ---------------------------------------------------------------------------
     def reload(self, keep_count: bool = False) -> None:
@@ -86,7 +99,7 @@ class PagedTableModel(QAbstractTableModel):
         generation = self._generation
         known = self._count if keep_count and not self.counting else None
         self.loading, self.counting = True, known is None
-        read_rows, count_rows = self.read_rows, self.count_rows
+        read_rows, count_rows = self._read_page, self.count_rows
         failed = lambda err: self._failed(generation, err)  # noqa: E731
         self.session.read(lambda ctx: read_rows(ctx, query, 0, PAGE_SIZE, known),
                           lambda rows: self._first_page(generation, rows, known), failed, group=self._group)
@@ -147,6 +160,10 @@ class PagedTableModel(QAbstractTableModel):
 
     def row_object(self, row: int):
         """The row object on ``row``; None outside the table or while its page is read (it is asked for)."""
+        entry = self._entry(row)
+        return None if entry is None else entry[0]
+
+    def _entry(self, row: int):
         if not 0 <= row < self._count:
             return None
         page_no, offset = divmod(row, PAGE_SIZE)
@@ -170,7 +187,7 @@ class PagedTableModel(QAbstractTableModel):
     def cached(self) -> Iterator[tuple[int, Any]]:
         """(row, row object) of every row in memory."""
         for page_no, page in list(self._pages.items()):
-            for i, obj in enumerate(page):
+            for i, (obj, _texts) in enumerate(page):
                 yield page_no * PAGE_SIZE + i, obj
 
     def find_cached(self, match: Callable[[Any], bool]) -> int:
@@ -183,7 +200,7 @@ class PagedTableModel(QAbstractTableModel):
         self._asked.add(page_no)
         generation, query = self._generation, self._query
         total = None if self.counting else self._count
-        read_rows = self.read_rows
+        read_rows = self._read_page
         self._quiet = True   # an inline read must not signal from inside data()
         try:
             self.session.read(lambda ctx: read_rows(ctx, query, page_no * PAGE_SIZE, PAGE_SIZE, total),
@@ -216,7 +233,8 @@ class PagedTableModel(QAbstractTableModel):
         while True:
             rows = self.read_rows(ctx, query, offset, batch, None)
             for obj in rows:
-                yield [self.cell(obj, c, Qt.DisplayRole) for c in columns]
+                texts = self.texts(obj)
+                yield [texts[c] for c in columns]
             if len(rows) < batch:
                 return
             offset += len(rows)
@@ -239,8 +257,13 @@ class PagedTableModel(QAbstractTableModel):
         return str(section + 1)
 
     def data(self, index: _INDEX, role: int = Qt.DisplayRole):
-        """What :meth:`cell` says; None while the row's page is read."""
+        """The display text, or what :meth:`cell` says for :attr:`ROLES`; None while the row's
+        page is read and for other roles."""
+        if role != Qt.DisplayRole and role not in self.ROLES:
+            return None
         if not index.isValid():
             return None
-        obj = self.row_object(index.row())
-        return None if obj is None else self.cell(obj, index.column(), role)
+        entry = self._entry(index.row())
+        if entry is None:
+            return None
+        return entry[1][index.column()] if role == Qt.DisplayRole else self.cell(entry[0], index.column(), role)

@@ -96,6 +96,10 @@ class PagedRecordModel(PagedTableModel):
         """The record on ``row`` (None while its page is read)."""
         return self.row_object(row)
 
+    def texts(self, row) -> tuple[str, ...]:
+        """The display texts of a record (reader thread)."""
+        return tuple(c.text(row) for c in self.columns)
+
     def cell(self, row, column, role):
         """DisplayRole text, UserRole sort key of the column."""
         col = self.columns[column]

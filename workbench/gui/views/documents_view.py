@@ -150,7 +150,9 @@ class DocumentsView(QWidget):
         self._update_labels()
 
     def _first_rows(self, table: QTableView) -> None:
-        fit_columns(table)
+        if table.model().rowCount() and not table.property("wb_fitted"):   # once, not on every refresh
+            fit_columns(table)
+            table.setProperty("wb_fitted", True)
         self._update_labels()
         if table is self.notice_table and self._wanted_notice:
             self.select_notice(self._wanted_notice)

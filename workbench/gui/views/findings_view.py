@@ -59,6 +59,7 @@ class FindingsView(QWidget):
         self.history_model = HistoryModel(self)
         self.action_dialog: FindingActionDialog | None = None
         self._wanted: str | None = None   # a finding to select once the ledger's first page is in
+        self._fitted = False
         self._build_ui()
         self._connect_signals()  # first read when first shown (session.watch)
 
@@ -143,7 +144,9 @@ class FindingsView(QWidget):
                               self.filter_edit.text())
 
     def _first_rows(self) -> None:
-        fit_columns(self.table)
+        if not self._fitted and self.model.rowCount():   # once: not on every keystroke of the filter
+            fit_columns(self.table)
+            self._fitted = True
         self._update_count()
         wanted, self._wanted = self._wanted, None
         self.select_finding(wanted)
