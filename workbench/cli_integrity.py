@@ -44,7 +44,7 @@ def backup(args: Namespace, paths: AppPaths) -> int:
     """``workbench backup OUT --db DB``: a verified online copy."""
     from workbench.services.integrity import backup_to
 
-    out = backup_to(_existing(args.db), Path(args.out))
+    out = backup_to(_existing(args.db), Path(args.out), force=args.force)
     print(f"已备份到 {out}（已通过完整性检查）")
     return 0
 
@@ -55,7 +55,7 @@ def restore(args: Namespace, paths: AppPaths) -> int:
     from workbench.services.integrity import restore as restore_db
     from workbench.storage import audit
 
-    kept = restore_db(Path(args.db), Path(args.backup))
+    kept = restore_db(Path(args.db), Path(args.backup), force=args.force)
     ctx = open_context(args.db, paths)
     try:
         audit.record(ctx.conn, "restore", "database", "", None,
@@ -75,6 +75,9 @@ def audit_log(args: Namespace, paths: AppPaths) -> int:
     try:
         filters = {"entity": args.entity, "mentions": args.entity_id}
         if args.csv:
+            from workbench.services.output_paths import check_output
+
+            check_output(ctx, args.csv, force=args.force)
             n = audit.export_csv(ctx.conn, Path(args.csv), **filters)
             print(f"已导出审计日志 {n} 条到 {args.csv}")
             return 0
@@ -117,7 +120,8 @@ def package(args: Namespace, paths: AppPaths) -> int:
                   f"审计日志 {sum(res.counts.get('audit_log', {}).values())} 条，证据文件 {res.files} 个"
                   + (f"（对方 {res.partner[:8]}）" if res.partner else "（全部工作）"))
             return 0
-        packages.read_manifest(Path(args.package))     # refuse a broken file before any backup
+        limits = packages.package_checks.ReadLimits.from_settings(ctx.settings)
+        packages.read_manifest(Path(args.package), limits)     # refuse a broken file before any backup
         automatic_backup(ctx.conn, db, "merge")
         res = packages.run_isolated("import_package", pkg=args.package, **common)
     finally:

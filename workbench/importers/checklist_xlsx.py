@@ -13,6 +13,7 @@ from workbench.domain.checklist import (
     build_template,
 )
 from workbench.domain.checklist_ids import identifier_problem
+from workbench.domain.text import HIDDEN_RE, escape_hidden
 from workbench.errors import InputFileError
 from workbench.importers.sheet_reader import Workbook, open_workbook
 from workbench.importers.xlsx_formulas import column_letter
@@ -66,6 +67,7 @@ def read_template_xlsx(path: str | Path) -> ChecklistTemplate:
     if item_sheet is None:
         raise InputFileError(f"缺少“{ITEMS_SHEET}”工作表", path=name)
     _refuse_formulas_without_value(book, (INFO_SHEET, item_sheet), name)
+    _refuse_hidden_characters(sheets, (INFO_SHEET, item_sheet), name)
     header = _read_info(sheets[INFO_SHEET], name)
     header_row, columns = _find_header(sheets[item_sheet], name, item_sheet)
     sections, items = _read_items(sheets[item_sheet], header_row, columns)
@@ -105,6 +107,28 @@ def _refuse_formulas_without_value(book: Workbook, sheets: Sequence[str], path: 
         for sheet in dict.fromkeys(sheets)
         if (scan := book.formula_scan(sheet)) is not None
         for (row, col), formula in sorted(scan.result().items())
+    ]
+    if problems:
+        raise ChecklistFormatError(path, problems)
+
+
+def _refuse_hidden_characters(sheets: dict[str, list[list[Any]]], names: Sequence[str], path: str) -> None:
+    """Refuse control and bidi control characters (domain/text.HIDDEN_RE) in any cell of ``names``.
+
+    A template's text is printed on inspection records and notices; U+202E and its kin make a
+    reader see other text than is stored (issue 9), so the file is refused and each cell named
+    with its value shown escaped (``[U+202E]``) for the user to find and delete.
+
+    Raises:
+        ChecklistFormatError: one problem per such cell (sheet row, column letter).
+    """
+    problems = [
+        (r + 1, column_letter(c), f"“{sheet}”表中的单元格含有不可见的控制字符（{escape_hidden(value)[:80]}），"
+         "会使文字显示得与实际内容不同；请删除这些字符后再导入")
+        for sheet in dict.fromkeys(names)
+        for r, row in enumerate(sheets[sheet])
+        for c, value in enumerate(row)
+        if isinstance(value, str) and HIDDEN_RE.search(value)
     ]
     if problems:
         raise ChecklistFormatError(path, problems)

@@ -54,6 +54,7 @@ def import_template(ctx: Context, path: str | Path, new_version: bool = False) -
         template = checklist_repo.read_yaml_template(path)
     else:
         template = read_template_xlsx(path)
+    ensure_builtins(ctx)    # else an edited copy could take a built-in's (code, version) for good
     with transaction(ctx.conn):
         if new_version:
             template = replace(template, version=checklist_repo.free_version(ctx.conn, template))

@@ -135,16 +135,22 @@ def _audit(conn) -> CheckResult:
     return out
 
 
-def backup_to(db: Path, out: Path) -> Path:
-    """Write a verified online copy of the database file ``db`` to ``out`` (refuses to overwrite
-    the database itself). Returns ``out``.
+def backup_to(db: Path, out: Path, *, force: bool = False) -> Path:
+    """Write a verified online copy of the database file ``db`` to ``out``. Returns ``out``.
 
     Raises:
-        WorkbenchError: ``out`` is the database file, or cannot be written, or fails verification.
+        ValidationError: ``out`` is the database or its -wal/-shm/-journal file, one of its
+            automatic backups or inside their folder (where rotation would delete it), the evidence
+            folder, a folder, or an existing file and ``force`` is False
+            (services/output_paths.check_output_path).
+        WorkbenchError: ``out`` cannot be written, or fails verification.
     """
+    from workbench.services.output_paths import check_output_path
+
     out = Path(out)
     if out.exists() and os.path.samefile(out, db):
         raise WorkbenchError(f"备份文件不能是数据库本身：{out}")
+    check_output_path(out, db_path=db, force=force)
     conn = connect(db)
     try:
         backup.copy_database(conn, out)
@@ -153,7 +159,58 @@ def backup_to(db: Path, out: Path) -> Path:
     return out
 
 
-def restore(db: Path, source: Path) -> Path | None:
+def _describe(path: Path) -> tuple[int, set[str], str | None]:
+    """(schema version, table names, replica id or None) of the database file at ``path``."""
+    conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        replica = conn.execute("SELECT id FROM sync_replica").fetchone() if "sync_replica" in tables else None
+        return version, tables, replica[0] if replica else None
+    finally:
+        conn.close()
+
+
+def check_backup(source: Path, db: Path | None = None, *, force: bool = False) -> None:
+    """Refuse a file that must not replace the database ``db``; nothing is changed either way.
+
+    A backup must be a whole SQLite file that passes integrity_check, hold a workbench database
+    (schema version 1 or more, a ``campaign`` table: a 0-byte file or another program's database
+    is neither), of a schema this program can open, and — unless ``force`` — be a backup of the
+    same database as ``db`` (the same replica id): another laptop's database put in place of this
+    one would take that laptop's identity, and packages between the two could no longer be told
+    apart.
+
+    Raises:
+        NotFoundError: ``source`` is missing or a folder.
+        WorkbenchError: naming ``source`` and why, ending in 未恢复.
+    """
+    from workbench.storage.migrate import latest_version
+
+    source = Path(source)
+    if not source.is_file():
+        raise NotFoundError(f"找不到备份文件 {source}")
+    problems = backup.integrity_errors(source)
+    if problems:
+        raise WorkbenchError(f"备份文件 {source} 已损坏或不是数据库（{problems[0]}），未恢复")
+    version, tables, replica = _describe(source)
+    if version < 1 or "campaign" not in tables:
+        what = "是空文件" if source.stat().st_size == 0 else "不是检查工作台的数据库（没有检查任务表）"
+        raise WorkbenchError(f"备份文件 {source} {what}，未恢复")
+    if version > latest_version():
+        raise WorkbenchError(f"备份文件 {source} 由更新版本的工作台创建（结构版本 {version}，本程序支持到 "
+                             f"{latest_version()}），未恢复；请升级工作台后再恢复")
+    if force or db is None or not Path(db).is_file() or backup.integrity_errors(Path(db)):
+        return
+    _v, _t, ours = _describe(Path(db))
+    if replica and ours and replica != ours:
+        raise WorkbenchError(
+            f"备份文件 {source} 是另一个数据库（副本编号 {replica[:8]}）的备份，不是 {db}（{ours[:8]}）的；"
+            "用它替换会使本机冒用那台电脑的身份，两边的工作包再也分不清。未恢复。"
+            "若确要用它替换，请加 --force；若只想合并对方的工作，请用工作包（workbench package）")
+
+
+def restore(db: Path, source: Path, *, force: bool = False) -> Path | None:
     """Replace the database at ``db`` with the backup ``source``.
 
     The backup is checked first; nothing changes when it fails. When ``db`` exists and passes
@@ -165,14 +222,11 @@ def restore(db: Path, source: Path) -> Path | None:
         the automatic backup (or the moved damaged file) of what was there, or None.
 
     Raises:
-        WorkbenchError: the backup is missing or damaged, or a file cannot be written.
+        WorkbenchError: the backup is refused by :func:`check_backup` (``force`` as there), or a
+            file cannot be written.
     """
     db, source = Path(db), Path(source)
-    if not source.is_file():
-        raise NotFoundError(f"找不到备份文件 {source}")
-    problems = backup.integrity_errors(source)
-    if problems:
-        raise WorkbenchError(f"备份文件 {source} 已损坏或不是数据库（{problems[0]}），未恢复")
+    check_backup(source, db, force=force)
     if db.exists() and os.path.samefile(db, source):
         raise WorkbenchError("备份文件就是当前数据库，无需恢复")
     if db.is_file() and not backup.integrity_errors(db):
@@ -243,11 +297,10 @@ def restore_open(ctx, db: Path, source: Path) -> Path | None:
     first, the current content backed up, the restore logged. Returns that backup's path.
 
     Raises:
-        WorkbenchError: the backup is missing or damaged (nothing changed).
+        WorkbenchError: the backup is missing, damaged, not a workbench database or of a newer
+            schema (:func:`check_backup`; nothing changed).
     """
-    problems = backup.integrity_errors(Path(source)) if Path(source).is_file() else ["找不到文件"]
-    if problems:
-        raise WorkbenchError(f"备份文件 {source} 不能用于恢复（{problems[0]}），未恢复")
+    check_backup(Path(source), None)
     kept = backup.automatic_backup(ctx.conn, Path(db), "restore")
     backup.restore_into(ctx.conn, Path(source))
     from workbench.storage.migrate import migrate

@@ -66,6 +66,9 @@ def protected_reason(out: Path, db_path: Path | str | None, evidence_dir: Path |
     evidence = Path(evidence_dir) if evidence_dir is not None else db.parent / f"{db.name}.evidence"
     if _inside(out, evidence):
         return f"这是证据文件夹 {evidence}（其中的文件按内容校验，不能改动）"
+    sync = db.parent / f"{db.name}.sync"     # services/packages.sync_dir: bases of past exchanges
+    if _inside(out, sync):
+        return f"这是工作包交换记录的文件夹 {sync}（改动会使下次交换出错）"
     return ""
 
 

@@ -22,6 +22,7 @@ import shutil
 import tempfile
 import uuid
 import zipfile
+import zlib
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -29,15 +30,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from workbench.errors import InputFileError, NotFoundError, ValidationError, WorkbenchError
+from workbench.services import package_checks
+from workbench.services.package_checks import PackageRefused
 
 FORMAT = 1
 MANIFEST = "manifest.json"
 CHANGES = "changes.sqlitecs"
 PENDING_KEPT = 3   # unacknowledged snapshots kept per partner and campaign
-
-
-class PackageRefused(WorkbenchError):
-    """A package that is not imported at all (bad hash, newer format, other campaign…)."""
 
 
 @dataclass(frozen=True)
@@ -115,12 +114,17 @@ def export_package(db: str, out: str, campaign: str | None, to: str | None, devi
 
     Raises:
         NotFoundError: no such campaign or partner.
-        ValidationError: several campaigns and none named.
+        ValidationError: several campaigns and none named; ``out`` is the database, a file beside
+            it that it needs, or inside its backup, evidence or exchange folders.
         InputFileError: an evidence file the changes refer to is missing from the store.
     """
+    from workbench.services.output_paths import protected_reason
     from workbench.storage import audit, changes
 
     db_path, out_path = Path(db), Path(out)
+    reason = protected_reason(out_path, db_path, evidence_dir)
+    if reason:
+        raise ValidationError(f"不能把工作包保存到 {out_path}：{reason}（请换一个文件名或位置）")
     conn = changes.connect(db_path, device=device, inspector=inspector)
     try:
         campaign_id, campaign_name = _campaign(conn, campaign)
@@ -239,24 +243,30 @@ def _prune(folder: Path, prefix: str) -> None:
 # --- import ------------------------------------------------------------------------------------
 
 
-def read_manifest(pkg: Path) -> dict:
-    """The manifest of a package after checking every part's SHA-256.
+def read_manifest(pkg: Path, limits=None) -> dict:
+    """The manifest of a package after checking the archive's sizes (``limits``, an
+    importers.xlsx_guard.ReadLimits; default 1 GiB), the manifest's fields and every part's SHA-256
+    (services/package_checks.py).
 
     Raises:
-        PackageRefused: not a package, a part missing / unlisted / failing its hash, or a format
-            newer than this program.
+        NotFoundError: no such file.
+        PackageRefused: not a package, a zip bomb, a manifest field of the wrong type or form, a
+            part missing / unlisted / failing its hash, or a format newer than this program.
     """
+    if not pkg.is_file():
+        raise NotFoundError(f"找不到工作包 {pkg}")
     try:
         with zipfile.ZipFile(pkg) as z:
             names = set(z.namelist())
             if MANIFEST not in names:
                 raise PackageRefused(f"{pkg.name} 不是工作包（缺少 {MANIFEST}）")
+            package_checks.check_archive(z, pkg.name, pkg.stat().st_size, MANIFEST,
+                                         limits or package_checks.DEFAULT_LIMITS)
             manifest = json.loads(z.read(MANIFEST))
-            if not isinstance(manifest, dict) or not isinstance(manifest.get("parts"), dict):
-                raise PackageRefused(f"{pkg.name} 的清单格式不对")
-            if int(manifest.get("format", 0)) > FORMAT:
+            if isinstance(manifest, dict) and type(manifest.get("format")) is int and manifest["format"] > FORMAT:
                 raise PackageRefused(f"{pkg.name} 由更新版本的工作台导出（工作包格式 {manifest['format']}，"
                                      f"本程序支持到 {FORMAT}），请升级工作台后再导入")
+            package_checks.check_manifest(manifest, pkg.name, CHANGES)
             listed = set(manifest["parts"])
             if names - listed - {MANIFEST}:
                 raise PackageRefused(f"{pkg.name} 含有清单中没有的文件：{sorted(names - listed - {MANIFEST})[0]}")
@@ -269,8 +279,8 @@ def read_manifest(pkg: Path) -> dict:
                         digest.update(chunk)
                 if digest.hexdigest() != expected:
                     raise PackageRefused(f"{pkg.name} 中 {part} 的 SHA-256 与清单不符（传输中损坏或被修改），未导入")
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError, TypeError) as err:
-        raise PackageRefused(f"{pkg.name} 不是有效的工作包（{err}）") from err
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as err:
+        raise PackageRefused(f"{pkg.name} 不是有效的工作包：{package_checks.describe_zip_error(err)}") from err
     return manifest
 
 
@@ -281,7 +291,7 @@ def import_package(db: str, pkg: str, device: str, inspector: str, evidence_dir:
         PackageRefused: bad hash, newer format or schema, a package of another campaign, this
             laptop's own package, or a merge that would give one 文号 to two documents.
     """
-    from workbench.storage import changes
+    from workbench.storage import changes, sync_tables
 
     db_path, pkg_path = Path(db), Path(pkg)
     if not pkg_path.is_file():
@@ -308,6 +318,7 @@ def import_package(db: str, pkg: str, device: str, inspector: str, evidence_dir:
                              f"（本数据库的任务：{'、'.join(campaigns.values())}），未导入")
     with zipfile.ZipFile(pkg_path) as z:
         changeset = z.read(CHANGES)
+        package_checks.check_changeset(changeset, pkg_path.name, sync_tables.SYNCED_TABLES, ("audit_log",))
         store = Path(evidence_dir)
         for part in manifest["parts"]:
             if part.startswith("evidence/"):
@@ -368,7 +379,7 @@ def import_into_open(ctx, db: Path, pkg: Path) -> ImportResult:
     """The window's import: check the file, back up the database, merge in a child process."""
     from workbench.storage.backup import automatic_backup
 
-    read_manifest(Path(pkg))
+    read_manifest(Path(pkg), package_checks.ReadLimits.from_settings(ctx.settings))
     automatic_backup(ctx.conn, Path(db), "merge")
     return run_isolated("import_package", db=str(db), pkg=str(pkg), device=ctx.author.device,
                         inspector=ctx.author.inspector, evidence_dir=str(ctx.evidence_dir))
