@@ -120,6 +120,8 @@ class SmokeRun:
         self._wait("scroll_end", self._scroll_end, self._last_row_shown)
         if os.environ.get(REVIEW_ENV):   # writes one review: only on a scratch database
             review = w.review_panel
+            # a large database is checked after the window opens and takes writes once it passed
+            self._wait("integrity_wait", lambda: None, lambda: not w.session.checking)
             self._wait("screen:核查(again)", lambda: w.show_screen(2), lambda: self._shown(review))
             self._wait("review_next", self._save_and_next, lambda: review.site_id != self._reviewed)
         QTimer.singleShot(0, self._next)

@@ -55,21 +55,27 @@ def days_left_text(view: FindingView, today: date) -> str:
     return "今日到期" if left == 0 else f"{left} 天"
 
 
+_DEADLINE_COLUMNS = (int(FindingColumn.DAYS_LEFT), int(FindingColumn.DEADLINE))
+_CENTRED_COLUMNS = (int(FindingColumn.SEVERITY), int(FindingColumn.DAYS_LEFT))
+_CENTRED = int(Qt.AlignCenter)
+_OVERDUE_BRUSH = QBrush(OVERDUE_COLOR)
+_DUE_TODAY_BRUSH = QBrush(DUE_TODAY_COLOR)
+
+
 def ledger_cell(view: FindingView, column: int, role: int, today: date):
     """What a ledger cell shows for ``role``: DisplayRole text; ForegroundRole red for overdue open
     findings (orange on the day); UserRole the raw sort key (ISO dates, day counts, severity
     rank); ToolTipRole the description; centred severity and days left."""
-    column = FindingColumn(column)
     if role == Qt.DisplayRole:
-        return _display(view, column, today)
-    if role == Qt.UserRole:
-        return _sort_key(view, column, today)
-    if role == Qt.ForegroundRole and column in (FindingColumn.DAYS_LEFT, FindingColumn.DEADLINE):
-        return _deadline_brush(view, today)
+        return _display(view, FindingColumn(column), today)
+    if role == Qt.ForegroundRole:
+        return _deadline_brush(view, today) if column in _DEADLINE_COLUMNS else None
+    if role == Qt.TextAlignmentRole:
+        return _CENTRED if column in _CENTRED_COLUMNS else None
     if role == Qt.ToolTipRole:
         return view.finding.description
-    if role == Qt.TextAlignmentRole and column in (FindingColumn.SEVERITY, FindingColumn.DAYS_LEFT):
-        return int(Qt.AlignCenter)
+    if role == Qt.UserRole:
+        return _sort_key(view, FindingColumn(column), today)
     return None
 
 
@@ -247,5 +253,5 @@ def _deadline_brush(view: FindingView, today: date) -> QBrush | None:
     if left is None:
         return None
     if left < 0:
-        return QBrush(OVERDUE_COLOR)
-    return QBrush(DUE_TODAY_COLOR) if left == 0 else None
+        return _OVERDUE_BRUSH
+    return _DUE_TODAY_BRUSH if left == 0 else None

@@ -25,6 +25,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 PAGE_SIZE = 200
 CACHED_PAGES = 8
+_DISPLAY = int(Qt.DisplayRole)
 _INDEX = QModelIndex | QPersistentModelIndex
 
 
@@ -250,7 +251,7 @@ class PagedTableModel(QAbstractTableModel):
 
     def headerData(self, section: int, orientation, role=Qt.DisplayRole):  # noqa: N802 - Qt override
         """Column headers in Chinese; row numbers vertically."""
-        if role != Qt.DisplayRole:
+        if role != _DISPLAY:
             return None
         if orientation == Qt.Horizontal:
             return self.headers[section] if 0 <= section < len(self.headers) else None
@@ -259,11 +260,9 @@ class PagedTableModel(QAbstractTableModel):
     def data(self, index: _INDEX, role: int = Qt.DisplayRole):
         """The display text, or what :meth:`cell` says for :attr:`ROLES`; None while the row's
         page is read and for other roles."""
-        if role != Qt.DisplayRole and role not in self.ROLES:
+        if role != _DISPLAY and role not in self.ROLES:
             return None
-        if not index.isValid():
-            return None
-        entry = self._entry(index.row())
+        entry = self._entry(index.row())   # None outside the table (an invalid index has row -1)
         if entry is None:
             return None
-        return entry[1][index.column()] if role == Qt.DisplayRole else self.cell(entry[0], index.column(), role)
+        return entry[1][index.column()] if role == _DISPLAY else self.cell(entry[0], index.column(), role)
