@@ -38,10 +38,12 @@ def _start(qtbot, view):
     combo.setCurrentIndex(next(i for i in range(combo.count())
                                if _template_code(view, combo.itemData(i)) == TEMPLATE))
     dialog.inspectors_edit.setText("张三、李四")
+    dialog.place_edit.setText("济南市历下区某路1号机房")
     qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.Ok), Qt.LeftButton)
     assert view.model.rowCount() == 1
     inspection = view.model.record_at(0).inspection
     assert inspection.site_id == site.id and inspection.inspectors == "张三、李四"
+    assert inspection.place == "济南市历下区某路1号机房"  # 检查地点, printed on the notice
     assert site.sponsor_name in inspection.target
     assert view.panel.inspection_id == inspection.id
     return inspection.id

@@ -16,7 +16,9 @@ def test_inspection_to_findings_summary_and_notice(conn, tmp_path):
     sponsor_id = sites.detail(ctx, sites.page(ctx, campaign.id)[0].id).sponsor_id
     template = {t.code: t for t in checklist_templates.list_templates(ctx)}["website_security"]
     ins = svc.start_inspection(ctx, campaign_id=campaign.id, sponsor_id=sponsor_id, template_id=template.id,
-                               inspected_on=date(2026, 11, 30), inspectors="李检查、王检查")
+                               inspected_on=date(2026, 11, 30), inspectors="李检查、王检查",
+                               place="  济南市历下区某路1号\n某某大厦机房 ")
+    assert svc.list_inspections(ctx, campaign.id)[0].place == "济南市历下区某路1号 某某大厦机房"
     state = svc.load_inspection(ctx, ins.id)
     codes = [item.code for item in state.template.items]
     svc.answer_item(ctx, ins.id, codes[0], "non_compliant", notes="未明确网络安全负责人")
@@ -43,3 +45,9 @@ def test_inspection_to_findings_summary_and_notice(conn, tmp_path):
     issued = notices.issue_notice(ctx, sponsor_id)
     assert set(issued.record.finding_ids) == {f.id for f in raised}
     assert any("未明确网络安全负责人" in f.description for f in issued.document.findings)
+    # the notice's opening says where the inspection was done (检查地点, migration 0012)
+    assert issued.document.place == "济南市历下区某路1号 某某大厦机房"
+    from workbench.reports.notice import _intro
+    from workbench.reports.wording import wording
+    opening = _intro(issued.document, wording("notice"), "我办")
+    assert "于2026年11月30日在济南市历下区某路1号 某某大厦机房" in opening

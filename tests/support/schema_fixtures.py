@@ -43,7 +43,9 @@ INSERT INTO notice_finding VALUES ('n1', 'f1');
 """),
     (2, f"""
 INSERT INTO checklist_template VALUES ('t1', 'website_security', '网站安全检查', '1.0', '', '{{}}', '{"1" * 64}', 'builtin', 1, 0, {W});
-INSERT INTO inspection VALUES ('i1', 'c1', 'p1', 's1', '某某官网', 't1', NULL, '2026-03-05', '张三', 'in_progress', 0, NULL, {W});
+INSERT INTO inspection (id, campaign_id, sponsor_id, site_id, target, template_id, mlps_level, inspected_on,
+    inspectors, status, current_round, completed_at, created_at, updated_at, device, inspector)
+  VALUES ('i1', 'c1', 'p1', 's1', '某某官网', 't1', NULL, '2026-03-05', '张三', 'in_progress', 0, NULL, {W});
 INSERT INTO inspection_round VALUES ('ir1', 'i1', 0, '2026-03-05', '张三', '[]', NULL, {W});
 INSERT INTO inspection_response VALUES ('ip1', 'i1', 0, 'A.1', 'non_compliant', '弱口令', {T}, NULL, {W});
 INSERT INTO evidence VALUES ('ev1', 'i1', 'A.1', 0, '{"2" * 64}', 3, '截图.png', '22/{"2" * 64}', 'image/png', '', {W});
@@ -55,6 +57,9 @@ INSERT INTO column_mapping VALUES ('单位名称|网站名称', '{{"0": "sponsor
     (8, f"""
 INSERT INTO removal (id, entity, entity_id, label, summary, removed_at, device, inspector)
   VALUES ('rm1', 'evidence', 'ev1', '截图.png', '证据文件“截图.png”将从本次检查中移除。', {T}, 'fixture-pc', '张三');
+"""),
+    (12, """
+UPDATE inspection SET place = '济南市历下区某路1号某某大厦机房' WHERE id = 'i1';
 """),
 ]
 

@@ -23,6 +23,8 @@ class Inspection:
         inspectors: names as free text.
         status: ``in_progress`` | ``completed``; ``current_round`` 0 = initial, n = n-th 复查.
         completed_at: UTC ISO 8601 time of the last completion, None while in progress.
+        place: 检查地点 as written by the inspector ('' when not recorded); the notice's opening
+            names it (migration 0012).
     """
 
     id: str
@@ -37,6 +39,7 @@ class Inspection:
     status: str
     current_round: int
     completed_at: str | None
+    place: str = ""
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ FIELD_LABELS = {
     "authority": "检查机关", "doc_prefix": "文号前缀", "doc_number": "文号", "issued_on": "签发日期",
     "served_on": "送达日期", "response": "检查结论", "action": "操作", "reason": "原因",
     "from_status": "原状态", "to_status": "新状态", "target": "检查对象", "inspected_on": "检查日期",
+    "place": "检查地点",
     "original_name": "文件名", "period_start": "检查期间起", "period_end": "检查期间止",
     "finding_id": "问题", "notice_id": "文书", "evidence_id": "证据", "site_id": "网站", "review_id": "核查",
     "occurred_at": "发生时间", "remark": "备注", "contact_phone": "联系电话", "contact_name": "联系人",

@@ -116,11 +116,13 @@ class FindingDraft:
 
 def start_inspection(ctx: Context, *, campaign_id: str, sponsor_id: str, template_id: str,
                      inspected_on: date, inspectors: str = "", target: str = "",
-                     site_id: str | None = None, mlps_level: int | None = None) -> Inspection:
+                     site_id: str | None = None, mlps_level: int | None = None,
+                     place: str = "") -> Inspection:
     """Open a new inspection (status in_progress, round 0 covering every item in scope).
 
     Args:
         inspected_on: local calendar day of the inspection.
+        place: 检查地点, printed in the notice's opening ('' leaves it out).
         mlps_level: required (1–4) when the template has level-specific items (MLPS template).
 
     Raises:
@@ -138,7 +140,8 @@ def start_inspection(ctx: Context, *, campaign_id: str, sponsor_id: str, templat
         raise ValidationError(f"模板“{template.title}”按保护等级区分检查项，请选择保护等级")
     items = template.items_for(mlps_level)
     inspection = Inspection(new_id(), campaign_id, sponsor_id, site_id, target.strip(), template_id,
-                            mlps_level, inspected_on, inspectors.strip(), IN_PROGRESS, 0, None)
+                            mlps_level, inspected_on, inspectors.strip(), IN_PROGRESS, 0, None,
+                            " ".join(place.split()))
     with transaction(conn):
         repo.insert_inspection(conn, inspection, ctx.author)
         repo.insert_round(conn, InspectionRound(inspection.id, 0, inspected_on, inspection.inspectors,

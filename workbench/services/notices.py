@@ -183,7 +183,7 @@ def notice_document(ctx: Context, record: NoticeRecord) -> RectificationNotice:
         inspected_on=min(days) if days else None,
         inspected_until=max(days) if len(days) > 1 else None,
         inspectors=inspectors,
-        place="",
+        place="、".join(dict.fromkeys(a["place"] for a in about.values() if a.get("place"))),
         findings=tuple(NoticeFinding(f.description, f.legal_basis, f.requirement,
                                      site=_site_label(about.get(f.id, {})),
                                      filing_no=about.get(f.id, {}).get("filing_no", ""))

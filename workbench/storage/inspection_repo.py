@@ -22,7 +22,7 @@ from workbench.storage.removal_repo import not_removed
 def _inspection(r: sqlite3.Row) -> Inspection:
     return Inspection(r["id"], r["campaign_id"], r["sponsor_id"], r["site_id"], r["target"],
                       r["template_id"], r["mlps_level"], parse_iso(r["inspected_on"]), r["inspectors"],
-                      r["status"], r["current_round"], r["completed_at"])
+                      r["status"], r["current_round"], r["completed_at"], r["place"])
 
 
 def insert_inspection(conn: sqlite3.Connection, inspection: Inspection, author: Author) -> Inspection:
@@ -33,6 +33,7 @@ def insert_inspection(conn: sqlite3.Connection, inspection: Inspection, author: 
         "mlps_level": inspection.mlps_level, "inspected_on": iso(inspection.inspected_on),
         "inspectors": inspection.inspectors, "status": inspection.status,
         "current_round": inspection.current_round, "completed_at": inspection.completed_at,
+        "place": inspection.place,
     }, author, new=True)
     insert_row(conn, "inspection", values)
     return inspection

@@ -188,14 +188,16 @@ def finding_context(conn: sqlite3.Connection, finding_ids: tuple[str, ...]) -> d
     page and 备案号, and the day and inspectors of the review or inspection that raised it.
 
     Returns:
-        finding id → {"site", "homepage", "filing_no", "day" (ISO text or None), "inspectors"};
+        finding id → {"site", "homepage", "filing_no", "day" (ISO text or None), "inspectors",
+        "place" (the inspection's 检查地点)};
         empty strings where a finding has no site or was raised by hand.
     """
     out: dict[str, dict] = {}
     for fid in finding_ids:
         r = conn.execute(
             "SELECT s.name AS site, s.homepage, s.site_filing_no AS filing_no,"
-            " coalesce(i.inspected_on, rv.reviewed_on) AS day, coalesce(i.inspectors, '') AS inspectors"
+            " coalesce(i.inspected_on, rv.reviewed_on) AS day, coalesce(i.inspectors, '') AS inspectors,"
+            " coalesce(i.place, '') AS place"
             " FROM finding f LEFT JOIN site s ON s.id = f.site_id"
             " LEFT JOIN inspection i ON i.id = f.inspection_id LEFT JOIN review rv ON rv.id = f.review_id"
             " WHERE f.id = ?", (fid,)).fetchone()

@@ -52,6 +52,7 @@ INSPECTION_COLUMNS = (
     Column("状态", lambda r: ("已完成" if r.inspection.status == "completed" else "检查中")
            + (f"（第 {r.inspection.current_round} 次复查）" if r.inspection.current_round else "")),
     Column("进度", lambda r: r.progress),
+    Column("检查地点", lambda r: r.inspection.place),
 )
 SITE_COLUMNS = (
     Column("主办单位", lambda s: s.sponsor_name),
@@ -81,6 +82,7 @@ class NewInspectionDialog(QDialog):
         self.target_edit = QLineEdit()
         self.day_edit = date_edit(session.ctx.today())
         self.inspectors_edit = QLineEdit(session.ctx.author.name)
+        self.place_edit = QLineEdit(placeholderText="如：济南市历下区某路1号某某大厦机房（印在整改通知书上）")
         self.template_combo = QComboBox()
         for t in templates:
             self.template_combo.addItem(f"{t.title}（{t.version}，{t.item_count} 项）", t.id)
@@ -107,6 +109,7 @@ class NewInspectionDialog(QDialog):
         form.addRow("检查对象", self.target_edit)
         form.addRow("检查日期", self.day_edit)
         form.addRow("检查人员", self.inspectors_edit)
+        form.addRow("检查地点", self.place_edit)
         form.addRow("检查表", self.template_combo)
         form.addRow("保护等级", self.level_combo)
         layout = QVBoxLayout(self)
@@ -161,6 +164,7 @@ class NewInspectionDialog(QDialog):
                 "template_id": self.template_combo.currentData(),
                 "inspected_on": from_qdate(self.day_edit.date()),
                 "inspectors": self.inspectors_edit.text(), "target": self.target_edit.text(),
+                "place": self.place_edit.text(),
                 "site_id": site.id if self.site_only.isChecked() else None,
                 "mlps_level": LEVELS[self.level_combo.currentText()]}
 
