@@ -213,9 +213,6 @@ def start_window(session):
         session.after_check(lambda: session.run_task(
             "启动时备份", lambda ctx, _c, _p: integrity.take_backup(ctx, session.db_path, "start"), lambda _path: None))
     window.show()
-    from workbench.services.context import preload_for_writes
-
-    session.read(lambda _ctx: preload_for_writes(), lambda _done: None)   # after the first screen's reads
     no_campaign = window.campaign_combo.count() == 0
     unnamed = not session.ctx.settings.inspector.strip()   # rows are never stamped with a login name
     if no_campaign or unnamed or not session.ctx.settings.welcomed:

@@ -41,8 +41,17 @@ class Heartbeat(QObject):
 
     def _tick(self) -> None:
         now = time.perf_counter()
-        self.longest_ms = max(self.longest_ms, (now - self._last) * 1000 - HEARTBEAT_MS)
+        gap = (now - self._last) * 1000 - HEARTBEAT_MS
+        self.longest_ms = max(self.longest_ms, gap)
+        self.step_longest_ms = max(self.step_longest_ms, gap)
         self._last = now
+
+    step_longest_ms = 0.0   # the longest gap since take_step() (which step froze the window)
+
+    def take_step(self) -> float:
+        """The longest gap since the last call (ms), and start again."""
+        gap, self.step_longest_ms = self.step_longest_ms, 0.0
+        return gap
 
     def reset(self) -> None:
         """Start measuring afresh (after the window first painted)."""
@@ -82,7 +91,7 @@ class SmokeRun:
             return view.site_id is not None
         if view is w.findings_view:
             return view.model.rowCount() > 0
-        if view is w.documents_view:
+        if hasattr(view, "sponsor_model"):   # 文书 (built when first shown)
             return view.sponsor_model.rowCount() > 0
         return True   # inspections: may hold none in a scale database
 
@@ -98,10 +107,9 @@ class SmokeRun:
         w = self.window
         self._wait("open", lambda: None, lambda: self._shown(w.stack.currentWidget()), since=self.started_at)
         self.result["screens"] = {}
-        for index in range(w.stack.count()):
-            view = w.stack.widget(index)
+        for index in range(w.stack.count()):   # a screen may be built when first shown: look it up then
             name = w.nav.model().index(index).data()
-            self._wait(f"screen:{name}", lambda i=index: w.show_screen(i), lambda v=view: self._shown(v))
+            self._wait(f"screen:{name}", lambda i=index: w.show_screen(i), lambda i=index: self._shown(w.stack.widget(i)))
         sites = w.sites_view
         self._wait("screen:网站(again)", lambda: w.show_screen(1), lambda: self._shown(sites))
         keys = [*FILTER_TEXT]
@@ -175,8 +183,12 @@ class SmokeRun:
     def _poll(self, name: str, start: float, done: Callable[[], bool]) -> None:
         if done():
             self._record(name, _ms(start))
+            gap = self.heartbeat.take_step()
+            if name != "open" and gap >= 50:   # which steps froze the window (ms), to find the cause
+                self.result.setdefault("stalls_by_step", {})[name] = round(gap, 1)
             if name == "open":
                 self.heartbeat.reset()
+                self.heartbeat.take_step()
                 t0 = os.environ.get(T0_ENV)
                 if t0:   # the benchmark's spawn time: process start to first rows, whole process
                     self.result["open_from_spawn_ms"] = round((time.time() - float(t0)) * 1000, 1)
