@@ -41,6 +41,8 @@ def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError as err:
+        if len(text) == 10 and text[4] == text[7] == "-" and text.replace("-", "").isascii():
+            raise argparse.ArgumentTypeError(f"没有这一天：{text}") from err      # 2026-02-30
         raise argparse.ArgumentTypeError(f"日期格式应为 YYYY-MM-DD：{text}") from err
 
 
@@ -161,6 +163,14 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--decide", metavar="ID", help="要裁决的冲突编号（列表中的前 8 位即可）")
     sp.add_argument("--take", type=int, choices=[1, 2, 3], help="采用第几个候选值")
     sp.add_argument("--json", action="store_true")
+    from workbench import cli_removal
+
+    def common(c: argparse.ArgumentParser) -> None:
+        c.add_argument("--db", required=True, help="数据库文件路径")
+        c.add_argument("--today", type=_today, help=argparse.SUPPRESS)
+        c.add_argument("--inspector", help=INSPECTOR_HELP)
+
+    cli_removal.add_parsers(sub, common)
     sp = sub.add_parser("campaign", help="检查任务：列出、新建、修改")
     cp = sp.add_subparsers(dest="campaign_command", required=True)
     for name, help_ in (("list", "列出检查任务"), ("create", "新建检查任务"), ("set", "修改检查任务")):

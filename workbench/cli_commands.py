@@ -34,6 +34,8 @@ def run(args: Namespace, paths: AppPaths) -> int:
     if args.command not in _CREATES_DB and not Path(args.db).is_file():
         raise NotFoundError(f"找不到数据库文件 {args.db}（请检查路径；新建数据库请先用 import 或 demo 命令）")
     ctx = open_context(args.db, paths, today=args.today, inspector=getattr(args, "inspector", None))
+    if ctx.settings.load_problem:
+        print(f"警告：{ctx.settings.load_problem}", file=sys.stderr)
     try:
         return _COMMANDS[args.command](ctx, args)
     finally:
@@ -93,12 +95,22 @@ def _demo(ctx: Context, args) -> int:
 def _load_mapping(path: str | None) -> dict[int, str] | None:
     if not path:
         return None
+    from workbench.errors import os_reason
+
+    example = '如 {"7": "site_filing_no"}'
     try:
         raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as err:
+        raise InputFileError(f"无法读取列对应关系文件：{os_reason(err)}", path=path) from err
+    except ValueError as err:
+        raise InputFileError(f"列对应关系文件不是有效的 JSON（{err}）；应为 JSON 对象，{example}", path=path) from err
+    if not isinstance(raw, dict):
+        raise InputFileError(f"列对应关系文件应为 JSON 对象，{example}", path=path)
+    try:
         mapping = {int(k): str(v) for k, v in raw.items()}
-    except (OSError, ValueError, AttributeError) as err:
-        raise InputFileError(f"列对应关系文件应为 JSON 对象，如 {{\"7\": \"site_filing_no\"}}（{err}）",
-                             path=path) from err
+    except ValueError as err:
+        bad = next(k for k in raw if not k.strip().lstrip("-").isdigit())
+        raise InputFileError(f"列序号应为从 0 起的整数，而不是“{bad}”；{example}", path=path) from err
     bad = [k for k in mapping if not 0 <= k < EXCEL_MAX_COLUMNS]
     if bad:
         raise InputFileError(f"列序号应在 0 到 {EXCEL_MAX_COLUMNS - 1} 之间：{bad[0]}", path=path)
@@ -115,13 +127,14 @@ def _import(ctx: Context, args) -> int:
     if args.json:
         from workbench.cli import emit_json
 
-        emit_json({"campaign": campaign.name, **report.summary})
+        emit_json({"campaign": campaign.name, "import_run": report.run_id, **report.summary})
         return 0
     s = report.summary
     print(f"已导入到检查任务“{campaign.name}”：表头在第 {s['header_row']} 行，数据 {s['data_rows']} 行，"
           f"网站 {s['sites']} 个，域名 {s['domains']} 个；重复行 {s['duplicate_rows']}，冲突行 "
           f"{s['conflict_rows']}，拒收行 {s['rejected_rows']}；新增 {s['added']}，变更 {s['changed']}，"
           f"未变 {s['unchanged']}，本次缺少 {s['missing']}。")
+    print(f"导入批次编号 {report.run_id[:8]}（导错了可撤销：workbench remove import {report.run_id[:8]} --db {args.db}）")
     for p in report.problems:
         level = "错误" if p.severity == "error" else "警告"
         where = f"第 {p.row} 行" if p.row is not None else "全文件"
@@ -289,6 +302,13 @@ _FILE_COMMANDS = {
 _COMMANDS = {
     "demo": _demo, "import": _import, "sites": _sites, "export": _export, "notice": _notice,
     "notices": _notices, "receipt": _receipt, "opinion": _opinion, "findings": _findings, "checklist": _checklist, "campaign": _campaign,
+    "remove": lambda ctx, a: _removal().remove(ctx, a), "trash": lambda ctx, a: _removal().trash(ctx, a),
 }
+
+
+def _removal():
+    from workbench import cli_removal
+
+    return cli_removal
 
 

@@ -63,30 +63,105 @@ class Settings:
     fonts: dict[str, str] = field(default_factory=dict)
     import_unpacked_limit_mb: int = 1024
     import_compression_ratio_limit: int = 100
+    #: Why some of the file was not used ('' when all was); set by :meth:`load`, never saved.
+    load_problem: str = field(default="", repr=False, compare=False)
 
     @classmethod
     def load(cls, path: Path) -> Settings:
-        """Read settings from ``path``; a missing or unreadable file gives the defaults (logged)."""
+        """Read settings from ``path``; a missing file gives the defaults.
+
+        A file that is not a JSON object (damaged, emptied, half-written by another program) is
+        copied aside to ``<name>.damaged-<UTC time>`` before anything can save over it, and the
+        defaults are used. A value of the wrong type or outside its range (``review_term_days``
+        −5, ``review_term_unit`` "weeks", ``true`` for a number) is left out, so its default
+        applies. Control and bidi control characters are removed from text that is stamped on
+        records or printed (names, unit, document wording). What was dropped is said in the
+        result's ``load_problem`` ('' when nothing), which the command line prints as a warning.
+        """
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return cls()
         except (OSError, ValueError) as err:
-            log.warning("设置文件无法读取，使用默认设置：%s（%s）", path, err)
-            return cls()
-        known = {f.name: f for f in fields(cls)}
-        values = {}
-        for key, value in raw.items() if isinstance(raw, dict) else ():
-            if key in known and isinstance(value, type(getattr(cls(), key))):
-                values[key] = value
-        return cls(**values)
+            return cls._damaged(path, f"无法读取（{err}）")
+        if not isinstance(raw, dict):
+            return cls._damaged(path, "内容不是设置（应为 JSON 对象）")
+        defaults = cls()
+        values, dropped = {}, []
+        for f in fields(cls):
+            if f.name not in raw or f.name == "load_problem":
+                continue
+            value = _valid(f.name, raw[f.name], getattr(defaults, f.name))
+            if value is _INVALID:
+                dropped.append(f.name)
+            else:
+                values[f.name] = value
+        settings = cls(**values)
+        if dropped:
+            settings.load_problem = (f"设置文件 {path} 中这些设置的值无效，已改用默认值：{'、'.join(dropped)}"
+                                     "（可在“工具 › 设置”中重新填写）")
+            log.warning(settings.load_problem)
+        return settings
+
+    @classmethod
+    def _damaged(cls, path: Path, why: str) -> Settings:
+        import shutil
+        from datetime import UTC, datetime
+
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        kept = path.with_name(f"{path.name}.damaged-{stamp}")
+        try:
+            data = path.read_bytes()
+            same = [p for p in sorted(path.parent.glob(f"{path.name}.damaged-*")) if p.read_bytes() == data]
+            if same:        # kept already on an earlier run
+                kept = same[0]
+            else:
+                shutil.copy2(path, kept)
+            where = f"原文件已另存为 {kept}"
+        except OSError as err:
+            where = f"原文件无法另存（{err}）"
+        settings = cls()
+        settings.load_problem = f"设置文件 {path} 已损坏，{why}；已按默认设置运行，{where}。请在“工具 › 设置”中重新填写姓名和单位"
+        log.warning(settings.load_problem)
+        return settings
 
     def save(self, path: Path) -> None:
         """Write the settings as JSON (atomically: temp file then rename)."""
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(asdict(self), ensure_ascii=False, indent=2), encoding="utf-8")
+        values = asdict(self)
+        values.pop("load_problem")
+        tmp.write_text(json.dumps(values, ensure_ascii=False, indent=2), encoding="utf-8")
         tmp.replace(path)
+
+
+_INVALID = object()
+#: Text settings printed on documents or stamped on records: control and bidi control
+#: characters are removed on load (paths — holiday_file, last_folder — are left as they are).
+_PRINTED = ("inspector", "unit", "contact", "contact_phone", "self_reference", "notice_title",
+            "inspection_basis", "review_body", "court")
+#: Allowed ranges of number settings (inclusive) and values of choice settings.
+_RANGES = {"review_term_days": (1, 365), "review_days": (1, 365), "litigation_months": (1, 120),
+           "import_unpacked_limit_mb": (1, 64 * 1024), "import_compression_ratio_limit": (2, 100_000)}
+_CHOICES = {"review_term_unit": ("working", "calendar")}
+
+
+def _valid(name: str, value, default):
+    """``value`` as the setting ``name`` may hold it, or _INVALID."""
+    from workbench.domain.text import HIDDEN_RE
+
+    if type(value) is not type(default):      # bool is no int here, a list no dict
+        return _INVALID
+    if isinstance(value, dict):
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+            return _INVALID
+    if name in _RANGES and not _RANGES[name][0] <= value <= _RANGES[name][1]:
+        return _INVALID
+    if name in _CHOICES and value not in _CHOICES[name]:
+        return _INVALID
+    if name in _PRINTED:
+        value = HIDDEN_RE.sub("", value)
+    return value
 
 
 def missing_identity(inspector: str, unit: str) -> str | None:

@@ -204,3 +204,27 @@ def test_an_edited_builtin_under_its_own_version_is_refused_even_in_a_new_databa
     assert code == 0 and "website_security\t2026" in out, err
     code, out, err = run(capsys, "checklist", "import", book, "--db", db, "--new-version")
     assert code == 0, err
+
+
+# --- YAML templates -------------------------------------------------------------------------------
+
+LAUGHS = "\n".join(
+    [f'{a}: &{a} [{", ".join(["lol"] * 9)}]' if a == "a" else f'{a}: &{a} [{", ".join([f"*{p}"] * 9)}]'
+     for p, a in zip(" abcdefgh", "abcdefghi", strict=True)]
+    + ["id: laughs", "title: *i", 'version: "1.0"'])
+
+
+@pytest.mark.parametrize("name, content, words", [
+    ("laughs.yaml", LAUGHS.encode(), ("别名", "第 2 行")),        # "billion laughs": 9^9 strings
+    ("deep.yaml", b"a: " + b"[" * 50_000 + b"]" * 50_000, ("嵌套",)),
+    ("utf16.yaml", "id: x".encode("utf-16"), ("UTF-8",)),
+])
+def test_a_hostile_yaml_template_is_refused_quickly(capsys, tmp_path, db, name, content, words):
+    import time
+
+    path = tmp_path / name
+    path.write_bytes(content)
+    started = time.perf_counter()
+    err = assert_refused(capsys, db, path, *words)
+    assert time.perf_counter() - started < 10, err
+    assert "Traceback" not in err and "codec" not in err

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import chinese_calendar
 
+from workbench.domain.text import HIDDEN_RE, escape_hidden
 from workbench.errors import InputFileError, WorkbenchError, os_reason
 
 # chinese_calendar's short names, lengthened to the names the State Council notices use.
@@ -158,6 +159,8 @@ def read_year_file(path: Path) -> list[YearData]:
         raise InputFileError(f"无法读取节假日数据文件（{os_reason(err)}）", str(path)) from err
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
         raise InputFileError(f"节假日数据文件不是有效的 UTF-8 JSON（{err}）", str(path)) from err
+    except RecursionError as err:    # "[[[[…" nested past Python's limit
+        raise InputFileError("节假日数据文件嵌套层数过多，不是节假日数据", str(path)) from err
     items = raw if isinstance(raw, list) else [raw]
     if not items:
         raise InputFileError("节假日数据文件中没有任何年份", str(path))
@@ -198,6 +201,8 @@ def _parse_holidays(entries: object, year: int, path: Path, where: str) -> dict[
             name = entry.get("name", "")
             if not isinstance(name, str):
                 raise InputFileError(f"{label}的“name”应为文字", str(path))
+            if HIDDEN_RE.search(name):    # shown in deadline explanations and on notices
+                raise InputFileError(f"{label}的“name”含有不可见的控制字符：{escape_hidden(name)}", str(path))
             entry = entry.get("date")
         day = _parse_day(entry, year, path, label)
         if day in result:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 #: What can be removed, with its Chinese name.
-ENTITY_LABELS = {"campaign": "检查任务", "inspection": "检查", "evidence": "证据文件"}
+ENTITY_LABELS = {"campaign": "检查任务", "inspection": "检查", "evidence": "证据文件", "import": "导入批次"}
 
 
 @dataclass(frozen=True)

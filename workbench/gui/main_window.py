@@ -35,6 +35,7 @@ from workbench.services import campaigns, removals, sites
 
 if TYPE_CHECKING:   # loaded on demand, so the window opens without openpyxl and reportlab
     from workbench.gui.views.documents_view import DocumentsView
+    from workbench.gui.views.import_runs import ImportRunsDialog
     from workbench.gui.views.import_wizard import ImportWizard
     from workbench.gui.views.inspections_view import InspectionsView
     from workbench.gui.views.removal_actions import RecycleBinDialog
@@ -180,13 +181,14 @@ class MainWindow(QMainWindow):
         self.manual_action = QAction("使用手册", self, shortcut=QKeySequence.HelpContents)   # F1
         self.remove_campaign_action = QAction("删除检查任务…", self)   # e.g. demo data in a real database
         self.recycle_action = QAction("回收站…", self)
+        self.import_runs_action = QAction("导入批次（撤销导入）…", self)
         self.screen_actions = [QAction(name, self, shortcut=QKeySequence(f"Ctrl+{i + 1}")) for i, name in enumerate(SCREENS)]
         self.tools = ToolActions(self.session, self)
         self.sync = SyncActions(self.session, self)   # 工作包, 合并冲突, 审计日志, 备份与恢复
         menus = (
             ("文件(&F)", (self.new_campaign_action, self.edit_campaign_action, self.import_action, self.export_action,
                          self.ledger_action, self.report_action, self.personal_data_action, None,
-                         self.print_action, None, self.remove_campaign_action, self.recycle_action, None,
+                         self.print_action, None, self.import_runs_action, self.remove_campaign_action, self.recycle_action, None,
                          self.quit_action)),
             ("编辑(&E)", (self.filter_action,)),
             ("视图(&V)", (*self.screen_actions, None, self.refresh_action)),
@@ -230,6 +232,7 @@ class MainWindow(QMainWindow):
         self.about_action.triggered.connect(self.about)
         self.remove_campaign_action.triggered.connect(self.remove_campaign)
         self.recycle_action.triggered.connect(self.open_recycle_bin)
+        self.import_runs_action.triggered.connect(self.open_import_runs)
         self.manual_action.triggered.connect(self.open_manual)
         self.sites_view.site_activated.connect(self.open_review)
         self.sites_view.counts_changed.connect(self._show_counts)
@@ -300,6 +303,16 @@ class MainWindow(QMainWindow):
             return False
         self.statusBar().showMessage("已删除检查任务；可在“文件 › 回收站”中撤销。", 15000)
         return True
+
+    @Slot()
+    def open_import_runs(self) -> ImportRunsDialog:
+        """文件 › 导入批次: the campaign's imports, with 撤销导入."""
+        from workbench.gui.views import import_runs   # on demand
+
+        dialog = import_runs.ImportRunsDialog(self.session, self)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
 
     @Slot()
     def open_recycle_bin(self) -> RecycleBinDialog:

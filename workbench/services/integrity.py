@@ -75,7 +75,7 @@ def check_database(db: Path, evidence_dir: Path | None = None) -> CheckReport:
     results[0].problems = backup.integrity_errors(db)
     if results[0].problems:
         return CheckReport(db, results)
-    conn = sqlite3.connect(db.resolve().as_uri() + "?mode=ro", uri=True)
+    conn = sqlite3.connect(backup.read_only_uri(db), uri=True)
     try:
         results.append(_foreign_keys(conn))
         results.append(_evidence(conn, evidence_dir or db.parent / f"{db.name}.evidence"))
@@ -161,7 +161,7 @@ def backup_to(db: Path, out: Path, *, force: bool = False) -> Path:
 
 def _describe(path: Path) -> tuple[int, set[str], str | None]:
     """(schema version, table names, replica id or None) of the database file at ``path``."""
-    conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+    conn = sqlite3.connect(backup.read_only_uri(Path(path)), uri=True)
     try:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -249,7 +249,7 @@ def restore(db: Path, source: Path, *, force: bool = False) -> Path | None:
             if side.exists():
                 os.replace(side, kept.with_name(kept.name + suffix))
     db.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
+    src = sqlite3.connect(backup.read_only_uri(source), uri=True)
     try:
         backup.copy_database(src, db)
     finally:
@@ -273,7 +273,15 @@ def audit_chain(ctx) -> tuple[int, int]:
 
 
 def export_audit(ctx, out: Path, **filters) -> int:
-    """Write the filtered log to ``out`` as CSV; returns the number of entries."""
+    """Write the filtered log to ``out`` as CSV; returns the number of entries.
+
+    Raises:
+        ValidationError: ``out`` is the database, a file it needs, or in its backup, evidence or
+            exchange folders (an existing other file is replaced: the window's save dialog asked).
+    """
+    from workbench.services.output_paths import check_output
+
+    check_output(ctx, out, force=True)
     return audit.export_csv(ctx.conn, Path(out), **filters)
 
 

@@ -1,9 +1,10 @@
-"""Removing a campaign, an inspection or an evidence file — said first, recorded, undoable.
+"""Removing a campaign, an inspection, an evidence file or an import — said first, recorded, undoable.
 
 Nothing is deleted: a removal hides the row (``storage.removal_repo``) and keeps everything, so
 撤销删除 in the 回收站 brings it back as it was. Issued document numbers (文号) stay taken: the
 notices are kept and numbering counts them. Who removed or restored what, and when, is stored
-with the removal and in the audit log (``storage.audit``).
+with the removal and in the audit log (``storage.audit``). Removing an import (撤销导入) is
+different: it puts the rows the import wrote back as they were (``services.import_undo``).
 """
 
 from __future__ import annotations
@@ -73,13 +74,30 @@ def plan_evidence(ctx: Context, evidence_id: str) -> RemovalPlan:
                        f"证据文件“{evidence.original_name}”{where}将从本次检查中移除。")
 
 
+def plan_import(ctx: Context, run_id: str) -> RemovalPlan:
+    """What undoing an import (撤销导入) takes away and puts back.
+
+    Raises:
+        NotFoundError: no such import run.
+        ValidationError: it cannot be undone now (the message says why and what to do).
+    """
+    from workbench.services import import_undo
+
+    run = import_undo.check_undo(ctx, run_id)
+    return RemovalPlan("import", run.id, run.label, import_undo.summary(ctx, run))
+
+
 def remove(ctx: Context, plan: RemovalPlan) -> Removal:
     """Carry out a confirmed removal (hides the row; recorded with ``ctx.author`` and the time).
 
     Raises:
         InspectorMissingError: no inspector name is set.
-        ValidationError: it is removed already.
+        ValidationError: it is removed already; an import cannot be undone now.
     """
+    if plan.entity == "import":
+        from workbench.services import import_undo
+
+        return import_undo.undo(ctx, import_undo.get_run(ctx, plan.entity_id), plan.label, plan.summary)
     if plan.entity == "campaign":      # a bulk removal: a verified backup first (docs/sync.md)
         from pathlib import Path
 
@@ -104,8 +122,13 @@ def restore(ctx: Context, removal_id: str) -> Removal:
 
     Raises:
         NotFoundError: no such removal, or already restored.
+        ValidationError: an undone import whose rows were changed since (nothing changed).
     """
     with transaction(ctx.conn):
         removal = removal_repo.restore(ctx.conn, removal_id, ctx.author)
+        if removal.entity == "import":
+            from workbench.services import import_undo
+
+            import_undo.redo(ctx, removal.entity_id)
         audit.record(ctx.conn, "restore", removal.entity, removal.entity_id, after={"label": removal.label})
     return removal

@@ -21,7 +21,7 @@ from workbench.importers.site_list import (
 )
 from workbench.importers.xlsx_guard import ReadLimits
 from workbench.services.context import Context
-from workbench.storage import import_run_repo, mapping_repo
+from workbench.storage import import_run_repo, import_undo_repo, mapping_repo
 from workbench.storage.connection import transaction
 from workbench.storage.site_repo import ChangeReport, store_site_list
 
@@ -80,7 +80,8 @@ def import_site_list(
     if on_progress:
         on_progress(Progress(0, len(result.records), "正在写入数据库…"))
     with transaction(ctx.conn):
-        changes = store_site_list(ctx.conn, campaign_id, result.records, ctx.author, absent_fields(result))
+        with import_undo_repo.capture(ctx.conn):      # what it writes, so it can be undone (撤销导入)
+            changes = store_site_list(ctx.conn, campaign_id, result.records, ctx.author, absent_fields(result))
         check_cancel(cancel)
         if changes.kept:
             result = replace(result, problems=(*_kept_problems(changes.kept), *result.problems))
@@ -98,6 +99,7 @@ def import_site_list(
             ctx.conn, campaign_id, path.name, result.sha256, result.sheet, result.header_row, stats,
             result.problems, ctx.author,
         )
+        import_undo_repo.save(ctx.conn, run_id)
     if on_progress:
         on_progress(Progress(len(result.records), len(result.records), "导入完成"))
     return ImportReport(run_id, result, changes, summary)

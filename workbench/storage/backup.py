@@ -21,7 +21,7 @@ KEEP = 12
 #: Why an automatic backup was taken -> the Chinese word shown in the window.
 REASONS = {
     "start": "启动时", "migration": "升级结构前", "import": "导入前", "merge": "合并工作包前",
-    "removal": "批量删除前", "restore": "恢复前", "manual": "手动",
+    "removal": "批量删除前", "restore": "恢复前", "manual": "手动", "undo": "撤销导入前",
 }
 _NAME = re.compile(r"^(?P<stem>.+)-(?P<stamp>\d{8}T\d{6}(?:\d{6})?Z)-(?P<reason>[a-z]+)\.sqlite3$")
 
@@ -44,7 +44,7 @@ def integrity_errors(path: Path, quick: bool = False) -> list[str]:
     """``PRAGMA integrity_check`` (or ``quick_check``) of the file at ``path``: [] when ok,
     otherwise SQLite's messages (or why the file cannot be read as a database)."""
     try:
-        conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+        conn = sqlite3.connect(read_only_uri(Path(path)), uri=True)
     except sqlite3.Error as err:
         return [f"无法打开：{err}"]
     try:
@@ -54,6 +54,21 @@ def integrity_errors(path: Path, quick: bool = False) -> list[str]:
     finally:
         conn.close()
     return [] if rows == ["ok"] else rows
+
+
+def read_only_uri(path: Path) -> str:
+    """The URI that opens ``path`` read-only, also on write-protected media.
+
+    SQLite reading a WAL-mode file creates its ``-shm`` index beside it, which a write-protected
+    USB stick or read-only share does not allow ("unable to open database file": a sound file
+    reported as damaged). There, with no ``-wal`` content to read, ``immutable=1`` is safe: no
+    one can be writing the file.
+    """
+    uri = Path(path).resolve().as_uri() + "?mode=ro"
+    wal = Path(f"{path}-wal")
+    if not os.access(Path(path).resolve().parent, os.W_OK) and not (wal.is_file() and wal.stat().st_size > 0):
+        uri += "&immutable=1"
+    return uri
 
 
 def copy_database(source: sqlite3.Connection, target: Path) -> None:
@@ -81,8 +96,14 @@ def copy_database(source: sqlite3.Connection, target: Path) -> None:
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, target)
-    except (OSError, sqlite3.Error) as err:
-        raise WorkbenchError(f"无法写入备份 {target}（{getattr(err, 'strerror', None) or err}）") from err
+    except sqlite3.Error as err:
+        from workbench.storage.connection import describe_error
+
+        raise WorkbenchError(f"无法写入备份 {target}：{describe_error(err)}") from err
+    except OSError as err:
+        from workbench.errors import os_reason
+
+        raise WorkbenchError(f"无法写入备份 {target}：{os_reason(err)}") from err
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -144,7 +165,7 @@ def restore_into(conn: sqlite3.Connection, backup: Path) -> None:
     problems = integrity_errors(backup)
     if problems:
         raise WorkbenchError(f"备份文件 {backup} 已损坏或不是数据库（{problems[0]}），未恢复")
-    source = sqlite3.connect(backup.resolve().as_uri() + "?mode=ro", uri=True)
+    source = sqlite3.connect(read_only_uri(backup), uri=True)
     try:
         source.backup(conn)
     except sqlite3.Error as err:

@@ -91,6 +91,16 @@ class _LineLoader(yaml.BaseLoader):
         mapping["__line__"] = node.start_mark.line + 1
         return mapping
 
+    def compose_node(self, parent, index):
+        """PyYAML hook: refuse aliases (``*name``). A template needs none, and nine nested
+        aliases of nine make a few hundred bytes expand to 387 million strings ("billion
+        laughs"), which would hang the import and eat the memory."""
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "模板文件中不允许使用 YAML 别名（*引用），请写出完整内容",
+                                              event.start_mark)
+        return super().compose_node(parent, index)
+
 
 def template_from_yaml(text: str, path: str = "") -> ChecklistTemplate:
     """Parse and validate a YAML template; messages name the YAML line of the faulty entry.
@@ -105,6 +115,8 @@ def template_from_yaml(text: str, path: str = "") -> ChecklistTemplate:
         mark = getattr(err, "problem_mark", None)
         raise InputFileError(f"YAML 格式错误：{getattr(err, 'problem', err)}", path=path,
                              row=mark.line + 1 if mark else None) from err
+    except RecursionError as err:    # "[[[[…" nested past Python's limit
+        raise InputFileError("YAML 嵌套层数过多，不是检查表模板", path=path) from err
     return template_from_dict(data, path)
 
 
@@ -116,8 +128,12 @@ def read_yaml_template(path: Path) -> ChecklistTemplate:
     """
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as err:
-        raise InputFileError(f"无法读取模板文件（{err}）", path=str(path)) from err
+    except UnicodeDecodeError as err:
+        raise InputFileError(f"无法读取模板文件：不是 UTF-8 编码的文本（第 {err.start + 1} 个字节）", path=str(path)) from err
+    except OSError as err:
+        from workbench.errors import os_reason
+
+        raise InputFileError(f"无法读取模板文件：{os_reason(err)}", path=str(path)) from err
     return template_from_yaml(text, str(path))
 
 

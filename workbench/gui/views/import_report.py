@@ -48,6 +48,7 @@ class ImportReportPage(QWidget):
         self.count_labels: dict[str, QLabel] = {}
         self._build_ui()
         self.export_button.clicked.connect(self.export_problems)
+        self.undo_button.clicked.connect(self.undo_import)
 
     def _build_ui(self) -> None:
         self.heading = QLabel()
@@ -76,9 +77,12 @@ class ImportReportPage(QWidget):
         for table in (self.table, self.change_table, self.missing_table):
             self.tabs.addTab(table, "")
         self.export_button = QPushButton("导出问题清单(&E)…")
+        self.undo_button = QPushButton("撤销本次导入(&U)…")
+        self.undo_button.setToolTip("导错了名单（选错了检查任务或文件）：移除本次新增的网站，把改动的网站恢复为导入前的值")
         self.close_button = QPushButton("完成")
         buttons = QHBoxLayout()
         buttons.addWidget(self.export_button)
+        buttons.addWidget(self.undo_button)
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
@@ -104,6 +108,7 @@ class ImportReportPage(QWidget):
             "已导入并在核查界面提示）")
         self.model.set_problems(report.problems)
         self.export_button.setEnabled(bool(report.problems))
+        self.undo_button.setEnabled(True)
         self._show_changes(report)
 
     def _show_changes(self, report) -> None:
@@ -115,6 +120,18 @@ class ImportReportPage(QWidget):
         self.tabs.setTabText(CHANGES_TAB, f"变更明细（{len(report.changes.changed)} 个网站，"
                                           f"{self.change_model.rowCount()} 处）")
         self.tabs.setTabText(MISSING_TAB, f"本次名单中缺少的网站（{len(report.changes.missing)}）")
+
+    @Slot()
+    def undo_import(self) -> bool:
+        """撤销本次导入 (confirmation first, see import_runs); True when undone."""
+        from workbench.gui.views.import_runs import confirm_and_undo
+
+        if self.report is None or not confirm_and_undo(self.session, self.report.run_id):
+            return False
+        self.undo_button.setEnabled(False)
+        self.heading.setText(f"已撤销本次导入：{Path(self.report.result.file).name}"
+                             "（可在“文件 › 回收站”中恢复）")
+        return True
 
     @Slot()
     def export_problems(self) -> None:

@@ -28,15 +28,16 @@ def _local_time(utc_iso: str) -> str:
     return f"{local:%Y-%m-%d %H:%M}（UTC{offset[:3]}:{offset[3:]}）"
 
 
-def confirm_and_remove(session: Session, title: str, plan_of, after=None) -> bool:
-    """Show what a removal takes (``plan_of(ctx)`` → RemovalPlan), and remove it when confirmed;
-    ``after()`` runs next (e.g. choose another campaign), then every screen is told.
+def confirm_and_remove(session: Session, title: str, plan_of, after=None,
+                       question: str = "删除后可在“文件 › 回收站”中撤销。确定删除吗？") -> bool:
+    """Show what a removal takes (``plan_of(ctx)`` → RemovalPlan) with ``question``, and remove it
+    when confirmed; ``after()`` runs next (e.g. choose another campaign), then every screen is told.
 
     Returns True when removed; errors are shown.
     """
     try:
         plan = plan_of(session.ctx)
-        if not session.dialogs.confirm(title, f"{plan.summary}\n\n删除后可在“文件 › 回收站”中撤销。确定删除吗？"):
+        if not session.dialogs.confirm(title, f"{plan.summary}\n\n{question}"):
             return False
         removals.remove(session.ctx, plan)
     except WorkbenchError as err:
@@ -101,7 +102,7 @@ class RecycleBinDialog(QDialog):
         try:
             removals.restore(self.session.ctx, removal.id)
         except WorkbenchError as err:
-            self.session.show_error("撤销删除", err)
+            self.session.show_error("恢复导入" if removal.entity == "import" else "撤销删除", err)
             return False
         self.refresh()
         self.session.notify_all()

@@ -372,7 +372,7 @@ class SyncActions(QObject):
         if out is None:
             return None
         db = self.session.db_path
-        self.session.run_task("备份数据库", lambda _ctx, _c, _p: integrity.backup_to(db, out),
+        self.session.run_task("备份数据库", lambda _ctx, _c, _p: integrity.backup_to(db, out, force=True),   # the save dialog asked
                               lambda path: self.session.dialogs.info("备份数据库", f"已备份到 {path}（已通过完整性检查）。"))
         return out
 

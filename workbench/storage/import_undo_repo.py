@@ -1,0 +1,232 @@
+"""The row log that lets an import be undone (tables ``import_log``/``import_change``, migration 0013).
+
+While an import stores its list, temporary triggers on this connection note every ``sponsor`` and
+``site`` row it creates, changes or deletes, with the row as it was before (a site with its
+domains). :func:`save` then stores, per row, the "before", a hash of the "after" (the row as the
+import left it) and, for rows that existed before, the "after" itself; rows that end as they began
+are not kept. A created row's "after" is written only when the import is undone (it is the row
+then deleted), so a large first import costs about 100 bytes a row. The log does not depend on
+how the importer writes (row by row or in bulk): the triggers see every write.
+
+:func:`put_back` brings every logged row of a run to one side of the log — "before" to undo the
+import, "after" to redo it — after :func:`moved` has shown that no row is at another state than the
+other side (nothing changed them since). ``site.sort_conclusion`` is not logged: triggers on
+``review`` keep it (migration 0011), not the import.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from workbench.domain.import_change import RowChange
+from workbench.storage.records import utc_now
+
+#: Logged tables, parents first.
+TABLES = ("sponsor", "site")
+#: Columns a logged table has that the import does not write (kept by triggers on other tables).
+_NOT_LOGGED = {"site": frozenset({"sort_conclusion"})}
+_DOMAINS = "_domains"
+_CAPTURE_NAME = "wb_import_capture"     # unqualified inside a (temp) trigger, which finds it in temp
+_CAPTURE = f"temp.{_CAPTURE_NAME}"
+
+
+def _hash(text: str | None) -> str | None:
+    """The hash kept of a row's JSON (None for no row): 32 hex digits of SHA-256."""
+    return None if text is None else hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _register(conn: sqlite3.Connection) -> None:
+    conn.create_function("wb_row_hash", 1, _hash, deterministic=True)
+
+
+def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    skip = _NOT_LOGGED.get(table, frozenset())
+    return [r[1] for r in conn.execute(f"PRAGMA main.table_info({table})") if r[1] not in skip]
+
+
+def row_json(conn: sqlite3.Connection, table: str, alias: str) -> str:
+    """A SQL expression: the row ``alias`` of ``table`` as a JSON object (a site with its domains)."""
+    parts = [f"'{c}', {alias}.{c}" for c in _columns(conn, table)]
+    if table == "site":
+        parts.append(
+            f"'{_DOMAINS}', json((SELECT json_group_array(json_array(d.id, d.domain, d.ascii, d.position))"
+            f" FROM (SELECT * FROM main.site_domain d WHERE d.site_id = {alias}.id"
+            " ORDER BY d.position, d.id) d))")
+    return "json_object(" + ", ".join(parts) + ")"
+
+
+def _current(conn: sqlite3.Connection, table: str, alias: str) -> str:
+    """The row ``alias`` (LEFT JOINed, so possibly missing) as JSON, or NULL when there is none."""
+    return f"CASE WHEN {alias}.id IS NULL THEN NULL ELSE {row_json(conn, table, alias)} END"
+
+
+def _trigger_sql(conn: sqlite3.Connection) -> list[str]:
+    """CREATE TEMP TRIGGER statements noting each logged row once, before its first write."""
+    def note(table: str, row: str, created: bool) -> str:
+        before = "NULL" if created else row_json(conn, table, row)
+        return (f"INSERT INTO {_CAPTURE_NAME} (entity, entity_id, created, before) SELECT '{table}', {row}.id,"
+                f" {int(created)}, {before} WHERE NOT EXISTS (SELECT 1 FROM {_CAPTURE_NAME}"
+                f" WHERE entity = '{table}' AND entity_id = {row}.id)")
+
+    out = []
+    for table in TABLES:
+        out.append(f"CREATE TEMP TRIGGER wb_undo_{table}_insert BEFORE INSERT ON main.{table} BEGIN "
+                   f"{note(table, 'NEW', True)}; END")
+        for op in ("update", "delete"):
+            out.append(f"CREATE TEMP TRIGGER wb_undo_{table}_{op} BEFORE {op.upper()} ON main.{table} BEGIN "
+                       f"{note(table, 'OLD', False)}; END")
+    # A site's domains are part of the site: the first write to them notes the site as it was.
+    site_note = note("site", "s", False).replace(" WHERE NOT EXISTS", " FROM main.site s WHERE s.id = {k}"
+                                                 " AND NOT EXISTS")
+    for op, row in (("insert", "NEW"), ("update", "OLD"), ("delete", "OLD")):
+        out.append(f"CREATE TEMP TRIGGER wb_undo_site_domain_{op} BEFORE {op.upper()} ON main.site_domain BEGIN "
+                   f"{site_note.format(k=f'{row}.site_id')}; END")
+    return out
+
+
+_TRIGGERS = [f"wb_undo_{t}_{op}" for t in (*TABLES, "site_domain") for op in ("insert", "update", "delete")]
+
+
+def _drop(conn: sqlite3.Connection) -> None:
+    for name in _TRIGGERS:
+        conn.execute(f"DROP TRIGGER IF EXISTS temp.{name}")
+
+
+@contextmanager
+def capture(conn: sqlite3.Connection) -> Iterator[None]:
+    """Note the rows the block writes (call inside the import's transaction, then :func:`save`).
+
+    The notes stay in a temporary table of this connection until :func:`save` or the next capture;
+    the triggers are dropped when the block ends, however it ends.
+    """
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {_CAPTURE} (entity TEXT NOT NULL, entity_id TEXT NOT NULL,"
+                 " created INTEGER NOT NULL, before TEXT, PRIMARY KEY (entity, entity_id))")
+    conn.execute(f"DELETE FROM {_CAPTURE}")
+    _drop(conn)
+    try:
+        for sql in _trigger_sql(conn):
+            conn.execute(sql)
+        yield
+    finally:
+        _drop(conn)
+
+
+def save(conn: sqlite3.Connection, run_id: str) -> int:
+    """Store the rows noted by the last :func:`capture` as the log of import run ``run_id``
+    (inside the same transaction); returns how many rows changed."""
+    _register(conn)
+    conn.execute("INSERT INTO import_log (import_run_id, recorded_at) VALUES (?, ?)", (run_id, utc_now()))
+    for table in TABLES:
+        now = _current(conn, table, "r")
+        conn.execute(
+            f"INSERT INTO import_change (import_run_id, entity, entity_id, before, after, after_hash)"
+            f" SELECT ?, c.entity, c.entity_id, c.before, CASE WHEN c.before IS NULL THEN NULL ELSE {now} END,"
+            f" wb_row_hash({now}) FROM {_CAPTURE} c LEFT JOIN main.{table} r ON r.id = c.entity_id"
+            " WHERE c.entity = ?", (run_id, table))
+    conn.execute(f"DELETE FROM {_CAPTURE}")
+    conn.execute("DELETE FROM import_change WHERE import_run_id = ? AND (before IS after AND before IS NOT NULL"
+                 " OR before IS NULL AND after_hash IS NULL)", (run_id,))
+    return conn.execute("SELECT count(*) FROM import_change WHERE import_run_id = ?", (run_id,)).fetchone()[0]
+
+
+def is_logged(conn: sqlite3.Connection, run_id: str) -> bool:
+    """True when the import run ``run_id`` was logged (made by a version that can undo it)."""
+    return conn.execute("SELECT 1 FROM import_log WHERE import_run_id = ?", (run_id,)).fetchone() is not None
+
+
+def changes(conn: sqlite3.Connection, run_id: str) -> list[RowChange]:
+    """The logged rows of ``run_id``, sponsors first."""
+    rows = conn.execute(
+        "SELECT entity, entity_id, before, after, after_hash FROM import_change WHERE import_run_id = ?"
+        " ORDER BY entity = 'site', entity_id", (run_id,))
+    return [RowChange(e, i, json.loads(b) if b else None, json.loads(a) if a else ({} if h else None))
+            for e, i, b, a, h in rows]
+
+
+def moved(conn: sqlite3.Connection, run_id: str, side: str) -> list[tuple[str, str]]:
+    """(entity, id) of each logged row that is not at ``side`` (``after``: as the import left it;
+    ``before``: as it was before) — rows something else changed since."""
+    if side not in ("before", "after"):
+        raise ValueError(side)
+    _register(conn)
+    out = []
+    for table in TABLES:
+        now = _current(conn, table, "r")
+        differs = f"c.before IS NOT {now}" if side == "before" else f"c.after_hash IS NOT wb_row_hash({now})"
+        out += conn.execute(
+            f"SELECT c.entity, c.entity_id FROM import_change c LEFT JOIN main.{table} r ON r.id = c.entity_id"
+            f" WHERE c.import_run_id = ? AND c.entity = ? AND {differs}", (run_id, table)).fetchall()
+    return [tuple(r) for r in out]
+
+
+def put_back(conn: sqlite3.Connection, run_id: str, side: str) -> None:
+    """Bring every logged row of ``run_id`` to ``side`` (``before`` undoes the import, ``after``
+    redoes it): rows absent on that side are deleted, the others updated or inserted with every
+    logged column (a site with its domains, their ids kept). Call inside a transaction, after
+    :func:`moved` found nothing.
+
+    Raises:
+        sqlite3.IntegrityError: a row to delete is still referenced (e.g. a finding of a sponsor).
+    """
+    if side == "before":      # keep what the created rows hold, for a redo (restore from the 回收站)
+        for table in TABLES:
+            conn.execute(
+                f"UPDATE import_change SET after = (SELECT {row_json(conn, table, 'r')} FROM main.{table} r"
+                f" WHERE r.id = import_change.entity_id) WHERE import_run_id = ? AND entity = ?"
+                " AND before IS NULL AND after IS NULL AND after_hash IS NOT NULL", (run_id, table))
+    logged = changes(conn, run_id)
+    target = {(c.entity, c.entity_id): (c.before if side == "before" else c.after) for c in logged}
+    sponsors = [(k[1], v) for k, v in target.items() if k[0] == "sponsor"]
+    sites = [(k[1], v) for k, v in target.items() if k[0] == "site"]
+    for sponsor_id, row in sponsors:
+        if row is not None:
+            _upsert(conn, "sponsor", sponsor_id, row)
+    for site_id, row in sites:
+        if row is None:
+            conn.execute("DELETE FROM site_domain WHERE site_id = ?", (site_id,))
+            conn.execute("DELETE FROM site WHERE id = ?", (site_id,))
+    for site_id, row in sites:
+        if row is not None:
+            domains = row.get(_DOMAINS) or []
+            values = {k: v for k, v in row.items() if k != _DOMAINS}
+            _upsert(conn, "site", site_id, values)
+            conn.execute("DELETE FROM site_domain WHERE site_id = ?", (site_id,))
+            conn.executemany("INSERT INTO site_domain (id, site_id, domain, ascii, position) VALUES (?, ?, ?, ?, ?)",
+                             [(d[0], site_id, d[1], d[2], d[3]) for d in domains])
+            _upsert(conn, "site", site_id, values)    # first_domain, as the domain triggers left it
+    for sponsor_id, row in sponsors:
+        if row is None:
+            conn.execute("DELETE FROM sponsor WHERE id = ?", (sponsor_id,))
+    if side == "after":       # created rows are back: their copy is no longer needed
+        conn.execute("UPDATE import_change SET after = NULL WHERE import_run_id = ? AND before IS NULL", (run_id,))
+
+
+def _upsert(conn: sqlite3.Connection, table: str, row_id: str, values: dict) -> None:
+    cols = [c for c in _columns(conn, table) if c in values]
+    if conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (row_id,)).fetchone():
+        sets = ", ".join(f"{c} = ?" for c in cols if c != "id")
+        conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [values[c] for c in cols if c != "id"] + [row_id])
+    else:
+        conn.execute(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' for _ in cols)})",
+                     [values[c] for c in cols])
+
+
+def later_runs(conn: sqlite3.Connection, run_id: str, entity_ids: list[str]) -> list[sqlite3.Row]:
+    """Import runs after ``run_id`` that logged a change to any of ``entity_ids`` (newest first):
+    ``id``, ``file_name``, ``created_at``, ``inspector``, ``rows`` (how many of those rows)."""
+    conn.execute("CREATE TEMP TABLE IF NOT EXISTS wb_ids (id TEXT PRIMARY KEY)")
+    conn.execute("DELETE FROM temp.wb_ids")
+    conn.executemany("INSERT OR IGNORE INTO temp.wb_ids VALUES (?)", [(i,) for i in entity_ids])
+    try:
+        return conn.execute(
+            "SELECT r.id, r.file_name, r.created_at, r.inspector, count(*) AS rows FROM import_change c"
+            " JOIN import_run r ON r.id = c.import_run_id"
+            " WHERE c.entity_id IN (SELECT id FROM temp.wb_ids) AND c.import_run_id <> ?"
+            " AND r.created_at > (SELECT created_at FROM import_run WHERE id = ?)"
+            " GROUP BY r.id ORDER BY r.created_at DESC", (run_id, run_id)).fetchall()
+    finally:
+        conn.execute("DELETE FROM temp.wb_ids")
