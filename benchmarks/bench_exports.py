@@ -12,7 +12,9 @@ a fresh process, timed from start to exit with its peak resident memory (ru_maxr
 * report   ``python -m workbench export report OUT.pdf`` (汇总报告).
 
 Targets (issue 11): ledger ≤ 1.5 × baseline and < 300 MB; report < 10 s and < 300 MB.
-The last line is one JSON object with the seconds, MB and the ledger/baseline ratio.
+Each command's CPU seconds (user + system) are printed too: on a machine shared with other
+work they vary less than the wall time. The last line is one JSON object with the seconds, MB,
+CPU seconds and the ledger/baseline ratios.
 """
 
 from __future__ import annotations
@@ -131,15 +133,17 @@ def baseline_child(db: Path, out: Path) -> None:
     wb.save(out)
 
 
-def run(argv: list[str]) -> tuple[float, float]:
-    """Run ``argv`` in a fresh wrapper process; (wall seconds, peak RSS MiB of the command)."""
+def run(argv: list[str]) -> tuple[float, float, float]:
+    """Run ``argv`` in a fresh wrapper process; (wall seconds, peak RSS MiB, CPU seconds (user +
+    system) of the command). On a machine shared with other work the CPU seconds vary less."""
     wrapper = ("import resource, subprocess, sys, time; t = time.perf_counter();"
                " subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL);"
-               " print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)")
+               " u = resource.getrusage(resource.RUSAGE_CHILDREN);"
+               " print(time.perf_counter() - t, u.ru_maxrss / 1024, u.ru_utime + u.ru_stime)")
     env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
     out = subprocess.run([sys.executable, "-c", wrapper, *argv], check=True, capture_output=True,
                          text=True, env=env).stdout.split()
-    return float(out[0]), float(out[1])
+    return float(out[0]), float(out[1]), float(out[2])
 
 
 def main() -> None:
@@ -163,7 +167,7 @@ def main() -> None:
             print(f"built {args.sites} sites, {args.findings} findings in {time.perf_counter() - start:.1f} s")
         cli = [sys.executable, "-m", "workbench"]
         common = ["--db", str(db), "--today", TODAY.isoformat(), "--force"]
-        results: dict[str, tuple[float, float]] = {}
+        results: dict[str, tuple[float, float, float]] = {}
         for _ in range(args.repeat):  # best of --repeat, interleaved so load affects both alike
             for name, argv in (
                 ("baseline", [sys.executable, str(Path(__file__).resolve()), "--baseline-child",
@@ -171,17 +175,21 @@ def main() -> None:
                 ("ledger", [*cli, "export", "ledger", str(folder / "ledger.xlsx"), *common]),
                 ("report", [*cli, "export", "report", str(folder / "report.pdf"), *common]),
             ):
-                seconds, mb = run(argv)
+                seconds, mb, cpu = run(argv)
                 best = results.get(name)
-                results[name] = (min(seconds, best[0]) if best else seconds, max(mb, best[1]) if best else mb)
-        for name, (seconds, mb) in results.items():
-            print(f"{name:9s} {seconds:7.2f} s  peak {mb:6.0f} MB")
+                results[name] = (seconds, mb, cpu) if best is None else \
+                    (min(seconds, best[0]), max(mb, best[1]), min(cpu, best[2]))
+        for name, (seconds, mb, cpu) in results.items():
+            print(f"{name:9s} {seconds:7.2f} s  peak {mb:6.0f} MB  cpu {cpu:7.2f} s")
         ratio = results["ledger"][0] / results["baseline"][0]
-        print(f"ledger / baseline = {ratio:.2f} (target ≤ 1.5)")
+        cpu_ratio = results["ledger"][2] / results["baseline"][2]
+        print(f"ledger / baseline = {ratio:.2f} (target ≤ 1.5); in CPU seconds {cpu_ratio:.2f}")
         print(json.dumps({
             "findings": args.findings, "sites": args.sites, "ratio": round(ratio, 2),
+            "cpu_ratio": round(cpu_ratio, 2),
             **{f"{k}_s": round(v[0], 2) for k, v in results.items()},
             **{f"{k}_mb": round(v[1]) for k, v in results.items()},
+            **{f"{k}_cpu_s": round(v[2], 2) for k, v in results.items()},
         }))
 
 

@@ -39,6 +39,35 @@ def test_dashboard_shows_the_summary_figures_and_charts(window, demo_session):
     window.overview.grab()  # every chart paints
 
 
+def test_dashboard_follows_saved_work_on_its_topics_only(window, qtbot, demo_session):
+    """A saved review changes the figures at once while 概览 shows; a change it does not show
+    (checklist templates) computes nothing; hidden, it only marks itself stale until shown."""
+    from workbench.domain.review_record import FieldCheck
+    from workbench.services import reviews, sites
+
+    def review(site_id):
+        detail = sites.detail(demo_session.ctx, site_id)
+        reviews.record_review(demo_session.ctx, site_id, [FieldCheck(k, v, v, "match") for k, v in detail.filed.items()],
+                              "accurate")
+
+    conn, cid, overview = demo_session.ctx.conn, demo_session.campaign_id, window.overview
+    unreviewed = [r[0] for r in conn.execute(
+        "SELECT id FROM site WHERE campaign_id = ? AND id NOT IN (SELECT site_id FROM review) ORDER BY id", (cid,))]
+    review(unreviewed[0])
+    demo_session.notify("reviews")
+    assert overview.busy or overview.values["reviewed"].text() == "13"
+    qtbot.waitUntil(lambda: not overview.busy and overview.values["reviewed"].text() == "13")
+    generation = overview._generation
+    demo_session.notify("templates")
+    assert overview._generation == generation and not overview.busy
+    window.show_screen(SITES)
+    review(unreviewed[1])
+    demo_session.notify("reviews")
+    assert overview._generation == generation and overview.refresher.stale
+    window.show_screen(0)
+    qtbot.waitUntil(lambda: not overview.busy and overview.values["reviewed"].text() == "14")
+
+
 def test_clicking_a_provider_bar_opens_its_sites(window, qtbot):
     chart = window.overview.provider_chart
     bar = chart.bars[0]

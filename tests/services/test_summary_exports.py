@@ -3,9 +3,11 @@ independent SQL count, personal-data masks, charts, conditional formats and prin
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from datetime import date
+from zipfile import ZipFile
 
 import pytest
 from openpyxl import load_workbook
@@ -156,6 +158,15 @@ def test_ledger_lists_every_finding_with_its_state(demo, tmp_path):
     widths = {h: ws.column_dimensions[get_column_letter(i)].width for i, h in enumerate(LEDGER_HEADERS, 1)}
     assert widths["序号"] >= 8 and widths["剩余天数"] >= display_width("逾期100天") + 1
     assert ws.row_dimensions[1].height >= 20  # the 14 pt title is not clipped
+    # every cell sits in the middle of its row, also those written without a style of their own:
+    # xf 0 and the Normal style are centred, and no column or row carries a style LibreOffice
+    # would give such cells instead
+    assert all(c.alignment.vertical == "center" for row in ws.iter_rows(min_row=3) for c in row if c.value is not None)
+    with ZipFile(out) as archive:
+        sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
+        styles_xml = archive.read("xl/styles.xml").decode()
+    assert not re.search(r"<col [^>]*style=", sheet_xml) and not re.search(r"<row [^>]*\bs=", sheet_xml)
+    assert re.search(r'<cellStyleXfs[^>]*><xf [^>]*><alignment vertical="center"', styles_xml)
     assert ws.sheet_properties.pageSetUpPr.fitToPage
 
 
@@ -201,8 +212,6 @@ def _count(conn, sql: str, *params) -> int:
 
 
 def test_report_numbers_match_an_independent_count(demo, tmp_path):
-    import re
-
     pdfplumber = pytest.importorskip("pdfplumber")
     from workbench.services import report
 
@@ -248,3 +257,39 @@ def test_cli_report_needs_pdf_and_force(demo, tmp_path, capsys, monkeypatch):
     assert main(["export", "report", str(out), "--db", str(db), "--include-personal-data"]) == 0
     assert out.read_bytes().startswith(b"%PDF") and "含完整个人信息" in capsys.readouterr().out
     assert main(["export", "report", str(out), "--db", str(db)]) == 2
+
+
+def test_report_scores_by_checklist_section_match_the_stored_answers(demo, tmp_path):
+    """四、安全检查得分: per section (符合 + 0.5 × 部分符合) ÷ 适用项 × 100 over every inspection,
+    recounted here from inspection_response with SQL, and drawn as a chart."""
+    pdfplumber = pytest.importorskip("pdfplumber")
+    from workbench.services import checklist_templates, report, sites
+    from workbench.services import inspection_service as svc
+
+    ctx, cid = demo
+    template = {t.code: t for t in checklist_templates.list_templates(ctx)}["website_security"]
+    answers = ("compliant", "partial", "non_compliant", "compliant", "not_applicable")
+    for n, site in enumerate(sites.page(ctx, cid)[:2]):
+        ins = svc.start_inspection(ctx, campaign_id=cid, sponsor_id=sites.detail(ctx, site.id).sponsor_id,
+                                   template_id=template.id, inspected_on=date(2026, 11, 20 + n), inspectors="李检查")
+        checklist = svc.load_inspection(ctx, ins.id).template
+        for i, item in enumerate(checklist.items):
+            svc.answer_item(ctx, ins.id, item.code, answers[(i + n) % len(answers)])
+    section_of = {item.code: checklist.section(item.section).title for item in checklist.items}
+    points: dict[str, float] = {}
+    applicable: dict[str, int] = {}
+    for code, response in ctx.conn.execute(
+            "SELECT r.item_code, r.response FROM inspection_response r JOIN inspection i ON i.id = r.inspection_id"
+            " WHERE i.campaign_id = ?", (cid,)):
+        title = section_of[code]
+        points[title] = points.get(title, 0) + {"compliant": 1, "partial": 0.5}.get(response, 0)
+        applicable[title] = applicable.get(title, 0) + (response in ("compliant", "partial", "non_compliant"))
+    out = report.export_report(ctx, cid, tmp_path / "汇总报告.pdf")
+    with pdfplumber.open(out) as pdf:
+        last = pdf.pages[-1]
+        text = last.extract_text().replace(" ", "")
+        bars = len(last.rects)
+    assert "四、安全检查得分（按检查表章节）" in text and "共2次检查" in text
+    for title, earned in points.items():
+        assert f"{title.replace(' ', '')}2{earned / applicable[title] * 100:.1f}" in text, title
+    assert bars >= len(points)  # one bar per section (plus the table's cells)

@@ -9,7 +9,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font, PatternFill
 
-from workbench.exporters.cells import safe_cell, set_print_layout
+from workbench.exporters.cells import BODY_ALIGN, safe_cell, set_print_layout
 
 SHEET_INFO = "模板信息"
 
@@ -26,8 +26,9 @@ def write_info_sheet(wb, rows: Sequence[tuple[str, str]]) -> None:
         rows: label and text pairs in display order.
     """
     ws = wb.create_sheet(SHEET_INFO)
-    ws.column_dimensions["A"].width = 14
-    ws.column_dimensions["B"].width = 80
+    for letter, width in (("A", 14), ("B", 80)):
+        dim = ws.column_dimensions[letter]
+        dim.width, dim.alignment = width, BODY_ALIGN  # the workbook's default look (cells.centre_default_format)
     set_print_layout(ws, None, fit_width=True)
     ws.append([_cell(ws, "项目", _LABEL_FONT), _cell(ws, "内容", _LABEL_FONT)])
     for label, text in rows:

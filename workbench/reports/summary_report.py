@@ -181,12 +181,11 @@ def _story(report: SummaryReport, ts: Typesetter, st: dict, fonts: DocumentFonts
         if groups:
             story.append(_rate_chart(groups, fonts))
         story.append(_accuracy_table(rows, label, report.alert_below, ts, st))
-    story += [ts.para("三、问题整改情况", st["h1"]), _finding_table(f, ts, st)]
-    story.append(ts.para("（一）各状态问题数随时间变化（每周末）", st["h2"]))
-    if f.timeline:
-        story.append(_timeline_chart(f, fonts))
-    else:
-        story.append(ts.para("尚无问题记录。", st["body"]))
+    # a heading is kept on the page of what follows it (keepWithNext does not reach into a
+    # KeepTogether: the heading of 三 was left alone at the foot of page 2)
+    story.append(KeepTogether([ts.para("三、问题整改情况", st["h1"]), _finding_table(f, ts, st)]))
+    timeline = _timeline_chart(f, fonts) if f.timeline else ts.para("尚无问题记录。", st["body"])
+    story.append(KeepTogether([ts.para("（一）各状态问题数随时间变化（每周末）", st["h2"]), timeline]))
     story.append(ts.para(f"（二）逾期问题（共 {f.overdue} 个）", st["h2"]))
     if report.overdue:
         story.append(_overdue_table(report.overdue, ts, st))
@@ -196,12 +195,13 @@ def _story(report: SummaryReport, ts: Typesetter, st: dict, fonts: DocumentFonts
     else:
         story.append(ts.para("无逾期问题。", st["body"]))
     if f.section_scores:
-        story.append(ts.para("四、安全检查得分（按检查表章节）", st["h1"]))
-        story.append(ts.para(f"共 {f.inspections} 次检查；得分 = (符合 + 0.5 × 部分符合) ÷ 适用项 × 100。",
-                             st["note"]))
+        opening = [ts.para("四、安全检查得分（按检查表章节）", st["h1"]),
+                   ts.para(f"共 {f.inspections} 次检查；得分 = (符合 + 0.5 × 部分符合) ÷ 适用项 × 100。",
+                           st["note"])]
         scored = [s for s in f.section_scores if s.score is not None]
         if scored:
-            story.append(_score_chart(scored, fonts))
+            opening.append(_score_chart(scored, fonts))
+        story.append(KeepTogether(opening))  # heading, note and chart on one page
         story.append(_table(
             ["章节", "检查次数", "得分"],
             [[s.title, str(s.inspections), "—" if s.score is None else f"{s.score:.1f}"]
@@ -261,20 +261,23 @@ def _accuracy_table(rows, label: str, alert_below: float, ts: Typesetter, st: di
                   ts, st, right=(1, 2, 3), bold_last=True)
 
 
-def _finding_table(f: SummaryFigures, ts: Typesetter, st: dict) -> KeepTogether:
+def _finding_table(f: SummaryFigures, ts: Typesetter, st: dict) -> Table:
+    """Findings by status (left); by severity and the rectification progress (right)."""
     status = [[c.label, str(c.value)] for c in f.by_status]
     severity = [[c.label, str(c.value)] for c in f.by_severity]
     w = FRAME_WIDTH / 2 - 3 * mm
     left = _table(["状态", "问题数"], status + [["合计", str(f.findings)]], [w * 0.6, w * 0.4], ts, st,
                   right=(1,), bold_last=True)
-    right = _table(["严重程度", "问题数"],
-                   severity + [["逾期", str(f.overdue)], ["已整改", str(f.rectified)],
-                               ["已复查", str(f.reinspected)]],
-                   [w * 0.6, w * 0.4], ts, st, right=(1,))
-    outer = Table([[left, right]], colWidths=[FRAME_WIDTH / 2, FRAME_WIDTH / 2])
+    by_severity = _table(["严重程度", "问题数"], severity + [["合计", str(f.findings)]],
+                         [w * 0.6, w * 0.4], ts, st, right=(1,), bold_last=True)
+    progress = _table(["整改进度", "问题数"],
+                      [["逾期", str(f.overdue)], ["已整改", str(f.rectified)], ["已复查", str(f.reinspected)]],
+                      [w * 0.6, w * 0.4], ts, st, right=(1,))
+    outer = Table([[left, [by_severity, Spacer(1, 3 * mm), progress]]],
+                  colWidths=[FRAME_WIDTH / 2, FRAME_WIDTH / 2])
     outer.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
-    return KeepTogether([outer])
+    return outer
 
 
 def _overdue_table(lines: Sequence[OverdueLine], ts: Typesetter, st: dict) -> Table:
