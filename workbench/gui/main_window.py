@@ -307,7 +307,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def open_import_runs(self) -> ImportRunsDialog:
         """文件 › 导入批次: the campaign's imports, with 撤销导入."""
-        from workbench.gui.views import import_runs   # on demand
+        from workbench.gui.views import import_runs  # on demand
 
         dialog = import_runs.ImportRunsDialog(self.session, self)
         self.dialog = dialog
