@@ -43,8 +43,8 @@ if TYPE_CHECKING:   # loaded on demand, so the window opens without openpyxl and
 SCREENS = ("概览", "网站", "核查", "检查", "问题", "文书")
 OVERVIEW, SITES, REVIEW, INSPECTIONS, FINDINGS, DOCUMENTS = range(len(SCREENS))
 #: Screens built when first shown (or first used): their modules load checklist, PDF and
-#: printing libraries, which the window need not wait for. Their modules are imported on a
-#: background thread once the first screen shows its figures (warm_up_screens).
+#: printing libraries, which the window need not wait for. (Not imported on a background thread
+#: ahead of time: importing PySide6 modules off the GUI thread crashed the interpreter.)
 LAZY_SCREENS = {
     INSPECTIONS: ("workbench.gui.views.inspections_view", "InspectionsView"),
     DOCUMENTS: ("workbench.gui.views.documents_view", "DocumentsView"),
@@ -136,19 +136,6 @@ class MainWindow(QMainWindow):
             self._built[index] = view
             self._install_table_exports(index)
         return view
-
-    def warm_up_screens(self) -> None:
-        """Import the lazy screens' modules on a background thread (once), so showing them later
-        does not wait for their libraries; called once the first screen has its figures."""
-        if getattr(self, "_warming", None) is not None:
-            return
-        import importlib
-        import threading
-
-        modules = [m for i, (m, _n) in LAZY_SCREENS.items() if i not in self._built]
-        self._warming = threading.Thread(target=lambda: [importlib.import_module(m) for m in modules],
-                                         name="import-screens", daemon=True)
-        self._warming.start()
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("检查任务")
@@ -492,13 +479,13 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         """First shown: after the first screen's reads (queued by its Show event, which comes
-        first), import what the first save needs on the reader, then the lazy screens' modules."""
+        first), import what the first save needs on the reader (sqlite-utils: no Qt)."""
         super().showEvent(event)
         if not getattr(self, "_preloaded", False):
             from workbench.services.context import preload_for_writes
 
             self._preloaded = True
-            self.session.read(lambda _ctx: preload_for_writes(), lambda _done: self.warm_up_screens())
+            self.session.read(lambda _ctx: preload_for_writes(), lambda _done: None)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         """Ask about unsaved review and inspection notes (取消 keeps the window open); then
