@@ -1,7 +1,7 @@
 """The documents screen (文书) page by page: sponsors awaiting a notice, and the issued documents.
 
 At province scale a campaign has tens of thousands of sponsors with open findings and as many
-notices; each list is read a page at a time through an index of migration 0014 (sponsors: the
+notices; each list is read a page at a time through an index of migration 0015 (sponsors: the
 findings' keys by sponsor name, finding_sort_by_sponsor; documents: notice_campaign) and the
 per-sponsor figures are computed for the rows of the page only.
 """

@@ -1,6 +1,6 @@
 """The findings ledger (问题台账) page by page: counts and pages sorted and filtered in SQL.
 
-Every sort key and filter of the 问题 screen is a column of ``finding_sort`` (migration 0014,
+Every sort key and filter of the 问题 screen is a column of ``finding_sort`` (migration 0015,
 kept by triggers) with an index starting (campaign_id, key): a page walks an index and stops,
 a count without text reads an index range, and no page joins sponsors, sites or notices for the
 rows it skips.

@@ -1,4 +1,4 @@
--- 0014: the findings ledger pages through an index at province scale (issue 12: 100,000 findings).
+-- 0015: the findings ledger pages through an index at province scale (issue 12: 100,000 findings).
 -- finding_sort holds, per finding, every value the 问题 screen sorts or filters by, including
 -- those that live in other tables (the sponsor's name, the site's 备案号, the latest 整改通知书
 -- 文号) and the ranks of severity, status and term. It is kept by triggers, travels in no work
