@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -168,11 +169,98 @@ def test_settings_dialog_edits_what_notices_print(qtbot, tools, session, tmp_pat
     dialog.court_edit.setText("某市某区人民法院")
     dialog.receipt_check.setChecked(True)
     dialog.letterhead_check.setChecked(True)
-    dialog.font_edits["body"].setText(str(tmp_path / "仿宋_GB2312.ttf"))
-    with qtbot.waitSignal(session.changed):
+    chinese = _chinese_font()
+    dialog.font_edits["body"].setText(chinese)  # typed, not chosen: checked before saving
+    with qtbot.waitSignal(session.changed, timeout=10000):
         qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.Ok), Qt.LeftButton)
     saved = Settings.load(settings_path(session.paths))
     assert (saved.self_reference, saved.notice_title) == ("我局", "整改通知书")
     assert (saved.review_body, saved.court) == ("某市人民政府", "某市某区人民法院")
     assert saved.deadline_from_receipt and saved.preprinted_letterhead
-    assert saved.fonts == {"body": str(tmp_path / "仿宋_GB2312.ttf")}
+    assert saved.fonts == {"body": chinese}
+
+
+def _chinese_font() -> str:
+    """An installed Chinese TrueType font (the 黑体 role's, a .ttc face written path#n)."""
+    from workbench.reports import fonts
+
+    font = fonts.font_for("heading1")
+    return f"{font.path}#{font.subfont_index}" if font.subfont_index else str(font.path)
+
+
+def _latin_font() -> str:
+    import glob
+
+    found = sorted(glob.glob("/usr/share/fonts/**/DejaVuSans.ttf", recursive=True))
+    if not found:
+        pytest.skip("DejaVuSans.ttf (a font without Chinese glyphs) not installed")
+    return found[0]
+
+
+def test_font_chooser_checks_the_file_and_says_why_it_is_refused(qtbot, tools, session, dialogs, tmp_path):
+    """设置 › 选择…: the file comes from the file dialog (Dialogs.open_file) and is checked off
+    the GUI thread: a font without Chinese glyphs, a file that is no font and a CFF OpenType
+    font are refused with a Chinese reason and nothing is saved; a Chinese TrueType font is
+    named under its field and saved."""
+    dialog = tools.open_settings()
+    dialog.fields["inspector"].setText("王检查")
+    dialog.fields["unit"].setText("某市互联网信息办公室")
+    not_font = tmp_path / "说明.ttf"
+    not_font.write_text("这不是字体", encoding="utf-8")
+    cff = tmp_path / "思源宋体.otf"
+    cff.write_bytes(b"OTTO" + b"\0" * 60)
+    cases = [(_latin_font(), "缺少中文字形"), (str(not_font), "不是 TrueType 字体文件"),
+             (str(cff), "PostScript（CFF）"), (str(tmp_path / "没有.ttf"), "找不到")]
+    for path, reason in cases:
+        dialogs.answers.append(Path(path))
+        qtbot.mouseClick(dialog.font_buttons["body"], Qt.LeftButton)
+        qtbot.waitUntil(lambda: dialog.checking is None and dialog.error_label.isVisible(), timeout=10000)
+        note = dialog.font_notes["body"].text()  # the reason, under the field
+        assert reason in note and "该文件" in note, (path, note)
+        assert dialog.font_edits["body"].text() == path
+        dialog.error_label.hide()
+    # saving with the bad file typed in is refused too
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.Ok), Qt.LeftButton)
+    qtbot.waitUntil(lambda: dialog.checking is None and dialog.error_label.isVisible(), timeout=10000)
+    assert dialog.isVisible() and "无法使用" in dialog.error_label.text()
+    assert "找不到" in dialog.font_notes["body"].text()
+    assert not settings_path(session.paths).exists() or Settings.load(settings_path(session.paths)).fonts == {}
+    chinese = _chinese_font()
+    dialogs.answers.append(Path(chinese.partition("#")[0]))
+    qtbot.mouseClick(dialog.font_buttons["heading1"], Qt.LeftButton)
+    qtbot.waitUntil(lambda: dialog.checking is None and dialog.font_notes["heading1"].isVisible(), timeout=10000)
+    assert dialog.font_notes["heading1"].text().startswith("✓ ")
+    dialog.font_edits["body"].setText("")
+    with qtbot.waitSignal(session.changed, timeout=10000):
+        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.Ok), Qt.LeftButton)
+    assert Settings.load(settings_path(session.paths)).fonts == {"heading1": chinese.partition("#")[0]}
+
+
+def test_campaign_dialog_sets_the_title_of_its_notices(qtbot, demo_session):
+    """The per-campaign notice title (整改通知书 vs 责令限期改正通知书) is edited in the campaign
+    dialog, follows a rename, and a title that is no document name is refused there."""
+    from workbench.services import campaigns, document_settings
+
+    window = MainWindow(demo_session)
+    qtbot.addWidget(window)
+    ctx = demo_session.ctx
+    name = campaigns.get_campaign(ctx, demo_session.campaign_id).name
+    assert document_settings.notice_title(ctx, name) == "责令限期改正通知书"
+    dialog = window.edit_campaign()
+    assert dialog.title_combo.currentText() == ""  # the default applies
+    dialog.title_combo.setCurrentText("整改\n通知")
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.Ok), Qt.LeftButton)
+    assert dialog.isVisible() and "以“书”结尾" in dialog.error_label.text()
+    dialog.title_combo.setCurrentText("整改通知书")
+    dialog.name_edit.setText(name + "（改名）")
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.Ok), Qt.LeftButton)
+    assert not dialog.isVisible()
+    saved = Settings.load(settings_path(demo_session.paths))
+    assert saved.campaign_titles == {name + "（改名）": "整改通知书"}
+    assert document_settings.notice_title(ctx, name + "（改名）") == "整改通知书"
+    dialog = window.edit_campaign()
+    assert dialog.title_combo.currentText() == "整改通知书"
+    dialog.title_combo.setCurrentText("")
+    qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.Ok), Qt.LeftButton)
+    assert not dialog.isVisible(), (dialog.title_combo.currentText(), dialog.error_label.text())
+    assert Settings.load(settings_path(demo_session.paths)).campaign_titles == {}

@@ -107,12 +107,16 @@ def test_url_is_broken_after_a_slash_rather_than_leaving_a_wide_gap():
 
 
 def test_a_line_stays_short_rather_than_spread_beyond_the_bound():
-    """Nothing to share with and nothing to break: the gaps stop at MAX_GAP, the line is short."""
+    """Nothing to share with and nothing to break: a line that MAX_GAP cannot fill keeps the
+    grid pitch and ends short; one that it nearly fills (less than a cell left) is spread to it."""
     domain = "www." + "a" * 40 + ".com"  # 24 cells: fits a line, not after 经查
-    lines = _lines("经查" + domain + "可见", indent=2)
-    assert lines[0].text == "经查" and domain in lines[1].text
+    lines = _lines("经查" + "中" * 6 + domain + "可见", indent=2)
+    assert lines[0].text == "经查" + "中" * 6 and domain in lines[1].text
+    assert max(_gaps(lines[0])) == pytest.approx(0)
+    assert _right(lines[0]) == pytest.approx(10 * CELL)
+    lines = _lines("经查" + "中" * 18 + "a" + "鲁ICP备2021527689号-12", indent=2)  # 5.5 cells, 20 gaps
     assert max(_gaps(lines[0])) == pytest.approx(MAX_GAP * CELL)
-    assert _right(lines[0]) < MEASURE
+    assert MEASURE - CELL < _right(lines[0]) < MEASURE
 
 
 def test_dash_and_ellipsis_stay_whole():

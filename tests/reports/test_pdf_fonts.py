@@ -154,3 +154,22 @@ def test_font_chosen_in_settings_wins_and_a_bad_one_is_refused(fresh_fonts, tmp_
             font_for("title")
     finally:
         configure({})
+
+
+def test_font_file_check_per_role(tmp_path):
+    """fonts.check_font_file (设置 › 选择…): a face number beyond a .ttc and a Latin font for a
+    Chinese role are refused in Chinese; page numbers need only the 一字线 and digits."""
+    from workbench.reports.fonts import check_font_file
+
+    if not WQY.is_file():
+        pytest.skip("fonts-wqy-microhei not installed")
+    assert check_font_file(f"{WQY}#1", "heading1").subfont_index == 1
+    with pytest.raises(FontError, match="只有 2 个字体.*没有 #5"):
+        check_font_file(f"{WQY}#5", "heading1")
+    with pytest.raises(FontError, match="序号"):
+        check_font_file(f"{WQY}#一", "heading1")
+    latin = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if latin.is_file():
+        with pytest.raises(FontError, match="缺少中文字形"):
+            check_font_file(str(latin), "body")
+        assert check_font_file(str(latin), "page_number").family.startswith("DejaVu")

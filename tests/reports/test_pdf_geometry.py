@@ -282,9 +282,8 @@ def test_identifiers_are_never_split(documents, name):
 @pytest.mark.parametrize("name", ALL)
 def test_no_wide_gaps_between_characters(documents, name):
     """Justifying never opens a gap wider than MAX_GAP (¼ cell) between two characters, also
-    on the lines before an identifier that did not fit (our bound, docs/documents.md); a line
-    ends short of the 版心 only where its gaps are at that bound. A space of the text adds its
-    own width (at most half an em)."""
+    on the lines before an identifier that did not fit (our bound, docs/documents.md). A space
+    of the text adds its own width (at most half an em)."""
     pages, document = documents[name]
     source = repr(document)
     bound = MAX_GAP * CELL + 0.05

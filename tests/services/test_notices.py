@@ -36,6 +36,7 @@ def test_numbers_run_per_prefix_and_year_and_reprint_keeps_number(setup, tmp_pat
     fc = _inaccurate(ctx, c.id, "unreachable", "打开首页显示 <script>")
     first = notices.issue_notice(ctx, fa.sponsor_id)
     second = notices.issue_notice(ctx, fc.sponsor_id)
+    assert first.document.inspectors == (ctx.author.name,)  # who recorded the review (opening)
     assert first.record.doc_number == "鲁网信整改〔2026〕1号"
     assert second.record.doc_number == "鲁网信整改〔2026〕2号"
     again = notices.issue_notice(ctx, fa.sponsor_id)

@@ -39,7 +39,7 @@ def test_opinion_numbering_results_and_reprint(conn, tmp_path):
     assert first.record.doc_number == "鲁网信复查〔2026〕1号" and not first.reprint
     results = dict(first.document.items)
     assert results[fa.description] == "已整改"    # never an earlier step's reason (e.g. 送达)
-    assert results[fb.description] == "未整改到位：电话仍为空号"
+    assert results[fb.description] == "未整改到位，电话仍为空号"
     assert "1项问题未整改到位" in first.document.conclusion
     again = reinspection.issue_opinion(ctx, notice.doc_number)
     assert again.reprint and again.record.doc_number == first.record.doc_number
@@ -48,10 +48,11 @@ def test_opinion_numbering_results_and_reprint(conn, tmp_path):
     findings.apply_action(ctx, fb.id, "pass_reinspection")
     third = reinspection.issue_opinion(ctx, notice.doc_number)
     assert third.record.doc_number == "鲁网信复查〔2026〕2号"
-    assert "已按整改通知书要求完成整改" in third.document.conclusion
+    assert third.document.conclusion == "经复查，你单位已按要求完成整改。"
+    assert third.document.notice_title == "责令限期改正通知书"
     if shutil.which("pdftotext"):
         text = subprocess.run(["pdftotext", str(tmp_path / "o.pdf"), "-"], capture_output=True, text=True).stdout
-        assert notice.doc_number in text.replace(" ", "")
+        assert notice.doc_number in text.replace(" ", "").replace("\n", "")  # pdftotext cuts at squeezed 》（
 
 
 def test_opinion_prefix():

@@ -44,7 +44,8 @@ def test_inaccurate_review_raises_finding_with_working_day_deadline(ctx):
     assert f.sponsor_id == detail.sponsor_id
     # 10 working days after Mon 2026-11-30 (start not counted): Dec 1..4, 7..11, 14 -> 2026-12-14.
     assert f.deadline == date(2026, 12, 14)
-    assert "备案为“13900000000”，实际为“空号”" in f.description
+    # plain Chinese, not "备案信息核查结论：…" (issue 10)
+    assert f.description.endswith("联系方式不准确：备案的联系电话为“13900000000”，实际为“空号”。空号。")
     history = findings.history(ctx, f.id)
     assert [e.action for e in history] == ["create"]
     assert history[0].inspector == "李检查"

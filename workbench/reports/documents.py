@@ -78,6 +78,8 @@ class RectificationNotice:
         extends: the 文号 of the notice this one extends ('' for an original notice).
         cc: 抄送 (版记, '' for none).
         red: print the red 标志 and rules (False for pre-printed 红头纸).
+        kind: the campaign's kind (``security_inspection``, ``icp_review``): the opening says
+            what was done (开展了网络安全检查 / 网站备案信息核查; notice_wording.yaml ``activity``).
     """
 
     authority: str
@@ -102,6 +104,7 @@ class RectificationNotice:
     extends: str = ""
     cc: str = ""
     red: bool = True
+    kind: str = "security_inspection"
 
 
 @dataclass(frozen=True)
@@ -134,7 +137,8 @@ class ReinspectionOpinion:
 
     Attributes:
         authority: 检查机关; doc_number: this document's 文号.
-        notice_number: the 文号 of the notice it follows.
+        notice_number: the 文号 of the notice it follows; notice_title: that notice's title
+            (责令限期改正通知书 / 整改通知书), named in the opening.
         recipient: 被检查单位 name.
         reinspected_on: 复查日期, local calendar day.
         items: (finding description, result text such as "已整改" plus notes) per finding.
@@ -154,6 +158,7 @@ class ReinspectionOpinion:
     issued_on: date
     self_reference: str = "我办"
     red: bool = True
+    notice_title: str = "责令限期改正通知书"
 
 
 def format_doc_number(prefix: str, year: int, seq: int) -> str:

@@ -61,6 +61,15 @@ PREFERRED = {
 }
 # A font is accepted as Chinese only if it has every one of these (document wording + 〔〕).
 _CJK_PROBE = "中华人民共和国整改通知书年月日〔〕：，。（）"
+#: What each role's font must draw (checked when it is chosen in 设置): the Chinese probe, plus
+#: the role's own characters; page numbers need the 一字线 and digits only.
+ROLE_PROBES = {
+    "title": _CJK_PROBE + "责令限期正复查意见送达回证",
+    "body": _CJK_PROBE + "责令限期复议诉讼联系电话0123456789",
+    "heading1": _CJK_PROBE + "一二三四五六七八九十、",
+    "heading2": _CJK_PROBE + "一二三四五六七八九十",
+    "page_number": "—0123456789",
+}
 # Layout characters that never need a glyph: they become line breaks or spaces in the markup.
 _NO_GLYPH_NEEDED = frozenset("\n\r\t")
 _configured: dict[str, str] = {}
@@ -192,13 +201,69 @@ def stand_in_notes() -> list[str]:
     return notes
 
 
+def check_font_file(spec: str, role: str, what: str = "") -> FontChoice:
+    """Check a font file chosen for ``role`` in 设置 and register it.
+
+    Args:
+        spec: path of a .ttf/.ttc, or ``path#n`` for the n-th face (from 0) of a .ttc.
+        role: ``title``, ``body``, ``heading1``, ``heading2`` or ``page_number``.
+        what: how messages name the file (default "设置中为<role>选择的字体文件 <path>"; the
+            设置 dialog, showing the message under the field, passes "该文件").
+
+    Returns:
+        The registered font (``family`` names it for the user).
+
+    Raises:
+        FontError: in Chinese, naming the file: not found or not a file; not a font at all;
+            an OpenType font with CFF (PostScript) outlines, which PDF embedding via reportlab
+            cannot take; a face number beyond the collection; or the characters of
+            ``ROLE_PROBES[role]`` it lacks.
+        ValueError: unknown role.
+    """
+    role = _ALIASES.get(role, role)
+    if role not in ROLES:
+        raise ValueError(f"unknown font role {role!r}")
+    raw, _, index_text = spec.strip().partition("#")
+    path = Path(raw)
+    what = what or f"设置中为{ROLE_LABELS[role]}选择的字体文件 {path}"
+    if not path.is_file():
+        raise FontError(f"找不到{what}（文件不存在或不是文件）。")
+    if index_text and not index_text.isdigit():
+        raise FontError(f"{what}后的“#{index_text}”应为字体集中的序号（从 0 起），如 #1。")
+    index = int(index_text or 0)
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(12)
+    except OSError as exc:
+        raise FontError(f"{what}无法读取：{exc.strerror or exc}。") from exc
+    if head[:4] == b"OTTO":
+        raise FontError(f"{what}是 PostScript（CFF）字形的 OpenType 字体，无法嵌入 PDF；请选择"
+                        f" TrueType 字体（.ttf/.ttc）。")
+    if head[:4] not in (b"\x00\x01\x00\x00", b"true", b"ttcf"):
+        raise FontError(f"{what}不是 TrueType 字体文件（.ttf/.ttc），请重新选择。")
+    if head[:4] == b"ttcf":
+        count = int.from_bytes(head[8:12], "big")
+        if index >= count:
+            raise FontError(f"{what}中只有 {count} 个字体（#0–#{count - 1}），没有 #{index}。")
+    elif index:
+        raise FontError(f"{what}不是字体集（.ttc），不能指定 #{index}。")
+    try:
+        font = load_font(path, index)
+    except FontError as exc:
+        raise FontError(f"{what}无法使用：其字形不能嵌入 PDF（须为 TrueType 轮廓）。") from exc
+    lacking = missing_glyphs(ROLE_PROBES[role], font)
+    if lacking:
+        kind = "页码所需的数字或一字线" if role == "page_number" else "中文字形"
+        listed = "".join(sorted(lacking)[:12]) + (f"等 {len(lacking)} 个字" if len(lacking) > 12 else "")
+        raise FontError(f"{what}（{font.family or path.name}）缺少{kind}：{listed}，"
+                        f"请改用{PREFERRED[role]}或其他含这些字的 TrueType 字体。")
+    return font
+
+
 @lru_cache(maxsize=32)
 def _find(role: str, chosen: str, override: str) -> FontChoice:
     if chosen:
-        path, _, index = chosen.partition("#")
-        font = _checked(Path(path), int(index) if index.isdigit() else 0,
-                        f"设置中为{ROLE_LABELS[role]}选择的字体 {path}")
-        return font
+        return check_font_file(chosen, role)
     if override:
         return _checked(Path(override), 0, f"环境变量 {FONT_ENV} 指定的字体 {override}")
     for candidate in font_paths.candidates(role):

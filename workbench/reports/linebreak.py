@@ -22,7 +22,8 @@ Rules (gbt9704.md §6):
   its path (or after the ``//`` of its scheme) where sharing cannot keep the gaps small, after a
   ``.`` or ``-`` of its host only as a last resort, never with an added hyphen. Only an
   identifier longer than a whole line is cut anywhere. A line that still cannot be filled within
-  ``MAX_GAP`` (rare: an identifier at the very start of a paragraph) stays short on the right.
+  ``MAX_GAP`` (rare: an identifier at the very start of a paragraph) stays short on the right: at
+  ``MAX_GAP`` gaps when that leaves less than a cell, else at the plain grid pitch.
 """
 
 from __future__ import annotations
@@ -381,7 +382,13 @@ def _place(line: list[_Atom], start: float, room: float, cell: float, advance,
             need -= cell / 2
     total = sum(widths)
     gaps = _stretchable_gaps(line)
-    extra = min((room - total) / len(gaps), MAX_GAP * cell) if full and gaps and room > total else 0.0
+    extra = 0.0
+    if full and gaps and room > total:
+        extra = (room - total) / len(gaps)
+        if extra > MAX_GAP * cell:
+            # cannot be filled within the bound: spread to it when that leaves less than a cell,
+            # else keep the grid pitch (a line ending early reads better than a spaced-out one)
+            extra = MAX_GAP * cell if room - total - MAX_GAP * cell * len(gaps) < cell else 0.0
     glyphs, x = [], start
     gap_set = set(gaps)
     for i, (char, role) in enumerate(chars):

@@ -105,7 +105,8 @@ def _intro(notice: RectificationNotice, w: Wording, me: str) -> str:
         when=_when(notice, w),
         where=w.text("intro_where", place=notice.place.strip()) if notice.place.strip() else "",
         basis=w.text("intro_basis", basis=notice.basis.strip()) if notice.basis.strip() else "",
-        code=w.text("recipient_code", uscc=notice.recipient_uscc) if notice.recipient_uscc else "")
+        code=w.text("recipient_code", uscc=notice.recipient_uscc) if notice.recipient_uscc else "",
+        activity=w.raw("activity").get(notice.kind) or w.raw("activity")["security_inspection"])
 
 
 def _when(notice: RectificationNotice, w: Wording) -> str:
@@ -128,7 +129,7 @@ def _finding(number: int, finding: NoticeFinding, w: Wording) -> list[Block]:
     subject = w.text("finding_site", site=finding.site.strip()) if finding.site.strip() else ""
     if finding.filing_no.strip():
         subject += w.text("finding_filing", filing_no=finding.filing_no.strip())
-    parts = [w.text("finding_found", description=_sentence(finding.description))]
+    parts = [w.text("finding_found", description=_without_repeated_site(finding))]
     if finding.filed.strip():
         parts.append(w.text("finding_filed", filed=_sentence(finding.filed)))
     if finding.evidence.strip():
@@ -144,6 +145,18 @@ def _finding(number: int, finding: NoticeFinding, w: Wording) -> list[Block]:
     heading = Block([(w.text("finding_heading", number=cn_number(number), subject=subject),
                       "heading2")], keep_with_next=True)
     return [heading, Block([(text, "body")])]
+
+
+def _without_repeated_site(finding: NoticeFinding) -> str:
+    """The finding's description as a sentence, its leading "网站“某某”（备案号）" said as 该网站
+    when the heading above already names that site and 备案号 (a review's finding starts so)."""
+    text = _sentence(finding.description)
+    filing_no = finding.filing_no.strip()
+    if filing_no and text.startswith("网站“"):
+        head, found, rest = text.partition(f"”（{filing_no}）")
+        if found and "”" not in head[3:] and rest:
+            return "该网站" + rest
+    return text
 
 
 def _deadline(notice: RectificationNotice, w: Wording, me: str) -> str:

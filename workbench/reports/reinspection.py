@@ -64,6 +64,7 @@ def opinion_blocks(opinion: ReinspectionOpinion, w: Wording) -> list[Block]:
     blocks = [Block([(w.text("salutation", recipient=opinion.recipient), "body")],
                     first_indent=0, align="left"),
               Block([(w.text("intro", me=me, notice_number=opinion.notice_number,
+                             notice_title=opinion.notice_title.strip() or "整改通知书",
                              date=format_cn_date(opinion.reinspected_on)), "body")])]
     for number, (finding, result) in enumerate(opinion.items, start=1):
         text = finding.strip().rstrip("。；;.") + "。" + w.text("result", result=result.strip())

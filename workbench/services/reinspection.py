@@ -72,23 +72,25 @@ def issue_opinion(ctx: Context, notice_number: str, reinspected_on: date | None 
 
 def _document(ctx, record: NoticeRecord, notice: NoticeRecord, items, reinspected_on) -> ReinspectionOpinion:
     campaign = campaign_repo.get(ctx.conn, record.campaign_id)
+    title = document_settings.notice_title(ctx, campaign.name) or "责令限期改正通知书"
     lines = []
     for f in items:
         reason = next((e.reason for e in reversed(finding_repo.history(ctx.conn, f.id))
                        if e.action in _RESULT_ACTIONS), "")
-        lines.append((f.description, _RESULTS[f.status] + (f"：{reason}" if reason else "")))
+        reason = reason.strip().rstrip("。；;.")
+        lines.append((f.description, _RESULTS[f.status] + (f"，{reason}" if reason else "")))
     failed = sum(1 for f in items if f.status == fs.FAILED)
     if failed:
         deadline = max(f.deadline for f in items if f.status == fs.FAILED)
         conclusion = f"经复查，你单位仍有{failed}项问题未整改到位，请于{deadline.year}年{deadline.month}月{deadline.day}日前（含当日）继续整改。"
     else:
-        conclusion = "经复查，你单位已按整改通知书要求完成整改。"
+        conclusion = "经复查，你单位已按要求完成整改。"  # the opening names the notice
     return ReinspectionOpinion(
         authority=campaign.authority or "（检查机关）", doc_number=record.doc_number,
         notice_number=notice.doc_number, recipient=sponsor_repo.get(ctx.conn, record.sponsor_id).name,
         reinspected_on=reinspected_on or record.issued_on, items=tuple(lines), conclusion=conclusion,
         issued_on=record.issued_on, self_reference=ctx.settings.self_reference.strip() or "我办",
-        red=not ctx.settings.preprinted_letterhead,
+        red=not ctx.settings.preprinted_letterhead, notice_title=title,
     )
 
 

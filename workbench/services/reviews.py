@@ -65,16 +65,31 @@ def record_review(
     return ReviewOutcome(review_repo.for_site(ctx.conn, site_id), finding, tuple(warnings))
 
 
+#: A review's conclusion as the predicate of a plain sentence about the site (issue 10: a notice's
+#: findings read as prose, "经查，网站“某某”（备案号）联系方式不准确：备案的联系电话为…").
+_FINDING_PREDICATES = {
+    "shell_site": "为空壳网站", "unreachable": "无法访问", "sponsor_inaccurate": "主体信息不准确",
+    "contact_inaccurate": "联系方式不准确", "filing_no_display": "未悬挂或错误悬挂备案号",
+    "access_mismatch": "接入信息与备案不符", "content_mismatch": "内容与备案不符", "not_filed": "未备案",
+}
+
+
 def _describe(detail: site_query.SiteDetail, review: Review) -> str:
+    """The finding's description in plain Chinese: the site, what is wrong, each field as filed
+    and as found, then the inspector's notes."""
     labels = dict(rules.REVIEW_FIELDS)
-    lines = [f"网站“{detail.site_name or detail.filed['site_filing_no']}”（{detail.filed['site_filing_no']}）"
-             f"备案信息核查结论：{rules.CONCLUSIONS[review.conclusion]}。"]
-    for c in review.fields:
-        if c.verdict == "mismatch":
-            lines.append(f"{labels.get(c.field, c.field)}：备案为“{c.filed_value}”，实际为“{c.observed_value}”。")
-    if review.notes:
-        lines.append(review.notes)
-    return "".join(lines)
+    filing_no = detail.filed["site_filing_no"]
+    predicate = _FINDING_PREDICATES.get(review.conclusion, rules.CONCLUSIONS[review.conclusion])
+    text = f"网站“{detail.site_name or filing_no}”（{filing_no}）{predicate}"
+    differences = [f"备案的{labels.get(c.field, c.field)}为“{c.filed_value}”，实际为“{c.observed_value}”"
+                   for c in review.fields if c.verdict == "mismatch"]
+    if differences:
+        text += "：" + "；".join(differences)
+    text += "。"
+    notes = review.notes.strip()
+    if notes:
+        text += notes if notes.endswith(("。", "！", "？", ".")) else notes + "。"
+    return text
 
 
 def _sync_finding(ctx: Context, detail, review_id: str, review: Review) -> tuple[Finding | None, list[str]]:

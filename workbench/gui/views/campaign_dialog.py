@@ -1,4 +1,5 @@
-"""The 新建/编辑检查任务 dialog: name, kind, authority, document-number prefix, period."""
+"""The 新建/编辑检查任务 dialog: name, kind, authority, document-number prefix, period, and the
+title of its notices (责令限期改正通知书 / 整改通知书, kept in the settings per campaign)."""
 
 from __future__ import annotations
 
@@ -17,9 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.domain.campaign import KIND_LABELS, Campaign
-from workbench.errors import WorkbenchError
+from workbench.errors import WorkbenchError, os_reason
 from workbench.gui.session import Session
-from workbench.services import campaigns
+from workbench.services import campaigns, document_settings
 
 
 class CampaignDialog(QDialog):
@@ -52,6 +53,7 @@ class CampaignDialog(QDialog):
         self.kind_combo.setEnabled(False)
         self.authority_edit.setText(campaign.authority)
         self.prefix_edit.setText(campaign.doc_prefix)
+        self.title_combo.setCurrentText(self.session.ctx.settings.campaign_titles.get(campaign.name, ""))
         if campaign.period_start:
             self.start_edit.setDate(QDate(campaign.period_start))
         if campaign.period_end:
@@ -68,6 +70,13 @@ class CampaignDialog(QDialog):
         self.authority_edit.setPlaceholderText("如：某市互联网信息办公室（印在整改通知书上）")
         self.prefix_edit = QLineEdit()
         self.prefix_edit.setPlaceholderText("如：鲁网信整改（文号形如 鲁网信整改〔2026〕1号）")
+        self.title_combo = QComboBox(editable=True)
+        self.title_combo.addItems(["", "责令限期改正通知书", "整改通知书"])
+        self.title_combo.setCurrentText("")
+        default = self.session.ctx.settings.notice_title or "责令限期改正通知书"
+        self.title_combo.lineEdit().setPlaceholderText(f"默认：{default}（见“工具 → 设置”）")
+        self.title_combo.setToolTip("依据条款责令改正的用“责令限期改正通知书”（印有复议、诉讼告知），"
+                                    "提示性的用“整改通知书”；留空则用设置中的默认标题")
         today = QDate(self.session.ctx.today())
         self.start_edit = _date_edit(QDate(today.year(), today.month(), 1))
         self.end_edit = _date_edit(today.addMonths(3))
@@ -80,6 +89,7 @@ class CampaignDialog(QDialog):
         form.addRow("任务类型(&K)", self.kind_combo)
         form.addRow("检查机关(&A)", self.authority_edit)
         form.addRow("文号前缀(&P)", self.prefix_edit)
+        form.addRow("通知书标题(&T)", self.title_combo)
         form.addRow("检查期间", period)
         self.error_label = QLabel()
         self.error_label.setStyleSheet("color: #b00020;")
@@ -97,7 +107,11 @@ class CampaignDialog(QDialog):
         """Create or save the campaign; on a validation error stay open and show it in red."""
         values = dict(authority=self.authority_edit.text(), doc_prefix=self.prefix_edit.text(),
                       period_start=self.start_edit.date().toPython(), period_end=self.end_edit.date().toPython())
+        titles = self.session.ctx.settings.campaign_titles
+        old_name = self.editing.name if self.editing else ""
         try:
+            document_settings.with_campaign_title(titles, self.name_edit.text().strip(),
+                                                  self.title_combo.currentText())  # checked first
             if self.editing:
                 campaign = campaigns.update_campaign(self.session.ctx, self.editing.id,
                                                      name=self.name_edit.text(), **values)
@@ -109,6 +123,17 @@ class CampaignDialog(QDialog):
             self.error_label.show()
             return
         self.campaign: Campaign = campaign
+        wanted = document_settings.with_campaign_title(titles, campaign.name, self.title_combo.currentText(),
+                                                       old_name=old_name)
+        if wanted != titles:
+            settings = self.session.ctx.settings
+            settings.campaign_titles = wanted
+            try:
+                self.session.save_settings()
+            except OSError as err:  # the campaign is saved; its title stays as it was
+                settings.campaign_titles = titles
+                self.session.dialogs.warn("通知书标题未保存", f"检查任务已保存，但无法保存设置文件：{os_reason(err)}。"
+                                          f"请检查配置文件夹（{self.session.paths.config_dir}）是否可写。")
         self.created.emit(campaign)
         super().accept()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -24,7 +26,10 @@ from workbench.domain.deadline import MAX_TERM_DAYS, UNIT_LABELS
 from workbench.errors import os_reason
 from workbench.gui.session import Session
 from workbench.reports.fonts import PREFERRED, ROLE_LABELS
+from workbench.services import document_settings
 from workbench.settings import missing_identity
+
+FONT_FILTERS = "TrueType 字体 (*.ttf *.ttc *.TTF *.TTC);;所有文件 (*)"
 
 PROFILE_FIELDS = ("inspector", "unit", "contact", "contact_phone")
 
@@ -72,6 +77,11 @@ class SettingsDialog(QDialog):
     Open with ``open()``. Accepting writes the settings file and updates ``session.ctx.author``
     so rows written from now on carry the new inspector name; ``saved()`` is emitted then. A
     settings file that cannot be written keeps the dialog open with the reason in red.
+
+    Font files (one per role) are chosen with 选择… (``session.dialogs.open_file``) or typed;
+    each is checked off the GUI thread (document_settings.check_fonts: TrueType outlines, the
+    role's characters) when chosen and again before saving: a bad file keeps the dialog open
+    with the reason in red. ``checking`` is the running check's worker, if any.
     """
 
     saved = Signal()
@@ -79,8 +89,10 @@ class SettingsDialog(QDialog):
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
+        self.checking = None
+        self.font_checked: dict[str, str] = {}  # spec → family of files that passed the check
         self.setWindowTitle("设置")
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(560)
         self._build_ui()
         self._load()
         self.buttons.accepted.connect(self.accept)
@@ -146,10 +158,79 @@ class SettingsDialog(QDialog):
         form.addRow("人民法院(&J)", self.court_edit)
         form.addRow("", self.receipt_check)
         form.addRow("", self.letterhead_check)
+        self.font_buttons: dict[str, QPushButton] = {}
+        self.font_notes: dict[str, QLabel] = {}
         for role, edit in self.font_edits.items():
-            edit.setToolTip("字体文件（.ttf 或 .ttc）的路径；.ttc 中的第 n 个字体写作 路径#n")
-            form.addRow(f"{ROLE_LABELS[role]}字体", edit)
+            edit.setToolTip("字体文件（.ttf 或 .ttc）的路径；.ttc 中的第 n 个字体写作 路径#n（从 0 起）；"
+                            "留空则自动查找")
+            button = QPushButton("选择…")
+            button.setToolTip(f"选择{ROLE_LABELS[role]}所用的 TrueType 字体文件")
+            button.clicked.connect(lambda _checked=False, r=role: self.choose_font(r))
+            note = QLabel(styleSheet="color: #555;", wordWrap=True)
+            note.hide()
+            row = QHBoxLayout()
+            row.addWidget(edit, 1)
+            row.addWidget(button)
+            self.font_buttons[role], self.font_notes[role] = button, note
+            form.addRow(f"{ROLE_LABELS[role]}字体", row)
+            form.addRow("", note)  # its own row: a wrapped reason gets the height it needs
         return box
+
+    def choose_font(self, role: str) -> None:
+        """选择…: pick a font file for ``role`` and check it (off the GUI thread)."""
+        current = self.font_edits[role].text().partition("#")[0].strip()
+        folder = str(Path(current).parent) if current else ""
+        chosen = self.session.dialogs.open_file(f"选择{ROLE_LABELS[role]}字体文件", folder, FONT_FILTERS)
+        if chosen is None:
+            return
+        self.font_edits[role].setText(str(chosen))
+        self._check_fonts({role: str(chosen)}, then_save=False)
+
+    def _check_fonts(self, files: dict[str, str], *, then_save: bool) -> None:
+        """Check ``files`` (role → spec) in the background; show each font's name under its
+        field, or the first problem in red; save afterwards when ``then_save``."""
+        for button in self.font_buttons.values():
+            button.setEnabled(False)
+        self.buttons.setEnabled(False)
+        self.error_label.hide()
+
+        def task(_ctx, _cancel, _progress):
+            return document_settings.check_fonts(files)
+
+        def done(results: dict[str, tuple[bool, str]]) -> None:
+            self.checking = None
+            self._checks_ended()
+            for role, (usable, text) in results.items():
+                note = self.font_notes[role]
+                if usable:
+                    self.font_checked[files[role].strip()] = text
+                note.setText(f"✓ {text}：TrueType，含所需字形" if usable else text)
+                note.setStyleSheet("color: #555;" if usable else "color: #b00020;")
+                note.show()
+            for role, note in self.font_notes.items():
+                # a form row does not grow for a wrapped label by itself: give it its height
+                width = self.font_edits[role].width() + self.font_buttons[role].width() - 24
+                note.setMinimumHeight(note.heightForWidth(width) if note.isVisible() else 0)
+            self.layout().activate()
+            self.adjustSize()
+            if not all(usable for usable, _ in results.values()):
+                self.error_label.setText("有字体文件无法使用，见该栏下的说明；请重新选择，或清空该栏以自动查找。")
+                self.error_label.show()
+            elif then_save:
+                self.accept()
+
+        def failed(err: Exception) -> None:
+            self.checking = None
+            self._checks_ended()
+            self.error_label.setText(str(err))
+            self.error_label.show()
+
+        self.checking = self.session.run_task("检查字体文件", task, done, failed)
+
+    def _checks_ended(self) -> None:
+        for button in self.font_buttons.values():
+            button.setEnabled(True)
+        self.buttons.setEnabled(True)
 
     def _load(self) -> None:
         s = self.session.ctx.settings
@@ -169,7 +250,13 @@ class SettingsDialog(QDialog):
 
     def accept(self) -> None:
         """Store the values in the settings, save the file, update the author; close on success.
-        The inspector's name and unit are required (``settings.missing_identity``)."""
+        The inspector's name and unit are required (``settings.missing_identity``); font files
+        not checked yet are checked first (in the background), and saving follows if they pass."""
+        unchecked = {role: edit.text().strip() for role, edit in self.font_edits.items()
+                     if edit.text().strip() and edit.text().strip() not in self.font_checked}
+        if unchecked:
+            self._check_fonts(unchecked, then_save=True)
+            return
         error = missing_identity(self.inspector_edit.text(), self.fields["unit"].text()) or save_settings(self.session, review_term_days=self.term_spin.value(),
                               review_term_unit=self.unit_combo.currentData(),
                               self_reference=self.self_edit.text() or "我办",
