@@ -128,6 +128,23 @@ def test_column_widths_count_cjk_double_and_honour_given_widths(tmp_path, read_b
     assert dims["D"].width == 50
 
 
+def test_narrowed_table_gives_its_width_to_prose_not_to_names(tmp_path, read_back):
+    """A register too wide for the page: a column of long descriptions keeps several times the
+    width of a column of organisation names, so rows wrap to a few lines instead of ~20 (the
+    整改台账 printed 2–3 findings a page when every long column was cut to one width)."""
+    name = "济南恒通文化传媒有限公司"                       # 24 units
+    prose = "网站备案信息核查结论：联系方式不准确，拨打网站负责人手机，提示为空号。" * 4  # ~280 units
+    headers = ["主办单位", "问题描述", "法律依据", "处理记录"] + [f"列{i}" for i in range(8)]
+    rows = [[name, prose, prose[:120], "2026-12-03 登记问题\n2026-12-05 送达"] + ["一二三四五六七八九十"] * 8
+            for _ in range(20)]
+    dims = read_back(_table(tmp_path, headers, rows))["表"].column_dimensions
+    widths = [dims[chr(ord("A") + i)].width for i in range(len(headers))]
+    assert sum(widths) <= 136.1                                  # A4 landscape budget kept
+    assert widths[1] >= 3 * widths[0]                            # prose wider than names
+    lines = [math.ceil(280 / (widths[1] - 1)), math.ceil(24 / (widths[0] - 1))]
+    assert lines[0] <= 10                                         # was 28 lines at one common width
+
+
 def test_write_table_without_rows_still_has_header_and_filter(tmp_path, read_back):
     ws = read_back(_table(tmp_path, ["甲", "乙"], []))["表"]
     assert [c.value for c in ws[1]] == ["甲", "乙"]

@@ -256,11 +256,12 @@ def write_table(ws, headers: Sequence[str], rows: Iterable[Sequence], *,
     sample = list(islice(rows, _SAMPLE_ROWS))
     natural = _column_widths(headers, sample, widths)
     floors = _column_floors(natural, sample)
+    demands = _column_demands(natural, sample)
     # A4 landscape when the columns can be narrowed to fit it; else A3 landscape (a register of
     # 16 columns such as the 整改台账), which offices print on; wider still: spill at 80 %.
     paper, budget = (A4, PRINT_WIDTH_BUDGET) if sum(min(w, f) for w, f in zip(natural, floors, strict=True)) \
         <= PRINT_WIDTH_BUDGET else (A3, A3_WIDTH_BUDGET)
-    col_widths = fit_widths(natural, floors, budget)
+    col_widths = fit_widths(natural, floors, budget, demands)
     for index, width in enumerate(col_widths, 1):
         dim = ws.column_dimensions[get_column_letter(index)]
         dim.width, dim.alignment = width, BODY_ALIGN  # see centre_default_format
@@ -353,17 +354,23 @@ def _forget_height(ws, row_index: int) -> None:
 
 
 def fit_widths(widths: Sequence[float], floors: Sequence[float] | None = None,
-               budget: float | None = None) -> list[float]:
-    """Narrow the widest columns until the total fits ``budget`` character units.
+               budget: float | None = None, demands: Sequence[float] | None = None) -> list[float]:
+    """Narrow the columns until the total fits ``budget`` character units, keeping rows low.
 
-    All columns are capped at one common width (water-filling), but none goes below its floor
-    (default :data:`_MIN_FIT_WIDTH`, or its own width if smaller), so identifiers and dates
-    keep their width and long texts wrap instead.
+    Every wrapping column gets the width its text needs to take about the same number of lines
+    k, the smallest k that fits: ``width = max(floor, min(natural, demand / k))``. A column of
+    prose (问题描述, 法律依据: demand in the hundreds) then keeps several times the width of a
+    column of names (主办单位: two short lines), so a row is as low as the budget allows, rather
+    than every long column being cut to one common width and the prose running down 20 lines.
+    No column goes below its floor (default :data:`_MIN_FIT_WIDTH`, or its own width if
+    smaller), so identifiers and dates keep their width and long texts wrap instead.
 
     Args:
-        widths: column widths in Excel character units.
+        widths: natural column widths in Excel character units (at most :data:`_MAX_WIDTH`).
         floors: per column, the narrowest it may become (e.g. its own width for 备案号).
         budget: total allowed; default :data:`PRINT_WIDTH_BUDGET`.
+        demands: per column, the width its longer texts would take on one line (character
+            units, uncapped); default the natural widths (then this is plain water-filling).
 
     Returns:
         The new widths, same order; unchanged when they already fit. If the floors alone
@@ -374,15 +381,16 @@ def fit_widths(widths: Sequence[float], floors: Sequence[float] | None = None,
     if sum(widths) <= budget or not widths:
         return widths
     floors = [min(w, f) for w, f in zip(widths, floors or [_MIN_FIT_WIDTH] * len(widths), strict=True)]
+    demands = [max(d, w) for d, w in zip(demands or widths, widths, strict=True)]
 
-    def total(cap: float) -> float:
-        return sum(max(f, min(w, cap)) for w, f in zip(widths, floors, strict=True))
+    def fitted(lines: float) -> list[float]:
+        return [max(f, min(w, d / lines)) for w, f, d in zip(widths, floors, demands, strict=True)]
 
-    low, high = 0.0, max(widths)
-    for _ in range(40):  # bisection on the common cap; 40 halvings are far below 0.01 units
+    low, high = 1.0, max(demands) / min(floors)  # high: every column at its floor
+    for _ in range(50):  # bisection on the common line count k
         middle = (low + high) / 2
-        low, high = (middle, high) if total(middle) <= budget else (low, middle)
-    return [math.floor(max(f, min(w, low)) * 10) / 10 for w, f in zip(widths, floors, strict=True)]
+        low, high = (low, middle) if sum(fitted(middle)) <= budget else (middle, high)
+    return [math.floor(w * 10) / 10 for w in fitted(high)]
 
 
 _PLAIN = (None, False, False, False, False)  # a body style key with nothing to show
@@ -550,6 +558,27 @@ def _column_floors(widths: list[float], sample: list[Sequence]) -> list[float]:
         unbreakable = all(_is_token(t) for t in texts)
         floors.append(min(width, _MAX_KEEP_WIDTH) if unbreakable else _MIN_FIT_WIDTH)
     return floors
+
+
+def _column_demands(widths: list[float], sample: list[Sequence]) -> list[float]:
+    """Per column, how wide its longer texts would be on one line (character units, CJK double;
+    a text of several lines, e.g. 处理记录, counts all of them):
+    the 90th percentile of the sampled values, at least the natural width. Decides which long
+    columns get the room when a table must be narrowed (see :func:`fit_widths`)."""
+    demands = []
+    for index, width in enumerate(widths):
+        sizes = sorted(_one_line_width(row[index]) for row in sample if index < len(row))
+        typical = sizes[(len(sizes) * 9) // 10] if sizes else 0
+        demands.append(max(float(typical + 2), width))
+    return demands
+
+
+def _one_line_width(value) -> int:
+    if isinstance(value, Styled):
+        value = value.value
+    if isinstance(value, (str, CellRichText)):
+        return display_width(str(value).replace("\n", ""))
+    return _value_width(value)
 
 
 _BREAKS = frozenset(" \n、，,;；")
