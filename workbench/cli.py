@@ -153,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--db", required=True, help="数据库文件路径")
     c.add_argument("--campaign", help="检查任务名称（数据库中只有一个任务时可省略）")
     c.add_argument("--to", help="交换对象（设备名或编号；缺省为全部工作，用于分发任务）")
+    c.add_argument("--force", action="store_true", help="覆盖已存在的输出文件")
     c.add_argument("--inspector", help=INSPECTOR_HELP)
     c = pk.add_parser("import", help="导入工作包并合并（冲突留待人工裁决）")
     c.add_argument("package", help="工作包文件（.wbpkg）")

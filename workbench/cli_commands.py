@@ -86,8 +86,13 @@ def _demo(ctx: Context, args) -> int:
         made = build_scale_demo(ctx, sites=args.sites, findings=min(args.findings or 0, args.sites))
         print(f"规模演示数据已生成：{args.db}（网站 {made.sites} 个，问题 {made.findings} 个）")
         return 0
+    from workbench.services import campaigns
+    from workbench.services.demo import DEMO_CAMPAIGN
+
+    existed = any(c.name == DEMO_CAMPAIGN for c in campaigns.list_campaigns(ctx))
     made = build_demo(ctx, sites=args.sites)
-    print(f"演示数据已生成：{args.db}（网站 {made.sites} 个，已核查 {made.reviews} 个，"
+    said = "演示数据已存在，未作改动" if existed else "演示数据已生成"    # a second run changes nothing
+    print(f"{said}：{args.db}（网站 {made.sites} 个，已核查 {made.reviews} 个，"
           f"问题 {made.findings} 个，整改通知书 {len(made.notices)} 份）")
     return 0
 

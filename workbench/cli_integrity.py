@@ -107,7 +107,10 @@ def package(args: Namespace, paths: AppPaths) -> int:
 
     db = Path(args.db)
     if args.package_command == "export":
-        _existing(args.db)
+        from workbench.services.output_paths import check_output_path
+
+        check_output_path(args.out, db_path=_existing(args.db), force=args.force,
+                          evidence_dir=paths.evidence_dir_for(db))
     ctx = open_context(db, paths, inspector=args.inspector)   # migrated before the child process opens it
     try:
         author = ctx.author

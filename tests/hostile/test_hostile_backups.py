@@ -212,3 +212,31 @@ def test_a_package_export_never_overwrites_the_database_or_its_exchange_folder(c
     sync = tmp_path / "work.sqlite3.sync"
     code, _out, err = run(capsys, "package", "export", sync / "x.wbpkg", "--db", db, "--inspector", "测试员")
     assert_refused(code, err, "交换记录")
+
+
+def test_a_backup_with_other_page_size_restores_into_a_wal_database(capsys, tmp_path, db):
+    """Before: "无法从 … 恢复（attempt to write a readonly database）" — SQLite's backup API cannot
+    write a WAL database from a file of another page size (here the committed v1 fixture, 512)."""
+    fixture = Path(__file__).resolve().parents[1] / "data" / "schemas" / "v1.sqlite3"
+    old = tmp_path / "旧版本备份.sqlite3"
+    old.write_bytes(fixture.read_bytes())
+    code, _out, err = run(capsys, "restore", old, "--db", db)
+    assert code == 0, err
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("PRAGMA page_size").fetchone()[0] != 512
+    finally:
+        conn.close()
+    code, out, err = run(capsys, "campaign", "list", "--db", db)
+    assert code == 0 and "甲任务" not in out and out.strip(), err
+
+
+def test_a_package_export_does_not_overwrite_an_existing_file_without_force(capsys, tmp_path, db):
+    other = tmp_path / "报告.wbpkg"
+    other.write_bytes(b"someone else's file")
+    code, _out, err = run(capsys, "package", "export", other, "--db", db, "--inspector", "测试员")
+    assert_refused(code, err, "报告.wbpkg", "--force")
+    assert other.read_bytes() == b"someone else's file"
+    code, _out, err = run(capsys, "package", "export", other, "--db", db, "--inspector", "测试员", "--force")
+    assert code == 0, err

@@ -150,3 +150,48 @@ def test_cancelling_a_batch_midway_keeps_numbers_and_files_in_step(qtbot, docume
     kind, _title, text = _last_message(dialogs)
     assert "已取消" in text, dialogs.shown
     assert documents.batch_button.isEnabled()
+
+
+def test_a_damaged_settings_file_is_told_in_the_window_before_the_welcome_page(qtbot, tmp_path, dialogs):
+    """Before: the welcome page simply asked for the name again, as on a first start."""
+    from workbench.app import settings_path
+    from workbench.gui.application import start_window
+    from workbench.gui.session import Session
+
+    paths = AppPaths.for_user(tmp_path / "data")
+    settings_path(paths).parent.mkdir(parents=True, exist_ok=True)
+    settings_path(paths).write_text('{"inspector": "张三", "unit": ', encoding="utf-8")   # cut off
+    db = tmp_path / "wb.sqlite3"
+    session = Session(paths, db, dialogs, ctx=open_context(db, paths, today=TODAY), inline_reads=True)
+    try:
+        window = start_window(session)
+        qtbot.addWidget(window)
+        warned = [(title, text) for kind, title, text in dialogs.shown if kind == "warn"]
+        assert warned and "已损坏" in warned[0][1] and "settings.json" in warned[0][1], dialogs.shown
+        assert list(settings_path(paths).parent.glob("settings.json.damaged-*"))
+        _settle(qtbot, session)
+        window.close()
+    finally:
+        session.close()
+
+
+@pytest.mark.parametrize("content", [b"", b"PK\x03\x04 half a zip", b"<html>not a package</html>"])
+def test_a_broken_package_from_the_menu_is_a_chinese_message_and_no_backup(qtbot, demo_session, dialogs,
+                                                                         tmp_path, content):
+    from workbench.gui.views.sync_views import SyncActions
+
+    demo_session.ctx.conn.commit()
+    db = tmp_path / "wb.sqlite3"
+    before = database_dump(db)
+    backups = set((tmp_path / "wb.sqlite3.backups").glob("*")) if (tmp_path / "wb.sqlite3.backups").exists() else set()
+    pkg = tmp_path / "同事的工作.wbpkg"
+    pkg.write_bytes(content)
+    dialogs.answers.append(pkg)
+    SyncActions(demo_session, None).import_package()
+    _settle(qtbot, demo_session)
+    kind, _title, text = _last_message(dialogs)
+    assert kind in ("warn", "error") and "同事的工作.wbpkg" in text and "不是有效的工作包" in text, dialogs.shown
+    assert "zip file" not in text and "意外" not in text
+    assert database_dump(db) == before
+    after = set((tmp_path / "wb.sqlite3.backups").glob("*")) if (tmp_path / "wb.sqlite3.backups").exists() else set()
+    assert after == backups

@@ -165,3 +165,13 @@ def test_a_bad_mapping_file_names_itself_and_the_problem(capsys, tmp_path, setti
     code, _out, err = run(capsys, "import", csv, "--db", tmp_path / "w.sqlite3", "--campaign", "甲",
                           "--mapping", mapping)
     assert code == 2 and "对应.json" in err and words in err and "Errno" not in err, err
+
+
+def test_demo_run_twice_says_the_second_time_changed_nothing(capsys, tmp_path, settings_file):
+    """Before: "演示数据已生成" twice, the second time with a --sites count it ignored."""
+    Settings(inspector="张三", unit="某办").save(settings_file)
+    db = tmp_path / "demo.sqlite3"
+    code, out, err = run(capsys, "demo", "--db", db, "--sites", "6")
+    assert code == 0 and "演示数据已生成" in out, err
+    code, out, err = run(capsys, "demo", "--db", db, "--sites", "9")
+    assert code == 0 and "演示数据已存在，未作改动" in out and "网站 6 个" in out, err

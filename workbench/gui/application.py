@@ -187,6 +187,8 @@ def start_window(session):
         session.run_task("启动时备份", lambda ctx, _c, _p: integrity.take_backup(ctx, session.db_path, "start"),
                          lambda _path: None)
     window.show()
+    if session.ctx.settings.load_problem:    # a damaged settings file: say so before asking again
+        session.dialogs.warn("设置文件有问题", session.ctx.settings.load_problem)
     no_campaign = window.campaign_combo.count() == 0
     unnamed = not session.ctx.settings.inspector.strip()   # rows are never stamped with a login name
     if no_campaign or unnamed or not session.ctx.settings.welcomed:

@@ -165,13 +165,42 @@ def restore_into(conn: sqlite3.Connection, backup: Path) -> None:
     problems = integrity_errors(backup)
     if problems:
         raise WorkbenchError(f"备份文件 {backup} 已损坏或不是数据库（{problems[0]}），未恢复")
-    source = sqlite3.connect(read_only_uri(backup), uri=True)
+    import tempfile
+
     try:
-        source.backup(conn)
+        with tempfile.TemporaryDirectory() as tmp:
+            source = sqlite3.connect(read_only_uri(backup), uri=True)
+            try:
+                size = conn.execute("PRAGMA page_size").fetchone()[0]
+                if source.execute("PRAGMA page_size").fetchone()[0] != size:
+                    source = _repaged(source, Path(tmp) / "repaged.sqlite3", size)
+                source.backup(conn)
+            finally:
+                source.close()      # before the folder goes (Windows keeps open files)
     except sqlite3.Error as err:
-        raise WorkbenchError(f"无法从 {backup} 恢复（{err}）") from err
+        from workbench.storage.connection import describe_error
+
+        raise WorkbenchError(f"无法从 {backup} 恢复：{describe_error(err)}") from err
+
+
+def _repaged(source: sqlite3.Connection, path: Path, page_size: int) -> sqlite3.Connection:
+    """A copy of ``source`` at ``path`` with pages of ``page_size`` bytes (``source`` is closed).
+
+    SQLite's backup API cannot write into a WAL-mode database whose page size differs from the
+    source's ("attempt to write a readonly database"); a backup taken by an older version or
+    another tool may use other pages (the v1 fixture: 512 bytes), so it is re-paged first.
+    """
+    copy = sqlite3.connect(path)
+    try:
+        source.backup(copy)
+        copy.execute(f"PRAGMA page_size = {int(page_size)}")
+        copy.execute("VACUUM")
+    except BaseException:
+        copy.close()
+        raise
     finally:
         source.close()
+    return copy
 
 
 def backup_files(db: Path) -> list[Path]:
