@@ -192,6 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
             c.add_argument("--kind", choices=["icp_review", "security_inspection"], default="icp_review")
         else:
             c.add_argument("--rename", help="新名称")
+    _numbers_parser(sub)
     sp = sub.add_parser("checklist", help="检查表模板")
     cl = sp.add_subparsers(dest="checklist_command", required=True)
     for name, help_ in (("list", "列出检查表模板"), ("import", "从 Excel 导入检查表模板"), ("export", "导出检查表模板到 Excel")):
@@ -274,3 +275,26 @@ def _notice_settings(sp) -> None:
     sp.add_argument("--phone", help="联系电话（缺省取“设置”）")
     sp.add_argument("--review-body", help="行政复议机关，如 某市人民政府（缺省取“设置”）")
     sp.add_argument("--court", help="行政诉讼的人民法院（缺省取“设置”）")
+
+
+def _numbers_parser(sub) -> None:
+    """``workbench numbers assign|list``: blocks of 文号 handed to the laptops (issue 13)."""
+    sp = sub.add_parser("numbers", help="文号段：负责人把文号分段分给各台电脑；查看文号段和作废的文号")
+    nb = sp.add_subparsers(dest="numbers_command", required=True)
+    for name, help_ in (("assign", "把一段文号分给一台电脑（随下一个工作包送达）"),
+                        ("list", "列出文号段的使用情况和作废的文号（谁、何时、为何）")):
+        c = nb.add_parser(name, help=help_)
+        c.add_argument("--db", required=True, help="数据库文件路径")
+        c.add_argument("--today", type=_today, help=argparse.SUPPRESS)
+        c.add_argument("--inspector", help=INSPECTOR_HELP)
+        c.add_argument("--campaign", help="检查任务名称（只有一个任务时可省略）")
+        if name == "list":
+            c.add_argument("--json", action="store_true")
+            continue
+        c.add_argument("--to", required=True, help="分给哪台电脑：本机，或导入过其工作包的电脑的设备名、检查人员或编号")
+        c.add_argument("--count", type=_count, help="文号个数（从下一个空闲文号起）")
+        c.add_argument("--first", type=_count, help="起号（缺省为下一个空闲文号）")
+        c.add_argument("--last", type=_count, help="末号")
+        c.add_argument("--year", type=int, help="年份（缺省为今年）")
+        c.add_argument("--prefix", help="文号前缀（缺省为检查任务的前缀；复查意见书如 鲁网信复查）")
+        c.add_argument("--note", default="", help="备注")

@@ -297,6 +297,41 @@ def _checklist(ctx: Context, args) -> int:
     return 0
 
 
+def _numbers(ctx: Context, args: Namespace) -> int:
+    """``workbench numbers assign --to LAPTOP --count N`` / ``workbench numbers list``."""
+    from workbench.domain.number_block import laptop_label
+    from workbench.services import notices, number_blocks
+
+    campaign_id = _campaign_id(ctx, args.campaign)
+    if args.numbers_command == "assign":
+        block = number_blocks.assign(ctx, campaign_id, args.to, count=args.count, first=args.first, last=args.last,
+                                     year=args.year, prefix=args.prefix, note=args.note)
+        print(f"已把文号段 {block.label}（{block.size} 个）分给 {block.holder_label}；"
+              "随下一个发给该电脑的工作包送达（workbench package export … --to 该电脑）")
+        return 0
+    blocks = number_blocks.list_blocks(ctx, campaign_id)
+    voided = [e for e in notices.number_ledger(ctx, campaign_id) if e.status == "void"]
+    if args.json:
+        from dataclasses import asdict
+
+        from workbench.cli import emit_json
+
+        emit_json({"blocks": [{**asdict(u.block), **{k: v for k, v in asdict(u).items() if k != "block"}}
+                              for u in blocks],
+                   "void": [asdict(e) for e in voided]})
+        return 0
+    if not blocks:
+        print("此检查任务没有分配文号段（本机按顺序自行编号）")
+    for u in blocks:
+        state = f"下一个 {u.next}号" if u.next else "已用完"
+        holder = laptop_label(u.block.holder_device, u.block.holder_inspector, u.block.holder_replica, this_one=u.mine)
+        print(f"{u.block.label}\t{holder}\t已签发 {u.issued}，"
+              f"作废 {u.void}，预留 {u.reserved}，剩 {u.free}（{state}）\t{u.block.lead_label} 分配于 {u.block.assigned_at[:10]}")
+    for e in voided:
+        print(f"作废：{e.doc_number}\t{e.inspector or e.device}，{e.updated_at[:16]}\t{e.reason}")
+    return 0
+
+
 # Commands that work on the database file itself (may be damaged or of an older schema).
 _FILE_COMMANDS = {
     "check": lambda m, a, p: m.check(a, p), "backup": lambda m, a, p: m.backup(a, p),
@@ -307,6 +342,7 @@ _FILE_COMMANDS = {
 _COMMANDS = {
     "demo": _demo, "import": _import, "sites": _sites, "export": _export, "notice": _notice,
     "notices": _notices, "receipt": _receipt, "opinion": _opinion, "findings": _findings, "checklist": _checklist, "campaign": _campaign,
+    "numbers": _numbers,
     "remove": lambda ctx, a: _removal().remove(ctx, a), "trash": lambda ctx, a: _removal().trash(ctx, a),
 }
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.schema_fixtures import REKEYED
 from workbench.storage import audit, backup, migrate
 from workbench.storage.database import open_database
 
@@ -34,6 +35,9 @@ def test_fixture_upgrades_keeping_its_rows(version, tmp_path):
     for table, rows in before.items():
         cols = len(rows[0]) if rows else 0
         after = [tuple(r)[:cols] for r in conn.execute(f"SELECT * FROM {table} ORDER BY 1")]
+        if table in REKEYED and version < REKEYED[table][1]:   # a key rewritten on purpose
+            col = REKEYED[table][0]
+            after, rows = ([r[:col] + r[col + 1:] for r in sorted(x, key=lambda r: r[1:])] for x in (after, rows))
         assert after == rows, table
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

@@ -61,7 +61,18 @@ INSERT INTO removal (id, entity, entity_id, label, summary, removed_at, device, 
     (12, """
 UPDATE inspection SET place = '济南市历下区某路1号某某大厦机房' WHERE id = 'i1';
 """),
+    (13, f"""
+INSERT INTO doc_number (id, prefix, year, seq, doc_number, campaign_id, sponsor_id, kind, status, reason, notice_id,
+    created_at, updated_at, device, inspector)
+  VALUES ('dn1', '某网信整改', 2026, 1, '某网信整改〔2026〕1号', 'c1', 'p1', 'rectification', 'issued', '', 'n1', {W});
+INSERT INTO doc_number (id, prefix, year, seq, doc_number, campaign_id, sponsor_id, kind, status, reason, notice_id,
+    created_at, updated_at, device, inspector)
+  VALUES ('dn2', '某网信整改', 2026, 2, '某网信整改〔2026〕2号', 'c1', 'p1', 'rectification', 'void', '生成被取消', NULL, {W});
+"""),
 ]
+#: Keys a migration rewrites on purpose: {table: (column index, version that rewrites it)}.
+#: 0014 keys each number's ledger row by its printed number, the same on every laptop.
+REKEYED = {"doc_number": (0, 14)}
 
 
 def build(version: int, target: Path) -> None:

@@ -11,7 +11,8 @@ RESERVED, ISSUED, VOID = "reserved", "issued", "void"
 
 @dataclass(frozen=True)
 class NumberEntry:
-    """One ledger row: the number's parts, whom it is for, and its status (reason when void)."""
+    """One ledger row: the number's parts, whom it is for, and its status (reason when void);
+    the block it was drawn from (None: outside every block) and who last changed it, when (UTC)."""
 
     prefix: str
     year: int
@@ -23,3 +24,7 @@ class NumberEntry:
     status: str
     reason: str
     notice_id: str | None
+    block_id: str | None = None
+    updated_at: str = ""
+    device: str = ""
+    inspector: str = ""

@@ -25,6 +25,7 @@ ENTITY_LABELS = {
     "evidence": "证据", "finding_event": "问题记录", "inspection_round": "检查轮次",
     "notice_finding": "文书所含问题", "finding_evidence": "问题的证据", "import_run": "名单导入",
     "checklist_template": "检查表模板", "package": "工作包", "database": "数据库",
+    "doc_number": "文号", "doc_number_block": "文号段",
 }
 #: Chinese names of the fields a person meets in conflicts and the audit log (others show as is).
 FIELD_LABELS = {

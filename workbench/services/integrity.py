@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from workbench.errors import NotFoundError, WorkbenchError
-from workbench.storage import audit, backup
+from workbench.storage import audit, backup, number_rules
 from workbench.storage.connection import connect
 from workbench.storage.evidence_store import EvidenceStore
 
@@ -19,6 +19,7 @@ CHECKS = {
     "foreign_keys": "引用一致性（foreign_key_check）",
     "evidence": "证据文件哈希",
     "audit": "审计日志哈希链",
+    "numbers": "文号与文号段",
 }
 
 
@@ -60,7 +61,8 @@ MAX_LISTED = 50  # problems listed per check (the count says how many more)
 
 
 def check_database(db: Path, evidence_dir: Path | None = None) -> CheckReport:
-    """Run integrity_check, foreign_key_check, the evidence hashes and the audit chain on ``db``.
+    """Run integrity_check, foreign_key_check, the evidence hashes, the audit chain and the 文号
+    rules (blocks never overlap, a block holds only numbers drawn from it) on ``db``.
 
     Opens the file read-only and changes nothing. A file that is not a database fails the first
     check and skips the rest.
@@ -80,6 +82,7 @@ def check_database(db: Path, evidence_dir: Path | None = None) -> CheckReport:
         results.append(_foreign_keys(conn))
         results.append(_evidence(conn, evidence_dir or db.parent / f"{db.name}.evidence"))
         results.append(_audit(conn))
+        results.append(_numbers(conn))
     finally:
         conn.close()
     for r in results:
@@ -132,6 +135,16 @@ def _audit(conn) -> CheckResult:
     for name in ("audit_log_no_update", "audit_log_no_delete"):
         if name not in triggers:
             out.problems.append(f"审计日志的保护触发器 {name} 被删除")
+    return out
+
+
+def _numbers(conn) -> CheckResult:
+    """The rules of one 文号 sequence across laptops (storage/number_rules.py)."""
+    out = CheckResult("numbers")
+    if "doc_number_block" not in _tables(conn):
+        return out
+    out.checked = conn.execute("SELECT count(*) FROM doc_number").fetchone()[0]
+    out.problems = number_rules.problems(conn, limit=MAX_LISTED)
     return out
 
 

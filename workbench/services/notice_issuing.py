@@ -62,6 +62,8 @@ def claim_numbers(ctx: Context, campaign_id: str, sponsor_ids: list[str],
 
     Raises:
         ValidationError: a number is needed and the campaign has no 文号 prefix.
+        NumbersExhausted: this laptop's blocks of numbers (文号段) hold fewer numbers than needed;
+            nothing is reserved (the message says how many are left and what to do).
     """
     conn = ctx.conn
     campaign = campaign_repo.get(conn, campaign_id)
@@ -74,10 +76,11 @@ def claim_numbers(ctx: Context, campaign_id: str, sponsor_ids: list[str],
             else:
                 doc_number_repo.void(conn, entry.doc_number, VOID_NOT_NEEDED, ctx.author)
                 log.warning("void %s: %s", entry.doc_number, VOID_NOT_NEEDED)
-        for sponsor_id in sponsor_ids:
-            if sponsor_id in chosen or not notices.needs_new_notice(ctx, sponsor_id):
-                continue
+        todo = [s for s in sponsor_ids if s not in chosen and notices.needs_new_notice(ctx, s)]
+        if todo:
             notices.require_prefix(campaign)
+            doc_number_repo.require_available(conn, campaign.doc_prefix, ctx.today().year, len(todo), campaign_id)
+        for sponsor_id in todo:
             entry = doc_number_repo.reserve(conn, campaign_id, sponsor_id, KIND, campaign.doc_prefix,
                                             ctx.today().year, format_doc_number, ctx.author)
             chosen[sponsor_id] = entry

@@ -83,7 +83,7 @@ def issue_notice(ctx: Context, sponsor_id: str) -> IssuedNotice:
                 prefix, year, seq, number = left[0].prefix, left[0].year, left[0].seq, left[0].doc_number
             else:
                 prefix, year = campaign.doc_prefix, ctx.today().year
-                seq = notice_repo.next_seq(ctx.conn, prefix, year)
+                seq = notice_repo.next_seq(ctx.conn, prefix, year, campaign.id)
                 number = format_doc_number(prefix, year, seq)
             term = _start_terms_on_issue(ctx, fresh)
             record = notice_repo.new_record(
@@ -225,7 +225,7 @@ def issue_extension(ctx: Context, doc_number: str, new_deadline: date, reason: s
         if not extended:
             raise ValidationError(f"通知书 {first.doc_number} 没有尚在整改期内的问题，无法延期")
         year = ctx.today().year
-        seq = notice_repo.next_seq(ctx.conn, first.prefix, year)
+        seq = notice_repo.next_seq(ctx.conn, first.prefix, year, campaign.id)
         record = notice_repo.new_record(
             campaign.id, first.sponsor_id, "rectification", first.prefix, year, seq,
             format_doc_number(first.prefix, year, seq), ctx.today(), extended,

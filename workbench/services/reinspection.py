@@ -63,7 +63,7 @@ def issue_opinion(ctx: Context, notice_number: str, reinspected_on: date | None 
         campaign = campaign_repo.get(ctx.conn, notice.campaign_id)
         prefix = opinion_prefix(campaign.doc_prefix)
         year = ctx.today().year
-        seq = notice_repo.next_seq(ctx.conn, prefix, year)
+        seq = notice_repo.next_seq(ctx.conn, prefix, year, campaign.id)
         record = notice_repo.new_record(campaign.id, notice.sponsor_id, "reinspection", prefix, year, seq,
                                         format_doc_number(prefix, year, seq), ctx.today(), notice.finding_ids)
         notice_repo.insert(ctx.conn, record, ctx.author)

@@ -28,7 +28,7 @@ from workbench.domain.audit_entry import AuditEntry
 AUDITED_TABLES = (
     "campaign", "import_run", "review", "review_field", "finding", "finding_event", "notice",
     "notice_finding", "inspection", "inspection_round", "inspection_response", "evidence",
-    "finding_evidence", "checklist_template", "removal",
+    "finding_evidence", "checklist_template", "removal", "doc_number_block", "doc_number",
 )
 #: The columns of an entry that its hash covers, in order.
 HASHED = ("replica", "seq", "at", "device", "inspector", "action", "entity", "entity_id",

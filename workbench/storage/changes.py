@@ -24,7 +24,7 @@ import apsw
 
 from workbench.domain.merge_result import MergeResult
 from workbench.faults import crash_point
-from workbench.storage import audit
+from workbench.storage import audit, number_rules
 from workbench.storage.sync_tables import BOOKKEEPING, CAMPAIGN_KEYS, GLOBAL_TABLES, SYNCED_TABLES
 
 BUSY_TIMEOUT_MS = 10_000
@@ -326,6 +326,8 @@ class _Merger:
         cols = self.columns[table]
         incoming = _plain(cols, new)
         base = _plain(cols, old)
+        if table == "doc_number":
+            self._same_number_use(self._current(table, key), incoming)
         self._merge_row(table, key, incoming, base)
 
     def _insert_existing(self, table, key, new, cur) -> None:
@@ -333,7 +335,43 @@ class _Merger:
         if tuple(new) == tuple(cur):
             self.result.count(table, "unchanged")
             return
+        if table == "doc_number":
+            self._same_number_use(dict(zip(cols, cur, strict=True)), dict(zip(cols, new, strict=True)))
         self._merge_row(table, key, dict(zip(cols, new, strict=True)), None)
+
+    def _same_number_use(self, here: dict | None, incoming: dict) -> None:
+        """One number's ledger row met on both sides: fine when it is one use of the number seen at
+        two moments (reserved, then issued or void); refused when it names two documents, a
+        document and a void, or two laptops (docs/sync.md)."""
+        if here is None:
+            return
+        there = {**here, **incoming}
+        statuses = {here["status"], there["status"]}
+        two_laptops = here.get("replica") and there.get("replica") and here["replica"] != there["replica"]
+        if (here["sponsor_id"] == there["sponsor_id"] and here["campaign_id"] == there["campaign_id"]
+                and statuses != {"issued", "void"} and not two_laptops
+                and not (statuses == {"issued"} and here["notice_id"] != there["notice_id"])):
+            return
+        self._refuse_number(here, there)
+
+    def _refuse_number(self, here: dict, there: dict) -> None:
+        raise MergeRefused(
+            f"同一文号 {here['doc_number']} 在两台电脑上用于不同的文书：本机{self._number_use(here)}；"
+            f"工作包中{self._number_use(there)}。一个文号只能用于一份文书，作废的文号不再使用；工作包未合并。"
+            "请负责人核对这两份文书，作废其中一份后重新编号")
+
+    def _number_use(self, row: dict) -> str:
+        """How one side used a number, in words: status, organisation, document day, who, when."""
+        org = self.conn.execute("SELECT name FROM sponsor WHERE id = ?", (row["sponsor_id"],)).fetchone()
+        org = org[0] if org else row["sponsor_id"]
+        who = row.get("inspector") or row.get("device") or "?"
+        when = str(row.get("updated_at") or "")[:10]
+        if row["status"] == "issued":
+            day = self.conn.execute("SELECT issued_on FROM notice WHERE id = ?", (row["notice_id"],)).fetchone()
+            return f"签发给“{org}”（{day[0] if day else when}，{who}）"
+        if row["status"] == "void":
+            return f"已作废（原为“{org}”预留；原因：{row.get('reason') or '未写明'}；{who}，{when}）"
+        return f"已预留给“{org}”（{who}，{when}）"
 
     def _delete(self, table, key, old, cur) -> None:
         """Removed there, but the row here differs from what was removed."""
@@ -400,6 +438,15 @@ class _Merger:
                     f"文号 {values['doc_number']} 会被用在两份文书上：本机已签发给“{here[1]}”（{here[2]}），"
                     f"工作包中签发给“{there[0] if there else values['sponsor_id']}”（{values['issued_on']}）；"
                     "工作包未合并。请由负责人核对两份文书，作废其中一份后重新编号")
+        if table == "doc_number":
+            values = dict(zip(self.columns[table], row, strict=True))
+            cols = self.columns[table]
+            here = self.conn.execute(
+                f"SELECT {', '.join(cols)} FROM doc_number WHERE doc_number = ? OR (prefix = ? AND year = ? AND seq = ?)"
+                " OR notice_id = ?", (values["doc_number"], values["prefix"], values["year"], values["seq"],
+                                      values["notice_id"])).fetchone()
+            if here:
+                self._refuse_number(dict(zip(cols, here, strict=True)), values)
         raise MergeRefused(f"工作包中表 {table} 的记录 {key} 与本机数据的唯一性约束冲突；工作包未合并")
 
     def _conflict(self, table, key, column, kind, candidates) -> None:
@@ -495,8 +542,10 @@ def merge(db: Path, changeset: bytes, sender: dict, *, device: str, inspector: s
             transaction (the package id is sent back as the acknowledgement).
 
     Raises:
-        MergeRefused: one 文号 would be on two documents, another uniqueness rule breaks, or the
-            merge leaves rows whose parent is missing; nothing is changed.
+        MergeRefused: one 文号 would be on two documents (or on a document and a void), a block
+            of numbers overlaps another or covers numbers used outside it (storage/number_rules.py),
+            another uniqueness rule breaks, or the merge leaves rows whose parent is missing;
+            nothing is changed.
     """
     conn = connect(db, device=device, inspector=inspector)
     try:
@@ -524,6 +573,10 @@ def merge(db: Path, changeset: bytes, sender: dict, *, device: str, inspector: s
             problems = merger.orphans()
             if problems:
                 raise MergeRefused("合并后有记录缺少其上级记录，工作包未合并：" + "；".join(problems[:5]))
+            problems = number_rules.problems(conn)
+            if problems:
+                raise MergeRefused("工作包中的文号或文号段与本机记录矛盾，工作包未合并：" + "；".join(problems)
+                                   + "。请负责人核对文号段的分配（协作与备份 → 文号段）")
             audit.set_enabled(conn, True)
             audit.record(conn, "merge", "package", details.get("package", ""), None,
                          {**details, **merger.result.as_dict()})

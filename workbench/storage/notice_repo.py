@@ -20,13 +20,17 @@ from workbench.storage.records import (
 )
 
 
-def next_seq(conn: sqlite3.Connection, prefix: str, year: int) -> int:
+def next_seq(conn: sqlite3.Connection, prefix: str, year: int, campaign_id: str | None = None) -> int:
     """The next free sequence number for ``prefix`` and ``year`` (1 when none taken yet).
 
     Counted over the number ledger (storage.doc_number_repo), which also holds numbers reserved
-    for documents still being rendered and numbers made void, so no number is ever reused.
+    for documents still being rendered and numbers made void, so no number is ever reused; drawn
+    from this laptop's blocks of numbers when the campaign's lead hands them out (issue 13).
+
+    Raises:
+        NumbersExhausted: this laptop may not number now (see doc_number_repo.next_seq).
     """
-    return doc_number_repo.next_seq(conn, prefix, year)
+    return doc_number_repo.next_seq(conn, prefix, year, campaign_id)
 
 
 def insert(conn: sqlite3.Connection, record: NoticeRecord, author: Author) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 SYNCED_TABLES = (
     "audit_log", "sync_tombstone", "sync_conflict",
     "campaign", "checklist_template", "sponsor", "site", "site_domain", "import_run", "import_problem",
-    "review", "review_field", "finding", "finding_event", "notice", "notice_finding",
+    "review", "review_field", "finding", "finding_event", "notice", "notice_finding", "doc_number_block", "doc_number",
     "inspection", "inspection_round", "inspection_response", "evidence", "finding_evidence", "removal",
 )
 #: Tables whose rows belong to no single campaign (they travel in every package).
@@ -38,6 +38,8 @@ CAMPAIGN_KEYS = {
     "notice": "SELECT id FROM {s}.notice WHERE campaign_id = :c",
     "notice_finding": "SELECT x.notice_id || '/' || x.finding_id FROM {s}.notice_finding x"
                       " JOIN {s}.notice n ON n.id = x.notice_id WHERE n.campaign_id = :c",
+    "doc_number_block": "SELECT id FROM {s}.doc_number_block WHERE campaign_id = :c",
+    "doc_number": "SELECT id FROM {s}.doc_number WHERE campaign_id = :c",
     "inspection": "SELECT id FROM {s}.inspection WHERE campaign_id = :c",
     "inspection_round": "SELECT r.id FROM {s}.inspection_round r JOIN {s}.inspection i"
                         " ON i.id = r.inspection_id WHERE i.campaign_id = :c",

@@ -289,6 +289,7 @@ class SyncActions(QObject):
         self.export_action = QAction("导出工作包…", self)
         self.import_action = QAction("导入工作包…", self)
         self.conflicts_action = QAction("合并冲突…", self)
+        self.numbers_action = QAction("文号段…", self)
         self.audit_action = QAction("审计日志…", self)
         self.backup_action = QAction("备份数据库…", self)
         self.restore_action = QAction("从备份恢复…", self)
@@ -296,10 +297,12 @@ class SyncActions(QObject):
         self.export_action.setToolTip("把本机的工作导出为工作包，交给组长或同事合并")
         for action, slot in ((self.export_action, self.export_package), (self.import_action, self.import_package),
                              (self.conflicts_action, self.open_conflicts), (self.audit_action, self.open_audit),
+                             (self.numbers_action, self.open_numbers),
                              (self.backup_action, self.backup), (self.restore_action, self.restore),
                              (self.check_action, self.check)):
             action.triggered.connect(slot)
-        self.actions = (self.export_action, self.import_action, self.conflicts_action, None, self.audit_action,
+        self.actions = (self.export_action, self.import_action, self.conflicts_action, self.numbers_action, None,
+                        self.audit_action,
                         None, self.backup_action, self.restore_action, self.check_action)
 
     @Slot()
@@ -350,6 +353,17 @@ class SyncActions(QObject):
     def open_conflicts(self) -> ConflictsDialog:
         """Open the conflicts dialog (non-modal)."""
         dialog = ConflictsDialog(self.session, self.window)
+        dialog.finished.connect(dialog.deleteLater)
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    @Slot()
+    def open_numbers(self) -> QDialog:
+        """Open 文号段 (non-modal): blocks of 文号 per laptop, void numbers, assigning."""
+        from workbench.gui.views.number_blocks_view import NumberBlocksDialog
+
+        dialog = NumberBlocksDialog(self.session, self.window)
         dialog.finished.connect(dialog.deleteLater)
         self.dialog = dialog
         dialog.open()
