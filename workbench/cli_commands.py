@@ -306,8 +306,9 @@ def _numbers(ctx: Context, args: Namespace) -> int:
     if args.numbers_command == "assign":
         block = number_blocks.assign(ctx, campaign_id, args.to, count=args.count, first=args.first, last=args.last,
                                      year=args.year, prefix=args.prefix, note=args.note)
+        mine = block.holder_replica == block.assigned_by_replica
         print(f"已把文号段 {block.label}（{block.size} 个）分给 {block.holder_label}；"
-              "随下一个发给该电脑的工作包送达（workbench package export … --to 该电脑）")
+              + ("本机现在即可使用" if mine else "随下一个发给该电脑的工作包送达（workbench package export … --to 该电脑）"))
         return 0
     blocks = number_blocks.list_blocks(ctx, campaign_id)
     voided = [e for e in notices.number_ledger(ctx, campaign_id) if e.status == "void"]

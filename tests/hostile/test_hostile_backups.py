@@ -240,3 +240,30 @@ def test_a_package_export_does_not_overwrite_an_existing_file_without_force(caps
     assert other.read_bytes() == b"someone else's file"
     code, _out, err = run(capsys, "package", "export", other, "--db", db, "--inspector", "测试员", "--force")
     assert code == 0, err
+
+
+def test_restore_never_moves_a_folder_or_a_workbook_given_as_the_database(capsys, tmp_path, db):
+    """Before: ``restore BACKUP --db 资料`` renamed the folder 资料 to 资料.damaged-… and put a
+    database in its place; a workbook given by mistake went the same way."""
+    folder = tmp_path / "资料"
+    folder.mkdir()
+    (folder / "a.txt").write_text("重要", encoding="utf-8")
+    code, _out, err = run(capsys, "restore", db, "--db", folder)
+    assert_refused(code, err, "资料", "文件夹", "未恢复")
+    assert (folder / "a.txt").read_text(encoding="utf-8") == "重要"
+    book = tmp_path / "汇总.xlsx"
+    book.write_bytes(b"PK\x03\x04 a workbook")
+    code, _out, err = run(capsys, "restore", db, "--db", book)
+    assert_refused(code, err, "汇总.xlsx", "不是数据库文件", "未恢复")
+    assert book.read_bytes() == b"PK\x03\x04 a workbook"
+    assert not list(tmp_path.glob("*.damaged-*"))
+
+
+def test_restore_over_a_damaged_database_still_moves_it_aside(capsys, tmp_path, db):
+    damaged = tmp_path / "坏.sqlite3"
+    data = bytearray(db.read_bytes())
+    data[4096:8192] = b"\xff" * 4096          # a page of garbage after an intact header
+    damaged.write_bytes(bytes(data))
+    code, out, err = run(capsys, "restore", db, "--db", damaged, "--force")
+    assert code == 0, err
+    assert list(tmp_path.glob("坏.sqlite3.damaged-*"))

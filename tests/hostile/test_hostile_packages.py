@@ -206,6 +206,7 @@ BAD_MANIFESTS = {
     "campaign 是列表": lambda m: m.update(campaign=["a"]),
     "campaign id 是数字": lambda m: m["campaign"].update(id=5),
     "acks 是列表": lambda m: m.update(acks=[1]),
+    "acks 是路径": lambda m: m.update(acks={"a" * 32: "x/../../../../etc/passwd"}),
 }
 
 

@@ -175,3 +175,13 @@ def test_demo_run_twice_says_the_second_time_changed_nothing(capsys, tmp_path, s
     assert code == 0 and "演示数据已生成" in out, err
     code, out, err = run(capsys, "demo", "--db", db, "--sites", "9")
     assert code == 0 and "演示数据已存在，未作改动" in out and "网站 6 个" in out, err
+
+
+def test_a_damaged_holiday_file_named_in_the_settings_says_how_out(capsys, tmp_path, settings_file):
+    """Every deadline reads it: the message must say it is the settings' file and how to replace it."""
+    broken = tmp_path / "节假日.json"
+    broken.write_text("garbage", encoding="utf-8")
+    settings_file.write_text(json.dumps({"inspector": "张三", "unit": "某办", "holiday_file": str(broken)},
+                                        ensure_ascii=False), encoding="utf-8")
+    code, _out, err = run(capsys, "demo", "--db", tmp_path / "w.sqlite3", "--sites", "3")
+    assert code == 2 and "节假日.json" in err and "导入节假日安排" in err and "Traceback" not in err, err

@@ -185,7 +185,7 @@ def test_a_laptop_without_a_block_is_told_whom_to_ask(office):
 
 
 def test_assigning_refuses_overlaps_used_numbers_and_unknown_laptops(office):
-    lead, _a, _b = office
+    lead, a, _b = office
     ctx = lead.ctx()
     campaign = _campaign(lead)
     try:
@@ -198,6 +198,13 @@ def test_assigning_refuses_overlaps_used_numbers_and_unknown_laptops(office):
             number_blocks.assign(ctx, campaign, "laptop-z", count=5)
         mine = number_blocks.assign(ctx, campaign, "本机", count=5)
         assert (mine.first_seq, mine.holder_replica) == (13, number_blocks.holders(ctx)[0].replica)
+    finally:
+        ctx.conn.close()
+    exchange(lead, a, "blocks")                  # A knows the lead's blocks and may not hand out more
+    ctx = a.ctx()
+    try:
+        with pytest.raises(ValidationError, match="由负责人组长（lead-pc）分配，本机不能再分配"):
+            number_blocks.assign(ctx, campaign, "本机", count=5)
     finally:
         ctx.conn.close()
 
@@ -277,13 +284,15 @@ def test_numbers_commands(office, capsys):
     assert main(["numbers", "assign", "--db", str(lead.db), "--to", "laptop-a", "--count", "50",
                  "--inspector", "组长"]) == 0
     out = capsys.readouterr().out
-    assert "已把文号段" in out and "3–52号" in out and "甲（laptop-a）" in out
+    assert "已把文号段" in out and "3–52号" in out and "甲（laptop-a）" in out and "工作包送达" in out
     assert main(["numbers", "list", "--db", str(lead.db)]) == 0
     out = capsys.readouterr().out
     assert "3–52号" in out and "剩 50" in out and "下一个 3号" in out
     assert main(["numbers", "assign", "--db", str(lead.db), "--to", "nobody", "--count", "5",
                  "--inspector", "组长"]) == 2
     assert "不认识电脑“nobody”" in capsys.readouterr().err
+    assert main(["numbers", "assign", "--db", str(lead.db), "--to", "本机", "--count", "5", "--inspector", "组长"]) == 0
+    assert "53–57号" in (out := capsys.readouterr().out) and "本机现在即可使用" in out
 
 
 def test_removals_and_restores_travel_in_packages(office):

@@ -46,10 +46,18 @@ class Context:
     def calendar(self):
         """The working-day calendar (bundled data plus the user's holiday file, if set)."""
         from workbench.domain.calendar import WorkCalendar
+        from workbench.errors import InputFileError
         from workbench.paths import resources_dir
 
         user_file = Path(self.settings.holiday_file) if self.settings.holiday_file else None
-        return WorkCalendar.load(user_file, bundled_dir=resources_dir() / "holidays")
+        try:
+            return WorkCalendar.load(user_file, bundled_dir=resources_dir() / "holidays")
+        except InputFileError as err:
+            if user_file is None or err.path != str(user_file):
+                raise
+            raise InputFileError(       # a damaged or removed file would stop every deadline: say how out
+                f"{err}。这是“设置”中选用的节假日安排文件：请在“工具 › 导入节假日安排”中重新导入，"
+                "或从设置文件中删去 holiday_file 一项") from err
 
     def reload_calendar(self) -> None:
         """Forget the cached calendar, so the next use reads the holiday files again."""

@@ -223,6 +223,24 @@ def check_backup(source: Path, db: Path | None = None, *, force: bool = False) -
             "若确要用它替换，请加 --force；若只想合并对方的工作，请用工作包（workbench package）")
 
 
+def _check_target(db: Path) -> None:
+    """Refuse a ``--db`` that is no database file: a damaged database is moved aside before the
+    backup takes its place, and a folder or a workbook given by mistake must not be.
+
+    Raises:
+        WorkbenchError: ``db`` is a folder (or other non-file), or a non-empty file that does not
+            start as an SQLite file does.
+    """
+    if db.exists() and not db.is_file():
+        raise WorkbenchError(f"{db} 是文件夹，不是数据库文件，未恢复；请在 --db 后给出数据库文件的路径")
+    if db.is_file() and db.stat().st_size > 0:
+        with open(db, "rb") as fh:
+            head = fh.read(16)
+        if head != b"SQLite format 3\x00":
+            raise WorkbenchError(f"{db} 不是数据库文件，未恢复（以免把它当作损坏的数据库移走并替换）；"
+                                 "请检查 --db 后的路径。若它确是开头已损坏的数据库，请先把它移到别处再恢复")
+
+
 def restore(db: Path, source: Path, *, force: bool = False) -> Path | None:
     """Replace the database at ``db`` with the backup ``source``.
 
@@ -235,11 +253,13 @@ def restore(db: Path, source: Path, *, force: bool = False) -> Path | None:
         the automatic backup (or the moved damaged file) of what was there, or None.
 
     Raises:
-        WorkbenchError: the backup is refused by :func:`check_backup` (``force`` as there), or a
-            file cannot be written.
+        WorkbenchError: the backup is refused by :func:`check_backup` (``force`` as there),
+            ``db`` is a folder or a file that is no database (:func:`_check_target`), or a file
+            cannot be written.
     """
     db, source = Path(db), Path(source)
     check_backup(source, db, force=force)
+    _check_target(db)
     if db.exists() and os.path.samefile(db, source):
         raise WorkbenchError("备份文件就是当前数据库，无需恢复")
     if db.is_file() and not backup.integrity_errors(db):

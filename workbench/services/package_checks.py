@@ -123,8 +123,8 @@ def check_manifest(manifest, name: str, changes_part: str) -> None:
         if sender.get(key) is not None and not _text(sender[key]):
             refuse(f"from.{key}", "不是文字")
     acks = manifest.get("acks")
-    if acks is not None and (not isinstance(acks, dict)
-                             or not all(_text(k) and _text(v) for k, v in acks.items())):
+    if acks is not None and (not isinstance(acks, dict) or not all(   # both end up in file names
+            _text(k) and _TOKEN.match(k) and _text(v) and _TOKEN.match(v) for k, v in acks.items())):
         refuse("acks", "格式不对")
     if manifest.get("created_at") is not None and not _text(manifest["created_at"]):
         refuse("created_at", "不是文字")

@@ -133,7 +133,8 @@ class NumberBlocksDialog(QDialog):
         def done(block) -> None:
             self.session.notify_all()
             self.reload()
-            self.session.dialogs.info("文号段", f"已把 {block.label}（{block.size} 个）分给 {block.holder_label}。"
-                                                "请导出工作包给该电脑（协作与备份 → 导出工作包），导入后即可使用。")
+            later = ("本机现在即可使用。" if block.holder_replica == block.assigned_by_replica else
+                     "请导出工作包给该电脑（协作与备份 → 导出工作包），导入后即可使用。")
+            self.session.dialogs.info("文号段", f"已把 {block.label}（{block.size} 个）分给 {block.holder_label}。{later}")
 
         self.session.run_task("分配文号段", work, done)
