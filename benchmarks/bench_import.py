@@ -1,101 +1,152 @@
-"""Time read_site_list against a plain python-calamine read of the same file, and its peak memory.
+"""`workbench import` as whole processes against a bare python-calamine read of the same file (issue 12).
 
-Usage: python benchmarks/bench_import.py [--rows N] [--file F.xlsx] [--repeat R]
+Usage: python benchmarks/bench_import.py [--rows 100000] [--peak-rows 300000] [--repeat 1]
+                                         [--file F.xlsx] [--peak-file G.xlsx] [--keep DIR]
 
-Generates an N-row messy list (benchmarks/generate_site_list.py, in a child process so its
-memory is not counted) unless --file is given, then, in one process, times a plain calamine
-read (open, load the sheet, all cells to Python) and a full import, best of R runs each.
-peak_mb is the peak resident set (resource.getrusage ru_maxrss) of a fresh child process
-that runs one import, so it counts calamine's native memory and the interpreter, but not
-the plain read; py_peak_mb is tracemalloc's peak of Python allocations during one import. Targets: ratio ≤ 2.5, peak_mb < 400 for 100,000 rows.
-The last line printed is one JSON object with keys rows (--rows, or the data rows of --file),
-ratio, peak_mb (and the details).
+Every number is a child process timed from spawn to exit, measured in this run:
+
+1. the baseline: a plain calamine read (open, load the first sheet, every cell to Python);
+2. ``workbench import`` of the same --rows list into a new database (the first import);
+3. the same command again on that database (a re-import of the same list: nothing changes);
+4. ``workbench import`` of a --peak-rows list into a new database, for its peak memory.
+
+Peak memory is the child's peak resident set (``os.wait4`` rusage ``ru_maxrss``, which Linux
+takes from the child's VmHWM). The lists are messy (benchmarks/generate_site_list.py) unless
+--file/--peak-file are given. With --repeat R, each timing is the median of R runs (every
+first import into a fresh database). The load average is printed before and after: the
+ratios compare processes run under the same load, but on a shared machine they still move.
+
+Targets (issue 12): import ≤ 2.5 × calamine; re-import ≤ 0.4 × first import; peak < 500 MB at
+300,000 rows. The last line printed is one JSON object with every number.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
+import os
 import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
-import python_calamine
-
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
-
-from workbench.importers.site_list import read_site_list  # noqa: E402
-
-
-def plain_read(path: Path) -> int:
-    """The baseline: every cell of the first sheet as Python values; returns the row count."""
-    book = python_calamine.CalamineWorkbook.from_path(str(path))
-    return len(book.get_sheet_by_index(0).to_python())
+ROOT = HERE.parent
+CALAMINE_READ = ("import sys, python_calamine; b = python_calamine.CalamineWorkbook.from_path(sys.argv[1]); "
+                 "print(len(b.get_sheet_by_index(0).to_python()))")
 
 
-def best_time(func, path: Path, repeat: int) -> float:
-    """The fastest of ``repeat`` runs of ``func(path)``, in seconds."""
-    times = []
-    for _ in range(repeat):
+def run(args: list[str]) -> tuple[float, float]:
+    """Run a child to completion; returns (seconds from spawn to exit, its peak RSS in MB).
+
+    Raises:
+        SystemExit: the child failed (its stderr's end is shown).
+    """
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    with tempfile.TemporaryFile("w+") as err:
         start = time.perf_counter()
-        func(path)
-        times.append(time.perf_counter() - start)
-    return min(times)
+        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=err, env=env)
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        if os.waitstatus_to_exitcode(status) != 0:
+            err.seek(0)
+            raise SystemExit(f"{' '.join(args)} failed:\n{err.read()[-2000:]}")
+    return seconds, usage.ru_maxrss / 1024   # Linux: KiB
 
 
-def peak_import_mb(path: Path) -> float:
-    """Peak Python memory traced by tracemalloc during one import, in MiB."""
-    tracemalloc.start()
-    read_site_list(path)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak / 2**20
+def wb_import(listing: Path, db: Path) -> list[str]:
+    """The command line of one import of ``listing`` into ``db``."""
+    return [sys.executable, "-m", "workbench", "import", str(listing), "--db", str(db), "--campaign", "基准",
+            "--inspector", "基准"]
 
 
-def peak_rss_mb(path: Path) -> float:
-    """Peak RSS of a child process that imports ``path`` once, in MiB."""
-    child = [sys.executable, str(Path(__file__).resolve()), "--rss-child", str(path)]
-    return float(subprocess.run(child, check=True, capture_output=True, text=True).stdout)
+def fresh(db: Path) -> Path:
+    """``db`` with any earlier database file (and its WAL) removed."""
+    for f in db.parent.glob(db.name + "*"):
+        f.unlink()
+    return db
+
+
+def median(values: list[float]) -> float:
+    """The median (the upper one of an even count)."""
+    return sorted(values)[len(values) // 2]
+
+
+def load() -> str:
+    """The 1/5/15-minute load averages."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def listing(rows: int, given: Path | None, tmp: Path) -> Path:
+    """The list to import: ``given``, or a generated messy list of ``rows`` rows."""
+    if given is not None:
+        return given
+    path = tmp / f"list_{rows}.xlsx"
+    run([sys.executable, str(HERE / "generate_site_list.py"), str(path), "--rows", str(rows)])
+    return path
+
+
+def measure(rows: int, peak_rows: int, repeat: int, tmp: Path, file: Path | None = None,
+            peak_file: Path | None = None) -> dict:
+    """The import numbers (see the module docstring) as a dict of plain values."""
+    first_list = listing(rows, file, tmp)
+    big = listing(peak_rows, peak_file, tmp) if peak_rows and (peak_rows != rows or peak_file) else None
+    out: dict = {"rows": rows, "load_before": load()}
+    db = tmp / "import.sqlite3"
+    bare, first, again, peaks = [], [], [], []
+    for _ in range(repeat):
+        bare.append(run([sys.executable, "-c", CALAMINE_READ, str(first_list)]))
+        first.append(run(wb_import(first_list, fresh(db))))
+        again.append(run(wb_import(first_list, db)))
+    out["calamine_s"] = round(median([s for s, _ in bare]), 2)
+    out["calamine_peak_mb"] = round(median([m for _, m in bare]))
+    out["import_s"] = round(median([s for s, _ in first]), 2)
+    out["import_ratio"] = round(out["import_s"] / out["calamine_s"], 2)
+    out["reimport_s"] = round(median([s for s, _ in again]), 2)
+    out["reimport_ratio"] = round(out["reimport_s"] / out["import_s"], 2)
+    out[f"import_peak_mb_{rows}"] = round(max(m for _, m in first))
+    out["reimport_peak_mb"] = round(max(m for _, m in again))
+    if big is not None:
+        peaks.append(run([sys.executable, "-c", CALAMINE_READ, str(big)]))
+        peaks.append(run(wb_import(big, fresh(tmp / "peak.sqlite3"))))
+        out[f"calamine_peak_mb_{peak_rows}"] = round(peaks[0][1])
+        out[f"import_s_{peak_rows}"] = round(peaks[1][0], 2)
+        out[f"import_peak_mb_{peak_rows}"] = round(peaks[1][1])
+    out["load_after"] = load()
+    return out
+
+
+def table(n: dict) -> str:
+    """The numbers as the Markdown rows of benchmarks/README.md's table."""
+    rows = n["rows"]
+    lines = [f"| import {rows:,} rows (spawn → exit) | {n['import_s']} s = {n['import_ratio']} × calamine "
+             f"{n['calamine_s']} s | ≤ 2.5 × |",
+             f"| re-import same list | {n['reimport_s']} s = {n['reimport_ratio']} × first | ≤ 0.4 × |"]
+    peaks = [f"{v} MB at {k.rsplit('_', 1)[1]}" for k, v in n.items() if k.startswith("import_peak_mb_")]
+    lines.append(f"| import peak memory | {'; '.join(peaks)} | < 500 MB at 300,000 |")
+    lines.append(f"(load average {n['load_before']} before, {n['load_after']} after)")
+    return "\n".join(lines)
 
 
 def main() -> None:
     """Command line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--file", type=Path)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--rss-child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--peak-rows", type=int, default=300_000)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--file", type=Path, help="import this list instead of a generated one")
+    parser.add_argument("--peak-file", type=Path, help="measure peak memory on this list")
+    parser.add_argument("--keep", type=Path, help="generate lists and databases in this folder and keep them")
     args = parser.parse_args()
-    if args.rss_child:
-        read_site_list(args.rss_child)
-        print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)  # Linux: KiB
-        return
-    with tempfile.TemporaryDirectory() as tmp:
-        path = args.file or Path(tmp) / f"site_list_{args.rows}.xlsx"
-        if args.file is None:
-            print(f"generating {args.rows} rows → {path}", flush=True)
-            script = HERE / "generate_site_list.py"
-            subprocess.run([sys.executable, str(script), "--rows", str(args.rows), str(path)], check=True)
-        # First, while this process is small: Linux keeps ru_maxrss across fork and exec, so a
-        # child started later would inherit this process's peak.
-        rss_mb = peak_rss_mb(path)
-        plain = best_time(plain_read, path, args.repeat)
-        full = best_time(read_site_list, path, args.repeat)
-        result = read_site_list(path).summary()
-        py_peak_mb = peak_import_mb(path)
-    print(f"plain calamine read: {plain:.2f} s; read_site_list: {full:.2f} s")
-    print(f"sites {result['sites']}, problems {len(result['problems'])}")
-    report = {
-        "rows": args.rows if args.file is None else result["data_rows"],
-        "ratio": round(full / plain, 2), "peak_mb": round(rss_mb, 1),
-        "py_peak_mb": round(py_peak_mb, 1), "plain_s": round(plain, 3), "full_s": round(full, 3),
-    }
-    print(json.dumps(report))
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        numbers = measure(args.rows, args.peak_rows, args.repeat, args.keep, args.file, args.peak_file)
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            numbers = measure(args.rows, args.peak_rows, args.repeat, Path(tmp), args.file, args.peak_file)
+    print(table(numbers))
+    print(json.dumps(numbers, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -27,9 +27,6 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-CALAMINE_READ = ("import sys, python_calamine; b = python_calamine.CalamineWorkbook.from_path(sys.argv[1]); "
-                 "print(len(b.get_sheet_by_index(0).to_python()))")
-
 
 def run(args: list[str], env: dict | None = None) -> tuple[float, float, str]:
     """Run a child; returns (seconds from spawn to exit, its peak RSS in MB, stdout). Exits on failure."""
@@ -74,22 +71,12 @@ def window_numbers(db: Path, repeat: int) -> dict:
 
 
 def import_numbers(rows: int, peak_rows: int, tmp: Path) -> dict:
-    listing = tmp / f"list_{rows}.xlsx"
-    run([sys.executable, str(HERE / "generate_site_list.py"), str(listing), "--rows", str(rows)])
-    bare_s, _p, _o = run([sys.executable, "-c", CALAMINE_READ, str(listing)])
-    db = tmp / "import.sqlite3"
-    first_s, first_peak, _o = run(wb("import", str(listing), "--db", str(db), "--campaign", "基准", "--inspector", "基准"))
-    again_s, _p, _o = run(wb("import", str(listing), "--db", str(db), "--campaign", "基准", "--inspector", "基准"))
-    out = {"import_rows": rows, "calamine_s": round(bare_s, 2), "import_s": round(first_s, 2),
-           "import_ratio": round(first_s / bare_s, 2), "reimport_s": round(again_s, 2),
-           "reimport_ratio": round(again_s / first_s, 2), f"import_peak_mb_{rows}": round(first_peak)}
-    if peak_rows and peak_rows != rows:
-        big = tmp / f"list_{peak_rows}.xlsx"
-        run([sys.executable, str(HERE / "generate_site_list.py"), str(big), "--rows", str(peak_rows)])
-        _s, peak, _o = run(wb("import", str(big), "--db", str(tmp / "peak.sqlite3"), "--campaign", "基准",
-                              "--inspector", "基准"))
-        out[f"import_peak_mb_{peak_rows}"] = round(peak)
-    return out
+    """The import part, measured by benchmarks/bench_import.py (whole processes, same run)."""
+    sys.path.insert(0, str(HERE))
+    import bench_import
+
+    n = bench_import.measure(rows, peak_rows, 1, tmp)
+    return {"import_rows": rows, **{k: v for k, v in n.items() if k != "rows"}}
 
 
 def table(numbers: dict) -> str:

@@ -157,3 +157,83 @@ def test_import_run_records_the_hash_of_the_bytes_read(ctx, samples):
     site_import.import_site_list(ctx, campaign.id, samples / "site_list_clean.xlsx")
     stored = ctx.conn.execute("SELECT file_sha256 FROM import_run").fetchone()[0]
     assert stored == hashlib.sha256((samples / "site_list_clean.xlsx").read_bytes()).hexdigest()
+
+
+def _stored(conn):
+    """Everything an import stores about sites, without ids and times."""
+    sites = sorted(tuple(r) for r in conn.execute(
+        "SELECT s.site_filing_no, s.subject_filing_no, s.name, s.homepage, s.access_provider, s.ip, s.contact_name,"
+        " s.contact_phone, s.email, s.approved_on, s.psb_filing_no, s.city, s.remark, s.flags, s.source_row,"
+        " s.present, s.search_text, s.sort_sponsor, s.flag_count, s.first_domain,"
+        " p.name, p.nature, p.uscc, p.subject_filing_no, p.city FROM site s JOIN sponsor p ON p.id = s.sponsor_id"))
+    domains = sorted(tuple(r) for r in conn.execute(
+        "SELECT s.site_filing_no, d.domain, d.ascii, d.position FROM site_domain d JOIN site s ON s.id = d.site_id"))
+    return sites, domains, conn.execute("SELECT count(*) FROM sponsor").fetchone()[0]
+
+
+def _schema(conn):
+    return sorted(tuple(r) for r in conn.execute("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL"))
+
+
+def test_streamed_import_stores_what_reading_first_stores(ctx, samples, tmp_path, monkeypatch):
+    """Issue 12: into an empty campaign the sites are written while the file is read (with the
+    indexes set aside); the database ends exactly as when the list is read first and then stored."""
+    from workbench.storage import site_stream
+    from workbench.storage.database import open_database
+
+    monkeypatch.setattr(site_stream, "BULK_MIN_SITES", 1)
+    schema = _schema(ctx.conn)
+    started = []
+    real_start = site_stream.SiteListWriter._start
+    monkeypatch.setattr(site_stream.SiteListWriter, "_start", lambda self: started.append(1) or real_start(self))
+    campaign = campaigns.create_campaign(ctx, "流式")
+    streamed = site_import.import_site_list(ctx, campaign.id, samples / "site_list_2026Q4_messy.xlsx")
+    assert started, "an empty campaign is written while the list is read"
+    assert _schema(ctx.conn) == schema
+    ctx.conn.execute("INSERT INTO site_search(site_search) VALUES ('integrity-check')")
+    other = make_ctx(open_database(tmp_path / "other.sqlite3"))
+    monkeypatch.setattr(site_stream, "campaign_is_empty", lambda *args: False)
+    campaign_b = campaigns.create_campaign(other, "先读后存")
+    read_first = site_import.import_site_list(other, campaign_b.id, samples / "site_list_2026Q4_messy.xlsx")
+    assert streamed.summary == read_first.summary
+    assert _stored(ctx.conn) == _stored(other.conn)
+    assert sites.count(ctx, campaign.id, "icp") == sites.count(other, campaign_b.id, "icp") > 0
+    other.close()
+
+
+def _long_list(tmp_path, rows=1600):
+    path = tmp_path / "长名单.csv"
+    lines = ["网站备案号,网站名称,主办单位名称,网站域名"]
+    lines += [f"鲁ICP备{10000000 + i}号-1,网站{i},单位{i},site{i}.example.cn" for i in range(rows)]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def test_cancel_or_a_failed_write_while_streaming_leaves_nothing(ctx, tmp_path, monkeypatch):
+    from workbench.storage import site_repo, site_stream
+
+    monkeypatch.setattr(site_stream, "BULK_MIN_SITES", 1)
+    campaign = campaigns.create_campaign(ctx, "中途取消")
+    before, schema = _table_counts(ctx.conn), _schema(ctx.conn)
+    cancel = threading.Event()
+    seen = []
+
+    def progress(p):
+        seen.append(p)
+        if len(seen) == 3:   # two chunks handed to the writer already
+            cancel.set()
+
+    with pytest.raises(Cancelled):
+        site_import.import_site_list(ctx, campaign.id, _long_list(tmp_path), cancel=cancel, on_progress=progress)
+    assert _table_counts(ctx.conn) == before and _schema(ctx.conn) == schema
+
+    def boom(*args, **kwargs):
+        raise OSError("磁盘已满")
+
+    monkeypatch.setattr(site_stream, "_flush", boom)
+    with pytest.raises(OSError):
+        site_import.import_site_list(ctx, campaign.id, _long_list(tmp_path))
+    assert _table_counts(ctx.conn) == before and _schema(ctx.conn) == schema
+    monkeypatch.setattr(site_stream, "_flush", site_repo._flush)
+    report = site_import.import_site_list(ctx, campaign.id, _long_list(tmp_path))
+    assert report.summary["added"] == 1600 and sites.count(ctx, campaign.id, "site1599.example") == 1

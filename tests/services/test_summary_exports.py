@@ -205,6 +205,12 @@ def test_libreoffice_prints_every_workbook_at_8pt_or_more(demo, tmp_path):
             footers = [page.extract_text() for page in pdf.pages]
         assert sizes and min(sizes) >= 8.0, (book.name, min(sizes))
         assert all("第" in t and "页" in t for t in footers)
+    # 概况 as printed: figures and the status chart on page 1, both accuracy charts whole on
+    # page 2 without the figures' header repeated above them
+    with pdfplumber.open(books[0].with_suffix(".pdf")) as pdf:
+        first, second = (pdf.pages[i].extract_text().replace(" ", "") for i in (0, 1))
+    assert "总体准确率" in first and "问题数（按状态）" in first
+    assert "准确率（按接入服务商）" in second and "准确率（按地市）" in second and "项目" not in second
 
 
 def _count(conn, sql: str, *params) -> int:

@@ -76,3 +76,115 @@ def test_search_terms_are_tidied_as_stored_values_were(conn):
     for text, expected in [("ＩＣＰ", 2), ("ｉｃｐ备８７６５４３２１", 1), ("星\u200b河", 1), ("\u202e星河", 1),
                            ("　星河　", 1)]:
         assert site_query.count_sites(conn, campaign.id, text) == expected, text
+
+
+def _schema(conn):
+    return sorted(tuple(r) for r in conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE sql IS NOT NULL"))
+
+
+def test_bulk_store_sets_indexes_aside_and_ends_with_the_same_schema(conn, monkeypatch):
+    """Issue 12: many new sites are indexed once after the rows, not row by row; the search
+    index, first domain, sort indexes and schema come out as the row-by-row path leaves them."""
+    from workbench.storage import bulk, site_query, site_repo
+
+    ctx = make_ctx(conn)
+    campaign = campaigns.create_campaign(ctx, "批量")
+    schema = _schema(conn)
+    dropped = []
+    real = bulk.deferred
+
+    def watch(c, *names):
+        dropped.extend(names)
+        return real(c, *names)
+
+    monkeypatch.setattr(site_repo, "deferred", watch)
+    monkeypatch.setattr(site_repo, "BULK_MIN_SITES", 2)
+    rows = [record(n, subject=f"鲁ICP备{10000000 + n}号", org=f"单位{n}") for n in range(1, 7)]
+    with transaction(conn):
+        report = store_site_list(conn, campaign.id, rows, AUTHOR)
+    assert len(report.added) == 6
+    assert "site_search_insert" in dropped and "site_campaign_domain" in dropped
+    assert _schema(conn) == schema
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.execute("INSERT INTO site_search(site_search) VALUES ('integrity-check')")   # raises if out of step
+    assert site_query.count_sites(conn, campaign.id, "site3.com") == 1
+    assert site_query.count_sites(conn, campaign.id, "单位5") == 1
+    firsts = {r[0] for r in conn.execute("SELECT first_domain FROM site")}
+    assert firsts == {f"site{n}.com" for n in range(1, 7)}
+    # a small list afterwards goes row by row through the triggers, and finds the same
+    dropped.clear()
+    with transaction(conn):
+        store_site_list(conn, campaign.id, [*rows, record(7, subject="鲁ICP备10000007号", org="单位7")], AUTHOR)
+    assert not dropped
+    assert site_query.count_sites(conn, campaign.id, "site7.com") == 1
+    assert conn.execute("SELECT first_domain FROM site WHERE site_filing_no LIKE '%10000007号-7'").fetchone()[0] \
+        == "site7.com"
+
+
+def test_failed_bulk_store_leaves_schema_and_rows_as_they_were(conn, monkeypatch):
+    from workbench.storage import site_repo
+
+    ctx = make_ctx(conn)
+    campaign = campaigns.create_campaign(ctx, "批量失败")
+    schema = _schema(conn)
+    monkeypatch.setattr(site_repo, "BULK_MIN_SITES", 2)
+
+    def boom(*args, **kwargs):
+        raise OSError("磁盘已满")
+
+    monkeypatch.setattr(site_repo, "_update_sponsors", boom)
+    rows = [record(n, subject=f"鲁ICP备{10000000 + n}号") for n in range(1, 5)]
+    try:
+        with transaction(conn):
+            store_site_list(conn, campaign.id, rows, AUTHOR)
+    except OSError:
+        pass
+    else:
+        raise AssertionError("the failure must propagate")
+    assert _schema(conn) == schema
+    assert conn.execute("SELECT count(*) FROM site").fetchone()[0] == 0
+
+
+def test_reimport_compares_with_the_stored_values_not_with_the_last_list(conn):
+    """A site changed in the database since the last import (e.g. by a merged work package) is
+    compared afresh: the digest is computed from the stored row, never kept from the last list."""
+    ctx = make_ctx(conn)
+    campaign = campaigns.create_campaign(ctx, "比对")
+    rows = [record(1), record(2), record(3)]
+    with transaction(conn):
+        store_site_list(conn, campaign.id, rows, AUTHOR)
+    conn.execute("UPDATE site SET contact_phone = '13800000000' WHERE site_filing_no LIKE '%-2'")
+    conn.execute("UPDATE site SET present = 0 WHERE site_filing_no LIKE '%-3'")
+    with transaction(conn):
+        again = store_site_list(conn, campaign.id, rows, AUTHOR)
+    assert list(again.changed) == ["鲁ICP备12345678号-2"]
+    assert again.changed["鲁ICP备12345678号-2"]["contact_phone"] == ["13800000000", "13900000000"]
+    assert again.unchanged == 2 and not again.missing
+    assert conn.execute("SELECT min(present) FROM site").fetchone()[0] == 1
+    assert conn.execute("SELECT contact_phone FROM site WHERE site_filing_no LIKE '%-2'").fetchone()[0] \
+        == "13900000000"
+
+
+def test_unchanged_sites_are_not_written_again(conn):
+    ctx = make_ctx(conn)
+    campaign = campaigns.create_campaign(ctx, "不写")
+    rows = [record(1), record(2)]
+    with transaction(conn):
+        store_site_list(conn, campaign.id, rows, AUTHOR)
+    before = conn.total_changes
+    with transaction(conn):
+        again = store_site_list(conn, campaign.id, rows, AUTHOR)
+    assert again.unchanged == 2
+    assert conn.total_changes == before
+
+
+def test_new_ids_are_uuid4_text():
+    import uuid
+
+    from workbench.storage.records import new_ids
+
+    ids = new_ids(500)
+    assert len(set(ids)) == 500
+    for text in ids:
+        parsed = uuid.UUID(text)
+        assert str(parsed) == text and parsed.version == 4 and parsed.variant == uuid.RFC_4122

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Domain:
     """One domain of a website: ``name`` in Unicode lower case, ``ascii`` its IDNA (punycode) form."""
 
@@ -14,7 +14,7 @@ class Domain:
     ascii: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     """Something wrong with one cell or row of an input file.
 
@@ -46,7 +46,7 @@ class Problem:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SiteRecord:
     """One website row after normalisation, ready to store.
 

@@ -81,6 +81,7 @@ class RowImporter:
         self._sponsors: dict[str, SiteRecord] = {}  # 主体备案号 → its first record
         self._pending_blank: list[int] = []
         self._rows_seen = 0
+        self._fresh: list[str] = []  # filing numbers of the sites first seen in the current chunk
         self.out = RowOutcome()
 
     def run(
@@ -90,18 +91,22 @@ class RowImporter:
         total: int,
         cancel: threading.Event | None = None,
         on_progress: Callable[[Progress], None] | None = None,
+        on_records: Callable[[list[SiteRecord]], None] | None = None,
     ) -> RowOutcome:
         """Read every row; ``first_row`` is the 1-based sheet row of the first one.
 
         Rows are taken in chunks of :data:`PROGRESS_EVERY`; each chunk is normalised column by
         column (one normaliser over many cells is about a third cheaper than cell by cell),
-        then its rows are classified in order.
+        then its rows are classified in order. ``on_records``, if given, receives after each
+        chunk the records of the sites first seen in it, in row order (a later row may still add
+        flags to them: conflicting repeats, and in ``read_site_list`` formula cells).
 
         Raises:
             Cancelled: ``cancel`` was set (checked before every chunk).
         """
         rows = iter(rows)
         number = first_row
+        records, fresh = self.out.records, self._fresh
         with _collector_paused():
             while chunk := list(islice(rows, PROGRESS_EVERY)):
                 check_cancel(cancel)
@@ -109,6 +114,9 @@ class RowImporter:
                     on_progress(Progress(number - 1, total, f"正在读取第 {number} 行"))
                 self._read_chunk(range(number, number + len(chunk)), chunk)
                 number += len(chunk)
+                if on_records is not None and fresh:
+                    on_records([records[site] for site in fresh])
+                fresh.clear()
         self._flag_conflicts()
         return self.out
 
@@ -271,6 +279,7 @@ class RowImporter:
         if first is not record:
             self._repeat(number, record, first)
             return
+        self._fresh.append(site)
         earlier = self._sponsors.setdefault(record.subject_filing_no, record)
         if earlier is not record:
             self._check_sponsor(row, record, earlier)

@@ -112,6 +112,7 @@ def read_site_list(
     cancel: threading.Event | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     limits: ReadLimits = DEFAULT_LIMITS,
+    on_records: Callable[[list[SiteRecord]], None] | None = None,
 ) -> SiteListResult:
     """Read a site list into canonical SiteRecords plus a problem report.
 
@@ -124,6 +125,9 @@ def read_site_list(
         cancel: set it to stop; checked every 500 rows.
         on_progress: called every 500 rows with Progress(sheet row, sheet rows, message).
         limits: how much an xlsx/ods file may unpack to (a bigger one is refused).
+        on_records: called while reading with the records of the sites first found in each
+            chunk of rows (see ``RowImporter.run``), so they can be stored meanwhile; the
+            result's records are the final ones (flags may have been added since).
 
     Returns:
         The result; nothing is written anywhere.
@@ -146,7 +150,7 @@ def read_site_list(
     scan = book.formula_scan(name)  # runs alongside the rows below
     importer = RowImporter(header.headers, header.mapping)
     rows = chain(head[header.row:], rest)
-    out = importer.run(rows, header.row + 1, book.height(name), cancel, on_progress)
+    out = importer.run(rows, header.row + 1, book.height(name), cancel, on_progress, on_records)
     if scan is not None:
         _report_formulas(out, scan.result(), header)
     notes = sheet_notes(book, name) + _duplicate_columns(header) + _merged_notes(book, name, header)

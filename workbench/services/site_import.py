@@ -21,7 +21,7 @@ from workbench.importers.site_list import (
 )
 from workbench.importers.xlsx_guard import ReadLimits
 from workbench.services.context import Context
-from workbench.storage import import_run_repo, import_undo_repo, mapping_repo
+from workbench.storage import import_run_repo, import_undo_repo, mapping_repo, site_stream
 from workbench.storage.connection import transaction
 from workbench.storage.site_repo import ChangeReport, store_site_list
 
@@ -59,8 +59,10 @@ def import_site_list(
     """Read ``path`` and upsert its sites into the campaign, as one transaction.
 
     A ``mapping`` given by the user is remembered for files with the same header row and used
-    again when a later import of such a file gives none. Reading happens before the transaction starts; storing is all-or-nothing, so a cancel
+    again when a later import of such a file gives none. Storing is all-or-nothing, so a cancel
     (:class:`~workbench.domain.progress.Cancelled`) or any error leaves the database as it was.
+    Into a campaign holding no site yet, the sites are stored while the file is still read, in
+    the one transaction (storage/site_stream.py; issue 12); otherwise the file is read first.
 
     Raises:
         InputFileError: the file cannot be read (named, with the reason), or it yields no site
@@ -69,39 +71,113 @@ def import_site_list(
         NotFoundError: no such campaign.
     """
     path = Path(path)
+    if site_stream.campaign_is_empty(ctx.conn, campaign_id):
+        try:
+            return _import_streaming(ctx, campaign_id, path, sheet, mapping, cancel, on_progress)
+        except _NotStreamed:
+            pass   # rolled back; read again below as for any campaign
     result = _read(ctx, path, sheet, mapping, cancel, on_progress)
     check_cancel(cancel)
-    if not result.records:
-        # Storing nothing would mark every stored site as absent; a mapping that finds no site
-        # must not be remembered either.
-        why = (f"{result.data_rows} 行数据均无法识别网站（请检查“网站备案号”列的对应关系）"
-               if result.data_rows else "表头下没有任何数据行")
-        raise InputFileError(f"{why}，未导入任何内容", path=path.name)
+    _require_records(result, path)
     if on_progress:
         on_progress(Progress(0, len(result.records), "正在写入数据库…"))
     with transaction(ctx.conn):
         with import_undo_repo.capture(ctx.conn):      # what it writes, so it can be undone (撤销导入)
             changes = store_site_list(ctx.conn, campaign_id, result.records, ctx.author, absent_fields(result))
         check_cancel(cancel)
-        if changes.kept:
-            result = replace(result, problems=(*_kept_problems(changes.kept), *result.problems))
-        summary = {
-            **result.summary(),
-            "added": len(changes.added),
-            "changed": len(changes.changed),
-            "unchanged": changes.unchanged,
-            "missing": len(changes.missing),
-        }
-        stats = {k: v for k, v in summary.items() if k != "problems"}
-        if mapping is not None:
-            mapping_repo.save(ctx.conn, result.headers, mapping, ctx.author)
-        run_id = import_run_repo.record_run(
-            ctx.conn, campaign_id, path.name, result.sha256, result.sheet, result.header_row, stats,
-            result.problems, ctx.author,
-        )
-        import_undo_repo.save(ctx.conn, run_id)
+        report = _record(ctx, campaign_id, path, result, changes, mapping)
     if on_progress:
         on_progress(Progress(len(result.records), len(result.records), "导入完成"))
+    return report
+
+
+class _NotStreamed(Exception):
+    """The streamed read must be discarded: the header has a remembered mapping to apply, or the
+    guessed header was not recognised (the normal path looks the mapping up and reads again)."""
+
+
+def _import_streaming(ctx: Context, campaign_id: str, path: Path, sheet, mapping, cancel,
+                      on_progress) -> ImportReport:
+    """Import into an empty campaign, storing the sites while the file is still read
+    (storage/site_stream.py): one transaction, as :func:`import_site_list` promises.
+
+    Raises:
+        _NotStreamed: after rolling back, when the normal path must decide the mapping.
+        as :func:`import_site_list` otherwise.
+    """
+    limits = ReadLimits.from_settings(ctx.settings)
+    remembered = mapping_repo.all_mappings(ctx.conn) if mapping is None else {}
+    with transaction(ctx.conn):
+        # the undo log notes what the writer writes, so the import can be undone (撤销导入)
+        with import_undo_repo.capture(ctx.conn):
+            writer = site_stream.SiteListWriter(ctx.conn, campaign_id, ctx.author)
+
+            def progress(p: Progress) -> None:
+                writer.expect(p.total)
+                if on_progress:
+                    on_progress(p)
+
+            try:
+                try:
+                    result = read_site_list(path, sheet=sheet, mapping=mapping, cancel=cancel, on_progress=progress,
+                                            limits=limits, on_records=writer.put)
+                except InputFileError:
+                    if mapping is None and remembered:
+                        raise _NotStreamed from None   # perhaps a header the user mapped before
+                    raise
+                again = remembered.get(mapping_repo.header_key(result.headers))
+                if again and again != result.mapping:   # the user corrected this header before
+                    raise _NotStreamed
+                check_cancel(cancel)
+                _require_records(result, path)
+                if on_progress:
+                    on_progress(Progress(0, len(result.records), "正在写入数据库…"))
+                changes = writer.finish(result.records)
+            except BaseException:
+                writer.abort()   # the worker stops before the rollback
+                raise
+        check_cancel(cancel)
+        report = _record(ctx, campaign_id, path, result, changes, mapping)
+    if on_progress:
+        on_progress(Progress(len(result.records), len(result.records), "导入完成"))
+    return report
+
+
+def _require_records(result: SiteListResult, path: Path) -> None:
+    """Refuse a list that yields no site: storing nothing would mark every stored site absent,
+    and a mapping that finds no site must not be remembered either.
+
+    Raises:
+        InputFileError: naming the file and why.
+    """
+    if not result.records:
+        why = (f"{result.data_rows} 行数据均无法识别网站（请检查“网站备案号”列的对应关系）"
+               if result.data_rows else "表头下没有任何数据行")
+        raise InputFileError(f"{why}，未导入任何内容", path=path.name)
+
+
+def _record(ctx: Context, campaign_id: str, path: Path, result: SiteListResult, changes: ChangeReport,
+            mapping: dict[int, str] | None) -> ImportReport:
+    """Finish an import inside its transaction: remember a mapping the user gave, record the run
+    with its counts and problems (the run's audit entry) and the rows it wrote (for 撤销导入,
+    storage/import_undo_repo.py), and build the report."""
+    if changes.kept:
+        result = replace(result, problems=(*_kept_problems(changes.kept), *result.problems))
+    summary = {
+        **result.summary(),
+        "added": len(changes.added),
+        "changed": len(changes.changed),
+        "unchanged": changes.unchanged,
+        "missing": len(changes.missing),
+    }
+    stats = {k: v for k, v in summary.items() if k != "problems"}
+    if mapping is not None:
+        mapping_repo.save(ctx.conn, result.headers, mapping, ctx.author)
+    run_id = import_run_repo.record_run(
+        ctx.conn, campaign_id, path.name, result.sha256, result.sheet, result.header_row, stats,
+        result.problems, ctx.author,
+    )
+    import_undo_repo.save(ctx.conn, run_id)
     return ImportReport(run_id, result, changes, summary)
 
 

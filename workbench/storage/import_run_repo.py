@@ -7,7 +7,8 @@ import sqlite3
 from collections.abc import Sequence
 
 from workbench.domain.site import Problem
-from workbench.storage.records import Author, insert_row, insert_rows, new_id, stamp
+from workbench.storage.bulk import insert_many
+from workbench.storage.records import Author, fresh_ids, insert_row, stamp
 
 
 def record_run(
@@ -18,9 +19,8 @@ def record_run(
     run = stamp({"campaign_id": campaign_id, "file_name": file_name, "file_sha256": digest, "sheet": sheet,
                  "header_row": header_row, "stats": json.dumps(stats, ensure_ascii=False)}, author, new=True)
     insert_row(conn, "import_run", run)
-    insert_rows(conn, "import_problem", (
-        {"id": new_id(), "import_run_id": run["id"], "row": p.row, "column_name": p.column, "code": p.code,
-         "severity": p.severity, "message": p.message, "value": p.value}
-        for p in problems
-    ))
+    ids = fresh_ids()
+    insert_many(conn, "import_problem", ("id", "import_run_id", "row", "column_name", "code", "severity", "message",
+                                         "value"),
+                ((next(ids), run["id"], p.row, p.column, p.code, p.severity, p.message, p.value) for p in problems))
     return run["id"]

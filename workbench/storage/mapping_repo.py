@@ -22,6 +22,13 @@ def get(conn: sqlite3.Connection, headers: Sequence[str]) -> dict[int, str] | No
     return {int(k): v for k, v in json.loads(row[0]).items()} if row else None
 
 
+def all_mappings(conn: sqlite3.Connection) -> dict[str, dict[int, str]]:
+    """Every remembered mapping by :func:`header_key` (a handful of rows: one per header a user
+    mapped by hand), so a reader need not ask the database while it streams."""
+    return {key: {int(k): v for k, v in json.loads(text).items()}
+            for key, text in conn.execute("SELECT header_key, mapping FROM column_mapping")}
+
+
 def save(conn: sqlite3.Connection, headers: Sequence[str], mapping: dict[int, str], author: Author) -> None:
     """Remember ``mapping`` for files with this header row (replacing an earlier one)."""
     now = utc_now()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 
 import sqlite_utils
@@ -15,6 +16,27 @@ from workbench.domain.author import INSPECTOR_MISSING, Author  # noqa: F401 - re
 def new_id() -> str:
     """A fresh UUID4 as text (rows are merged from several laptops later, see DESIGN.md)."""
     return str(uuid.uuid4())
+
+
+def new_ids(count: int) -> list[str]:
+    """``count`` fresh UUID4s as text, as :func:`new_id` gives them, made in one go for bulk writes.
+
+    Same format (RFC 9562 version 4: 122 random bits from ``os.urandom``, version and variant
+    bits set) at about a fifth of the cost of ``str(uuid.uuid4())`` each (100,000 sites need
+    300,000 ids).
+    """
+    raw = bytearray(os.urandom(16 * count))
+    raw[6::16] = bytes(b & 0x0F | 0x40 for b in raw[6::16])   # version 4
+    raw[8::16] = bytes(b & 0x3F | 0x80 for b in raw[8::16])   # variant 10xx
+    text = raw.hex()
+    return [f"{text[i:i + 8]}-{text[i + 8:i + 12]}-{text[i + 12:i + 16]}-{text[i + 16:i + 20]}-{text[i + 20:i + 32]}"
+            for i in range(0, 32 * count, 32)]
+
+
+def fresh_ids(chunk: int = 4096) -> Iterator[str]:
+    """An endless supply of :func:`new_ids`, made ``chunk`` at a time."""
+    while True:
+        yield from new_ids(chunk)
 
 
 def utc_now() -> str:

@@ -1,0 +1,196 @@
+"""Writing a site list into an empty campaign while it is still being read (issue 12).
+
+The reader (importers/rows.py) hands over each chunk's new sites; a worker thread writes them
+with one prepared INSERT per table while the reader goes on normalising the next rows. SQLite
+works outside the interpreter lock, so on two cores the writing costs little time of its own.
+What the reader changes after a site was handed over (flags added for conflicting repeats and
+formula cells at the end, a sponsor's USCC corrected by a later row, the sponsor's last row) is
+put right in :meth:`SiteListWriter.finish`, so the stored result equals that of
+:func:`workbench.storage.site_repo.store_site_list` on the finished list.
+"""
+
+from __future__ import annotations
+
+import queue
+import sqlite3
+import threading
+from collections.abc import Sequence
+
+from workbench.domain.site import SiteRecord
+from workbench.storage.bulk import deferred_begin, deferred_end
+from workbench.storage.records import Author, fresh_ids, utc_now
+from workbench.storage.site_repo import (
+    BULK_MIN_SITES,
+    BULK_OBJECTS,
+    ChangeReport,
+    _flush,
+    _replace_domains,
+    _site_row,
+    _site_values,
+    _sponsor_fields,
+    _sponsor_key,
+    _sponsor_row,
+    _sponsor_values,
+    _update_sponsors,
+)
+
+_STOP = None   # the queue's end marker
+
+
+def campaign_is_empty(conn: sqlite3.Connection, campaign_id: str) -> bool:
+    """True when the campaign holds no site and no sponsor yet (a first import can stream)."""
+    return conn.execute(
+        "SELECT NOT EXISTS (SELECT 1 FROM site WHERE campaign_id = :c)"
+        " AND NOT EXISTS (SELECT 1 FROM sponsor WHERE campaign_id = :c)", {"c": campaign_id}).fetchone()[0] == 1
+
+
+class SiteListWriter:
+    """Stores the sites of a list into an empty campaign as the reader finds them.
+
+    Use inside one transaction on ``conn``, from the thread that opened it::
+
+        writer = SiteListWriter(conn, campaign_id, author)
+        writer.expect(rows)          # optional: the sheet's row count, before the first put
+        writer.put(records)          # the new sites of each chunk, in list order
+        report = writer.finish(all_records)
+        # or, on any error or cancel: writer.abort(), then roll the transaction back
+
+    Nothing else may use ``conn`` between the first :meth:`put` and :meth:`finish` or
+    :meth:`abort` (the worker thread writes on it). When the list is expected to bring at least
+    :data:`~workbench.storage.site_repo.BULK_MIN_SITES` sites and no fewer than the database
+    holds, the indexes and triggers of :data:`~workbench.storage.site_repo.BULK_OBJECTS` are set
+    aside while writing (their work is done here: the search index is filled after each batch)
+    and put back by :meth:`finish`; being DDL inside the transaction, a rollback restores them.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, campaign_id: str, author: Author, queue_size: int = 8):
+        self._conn, self._campaign_id = conn, campaign_id
+        self._who = (author.device, author.inspector)
+        self._now = utc_now()
+        self._next_id = fresh_ids().__next__
+        self._queue: queue.Queue = queue.Queue(maxsize=queue_size)
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+        self._expected = 0
+        self._set_aside: dict[str, tuple[str, str]] = {}
+        self._last_rowid = 0
+        self._written: list[SiteRecord] = []          # the records written, in list order
+        self._sponsors: dict[str, tuple[str, tuple]] = {}   # key -> (id, values stored: _sponsor_row)
+
+    def expect(self, rows: int) -> None:
+        """The number of rows the list is expected to hold (decides the bulk mode at the first put)."""
+        self._expected = max(self._expected, rows)
+
+    def put(self, records: Sequence[SiteRecord]) -> None:
+        """Hand over new sites (each filing number once over all calls, in list order).
+
+        Raises:
+            the worker's error, if writing failed (the caller aborts and rolls back).
+        """
+        if self._thread is None:
+            self._start()
+        while True:
+            if self._error is not None:
+                raise self._error
+            try:
+                self._queue.put(records, timeout=0.05)
+                return
+            except queue.Full:
+                continue
+
+    def finish(self, records: Sequence[SiteRecord]) -> ChangeReport:
+        """Wait for the writes, bring every row to what ``records`` (the finished list) says,
+        put back what was set aside; returns the report (every site added).
+
+        Raises:
+            the worker's error, if writing failed; sqlite3 errors of the final writes.
+        """
+        if self._thread is None and records:
+            self._start()
+        self._stop()
+        if self._error is not None:
+            raise self._error
+        conn, now, who = self._conn, self._now, self._who
+        if len(self._written) != len(records) or any(
+                a.site_filing_no != b.site_filing_no for a, b in zip(self._written, records, strict=True)):
+            raise RuntimeError("site list writer out of step with the reader")   # a programming error
+        final = _sponsor_values(records)
+        targets = {_sponsor_key(rec): _sponsor_row(rec, final[_sponsor_key(rec)]) for rec in records}
+        _update_sponsors(conn, self._sponsors, targets, now, who)
+        renamed = {k for k, (_id, row) in self._sponsors.items()
+                   if row[:3] != (final[k]["sponsor_name"], final[k]["sponsor_nature"], final[k]["uscc"])}
+        for rec, written in zip(records, self._written, strict=True):
+            key = _sponsor_key(rec)
+            if written is rec and key not in renamed:
+                continue
+            values = _site_values(rec, final[key])
+            sets = ", ".join(f"{k} = ?" for k in values)
+            conn.execute(f"UPDATE site SET {sets} WHERE campaign_id = ? AND site_filing_no = ?",
+                         [*values.values(), self._campaign_id, rec.site_filing_no])
+            if written.domains != rec.domains:
+                site_id = conn.execute("SELECT id FROM site WHERE campaign_id = ? AND site_filing_no = ?",
+                                       (self._campaign_id, rec.site_filing_no)).fetchone()[0]
+                _replace_domains(conn, site_id, rec)
+                conn.execute("UPDATE site SET first_domain = ? WHERE id = ?",
+                             (rec.domains[0].name if rec.domains else "", site_id))
+        deferred_end(conn, self._set_aside)
+        return ChangeReport(added=[rec.site_filing_no for rec in records])
+
+    def abort(self) -> None:
+        """Stop the worker after its current batch (the caller then rolls the transaction back,
+        which also restores what was set aside). Errors of the worker are dropped."""
+        self._stop()
+
+    def _start(self) -> None:
+        """Decide the bulk mode, set indexes and triggers aside, start the worker."""
+        conn = self._conn
+        stored = conn.execute("SELECT count(*) FROM site").fetchone()[0]
+        if self._expected >= max(BULK_MIN_SITES, stored):
+            self._last_rowid = conn.execute("SELECT coalesce(max(rowid), 0) FROM site").fetchone()[0]
+            self._set_aside = deferred_begin(conn, *BULK_OBJECTS)
+        self._thread = threading.Thread(target=self._run, name="site-list-writer", daemon=True)
+        self._thread.start()
+
+    def _stop(self) -> None:
+        """Send the end marker and wait for the worker."""
+        if self._thread is None:
+            return
+        while self._thread.is_alive():
+            try:
+                self._queue.put(_STOP, timeout=0.05)
+                break
+            except queue.Full:
+                continue
+        self._thread.join()
+        self._thread = None
+
+    def _run(self) -> None:
+        """The worker: write each batch until the end marker; after an error only drain."""
+        while (batch := self._queue.get()) is not _STOP:
+            if self._error is None:
+                try:
+                    self._write(batch)
+                except BaseException as err:   # handed to the reading thread by put/finish
+                    self._error = err
+
+    def _write(self, batch: Sequence[SiteRecord]) -> None:
+        """Insert one batch of new sites (and their new sponsors and domains)."""
+        campaign_id, now, who, next_id = self._campaign_id, self._now, self._who, self._next_id
+        sponsors, sites, domains = [], [], []
+        for rec in batch:
+            key = _sponsor_key(rec)
+            sponsor = self._sponsors.get(key)
+            if sponsor is None:   # its first row's values; finish() corrects them if need be
+                sponsor = self._sponsors[key] = (next_id(), _sponsor_row(rec, _sponsor_fields(rec)))
+                sponsors.append((sponsor[0], campaign_id, *sponsor[1], now, now, *who))
+            row = sponsor[1]
+            site_id = next_id()
+            sites.append((site_id, campaign_id, sponsor[0], *_site_row(rec, {"sponsor_name": row[0], "uscc": row[2]}),
+                          rec.domains[0].name if rec.domains else "", now, now, *who))
+            domains += [(next_id(), site_id, d.name, d.ascii, i) for i, d in enumerate(rec.domains)]
+            self._written.append(rec)
+        _flush(self._conn, sponsors, sites, domains)
+        if "site_search_insert" in self._set_aside:   # what the trigger would have done, per batch
+            self._conn.execute("INSERT INTO site_search (rowid, search_text) SELECT rowid, search_text FROM site"
+                               " WHERE rowid > ?", (self._last_rowid,))
+            self._last_rowid = self._conn.execute("SELECT max(rowid) FROM site").fetchone()[0]
