@@ -148,7 +148,7 @@ def test_filters(qtbot, view, finding_id, demo_session):
     assert view.model.rowCount() == 0  # the demo's deadlines are all after 2026-11-30
     view.status_filter.setCurrentText("全部")
     view.filter_edit.setText("测试问题")
-    assert view.proxy.rowCount() == 1 and "显示 1 / 共" in view.count_label.text()
+    assert view.model.rowCount() == 1 and "显示 1 / 共" in view.count_label.text()
 
 
 def test_findings_never_served_are_not_overdue_anywhere(qtbot, demo_session):

@@ -67,3 +67,43 @@ def test_damaged_database_is_not_opened_but_the_newest_good_backup_is_offered(qt
     finally:
         session.close()
     assert list(db.parent.glob("wb.sqlite3.damaged-*"))
+
+
+def test_a_large_database_opens_at_once_and_takes_writes_once_checked(qtbot, app_paths, db, monkeypatch):
+    """The quick check of a province-sized file takes seconds: it runs after the window opens,
+    and nothing is written until it passed."""
+    from workbench.gui import application
+    from workbench.services import campaigns
+
+    monkeypatch.setattr(application, "CHECK_LATER_BYTES", 0)   # this small file counts as large
+    session = open_session(app_paths, db, ScriptedDialogs(), inspector="甲")
+    try:
+        assert session is not None and session.checking
+        with pytest.raises(sqlite3.OperationalError):
+            campaigns.create_campaign(session.ctx, "检查中")   # refused while the check runs
+        qtbot.waitUntil(lambda: not session.checking, timeout=10000)
+        assert not session.read_only
+        campaigns.create_campaign(session.ctx, "检查后")
+    finally:
+        session.close()
+
+
+def test_a_failed_check_after_opening_keeps_the_window_read_only_and_the_next_start_offers_a_backup(
+        qtbot, app_paths, db, monkeypatch):
+    from workbench.gui import application
+    from workbench.services import integrity
+
+    monkeypatch.setattr(application, "CHECK_LATER_BYTES", 0)
+    monkeypatch.setattr(integrity, "quick_check", lambda _db: ["*** in database main *** Page 7: btreeInitPage() returns error code 11"])
+    told = ScriptedDialogs()
+    session = open_session(app_paths, db, told, inspector="甲")
+    try:
+        qtbot.waitUntil(lambda: not session.checking, timeout=10000)
+        assert session.read_only
+        assert told.shown[-1][:2] == ("warn", "数据库已损坏") and "重新打开" in told.shown[-1][2]
+        assert session.ctx.conn.execute("PRAGMA query_only").fetchone()[0] == 1
+    finally:
+        session.close()
+    asked = ScriptedDialogs(False)
+    assert open_session(app_paths, db, asked) is None   # checked first now: no backup, not opened
+    assert asked.shown[0][:2] == ("warn", "数据库已损坏")

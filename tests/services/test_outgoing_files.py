@@ -152,7 +152,7 @@ def _mount_tiny_tmpfs(where: Path, size: str) -> bool:
 @pytest.fixture
 def tiny_disk(tmp_path):
     where = tmp_path / "小盘"
-    if not _mount_tiny_tmpfs(where, "900k"):
+    if not _mount_tiny_tmpfs(where, "1200k"):   # the demo database (0.9 MB) and a little room
         pytest.skip("mounting a tmpfs is not permitted here")
     yield where
     subprocess.run(["umount", "-l", str(where)], capture_output=True)

@@ -65,3 +65,24 @@ class FindingEvent:
     occurred_at: str
     inspector: str
     device: str
+
+
+@dataclass(frozen=True)
+class LedgerFilter:
+    """Which findings of a campaign the ledger shows.
+
+    Attributes:
+        statuses: keep only these statuses (None: all).
+        deadline_from, deadline_to: keep deadlines in this range, inclusive (None: open end).
+        text: case-insensitive substring of sponsor, 备案号, category, 文号 or deadline.
+        text_statuses, text_severities: statuses / severities whose label contains ``text`` (the
+            caller knows the labels); rows with them match the text too.
+    """
+
+    campaign_id: str
+    statuses: tuple[str, ...] | None = None
+    deadline_from: str | None = None
+    deadline_to: str | None = None
+    text: str = ""
+    text_statuses: tuple[str, ...] = ()
+    text_severities: tuple[int, ...] = ()

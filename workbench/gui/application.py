@@ -117,7 +117,8 @@ def open_session(paths: AppPaths, db_path: Path, dialogs: Dialogs, today: date |
     from workbench.app import open_context
     from workbench.gui.session import Session
 
-    if not _sound_or_restored(db_path, dialogs):
+    deferred = _check_later(db_path)
+    if not deferred and not _sound_or_restored(db_path, dialogs):
         return None
     lock = QLockFile(str(db_path) + ".lock")
     lock.setStaleLockTime(0)          # a lock left by a crashed window is recognised by its process id
@@ -143,7 +144,30 @@ def open_session(paths: AppPaths, db_path: Path, dialogs: Dialogs, today: date |
         return None
     session = Session(paths, db_path, dialogs, ctx=ctx)
     session.read_only, session.lock = read_only, (None if read_only else lock)
+    if deferred and not read_only:
+        session.check_integrity(_check_failed_marker(db_path))
     return session
+
+
+#: A database larger than this is checked (PRAGMA quick_check, seconds at province scale) after
+#: the window opens, writing nothing until it passes; a smaller one before the window opens.
+CHECK_LATER_BYTES = 64 * 1024 * 1024
+
+
+def _check_failed_marker(db_path: Path) -> Path:
+    """Left beside a database whose check after opening failed: the next start checks first and
+    offers the newest good backup (``_sound_or_restored``)."""
+    return db_path.with_name(db_path.name + ".check-failed")
+
+
+def _check_later(db_path: Path) -> bool:
+    """True when the quick check of ``db_path`` runs after the window opens (a large file whose
+    last check after opening did not fail)."""
+    try:
+        large = db_path.is_file() and db_path.stat().st_size > CHECK_LATER_BYTES
+    except OSError:
+        return False
+    return large and not _check_failed_marker(db_path).exists()
 
 
 def _sound_or_restored(db_path: Path, dialogs: Dialogs) -> bool:
@@ -158,6 +182,7 @@ def _sound_or_restored(db_path: Path, dialogs: Dialogs) -> bool:
             return True    # not a database at all: open_context says so, naming the file
     problems = integrity.quick_check(db_path)
     if not problems:
+        _check_failed_marker(db_path).unlink(missing_ok=True)
         return True
     log.warning("quick_check of %s failed: %s", db_path, problems[:3])
     newest = integrity.newest_good_backup(db_path)
@@ -171,6 +196,7 @@ def _sound_or_restored(db_path: Path, dialogs: Dialogs) -> bool:
                            "损坏的文件会改名保留在原文件夹。"):
         return False
     kept = integrity.restore(db_path, newest.path)
+    _check_failed_marker(db_path).unlink(missing_ok=True)
     dialogs.info("数据库已恢复", f"已用 {when} 的备份恢复数据库；损坏的文件保留为 {kept}。此后的修改需要重新录入。")
     return True
 
@@ -186,8 +212,8 @@ def start_window(session):
     else:   # a rotating backup on every start, in the background (storage/backup.py)
         from workbench.services import integrity
 
-        session.run_task("启动时备份", lambda ctx, _c, _p: integrity.take_backup(ctx, session.db_path, "start"),
-                         lambda _path: None)
+        session.after_check(lambda: session.run_task(
+            "启动时备份", lambda ctx, _c, _p: integrity.take_backup(ctx, session.db_path, "start"), lambda _path: None))
     window.show()
     if session.ctx.settings.load_problem:    # a damaged settings file: say so before asking again
         session.dialogs.warn("设置文件有问题", session.ctx.settings.load_problem)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QStringListModel, Slot
 from PySide6.QtGui import QAction, QKeySequence
@@ -20,12 +21,8 @@ from PySide6.QtWidgets import (
 
 from workbench import __version__
 from workbench.gui.session import Session
-from workbench.gui.views import import_runs, removal_actions, summary_export
 from workbench.gui.views.campaign_dialog import CampaignDialog
-from workbench.gui.views.documents_view import DocumentsView
 from workbench.gui.views.findings_view import FindingsView
-from workbench.gui.views.import_wizard import FILE_FILTERS, ImportWizard
-from workbench.gui.views.inspections_view import InspectionsView
 from workbench.gui.views.overview_view import OverviewView
 from workbench.gui.views.review_panel import ReviewPanel
 from workbench.gui.views.sites_view import SitesView
@@ -36,8 +33,22 @@ from workbench.gui.widgets.screen_fit import fit_to_screen
 from workbench.gui.widgets.table_export import install_table_export
 from workbench.services import campaigns, removals, sites
 
+if TYPE_CHECKING:   # loaded on demand, so the window opens without openpyxl and reportlab
+    from workbench.gui.views.documents_view import DocumentsView
+    from workbench.gui.views.import_runs import ImportRunsDialog
+    from workbench.gui.views.import_wizard import ImportWizard
+    from workbench.gui.views.inspections_view import InspectionsView
+    from workbench.gui.views.removal_actions import RecycleBinDialog
+
 SCREENS = ("概览", "网站", "核查", "检查", "问题", "文书")
 OVERVIEW, SITES, REVIEW, INSPECTIONS, FINDINGS, DOCUMENTS = range(len(SCREENS))
+#: Screens built when first shown (or first used): their modules load checklist, PDF and
+#: printing libraries, which the window need not wait for. (Not imported on a background thread
+#: ahead of time: importing PySide6 modules off the GUI thread crashed the interpreter.)
+LAZY_SCREENS = {
+    INSPECTIONS: ("workbench.gui.views.inspections_view", "InspectionsView"),
+    DOCUMENTS: ("workbench.gui.views.documents_view", "DocumentsView"),
+}
 
 
 class MainWindow(QMainWindow):
@@ -64,14 +75,14 @@ class MainWindow(QMainWindow):
         self.overview = OverviewView(s)
         self.sites_view = SitesView(s)
         self.review_panel = ReviewPanel(s)
-        self.inspections_view = InspectionsView(s)
         self.findings_view = FindingsView(s)
-        self.documents_view = DocumentsView(s)
-        self._install_table_exports()
+        self._built: dict[int, QWidget] = {OVERVIEW: self.overview, SITES: self.sites_view,
+                                           REVIEW: self.review_panel, FINDINGS: self.findings_view}
         self.stack = QStackedWidget()
-        for view in (self.overview, self.sites_view, self.review_panel, self.inspections_view,
-                     self.findings_view, self.documents_view):
-            self.stack.addWidget(view)
+        for index in range(len(SCREENS)):   # a placeholder for a screen built when first shown
+            self.stack.addWidget(self._built.get(index) or QWidget())
+        self.table_export_actions = []
+        self._install_table_exports()
         self.nav = QListView()
         self.nav.setModel(QStringListModel(list(SCREENS), self))
         self.nav.setEditTriggers(QAbstractItemView.NoEditTriggers)
@@ -84,19 +95,47 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
-    def _install_table_exports(self) -> None:
-        """右键 › 导出为 Excel on every list of the window (what it shows: filter and sort)."""
-        fv, sv = self.findings_view, self.sites_view
-        tables = (
-            (sv.table, "网站 › 网站列表", sv.filter_note),
-            (fv.table, "问题 › 问题台账", fv.filter_note),
-            (fv.history_table, "问题 › 处理记录", None),
-            (self.documents_view.sponsor_table, "文书 › 单位", None),
-            (self.documents_view.notice_table, "文书 › 文书", None),
-            (self.inspections_view.table, "检查 › 检查列表", None),
-        )
-        self.table_export_actions = [install_table_export(table, self.session, screen, note)
-                                     for table, screen, note in tables]
+    def _install_table_exports(self, index: int | None = None) -> None:
+        """右键 › 导出为 Excel on every list of the window (what it shows: filter and sort): of
+        the screens built with the window, or of the lazy screen ``index`` when it is built."""
+        if index == DOCUMENTS:
+            dv = self._built[DOCUMENTS]
+            tables = ((dv.sponsor_table, "文书 › 单位", None), (dv.notice_table, "文书 › 文书", None))
+        elif index == INSPECTIONS:
+            tables = ((self._built[INSPECTIONS].table, "检查 › 检查列表", None),)
+        else:
+            fv, sv = self.findings_view, self.sites_view
+            tables = ((sv.table, "网站 › 网站列表", sv.filter_note), (fv.table, "问题 › 问题台账", fv.filter_note),
+                      (fv.history_table, "问题 › 处理记录", None))
+        self.table_export_actions += [install_table_export(table, self.session, screen, note)
+                                      for table, screen, note in tables]
+
+    @property
+    def inspections_view(self) -> InspectionsView:
+        """检查 (built on first use)."""
+        return self.screen_view(INSPECTIONS)
+
+    @property
+    def documents_view(self) -> DocumentsView:
+        """文书 (built on first use)."""
+        return self.screen_view(DOCUMENTS)
+
+    def screen_view(self, index: int) -> QWidget:
+        """The view of screen ``index``, building a lazy one (:data:`LAZY_SCREENS`) in place of its placeholder."""
+        view = self._built.get(index)
+        if view is None:
+            import importlib
+
+            module, name = LAZY_SCREENS[index]
+            view = getattr(importlib.import_module(module), name)(self.session)
+            placeholder, current = self.stack.widget(index), self.stack.currentIndex()
+            self.stack.removeWidget(placeholder)
+            self.stack.insertWidget(index, view)
+            placeholder.deleteLater()
+            self.stack.setCurrentIndex(current)
+            self._built[index] = view
+            self._install_table_exports(index)
+        return view
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("检查任务")
@@ -244,6 +283,8 @@ class MainWindow(QMainWindow):
             self.session.set_campaign(None)
             self.reload_campaigns()
 
+        from workbench.gui.views import removal_actions  # on demand: the window opens without it
+
         if not removal_actions.confirm_and_remove(self.session, "删除检查任务",
                                                   lambda ctx: removals.plan_campaign(ctx, cid), choose_another):
             return False
@@ -251,16 +292,20 @@ class MainWindow(QMainWindow):
         return True
 
     @Slot()
-    def open_import_runs(self) -> import_runs.ImportRunsDialog:
+    def open_import_runs(self) -> ImportRunsDialog:
         """文件 › 导入批次: the campaign's imports, with 撤销导入."""
+        from workbench.gui.views import import_runs  # on demand
+
         dialog = import_runs.ImportRunsDialog(self.session, self)
         self.dialog = dialog
         dialog.open()
         return dialog
 
     @Slot()
-    def open_recycle_bin(self) -> removal_actions.RecycleBinDialog:
+    def open_recycle_bin(self) -> RecycleBinDialog:
         """文件 › 回收站: removed campaigns, inspections and evidence, with 撤销删除."""
+        from workbench.gui.views import removal_actions
+
         dialog = removal_actions.RecycleBinDialog(self.session, self)
         dialog.finished.connect(lambda _r: self.reload_campaigns())
         self.dialog = dialog
@@ -279,6 +324,11 @@ class MainWindow(QMainWindow):
         if self.session.campaign_id is None:
             self.session.dialogs.info("导入名单", "请先新建一个检查任务（文件 › 新建检查任务），再导入名单。")
             return None
+        from workbench.gui.views.import_wizard import (  # on demand (importers)
+            FILE_FILTERS,
+            ImportWizard,
+        )
+
         path = self.session.dialogs.open_file("选择网站名单", self.session.last_folder, FILE_FILTERS)
         if path is None:
             return None
@@ -292,6 +342,10 @@ class MainWindow(QMainWindow):
     @Slot()
     def export_summary(self) -> None:
         """Ctrl+E: write the campaign's summary workbook where the user chooses, then say where."""
+        from workbench.gui.views import (
+            summary_export,  # on demand: openpyxl and reportlab load here
+        )
+
         summary_export.export_summary(self.session, self._summary_written)
 
     def _summary_written(self, path: Path) -> None:
@@ -300,6 +354,8 @@ class MainWindow(QMainWindow):
 
     def export_file(self, kind: str):
         """文件 › 导出整改台账 / 导出汇总报告 (``kind`` ledger / report; see summary_export.KINDS)."""
+        from workbench.gui.views import summary_export
+
         title, label = summary_export.KINDS[kind][0], summary_export.KINDS[kind][1]
 
         def written(path: Path) -> None:
@@ -338,6 +394,7 @@ class MainWindow(QMainWindow):
         """Show one of :data:`SCREENS` and keep the navigation list in step."""
         if not 0 <= index < len(SCREENS):
             return
+        self.screen_view(index)
         self.stack.setCurrentIndex(index)
         if self.nav.currentIndex().row() != index:
             self.nav.setCurrentIndex(self.nav.model().index(index))
@@ -420,10 +477,21 @@ class MainWindow(QMainWindow):
         if qs.value("state") is not None:
             self.restoreState(qs.value("state"))
 
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        """First shown: after the first screen's reads (queued by its Show event, which comes
+        first), import what the first save needs on the reader (sqlite-utils: no Qt)."""
+        super().showEvent(event)
+        if not getattr(self, "_preloaded", False):
+            from workbench.services.context import preload_for_writes
+
+            self._preloaded = True
+            self.session.read(lambda _ctx: preload_for_writes(), lambda _done: None)
+
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         """Ask about unsaved review and inspection notes (取消 keeps the window open); then
         remember geometry, cancel and wait for running tasks, close the database."""
-        if not (self.review_panel.settle("退出") and self.inspections_view.panel.settle("退出")):
+        inspections = self._built.get(INSPECTIONS)
+        if not (self.review_panel.settle("退出") and (inspections is None or inspections.panel.settle("退出"))):
             event.ignore()
             return
         qs = self._qsettings()

@@ -2,10 +2,15 @@
 
 Screens ask ``session.read(fn, on_done)``; ``fn(ctx)`` (a service call) runs on the reader
 thread with the reader's own services context (a connection belongs to one thread), and
-``on_done(result)`` runs on the GUI thread when it is back. Reads run one at a time, in order;
-a newer read of the same ``key`` makes an older, not yet delivered result obsolete (typing in a
-filter box never shows a stale page). Failures go to ``on_error`` (or the session's error
-message). The window stays live while a province-sized query runs.
+``on_done(result)`` runs on the GUI thread when it is back. Reads run one at a time, in order.
+
+Superseded reads cost nothing: a newer read of the same ``key`` makes an older one obsolete, and
+``drop(group)`` makes every pending read of a ``group`` obsolete (a table's count and pages when
+its filter changes). An obsolete read is skipped if it has not started, stopped by SQLite's
+progress handler if it is running (a 300,000-row count of a 1-character filter stops at once
+when the next key is typed), and never delivered (typing in a filter box never shows a stale
+page). Failures go to ``on_error`` (or the session's error message). The window stays live while
+a province-sized query runs.
 """
 
 from __future__ import annotations
@@ -20,6 +25,9 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 log = logging.getLogger(__name__)
 
+#: SQLite virtual-machine steps between two checks whether the running read became obsolete.
+ABORT_CHECK_STEPS = 2000
+
 
 class _Job(QRunnable):
     def __init__(self, reader: Reader, ticket: int, fn: Callable[[Any], Any]):
@@ -27,12 +35,19 @@ class _Job(QRunnable):
         self.reader, self.ticket, self.fn = reader, ticket, fn
 
     def run(self) -> None:  # noqa: D102 - QRunnable override
+        reader = self.reader
+        if self.ticket in reader._dropped:   # superseded before it started: skip it
+            reader._delivered.emit(self.ticket, None, None)
+            return
+        reader._running = self.ticket
         try:
-            result = self.fn(self.reader._context())
-        except Exception as err:  # handed to the GUI thread, which explains it
-            self.reader._delivered.emit(self.ticket, None, err)
+            result = self.fn(reader._context())
+        except Exception as err:  # handed to the GUI thread, which explains it (or drops it if obsolete)
+            reader._delivered.emit(self.ticket, None, err)
         else:
-            self.reader._delivered.emit(self.ticket, result, None)
+            reader._delivered.emit(self.ticket, result, None)
+        finally:
+            reader._running = None
 
 
 class Reader(QObject):
@@ -53,15 +68,23 @@ class Reader(QObject):
         self._ctx = None
         self._ctx_lock = threading.Lock()
         self._tickets = itertools.count(1)
-        self._pending: dict[int, tuple[str | None, Callable, Callable | None]] = {}
+        self._pending: dict[int, tuple[str | None, str | None, Callable, Callable | None]] = {}
         self._latest: dict[str, int] = {}
+        self._dropped: set[int] = set()    # read on the reader thread, written on the GUI thread
+        self._running: int | None = None
         self._delivered.connect(self._deliver)
 
     def _context(self):
         with self._ctx_lock:
             if self._ctx is None:
                 self._ctx = self._open_ctx()
+                if not self.inline:
+                    self._ctx.stop_reads_when(self._obsolete_running, ABORT_CHECK_STEPS)
             return self._ctx
+
+    def _obsolete_running(self) -> bool:
+        """(Reader thread, from SQLite's progress handler) True stops the running statement."""
+        return self._running in self._dropped
 
     @property
     def busy(self) -> bool:
@@ -69,12 +92,21 @@ class Reader(QObject):
         return bool(self._pending)
 
     def read(self, fn: Callable[[Any], Any], on_done: Callable[[Any], None],
-             on_error: Callable[[Exception], None] | None = None, key: str | None = None) -> int:
-        """Run ``fn(ctx)`` on the reader thread; ``on_done(result)`` on the GUI thread. Returns a ticket."""
+             on_error: Callable[[Exception], None] | None = None, key: str | None = None,
+             group: str | None = None) -> int:
+        """Run ``fn(ctx)`` on the reader thread; ``on_done(result)`` on the GUI thread. Returns a ticket.
+
+        Args:
+            key: a newer read with the same key makes this one obsolete.
+            group: :meth:`drop` makes every pending read of the group obsolete.
+        """
         ticket = next(self._tickets)
         if key is not None:
+            older = self._latest.get(key)
+            if older is not None and older in self._pending:
+                self._dropped.add(older)
             self._latest[key] = ticket
-        self._pending[ticket] = (key, on_done, on_error)
+        self._pending[ticket] = (key, group, on_done, on_error)
         if self.inline:
             try:
                 result = fn(self._context())
@@ -86,10 +118,19 @@ class Reader(QObject):
             self._pool.start(_Job(self, ticket, fn))
         return ticket
 
+    def drop(self, group: str) -> None:
+        """Make every pending read of ``group`` obsolete: not started ones are skipped, a running
+        one is stopped, none is delivered."""
+        for ticket, (_key, g, _done, _err) in self._pending.items():
+            if g == group:
+                self._dropped.add(ticket)
+
     def _deliver(self, ticket: int, result, err) -> None:
-        key, on_done, on_error = self._pending.pop(ticket, (None, None, None))
-        if on_done is None or (key is not None and self._latest.get(key) != ticket):
-            return   # obsolete: a newer read of the same key is on its way
+        key, _group, on_done, on_error = self._pending.pop(ticket, (None, None, None, None))
+        dropped = ticket in self._dropped
+        self._dropped.discard(ticket)
+        if on_done is None or dropped or (key is not None and self._latest.get(key) != ticket):
+            return   # obsolete: a newer read of the same key or group is on its way
         if err is not None:
             (on_error or self._on_error)(err)
         else:
@@ -97,9 +138,11 @@ class Reader(QObject):
 
     def close(self) -> None:
         """Wait for running reads and close the reader's connection (window closing)."""
+        self._dropped.update(self._pending)   # stop what runs now
         self._pending.clear()
         self._pool.clear()
         self._pool.waitForDone(10000)
+        self._dropped.clear()
         with self._ctx_lock:
             if self._ctx is not None:
                 self._ctx.close()

@@ -63,19 +63,67 @@ class Session(QObject):
         self.reader = Reader(self.open_worker_context, lambda err: self.show_error("读取数据", err),
                              inline=inline_reads)
 
+    #: True while the integrity check of the open database runs (writes are refused meanwhile)
+    checking = False
+    _after_check: list[Callable[[], None]] = []
+
+    def after_check(self, fn: Callable[[], None]) -> None:
+        """Call ``fn()`` now, or once the integrity check running after opening has passed
+        (never if it fails): e.g. the start-of-day backup, which then copies a checked file
+        and leaves the disk to the first screens while they read."""
+        if self.checking:
+            self._after_check = [*self._after_check, fn]
+        else:
+            fn()
+
+    def check_integrity(self, failed_marker: Path) -> None:
+        """Run ``PRAGMA quick_check`` of the open database on a worker while the window is used;
+        refuse writes until it passes. When it fails the window stays read-only, says why, and
+        ``failed_marker`` is written so the next start checks first and offers a backup."""
+        from workbench.services import integrity
+
+        self.checking = True
+        self.ctx.set_query_only(True)
+        db = self.db_path
+
+        def passed(problems: list[str]) -> None:
+            self.checking = False
+            waiting, self._after_check = self._after_check, []
+            if not problems:
+                self.ctx.set_query_only(False)
+                for fn in waiting:
+                    fn()
+                return
+            log.warning("quick_check of %s failed after opening: %s", db, problems[:3])
+            self.read_only = True
+            try:
+                failed_marker.write_text("\n".join(problems[:20]), encoding="utf-8")
+            except OSError as err:
+                log.warning("cannot write %s: %s", failed_marker, err)
+            self.dialogs.warn("数据库已损坏", f"数据库 {db} 未通过完整性检查（{problems[0]}），为免损坏扩大，"
+                              "本窗口不会写入它。\n请关闭窗口后重新打开：打开时将提供用最新的完好备份恢复。")
+
+        self.run_task("检查数据库完整性", lambda _ctx, _cancel, _progress: integrity.quick_check(db), passed)
+
     def read(self, fn: Callable[[Context], Any], on_done: Callable[[Any], None],
-             on_error: Callable[[Exception], None] | None = None, key: str | None = None) -> int:
+             on_error: Callable[[Exception], None] | None = None, key: str | None = None,
+             group: str | None = None) -> int:
         """Run the read ``fn(ctx)`` on the reader thread; ``on_done(result)`` back on the GUI thread.
 
-        A newer read with the same ``key`` supersedes an older one (gui/reader.py).
+        A newer read with the same ``key`` supersedes an older one; ``drop_reads(group)`` drops
+        every pending read of a ``group`` (gui/reader.py).
         """
-        return self.reader.read(fn, on_done, on_error, key)
+        return self.reader.read(fn, on_done, on_error, key, group)
+
+    def drop_reads(self, group: str) -> None:
+        """Drop the pending reads of ``group`` (skipped, stopped if running, never delivered)."""
+        self.reader.drop(group)
 
     def open_worker_context(self) -> Context:
         """A new context on its own connection, for a worker thread, with a copy of the
         settings in use (the user may have filled some in just now)."""
         ctx = open_context(self.db_path, self.paths, today=self.ctx.today_override,
-                           inspector=self.ctx.author.name or None, read_only=self.read_only)
+                           inspector=self.ctx.author.name or None, read_only=self.read_only or self.checking)
         ctx.settings = copy.deepcopy(self.ctx.settings)
         return ctx
 
@@ -163,7 +211,9 @@ class Session(QObject):
     def show_error(self, title: str, err: Exception) -> None:
         """Show an error as one clear sentence; unexpected errors point to the log. A write refused
         for want of the inspector's name also emits ``inspector_needed`` (the window opens 设置)."""
-        if isinstance(err, InspectorMissingError):
+        if self.checking and explain_database_error(err) is not None:
+            self.dialogs.warn(title, "正在检查数据库完整性（大型数据库需要几秒钟），检查通过后即可保存。请稍后再试。")
+        elif isinstance(err, InspectorMissingError):
             self.dialogs.warn(title, str(err))
             self.inspector_needed.emit()
         elif isinstance(err, WorkbenchError):

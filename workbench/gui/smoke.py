@@ -41,8 +41,17 @@ class Heartbeat(QObject):
 
     def _tick(self) -> None:
         now = time.perf_counter()
-        self.longest_ms = max(self.longest_ms, (now - self._last) * 1000 - HEARTBEAT_MS)
+        gap = (now - self._last) * 1000 - HEARTBEAT_MS
+        self.longest_ms = max(self.longest_ms, gap)
+        self.step_longest_ms = max(self.step_longest_ms, gap)
         self._last = now
+
+    step_longest_ms = 0.0   # the longest gap since take_step() (which step froze the window)
+
+    def take_step(self) -> float:
+        """The longest gap since the last call (ms), and start again."""
+        gap, self.step_longest_ms = self.step_longest_ms, 0.0
+        return gap
 
     def reset(self) -> None:
         """Start measuring afresh (after the window first painted)."""
@@ -62,6 +71,8 @@ class SmokeRun:
         self.heartbeat = Heartbeat()
         self.result: dict = {"ok": True}
         self._reviewed: str | None = None
+        self._filter_started: tuple[str, float] | None = None
+        window.sites_view.model.counted.connect(self._count_arrived)
         self.steps: list[tuple[str, Callable[[], None], Callable[[], bool]]] = []
 
     # --- conditions: "the screen shows its first rows" -----------------------------------------
@@ -80,7 +91,7 @@ class SmokeRun:
             return view.site_id is not None
         if view is w.findings_view:
             return view.model.rowCount() > 0
-        if view is w.documents_view:
+        if hasattr(view, "sponsor_model"):   # 文书 (built when first shown)
             return view.sponsor_model.rowCount() > 0
         return True   # inspections: may hold none in a scale database
 
@@ -96,10 +107,9 @@ class SmokeRun:
         w = self.window
         self._wait("open", lambda: None, lambda: self._shown(w.stack.currentWidget()), since=self.started_at)
         self.result["screens"] = {}
-        for index in range(w.stack.count()):
-            view = w.stack.widget(index)
+        for index in range(w.stack.count()):   # a screen may be built when first shown: look it up then
             name = w.nav.model().index(index).data()
-            self._wait(f"screen:{name}", lambda i=index: w.show_screen(i), lambda v=view: self._shown(v))
+            self._wait(f"screen:{name}", lambda i=index: w.show_screen(i), lambda i=index: self._shown(w.stack.widget(i)))
         sites = w.sites_view
         self._wait("screen:网站(again)", lambda: w.show_screen(1), lambda: self._shown(sites))
         keys = [*FILTER_TEXT]
@@ -113,9 +123,13 @@ class SmokeRun:
                        self._table_settled)
             self._wait(f"sort:{column}:desc", lambda c=column: sites.table.sortByColumn(c, Qt.DescendingOrder),
                        self._table_settled)
+        # the whole count is needed to scroll to the end (rows appear before it: paged_model.py)
+        self._wait("count_wait", lambda: None, lambda: not getattr(sites.model, "counting", False))
         self._wait("scroll_end", self._scroll_end, self._last_row_shown)
         if os.environ.get(REVIEW_ENV):   # writes one review: only on a scratch database
             review = w.review_panel
+            # a large database is checked after the window opens and takes writes once it passed
+            self._wait("integrity_wait", lambda: None, lambda: not w.session.checking)
             self._wait("screen:核查(again)", lambda: w.show_screen(2), lambda: self._shown(review))
             self._wait("review_next", self._save_and_next, lambda: review.site_id != self._reviewed)
         QTimer.singleShot(0, self._next)
@@ -127,13 +141,22 @@ class SmokeRun:
         review.mark_all_match()
         review.save_and_next()   # what Ctrl+Enter calls (an offscreen window has no keyboard focus)
 
+    def _count_arrived(self, _n: int) -> None:
+        """The site table's count is in: how long after its filter was applied (info: rows show first)."""
+        if self._filter_started is not None:
+            name, start = self._filter_started
+            self._filter_started = None
+            self.result.setdefault("filter_count_ms", {})[name] = _ms(start)
+
     def _type(self, key: str) -> None:
         box = self.window.sites_view.filter_box
+        self._filter_started = (box.text() + key, time.perf_counter())
         box.insert(key)   # as typed (QTest.keyClicks cannot send Chinese characters)
         box.returnPressed.emit()   # apply now: the measured time is the query's, not the debounce's
 
     def _set_filter(self, text: str) -> None:
         box = self.window.sites_view.filter_box
+        self._filter_started = (text or "clear", time.perf_counter())
         box.setText(text)
         box.returnPressed.emit()
 
@@ -160,8 +183,12 @@ class SmokeRun:
     def _poll(self, name: str, start: float, done: Callable[[], bool]) -> None:
         if done():
             self._record(name, _ms(start))
+            gap = self.heartbeat.take_step()
+            if name != "open" and gap >= 50:   # which steps froze the window (ms), to find the cause
+                self.result.setdefault("stalls_by_step", {})[name] = round(gap, 1)
             if name == "open":
                 self.heartbeat.reset()
+                self.heartbeat.take_step()
                 t0 = os.environ.get(T0_ENV)
                 if t0:   # the benchmark's spawn time: process start to first rows, whole process
                     self.result["open_from_spawn_ms"] = round((time.time() - float(t0)) * 1000, 1)

@@ -11,8 +11,6 @@ from pathlib import Path
 
 from workbench.domain.author import Author
 from workbench.domain.inspection import TemplateRecord
-from workbench.exporters.checklist_xlsx import write_template_xlsx
-from workbench.importers.checklist_xlsx import read_template_xlsx
 from workbench.services.context import Context
 from workbench.storage import checklist_repo
 from workbench.storage.connection import transaction
@@ -53,6 +51,8 @@ def import_template(ctx: Context, path: str | Path, new_version: bool = False) -
     if path.suffix.lower() in (".yaml", ".yml"):
         template = checklist_repo.read_yaml_template(path)
     else:
+        from workbench.importers.checklist_xlsx import read_template_xlsx  # on use: loads openpyxl
+
         template = read_template_xlsx(path)
     ensure_builtins(ctx)    # else an edited copy could take a built-in's (code, version) for good
     with transaction(ctx.conn):
@@ -68,6 +68,8 @@ def export_template(ctx: Context, template_id: str, path: str | Path) -> None:
         NotFoundError: no such template; WorkbenchError: the file cannot be written.
     """
     _record, template = checklist_repo.get(ctx.conn, template_id)
+    from workbench.exporters.checklist_xlsx import write_template_xlsx  # on use: loads openpyxl
+
     write_template_xlsx(template, path)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
@@ -77,6 +78,17 @@ class Context:
             raise WorkbenchError("未设置证据文件夹")
         return EvidenceStore(self.evidence_dir)
 
+    def set_query_only(self, on: bool) -> None:
+        """Refuse (``on``) or allow writes on this context's connection (``PRAGMA query_only``):
+        the window writes nothing until the integrity check of a large database has passed."""
+        self.conn.execute(f"PRAGMA query_only={1 if on else 0}")
+
+    def stop_reads_when(self, check: Callable[[], bool], steps: int = 2000) -> None:
+        """Let ``check()`` stop a running read: it is called every ``steps`` SQLite steps on the
+        connection's thread, and a true answer makes the running statement raise
+        ``sqlite3.OperationalError('interrupted')`` (gui/reader.py stops superseded reads so)."""
+        self.conn.set_progress_handler(lambda: 1 if check() else 0, steps)
+
     def close(self) -> None:
         """Close the context's connection (a worker's context when its task ends; the window's on exit)."""
         self.conn.close()
@@ -84,6 +96,13 @@ class Context:
     def with_connection(self, conn: sqlite3.Connection) -> Context:
         """The same context on another connection (for a worker thread)."""
         return replace(self, conn=conn)
+
+
+def preload_for_writes() -> None:
+    """Import what the first save needs (sqlite-utils, which loads numpy: about 0.3 s) ahead of
+    it; the window runs this on its reader thread once the first screen shows, so neither the
+    window's opening nor the first Ctrl+Enter waits for the import."""
+    import sqlite_utils  # noqa: F401
 
 
 def explain_database_error(err: BaseException) -> str | None:

@@ -7,11 +7,12 @@ from datetime import date
 
 from workbench.domain import finding_status as fs
 from workbench.domain.deadline import compute_deadline
-from workbench.domain.finding import Finding, FindingEvent, FindingView
+from workbench.domain.finding import Finding, FindingEvent, FindingView, LedgerFilter
 from workbench.errors import ValidationError
 from workbench.services.context import Context
-from workbench.storage import finding_repo
+from workbench.storage import finding_query, finding_repo
 from workbench.storage.connection import transaction
+from workbench.storage.finding_query import deadline_day
 from workbench.storage.records import new_id
 
 
@@ -153,3 +154,57 @@ def as_json(view: FindingView, today: date) -> dict:
         "days_left": fs.days_left_on_term(f.status, f.deadline, today),
         "overdue": fs.is_overdue(f.status, f.deadline, today),
     }
+
+
+# --- the 问题 screen's ledger, page by page (storage/finding_query.py) ------------------------------
+
+#: Status filter keys of the 问题 screen: all / open / overdue / due_soon.
+LEDGER_FILTERS = ("all", "open", "overdue", "due_soon")
+
+
+def ledger_filter(campaign_id: str, key: str, today: date, text: str = "",
+                  within_days: int = 3) -> LedgerFilter:
+    """The :class:`LedgerFilter` of a status filter key (:data:`LEDGER_FILTERS`) and a text.
+
+    open: not closed or withdrawn; overdue: served, open, deadline before ``today``; due_soon:
+    served, open, deadline from ``today`` to ``within_days`` calendar days later. The text also
+    matches findings whose status or severity label contains it (what the table shows).
+
+    Raises:
+        ValueError: an unknown key.
+    """
+    from datetime import timedelta
+
+    from workbench.domain.severity import SEVERITIES, SEVERITY_LABELS
+
+    if key not in LEDGER_FILTERS:
+        raise ValueError(f"unknown ledger filter: {key}")
+    running = tuple(sorted(fs.TERM_RUNNING_STATUSES))
+    statuses, since, until = {
+        "all": (None, None, None),
+        "open": (tuple(sorted(fs.OPEN_STATUSES)), None, None),
+        "overdue": (running, None, today - timedelta(days=1)),
+        "due_soon": (running, today, today + timedelta(days=within_days)),
+    }[key]
+    term = text.strip()
+    return LedgerFilter(
+        campaign_id, statuses, deadline_day(since), deadline_day(until), term,
+        tuple(s for s, label in fs.STATUS_LABELS.items() if term and term in label),
+        tuple(i for i, s in enumerate(SEVERITIES) if term and term in SEVERITY_LABELS[s]),
+    )
+
+
+def ledger_count(ctx: Context, f: LedgerFilter) -> tuple[int, int]:
+    """(findings matching ``f``, findings matching it without its text)."""
+    shown = finding_query.count_findings(ctx.conn, f)
+    return shown, (finding_query.count_findings(ctx.conn, f, with_text=False) if f.text else shown)
+
+
+def ledger_page(ctx: Context, f: LedgerFilter, **kwargs) -> list[FindingView]:
+    """One page of the ledger; keyword arguments as :func:`workbench.storage.finding_query.page_findings`."""
+    return finding_query.page_findings(ctx.conn, f, **kwargs)
+
+
+def ledger_position(ctx: Context, f: LedgerFilter, finding_id: str, sort: str, descending: bool) -> int:
+    """The row of a finding in the ledger (-1 when the filter hides it)."""
+    return finding_query.position(ctx.conn, f, finding_id, sort=sort, descending=descending)

@@ -30,6 +30,7 @@ from workbench.services.output_paths import check_output
 from workbench.storage import (
     campaign_repo,
     doc_number_repo,
+    document_query,
     finding_repo,
     notice_repo,
     sponsor_repo,
@@ -393,3 +394,36 @@ def sponsors_overview(ctx: Context, campaign_id: str) -> list[SponsorNoticeState
     return [SponsorNoticeState(sponsor_repo.from_row(row), open_count, latest, fresh)
             for row, open_count, latest, fresh in notice_repo.sponsor_overview(
                 ctx.conn, campaign_id, _NOTICE_STATUSES, tuple(sorted(fs.OPEN_STATUSES)))]
+
+
+# --- the 文书 screen, page by page (storage/document_query.py) --------------------------------------
+
+def count_sponsors_overview(ctx: Context, campaign_id: str) -> int:
+    """How many sponsors :func:`sponsors_overview` lists."""
+    return document_query.count_sponsors_needing(ctx.conn, campaign_id, _NOTICE_STATUSES)
+
+
+def sponsors_overview_page(ctx: Context, campaign_id: str, *, offset: int = 0, limit: int = 200,
+                           total: int | None = None) -> list[SponsorNoticeState]:
+    """Rows ``offset`` .. ``offset + limit`` of :func:`sponsors_overview` (same order and values),
+    computed for those sponsors only; ``total`` the count when known (reads the far half backwards)."""
+    return [SponsorNoticeState(sponsor_repo.from_row(row), open_count, latest, fresh)
+            for row, open_count, latest, fresh in document_query.page_sponsors_needing(
+                ctx.conn, campaign_id, _NOTICE_STATUSES, tuple(sorted(fs.OPEN_STATUSES)),
+                offset=offset, limit=limit, total=total)]
+
+
+def count_documents(ctx: Context, campaign_id: str) -> int:
+    """How many documents (notices and opinions) the campaign has issued."""
+    return document_query.count_documents(ctx.conn, campaign_id)
+
+
+def documents_page(ctx: Context, campaign_id: str, *, offset: int = 0, limit: int = 200,
+                   total: int | None = None) -> list[tuple[NoticeRecord, str]]:
+    """Rows of the campaign's documents, newest first, as (record, sponsor name)."""
+    return document_query.page_documents(ctx.conn, campaign_id, offset=offset, limit=limit, total=total)
+
+
+def document_position(ctx: Context, campaign_id: str, doc_number: str) -> int:
+    """The row of a document in :func:`documents_page`'s order (-1 when not in the campaign)."""
+    return document_query.document_position(ctx.conn, campaign_id, doc_number)

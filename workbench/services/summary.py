@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from workbench.domain import finding_status as fs
 from workbench.domain import review as rules
@@ -22,16 +23,12 @@ from workbench.domain.figures import (
 from workbench.domain.personal_data import disclosure_line, mask_text
 from workbench.domain.progress import Progress
 from workbench.domain.severity import SEVERITIES, SEVERITY_LABELS
-from workbench.exporters.summary import (
-    AccuracyLine,
-    FindingLine,
-    ReviewLine,
-    SummaryWorkbook,
-    write_summary,
-)
 from workbench.services.context import Context
 from workbench.storage import campaign_repo, finding_repo, summary_query
 from workbench.storage.ledger_query import low_memory
+
+if TYPE_CHECKING:   # the exporter (openpyxl) loads when a workbook is written, not with the window
+    from workbench.exporters.summary import AccuracyLine, SummaryWorkbook
 
 #: Open findings due within this many calendar days count as 即将到期.
 DUE_SOON_DAYS = 3
@@ -41,6 +38,8 @@ ACCURACY_ALERT_BELOW = 0.9
 
 
 def _accuracy(pairs) -> list[AccuracyLine]:
+    from workbench.exporters.summary import AccuracyLine
+
     return [AccuracyLine(r.group, r.reviewed, r.accurate, r.rate) for r in rules.accuracy_table(pairs)]
 
 
@@ -52,6 +51,8 @@ def build_summary(ctx: Context, campaign_id: str, *, include_personal_data: bool
     ID numbers and e-mail addresses masked unless ``include_personal_data``
     (domain.personal_data); the choice is written to the 模板信息 sheet.
     """
+    from workbench.exporters.summary import FindingLine, ReviewLine, SummaryWorkbook
+
     figs = figures(ctx, campaign_id)
     text = _text_filter(include_personal_data)
     inspector = _inspector_namer(ctx)
@@ -92,6 +93,8 @@ def build_summary(ctx: Context, campaign_id: str, *, include_personal_data: bool
 
 
 def _line(row: rules.AccuracyRow) -> AccuracyLine:
+    from workbench.exporters.summary import AccuracyLine
+
     return AccuracyLine(row.group, row.reviewed, row.accurate, row.rate)
 
 
@@ -196,7 +199,21 @@ def export_summary(
     Personal data is masked unless ``include_personal_data`` (recorded in 模板信息).
     """
     data = build_summary(ctx, campaign_id, include_personal_data=include_personal_data)
+    from workbench.exporters.summary import write_summary
+
     return write_summary(data, out, cancel=cancel, on_progress=on_progress)
+
+
+def quick_figures(ctx: Context, campaign_id: str, within_days: int = DUE_SOON_DAYS) -> dict[str, int]:
+    """The counts of :func:`figures` that indexes answer at once (keys sites, sponsors, reviewed,
+    findings, open, overdue, due_soon, rectified): the overview shows them first, the rates and
+    charts when :func:`figures` is done."""
+    from datetime import timedelta
+
+    today = ctx.today()
+    return summary_query.quick_counts(
+        ctx.conn, campaign_id, tuple(sorted(fs.OPEN_STATUSES)), tuple(sorted(fs.TERM_RUNNING_STATUSES)),
+        fs.CLOSED, today, today + timedelta(days=within_days))
 
 
 def figures(ctx: Context, campaign_id: str, within_days: int = DUE_SOON_DAYS) -> SummaryFigures:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from workbench.domain.personal_data import disclosure_line
 from workbench.domain.progress import Progress
-from workbench.exporters.table_export import write_table_export
 from workbench.services.context import Context
 
 
@@ -38,6 +37,8 @@ def export_table(ctx: Context, headers: Sequence[str], rows: Iterable[Sequence],
         ("个人信息", disclosure_line(include_personal_data)), ("生成软件", f"检查工作台 {__version__}"),
     ]
     title = screen.split("›")[-1].strip() + (f"（{filter_note}）" if filter_note else "")
+    from workbench.exporters.table_export import write_table_export  # on use: loads openpyxl
+
     return write_table_export(headers, rows, out, sheet=screen.split("›")[-1].strip(), title=title,
                               info=info, include_personal_data=include_personal_data, total=total,
                               cancel=cancel, on_progress=on_progress)

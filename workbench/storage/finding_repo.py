@@ -17,7 +17,8 @@ _FIELDS = (
 )
 
 
-def _finding(r: sqlite3.Row) -> Finding:
+def finding_from_row(r: sqlite3.Row) -> Finding:
+    """A Finding from a row of ``SELECT * FROM finding`` (extra columns are ignored)."""
     return Finding(
         id=r["id"], campaign_id=r["campaign_id"], sponsor_id=r["sponsor_id"], category=r["category"],
         description=r["description"], severity=r["severity"], legal_basis=r["legal_basis"],
@@ -73,13 +74,13 @@ def get(conn: sqlite3.Connection, finding_id: str) -> Finding:
     r = conn.execute("SELECT * FROM finding WHERE id = ?", (finding_id,)).fetchone()
     if r is None:
         raise NotFoundError("找不到该问题记录")
-    return _finding(r)
+    return finding_from_row(r)
 
 
 def for_review(conn: sqlite3.Connection, review_id: str) -> Finding | None:
     """The latest finding raised by a review, if any."""
     r = conn.execute("SELECT * FROM finding WHERE review_id = ? ORDER BY created_at DESC, rowid DESC", (review_id,)).fetchone()
-    return _finding(r) if r else None
+    return finding_from_row(r) if r else None
 
 
 def history(conn: sqlite3.Connection, finding_id: str) -> list[FindingEvent]:
@@ -130,7 +131,7 @@ def views(
         params.append(iso(deadline_before))
     sql += " ORDER BY f.deadline, p.name, f.created_at"
     return [
-        FindingView(_finding(r), r["sponsor_name"], r["site_no"], r["notice_number"])
+        FindingView(finding_from_row(r), r["sponsor_name"], r["site_no"], r["notice_number"])
         for r in conn.execute(sql, params)
     ]
 

@@ -55,7 +55,8 @@ def insert(conn: sqlite3.Connection, record: NoticeRecord, author: Author) -> No
     doc_number_repo.record_issued(conn, values, record.id, author)
 
 
-def _record(conn: sqlite3.Connection, r: sqlite3.Row) -> NoticeRecord:
+def record_from_row(conn: sqlite3.Connection, r: sqlite3.Row) -> NoticeRecord:
+    """The NoticeRecord of a row of ``SELECT * FROM notice`` (reads the findings it covers)."""
     ids = tuple(x[0] for x in conn.execute(
         "SELECT finding_id FROM notice_finding WHERE notice_id = ? ORDER BY rowid", (r["id"],)))
     return NoticeRecord(
@@ -70,7 +71,7 @@ def by_number(conn: sqlite3.Connection, doc_number: str) -> NoticeRecord:
     r = conn.execute("SELECT * FROM notice WHERE doc_number = ?", (doc_number,)).fetchone()
     if r is None:
         raise NotFoundError(f"找不到文号为“{doc_number}”的文书")
-    return _record(conn, r)
+    return record_from_row(conn, r)
 
 
 def get(conn: sqlite3.Connection, notice_id: str) -> NoticeRecord:
@@ -78,7 +79,7 @@ def get(conn: sqlite3.Connection, notice_id: str) -> NoticeRecord:
     r = conn.execute("SELECT * FROM notice WHERE id = ?", (notice_id,)).fetchone()
     if r is None:
         raise NotFoundError(f"找不到文书（{notice_id}）")
-    return _record(conn, r)
+    return record_from_row(conn, r)
 
 
 def for_sponsor(conn: sqlite3.Connection, sponsor_id: str, kind: str = "rectification") -> list[NoticeRecord]:
@@ -86,7 +87,7 @@ def for_sponsor(conn: sqlite3.Connection, sponsor_id: str, kind: str = "rectific
     rows = conn.execute(
         "SELECT * FROM notice WHERE sponsor_id = ? AND kind = ? ORDER BY year, seq", (sponsor_id, kind)
     ).fetchall()
-    return [_record(conn, r) for r in rows]
+    return [record_from_row(conn, r) for r in rows]
 
 
 def unnoticed_findings(conn: sqlite3.Connection, sponsor_id: str, statuses: tuple[str, ...]) -> list[str]:
@@ -130,7 +131,7 @@ def latest_with_findings(conn: sqlite3.Connection, kind: str, finding_ids: tuple
         (kind, *finding_ids),
     ).fetchall()
     for r in rows:
-        record = _record(conn, r)
+        record = record_from_row(conn, r)
         if set(record.finding_ids) == set(finding_ids):
             return record
     return None
@@ -158,7 +159,7 @@ def in_campaign(conn: sqlite3.Connection, campaign_id: str, kind: str | None = N
         sql += " AND kind = ?"
         params.append(kind)
     rows = conn.execute(sql + " ORDER BY year DESC, seq DESC, created_at DESC", params).fetchall()
-    return [_record(conn, r) for r in rows]
+    return [record_from_row(conn, r) for r in rows]
 
 
 def sponsor_overview(conn: sqlite3.Connection, campaign_id: str, needing: tuple[str, ...],

@@ -8,8 +8,6 @@ import uuid
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 
-import sqlite_utils
-
 from workbench.domain.author import INSPECTOR_MISSING, Author  # noqa: F401 - re-exported
 
 
@@ -65,11 +63,15 @@ def insert_row(conn: sqlite3.Connection, table: str, values: dict) -> None:
     Raises:
         sqlite3.IntegrityError: a unique or foreign-key constraint is violated.
     """
+    import sqlite_utils  # on first use: it loads numpy, which a window opening need not wait for
+
     sqlite_utils.Database(conn)[table].insert(values)
 
 
 def insert_rows(conn: sqlite3.Connection, table: str, rows: Iterable[dict]) -> None:
     """Insert many rows with the same columns into ``table`` through sqlite-utils (batched)."""
+    import sqlite_utils
+
     sqlite_utils.Database(conn)[table].insert_all(rows)
 
 

@@ -1,4 +1,5 @@
-"""A read-only table model over plain records, described by a tuple of :class:`Column`."""
+"""Read-only table models over plain records described by a tuple of :class:`Column`: in memory
+(:class:`RecordTableModel`) or read page by page (:class:`PagedRecordModel`)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+
+from workbench.gui.models.paged_model import PagedTableModel
 
 
 @dataclass(frozen=True)
@@ -54,4 +57,54 @@ class RecordTableModel(QAbstractTableModel):
             return column.text(record)
         if role == Qt.UserRole:
             return column.key(record) if column.key else column.text(record)
+        return None
+
+
+class PagedRecordModel(PagedTableModel):
+    """Records described by :class:`Column`, read page by page (gui/models/paged_model.py).
+
+    Args:
+        count: ``count(ctx, key) -> int`` of the records of ``key`` (reader thread).
+        read: ``read(ctx, key, offset, limit, total) -> list`` of records (reader thread).
+        key: :meth:`set_key` sets what to show (None: nothing), e.g. a campaign id.
+    """
+
+    def __init__(self, session, columns: Sequence[Column], count: Callable, read: Callable, parent=None):
+        self.columns = tuple(columns)
+        super().__init__(session, [c.header for c in self.columns], parent)
+        self._count_fn, self._read_fn = count, read
+        self.key = None
+
+    def set_key(self, key) -> None:
+        """Show the records of ``key`` (read again from the first page)."""
+        self.key = key
+        self.reload()
+
+    def query(self):
+        """The key given to ``count`` and ``read``."""
+        return self.key
+
+    def count_rows(self, ctx, query) -> int:
+        """``count(ctx, key)``."""
+        return self._count_fn(ctx, query)
+
+    def read_rows(self, ctx, query, offset, limit, total) -> list:
+        """``read(ctx, key, offset, limit, total)``."""
+        return self._read_fn(ctx, query, offset, limit, total)
+
+    def record_at(self, row: int):
+        """The record on ``row`` (None while its page is read)."""
+        return self.row_object(row)
+
+    def texts(self, row) -> tuple[str, ...]:
+        """The display texts of a record (reader thread)."""
+        return tuple(c.text(row) for c in self.columns)
+
+    def cell(self, row, column, role):
+        """DisplayRole text, UserRole sort key of the column."""
+        col = self.columns[column]
+        if role == Qt.DisplayRole:
+            return col.text(row)
+        if role == Qt.UserRole:
+            return col.key(row) if col.key else col.text(row)
         return None

@@ -1,27 +1,25 @@
 """The site table's model: a window of rows read on demand, sorted and filtered in SQL.
 
-A campaign may hold a province's sites (300,000 rows). The model knows the row count from
-``services.sites.count`` and reads pages of :data:`PAGE_SIZE` rows through ``services.sites.page``
-only when the view asks for them, keeping at most :data:`CACHED_PAGES` pages in memory.
+A campaign may hold a province's sites (300,000 rows). The model (gui/models/paged_model.py)
+reads pages of :data:`PAGE_SIZE` rows through ``services.sites.page`` only when the view asks for
+them, the first page of a filter first and ``services.sites.count`` after, keeping at most
+:data:`CACHED_PAGES` pages in memory.
 """
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from enum import IntEnum
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 
 from workbench.domain.review import CONCLUSIONS
+from workbench.gui.models.paged_model import CACHED_PAGES, PAGE_SIZE, PagedTableModel
 from workbench.services import sites
-from workbench.services.context import Context  # noqa: TC001 - export_rows runs on a worker's context
 from workbench.services.sites import SiteSummary
 
-PAGE_SIZE = 200
-CACHED_PAGES = 8
+__all__ = ["CACHED_PAGES", "DEFAULT_SORT", "HEADERS", "PAGE_SIZE", "SORT_KEYS", "Column", "SiteTableModel"]
 _GREY = QBrush(QColor("#8a8a8a"))
-_INDEX = QModelIndex | QPersistentModelIndex
 
 
 class Column(IntEnum):
@@ -44,34 +42,27 @@ SORT_KEYS = ("site_filing_no", "site_name", "sponsor_name", "domains", "access_p
 DEFAULT_SORT = "source_row"  # import order
 
 
-class SiteTableModel(QAbstractTableModel):
+class SiteTableModel(PagedTableModel):
     """Sites of one campaign matching a filter, in a chosen order, read off the GUI thread.
 
-    ``session.read`` runs the count and each page on the reader thread (gui/reader.py): a new
-    filter or order first counts (``counted(n)`` when known, the table is then reset), and a page
-    is asked for when the view first shows one of its rows (empty cells until it arrives, then
-    ``dataChanged``). ``loading`` is True while a count is on its way.
+    A :class:`PagedTableModel`: a new filter shows its first page as soon as it is read
+    (``loading`` until then, ``first_rows``), the count follows (``counting``, ``counted(n)``);
+    a page is asked for when the view first shows one of its rows (empty cells until it
+    arrives, then ``dataChanged``); a new order keeps the count.
 
     ``Qt.UserRole`` returns the raw sort value of a cell; ``SITE_ID_ROLE`` the site's id.
     """
 
     SITE_ID_ROLE = Qt.UserRole + 1
-    counted = Signal(int)
+    ROLES = frozenset(int(r) for r in (Qt.ToolTipRole, Qt.ForegroundRole, Qt.UserRole, Qt.UserRole + 1))
 
     def __init__(self, session, parent=None):
-        super().__init__(parent)
-        self.session = session
+        super().__init__(session, HEADERS, parent)
         self.campaign_id: str | None = None
         self.text = ""
         self.unreviewed_only = False
         self.sort_key = DEFAULT_SORT
         self.descending = False
-        self.loading = False
-        self._count = 0
-        self._generation = 0
-        self._pages: OrderedDict[int, list[SiteSummary]] = OrderedDict()
-        self._asked: set[int] = set()
-        self._quiet = False
 
     # --- what is shown -------------------------------------------------------------------
     def set_campaign(self, campaign_id: str | None) -> None:
@@ -86,27 +77,41 @@ class SiteTableModel(QAbstractTableModel):
             self.unreviewed_only = unreviewed_only
         self.reload()
 
-    def reload(self) -> None:
-        """Count again and forget cached pages (after any write, filter or order change)."""
-        self._generation += 1
+    def query(self):
+        """(campaign, text, unreviewed only, sort key, descending) or None without a campaign."""
         if not self.campaign_id:
-            self._counted(self._generation, 0)
-            return
-        self.loading = True
-        generation, args = self._generation, (self.campaign_id, self.text, self.unreviewed_only)
-        self.session.read(lambda ctx: sites.count(ctx, *args),
-                          lambda n: self._counted(generation, n), key=f"sites-count-{id(self)}")
+            return None
+        return (self.campaign_id, self.text, self.unreviewed_only, self.sort_key, self.descending)
 
-    def _counted(self, generation: int, count: int) -> None:
-        if generation != self._generation:
-            return
-        self.beginResetModel()
-        self._pages.clear()
-        self._asked.clear()
-        self._count = count
-        self.loading = False
-        self.endResetModel()
-        self.counted.emit(count)
+    @staticmethod
+    def count_rows(ctx, query) -> int:
+        """Sites matching the filter (services.sites.count)."""
+        campaign_id, text, unreviewed_only, _sort, _desc = query
+        return sites.count(ctx, campaign_id, text, unreviewed_only)
+
+    @staticmethod
+    def read_rows(ctx, query, offset, limit, total) -> list[SiteSummary]:
+        """One page of SiteSummary (services.sites.page)."""
+        campaign_id, text, unreviewed_only, sort, descending = query
+        return sites.page(ctx, campaign_id, text=text, unreviewed_only=unreviewed_only, sort=sort,
+                          descending=descending, offset=offset, limit=limit, total=total)
+
+    def texts(self, row: SiteSummary) -> tuple[str, ...]:
+        """The display texts of a site (reader thread)."""
+        return tuple(_display(row, c) for c in Column)
+
+    def cell(self, row: SiteSummary, column: int, role: int):
+        """Tooltip, grey for sites no longer in the list, raw sort key, site id."""
+        col = Column(column)
+        if role == Qt.ToolTipRole:
+            return _tooltip(row, col)
+        if role == Qt.ForegroundRole:
+            return None if row.present else _GREY
+        if role == Qt.UserRole:
+            return _raw(row, col)
+        if role == self.SITE_ID_ROLE:
+            return row.id
+        return None
 
     def site_id(self, row: int) -> str | None:
         """The id of the site on ``row``, or None outside the table (or while its page loads)."""
@@ -115,113 +120,13 @@ class SiteTableModel(QAbstractTableModel):
 
     def summary(self, row: int) -> SiteSummary | None:
         """The SiteSummary on ``row``; None while its page is being read (it is asked for)."""
-        if not 0 <= row < self._count:
-            return None
-        page_no, offset = divmod(row, PAGE_SIZE)
-        page = self._pages.get(page_no)
-        if page is None:
-            self._ask(page_no)
-            page = self._pages.get(page_no)   # read at once when the session reads inline
-            if page is None:
-                return None
-        self._pages.move_to_end(page_no)
-        return page[offset] if offset < len(page) else None
-
-    def is_loaded(self, row: int) -> bool:
-        """True when ``row``'s page is in memory."""
-        return row // PAGE_SIZE in self._pages
-
-    def cached_rows(self) -> int:
-        """How many rows are held in memory now (at most PAGE_SIZE × CACHED_PAGES)."""
-        return sum(len(p) for p in self._pages.values())
-
-    def _ask(self, page_no: int) -> None:
-        if page_no in self._asked:
-            return
-        self._asked.add(page_no)
-        generation = self._generation
-        args = dict(text=self.text, unreviewed_only=self.unreviewed_only, sort=self.sort_key,
-                    descending=self.descending, offset=page_no * PAGE_SIZE, limit=PAGE_SIZE, total=self._count)
-        campaign_id = self.campaign_id
-        self._quiet = True   # an inline read must not signal from inside data()
-        try:
-            self.session.read(lambda ctx: sites.page(ctx, campaign_id, **args),
-                              lambda rows: self._page_read(generation, page_no, rows))
-        finally:
-            self._quiet = False
-
-    def _page_read(self, generation: int, page_no: int, rows: list[SiteSummary]) -> None:
-        if generation != self._generation:
-            return
-        self._asked.discard(page_no)
-        self._pages[page_no] = rows
-        while len(self._pages) > CACHED_PAGES:
-            self._pages.popitem(last=False)
-        if rows and not self._quiet:
-            first = page_no * PAGE_SIZE
-            self.dataChanged.emit(self.index(first, 0), self.index(first + len(rows) - 1, len(HEADERS) - 1))
-
-    def export_rows(self, ctx: Context, columns: list[int], batch: int = 5000):
-        """Every row matching the current filter and order, as shown, read in batches on
-        ``ctx`` (a worker's connection): for 右键 › 导出为 Excel without paging on the GUI thread.
-
-        Yields:
-            Lists of display texts of ``columns`` (Column values), in the table's order.
-        """
-        if not self.campaign_id:
-            return
-        offset = 0
-        while True:
-            rows = sites.page(ctx, self.campaign_id, text=self.text, unreviewed_only=self.unreviewed_only,
-                              sort=self.sort_key, descending=self.descending, offset=offset, limit=batch)
-            for s in rows:
-                yield [_display(s, Column(c)) for c in columns]
-            if len(rows) < batch:
-                return
-            offset += len(rows)
-
-    # --- Qt model interface --------------------------------------------------------------
-    def rowCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008, N802 - Qt override
-        """Rows matching the filter (0 under a valid parent: this is a flat table)."""
-        return 0 if parent.isValid() else self._count
-
-    def columnCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008, N802 - Qt override
-        """The columns of :class:`Column`."""
-        return 0 if parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation, role=Qt.DisplayRole):  # noqa: N802 - Qt override
-        """Column headers in Chinese; row numbers vertically."""
-        if role != Qt.DisplayRole:
-            return None
-        if orientation == Qt.Horizontal:
-            return HEADERS[section] if 0 <= section < len(HEADERS) else None
-        return str(section + 1)
-
-    def data(self, index: _INDEX, role: int = Qt.DisplayRole):
-        """Cell text, tooltip, grey for sites no longer in the list, raw sort key, site id."""
-        if not index.isValid():
-            return None
-        s = self.summary(index.row())
-        if s is None:
-            return None
-        col = Column(index.column())
-        if role == Qt.DisplayRole:
-            return _display(s, col)
-        if role == Qt.ToolTipRole:
-            return _tooltip(s, col)
-        if role == Qt.ForegroundRole and not s.present:
-            return _GREY
-        if role == Qt.UserRole:
-            return _raw(s, col)
-        if role == self.SITE_ID_ROLE:
-            return s.id
-        return None
+        return self.row_object(row)
 
     def sort(self, column: int, order=Qt.AscendingOrder) -> None:
-        """Re-read in another order (in SQL); column -1 means import order."""
+        """Re-read in another order (in SQL); column -1 means import order. The count is kept."""
         self.sort_key = SORT_KEYS[column] if 0 <= column < len(SORT_KEYS) else DEFAULT_SORT
         self.descending = order == Qt.DescendingOrder
-        self.reload()
+        self.reload(keep_count=True)
 
 
 def _display(s: SiteSummary, col: Column) -> str:

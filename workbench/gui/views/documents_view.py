@@ -23,11 +23,15 @@ from workbench.domain.progress import Cancelled
 from workbench.errors import MissingSettingsError, ValidationError, WorkbenchError, os_reason
 from workbench.gui import printing
 from workbench.gui.dialogs import overwrite_confirmed
-from workbench.gui.models.record_table_model import Column, RecordTableModel
+from workbench.gui.models.record_table_model import (  # noqa: F401 - RecordTableModel: tests use these columns
+    Column,
+    PagedRecordModel,
+    RecordTableModel,
+)
 from workbench.gui.session import Session
 from workbench.gui.widgets.tables import decisive_first, fit_columns, record_table, remember_columns
 from workbench.reports import safe_file_name
-from workbench.services import campaigns, document_settings, notices, reinspection, sponsors
+from workbench.services import campaigns, document_settings, notices, reinspection
 from workbench.services.notices import SponsorNoticeState
 
 if TYPE_CHECKING:
@@ -77,10 +81,12 @@ class DocumentsView(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
-        self.sponsor_model = RecordTableModel(SPONSOR_COLUMNS, self)
-        self.notice_model = RecordTableModel(NOTICE_COLUMNS, self)
+        # Both lists are read a page at a time on the reader thread (a province: tens of thousands).
+        self.sponsor_model = PagedRecordModel(session, SPONSOR_COLUMNS, _count_sponsors, _read_sponsors, self)
+        self.notice_model = PagedRecordModel(session, NOTICE_COLUMNS, _count_documents, _read_documents, self)
         self.last_written: list[Path] = []
         self.print_dialog = None
+        self._wanted_notice: str | None = None   # selected once the notices' first page is in
         self._scratch = tempfile.TemporaryDirectory(prefix="workbench-print-")
         self._build_ui()
         self._connect_signals()  # first read when first shown (session.watch)
@@ -127,28 +133,36 @@ class DocumentsView(QWidget):
         self.preview_button.clicked.connect(self.preview_notice)
         self.sponsor_table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.notice_table.selectionModel().selectionChanged.connect(self._update_buttons)
+        for model, table in ((self.sponsor_model, self.sponsor_table), (self.notice_model, self.notice_table)):
+            model.first_rows.connect(lambda t=table: self._first_rows(t))
+            model.counted.connect(self._update_labels)
+
+    @property
+    def loading(self) -> bool:
+        """True until both lists show their first page."""
+        return self.sponsor_model.loading or self.notice_model.loading
 
     def refresh(self, *_args) -> None:
-        """Reload both lists (read on the reader thread)."""
+        """Read both lists again (first pages, then counts, on the reader thread)."""
         campaign_id = self.session.campaign_id
-        self.loading = True
-        self.session.read(lambda ctx: _load(ctx, campaign_id), self._lists_read,
-                          self._read_failed, key=f"documents-{id(self)}")
+        self.sponsor_model.set_key(campaign_id)
+        self.notice_model.set_key(campaign_id)
+        self._update_labels()
 
-    def _read_failed(self, err: Exception) -> None:
-        self.session.show_error("文书", err)
-        self._lists_read(([], []))
-
-    def _lists_read(self, lists) -> None:
-        sponsors_lines, issued = lists
-        self.loading = False
-        self.sponsor_model.set_rows(sponsors_lines)
-        self.notice_model.set_rows(issued)
-        self.sponsor_label.setText(f"有待整改问题的单位（{len(sponsors_lines)}）")
-        self.notice_label.setText(f"已下发的文书（{len(issued)}）")
-        for table in (self.sponsor_table, self.notice_table):
+    def _first_rows(self, table: QTableView) -> None:
+        if table.model().rowCount() and not table.property("wb_fitted"):   # once, not on every refresh
             fit_columns(table)
+            table.setProperty("wb_fitted", True)
+        self._update_labels()
+        if table is self.notice_table and self._wanted_notice:
+            self.select_notice(self._wanted_notice)
         self._update_buttons()
+
+    def _update_labels(self, *_args) -> None:
+        for label, model, text in ((self.sponsor_label, self.sponsor_model, "有待整改问题的单位"),
+                                   (self.notice_label, self.notice_model, "已下发的文书")):
+            counting = "，正在计数…" if model.counting else ""
+            label.setText(f"{text}（{'…' if model.loading else model.rowCount()}{counting}）")
 
     def _update_buttons(self, *_args) -> None:
         has_campaign = self.session.campaign_id is not None
@@ -178,11 +192,27 @@ class DocumentsView(QWidget):
         return line if line is not None and line.record.kind == "rectification" else None
 
     def select_notice(self, doc_number: str) -> None:
-        """Select an issued notice by its number (no change when it is not listed)."""
-        for row in range(self.notice_model.rowCount()):
-            if self.notice_model.record_at(row).record.doc_number == doc_number:
-                self.notice_table.selectRow(row)
-                return
+        """Select an issued document by its number (no change when it is not listed); one
+        beyond the rows in memory is looked up on the reader thread."""
+        if self.notice_model.loading:
+            self._wanted_notice = doc_number
+            return
+        self._wanted_notice = None
+        row = self.notice_model.find_cached(lambda line: line.record.doc_number == doc_number)
+        if row >= 0:
+            self.notice_table.selectRow(row)
+            return
+        campaign_id = self.session.campaign_id
+        if campaign_id is None:
+            return
+
+        def found(at: int) -> None:
+            if at >= 0 and self.notice_model.key == campaign_id:
+                self.notice_table.selectRow(at)
+                self.notice_table.scrollTo(self.notice_model.index(at, 0))
+
+        self.session.read(lambda ctx: notices.document_position(ctx, campaign_id, doc_number), found,
+                          key=f"select-notice-{id(self)}")
 
     # -- actions -------------------------------------------------------------------------------
 
@@ -397,7 +427,7 @@ class DocumentsView(QWidget):
     def selected_notices(self) -> list[NoticeLine]:
         """Every notice line selected on the right (Ctrl/Shift-click selects several to print)."""
         rows = sorted(i.row() for i in self.notice_table.selectionModel().selectedRows())
-        return [self.notice_model.record_at(r) for r in rows]
+        return [line for line in (self.notice_model.record_at(r) for r in rows) if line is not None]
 
     def _with_pdf(self, show: Callable[[Path | list[Path]], object]) -> None:
         lines = self.selected_notices()
@@ -433,11 +463,18 @@ def _titled(label: QLabel, table: QTableView) -> QWidget:
     return box
 
 
-def _load(ctx, campaign_id: str | None) -> tuple[list, list[NoticeLine]]:
-    """Sponsors awaiting a notice and the issued documents with their sponsors' names (reader thread)."""
-    if campaign_id is None:
-        return [], []
-    records = notices.list_notices(ctx, campaign_id, kind=None)
-    names = sponsors.names(ctx, [r.sponsor_id for r in records])
-    issued = [NoticeLine(r, names.get(r.sponsor_id, "")) for r in records]
-    return notices.sponsors_overview(ctx, campaign_id), issued
+def _count_sponsors(ctx, campaign_id: str) -> int:
+    return notices.count_sponsors_overview(ctx, campaign_id)
+
+
+def _read_sponsors(ctx, campaign_id: str, offset: int, limit: int, total: int | None) -> list[SponsorLine]:
+    return notices.sponsors_overview_page(ctx, campaign_id, offset=offset, limit=limit, total=total)
+
+
+def _count_documents(ctx, campaign_id: str) -> int:
+    return notices.count_documents(ctx, campaign_id)
+
+
+def _read_documents(ctx, campaign_id: str, offset: int, limit: int, total: int | None) -> list[NoticeLine]:
+    return [NoticeLine(record, name) for record, name in
+            notices.documents_page(ctx, campaign_id, offset=offset, limit=limit, total=total)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -19,21 +19,17 @@ from PySide6.QtWidgets import (
 
 from workbench.domain import finding_status as fs
 from workbench.domain.deadline import UNIT_LABELS
-from workbench.domain.finding import Finding, FindingView
+from workbench.domain.finding import Finding, FindingEvent, FindingView
 from workbench.domain.severity import SEVERITY_LABELS
 from workbench.errors import WorkbenchError
-from workbench.gui.models.finding_table_model import (
-    FindingColumn,
-    FindingTableModel,
-    days_left_text,
-)
+from workbench.gui.models.finding_table_model import FindingColumn, LedgerModel, days_left_text
 from workbench.gui.models.history_model import HistoryModel
 from workbench.gui.session import Session
 from workbench.gui.views.finding_dialogs import ActionRequest, FindingActionDialog
 from workbench.gui.widgets.tables import decisive_first, fit_columns, record_table, remember_columns
 from workbench.services import findings
 
-#: Status filter choices: label → key used by ``_load_rows``.
+#: Status filter choices: label → key of services.findings.LEDGER_FILTERS.
 FILTERS = {"全部": "all", "未结": "open", "逾期": "overdue", "即将到期": "due_soon"}
 #: Button text per action; "…" marks actions that open a dialog first.
 BUTTON_TEXT = {
@@ -42,25 +38,12 @@ BUTTON_TEXT = {
 }
 
 
-class _LedgerProxy(QSortFilterProxyModel):
-    """Accepts every row at once while no filter text is set (Qt would read every cell)."""
-
-    def filterAcceptsRow(self, source_row: int, source_parent) -> bool:  # noqa: N802 - Qt override
-        """True without looking at the row when the filter is empty."""
-        if not self.filterRegularExpression().pattern():
-            return True
-        return super().filterAcceptsRow(source_row, source_parent)
-
-    def sort(self, column: int, order=Qt.AscendingOrder) -> None:
-        """By deadline ascending the ledger is already in order (SQL): keep the source order
-        instead of reading every row's sort key in Python."""
-        if column == FindingColumn.DEADLINE and order == Qt.AscendingOrder:
-            column = -1
-        super().sort(column, order)
-
-
 class FindingsView(QWidget):
     """问题台账: the campaign's findings with a status/text filter, details, history and actions.
+
+    The ledger is a :class:`LedgerModel`: pages read on the reader thread, sorted and filtered in
+    SQL (100,000 findings show their first rows at once). ``loading`` is True until the first
+    page of the current filter is shown.
 
     Actions open a :class:`FindingActionDialog` (kept in ``action_dialog`` while open) and are
     carried out by ``services.findings.apply_action``; ``session.notify("findings")`` follows.
@@ -72,14 +55,11 @@ class FindingsView(QWidget):
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
-        self.model = FindingTableModel(self)
-        self.proxy = _LedgerProxy(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(Qt.UserRole)
-        self.proxy.setFilterKeyColumn(-1)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseInsensitive)
+        self.model = LedgerModel(session, self)
         self.history_model = HistoryModel(self)
         self.action_dialog: FindingActionDialog | None = None
+        self._wanted: str | None = None   # a finding to select once the ledger's first page is in
+        self._fitted = False
         self._build_ui()
         self._connect_signals()  # first read when first shown (session.watch)
 
@@ -99,7 +79,7 @@ class FindingsView(QWidget):
         self.export_button.setToolTip("全部问题及整改、复查记录写入 Excel（右键表格可只导出当前筛选结果）")
         self.export_button.clicked.connect(self.export_ledger_requested)
         bar.addWidget(self.export_button)
-        self.table = record_table(self.proxy)
+        self.table = record_table(self.model)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(FindingColumn.DEADLINE, Qt.AscendingOrder)
@@ -139,34 +119,38 @@ class FindingsView(QWidget):
     def _connect_signals(self) -> None:
         self.refresher = self.session.watch(self, ("findings", "reviews", "documents", "settings"), self.refresh)
         self.status_filter.currentIndexChanged.connect(self.refresh)
-        self.filter_edit.textChanged.connect(self._filter_text_changed)
+        self.filter_edit.textChanged.connect(self.refresh)   # superseded reads are dropped (gui/reader.py)
+        self.model.first_rows.connect(self._first_rows)
+        self.model.counted.connect(self._update_count)
         self.table.selectionModel().currentRowChanged.connect(self._show_current)
         for action, button in self.action_buttons.items():
             button.clicked.connect(lambda _=False, a=action: self.start_action(a))
 
     # -- loading -------------------------------------------------------------------------------
 
+    @property
+    def loading(self) -> bool:
+        """True until the first page of the current filter is shown."""
+        return self.model.loading
+
     def refresh(self, *_args) -> None:
-        """Reload the ledger (read on the reader thread), keeping the selected finding selected."""
+        """Read the ledger again (first page, then the count, on the reader thread), keeping the
+        selected finding selected."""
         keep = self.current_finding()
-        campaign_id, key = self.session.campaign_id, FILTERS[self.status_filter.currentText()]
-        self.loading = True
-        self.session.read(lambda ctx: _load_rows(ctx, campaign_id, key),
-                          lambda rows: self._rows_read(rows, keep), self._read_failed, key=f"ledger-{id(self)}")
+        if keep is not None and self._wanted is None:
+            self._wanted = keep.id
+        self.count_label.setText("正在读取…")
+        self.model.set_filter(self.session.campaign_id, FILTERS[self.status_filter.currentText()],
+                              self.filter_edit.text())
 
-    def _rows_read(self, rows: list[FindingView], keep: FindingView | None) -> None:
-        self.loading = False
-        self.model.set_rows(rows, self.session.ctx.today())
-        fit_columns(self.table)
+    def _first_rows(self) -> None:
+        if not self._fitted and self.model.rowCount():   # once: not on every keystroke of the filter
+            fit_columns(self.table)
+            self._fitted = True
         self._update_count()
-        self.select_finding(keep.id if keep else None)
+        wanted, self._wanted = self._wanted, None
+        self.select_finding(wanted)
         self._show_current()
-
-    def _read_failed(self, err: Exception) -> None:
-        self.loading = False
-        self.session.show_error("问题台账", err)
-        self.model.set_rows([], self.session.ctx.today())
-        self._update_count()
 
     def show_filtered(self, status_key: str, text: str = "") -> None:
         """Apply a status filter (a key of :data:`FILTERS`' values) and a text filter (概览 links)."""
@@ -186,25 +170,36 @@ class FindingsView(QWidget):
         self.filter_edit.setFocus()
         self.filter_edit.selectAll()
 
-    def _filter_text_changed(self, text: str) -> None:
-        self.proxy.setFilterFixedString(text.strip())
-        self._update_count()
-
-    def _update_count(self) -> None:
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
+    def _update_count(self, *_args) -> None:
+        shown = self.model.rowCount()
+        if self.model.counting:
+            self.count_label.setText(f"已显示前 {shown} 条，正在计数…")
+            return
+        total = self.model.totals[1] if self.model.text else shown
         self.count_label.setText(f"共 {total} 条" if shown == total else f"显示 {shown} / 共 {total} 条")
 
     def select_finding(self, finding_id: str | None) -> None:
-        """Select a finding's row (the first row when it is not listed)."""
+        """Select a finding's row (the first row when it is not listed). A finding beyond the
+        rows in memory is looked up on the reader thread and selected when found."""
+        if finding_id and self.model.loading:
+            self._wanted = finding_id   # selected when the first page is in
+            return
         row = self.model.row_of(finding_id) if finding_id else -1
-        index = self.proxy.mapFromSource(self.model.index(row, 0)) if row >= 0 else self.proxy.index(0, 0)
+        if row < 0 and finding_id:
+            self.model.locate(finding_id, self._select_row)
+            return
+        self._select_row(row)
+
+    def _select_row(self, row: int) -> None:
+        index = self.model.index(row if row >= 0 else 0, 0)
         if index.isValid():
             self.table.selectionModel().setCurrentIndex(
                 index, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
+            self.table.scrollTo(index)
 
     def current_view(self) -> FindingView | None:
         """The ledger line of the selected row, if any."""
-        index = self.proxy.mapToSource(self.table.currentIndex())
+        index = self.table.currentIndex()
         return self.model.view_at(index.row()) if index.isValid() else None
 
     def current_finding(self) -> Finding | None:
@@ -220,7 +215,15 @@ class FindingsView(QWidget):
         allowed = fs.allowed_actions(view.finding.status) if view else ()
         for action, button in self.action_buttons.items():
             button.setEnabled(action in allowed)
-        self.history_model.set_events(findings.history(self.session.ctx, view.finding.id) if view else [])
+        if view is None:
+            self._history_read([])
+            return
+        finding_id = view.finding.id
+        self.session.read(lambda ctx: findings.history(ctx, finding_id), self._history_read,
+                          key=f"finding-history-{id(self)}")
+
+    def _history_read(self, events: list[FindingEvent]) -> None:
+        self.history_model.set_events(events)
         self.history_table.resizeColumnsToContents()
 
     def _show_details(self, view: FindingView | None) -> None:
@@ -292,16 +295,3 @@ def _wrapping_label() -> QLabel:
     label.setTextInteractionFlags(Qt.TextSelectableByMouse)
     label.setAlignment(Qt.AlignLeft | Qt.AlignTop)
     return label
-
-
-def _load_rows(ctx, campaign_id: str | None, key: str) -> list[FindingView]:
-    """The ledger lines for a status filter key of :data:`FILTERS` (runs on the reader thread)."""
-    if campaign_id is None:
-        return []
-    if key == "open":
-        return findings.ledger(ctx, campaign_id, open_only=True)
-    if key == "overdue":
-        return findings.ledger(ctx, campaign_id, overdue_on=ctx.today())
-    if key == "due_soon":
-        return findings.due_soon(ctx, campaign_id, ctx.today())
-    return findings.ledger(ctx, campaign_id)

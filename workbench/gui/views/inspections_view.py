@@ -177,6 +177,7 @@ class InspectionsView(QWidget):
 
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
+        self.loading = False   # the list is being read (reader thread)
         self.session = session
         self.model = RecordTableModel(INSPECTION_COLUMNS, self)
         self.new_dialog: NewInspectionDialog | None = None
@@ -225,19 +226,26 @@ class InspectionsView(QWidget):
         self.panel.changed.connect(self._refresh_list)
 
     def refresh(self, *_args) -> None:
-        """Reload the list and the open inspection."""
-        self._refresh_list()
-        self._open_current()
+        """Reload the list (on the reader thread), then open the selected inspection."""
+        self._refresh_list(then_open=True)
 
-    def _refresh_list(self) -> None:
-        keep = self.panel.inspection_id
-        lines = []
+    def _refresh_list(self, then_open: bool = False) -> None:
+        """Read the campaign's inspections with their templates' titles and progress on the
+        reader thread (the built-in templates are checked there too, not on the GUI thread)."""
         cid = self.session.campaign_id
-        if cid is not None:
-            try:
-                lines = self._lines(cid)
-            except WorkbenchError as err:
-                self.session.show_error("检查", err)
+        self.loading = True
+        self.session.read(lambda ctx: _lines(ctx, cid) if cid is not None else [],
+                          lambda lines: self._lines_read(lines, then_open),
+                          lambda err: self._lines_failed(err, then_open), key=f"inspections-{id(self)}")
+
+    def _lines_failed(self, err: Exception, then_open: bool) -> None:
+        self.session.show_error("检查", err)
+        self._lines_read([], then_open)
+
+    def _lines_read(self, lines: list[InspectionLine], then_open: bool) -> None:
+        self.loading = False
+        cid = self.session.campaign_id
+        keep = self.panel.inspection_id
         self.table.selectionModel().blockSignals(True)
         self.model.set_rows(lines)
         self.select_inspection(keep)
@@ -246,12 +254,8 @@ class InspectionsView(QWidget):
         self.new_button.setEnabled(cid is not None)
         self._update_buttons()
         self.count_label.setText(f"共 {len(lines)} 次检查")
-
-    def _lines(self, campaign_id: str) -> list[InspectionLine]:
-        ctx = self.session.ctx
-        titles = {t.id: t.title for t in checklist_templates.list_templates(ctx, latest_only=False)}
-        return [InspectionLine(i, titles.get(i.template_id, ""), progress_text(service.progress(ctx, i.id).overall))
-                for i in service.list_inspections(ctx, campaign_id)]
+        if then_open:
+            self._open_current()
 
     def select_inspection(self, inspection_id: str | None) -> None:
         """Select an inspection in the list (the first one when it is not listed)."""
@@ -339,3 +343,9 @@ class InspectionsView(QWidget):
         self._open_current()
         self.panel.tree.setFocus()
 
+
+def _lines(ctx, campaign_id: str) -> list[InspectionLine]:
+    """The list's lines (reader thread): each inspection with its template's title and progress."""
+    titles = {t.id: t.title for t in checklist_templates.list_templates(ctx, latest_only=False)}
+    return [InspectionLine(i, titles.get(i.template_id, ""), progress_text(service.progress(ctx, i.id).overall))
+            for i in service.list_inspections(ctx, campaign_id)]

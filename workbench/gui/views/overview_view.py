@@ -141,7 +141,7 @@ class OverviewView(QWidget):
         """True while figures are being computed (tests wait for False)."""
         return self._pending is not None
 
-    _pending: TaskWorker | None = None
+    _pending: int | None = None   # the generation whose figures are being computed
 
     def _recompute(self) -> None:
         cid = self.session.campaign_id
@@ -151,6 +151,22 @@ class OverviewView(QWidget):
             self._show_nothing()
             return
         generation = self._generation
+        self._pending = generation   # busy until the full figures of this generation are shown
+        # The counts indexes answer come first, from the reader (the window shows them at once);
+        # the rates, charts and timeline, which read the whole campaign, follow on a worker.
+        self.session.read(lambda ctx: (campaigns.get_campaign(ctx, cid), summary.quick_figures(ctx, cid, DUE_SOON_DAYS)),
+                          lambda result: self._quick(generation, cid, *result),
+                          lambda err: self._failed(None, generation, err), key=f"overview-quick-{id(self)}")
+
+    def _quick(self, generation: int, cid: str, campaign, counts: dict[str, int]) -> None:
+        """The quick counts are in: show them (the other cards say …), then compute the rest."""
+        if generation != self._generation:
+            return
+        self._show_heading(campaign, None)
+        for key, label in self.values.items():
+            value = counts.get(key)
+            label.setText(str(value) if value is not None else "…")
+        self.values["overdue"].setStyleSheet(_VALUE_STYLE + (" color: #b00020;" if counts.get("overdue") else ""))
 
         def task(ctx, _cancel, _progress):
             return campaigns.get_campaign(ctx, cid), summary.figures(ctx, cid, DUE_SOON_DAYS)
@@ -158,11 +174,10 @@ class OverviewView(QWidget):
         worker = TaskWorker(task, self.session.open_worker_context)
         worker.signals.finished.connect(lambda result: self._computed(worker, generation, result))
         worker.signals.failed.connect(lambda err: self._failed(worker, generation, err))
-        self._pending = worker
         self.session.workers.append(worker)  # closing the window waits for it
         self.session.pool.start(worker)
 
-    def _forget(self, worker: TaskWorker) -> None:
+    def _forget(self, worker: TaskWorker | None) -> None:
         if worker in self.session.workers:
             self.session.workers.remove(worker)
 
@@ -172,11 +187,15 @@ class OverviewView(QWidget):
             return  # a newer computation is under way
         self._pending = None
         campaign, figures = result
-        self.heading.setText(campaign.name)
-        self.details.setText(f"{campaign.kind_label}　检查机关：{campaign.authority or '未填写'}　"
-                             f"文号前缀：{campaign.doc_prefix or '未填写'}　检查期间：{figures.period_text}"
-                             f"　数据截至：{figures.as_of.isoformat()}")
+        self._show_heading(campaign, figures)
         self.show_figures(figures)
+
+    def _show_heading(self, campaign, figures: SummaryFigures | None) -> None:
+        self.heading.setText(campaign.name)
+        tail = (f"　检查期间：{figures.period_text}　数据截至：{figures.as_of.isoformat()}" if figures
+                else "　正在统计…")
+        self.details.setText(f"{campaign.kind_label}　检查机关：{campaign.authority or '未填写'}　"
+                             f"文号前缀：{campaign.doc_prefix or '未填写'}{tail}")
 
     def _failed(self, worker: TaskWorker, generation: int, err: Exception) -> None:
         self._forget(worker)

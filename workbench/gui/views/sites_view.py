@@ -95,6 +95,7 @@ class SitesView(QWidget):
 
     def _connect_signals(self) -> None:
         self.model.counted.connect(self._counted)
+        self.model.first_rows.connect(self._show_counts)
         self.filter_box.filter_changed.connect(self._apply_filter)
         self.unreviewed_box.toggled.connect(self._apply_filter)
         self.table.doubleClicked.connect(self._activate)
@@ -141,7 +142,10 @@ class SitesView(QWidget):
     def _show_counts(self) -> None:
         total, _reviewed = getattr(self, "_totals", (0, 0))
         cid, shown = self.session.campaign_id, self.model.rowCount()
-        self.count_label.setText(f"显示 {shown} 条" if shown != total and not self.model.loading else "")
+        if self.model.counting and not self.model.loading:
+            self.count_label.setText(f"已显示前 {shown} 条，正在计数…")
+        else:
+            self.count_label.setText(f"显示 {shown} 条" if shown != total and not self.model.loading else "")
         if total == 0:
             self.detail_label.setText(_EMPTY_HINT if cid else "请先在工具栏新建或选择一个检查任务。")
         elif self.table.currentIndex().row() < 0:
