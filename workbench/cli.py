@@ -9,7 +9,7 @@ import sqlite3
 import sys
 from datetime import date
 
-from workbench import __version__
+from workbench import __version__, cli_messages
 from workbench.errors import WorkbenchError, os_reason
 from workbench.services.context import describe_database_error
 
@@ -71,6 +71,7 @@ INSPECTOR_HELP = "检查人员姓名，记入所写的每条记录（缺省为�
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command."""
+    cli_messages.install()   # argparse's own words (用法、选项、缺少参数…) in Chinese
     p = _Parser(prog="workbench", description="检查工作台：网站备案核查与网络安全检查")
     p.add_argument("--version", action="version", version=f"workbench {__version__}")
     p.add_argument("--data-dir", help="把数据库、设置和日志都放在此文件夹（便携模式）")
@@ -216,6 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     unit = sp.add_mutually_exclusive_group(required=True)
     unit.add_argument("--working", action="store_const", const="working", dest="unit")
     unit.add_argument("--calendar", action="store_const", const="calendar", dest="unit")
+    cli_messages.name_arguments(p)
     return p
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import date
 
 import pytest
@@ -13,6 +14,19 @@ from workbench.paths import AppPaths
 
 TODAY = date(2026, 11, 30)
 INSPECTOR = "测试检查员"
+
+
+@pytest.fixture(autouse=True)
+def gc_on_gui_thread(qapp):
+    """Cyclic garbage collected on the GUI thread only, as in the application (a collection in a
+    worker thread freeing widgets of an earlier test crashed the suite); back to normal after."""
+    from workbench.gui import main_thread_gc
+
+    guard = main_thread_gc.install(qapp)
+    yield guard
+    guard.stop()
+    del qapp._main_thread_gc
+    gc.collect()   # this test's windows are freed here, on the GUI thread
 
 
 @pytest.fixture

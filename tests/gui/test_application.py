@@ -79,6 +79,20 @@ def test_first_run_welcome_asks_who_and_creates_a_campaign(qtbot, session):
     assert window.dialog.authority_edit.text() == "某市互联网信息办公室"   # the unit, offered
 
 
+def test_welcome_shows_every_profile_field(qtbot, session):
+    """All four fields are on the page (a mis-indented loop once showed only 联系电话, so a
+    newcomer could not type a name and 导入网站名单 / 新建检查任务 refused)."""
+    from PySide6.QtWidgets import QFormLayout
+
+    window = start_window(session)
+    qtbot.addWidget(window)
+    welcome = window.welcome
+    form = welcome.fields["inspector"].parentWidget().layout()
+    assert isinstance(form, QFormLayout) and form.rowCount() == 4
+    for edit in welcome.fields.values():
+        assert edit.isVisibleTo(welcome)
+
+
 def test_first_run_builds_demo_on_request(qtbot, session):
     window = start_window(session)
     qtbot.addWidget(window)

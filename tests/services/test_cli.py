@@ -220,6 +220,28 @@ def test_argument_errors_are_one_chinese_line(capsys):
     assert done.value.code == 2 and err.startswith("错误：命令参数有误") and len(err.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("argv", [
+    ["import"],                                   # the following arguments are required
+    ["bogus"],                                    # invalid choice
+    ["deadline", "2026-01-01", "x", "--working"],  # invalid int value
+    ["sites", "--db", "x.sqlite3", "--bogus"],    # unrecognized arguments
+    ["--help"], ["import", "--help"], ["remove", "-h"],
+])
+def test_argparse_speaks_chinese(capsys, argv):
+    """argparse's own words (usage:, options, required, invalid choice…) were English."""
+    import re
+
+    with pytest.raises(SystemExit):
+        main(argv)
+    out = capsys.readouterr()
+    text = out.out + out.err
+    english = ("usage", "options", "positional", "argument", "required", "invalid", "choose from",
+               "unrecognized", "show this", "help message", "expected", "error")
+    assert not [w for w in english if re.search(rf"\b{w}\b", text, re.IGNORECASE)], text
+    for name in ("file", "out", "command", "days"):   # English argument names
+        assert not re.search(rf"(?<![-\w.]){name}\b", text), text
+
+
 def test_writes_need_an_inspector_name_never_the_login(capsys, tmp_path, monkeypatch):
     """Without a name in the settings every write is refused (exit 2, nothing stored); reading
     works; --inspector names the writer; rows never carry the operating-system login."""

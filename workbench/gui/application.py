@@ -14,6 +14,7 @@ from PySide6.QtGui import QFont, QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication
 
 from workbench.errors import WorkbenchError, describe_os_error, os_reason
+from workbench.gui import main_thread_gc
 from workbench.gui.dialogs import Dialogs
 from workbench.paths import APP_NAME, AppPaths, resources_dir
 from workbench.services.context import explain_database_error
@@ -40,6 +41,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "workbench.png")))
     apply_ui_font(app)
     install_qt_translation(app)
+    main_thread_gc.install(app)   # a collection in a worker thread can crash PySide (segfault)
     return app
 
 

@@ -57,9 +57,9 @@ class WelcomeDialog(QDialog):
         form = QFormLayout(profile)
         for name, edit in self.fields.items():
             edit.setText(getattr(session.ctx.settings, name))
+            form.addRow(PROFILE_LABELS[name], edit)
         if not self.fields["inspector"].text():
             self.fields["inspector"].setText(session.ctx.author.name)   # e.g. gui --inspector
-            form.addRow(PROFILE_LABELS[name], edit)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
         layout.addWidget(intro)
