@@ -13,25 +13,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from cli_run import named_data_dir, run
 from hostile_files import database_dump
-
-from workbench.cli import main
 
 
 @pytest.fixture(autouse=True)
 def _data_dir(tmp_path, monkeypatch):
-    from workbench.app import settings_path
-    from workbench.paths import AppPaths
-    from workbench.settings import Settings
-
-    monkeypatch.setenv("WORKBENCH_DATA_DIR", str(tmp_path / "data"))
-    Settings(inspector="测试检查员", unit="某市互联网信息办公室").save(settings_path(AppPaths.for_user(tmp_path / "data")))
-
-
-def run(capsys, *argv) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+    named_data_dir(tmp_path, monkeypatch)
 
 
 def make_db(capsys, path: Path, campaign: str = "甲任务") -> Path:

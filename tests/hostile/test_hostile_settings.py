@@ -12,15 +12,10 @@ import json
 from pathlib import Path
 
 import pytest
+from cli_run import run
 
 from workbench.cli import main
 from workbench.settings import Settings
-
-
-def run(capsys, *argv) -> tuple[int, str, str]:
-    code = main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
