@@ -65,5 +65,5 @@ def test_missing_prefix_is_asked_for_where_a_number_is_issued(window, demo_sessi
     assert "不能为空" in warnings[0] and "自动加上" in warnings[1]
     assert out is not None and out.read_bytes().startswith(b"%PDF")
     assert campaigns.get_campaign(demo_session.ctx, demo_session.campaign_id).doc_prefix == "鲁网信整改"
-    assert "鲁网信整改〔2026〕3号" in dialogs.shown[-1][2]
+    assert "鲁网信整改〔2026〕1号" in dialogs.shown[-1][2]
     assert not any("workbench campaign" in text for _k, _t, text in dialogs.shown)   # no command line

@@ -33,7 +33,7 @@ def test_models_pass_the_model_tester(qtmodeltester, view):
     assert view.notice_model.rowCount() == 2  # the demo issues two notices
     assert view.notice_model.headerData(0, Qt.Horizontal) == "文号"
     number = view.notice_model.data(view.notice_model.index(0, 0))
-    assert number.startswith("鲁网信整改〔2026〕") and number.endswith("号")
+    assert number.startswith("演示整改〔2026〕") and number.endswith("号")
     assert view.notice_model.data(view.notice_model.index(0, 3)) == "未送达"
 
 
@@ -153,10 +153,10 @@ def test_opinion_needs_every_finding_reinspected_then_is_written(qtbot, view, di
     pdf = tmp_path / "复查意见书.pdf"
     assert pdf.read_bytes().startswith(b"%PDF") and pdf in view.last_written
     kind, _title, text = dialogs.shown[-1]
-    assert kind == "info" and "鲁网信复查〔2026〕1号" in text and "重新打印" not in text
+    assert kind == "info" and "演示复查〔2026〕1号" in text and "重新打印" not in text
     dialogs.answers.append(tmp_path / "again.pdf")
     view.write_opinion()
-    assert "重新打印" in dialogs.shown[-1][2] and "鲁网信复查〔2026〕1号" in dialogs.shown[-1][2]
+    assert "重新打印" in dialogs.shown[-1][2] and "演示复查〔2026〕1号" in dialogs.shown[-1][2]
 
 
 def test_opinion_button_needs_a_selected_notice(view, dialogs):

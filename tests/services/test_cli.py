@@ -93,7 +93,7 @@ def test_demo_findings_notice_receipt_summary(capsys, tmp_path):
                        *NOTICE_SETTINGS)
     assert code == 0 and (tmp_path / "n.pdf").read_bytes().startswith(b"%PDF")
     number = out.split("整改通知书 ")[1].split("：")[0]
-    assert number == "鲁网信整改〔2026〕3号"
+    assert number == "演示整改〔2026〕3号"
     code, out2, err2 = run(capsys, "notice", tmp_path / "n2.pdf", "--db", db, "--org", org, *NOTICE_SETTINGS)
     assert "重新打印" in out2 and number in out2
     from workbench.reports.fonts import stand_in_notes

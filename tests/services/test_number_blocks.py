@@ -18,7 +18,7 @@ from workbench.storage import doc_number_repo
 from workbench.storage.doc_number_repo import NumbersExhausted
 from workbench.storage.records import new_id, utc_now
 
-PREFIX = "鲁网信整改"
+PREFIX = "演示整改"   # the demo campaign's (services.demo.DEMO_DOC_PREFIX)
 
 
 @pytest.fixture

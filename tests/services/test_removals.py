@@ -26,10 +26,11 @@ def test_demo_campaign_removed_from_a_real_database_and_restored(conn):
     assert (removal.inspector, removal.entity_label) == ("李检查", "检查任务") and removal.removed_at
     entry = conn.execute("SELECT action, entity_id, inspector FROM audit_log ORDER BY replica, seq DESC").fetchone()
     assert tuple(entry) == ("remove", demo.campaign_id, "李检查")
-    # the demo's numbers stay taken: the real campaign's first notice gets the next number
+    # the demo's numbers stay taken in the demo's own sequence; the office's register is untouched
     from workbench.storage import notice_repo
 
-    assert notice_repo.next_seq(conn, "鲁网信整改", date(2026, 11, 30).year) == len(issued) + 1
+    assert notice_repo.next_seq(conn, "演示整改", date(2026, 11, 30).year) == len(issued) + 1
+    assert notice_repo.next_seq(conn, "鲁网信整改", date(2026, 11, 30).year) == 1
     assert [r.id for r in removals.removed(ctx)] == [removal.id]
     with pytest.raises(NotFoundError, match="回收站"):        # --campaign NAME of a removed one
         campaigns.get_campaign(ctx, plan.label)

@@ -26,6 +26,9 @@ from workbench.storage.records import Author
 DEMO_CAMPAIGN = "2026年第四季度网站备案信息准确性核查（演示）"
 #: Every demo row is stamped with this name, so demo work is never mistaken for a real inspector's.
 DEMO_INSPECTOR = "演示检查员（演示数据）"
+#: The demo numbers its notices under a prefix of its own: a demo built in a real database must not
+#: take 鲁网信整改〔2026〕1号 and 2号 from the office's real register (the campaign dialog's example).
+DEMO_DOC_PREFIX = "演示整改"
 HEADERS = ("序号", "地市", "主办单位名称", "单位性质", "统一社会信用代码", "主体备案号", "网站名称",
            "网站备案号", "网站域名", "网站首页网址", "接入服务商", "IP地址", "网站负责人", "联系电话",
            "电子邮箱", "审核通过日期", "公安备案号", "备注")
@@ -127,7 +130,7 @@ def _build(ctx: Context, sites: int, lifecycle: bool) -> DemoSummary:
     if existing:   # built before: leave it as the user has worked it
         return _summary(ctx, existing[0].id)
     campaign = campaigns.create_campaign(
-        ctx, DEMO_CAMPAIGN, kind="icp_review", authority="某市互联网信息办公室", doc_prefix="鲁网信整改",
+        ctx, DEMO_CAMPAIGN, kind="icp_review", authority="某市互联网信息办公室", doc_prefix=DEMO_DOC_PREFIX,
         period_start=date(today.year, 10, 1) if today.month >= 10 else date(today.year - 1, 10, 1),
         period_end=date(today.year, 12, 31),
     )
