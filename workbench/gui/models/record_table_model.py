@@ -13,11 +13,13 @@ from workbench.gui.models.paged_model import PagedTableModel
 
 @dataclass(frozen=True)
 class Column:
-    """One column of a :class:`RecordTableModel`: header, display text and raw sort key."""
+    """One column of a :class:`RecordTableModel`: header, display text, raw sort key and tooltip
+    (None: no tooltip of its own; e.g. the whole text of a column shown cut)."""
 
     header: str
     text: Callable[[object], str]
     key: Callable[[object], object] | None = None
+    tip: Callable[[object], str] | None = None
 
 
 class RecordTableModel(QAbstractTableModel):
@@ -38,6 +40,11 @@ class RecordTableModel(QAbstractTableModel):
         """The record shown in ``row``."""
         return self._rows[row]
 
+    @property
+    def rows(self) -> list:
+        """Every record, in the order shown."""
+        return self._rows
+
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802 - Qt override
         return 0 if parent.isValid() else len(self._rows)
 
@@ -57,6 +64,8 @@ class RecordTableModel(QAbstractTableModel):
             return column.text(record)
         if role == Qt.UserRole:
             return column.key(record) if column.key else column.text(record)
+        if role == Qt.ToolTipRole and column.tip is not None:
+            return column.tip(record)
         return None
 
 

@@ -6,7 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Slot
+from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workbench.gui.models.record_table_model import Column, RecordTableModel
 from workbench.gui.session import Session
 from workbench.services import campaigns, conflicts, integrity, packages
 from workbench.services.audit_labels import ACTION_LABELS
@@ -64,51 +65,32 @@ def _field(name: str) -> str:
     return conflicts.FIELD_LABELS.get(name, name)
 
 
-class ConflictModel(QAbstractTableModel):
-    """Open conflicts: 对象, 字段, 本机现值, 候选值 1 (who, when), 候选值 2 (who, when)."""
+def _candidate(which: int):
+    def text(c: conflicts.Conflict) -> str:
+        if which >= len(c.candidates):
+            return ""
+        cand = c.candidates[which]
+        return f"{_show(cand.value)}（{cand.inspector or cand.device}，{_when(cand.at)}）"
+    return text
 
-    HEADERS = ("对象", "字段", "情况", "候选值一（谁、何时）", "候选值二（谁、何时）")
 
-    def __init__(self, rows: list[conflicts.Conflict] | None = None):
-        super().__init__()
-        self.rows = rows or []
+def _conflict_field(c: conflicts.Conflict) -> str:
+    return _field(c.column) if c.column else "整条记录"
 
-    def set_rows(self, rows: list[conflicts.Conflict]) -> None:
-        """Replace the listed conflicts."""
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802 - Qt override
-        return 0 if parent.isValid() else len(self.rows)
+def _conflict_kind(c: conflicts.Conflict) -> str:
+    return conflicts.KIND_LABELS.get(c.kind, c.kind)
 
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802 - Qt override
-        return len(self.HEADERS)
 
-    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: B008, N802 - Qt override
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
-            return self.HEADERS[section]
-        return None
+def _title(c: conflicts.Conflict) -> str:
+    return c.title
 
-    def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid():
-            return None
-        c = self.rows[index.row()]
-        if role == Qt.UserRole:
-            return c.id
-        if role not in (Qt.DisplayRole, Qt.ToolTipRole):
-            return None
-        col = index.column()
-        if col == 0:
-            return c.title
-        if col == 1:
-            return _field(c.column) if c.column else "整条记录"
-        if col == 2:
-            return conflicts.KIND_LABELS.get(c.kind, c.kind)
-        if col - 3 < len(c.candidates):
-            cand = c.candidates[col - 3]
-            return f"{_show(cand.value)}（{cand.inspector or cand.device}，{_when(cand.at)}）"
-        return ""
+
+#: Open conflicts: 对象, 字段, 情况, 候选值一 (who, when), 候选值二 (who, when); each cell's tooltip
+#: is its whole text.
+CONFLICT_COLUMNS = tuple(Column(header, text, tip=text) for header, text in (
+    ("对象", _title), ("字段", _conflict_field), ("情况", _conflict_kind),
+    ("候选值一（谁、何时）", _candidate(0)), ("候选值二（谁、何时）", _candidate(1))))
 
 
 class ConflictsDialog(QDialog):
@@ -119,7 +101,7 @@ class ConflictsDialog(QDialog):
         self.session = session
         self.setWindowTitle("合并冲突：待人工裁决")
         self.resize(1100, 480)
-        self.model = ConflictModel()
+        self.model = RecordTableModel(CONFLICT_COLUMNS, self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectRows)
@@ -168,53 +150,28 @@ class ConflictsDialog(QDialog):
         return True
 
 
-class AuditModel(QAbstractTableModel):
-    """Audit log entries: 时间, 设备, 检查人员, 操作, 对象, 变更."""
+def _audit_changes(e) -> str:
+    """The 变更 of an audit entry: a package's counts, or field: before → after."""
+    if e.action in ("export", "merge") and isinstance(e.after, dict):
+        return "；".join(f"{k}: {v}" for k, v in e.after.items() if k in ("file", "added", "updated",
+                                                                         "unchanged", "conflicts"))
+    return "；".join(
+        f"{_field(k)}：{_show(a)}" if e.before is None else
+        f"{_field(k)}：{_show(b)} → {_show(a)}" if e.action != "remove" else f"{_field(k)}：{_show(b)}"
+        for k, (b, a) in e.changed_fields().items()
+        if k not in _SKIPPED and not (e.before is None and k.endswith("_id")))
 
-    HEADERS = (f"时间（{_local_zone()}）", "设备", "检查人员", "操作", "对象", "记录", "变更")
 
-    def __init__(self):
-        super().__init__()
-        self.rows: list = []
-
-    def set_rows(self, rows) -> None:
-        """Replace the listed entries."""
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802 - Qt override
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802 - Qt override
-        return len(self.HEADERS)
-
-    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: B008, N802 - Qt override
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole:
-            return self.HEADERS[section]
-        return None
-
-    def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid() or role not in (Qt.DisplayRole, Qt.ToolTipRole):
-            return None
-        e = self.rows[index.row()]
-        col = index.column()
-        if col == 6:
-            fields = e.changed_fields()
-            if e.action in ("export", "merge") and isinstance(e.after, dict):
-                text = "；".join(f"{k}: {v}" for k, v in e.after.items() if k in ("file", "added", "updated",
-                                                                                 "unchanged", "conflicts"))
-            else:
-                text = "；".join(
-                    f"{_field(k)}：{_show(a)}" if e.before is None else
-                    f"{_field(k)}：{_show(b)} → {_show(a)}" if e.action != "remove" else f"{_field(k)}：{_show(b)}"
-                    for k, (b, a) in fields.items()
-                    if k not in _SKIPPED and not (e.before is None and k.endswith("_id")))
-            return text if role == Qt.ToolTipRole else text[:200]
-        return (_when(e.at), e.device, e.inspector, ACTION_LABELS.get(e.action, e.action),
-                conflicts.ENTITY_LABELS.get(e.entity, e.entity), e.entity_id[:8])[col]
-
-    # The record column shows an id's first 8 characters; the tooltip of 变更 has the whole text.
+def _audit_columns() -> tuple[Column, ...]:
+    """Audit log entries: 时间, 设备, 检查人员, 操作, 对象, 记录 (an id's first 8 characters), 变更
+    (cut at 200 characters; the tooltip has the whole text). Each cell's tooltip is its text."""
+    texts = (
+        (f"时间（{_local_zone()}）", lambda e: _when(e.at)), ("设备", lambda e: e.device),
+        ("检查人员", lambda e: e.inspector), ("操作", lambda e: ACTION_LABELS.get(e.action, e.action)),
+        ("对象", lambda e: conflicts.ENTITY_LABELS.get(e.entity, e.entity)),
+        ("记录", lambda e: e.entity_id[:8]))
+    return (*(Column(h, t, tip=t) for h, t in texts),
+            Column("变更", lambda e: _audit_changes(e)[:200], tip=_audit_changes))
 
 
 class AuditDialog(QDialog):
@@ -232,7 +189,7 @@ class AuditDialog(QDialog):
         self.text.setPlaceholderText("筛选：记录 ID、名称、检查人员、设备……")
         self.export_button = QPushButton("导出 CSV…")
         self.status = QLabel()
-        self.model = AuditModel()
+        self.model = RecordTableModel(_audit_columns(), self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectRows)
