@@ -30,3 +30,23 @@ def samples() -> Path:
     if not SAMPLES.is_dir():
         pytest.skip("../shared/samples not present")
     return SAMPLES
+
+
+#: Set to a file name to list every GUI-thread SQL statement of the run there (one block per test).
+GUI_SQL_REPORT_ENV = "WORKBENCH_GUI_SQL_REPORT"
+
+
+@pytest.fixture(autouse=True)
+def gui_thread_sql(request):
+    """The offences of services/thread_guard.py seen during this test (the list, for tests that
+    assert none); with WORKBENCH_GUI_SQL_REPORT set, each test's offences are appended to that file."""
+    from workbench.services import thread_guard
+
+    thread_guard.reset()
+    found: list = []
+    yield found
+    found.extend(thread_guard.offences())
+    report = os.environ.get(GUI_SQL_REPORT_ENV)
+    if report and found:
+        with open(report, "a", encoding="utf-8") as fh:
+            fh.write(f"## {request.node.nodeid} ({thread_guard.count()})\n{thread_guard.summary(found)}\n")

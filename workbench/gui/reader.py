@@ -23,6 +23,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from workbench.services import thread_guard
+
 log = logging.getLogger(__name__)
 
 #: SQLite virtual-machine steps between two checks whether the running read became obsolete.
@@ -109,7 +111,8 @@ class Reader(QObject):
         self._pending[ticket] = (key, group, on_done, on_error)
         if self.inline:
             try:
-                result = fn(self._context())
+                with thread_guard.allowed():   # inline reads are a test shortcut, GUI thread on purpose
+                    result = fn(self._context())
             except Exception as err:
                 self._deliver(ticket, None, err)
             else:

@@ -18,6 +18,7 @@ from workbench.gui.reader import Reader
 from workbench.gui.refresh import TOPICS, Refresher, check_topics
 from workbench.gui.workers import Task, TaskWorker
 from workbench.paths import AppPaths
+from workbench.services import thread_guard
 from workbench.services.context import Context, describe_database_error, explain_database_error
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,9 @@ class Session(QObject):
         self.db_path = Path(db_path)
         self.dialogs = dialogs
         self.ctx = ctx or open_context(self.db_path, paths)
+        # any SQL the window's code runs on the GUI thread is logged (and counted by --smoke and tests)
+        thread_guard.watch(self.ctx)
+        thread_guard.watch_new_connections()
         self.campaign_id: str | None = None
         #: exports include personal data in full (文件 menu tick; off at every start)
         self.include_personal_data = False

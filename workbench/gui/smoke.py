@@ -4,7 +4,8 @@ Opens the window (offscreen works), visits every screen and waits until each sho
 rows, types a filter into the site list one key at a time, sorts by two columns, scrolls to the
 end, then prints one JSON line and exits 0 (1 when a step timed out). Times are milliseconds of
 wall-clock time; ``stall_ms`` is the longest gap seen between ticks of a 5 ms heartbeat timer on
-the GUI thread, i.e. the longest the window was frozen. Waiting is done by polling from the event
+the GUI thread, i.e. the longest the window was frozen; ``gui_thread_sql`` counts the SQL statements
+the window's code ran on the GUI thread (services/thread_guard.py), with their places when any. Waiting is done by polling from the event
 loop (never by sleeping), so workers keep delivering results while a step waits.
 """
 
@@ -16,6 +17,8 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer
+
+from workbench.services import thread_guard
 
 HEARTBEAT_MS = 5
 STEP_TIMEOUT_S = 60
@@ -216,6 +219,10 @@ class SmokeRun:
         self.result["filter_p95_ms"] = keys[max(0, int(round(0.95 * len(keys))) - 1)] if keys else None
         self.result["sites"] = rows
         self.result["stall_ms"] = round(self.heartbeat.longest_ms, 1)
+        # statements the window's code ran on the GUI thread (services/thread_guard.py; should be 0)
+        self.result["gui_thread_sql"] = thread_guard.count()
+        if thread_guard.count():
+            self.result["gui_thread_sql_at"] = sorted({o.where for o in thread_guard.offences()})
         shown = getattr(self.window.session.dialogs, "shown", [])
         if shown:   # a smoke run answers no dialog: anything shown is worth reading
             self.result["dialogs"] = [f"{kind}:{title}" for kind, title, _text in shown]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -16,6 +16,9 @@ BUSY_TIMEOUT_MS = 5000
 #: sort and import without re-reading index pages from disk). A limit, not an allocation.
 CACHE_KIB = 128 * 1024
 _SAVEPOINTS = itertools.count(1)
+#: Called with each new connection before its first statement (services/thread_guard.py watches
+#: the connections the window opens on its GUI thread).
+OPENED_HOOKS: list[Callable[[sqlite3.Connection], None]] = []
 
 
 def connect(path: str | Path, read_only: bool = False, shared: bool = False) -> sqlite3.Connection:
@@ -42,6 +45,8 @@ def connect(path: str | Path, read_only: bool = False, shared: bool = False) -> 
         conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
     else:
         conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    for hook in OPENED_HOOKS:
+        hook(conn)
     conn.row_factory = sqlite3.Row
     audit.register(conn, *_default_author())
     conn.execute("PRAGMA foreign_keys=ON")
