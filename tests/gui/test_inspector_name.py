@@ -37,9 +37,12 @@ def test_unnamed_settings_ask_again_and_nothing_is_stamped_with_the_login(qtbot,
     window.welcome.reject()                                # 稍后: the user looks around first
     window.show_screen(REVIEW)
     panel = window.review_panel
+    qtbot.waitUntil(lambda: panel.site_id is not None and not panel.loading)   # read off the GUI thread
     site_id = panel.site_id
     panel.mark_all_match()
-    assert panel.save_and_next() is None                   # refused, with what to do
+    assert panel.save_and_next()                           # runs on the writer thread…
+    qtbot.waitUntil(lambda: not panel.saving)
+    assert panel.site_id == site_id                        # …and is refused, with what to do
     kind, _title, text = dialogs.shown[-1]
     assert kind == "warn" and "检查人员姓名" in text and "设置" in text
     settings = window.tools.dialog
@@ -51,8 +54,10 @@ def test_unnamed_settings_ask_again_and_nothing_is_stamped_with_the_login(qtbot,
     settings.accept()
     assert not settings.isVisible()
     panel.load_site(site_id)
+    qtbot.waitUntil(lambda: not panel.loading)
     panel.mark_all_match()
-    assert panel.save_and_next() is not None
+    with qtbot.waitSignal(panel.saved):
+        assert panel.save_and_next()
     conn = unnamed_session.ctx.conn
     assert tuple(conn.execute("SELECT inspector FROM review WHERE site_id = ?", (site_id,)).fetchone()) == ("张三",)
     names = {r[0] for r in conn.execute(

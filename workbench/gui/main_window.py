@@ -282,13 +282,12 @@ class MainWindow(QMainWindow):
         def choose_another() -> None:
             self.session.set_campaign(None)
             self.reload_campaigns()
+            self.statusBar().showMessage("已删除检查任务；可在“文件 › 回收站”中撤销。", 15000)
 
         from workbench.gui.views import removal_actions  # on demand: the window opens without it
 
-        if not removal_actions.confirm_and_remove(self.session, "删除检查任务",
-                                                  lambda ctx: removals.plan_campaign(ctx, cid), choose_another):
-            return False
-        self.statusBar().showMessage("已删除检查任务；可在“文件 › 回收站”中撤销。", 15000)
+        removal_actions.confirm_and_remove(self.session, "删除检查任务",   # then removed on a worker
+                                           lambda ctx: removals.plan_campaign(ctx, cid), choose_another)
         return True
 
     @Slot()

@@ -78,6 +78,22 @@ class Context:
             raise WorkbenchError("未设置证据文件夹")
         return EvidenceStore(self.evidence_dir)
 
+    def adopt(self, other: Context) -> Context:
+        """Take ``other``'s author, settings (a copy) and today on this context's connection, and
+        return self: a long-lived worker context follows what the user set in the window since."""
+        import copy
+
+        from workbench.storage import audit
+
+        if other.author != self.author:
+            self.author = other.author
+            audit.set_author(self.conn, self.author.device, self.author.name)
+        if other.settings is not self.settings:
+            self.settings = copy.deepcopy(other.settings)
+            self.reload_calendar()
+        self.today_override = other.today_override
+        return self
+
     def set_query_only(self, on: bool) -> None:
         """Refuse (``on``) or allow writes on this context's connection (``PRAGMA query_only``):
         the window writes nothing until the integrity check of a large database has passed."""
