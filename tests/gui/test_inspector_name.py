@@ -33,6 +33,7 @@ def unnamed_session(qtbot, app_paths, dialogs, tmp_path):
 def test_unnamed_settings_ask_again_and_nothing_is_stamped_with_the_login(qtbot, unnamed_session, dialogs):
     window = start_window(unnamed_session)
     qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.campaigns_known)         # read on the reader thread
     assert window.welcome.isVisible()                      # settings exist without a name: asked again
     window.welcome.reject()                                # 稍后: the user looks around first
     window.show_screen(REVIEW)
@@ -72,6 +73,7 @@ def test_first_start_without_a_name_cannot_start_real_work(qtbot, app_paths, dia
     session = Session(app_paths, db, dialogs, ctx=open_context(db, app_paths, today=TODAY))
     window = start_window(session)
     qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.campaigns_known)
     welcome = window.welcome
     welcome.buttons["campaign"].click()
     assert welcome.isVisible() and "姓名和所在单位" in welcome.error_label.text()
@@ -82,7 +84,8 @@ def test_first_start_without_a_name_cannot_start_real_work(qtbot, app_paths, dia
     welcome.buttons["campaign"].click()
     assert not welcome.isVisible() and session.ctx.author.inspector == "李四"
     window.dialog.name_edit.setText("第一个任务")
-    window.dialog.accept()
+    with qtbot.waitSignal(window.dialog.created):   # saved on the writer thread
+        window.dialog.accept()
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT inspector FROM campaign").fetchall() == [("李四",)]
     session.close()

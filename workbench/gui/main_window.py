@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QStringListModel, Slot
+from PySide6.QtCore import QSettings, QStringListModel, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -52,12 +52,18 @@ LAZY_SCREENS = {
 
 
 class MainWindow(QMainWindow):
-    """The workbench window over one Session. Closing it cancels and waits for running tasks."""
+    """The workbench window over one Session. Closing it cancels and waits for running tasks.
+
+    Signals: campaigns_loaded(int count) each time the campaign selector has been filled.
+    """
+
+    campaigns_loaded = Signal(int)
 
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
         self.dialog = None  # the open CampaignDialog / ImportWizard (kept referenced)
+        self._waiting_for_campaigns: list = []
         self.setWindowTitle("检查工作台")
         fit_to_screen(self, 1280, 760)  # a 1366×768 or 1280×720 laptop: the screen minus its task bar
         self._build_views()
@@ -228,8 +234,23 @@ class MainWindow(QMainWindow):
 
     # --- campaigns -------------------------------------------------------------------------
     def reload_campaigns(self) -> None:
-        """Fill the selector; keep the session's campaign, else choose the newest."""
-        items = campaigns.list_campaigns(self.session.ctx)
+        """Fill the selector (the list read on the reader thread); keep the session's campaign,
+        else choose the newest. ``campaigns_loaded(count)`` follows."""
+        self.session.read(campaigns.list_campaigns, self._campaigns_read, key=f"campaigns:{id(self)}")
+
+    def when_campaigns_known(self, fn) -> None:
+        """Call ``fn()`` once the selector has been filled the first time (at once if it was)."""
+        if self.campaigns_known:
+            fn()
+        else:
+            self._waiting_for_campaigns.append(fn)
+
+    campaigns_known = False   # the selector was filled at least once
+
+    _campaigns: dict = {}   # id -> Campaign, as last read
+
+    def _campaigns_read(self, items) -> None:
+        self._campaigns = {c.id: c for c in items}
         self.campaign_combo.blockSignals(True)
         self.campaign_combo.clear()
         for c in items:
@@ -240,6 +261,11 @@ class MainWindow(QMainWindow):
         self.campaign_combo.setCurrentIndex(ids.index(chosen) if chosen else -1)
         self.session.set_campaign(chosen)
         self._show_counts()
+        self.campaigns_known = True
+        waiting, self._waiting_for_campaigns = self._waiting_for_campaigns, []
+        for fn in waiting:
+            fn()
+        self.campaigns_loaded.emit(len(items))
 
     @Slot(int)
     def _campaign_chosen(self, index: int) -> None:
@@ -266,7 +292,9 @@ class MainWindow(QMainWindow):
         """Open the chosen campaign in the 编辑检查任务 dialog (e.g. to set its 文号前缀)."""
         if self.session.campaign_id is None:
             return None
-        current = campaigns.get_campaign(self.session.ctx, self.session.campaign_id)
+        current = self._campaigns.get(self.session.campaign_id)   # as last read (reload_campaigns)
+        if current is None:
+            return None
         dialog = CampaignDialog(self.session, self, current)
         dialog.created.connect(self._campaign_created)
         self.dialog = dialog
