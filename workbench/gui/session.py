@@ -153,6 +153,17 @@ class Session(QObject):
                          lambda err: ended(on_error or (lambda e: self.show_error(title, e)), err))
         return True
 
+    def prepare_writes(self) -> None:
+        """Open the writer's connection and import what a save needs, on the writer thread, ahead
+        of the first save (a screen that saves calls this when first shown)."""
+        if not self._writer_ready:
+            from workbench.services.context import preload_for_writes
+
+            self._writer_ready = True
+            self.writer.read(lambda _ctx: preload_for_writes(), lambda _done: None)
+
+    _writer_ready = False
+
     def write_and_wait(self, title: str, fn: Callable[[Context], Any]) -> tuple[bool, Any]:
         """Run the save ``fn(ctx)`` on the writer thread and wait for it: only where the user
         waits anyway (the 保存 answer when leaving unsaved work). Returns (True, result), or

@@ -63,6 +63,10 @@ class Context:
     def reload_calendar(self) -> None:
         """Forget the cached calendar, so the next use reads the holiday files again."""
         self.__dict__.pop("calendar", None)
+        self.calendar_epoch += 1
+
+    calendar_epoch = 0   # counts reload_calendar() calls (adopt() follows them)
+    _adopted_epoch = 0
 
     @property
     def evidence_store(self):
@@ -88,9 +92,11 @@ class Context:
         if other.author != self.author:
             self.author = other.author
             audit.set_author(self.conn, self.author.device, self.author.name)
-        if other.settings is not self.settings:
+        if other.settings != self.settings:
             self.settings = copy.deepcopy(other.settings)
+        if other.calendar_epoch != self._adopted_epoch:   # holidays imported, or another file chosen
             self.reload_calendar()
+            self._adopted_epoch = other.calendar_epoch
         self.today_override = other.today_override
         return self
 

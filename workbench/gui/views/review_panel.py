@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -41,6 +41,8 @@ from workbench.services import reviews, sites
 from workbench.services.reviews import ReviewOutcome
 
 VERDICT_KEYS = {"1": "match", "2": "mismatch", "3": "unchecked"}
+SAVE_TEXT = "保存并核查下一个（Ctrl+Enter）"
+BUSY_AFTER_MS = 150   # a save running longer than this says so on its button
 
 
 class _FieldRow:
@@ -148,7 +150,11 @@ class ReviewPanel(QWidget):
         self.all_match_button = QPushButton("全部一致(&A)")
         self.skip_button = QPushButton("跳过(&N)")
         self.skip_button.setToolTip("不保存，打开下一个未核查网站")
-        self.save_button = QPushButton("保存并核查下一个（Ctrl+Enter）")
+        self.save_button = QPushButton(SAVE_TEXT)
+        self._busy_timer = QTimer(self)
+        self._busy_timer.setSingleShot(True)
+        self._busy_timer.setInterval(BUSY_AFTER_MS)
+        self._busy_timer.timeout.connect(self._show_busy)
         self.save_button.setDefault(True)
         row = QHBoxLayout()
         row.addWidget(self.all_match_button)
@@ -185,6 +191,7 @@ class ReviewPanel(QWidget):
         """After a campaign change: show its first unreviewed site (or nothing)."""
         cid = self.session.campaign_id
         self._fetch(lambda ctx: _shown_site(ctx, cid, sites.next_unreviewed(ctx, cid) if cid else None))
+        self.session.prepare_writes()   # the first Ctrl+Enter finds the writer ready
 
     @Slot(object)
     def _campaign_changed(self, _campaign_id) -> None:
@@ -383,11 +390,14 @@ class ReviewPanel(QWidget):
     @Slot()
     def save_and_next(self) -> bool:
         """Save the review shown (Ctrl+Enter), then open the next unreviewed site. False when
-        refused at once (the reason is shown); the save itself runs on the writer thread."""
-        return self.save(then=self.open_next)
+        refused at once (the reason is shown). The save and the read of the next site run as one
+        job on the writer thread, so the next site never waits behind the reader's queue."""
+        cid = self.session.campaign_id
+        return self.save(then=lambda ctx, site_id: _next_shown(ctx, cid, site_id) if cid else None)
 
     def save(self, then=None) -> bool:
-        """Start saving the review shown and stay on it (``then()`` runs after it is stored).
+        """Start saving the review shown, on the writer thread, and stay on it; with ``then``,
+        ``then(ctx, site_id) -> _Shown | None`` runs next in the same job and its site is shown.
 
         Returns:
             False when refused at once (no site, no conclusion yet, a save still running: the
@@ -398,15 +408,20 @@ class ReviewPanel(QWidget):
             return False
         site_id, args, edits = self.site_id, self._form(), self._edits
 
-        def done(outcome: ReviewOutcome) -> None:
+        def job(ctx):
+            outcome = reviews.record_review(ctx, site_id, *args)
+            return outcome, (then(ctx, site_id) if then is not None else None)
+
+        def done(result) -> None:
+            outcome, shown = result
             self._set_saving(False)
-            self._saved(outcome, site_id, edits)
+            self._saved(outcome, site_id, edits, notify=False)
             if then is not None:
-                then()
+                self._next_arrived(shown)
+            self.session.notify("reviews", "findings")   # after the next site shows: its reads queue behind
 
         self._set_saving(True)
-        if not self.session.write("保存核查结果", lambda ctx: reviews.record_review(ctx, site_id, *args), done,
-                                  self._save_failed):
+        if not self.session.write("保存核查结果", job, done, self._save_failed):
             self._set_saving(False)
             return False
         return True
@@ -415,9 +430,19 @@ class ReviewPanel(QWidget):
     saving = False
 
     def _set_saving(self, on: bool) -> None:
+        """The save button waits while a save runs; it reads 正在保存… when the save takes longer
+        than :data:`BUSY_AFTER_MS` (a usual save is back before a repaint would show it)."""
         self.saving = on
         self.save_button.setEnabled(not on)
-        self.save_button.setText("正在保存…" if on else "保存并核查下一个（Ctrl+Enter）")
+        if on:
+            self._busy_timer.start()
+        else:
+            self._busy_timer.stop()
+            self.save_button.setText(SAVE_TEXT)
+
+    def _show_busy(self) -> None:
+        if self.saving:
+            self.save_button.setText("正在保存…")
 
     def _save_failed(self, err: Exception) -> None:
         self._set_saving(False)
@@ -435,12 +460,13 @@ class ReviewPanel(QWidget):
         """What record_review takes after the site: (checks, conclusion, notes) as shown now."""
         return [row.check() for row in self.rows], self.conclusion_code(), self.notes.toPlainText()
 
-    def _saved(self, outcome: ReviewOutcome, site_id: str, edits: int) -> None:
+    def _saved(self, outcome: ReviewOutcome, site_id: str, edits: int, notify: bool = True) -> None:
         if self.site_id == site_id and self._edits == edits:
             self._dirty = False
         self.status_message.emit(_outcome_message(outcome))
         self.saved.emit(outcome)
-        self.session.notify("reviews", "findings")
+        if notify:
+            self.session.notify("reviews", "findings")
 
     @Slot()
     def open_next(self) -> None:
@@ -448,22 +474,15 @@ class ReviewPanel(QWidget):
         cid, current = self.session.campaign_id, self.site_id
         if cid is None:
             return
+        self._fetch_then(lambda ctx: _next_shown(ctx, cid, current), self._next_arrived)
 
-        def fetch(ctx) -> _Shown | None:
-            next_id = sites.next_unreviewed(ctx, cid, current)
-            if next_id is None and current and reviews.get_review(ctx, current) is None:
-                return None    # the shown site is the last one left: keep it
-            return _shown_site(ctx, cid, next_id)
-
-        def arrived(shown: _Shown | None) -> None:
-            if shown is None or shown.site_id is None:
-                self.status_message.emit("本检查任务的网站已全部核查。")
-            if shown is None:
-                self.loading = False
-            else:
-                self._show(shown)
-
-        self._fetch_then(fetch, arrived)
+    def _next_arrived(self, shown: _Shown | None) -> None:
+        if shown is None or shown.site_id is None:
+            self.status_message.emit("本检查任务的网站已全部核查。")
+        if shown is None:
+            self.loading = False
+        else:
+            self._show(shown)
 
     def _fetch_then(self, fn, on_done) -> None:
         self.loading = True
@@ -478,6 +497,15 @@ class _Shown:
     detail: object | None = None
     review: object | None = None
     site_count: int | None = None   # the campaign's sites when no site is left (the message)
+
+
+def _next_shown(ctx, campaign_id: str, current: str | None) -> _Shown | None:
+    """(Worker thread) The next unreviewed site after ``current`` (wrapping); None when
+    ``current`` is the last one left unreviewed (it stays on screen)."""
+    next_id = sites.next_unreviewed(ctx, campaign_id, current)
+    if next_id is None and current and reviews.get_review(ctx, current) is None:
+        return None
+    return _shown_site(ctx, campaign_id, next_id)
 
 
 def _shown_site(ctx, campaign_id: str | None, site_id: str | None) -> _Shown:
