@@ -434,6 +434,7 @@ class ReviewPanel(QWidget):
         than :data:`BUSY_AFTER_MS` (a usual save is back before a repaint would show it)."""
         self.saving = on
         self.save_button.setEnabled(not on)
+        self.skip_button.setEnabled(not on)
         if on:
             self._busy_timer.start()
         else:
