@@ -126,3 +126,20 @@ def test_main_flows_run_no_sql_on_the_gui_thread(qtbot, window, threaded_session
     wizard.close()
     assert_no_gui_thread_sql("import and undo")
     assert [kind for kind, _title, _text in dialogs.shown] == ["confirm"], dialogs.shown
+
+
+def test_the_overview_stops_figures_nobody_will_see(qtbot, demo_session):
+    """A newer computation (a save, another campaign) cancels the running one; closing the window too."""
+    w = MainWindow(demo_session)
+    qtbot.addWidget(w)
+    w.show()                                    # the overview computes its figures on a worker
+    first = w.overview.worker
+    assert first is not None and not first.cancel.is_set()
+    demo_session.notify("reviews")              # its figures would be stale: stopped, a new one started
+    assert first.cancel.is_set() and w.overview.worker is not first
+    qtbot.waitUntil(lambda: not w.overview.busy and w.overview.figures is not None)
+    assert w.overview.heading.text() != "统计失败"
+    demo_session.notify("reviews")
+    running = w.overview.worker
+    w.close()                                   # the window closing cancels it (and waits for it)
+    assert running.cancel.is_set() and running.done.is_set()
