@@ -223,6 +223,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 success, 2 bad input, 1 unexpected error)."""
+    # Run as the shipped bundle does, which leaves numpy out (packaging/workbench.spec): sqlite-utils,
+    # openpyxl and pypdfium2 use it only when present, and loading it costs 0.1–0.2 s of every
+    # window opening and import where a Python has it (scipy brings it). The one place this is set.
+    sys.modules.setdefault("numpy", None)
     args = build_parser().parse_args(argv)
     from workbench.paths import AppPaths
 

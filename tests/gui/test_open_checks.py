@@ -79,6 +79,7 @@ def test_a_large_database_opens_at_once_and_takes_writes_once_checked(qtbot, app
     session = open_session(app_paths, db, ScriptedDialogs(), inspector="甲")
     try:
         assert session is not None and session.checking
+        assert not session.workers   # started behind the first screen's reads, not before them
         with pytest.raises(sqlite3.OperationalError):
             campaigns.create_campaign(session.ctx, "检查中")   # refused while the check runs
         qtbot.waitUntil(lambda: not session.checking, timeout=10000)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QStringListModel, Signal, Slot
+from PySide6.QtCore import QSettings, QStringListModel, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,32 +23,36 @@ from PySide6.QtWidgets import (
 
 from workbench import __version__
 from workbench.gui.session import Session
-from workbench.gui.views.campaign_dialog import CampaignDialog
-from workbench.gui.views.findings_view import FindingsView
 from workbench.gui.views.overview_view import OverviewView
-from workbench.gui.views.review_panel import ReviewPanel
-from workbench.gui.views.sites_view import SitesView
 from workbench.gui.views.sync_views import SyncActions
 from workbench.gui.views.tools import ToolActions
 from workbench.gui.widgets.progress_panel import ProgressPanel
 from workbench.gui.widgets.screen_fit import fit_to_screen
 from workbench.gui.widgets.table_export import install_table_export
-from workbench.services import campaigns, removals, sites
+from workbench.services import campaigns, sites
 
 if TYPE_CHECKING:   # loaded on demand, so the window opens without openpyxl and reportlab
+    from workbench.gui.views.campaign_dialog import CampaignDialog
     from workbench.gui.views.documents_view import DocumentsView
+    from workbench.gui.views.findings_view import FindingsView
     from workbench.gui.views.import_runs import ImportRunsDialog
     from workbench.gui.views.import_wizard import ImportWizard
     from workbench.gui.views.inspections_view import InspectionsView
     from workbench.gui.views.removal_actions import RecycleBinDialog
+    from workbench.gui.views.review_panel import ReviewPanel
+    from workbench.gui.views.sites_view import SitesView
 
 SCREENS = ("概览", "网站", "核查", "检查", "问题", "文书")
 OVERVIEW, SITES, REVIEW, INSPECTIONS, FINDINGS, DOCUMENTS = range(len(SCREENS))
-#: Screens built when first shown (or first used): their modules load checklist, PDF and
-#: printing libraries, which the window need not wait for. (Not imported on a background thread
-#: ahead of time: importing PySide6 modules off the GUI thread crashed the interpreter.)
+#: Screens built when first shown or first used; the window opens on 概览 and builds these one
+#: per event-loop turn after its first rows show (:meth:`MainWindow._build_next_screen`), so
+#: neither the opening nor any one step keeps the window frozen long. Their modules are imported
+#: then, on the GUI thread (importing PySide6 modules on a background thread crashed the interpreter).
 LAZY_SCREENS = {
+    SITES: ("workbench.gui.views.sites_view", "SitesView"),
+    REVIEW: ("workbench.gui.views.review_panel", "ReviewPanel"),
     INSPECTIONS: ("workbench.gui.views.inspections_view", "InspectionsView"),
+    FINDINGS: ("workbench.gui.views.findings_view", "FindingsView"),
     DOCUMENTS: ("workbench.gui.views.documents_view", "DocumentsView"),
 }
 
@@ -77,18 +83,12 @@ class MainWindow(QMainWindow):
 
     # --- building --------------------------------------------------------------------------
     def _build_views(self) -> None:
-        s = self.session
-        self.overview = OverviewView(s)
-        self.sites_view = SitesView(s)
-        self.review_panel = ReviewPanel(s)
-        self.findings_view = FindingsView(s)
-        self._built: dict[int, QWidget] = {OVERVIEW: self.overview, SITES: self.sites_view,
-                                           REVIEW: self.review_panel, FINDINGS: self.findings_view}
+        self.overview = OverviewView(self.session)
+        self._built: dict[int, QWidget] = {OVERVIEW: self.overview}
         self.stack = QStackedWidget()
         for index in range(len(SCREENS)):   # a placeholder for a screen built when first shown
             self.stack.addWidget(self._built.get(index) or QWidget())
         self.table_export_actions = []
-        self._install_table_exports()
         self.nav = QListView()
         self.nav.setModel(QStringListModel(list(SCREENS), self))
         self.nav.setEditTriggers(QAbstractItemView.NoEditTriggers)
@@ -101,20 +101,40 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
-    def _install_table_exports(self, index: int | None = None) -> None:
-        """右键 › 导出为 Excel on every list of the window (what it shows: filter and sort): of
-        the screens built with the window, or of the lazy screen ``index`` when it is built."""
-        if index == DOCUMENTS:
-            dv = self._built[DOCUMENTS]
-            tables = ((dv.sponsor_table, "文书 › 单位", None), (dv.notice_table, "文书 › 文书", None))
+    def _screen_built(self, index: int, view: QWidget) -> None:
+        """Connect a screen just built to the window, and give its lists 右键 › 导出为 Excel
+        (what they show: filter and sort)."""
+        if index == SITES:
+            view.site_activated.connect(self.open_review)
+            view.counts_changed.connect(self._show_counts)
+            tables = ((view.table, "网站 › 网站列表", view.filter_note),)
+        elif index == REVIEW:
+            view.status_message.connect(lambda text: self.statusBar().showMessage(text, 15000))
+            tables = ()
+        elif index == FINDINGS:
+            view.export_ledger_requested.connect(lambda: self.export_file("ledger"))
+            tables = ((view.table, "问题 › 问题台账", view.filter_note), (view.history_table, "问题 › 处理记录", None))
         elif index == INSPECTIONS:
-            tables = ((self._built[INSPECTIONS].table, "检查 › 检查列表", None),)
-        else:
-            fv, sv = self.findings_view, self.sites_view
-            tables = ((sv.table, "网站 › 网站列表", sv.filter_note), (fv.table, "问题 › 问题台账", fv.filter_note),
-                      (fv.history_table, "问题 › 处理记录", None))
+            tables = ((view.table, "检查 › 检查列表", None),)
+        else:   # DOCUMENTS
+            tables = ((view.sponsor_table, "文书 › 单位", None), (view.notice_table, "文书 › 文书", None))
         self.table_export_actions += [install_table_export(table, self.session, screen, note)
                                       for table, screen, note in tables]
+
+    @property
+    def sites_view(self) -> SitesView:
+        """网站 (built on first use)."""
+        return self.screen_view(SITES)
+
+    @property
+    def review_panel(self) -> ReviewPanel:
+        """核查 (built on first use)."""
+        return self.screen_view(REVIEW)
+
+    @property
+    def findings_view(self) -> FindingsView:
+        """问题 (built on first use)."""
+        return self.screen_view(FINDINGS)
 
     @property
     def inspections_view(self) -> InspectionsView:
@@ -130,8 +150,6 @@ class MainWindow(QMainWindow):
         """The view of screen ``index``, building a lazy one (:data:`LAZY_SCREENS`) in place of its placeholder."""
         view = self._built.get(index)
         if view is None:
-            import importlib
-
             module, name = LAZY_SCREENS[index]
             view = getattr(importlib.import_module(module), name)(self.session)
             placeholder, current = self.stack.widget(index), self.stack.currentIndex()
@@ -140,8 +158,24 @@ class MainWindow(QMainWindow):
             placeholder.deleteLater()
             self.stack.setCurrentIndex(current)
             self._built[index] = view
-            self._install_table_exports(index)
+            self._screen_built(index, view)
         return view
+
+    def _build_next_screen(self) -> None:
+        """Import the module of the next screen not built yet (:data:`LAZY_SCREENS` order), or
+        build it when imported, then come back on the next event-loop turn for the following
+        step: the window answers input between two steps."""
+        waiting = [index for index in LAZY_SCREENS if index not in self._built]
+        if not waiting or self._closing:
+            return
+        module = LAZY_SCREENS[waiting[0]][0]
+        if module in sys.modules:
+            self.screen_view(waiting[0])
+        else:
+            importlib.import_module(module)
+        QTimer.singleShot(0, self, self._build_next_screen)
+
+    _closing = False
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("检查任务")
@@ -212,7 +246,6 @@ class MainWindow(QMainWindow):
         self.ledger_action.triggered.connect(lambda: self.export_file("ledger"))
         self.report_action.triggered.connect(lambda: self.export_file("report"))
         self.personal_data_action.toggled.connect(self._personal_data_toggled)
-        self.findings_view.export_ledger_requested.connect(lambda: self.export_file("ledger"))
         self.overview.open_sites.connect(self.open_sites_filtered)
         self.overview.open_findings.connect(self.open_findings_filtered)
         self.print_action.triggered.connect(self.print_current)
@@ -227,9 +260,6 @@ class MainWindow(QMainWindow):
         self.recycle_action.triggered.connect(self.open_recycle_bin)
         self.import_runs_action.triggered.connect(self.open_import_runs)
         self.manual_action.triggered.connect(self.open_manual)
-        self.sites_view.site_activated.connect(self.open_review)
-        self.sites_view.counts_changed.connect(self._show_counts)
-        self.review_panel.status_message.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.session.inspector_needed.connect(self.tools.open_settings)   # a write refused: no name yet
 
     # --- campaigns -------------------------------------------------------------------------
@@ -281,6 +311,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def new_campaign(self) -> CampaignDialog:
         """Open the 新建检查任务 dialog (non-modal); the new campaign is chosen when created."""
+        from workbench.gui.views.campaign_dialog import CampaignDialog  # on demand
+
         dialog = CampaignDialog(self.session, self)
         dialog.created.connect(self._campaign_created)
         self.dialog = dialog
@@ -292,6 +324,8 @@ class MainWindow(QMainWindow):
         """Open the chosen campaign in the 编辑检查任务 dialog (e.g. to set its 文号前缀)."""
         if self.session.campaign_id is None:
             return None
+        from workbench.gui.views.campaign_dialog import CampaignDialog
+
         current = self._campaigns.get(self.session.campaign_id)   # as last read (reload_campaigns)
         if current is None:
             return None
@@ -305,7 +339,8 @@ class MainWindow(QMainWindow):
     def remove_campaign(self) -> bool:
         """删除检查任务: say what goes (counts), remove when confirmed (undo in 回收站)."""
         cid = self.session.campaign_id
-        if cid is None or not self.review_panel.settle("删除检查任务"):
+        review = self._built.get(REVIEW)
+        if cid is None or (review is not None and not review.settle("删除检查任务")):
             return False
         def choose_another() -> None:
             self.session.set_campaign(None)
@@ -313,6 +348,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("已删除检查任务；可在“文件 › 回收站”中撤销。", 15000)
 
         from workbench.gui.views import removal_actions  # on demand: the window opens without it
+        from workbench.services import removals
 
         removal_actions.confirm_and_remove(self.session, "删除检查任务",   # then removed on a worker
                                            lambda ctx: removals.plan_campaign(ctx, cid), choose_another)
@@ -471,6 +507,8 @@ class MainWindow(QMainWindow):
         if total is not None or cid is None:
             self.count_label.setText(f"共 {total or 0} 条，已核查 {reviewed or 0}")
             return
+        if not getattr(self, "_shown_once", False):
+            return   # not shown yet: counted when first shown, after the first screen's rows
         self.session.read(lambda ctx: (sites.count(ctx, cid), sites.reviewed_count(ctx, cid)),
                           lambda counts: self._show_counts(*counts), key="status-counts")
 
@@ -505,22 +543,27 @@ class MainWindow(QMainWindow):
             self.restoreState(qs.value("state"))
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
-        """First shown: after the first screen's reads (queued by its Show event, which comes
-        first), import what the first save needs on the reader (sqlite-utils: no Qt)."""
+        """First shown: behind the first screen's reads (queued by its Show event, which comes
+        first) the reader is asked for nothing but a turn, whose answer starts building the other
+        screens (one per event-loop turn); then the status bar's counts, then the import of what
+        the first save needs (sqlite-utils: no Qt)."""
         super().showEvent(event)
-        if not getattr(self, "_preloaded", False):
+        if not getattr(self, "_shown_once", False):
             from workbench.services.context import preload_for_writes
 
-            self._preloaded = True
+            self._shown_once = True
+            self.session.read(lambda _ctx: None, lambda _none: QTimer.singleShot(0, self, self._build_next_screen))
+            self._show_counts()
             self.session.read(lambda _ctx: preload_for_writes(), lambda _done: None)
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         """Ask about unsaved review and inspection notes (取消 keeps the window open); then
         remember geometry, cancel and wait for running tasks, close the database."""
-        inspections = self._built.get(INSPECTIONS)
-        if not (self.review_panel.settle("退出") and (inspections is None or inspections.panel.settle("退出"))):
+        review, inspections = self._built.get(REVIEW), self._built.get(INSPECTIONS)
+        if not ((review is None or review.settle("退出")) and (inspections is None or inspections.panel.settle("退出"))):
             event.ignore()
             return
+        self._closing = True
         qs = self._qsettings()
         qs.setValue("geometry", self.saveGeometry())
         qs.setValue("state", self.saveState())

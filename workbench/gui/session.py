@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from workbench.app import open_context, settings_path
 from workbench.domain.progress import Cancelled
@@ -90,7 +90,10 @@ class Session(QObject):
     def check_integrity(self, failed_marker: Path) -> None:
         """Run ``PRAGMA quick_check`` of the open database on a worker while the window is used;
         refuse writes until it passes. When it fails the window stays read-only, says why, and
-        ``failed_marker`` is written so the next start checks first and offers a backup."""
+        ``failed_marker`` is written so the next start checks first and offers a backup.
+
+        The check starts behind the reads queued by the first event-loop turn (the first screen's,
+        when a window was shown meanwhile): on two cores it would otherwise slow the first rows."""
         from workbench.services import integrity
 
         self.checking = True
@@ -116,7 +119,10 @@ class Session(QObject):
             self.dialogs.warn("数据库已损坏", f"数据库 {db} 未通过完整性检查（{problems[0]}），为免损坏扩大，"
                               "本窗口不会写入它。\n请关闭窗口后重新打开：打开时将提供用最新的完好备份恢复。")
 
-        self.run_task("检查数据库完整性", lambda _ctx, _cancel, _progress: integrity.quick_check(db), passed)
+        def start() -> None:
+            self.run_task("检查数据库完整性", lambda _ctx, _cancel, _progress: integrity.quick_check(db), passed)
+
+        QTimer.singleShot(0, self, lambda: self.read(lambda _ctx: None, lambda _none: start(), lambda _err: start()))
 
     def read(self, fn: Callable[[Context], Any], on_done: Callable[[Any], None],
              on_error: Callable[[Exception], None] | None = None, key: str | None = None,

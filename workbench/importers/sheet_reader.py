@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from workbench.importers.xlsx_guard import (
     trim_sheet,
 )
 from workbench.importers.xlsx_parts import sheet_part
+from workbench.importers.xlsx_slices import NotSliceable, SlicedSheet
 
 # Candidate CSV delimiters; Excel's "Unicode text" (UTF-16) export is always tab-separated.
 _DELIMITERS = ",\t;|"
@@ -66,7 +68,7 @@ class Workbook:
         self.format = fmt.format
         self.sha256 = hashlib.sha256(data).hexdigest()
         self._book: calamine.CalamineWorkbook | None = None
-        self._loaded: dict[str, calamine.CalamineSheet] = {}
+        self._loaded: dict[str, calamine.CalamineSheet | SlicedSheet] = {}
         self._text = ""
         self._data = data if fmt.format == "xlsx" else b""
         self._ods = data if fmt.format == "ods" else b""
@@ -149,8 +151,8 @@ class Workbook:
         """
         return self._scans.get(sheet)
 
-    def _sheet(self, sheet: str) -> calamine.CalamineSheet:
-        """The calamine sheet named ``sheet``."""
+    def _sheet(self, sheet: str) -> calamine.CalamineSheet | SlicedSheet:
+        """The calamine sheet named ``sheet`` (read in slices when it is big, see :meth:`_guard_sheet`)."""
         if sheet not in self.sheets:
             names = "、".join(f"“{s}”" for s in self.sheets) or "（无）"
             raise InputFileError(f"没有名为“{sheet}”的工作表；本文件中的工作表：{names}", self.name)
@@ -160,17 +162,21 @@ class Workbook:
         if self._data:
             book = self._guard_sheet(sheet)
         try:
-            loaded = self._loaded[sheet] = book.get_sheet_by_name(sheet)
+            loaded = self._loaded[sheet] = (book if isinstance(book, SlicedSheet)
+                                            else book.get_sheet_by_name(sheet))
         except calamine.CalamineError as err:
             raise InputFileError(f"工作表“{sheet}”无法读取，文件可能已损坏", self.name) from err
         return loaded
 
-    def _guard_sheet(self, sheet: str) -> calamine.CalamineWorkbook:
-        """Measure an xlsx sheet before calamine lays it out; the workbook to load it from.
+    def _guard_sheet(self, sheet: str) -> calamine.CalamineWorkbook | SlicedSheet:
+        """Measure an xlsx sheet before calamine lays it out; the workbook to load it from, or
+        the sheet itself read in slices.
 
         A sheet whose grid would exceed :data:`~workbench.importers.xlsx_guard.CELL_BUDGET`
         cells (a stray cell at XFD1048576, a value in column XFD on every row) is read from a
-        trimmed copy of the package (recorded in :attr:`stray`). Starts the formula search
+        trimmed copy of the package (recorded in :attr:`stray`). A sheet whose XML unpacks to
+        more than ``limits.whole_sheet_bytes`` is read slice by slice
+        (importers/xlsx_slices.py) unless it cannot be cut exactly. Starts the formula search
         for a sheet that holds formulas at all.
 
         Raises:
@@ -194,6 +200,13 @@ class Workbook:
                                      self.name) from err
         if scan is None or scan.has_formula:
             self._scans[sheet] = FormulaScan(data, sheet)
+        if scan is not None and part and scan.size > self._limits.whole_sheet_bytes:
+            try:
+                return SlicedSheet(data, part, sheet, self._limits.slice_bytes)
+            except NotSliceable:
+                pass  # read whole, as calamine reads any sheet
+            except (zipfile.BadZipFile, zlib.error, EOFError) as err:
+                raise InputFileError("文件已损坏（压缩结构无法读取），请重新获取或在 Excel 中另存", self.name) from err
         return book
 
 

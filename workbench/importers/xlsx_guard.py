@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 from workbench.errors import InputFileError
 from workbench.importers.xlsx_parts import column_index, column_letter
+from workbench.importers.xlsx_slices import SLICE_BYTES
 
 _CHUNK = 1 << 20  # bytes of XML unpacked at a time
 _OVERLAP = 64  # bytes of the previous chunk searched again, for a reference cut in two
@@ -47,6 +48,14 @@ _HAS_VALUE_RE = re.compile(rb"<" + _PREFIX + rb"(?:v|t)(?:\s[^>]*)?>\s*[^<\s]")
 #: (about 32 bytes each in calamine's grid, so ≈ 0.5 GB). A 100,000-row list of 26 columns
 #: uses 2.6 million.
 CELL_BUDGET = 16_000_000
+#: The biggest worksheet XML python-calamine reads whole. calamine holds a sheet as one grid
+#: of ~1.3 bytes per byte of XML once built and ~1.8 while building it (a 300,000-row,
+#: 18-column list: 351 MB of XML, a 446 MB grid, 641 MB at the peak); an import of a 300,000-row
+#: list must stay under 500 MB in all (issue 12). A bigger sheet is read in slices, which costs
+#: one more parse of the XML (a first pass measures the sheet's width): ~+1.2 s of CPU per
+#: 100,000 rows. 128 MiB keeps lists up to ~110,000 rows (the 100,000-row benchmark list is
+#: 117 MB of XML) on the faster whole read, where calamine's grid peaks at ~230 MB.
+WHOLE_SHEET_BYTES = 128 << 20
 #: Empty columns / rows that separate the table from stray cells further out.
 COLUMN_GAP = 64
 ROW_GAP = 10_000
@@ -60,10 +69,16 @@ class ReadLimits:
         unpacked_bytes: the most bytes all parts of an xlsx/ods package may inflate to.
         ratio: the most an archive may inflate relative to its size on disk (a real workbook's
             XML packs 5–20 to 1; a zip bomb 1,000 to 1); checked once the parts exceed 64 MiB.
+        whole_sheet_bytes: an xlsx worksheet whose XML unpacks to more is read in slices of
+            ``slice_bytes`` (importers/xlsx_slices.py) instead of whole; see
+            :data:`WHOLE_SHEET_BYTES`.
+        slice_bytes: the unpacked XML per slice.
     """
 
     unpacked_bytes: int = 1 << 30
     ratio: int = 100
+    whole_sheet_bytes: int = WHOLE_SHEET_BYTES
+    slice_bytes: int = SLICE_BYTES
 
     @classmethod
     def from_settings(cls, settings) -> ReadLimits:

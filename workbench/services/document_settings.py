@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from workbench.errors import FontError, MissingSettingsError, ValidationError
-from workbench.reports import fonts
 from workbench.reports.documents import Appeal
 from workbench.services.context import Context
 
@@ -15,6 +14,9 @@ REQUIRED_LABELS = {"contact": "联系人", "contact_phone": "联系电话", "rev
 
 def apply(ctx: Context) -> None:
     """Use the font files chosen per role in 设置 (``Settings.fonts``) for the next documents."""
+    # reportlab: loaded by the worker that prints, not by the window that imports this module
+    from workbench.reports import fonts
+
     fonts.configure(ctx.settings.fonts)
 
 
@@ -25,6 +27,8 @@ def stand_in_notes(ctx: Context) -> list[str]:
     Raises:
         FontError: a font chosen in 设置 is unusable, or no Chinese font is installed.
     """
+    from workbench.reports import fonts
+
     apply(ctx)
     return fonts.stand_in_notes()
 
@@ -41,6 +45,8 @@ def check_fonts(files: dict[str, str]) -> dict[str, tuple[bool, str]]:
         else the Chinese reason (fonts.check_font_file), e.g. ``(False, "该文件（DejaVu Sans）缺少
         中文字形：…")``, to show under the role's field.
     """
+    from workbench.reports import fonts
+
     out: dict[str, tuple[bool, str]] = {}
     for role, spec in files.items():
         if not spec.strip():

@@ -16,13 +16,11 @@ from workbench.domain.notice_record import NoticeRecord
 from workbench.domain.progress import Progress
 from workbench.domain.sponsor import Sponsor
 from workbench.errors import NotFoundError, ValidationError
-from workbench.reports import (
+from workbench.reports.documents import (
     DeliveryReceipt,
     NoticeFinding,
     RectificationNotice,
     format_doc_number,
-    render_notice,
-    render_receipt,
 )
 from workbench.services import document_settings
 from workbench.services.context import Context
@@ -304,6 +302,8 @@ def write_receipt(ctx: Context, doc_number: str, out: Path, force: bool = False)
         NotFoundError: no document with that number.
         ValidationError: ``out`` is protected or exists and ``force`` is False (check_output).
     """
+    from workbench.reports.receipt import render_receipt  # reportlab: only where a PDF is drawn
+
     document_settings.apply(ctx)
     record = notice_repo.by_number(ctx.conn, normalize_doc_number(doc_number))
     check_output(ctx, out, force=force)
@@ -346,6 +346,8 @@ def render_existing(ctx: Context, doc_number: str, out: Path) -> NoticeRecord:
         from workbench.services import reinspection
 
         return reinspection.render_existing(ctx, record.doc_number, out)
+    from workbench.reports.notice import render_notice  # reportlab: only where a PDF is drawn
+
     require_settings(ctx, record.campaign_id)
     render_notice(notice_document(ctx, record), out)
     return record

@@ -10,7 +10,7 @@ from workbench.domain import finding_status as fs
 from workbench.domain.doc_number import normalize_doc_number
 from workbench.domain.notice_record import NoticeRecord
 from workbench.errors import NotFoundError, ValidationError
-from workbench.reports import ReinspectionOpinion, format_doc_number, render_reinspection
+from workbench.reports.documents import ReinspectionOpinion, format_doc_number
 from workbench.services import document_settings
 from workbench.services.context import Context
 from workbench.services.output_paths import check_output
@@ -102,6 +102,10 @@ def write_opinion(ctx: Context, notice_number: str, out: Path, reinspected_on: d
         as :func:`issue_opinion`; ValidationError: ``out`` is protected or exists and ``force``
             is False (services.output_paths.check_output) — checked before a number is taken.
     """
+    from workbench.reports.reinspection import (
+        render_reinspection,  # reportlab: where a PDF is drawn
+    )
+
     check_output(ctx, out, force=force)
     document_settings.apply(ctx)
     issued = issue_opinion(ctx, notice_number, reinspected_on)
@@ -120,6 +124,8 @@ def render_existing(ctx: Context, doc_number: str, out: Path) -> NoticeRecord:
     notice = notice_repo.latest_with_findings(ctx.conn, "rectification", record.finding_ids)
     if record.kind != "reinspection" or notice is None:
         raise NotFoundError(f"“{doc_number}”不是整改复查意见书")
+    from workbench.reports.reinspection import render_reinspection
+
     items = [finding_repo.get(ctx.conn, fid) for fid in record.finding_ids]
     render_reinspection(_document(ctx, record, notice, items, None), out)
     return record

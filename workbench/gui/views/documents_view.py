@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 
 from workbench.domain.progress import Cancelled
 from workbench.errors import MissingSettingsError, ValidationError, WorkbenchError, os_reason
-from workbench.gui import printing
 from workbench.gui.dialogs import overwrite_confirmed
 from workbench.gui.models.record_table_model import (  # noqa: F401 - RecordTableModel: tests use these columns
     Column,
@@ -414,6 +413,8 @@ class DocumentsView(QWidget):
 
     def print_notice(self) -> None:
         """Print the selected notice (Ctrl+P); without a printer, offer to save the PDF."""
+        from workbench.gui import printing  # pdfium, QtPrintSupport: loaded on the first print
+
         self._with_pdf(lambda pdf: printing.print_pdf(self.session, pdf, self))
 
     def print_current(self) -> None:
@@ -422,6 +423,8 @@ class DocumentsView(QWidget):
 
     def preview_notice(self) -> None:
         """Show the print preview of the selected notice."""
+        from workbench.gui import printing
+
         self._with_pdf(lambda pdf: printing.preview_pdf(self.session, pdf, self))
 
     def selected_notices(self) -> list[NoticeLine]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction
@@ -22,8 +23,11 @@ from PySide6.QtWidgets import (
 
 from workbench.gui.models.record_table_model import Column, RecordTableModel
 from workbench.gui.session import Session
-from workbench.services import campaigns, conflicts, integrity, packages
+from workbench.services import campaigns, conflicts, integrity
 from workbench.services.audit_labels import ACTION_LABELS
+
+if TYPE_CHECKING:   # work packages load multiprocessing and the xlsx guard: in the task that uses them
+    from workbench.services import packages
 
 PACKAGE_FILTER = "工作包 (*.wbpkg);;所有文件 (*)"
 BACKUP_FILTER = "数据库备份 (*.sqlite3);;所有文件 (*)"
@@ -272,6 +276,8 @@ class SyncActions(QObject):
         name = self._campaign_name()
 
         def work(ctx, _cancel, _progress):
+            from workbench.services import packages
+
             return packages.export_from_open(ctx, self.session.db_path, out, name)
 
         self.session.run_task("导出工作包", work, lambda res: self.session.dialogs.info(
@@ -292,6 +298,8 @@ class SyncActions(QObject):
             return None
 
         def work(ctx, _cancel, _progress):
+            from workbench.services import packages
+
             return packages.import_into_open(ctx, self.session.db_path, pkg)
 
         self.session.run_task("导入工作包", work, self._imported)

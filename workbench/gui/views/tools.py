@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QAction, QKeySequence
@@ -10,9 +11,10 @@ from PySide6.QtWidgets import QWidget
 
 from workbench.errors import WorkbenchError, os_reason
 from workbench.gui.session import Session
-from workbench.gui.views.settings_dialog import SettingsDialog
-from workbench.services import holidays
-from workbench.services import inspection_service as service
+
+if TYPE_CHECKING:   # loaded when used: the window's menus are built before its first rows show
+    from workbench.gui.views.settings_dialog import SettingsDialog
+    from workbench.services import holidays
 
 HOLIDAY_FILTER = "节假日安排 (*.json);;所有文件 (*)"
 EVIDENCE_STATUS = {"missing": "文件缺失", "modified": "内容已被改动（与添加时登记的 SHA-256 不一致）"}
@@ -33,6 +35,8 @@ def check_all_evidence(ctx) -> EvidenceCheck:
     Raises:
         WorkbenchError: the context has no evidence folder.
     """
+    from workbench.services import inspection_service as service
+
     total = len(service.list_evidence(ctx, None))
     targets: dict[str, str] = {}
     lines = []
@@ -69,6 +73,8 @@ class ToolActions(QObject):
     @Slot()
     def open_settings(self) -> SettingsDialog:
         """Open the 设置 dialog (non-modal); saving refreshes the views."""
+        from workbench.gui.views.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self.session, self.window)
         dialog.saved.connect(lambda *_: self.session.notify("settings"))
         dialog.finished.connect(dialog.deleteLater)
@@ -79,6 +85,8 @@ class ToolActions(QObject):
     @Slot()
     def import_holidays(self) -> holidays.HolidayInstall | None:
         """Choose a holiday JSON file, install it, and say which years it brought and the coverage."""
+        from workbench.services import holidays
+
         path = self.session.dialogs.open_file("导入节假日安排", self.session.last_folder, HOLIDAY_FILTER)
         if path is None:
             return None

@@ -56,8 +56,10 @@ def show_elided_text_as_tooltip(table: QTableView) -> None:
     table._elided_tips = tips   # keep it alive with the table
 
 
-#: Rows looked at when fitting columns to their contents (Qt's default is 1,000).
-FIT_ROWS = 200
+#: Rows looked at when fitting columns to their contents (Qt's default is 1,000): the visible
+#: rows and more, about two screens of a 1366×768 laptop. Each row measured costs the GUI thread:
+#: 200 rows froze a screen's first showing for 60–90 ms at province scale (issue 12).
+FIT_ROWS = 50
 
 
 def fit_columns(table: QTableView, max_width: int = MAX_COLUMN_WIDTH) -> None:

@@ -1,0 +1,62 @@
+"""What the window loads and builds before its first rows show (issue 12: open ≤ 2 × a bare Qt
+window). The PDF, workbook, packaging and printing libraries load when a screen or a worker
+needs them; the window opens on 概览 and builds the other screens after its first rows."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import workbench
+
+ROOT = Path(workbench.__file__).resolve().parents[1]
+#: Libraries the opening window must not wait for: PDFs (reportlab and its yaml wording, pypdfium2,
+#: Qt's print module), workbooks (openpyxl, python-calamine), writes (sqlite-utils, numpy) and
+#: work packages (multiprocessing).
+HEAVY = ("reportlab", "yaml", "pypdfium2", "PySide6.QtPrintSupport", "openpyxl", "python_calamine",
+         "sqlite_utils", "numpy", "multiprocessing")
+
+
+def loaded_after(code: str) -> list[str]:
+    """The :data:`HEAVY` modules loaded by ``code`` in a fresh interpreter."""
+    probe = f"{code}\nimport json, sys\nprint(json.dumps([m for m in {HEAVY!r} if sys.modules.get(m) is not None]))"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=ROOT,
+                         timeout=120, check=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def test_importing_the_window_loads_no_heavy_library():
+    assert loaded_after("import workbench.gui.application, workbench.gui.main_window") == []
+
+
+def test_the_probe_sees_a_heavy_library():
+    assert loaded_after("import workbench.reports.notice") == ["reportlab", "yaml"]
+
+
+def test_the_command_line_runs_without_numpy_like_the_bundle():
+    """packaging/workbench.spec leaves numpy out; sqlite-utils must not load it from a Python
+    that has it either (0.1–0.2 s of every start)."""
+    code = ("from workbench import cli\n"
+            "assert cli.main(['deadline', '2026-01-05', '10', '--working']) == 0\n"
+            "import sqlite_utils")
+    assert "numpy" not in loaded_after(code)
+
+
+def test_the_window_opens_on_the_overview_and_builds_the_other_screens_after(qtbot, demo_session):
+    from workbench.gui.main_window import LAZY_SCREENS, OVERVIEW, SCREENS, MainWindow
+    from workbench.gui.views.overview_view import OverviewView
+
+    window = MainWindow(demo_session)
+    qtbot.addWidget(window)
+    kinds = [type(window.stack.widget(i)).__name__ for i in range(len(SCREENS))]
+    assert kinds[OVERVIEW] == OverviewView.__name__ and kinds.count("QWidget") == len(LAZY_SCREENS)
+    window.show()
+    qtbot.waitUntil(lambda: all(type(window.stack.widget(i)).__name__ == LAZY_SCREENS[i][1] for i in LAZY_SCREENS))
+    assert window.stack.currentIndex() == OVERVIEW
+    assert window.count_label.text() == "共 48 条，已核查 12"
+    # every list of every screen has 右键 › 导出为 Excel once (wired as each screen was built)
+    assert len(window.table_export_actions) == 6
