@@ -134,6 +134,11 @@ class Session(QObject):
         """
         return self.reader.read(fn, on_done, on_error, key, group)
 
+    def read_ahead(self, key: str, fn: Callable[[Context], Any]) -> None:
+        """Start the read ``fn(ctx)`` that the next :meth:`read` of ``key`` will ask for (the first
+        screen's, before the window is built); forgotten on any change (gui/reader.py)."""
+        self.reader.read_ahead(key, fn)
+
     def write(self, title: str, fn: Callable[[Context], Any], on_done: Callable[[Any], None],
               on_error: Callable[[Exception], None] | None = None) -> bool:
         """Run the save ``fn(ctx)`` on the writer thread (its own connection; saves run in order);
@@ -216,10 +221,13 @@ class Session(QObject):
         Raises:
             ValueError: an unknown topic.
         """
-        self.changed.emit(check_topics(topics))
+        topics = check_topics(topics)
+        self.reader.forget_ahead()
+        self.changed.emit(topics)
 
     def notify_all(self) -> None:
         """Everything may have changed (F5, demo data): every screen re-reads when shown."""
+        self.reader.forget_ahead()
         self.changed.emit(TOPICS)
 
     def watch(self, view, topics, refresh, campaign: bool = True) -> Refresher:
@@ -230,6 +238,7 @@ class Session(QObject):
         """Choose the campaign every view shows."""
         if campaign_id != self.campaign_id:
             self.campaign_id = campaign_id
+            self.reader.forget_ahead()
             self.campaign_changed.emit(campaign_id)
 
     def save_settings(self) -> None:
