@@ -275,3 +275,28 @@ def test_the_formula_search_streams_in_pieces_and_finds_the_same(files, monkeypa
         monkeypatch.setattr(xlsx_formulas, "_PIECE", 3000)
         assert xlsx_formulas._scan_part(archive, part) == whole
     assert len(whole) == 171
+
+
+def test_a_first_import_runs_with_a_small_page_cache_and_restores_it(files, conn, monkeypatch):
+    """The page cache would fill (128 MiB) on top of the list's records during a big first
+    import; it is limited while the import runs and set back afterwards, also after an error."""
+    from workbench.storage import connection, site_stream
+
+    seen = []
+    start = site_stream.SiteListWriter.__init__
+
+    def spy(self, conn, *args, **kwargs):
+        seen.append(conn.execute("PRAGMA cache_size").fetchone()[0])
+        start(self, conn, *args, **kwargs)
+
+    monkeypatch.setattr(site_stream.SiteListWriter, "__init__", spy)
+    ctx = make_ctx(conn)
+    before = conn.execute("PRAGMA cache_size").fetchone()[0]
+    campaign = campaigns.get_or_create(ctx, "二〇二六年第四季度")
+    site_import.import_site_list(ctx, campaign.id, files["merged_after_rows"])
+    assert seen == [-connection.IMPORT_CACHE_KIB] and before == -connection.CACHE_KIB
+    assert conn.execute("PRAGMA cache_size").fetchone()[0] == before
+    with pytest.raises(ZeroDivisionError), connection.page_cache(conn, 1024):
+        assert conn.execute("PRAGMA cache_size").fetchone()[0] == -1024
+        raise ZeroDivisionError
+    assert conn.execute("PRAGMA cache_size").fetchone()[0] == before
