@@ -62,3 +62,36 @@ def test_site_model_counts_then_fills_pages_by_signal(qtbot, live_session):
     with qtbot.waitSignal(model.counted, timeout=10000):
         model.set_filter("门户网站1")
     assert 0 < model.rowCount() < 1000
+
+
+def test_a_read_started_ahead_answers_the_next_read_of_its_key(qtbot, live_session):
+    """The first screen's read starts before the window is built (overview_view.read_ahead)."""
+    gate, ran, got = threading.Event(), [], []
+    live_session.read_ahead("first", lambda ctx: gate.wait(5) and "ahead")
+    live_session.read(lambda ctx: ran.append("own") or "own", got.append, key="first")   # still running ahead
+    gate.set()
+    qtbot.waitUntil(lambda: bool(got))
+    assert got == ["ahead"] and ran == []
+    live_session.read_ahead("second", lambda ctx: "ahead")
+    qtbot.waitUntil(lambda: not live_session.reader.busy)
+    live_session.read(lambda ctx: "own", got.append, key="second")   # answered already: delivered later
+    assert got == ["ahead"]
+    qtbot.waitUntil(lambda: len(got) == 2)
+    assert got == ["ahead", "ahead"]
+    live_session.read(lambda ctx: "own", got.append, key="second")   # taken once
+    qtbot.waitUntil(lambda: len(got) == 3)
+    assert got[-1] == "own"
+
+
+def test_a_change_forgets_what_was_read_ahead(qtbot, live_session):
+    got = []
+    live_session.read_ahead("k", lambda ctx: "ahead")
+    live_session.notify("sites")
+    live_session.read(lambda ctx: "own", got.append, key="k")
+    qtbot.waitUntil(lambda: bool(got))
+    assert got == ["own"]
+    live_session.read_ahead("k", lambda ctx: 1 / 0)
+    errors = []
+    live_session.read(lambda ctx: "own", got.append, errors.append, key="k")
+    qtbot.waitUntil(lambda: bool(errors))
+    assert isinstance(errors[0], ZeroDivisionError)

@@ -60,3 +60,22 @@ def test_the_window_opens_on_the_overview_and_builds_the_other_screens_after(qtb
     assert window.count_label.text() == "共 48 条，已核查 12"
     # every list of every screen has 右键 › 导出为 Excel once (wired as each screen was built)
     assert len(window.table_export_actions) == 6
+
+
+def test_the_first_screen_is_read_once_ahead_of_the_window(qtbot, demo_session, monkeypatch):
+    """run_gui starts 概览's read before building the window; the overview takes that answer."""
+    from workbench.gui.main_window import MainWindow
+    from workbench.gui.views import overview_view
+    from workbench.services import summary
+
+    calls = []
+    real = summary.quick_figures
+    monkeypatch.setattr(summary, "quick_figures", lambda *a, **k: calls.append(a) or real(*a, **k))
+    demo_session.set_campaign(None)   # chosen as the window would: the newest
+    overview_view.read_ahead(demo_session)
+    assert demo_session.campaign_id is not None and len(calls) == 1
+    window = MainWindow(demo_session)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.overview.values["sites"].text() == "48")
+    assert len(calls) == 1

@@ -283,6 +283,9 @@ def run_gui(paths: AppPaths, db_path: Path, dialogs: Dialogs | None = None, smok
         session = open_session(paths, Path(db_path), dialogs, inspector=inspector)
         if session is None:
             return EXIT_BAD_DATABASE
+        from workbench.gui.views import overview_view
+
+        overview_view.read_ahead(session)   # the first screen's figures, read while the window is built
         if smoke:
             from workbench.gui.main_window import MainWindow
             from workbench.gui.smoke import run_smoke

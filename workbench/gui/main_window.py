@@ -24,11 +24,8 @@ from PySide6.QtWidgets import (
 from workbench import __version__
 from workbench.gui.session import Session
 from workbench.gui.views.overview_view import OverviewView
-from workbench.gui.views.sync_views import SyncActions
-from workbench.gui.views.tools import ToolActions
 from workbench.gui.widgets.progress_panel import ProgressPanel
 from workbench.gui.widgets.screen_fit import fit_to_screen
-from workbench.gui.widgets.table_export import install_table_export
 from workbench.services import campaigns, sites
 
 if TYPE_CHECKING:   # loaded on demand, so the window opens without openpyxl and reportlab
@@ -41,6 +38,8 @@ if TYPE_CHECKING:   # loaded on demand, so the window opens without openpyxl and
     from workbench.gui.views.removal_actions import RecycleBinDialog
     from workbench.gui.views.review_panel import ReviewPanel
     from workbench.gui.views.sites_view import SitesView
+    from workbench.gui.views.sync_views import SyncActions
+    from workbench.gui.views.tools import ToolActions
 
 SCREENS = ("概览", "网站", "核查", "检查", "问题", "文书")
 OVERVIEW, SITES, REVIEW, INSPECTIONS, FINDINGS, DOCUMENTS = range(len(SCREENS))
@@ -68,10 +67,13 @@ class MainWindow(QMainWindow):
         fit_to_screen(self, 1280, 760)  # a 1366×768 or 1280×720 laptop: the screen minus its task bar
         self._build_views()
         self._build_toolbar()
-        self._build_menus()
         self._build_status_bar()
-        self._connect_signals()
         self.reload_campaigns()
+        # 概览's figures are read (on the reader, SQLite off the GIL) while the rest is built and
+        # its modules load: the window opens on it (gui/refresh.py Refresher.start)
+        self.overview.refresher.start()
+        self._build_menus()
+        self._connect_signals()
         self.show_screen(OVERVIEW)
         self._restore_geometry()
 
@@ -112,6 +114,8 @@ class MainWindow(QMainWindow):
             tables = ((view.table, "检查 › 检查列表", None),)
         else:   # DOCUMENTS
             tables = ((view.sponsor_table, "文书 › 单位", None), (view.notice_table, "文书 › 文书", None))
+        from workbench.gui.widgets.table_export import install_table_export
+
         self.table_export_actions += [install_table_export(table, self.session, screen, note)
                                       for table, screen, note in tables]
 
@@ -204,8 +208,12 @@ class MainWindow(QMainWindow):
         self.recycle_action = QAction("回收站…", self)
         self.import_runs_action = QAction("导入批次（撤销导入）…", self)
         self.screen_actions = [QAction(name, self, shortcut=QKeySequence(f"Ctrl+{i + 1}")) for i, name in enumerate(SCREENS)]
-        self.tools = ToolActions(self.session, self)
-        self.sync = SyncActions(self.session, self)   # 工作包, 合并冲突, 审计日志, 备份与恢复
+        # imported here, while the reader counts the first screen's figures (see __init__)
+        from workbench.gui.views.sync_views import SyncActions
+        from workbench.gui.views.tools import ToolActions
+
+        self.tools: ToolActions = ToolActions(self.session, self)
+        self.sync: SyncActions = SyncActions(self.session, self)   # 工作包, 合并冲突, 审计日志, 备份与恢复
         menus = (
             ("文件(&F)", (self.new_campaign_action, self.edit_campaign_action, self.import_action, self.export_action,
                          self.ledger_action, self.report_action, self.personal_data_action, None,

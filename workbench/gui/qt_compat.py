@@ -90,7 +90,9 @@ def install() -> bool:
             incref(result)  # the reference emit() should have returned
         return result
 
-    emit.__doc__ = original.__doc__
+    # not original.__doc__: reading a PySide6 docstring builds shiboken's signature tables for all
+    # of QtCore (20–25 ms of every start)
+    emit.__doc__ = "SignalInstance.emit, returning the reference PySide6 6.12 loses on True (qt_compat)."
     SignalInstance.emit = emit
     _installed = True
     return True

@@ -61,6 +61,12 @@ class Refresher(QObject):
         else:
             self.stale = True
 
+    def start(self) -> None:
+        """The view is about to be shown (the window opens on it): refresh now instead of on its
+        Show event, so its reads run while the rest of the window is built."""
+        self.stale = False
+        self.refresh()
+
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
         """Refresh a stale view as it is shown."""
         if watched is self.view and event.type() == QEvent.Show and self.stale:

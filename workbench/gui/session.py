@@ -125,6 +125,11 @@ class Session(QObject):
         """
         return self.reader.read(fn, on_done, on_error, key, group)
 
+    def read_ahead(self, key: str, fn: Callable[[Context], Any]) -> None:
+        """Start the read ``fn(ctx)`` that the next :meth:`read` of ``key`` will ask for (the first
+        screen's, before the window is built); forgotten on any change (gui/reader.py)."""
+        self.reader.read_ahead(key, fn)
+
     def drop_reads(self, group: str) -> None:
         """Drop the pending reads of ``group`` (skipped, stopped if running, never delivered)."""
         self.reader.drop(group)
@@ -149,10 +154,13 @@ class Session(QObject):
         Raises:
             ValueError: an unknown topic.
         """
-        self.changed.emit(check_topics(topics))
+        topics = check_topics(topics)
+        self.reader.forget_ahead()
+        self.changed.emit(topics)
 
     def notify_all(self) -> None:
         """Everything may have changed (F5, demo data): every screen re-reads when shown."""
+        self.reader.forget_ahead()
         self.changed.emit(TOPICS)
 
     def watch(self, view, topics, refresh, campaign: bool = True) -> Refresher:
@@ -163,6 +171,7 @@ class Session(QObject):
         """Choose the campaign every view shows."""
         if campaign_id != self.campaign_id:
             self.campaign_id = campaign_id
+            self.reader.forget_ahead()
             self.campaign_changed.emit(campaign_id)
 
     def save_settings(self) -> None:

@@ -154,9 +154,8 @@ class OverviewView(QWidget):
         self._pending = generation   # busy until the full figures of this generation are shown
         # The counts indexes answer come first, from the reader (the window shows them at once);
         # the rates, charts and timeline, which read the whole campaign, follow on a worker.
-        self.session.read(lambda ctx: (campaigns.get_campaign(ctx, cid), summary.quick_figures(ctx, cid, DUE_SOON_DAYS)),
-                          lambda result: self._quick(generation, cid, *result),
-                          lambda err: self._failed(None, generation, err), key=f"overview-quick-{id(self)}")
+        self.session.read(lambda ctx: _quick_figures(ctx, cid), lambda result: self._quick(generation, cid, *result),
+                          lambda err: self._failed(None, generation, err), key=_quick_key(cid))
 
     def _quick(self, generation: int, cid: str, campaign, counts: dict[str, int]) -> None:
         """The quick counts are in: show them (the other cards say …), then compute the rest."""
@@ -243,6 +242,28 @@ class OverviewView(QWidget):
         shown = [s for s in STATUS_LABELS if any(w.counts.get(s, 0) for w in weeks)]
         self.timeline_chart.set_series([w.week.strftime("%m-%d") for w in weeks],
                                        [(STATUS_LABELS[s], [w.counts.get(s, 0) for w in weeks]) for s in shown])
+
+
+def _quick_key(campaign_id: str) -> str:
+    return f"overview-quick:{campaign_id}"
+
+
+def _quick_figures(ctx, campaign_id: str):
+    """(Reader thread) the campaign and the counts the overview shows first."""
+    return campaigns.get_campaign(ctx, campaign_id), summary.quick_figures(ctx, campaign_id, DUE_SOON_DAYS)
+
+
+def read_ahead(session: Session) -> None:
+    """Start reading the figures the window opens on (概览 is its first screen) before the window
+    is built, so SQLite counts 300,000 sites while Python builds it; the overview's first read
+    then takes the answer (Session.read_ahead). Chooses the campaign as the window does
+    (MainWindow.reload_campaigns): the session's, else the newest."""
+    if session.campaign_id is None:
+        items = campaigns.list_campaigns(session.ctx)
+        session.set_campaign(items[0].id if items else None)
+    cid = session.campaign_id
+    if cid is not None:
+        session.read_ahead(_quick_key(cid), lambda ctx: _quick_figures(ctx, cid))
 
 
 def _rate_bars(rows) -> list[Bar]:
