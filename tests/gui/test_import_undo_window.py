@@ -50,19 +50,20 @@ def test_import_runs_dialog_undoes_the_newest_and_explains_the_older(qtbot, wind
     assert [runs.model.record_at(r).file_name for r in range(runs.model.rowCount())] == ["错名单.csv", "好名单.csv"]
     assert runs.undo_button.isEnabled() and "新增 2、变更 1" in runs.detail_label.text()
     runs.table.selectRow(1)                                  # the older one: refused before asking
-    assert not runs.undo_selected()
+    runs.undo_selected()
     kind, title, text = dialogs.shown[-1]
     assert (kind, title) == ("warn", "撤销导入") and "之后的导入批次“错名单.csv" in text
     assert sites.count(session.ctx, campaign.id) == 5
     runs.table.selectRow(0)
     dialogs.answers.append(False)                            # 取消: nothing changes
-    assert not runs.undo_selected()
+    runs.undo_selected()
     assert dialogs.shown[-1][:2] == ("confirm", "撤销导入") and sites.count(session.ctx, campaign.id) == 5
     text = dialogs.shown[-1][2]
     assert "移除它新增的 2 个网站和 1 个主办单位" in text and "把它改动的 1 个网站恢复为导入前的备案信息" in text
     assert "回收站" in text
     dialogs.answers.append(True)
     qtbot.mouseClick(runs.undo_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: runs.undone and runs.model.record_at(0).state == "已撤销")   # undone on a worker
     assert sites.count(session.ctx, campaign.id) == 3
     assert runs.model.record_at(0).state == "已撤销" and not runs.undo_button.isEnabled()
     assert "已撤销" in runs.detail_label.text()
@@ -70,7 +71,8 @@ def test_import_runs_dialog_undoes_the_newest_and_explains_the_older(qtbot, wind
     runs.close()
     bin_ = window.open_recycle_bin()
     assert bin_.model.record_at(0).entity_label == "导入批次"
-    qtbot.mouseClick(bin_.restore_button, Qt.LeftButton)     # 撤销删除 = the import's rows back
+    with qtbot.waitSignal(bin_.restored):
+        qtbot.mouseClick(bin_.restore_button, Qt.LeftButton)     # 撤销删除 = the import's rows back
     assert bin_.model.rowCount() == 0 and sites.count(session.ctx, campaign.id) == 5
     bin_.close()
 
@@ -86,5 +88,6 @@ def test_the_import_report_undoes_its_own_import(qtbot, session, dialogs, tmp_pa
     dialogs.answers.append(True)
     qtbot.mouseClick(page.undo_button, Qt.LeftButton)
     assert "移除它新增的 4 个网站和 2 个主办单位" in dialogs.shown[-1][2]
+    qtbot.waitUntil(lambda: not page.undo_button.isEnabled())   # undone on a worker
     assert sites.count(session.ctx, campaign.id) == 0
     assert page.heading.text().startswith("已撤销本次导入：名单.csv") and not page.undo_button.isEnabled()

@@ -33,13 +33,17 @@ def unnamed_session(qtbot, app_paths, dialogs, tmp_path):
 def test_unnamed_settings_ask_again_and_nothing_is_stamped_with_the_login(qtbot, unnamed_session, dialogs):
     window = start_window(unnamed_session)
     qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.campaigns_known)         # read on the reader thread
     assert window.welcome.isVisible()                      # settings exist without a name: asked again
     window.welcome.reject()                                # 稍后: the user looks around first
     window.show_screen(REVIEW)
     panel = window.review_panel
+    qtbot.waitUntil(lambda: panel.site_id is not None and not panel.loading)   # read off the GUI thread
     site_id = panel.site_id
     panel.mark_all_match()
-    assert panel.save_and_next() is None                   # refused, with what to do
+    assert panel.save_and_next()                           # runs on the writer thread…
+    qtbot.waitUntil(lambda: not panel.saving)
+    assert panel.site_id == site_id                        # …and is refused, with what to do
     kind, _title, text = dialogs.shown[-1]
     assert kind == "warn" and "检查人员姓名" in text and "设置" in text
     settings = window.tools.dialog
@@ -51,8 +55,10 @@ def test_unnamed_settings_ask_again_and_nothing_is_stamped_with_the_login(qtbot,
     settings.accept()
     assert not settings.isVisible()
     panel.load_site(site_id)
+    qtbot.waitUntil(lambda: not panel.loading)
     panel.mark_all_match()
-    assert panel.save_and_next() is not None
+    with qtbot.waitSignal(panel.saved):
+        assert panel.save_and_next()
     conn = unnamed_session.ctx.conn
     assert tuple(conn.execute("SELECT inspector FROM review WHERE site_id = ?", (site_id,)).fetchone()) == ("张三",)
     names = {r[0] for r in conn.execute(
@@ -67,6 +73,7 @@ def test_first_start_without_a_name_cannot_start_real_work(qtbot, app_paths, dia
     session = Session(app_paths, db, dialogs, ctx=open_context(db, app_paths, today=TODAY))
     window = start_window(session)
     qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.campaigns_known)
     welcome = window.welcome
     welcome.buttons["campaign"].click()
     assert welcome.isVisible() and "姓名和所在单位" in welcome.error_label.text()
@@ -77,7 +84,8 @@ def test_first_start_without_a_name_cannot_start_real_work(qtbot, app_paths, dia
     welcome.buttons["campaign"].click()
     assert not welcome.isVisible() and session.ctx.author.inspector == "李四"
     window.dialog.name_edit.setText("第一个任务")
-    window.dialog.accept()
+    with qtbot.waitSignal(window.dialog.created):   # saved on the writer thread
+        window.dialog.accept()
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT inspector FROM campaign").fetchall() == [("李四",)]
     session.close()

@@ -27,19 +27,21 @@ def test_demo_campaign_removed_and_brought_back(qtbot, window, demo_session, dia
     window.campaign_combo.setCurrentIndex(window.campaign_combo.findData(demo_id))
     window._campaign_chosen(window.campaign_combo.currentIndex())
     dialogs.answers.append(False)                              # 取消: nothing goes
-    assert not window.remove_campaign()
+    window.remove_campaign()
     kind, title, text = dialogs.shown[-1]
     assert (kind, title) == ("confirm", "删除检查任务") and window.campaign_combo.count() == 2
     assert "48 个网站" in text and "文号仍然保留" in text and "回收站" in text
     dialogs.answers.append(True)
-    assert window.remove_campaign()
+    window.remove_campaign()
+    qtbot.waitUntil(lambda: window.campaign_combo.count() == 1)   # removed on a worker (a backup first)
     assert [window.campaign_combo.itemData(i) for i in range(window.campaign_combo.count())] == [real.id]
     assert demo_session.campaign_id == real.id
     bin_ = window.open_recycle_bin()
     assert bin_.model.rowCount() == 1
     line = bin_.model.record_at(0)
     assert line.label.endswith("（演示）") and line.inspector == "测试检查员" and "48 个网站" in line.summary
-    qtbot.mouseClick(bin_.restore_button, Qt.LeftButton)
+    with qtbot.waitSignal(bin_.restored):
+        qtbot.mouseClick(bin_.restore_button, Qt.LeftButton)
     assert bin_.model.rowCount() == 0 and bin_.empty_label.isVisible()
     bin_.close()
     assert window.campaign_combo.findData(demo_id) >= 0
@@ -65,11 +67,11 @@ def test_inspection_and_evidence_removed_with_confirmation(qtbot, window, demo_s
     dialogs.answers.append(True)
     qtbot.mouseClick(panel.remove_evidence_button, Qt.LeftButton)
     assert dialogs.shown[-1][:2] == ("confirm", "删除证据") and "首页截图.png" in dialogs.shown[-1][2]
-    assert panel.evidence_model.rowCount() == 0
+    qtbot.waitUntil(lambda: panel.evidence_model.rowCount() == 0)   # removed on a worker
     dialogs.answers.append(True)
     qtbot.mouseClick(view.remove_button, Qt.LeftButton)
     assert "0 个证据文件" in dialogs.shown[-1][2] and "检查结论" in dialogs.shown[-1][2]
-    assert view.model.rowCount() == 0
+    qtbot.waitUntil(lambda: view.model.rowCount() == 0)
     bin_ = window.open_recycle_bin()
     assert {bin_.model.record_at(r).entity for r in range(bin_.model.rowCount())} == {"inspection", "evidence"}
     bin_.close()

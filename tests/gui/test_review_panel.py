@@ -102,8 +102,9 @@ def test_all_match_then_save_records_accurate_without_finding(panel, demo_sessio
     site_id = panel.site_id
     panel.mark_all_match()
     assert panel.conclusion_code() == "accurate"
-    outcome = panel.save_and_next()
-    assert outcome.finding is None
+    with qtbot.waitSignal(panel.saved) as saved:
+        assert panel.save_and_next()
+    assert saved.args[0].finding is None
     checks = reviews.get_review(demo_session.ctx, site_id).fields
     assert all(c.verdict == "match" and c.observed_value == c.filed_value for c in checks)
 

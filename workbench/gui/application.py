@@ -217,10 +217,14 @@ def start_window(session):
     window.show()
     if session.ctx.settings.load_problem:    # a damaged settings file: say so before asking again
         session.dialogs.warn("设置文件有问题", session.ctx.settings.load_problem)
-    no_campaign = window.campaign_combo.count() == 0
-    unnamed = not session.ctx.settings.inspector.strip()   # rows are never stamped with a login name
-    if no_campaign or unnamed or not session.ctx.settings.welcomed:
-        show_welcome(window, with_start=no_campaign)
+
+    def welcome_if_needed() -> None:   # once the campaigns are read (on the reader thread)
+        no_campaign = window.campaign_combo.count() == 0
+        unnamed = not session.ctx.settings.inspector.strip()   # rows are never stamped with a login name
+        if no_campaign or unnamed or not session.ctx.settings.welcomed:
+            show_welcome(window, with_start=no_campaign)
+
+    window.when_campaigns_known(welcome_if_needed)
     return window
 
 

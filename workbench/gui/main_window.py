@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QStringListModel, QTimer, Slot
+from PySide6.QtCore import QSettings, QStringListModel, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -57,12 +57,18 @@ LAZY_SCREENS = {
 
 
 class MainWindow(QMainWindow):
-    """The workbench window over one Session. Closing it cancels and waits for running tasks."""
+    """The workbench window over one Session. Closing it cancels and waits for running tasks.
+
+    Signals: campaigns_loaded(int count) each time the campaign selector has been filled.
+    """
+
+    campaigns_loaded = Signal(int)
 
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
         self.session = session
         self.dialog = None  # the open CampaignDialog / ImportWizard (kept referenced)
+        self._waiting_for_campaigns: list = []
         self.setWindowTitle("检查工作台")
         fit_to_screen(self, 1280, 760)  # a 1366×768 or 1280×720 laptop: the screen minus its task bar
         self._build_views()
@@ -266,8 +272,23 @@ class MainWindow(QMainWindow):
 
     # --- campaigns -------------------------------------------------------------------------
     def reload_campaigns(self) -> None:
-        """Fill the selector; keep the session's campaign, else choose the newest."""
-        items = campaigns.list_campaigns(self.session.ctx)
+        """Fill the selector (the list read on the reader thread); keep the session's campaign,
+        else choose the newest. ``campaigns_loaded(count)`` follows."""
+        self.session.read(campaigns.list_campaigns, self._campaigns_read, key=f"campaigns:{id(self)}")
+
+    def when_campaigns_known(self, fn) -> None:
+        """Call ``fn()`` once the selector has been filled the first time (at once if it was)."""
+        if self.campaigns_known:
+            fn()
+        else:
+            self._waiting_for_campaigns.append(fn)
+
+    campaigns_known = False   # the selector was filled at least once
+
+    _campaigns: dict = {}   # id -> Campaign, as last read
+
+    def _campaigns_read(self, items) -> None:
+        self._campaigns = {c.id: c for c in items}
         self.campaign_combo.blockSignals(True)
         self.campaign_combo.clear()
         for c in items:
@@ -278,6 +299,11 @@ class MainWindow(QMainWindow):
         self.campaign_combo.setCurrentIndex(ids.index(chosen) if chosen else -1)
         self.session.set_campaign(chosen)
         self._show_counts()
+        self.campaigns_known = True
+        waiting, self._waiting_for_campaigns = self._waiting_for_campaigns, []
+        for fn in waiting:
+            fn()
+        self.campaigns_loaded.emit(len(items))
 
     @Slot(int)
     def _campaign_chosen(self, index: int) -> None:
@@ -308,7 +334,9 @@ class MainWindow(QMainWindow):
             return None
         from workbench.gui.views.campaign_dialog import CampaignDialog
 
-        current = campaigns.get_campaign(self.session.ctx, self.session.campaign_id)
+        current = self._campaigns.get(self.session.campaign_id)   # as last read (reload_campaigns)
+        if current is None:
+            return None
         dialog = CampaignDialog(self.session, self, current)
         dialog.created.connect(self._campaign_created)
         self.dialog = dialog
@@ -325,14 +353,13 @@ class MainWindow(QMainWindow):
         def choose_another() -> None:
             self.session.set_campaign(None)
             self.reload_campaigns()
+            self.statusBar().showMessage("已删除检查任务；可在“文件 › 回收站”中撤销。", 15000)
 
         from workbench.gui.views import removal_actions  # on demand: the window opens without it
         from workbench.services import removals
 
-        if not removal_actions.confirm_and_remove(self.session, "删除检查任务",
-                                                  lambda ctx: removals.plan_campaign(ctx, cid), choose_another):
-            return False
-        self.statusBar().showMessage("已删除检查任务；可在“文件 › 回收站”中撤销。", 15000)
+        removal_actions.confirm_and_remove(self.session, "删除检查任务",   # then removed on a worker
+                                           lambda ctx: removals.plan_campaign(ctx, cid), choose_another)
         return True
 
     @Slot()

@@ -55,6 +55,25 @@ class _Job(QRunnable):
             reader._running = None
 
 
+class _Call(QRunnable):
+    """Reader.call's job: the result (or error) is left in the job, ``done`` set when it is."""
+
+    def __init__(self, reader: Reader, fn: Callable[[Any], Any]):
+        super().__init__()
+        self.setAutoDelete(False)
+        self.reader, self.fn = reader, fn
+        self.result, self.error = None, None
+        self.done = threading.Event()
+
+    def run(self) -> None:  # noqa: D102 - QRunnable override
+        try:
+            self.result = self.fn(self.reader._context())
+        except Exception as err:  # raised again on the waiting GUI thread
+            self.error = err
+        finally:
+            self.done.set()
+
+
 class _Ahead:
     """A read started by :meth:`Reader.read_ahead`: its answer, and the ticket of the read that
     adopted it (delivered as that read's answer, when both are there)."""
@@ -149,6 +168,22 @@ class Reader(QObject):
             self._pool.start(_Job(self, ticket, fn))
         return ticket
 
+    def call(self, fn: Callable[[Any], Any]) -> Any:
+        """Run ``fn(ctx)`` on the reader's thread and wait for its result (raised on failure).
+
+        The GUI thread waits without running SQL itself: only for short work the user has to
+        wait for anyway (the save asked for when leaving a form). Queued reads run first.
+        """
+        if self.inline:
+            with thread_guard.allowed():
+                return fn(self._context())
+        job = _Call(self, fn)
+        self._pool.start(job)
+        job.done.wait()
+        if job.error is not None:
+            raise job.error
+        return job.result
+
     def read_ahead(self, key: str, fn: Callable[[Any], Any]) -> None:
         """Start ``fn(ctx)`` now for a read of ``key`` that is asked for soon (the first screen's,
         started before the window is built so that SQLite counts while Python builds it). The
@@ -181,11 +216,13 @@ class Reader(QObject):
         else:
             on_done(result)
 
-    def close(self) -> None:
-        """Wait for running reads and close the reader's connection (window closing)."""
-        self._dropped.update(self._pending)   # stop what runs now
+    def close(self, finish: bool = False) -> None:
+        """Close the reader's connection (window closing): pending reads are dropped and a running
+        one stopped; with ``finish`` (the session's writer: saves) they run to the end first."""
+        if not finish:
+            self._dropped.update(self._pending)   # stop what runs now
+            self._pool.clear()
         self._pending.clear()
-        self._pool.clear()
         self._pool.waitForDone(10000)
         self._dropped.clear()
         with self._ctx_lock:

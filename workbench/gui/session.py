@@ -37,7 +37,8 @@ class Session(QObject):
         campaign_changed(str|None); changed(frozenset of topics) after a write (see
         gui/refresh.py: each screen refreshes for its topics only, and only when visible);
         task_started(str title, TaskWorker); task_progress(Progress); task_ended(str title);
-        inspector_needed() when a write was refused because no inspector name is set.
+        inspector_needed() when a write was refused because no inspector name is set;
+        saving_changed(tuple of titles) as a save (:meth:`write`) starts or ends.
     """
 
     campaign_changed = Signal(object)
@@ -46,6 +47,7 @@ class Session(QObject):
     task_progress = Signal(object)
     task_ended = Signal(str)
     inspector_needed = Signal()
+    saving_changed = Signal(object)
 
     def __init__(self, paths: AppPaths, db_path: Path, dialogs: Dialogs, ctx: Context | None = None,
                  inline_reads: bool = False):
@@ -66,6 +68,11 @@ class Session(QObject):
         self.lock = None         # this window's QLockFile on the database, held while open
         self.reader = Reader(self.open_worker_context, lambda err: self.show_error("读取数据", err),
                              inline=inline_reads)
+        # saves (a review, a finding's action…) run one at a time on the writer's thread and connection
+        self.writer = Reader(self._open_writer_context, lambda err: self.show_error("保存", err),
+                             inline=inline_reads)
+        #: titles of the saves under way (a view disables its save while its own one runs)
+        self.saving: list[str] = []
 
     #: True while the integrity check of the open database runs (writes are refused meanwhile)
     checking = False
@@ -90,14 +97,16 @@ class Session(QObject):
         from workbench.services import integrity
 
         self.checking = True
-        self.ctx.set_query_only(True)
+        with thread_guard.allowed():   # a pragma, no data: the window's own writes wait for the check
+            self.ctx.set_query_only(True)
         db = self.db_path
 
         def passed(problems: list[str]) -> None:
             self.checking = False
             waiting, self._after_check = self._after_check, []
             if not problems:
-                self.ctx.set_query_only(False)
+                with thread_guard.allowed():
+                    self.ctx.set_query_only(False)
                 for fn in waiting:
                     fn()
                 return
@@ -129,6 +138,64 @@ class Session(QObject):
         """Start the read ``fn(ctx)`` that the next :meth:`read` of ``key`` will ask for (the first
         screen's, before the window is built); forgotten on any change (gui/reader.py)."""
         self.reader.read_ahead(key, fn)
+
+    def write(self, title: str, fn: Callable[[Context], Any], on_done: Callable[[Any], None],
+              on_error: Callable[[Exception], None] | None = None) -> bool:
+        """Run the save ``fn(ctx)`` on the writer thread (its own connection; saves run in order);
+        ``on_done(result)`` back on the GUI thread. A failure is shown under ``title`` (Chinese,
+        :meth:`show_error`) unless ``on_error`` takes it. ``saving_changed`` is emitted as the
+        save starts and ends.
+
+        Returns:
+            False when the save was refused at once (read-only window, integrity check running:
+            the reason is shown), else True.
+        """
+        if not self._may_write(title):
+            return False
+        self.saving.append(title)
+        self.saving_changed.emit(tuple(self.saving))
+
+        def ended(handler, value) -> None:
+            self.saving.remove(title)
+            self.saving_changed.emit(tuple(self.saving))
+            handler(value)
+
+        self.writer.read(lambda ctx: fn(ctx.adopt(self.ctx)), lambda result: ended(on_done, result),
+                         lambda err: ended(on_error or (lambda e: self.show_error(title, e)), err))
+        return True
+
+    def prepare_writes(self) -> None:
+        """Open the writer's connection and import what a save needs, on the writer thread, ahead
+        of the first save (a screen that saves calls this when first shown)."""
+        if not self._writer_ready:
+            from workbench.services.context import preload_for_writes
+
+            self._writer_ready = True
+            self.writer.read(lambda _ctx: preload_for_writes(), lambda _done: None)
+
+    _writer_ready = False
+
+    def write_and_wait(self, title: str, fn: Callable[[Context], Any]) -> tuple[bool, Any]:
+        """Run the save ``fn(ctx)`` on the writer thread and wait for it: only where the user
+        waits anyway (the 保存 answer when leaving unsaved work). Returns (True, result), or
+        (False, None) after showing why it failed."""
+        if not self._may_write(title):
+            return False, None
+        try:
+            return True, self.writer.call(lambda ctx: fn(ctx.adopt(self.ctx)))
+        except Exception as err:  # shown like every failed save; the caller keeps the form
+            self.show_error(title, err)
+            return False, None
+
+    def _may_write(self, title: str) -> bool:
+        if self.checking:
+            self.dialogs.warn(title, "正在检查数据库完整性（大型数据库需要几秒钟），检查通过后即可保存。请稍后再试。")
+            return False
+        return True
+
+    def _open_writer_context(self) -> Context:
+        return open_context(self.db_path, self.paths, today=self.ctx.today_override,
+                            inspector=self.ctx.author.name or None, read_only=self.read_only)
 
     def drop_reads(self, group: str) -> None:
         """Drop the pending reads of ``group`` (skipped, stopped if running, never delivered)."""
@@ -257,6 +324,7 @@ class Session(QObject):
     def close(self) -> None:
         """Cancel tasks, stop the reader and close the database connections."""
         self.cancel_all()
+        self.writer.close(finish=True)
         self.reader.close()
         self.ctx.close()
         if self.lock is not None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
@@ -14,6 +16,9 @@ from workbench.settings import Settings
 from workbench.storage.connection import describe_error
 
 __all__ = ["Context", "describe_database_error", "describe_error", "explain_database_error"]
+
+#: SQLite steps between two looks at a cancel event (Context.cancellable): well under a millisecond.
+CANCEL_CHECK_STEPS = 2000
 
 
 @dataclass
@@ -63,6 +68,10 @@ class Context:
     def reload_calendar(self) -> None:
         """Forget the cached calendar, so the next use reads the holiday files again."""
         self.__dict__.pop("calendar", None)
+        self.calendar_epoch += 1
+
+    calendar_epoch = 0   # counts reload_calendar() calls (adopt() follows them)
+    _adopted_epoch = 0
 
     @property
     def evidence_store(self):
@@ -78,6 +87,24 @@ class Context:
             raise WorkbenchError("未设置证据文件夹")
         return EvidenceStore(self.evidence_dir)
 
+    def adopt(self, other: Context) -> Context:
+        """Take ``other``'s author, settings (a copy) and today on this context's connection, and
+        return self: a long-lived worker context follows what the user set in the window since."""
+        import copy
+
+        from workbench.storage import audit
+
+        if other.author != self.author:
+            self.author = other.author
+            audit.set_author(self.conn, self.author.device, self.author.name)
+        if other.settings != self.settings:
+            self.settings = copy.deepcopy(other.settings)
+        if other.calendar_epoch != self._adopted_epoch:   # holidays imported, or another file chosen
+            self.reload_calendar()
+            self._adopted_epoch = other.calendar_epoch
+        self.today_override = other.today_override
+        return self
+
     def set_query_only(self, on: bool) -> None:
         """Refuse (``on``) or allow writes on this context's connection (``PRAGMA query_only``):
         the window writes nothing until the integrity check of a large database has passed."""
@@ -88,6 +115,28 @@ class Context:
         connection's thread, and a true answer makes the running statement raise
         ``sqlite3.OperationalError('interrupted')`` (gui/reader.py stops superseded reads so)."""
         self.conn.set_progress_handler(lambda: 1 if check() else 0, steps)
+
+    @contextmanager
+    def cancellable(self, cancel: threading.Event | None) -> Iterator[None]:
+        """Inside the block, setting ``cancel`` (from any thread) stops the running statement
+        within :data:`CANCEL_CHECK_STEPS` SQLite steps; the block then raises
+        ``domain.progress.Cancelled``. With ``cancel`` None the block runs as it is. Meant for
+        read-only work (a write is rolled back by its transaction)."""
+        if cancel is None:
+            yield
+            return
+        from workbench.domain.progress import Cancelled, check_cancel
+
+        check_cancel(cancel)
+        self.stop_reads_when(cancel.is_set, CANCEL_CHECK_STEPS)
+        try:
+            yield
+        except sqlite3.OperationalError as err:
+            if cancel.is_set():
+                raise Cancelled() from err
+            raise
+        finally:
+            self.conn.set_progress_handler(None, 0)
 
     def close(self) -> None:
         """Close the context's connection (a worker's context when its task ends; the window's on exit)."""

@@ -216,14 +216,18 @@ def quick_figures(ctx: Context, campaign_id: str, within_days: int = DUE_SOON_DA
         fs.CLOSED, today, today + timedelta(days=within_days))
 
 
-def figures(ctx: Context, campaign_id: str, within_days: int = DUE_SOON_DAYS) -> SummaryFigures:
+def figures(ctx: Context, campaign_id: str, within_days: int = DUE_SOON_DAYS,
+            cancel: threading.Event | None = None) -> SummaryFigures:
     """The campaign's key figures (domain.figures) from SQL aggregates; cheap for 300,000 sites
-    (run with a small page cache and on-disk sorts: storage.ledger_query.low_memory).
+    (run with a small page cache and on-disk sorts: storage.ledger_query.low_memory). Setting
+    ``cancel`` stops it at once (the overview's worker when the window closes or a newer
+    computation starts).
 
     Raises:
         NotFoundError: no such campaign.
+        Cancelled: ``cancel`` was set.
     """
-    with low_memory(ctx.conn):
+    with low_memory(ctx.conn), ctx.cancellable(cancel):
         return _figures(ctx, campaign_id, within_days)
 
 

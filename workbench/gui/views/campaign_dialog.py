@@ -104,24 +104,46 @@ class CampaignDialog(QDialog):
         layout.addWidget(self.buttons)
 
     def accept(self) -> None:
-        """Create or save the campaign; on a validation error stay open and show it in red."""
+        """Create or save the campaign (on the writer thread; 创建 waits meanwhile); on a
+        validation error stay open and show it in red."""
         values = dict(authority=self.authority_edit.text(), doc_prefix=self.prefix_edit.text(),
                       period_start=self.start_edit.date().toPython(), period_end=self.end_edit.date().toPython())
         titles = self.session.ctx.settings.campaign_titles
-        old_name = self.editing.name if self.editing else ""
+        name, kind, editing = self.name_edit.text(), self.kind_combo.currentData(), self.editing
         try:
-            document_settings.with_campaign_title(titles, self.name_edit.text().strip(),
-                                                  self.title_combo.currentText())  # checked first
-            if self.editing:
-                campaign = campaigns.update_campaign(self.session.ctx, self.editing.id,
-                                                     name=self.name_edit.text(), **values)
-            else:
-                campaign = campaigns.create_campaign(self.session.ctx, self.name_edit.text(),
-                                                     self.kind_combo.currentData(), **values)
+            document_settings.with_campaign_title(titles, name.strip(), self.title_combo.currentText())  # checked first
         except WorkbenchError as err:
-            self.error_label.setText(str(err))
-            self.error_label.show()
+            self._refused(err)
             return
+
+        def save(ctx) -> Campaign:
+            if editing:
+                return campaigns.update_campaign(ctx, editing.id, name=name, **values)
+            return campaigns.create_campaign(ctx, name, kind, **values)
+
+        ok = self.buttons.button(QDialogButtonBox.Ok)
+        ok.setEnabled(False)
+
+        def failed(err: Exception) -> None:
+            ok.setEnabled(True)
+            self._refused(err)
+
+        def saved(campaign: Campaign) -> None:
+            ok.setEnabled(True)
+            self._saved(campaign, titles)
+
+        if not self.session.write("保存检查任务", save, saved, failed):
+            ok.setEnabled(True)
+
+    def _refused(self, err: Exception) -> None:
+        if not isinstance(err, WorkbenchError):
+            self.session.show_error("保存检查任务", err)
+            return
+        self.error_label.setText(str(err))
+        self.error_label.show()
+
+    def _saved(self, campaign: Campaign, titles) -> None:
+        old_name = self.editing.name if self.editing else ""
         self.campaign: Campaign = campaign
         wanted = document_settings.with_campaign_title(titles, campaign.name, self.title_combo.currentText(),
                                                        old_name=old_name)

@@ -21,7 +21,6 @@ from workbench.domain import finding_status as fs
 from workbench.domain.deadline import UNIT_LABELS
 from workbench.domain.finding import Finding, FindingEvent, FindingView
 from workbench.domain.severity import SEVERITY_LABELS
-from workbench.errors import WorkbenchError
 from workbench.gui.models.finding_table_model import FindingColumn, LedgerModel, days_left_text
 from workbench.gui.models.history_model import HistoryModel
 from workbench.gui.session import Session
@@ -46,11 +45,13 @@ class FindingsView(QWidget):
     page of the current filter is shown.
 
     Actions open a :class:`FindingActionDialog` (kept in ``action_dialog`` while open) and are
-    carried out by ``services.findings.apply_action``; ``session.notify("findings")`` follows.
+    carried out by ``services.findings.apply_action`` on the writer thread (the buttons wait, the
+    count reads 正在保存…); ``applied`` and ``session.notify("findings")`` follow.
     ``export_ledger_requested`` asks the window to write the 整改台账 workbook (button 导出整改台账).
     """
 
     export_ledger_requested = Signal()
+    applied = Signal(str)   # a finding's action was stored (its id)
 
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
@@ -214,7 +215,7 @@ class FindingsView(QWidget):
         self._show_details(view)
         allowed = fs.allowed_actions(view.finding.status) if view else ()
         for action, button in self.action_buttons.items():
-            button.setEnabled(action in allowed)
+            button.setEnabled(action in allowed and not self.saving)
         if view is None:
             self._history_read([])
             return
@@ -273,20 +274,44 @@ class FindingsView(QWidget):
         self.apply(finding_id, request)
 
     def apply(self, finding_id: str, request: ActionRequest) -> bool:
-        """Carry out an action through the findings service; show errors and calendar warnings."""
+        """Carry out an action through the findings service on the writer thread (the action
+        buttons wait meanwhile); errors and calendar warnings are shown when it is back.
+        False when refused at once, else True (``applied`` is emitted once it is stored)."""
         title = fs.ACTION_LABELS[request.action]
-        try:
-            _finding, warnings = findings.apply_action(
-                self.session.ctx, finding_id, request.action, **request.kwargs())
-        except WorkbenchError as err:
+        kwargs = request.kwargs()
+
+        def done(result) -> None:
+            self._set_saving(False)
+            _finding, warnings = result
+            if warnings:
+                self.session.dialogs.info(title, "\n".join(warnings))
+            self.session.notify("findings")
+            self.select_finding(finding_id)
+            self.applied.emit(finding_id)
+
+        def failed(err: Exception) -> None:
+            self._set_saving(False)
             self.session.show_error(title, err)
+
+        self._set_saving(True)
+        if not self.session.write(title, lambda ctx: findings.apply_action(ctx, finding_id, request.action, **kwargs),
+                                  done, failed):
+            self._set_saving(False)
             return False
-        if warnings:
-            self.session.dialogs.info(title, "\n".join(warnings))
-        self.session.notify("findings")
-        self.select_finding(finding_id)
         return True
 
+    #: True while an action of this screen is being saved (its buttons wait)
+    saving = False
+
+    def _set_saving(self, on: bool) -> None:
+        self.saving = on
+        if on:
+            for button in self.action_buttons.values():
+                button.setEnabled(False)
+            self.count_label.setText("正在保存…")
+        else:
+            self._show_current()
+            self._update_count()
 
 
 def _wrapping_label() -> QLabel:

@@ -123,14 +123,19 @@ class ImportReportPage(QWidget):
 
     @Slot()
     def undo_import(self) -> bool:
-        """撤销本次导入 (confirmation first, see import_runs); True when undone."""
+        """撤销本次导入 (confirmation first, then on a worker, see import_runs); False without a
+        report. The heading says so once it is undone."""
         from workbench.gui.views.import_runs import confirm_and_undo
 
-        if self.report is None or not confirm_and_undo(self.session, self.report.run_id):
+        if self.report is None:
             return False
-        self.undo_button.setEnabled(False)
-        self.heading.setText(f"已撤销本次导入：{Path(self.report.result.file).name}"
-                             "（可在“文件 › 回收站”中恢复）")
+        report = self.report
+
+        def done() -> None:
+            self.undo_button.setEnabled(False)
+            self.heading.setText(f"已撤销本次导入：{Path(report.result.file).name}（可在“文件 › 回收站”中恢复）")
+
+        confirm_and_undo(self.session, report.run_id, done)
         return True
 
     @Slot()

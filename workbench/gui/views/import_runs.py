@@ -23,11 +23,11 @@ UNDO_TITLE = "撤销导入"
 UNDO_QUESTION = "撤销后可在“文件 › 回收站”中恢复。确定撤销这次导入吗？"
 
 
-def confirm_and_undo(session: Session, run_id: str) -> bool:
-    """Say what undoing the import ``run_id`` takes away and puts back; undo it when confirmed.
-    A refusal (worked on since, a later import) is shown with its reason. True when undone."""
-    return confirm_and_remove(session, UNDO_TITLE, lambda ctx: removals.plan_import(ctx, run_id),
-                              question=UNDO_QUESTION)
+def confirm_and_undo(session: Session, run_id: str, after=None) -> None:
+    """Say what undoing the import ``run_id`` takes away and puts back; undo it on a worker when
+    confirmed, then ``after()``. A refusal (worked on since, a later import) is shown with its reason."""
+    confirm_and_remove(session, UNDO_TITLE, lambda ctx: removals.plan_import(ctx, run_id), after,
+                       question=UNDO_QUESTION)
 
 
 class ImportRunsDialog(QDialog):
@@ -65,9 +65,13 @@ class ImportRunsDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        """Reload the campaign's import runs."""
+        """Reload the campaign's import runs (read on the reader thread)."""
         cid = self.session.campaign_id
-        self.model.set_rows(import_undo.list_runs(self.session.ctx, cid) if cid else [])
+        self.session.read(lambda ctx: import_undo.list_runs(ctx, cid) if cid else [], self._rows_read,
+                          key=f"import-runs:{id(self)}")
+
+    def _rows_read(self, rows) -> None:
+        self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
         if self.model.rowCount():
             self.table.selectRow(0)
@@ -94,10 +98,15 @@ class ImportRunsDialog(QDialog):
                                       f"本次缺少 {run.stats.get('missing', 0)}。")
 
     def undo_selected(self) -> bool:
-        """撤销导入 of the selected run (confirmation first); True when undone."""
+        """撤销导入 of the selected run (confirmation first, then on a worker); False when no run
+        is selected. ``undone`` is True and the list re-read once it is done."""
         run = self.selected()
-        if run is None or not confirm_and_undo(self.session, run.id):
+        if run is None:
             return False
-        self.undone = True
-        self.refresh()
+
+        def done() -> None:
+            self.undone = True
+            self.refresh()
+
+        confirm_and_undo(self.session, run.id, done)
         return True

@@ -354,10 +354,14 @@ class InspectionPanel(QWidget):
 
         index = self.evidence_table.currentIndex()
         ev = self.evidence_model.evidence_at(index.row()) if index.isValid() else None
-        if ev is None or not confirm_and_remove(self.session, "删除证据", lambda ctx: removals.plan_evidence(ctx, ev.id)):
+        if ev is None:
             return False
-        self._load_evidence()
-        self.changed.emit()
+
+        def removed() -> None:
+            self._load_evidence()
+            self.changed.emit()
+
+        confirm_and_remove(self.session, "删除证据", lambda ctx: removals.plan_evidence(ctx, ev.id), removed)
         return True
 
     def _load_evidence(self) -> None:

@@ -290,14 +290,18 @@ class InspectionsView(QWidget):
         from workbench.services import removals
 
         chosen = self.selected_inspection()
-        if chosen is None or not confirm_and_remove(self.session, "删除检查",
-                                                    lambda ctx: removals.plan_inspection(ctx, chosen.id)):
+        if chosen is None:
             return False
-        self.panel.drafts = {k: v for k, v in self.panel.drafts.items() if k[0] != chosen.id}
-        self.panel._shown = None   # noqa: SLF001 - its notes went with it
-        self.panel.inspection_id = None
-        self._refresh_list()
-        self._open_current()
+
+        def removed() -> None:
+            self.panel.drafts = {k: v for k, v in self.panel.drafts.items() if k[0] != chosen.id}
+            self.panel._shown = None   # noqa: SLF001 - its notes went with it
+            self.panel.inspection_id = None
+            self._refresh_list()
+            self._open_current()
+
+        confirm_and_remove(self.session, "删除检查", lambda ctx: removals.plan_inspection(ctx, chosen.id), removed)
+        return True
         return True
 
     def start_reinspection(self) -> bool:

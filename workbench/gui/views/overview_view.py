@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from workbench.domain.figures import SummaryFigures
 from workbench.domain.finding_status import STATUS_LABELS
+from workbench.domain.progress import Cancelled
 from workbench.domain.review import TOTAL_GROUP
 from workbench.gui.session import Session
 from workbench.gui.widgets.bar_chart import Bar, BarChart, LineChart
@@ -146,6 +147,8 @@ class OverviewView(QWidget):
     def _recompute(self) -> None:
         cid = self.session.campaign_id
         self._generation += 1
+        if self.worker is not None:   # its figures would be thrown away: stop it now
+            self.worker.cancel.set()
         if cid is None:
             self._pending = None
             self._show_nothing()
@@ -167,16 +170,24 @@ class OverviewView(QWidget):
             label.setText(str(value) if value is not None else "…")
         self.values["overdue"].setStyleSheet(_VALUE_STYLE + (" color: #b00020;" if counts.get("overdue") else ""))
 
-        def task(ctx, _cancel, _progress):
-            return campaigns.get_campaign(ctx, cid), summary.figures(ctx, cid, DUE_SOON_DAYS)
+        def task(ctx, cancel, _progress):
+            return campaigns.get_campaign(ctx, cid), summary.figures(ctx, cid, DUE_SOON_DAYS, cancel=cancel)
 
+        if self.worker is not None:   # a newer computation supersedes it: stop it
+            self.worker.cancel.set()
         worker = TaskWorker(task, self.session.open_worker_context)
+        self.worker = worker
         worker.signals.finished.connect(lambda result: self._computed(worker, generation, result))
         worker.signals.failed.connect(lambda err: self._failed(worker, generation, err))
         self.session.workers.append(worker)  # closing the window waits for it
         self.session.pool.start(worker)
 
+    #: the worker computing the full figures (cancelled when a newer one starts or the window closes)
+    worker: TaskWorker | None = None
+
     def _forget(self, worker: TaskWorker | None) -> None:
+        if worker is self.worker:
+            self.worker = None
         if worker in self.session.workers:
             self.session.workers.remove(worker)
 
@@ -198,7 +209,7 @@ class OverviewView(QWidget):
 
     def _failed(self, worker: TaskWorker, generation: int, err: Exception) -> None:
         self._forget(worker)
-        if generation != self._generation:
+        if generation != self._generation or isinstance(err, Cancelled):
             return
         self._pending = None
         self.heading.setText("统计失败")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from workbench.errors import WorkbenchError
 from workbench.gui.models.record_table_model import Column, RecordTableModel
 from workbench.gui.session import Session
 from workbench.gui.widgets.tables import record_table
@@ -29,24 +29,22 @@ def _local_time(utc_iso: str) -> str:
 
 
 def confirm_and_remove(session: Session, title: str, plan_of, after=None,
-                       question: str = "删除后可在“文件 › 回收站”中撤销。确定删除吗？") -> bool:
-    """Show what a removal takes (``plan_of(ctx)`` → RemovalPlan) with ``question``, and remove it
-    when confirmed; ``after()`` runs next (e.g. choose another campaign), then every screen is told.
-
-    Returns True when removed; errors are shown.
-    """
-    try:
-        plan = plan_of(session.ctx)
+                       question: str = "删除后可在“文件 › 回收站”中撤销。确定删除吗？") -> None:
+    """Show what a removal takes (``plan_of(ctx)`` → RemovalPlan, read on the reader thread) with
+    ``question``, and remove it on a worker when confirmed (a campaign's removal takes a verified
+    backup first: the progress panel shows it); ``after()`` runs once it is done (e.g. choose
+    another campaign), then every screen is told. Refusals and errors are shown (Chinese)."""
+    def planned(plan) -> None:
         if not session.dialogs.confirm(title, f"{plan.summary}\n\n{question}"):
-            return False
-        removals.remove(session.ctx, plan)
-    except WorkbenchError as err:
-        session.show_error(title, err)
-        return False
-    if after is not None:
-        after()
-    session.notify_all()
-    return True
+            return
+        session.run_task(title, lambda ctx, _cancel, _progress: removals.remove(ctx, plan), removed)
+
+    def removed(_removal) -> None:
+        if after is not None:
+            after()
+        session.notify_all()
+
+    session.read(plan_of, planned, lambda err: session.show_error(title, err))
 
 
 class RecycleBinDialog(QDialog):
@@ -54,6 +52,8 @@ class RecycleBinDialog(QDialog):
 
     ``restored(object)`` carries the Removal undone. Open with ``open()``.
     """
+
+    restored = Signal(object)
 
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
@@ -80,8 +80,11 @@ class RecycleBinDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        """Reload the list of removals not yet undone."""
-        self.model.set_rows(removals.removed(self.session.ctx))
+        """Reload the list of removals not yet undone (read on the reader thread)."""
+        self.session.read(removals.removed, self._rows_read, key=f"recycle-bin:{id(self)}")
+
+    def _rows_read(self, rows) -> None:
+        self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
         if self.model.rowCount():
             self.table.selectRow(0)
@@ -90,20 +93,32 @@ class RecycleBinDialog(QDialog):
     def _update(self, *_args) -> None:
         self.empty_label.setVisible(self.model.rowCount() == 0)
         rows = self.table.selectionModel().selectedRows()
-        self.restore_button.setEnabled(bool(rows))
+        self.restore_button.setEnabled(bool(rows) and not self.restoring)
         self.detail_label.setText(self.model.record_at(rows[0].row()).summary if rows else "")
 
+    #: True while a restore runs on a worker (撤销删除 waits for it)
+    restoring = False
+
     def restore_selected(self) -> bool:
-        """撤销删除 of the selected line; True when restored."""
+        """撤销删除 of the selected line, on a worker (the progress panel shows it); False when
+        nothing is selected. ``restored(Removal)`` is emitted once it is back."""
         rows = self.table.selectionModel().selectedRows()
-        if not rows:
+        if not rows or self.restoring:
             return False
         removal = self.model.record_at(rows[0].row())
-        try:
-            removals.restore(self.session.ctx, removal.id)
-        except WorkbenchError as err:
-            self.session.show_error("恢复导入" if removal.entity == "import" else "撤销删除", err)
-            return False
-        self.refresh()
-        self.session.notify_all()
+        title = "恢复导入" if removal.entity == "import" else "撤销删除"
+
+        def ended(error: Exception | None) -> None:
+            self.restoring = False
+            self.refresh()
+            if error is not None:
+                self.session.show_error(title, error)
+                return
+            self.session.notify_all()
+            self.restored.emit(removal)
+
+        self.restoring = True
+        self._update()
+        self.session.run_task(title, lambda ctx, _cancel, _progress: removals.restore(ctx, removal.id),
+                              lambda _r: ended(None), ended)
         return True

@@ -6,7 +6,9 @@ Keyboard: Alt+1/2/3 set the focused field's verdict to 一致/不一致/未核, 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -34,12 +36,13 @@ from workbench.domain.review import (
     suggest_conclusion,
 )
 from workbench.domain.review_record import FieldCheck
-from workbench.errors import WorkbenchError
 from workbench.gui.session import Session
 from workbench.services import reviews, sites
 from workbench.services.reviews import ReviewOutcome
 
 VERDICT_KEYS = {"1": "match", "2": "mismatch", "3": "unchecked"}
+SAVE_TEXT = "保存并核查下一个（Ctrl+Enter）"
+BUSY_AFTER_MS = 150   # a save running longer than this says so on its button
 
 
 class _FieldRow:
@@ -147,7 +150,11 @@ class ReviewPanel(QWidget):
         self.all_match_button = QPushButton("全部一致(&A)")
         self.skip_button = QPushButton("跳过(&N)")
         self.skip_button.setToolTip("不保存，打开下一个未核查网站")
-        self.save_button = QPushButton("保存并核查下一个（Ctrl+Enter）")
+        self.save_button = QPushButton(SAVE_TEXT)
+        self._busy_timer = QTimer(self)
+        self._busy_timer.setSingleShot(True)
+        self._busy_timer.setInterval(BUSY_AFTER_MS)
+        self._busy_timer.timeout.connect(self._show_busy)
         self.save_button.setDefault(True)
         row = QHBoxLayout()
         row.addWidget(self.all_match_button)
@@ -178,13 +185,13 @@ class ReviewPanel(QWidget):
         shortcut.setContext(Qt.WidgetWithChildrenShortcut)
         shortcut.activated.connect(slot)
 
-    # --- loading ---------------------------------------------------------------------------
+    # --- loading (on the reader thread) ----------------------------------------------------
     @Slot()
     def refresh(self, *_args) -> None:
         """After a campaign change: show its first unreviewed site (or nothing)."""
         cid = self.session.campaign_id
-        next_id = sites.next_unreviewed(self.session.ctx, cid) if cid else None
-        self.load_site(next_id)
+        self._fetch(lambda ctx: _shown_site(ctx, cid, sites.next_unreviewed(ctx, cid) if cid else None))
+        self.session.prepare_writes()   # the first Ctrl+Enter finds the writer ready
 
     @Slot(object)
     def _campaign_changed(self, _campaign_id) -> None:
@@ -202,19 +209,34 @@ class ReviewPanel(QWidget):
             self.refresh()
 
     def load_site(self, site_id: str | None) -> bool:
-        """Show one site's filed values and its stored review, if any. Never saves on its own:
-        leaving unsaved edits of another site asks 保存 / 放弃 / 取消 first (False: the user
-        stayed, nothing changed)."""
+        """Show one site's filed values and its stored review, if any (read on the reader thread,
+        shown when back). Never saves on its own: leaving unsaved edits of another site asks
+        保存 / 放弃 / 取消 first (False: the user stayed, nothing changed)."""
         if site_id != self.site_id and not self.settle("切换网站"):
             return False
-        self.site_id = site_id
-        self.detail = sites.detail(self.session.ctx, site_id) if site_id else None
-        stored = reviews.get_review(self.session.ctx, site_id) if site_id else None
+        cid = self.session.campaign_id
+        self._dirty = False   # settled: saved or discarded
+        self._fetch(lambda ctx: _shown_site(ctx, cid, site_id))
+        return True
+
+    def _fetch(self, fn) -> None:
+        """Read ``fn(ctx) -> _Shown`` on the reader thread and show it (a newer fetch supersedes)."""
+        self.loading = True
+        self.session.read(fn, self._show, key=f"review-site:{id(self)}")
+
+    def _show(self, shown: _Shown) -> None:
+        """(GUI thread) Show a fetched site; edits typed meanwhile to another site are asked about."""
+        self.loading = False
+        if shown.site_id != self.site_id and not self.settle("切换网站"):
+            return
+        self.site_id = shown.site_id
+        self.detail = shown.detail
+        self._site_count = shown.site_count
         blockers = [w for row in self.rows for w in row.widgets()] + [self.conclusion, self.notes]
         for w in blockers:
             w.blockSignals(True)
         try:
-            self._populate(stored)
+            self._populate(shown.review)
         finally:
             for w in blockers:
                 w.blockSignals(False)
@@ -222,7 +244,10 @@ class ReviewPanel(QWidget):
         self.setEnabled(self.detail is not None)
         if self.rows and self.detail is not None:
             self.rows[0].observed.setFocus(Qt.OtherFocusReason)
-        return True
+
+    #: True while a site is being read (the smoke run and tests wait for it)
+    loading = False
+    _site_count: int | None = None
 
     def has_unsaved(self) -> bool:
         """True when the review shown was edited and not saved."""
@@ -240,10 +265,20 @@ class ReviewPanel(QWidget):
         if answer == "discard":
             self._dirty = False
             return True
-        return answer == "save" and self.save() is not None
+        if answer != "save" or not self._ready_to_save():
+            return False
+        site_id, args = self.site_id, self._form()
+        ok, outcome = self.session.write_and_wait(
+            "保存核查结果", lambda ctx: reviews.record_review(ctx, site_id, *args))
+        if ok:
+            self._saved(outcome, site_id, self._edits)
+        return ok
 
     def _edited(self, *_args) -> None:
         self._dirty = True
+        self._edits += 1
+
+    _edits = 0   # counts edits: a save that ends clears the unsaved mark only if none came since
 
     def focus_first(self) -> None:
         """Put the keyboard focus in the first field's observed value (so the shortcuts work)."""
@@ -255,12 +290,18 @@ class ReviewPanel(QWidget):
     @Slot()
     def review_next(self) -> None:
         """Ctrl+R: keep an unreviewed site on screen, else open the next unreviewed one; focus it."""
-        shown_reviewed = self.site_id is not None and reviews.get_review(self.session.ctx, self.site_id)
-        if self.site_id is None:
+        site_id = self.site_id
+        if site_id is None:
             self.refresh()
-        elif shown_reviewed:
-            self.open_next()
-        self.focus_first()
+            self.focus_first()
+            return
+
+        def known(reviewed: bool) -> None:
+            if reviewed and self.site_id == site_id:
+                self.open_next()
+            self.focus_first()
+
+        self.session.read(lambda ctx: reviews.get_review(ctx, site_id) is not None, known)
 
     def _populate(self, stored) -> None:
         d = self.detail
@@ -288,7 +329,7 @@ class ReviewPanel(QWidget):
         cid = self.session.campaign_id
         if cid is None:
             return "请先在工具栏新建或选择一个检查任务"
-        if sites.count(self.session.ctx, cid) == 0:
+        if self._site_count == 0:
             return "此检查任务还没有网站：请先导入网站名单（Ctrl+O）"
         return "本检查任务的网站已全部核查完毕"
 
@@ -345,47 +386,134 @@ class ReviewPanel(QWidget):
         self._dirty = True
         self._verdicts_changed()
 
-    # --- saving ----------------------------------------------------------------------------
+    # --- saving (on the writer thread) ----------------------------------------------------
     @Slot()
-    def save_and_next(self) -> ReviewOutcome | None:
-        """Save the review shown (Ctrl+Enter), then open the next unreviewed site."""
-        outcome = self.save()
-        if outcome is not None:
-            self.open_next()
-        return outcome
+    def save_and_next(self) -> bool:
+        """Save the review shown (Ctrl+Enter), then open the next unreviewed site. False when
+        refused at once (the reason is shown). The save and the read of the next site run as one
+        job on the writer thread, so the next site never waits behind the reader's queue."""
+        cid = self.session.campaign_id
+        return self.save(then=lambda ctx, site_id: _next_shown(ctx, cid, site_id) if cid else None)
 
-    def save(self) -> ReviewOutcome | None:
-        """Save the review shown and stay on it; None when refused (the reason is shown)."""
+    def save(self, then=None) -> bool:
+        """Start saving the review shown, on the writer thread, and stay on it; with ``then``,
+        ``then(ctx, site_id) -> _Shown | None`` runs next in the same job and its site is shown.
+
+        Returns:
+            False when refused at once (no site, no conclusion yet, a save still running: the
+            reason is shown), else True; the outcome comes by the ``saved`` signal, a failure
+            as a message.
+        """
+        if self.saving or self.loading or not self._ready_to_save():
+            return False
+        site_id, args, edits = self.site_id, self._form(), self._edits
+
+        def job(ctx):
+            outcome = reviews.record_review(ctx, site_id, *args)
+            return outcome, (then(ctx, site_id) if then is not None else None)
+
+        def done(result) -> None:
+            outcome, shown = result
+            self._set_saving(False)
+            self._saved(outcome, site_id, edits, notify=False)
+            if then is not None:
+                self._next_arrived(shown)
+            self.session.notify("reviews", "findings")   # after the next site shows: its reads queue behind
+
+        self._set_saving(True)
+        if not self.session.write("保存核查结果", job, done, self._save_failed):
+            self._set_saving(False)
+            return False
+        return True
+
+    #: True while a save of this screen runs (Ctrl+Enter and the button wait for it)
+    saving = False
+
+    def _set_saving(self, on: bool) -> None:
+        """The save button waits while a save runs; it reads 正在保存… when the save takes longer
+        than :data:`BUSY_AFTER_MS` (a usual save is back before a repaint would show it)."""
+        self.saving = on
+        self.save_button.setEnabled(not on)
+        self.skip_button.setEnabled(not on)
+        if on:
+            self._busy_timer.start()
+        else:
+            self._busy_timer.stop()
+            self.save_button.setText(SAVE_TEXT)
+
+    def _show_busy(self) -> None:
+        if self.saving:
+            self.save_button.setText("正在保存…")
+
+    def _save_failed(self, err: Exception) -> None:
+        self._set_saving(False)
+        self.session.show_error("保存核查结果", err)
+
+    def _ready_to_save(self) -> bool:
         if self.site_id is None:
-            return None
-        checks = [row.check() for row in self.rows]
+            return False
         if self.conclusion_code() is None:
             self.session.dialogs.warn("保存核查", "请先逐项核对，或选择核查结论（如空壳网站、网站无法访问）后再保存。")
-            return None
-        try:
-            outcome = reviews.record_review(self.session.ctx, self.site_id, checks,
-                                            self.conclusion_code(), self.notes.toPlainText())
-        except WorkbenchError as err:
-            self.session.show_error("保存核查结果", err)
-            return None
-        self._dirty = False
+            return False
+        return True
+
+    def _form(self) -> tuple:
+        """What record_review takes after the site: (checks, conclusion, notes) as shown now."""
+        return [row.check() for row in self.rows], self.conclusion_code(), self.notes.toPlainText()
+
+    def _saved(self, outcome: ReviewOutcome, site_id: str, edits: int, notify: bool = True) -> None:
+        if self.site_id == site_id and self._edits == edits:
+            self._dirty = False
         self.status_message.emit(_outcome_message(outcome))
         self.saved.emit(outcome)
-        self.session.notify("reviews", "findings")
-        return outcome
+        if notify:
+            self.session.notify("reviews", "findings")
 
     @Slot()
     def open_next(self) -> None:
         """Open the next unreviewed site after the one shown (wrapping); say so when none is left."""
-        cid = self.session.campaign_id
+        cid, current = self.session.campaign_id, self.site_id
         if cid is None:
             return
-        next_id = sites.next_unreviewed(self.session.ctx, cid, self.site_id)
-        if next_id is None:
+        self._fetch_then(lambda ctx: _next_shown(ctx, cid, current), self._next_arrived)
+
+    def _next_arrived(self, shown: _Shown | None) -> None:
+        if shown is None or shown.site_id is None:
             self.status_message.emit("本检查任务的网站已全部核查。")
-            if self.site_id and reviews.get_review(self.session.ctx, self.site_id) is None:
-                return
-        self.load_site(next_id)
+        if shown is None:
+            self.loading = False
+        else:
+            self._show(shown)
+
+    def _fetch_then(self, fn, on_done) -> None:
+        self.loading = True
+        self.session.read(fn, on_done, key=f"review-site:{id(self)}")
+
+
+@dataclass(frozen=True)
+class _Shown:
+    """What the panel shows of a site (read on the reader thread)."""
+
+    site_id: str | None
+    detail: object | None = None
+    review: object | None = None
+    site_count: int | None = None   # the campaign's sites when no site is left (the message)
+
+
+def _next_shown(ctx, campaign_id: str, current: str | None) -> _Shown | None:
+    """(Worker thread) The next unreviewed site after ``current`` (wrapping); None when
+    ``current`` is the last one left unreviewed (it stays on screen)."""
+    next_id = sites.next_unreviewed(ctx, campaign_id, current)
+    if next_id is None and current and reviews.get_review(ctx, current) is None:
+        return None
+    return _shown_site(ctx, campaign_id, next_id)
+
+
+def _shown_site(ctx, campaign_id: str | None, site_id: str | None) -> _Shown:
+    """(Reader thread) The site's detail and stored review; with no site, the campaign's count."""
+    if site_id is None:
+        return _Shown(None, site_count=sites.count(ctx, campaign_id) if campaign_id else None)
+    return _Shown(site_id, sites.detail(ctx, site_id), reviews.get_review(ctx, site_id))
 
 
 def _outcome_message(outcome: ReviewOutcome) -> str:

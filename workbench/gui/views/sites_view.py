@@ -153,11 +153,13 @@ class SitesView(QWidget):
 
     @Slot(QModelIndex)
     def _show_detail(self, index: QModelIndex) -> None:
-        """The selected site's filed values beside the table."""
+        """The selected site's filed values beside the table (read on the reader thread)."""
         site_id = self.model.site_id(index.row()) if index.isValid() else None
         if site_id is None:
             return
-        d = sites.detail(self.session.ctx, site_id)
+        self.session.read(lambda ctx: sites.detail(ctx, site_id), self._detail_read, key=f"site-detail:{id(self)}")
+
+    def _detail_read(self, d) -> None:
         lines = [d.site_name or "（未填写网站名称）", ""]
         lines += [f"{label}：{d.filed.get(code) or '—'}" for code, label in REVIEW_FIELDS]
         lines += [f"IP地址：{d.ip or '—'}", f"公安备案号：{d.psb_filing_no or '—'}",
