@@ -189,7 +189,8 @@ def test_reinspection_keeps_the_last_score_until_items_are_rechecked(qtbot, view
     qtbot.mouseClick(panel.complete_button, Qt.LeftButton)
     assert "总分 95.2" in panel.score_label.text()
     dialogs.answers.append("王五")                  # 复查人员
-    assert view.start_reinspection()
+    with qtbot.waitSignal(view.reinspection_started):
+        view.start_reinspection()
     assert service.load_inspection(demo_session.ctx, inspection_id).round.round == 1
     panel.select_item(codes[-1])
     text = panel.score_label.text()

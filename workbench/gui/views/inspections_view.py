@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -191,8 +191,11 @@ class NewInspectionDialog(QDialog):
 class InspectionsView(QWidget):
     """检查: the campaign's inspections on top, the selected one worked in the panel below.
 
-    ``new_dialog`` holds the new-inspection dialog while it is open.
+    ``new_dialog`` holds the new-inspection dialog while it is open; ``reinspection_started``
+    carries the new round of 开始复查 once it is stored.
     """
+
+    reinspection_started = Signal(object)
 
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
@@ -324,16 +327,19 @@ class InspectionsView(QWidget):
         return True
         return True
 
-    def start_reinspection(self) -> bool:
-        """开始复查 on the selected completed inspection; the panel then shows the new round."""
+    def start_reinspection(self) -> None:
+        """开始复查 on the selected completed inspection; the panel shows the new round once it is
+        stored (``reinspection_started`` follows)."""
         chosen = self.selected_inspection()
-        if chosen is None or inspection_actions.start_reinspection(self.session, chosen.id) is None:
-            return False
+        if chosen is not None:
+            inspection_actions.start_reinspection(self.session, chosen.id, self._reinspection_started)
+
+    def _reinspection_started(self, new_round) -> None:
         self._refresh_list()
         self.panel.inspection_id = None  # a new round: load afresh, on its first item to check
         self._open_current()
         self.panel.tree.setFocus()
-        return True
+        self.reinspection_started.emit(new_round)
 
     def import_template(self):
         """导入检查表模板…; returns the stored template or None."""
