@@ -12,12 +12,22 @@ import re
 import sys
 from datetime import date, datetime, time
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
-from hostile_files import HEADER, grid_rows, row_xml, sheet_xml, site_rows, write_xlsx
+from hostile_files import (
+    HEADER,
+    column_letter,
+    grid_rows,
+    row_xml,
+    sheet_xml,
+    site_rows,
+    write_xlsx,
+)
 from openpyxl import Workbook as OpenpyxlWorkbook
 
 from wbtest import make_ctx
+from workbench.importers import sheet_reader
 from workbench.importers.sheet_reader import open_workbook
 from workbench.importers.site_list import read_site_list
 from workbench.importers.xlsx_guard import DEFAULT_LIMITS, WHOLE_SHEET_BYTES, ReadLimits
@@ -27,6 +37,12 @@ from workbench.services import campaigns, site_import
 ROOT = Path(__file__).resolve().parents[2]
 #: Slice every xlsx sheet, a few KB at a time.
 SLICED = ReadLimits(whole_sheet_bytes=0, slice_bytes=4096)
+
+
+@pytest.fixture(autouse=True)
+def slice_despite_shared_strings(monkeypatch):
+    """These small files' shared strings would keep them whole (see the last test)."""
+    monkeypatch.setattr(sheet_reader, "SHARED_STRINGS_FACTOR", 0)
 
 
 def read_all(path: Path, limits: ReadLimits) -> dict:
@@ -53,7 +69,7 @@ def sliced_sheets(path: Path) -> dict[str, int]:
 
 
 def tricky_book(path: Path) -> Path:
-    """An openpyxl workbook (shared strings, styles) with what a reader can get wrong: a hidden
+    """An openpyxl workbook (inline strings, styles) with what a reader can get wrong: a hidden
     first sheet, a merged title, numbers as 1 and 1.0, booleans, dates, times, formulas saved
     without a value, a 地市 cell merged down across many slices, a long run of empty rows, one
     cell further right late in the sheet, and a 合计 row."""
@@ -121,9 +137,30 @@ def messy_list(path: Path) -> Path:
     return path
 
 
+def shared_strings_book(path: Path) -> Path:
+    """A list whose texts are shared strings (as Excel saves them), one of them rich text."""
+    table = [HEADER, *site_rows(400)]
+    strings: dict[str, int] = {}
+    rows = []
+    for n, row in enumerate(table, 1):
+        cells = []
+        for col, value in enumerate(row):
+            ref = f"{column_letter(col)}{n}"
+            if isinstance(value, str):
+                cells.append(f'<c r="{ref}" t="s"><v>{strings.setdefault(value, len(strings))}</v></c>')
+            else:
+                cells.append(f'<c r="{ref}"><v>{value}</v></c>')
+        rows.append(f'<row r="{n}">{"".join(cells)}</row>')
+    items = [f"<si><t>{escape(text)}</t></si>" for text in strings]
+    items[strings["济南市"]] = "<si><r><t>济南</t></r><r><rPr><b/></rPr><t>市</t></r></si>"
+    shared = ['<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">', *items, "</sst>"]
+    return write_xlsx(path, sheet_xml(rows), shared=shared)
+
+
 MERGES = '<mergeCells count="2"><mergeCell ref="H2:H40"/><mergeCell ref="B5:C5"/></mergeCells>'
 FILES = {
     "messy_list": messy_list,
+    "shared_strings": shared_strings_book,
     "tricky_book": tricky_book,
     "merged_after_rows": lambda p: write_xlsx(p, sheet_xml(grid_rows([HEADER, *site_rows(400)]), extra=MERGES)),
     "stray_last_cell": lambda p: write_xlsx(p, sheet_xml([*grid_rows([HEADER, *site_rows(300)]),
@@ -155,7 +192,7 @@ def test_the_list_read_from_slices_is_the_same(files, name):
     assert read_site_list(files[name], limits=SLICED) == read_site_list(files[name])
 
 
-@pytest.mark.parametrize("name", ["messy_list", "tricky_book", "merged_after_rows", "stray_last_cell",
+@pytest.mark.parametrize("name", ["messy_list", "shared_strings", "tricky_book", "merged_after_rows", "stray_last_cell",
                                   "dimension_whole_grid", "offset_table", "prefixed"])
 def test_a_sheet_above_the_threshold_is_read_in_slices(files, name):
     found = sliced_sheets(files[name])
@@ -197,7 +234,7 @@ def stored(conn) -> dict[str, list[tuple]]:
     return out
 
 
-@pytest.mark.parametrize("name", ["messy_list", "tricky_book"])
+@pytest.mark.parametrize("name", ["messy_list", "tricky_book", "shared_strings"])
 def test_an_import_from_slices_stores_the_same(files, name, tmp_path, monkeypatch):
     from workbench.storage.database import open_database
 
@@ -214,3 +251,52 @@ def test_an_import_from_slices_stores_the_same(files, name, tmp_path, monkeypatc
             conn.close()
     assert results[0][0]["sites"] > 100
     assert results[1] == results[0]
+
+
+def test_a_sheet_with_big_shared_strings_is_read_whole(files, monkeypatch):
+    """calamine parses the shared strings again for every slice; with them at 8 × the
+    slices' size or more, only a sheet of four such slices or more is sliced, in such slices."""
+    monkeypatch.setattr(sheet_reader, "SHARED_STRINGS_FACTOR", 8)
+    assert sliced_sheets(files["shared_strings"]) == {}
+    assert max(sliced_sheets(files["messy_list"]).values()) > 4   # inline strings only
+
+
+def test_the_formula_search_streams_in_pieces_and_finds_the_same(files, monkeypatch):
+    """The search for formulas saved without a value reads the sheet in pieces of whole rows
+    (a 300,000-row sheet is 351 MB of XML) and finds what a search of the whole XML finds."""
+    import zipfile
+
+    from workbench.importers import xlsx_formulas
+
+    with zipfile.ZipFile(files["tricky_book"]) as archive:
+        part = xlsx_formulas.sheet_part(archive, "名单")
+        whole = xlsx_formulas.formulas_without_value(archive.read(part))
+        monkeypatch.setattr(xlsx_formulas, "_CHUNK", 1000)
+        monkeypatch.setattr(xlsx_formulas, "_PIECE", 3000)
+        assert xlsx_formulas._scan_part(archive, part) == whole
+    assert len(whole) == 171
+
+
+def test_a_first_import_runs_with_a_small_page_cache_and_restores_it(files, conn, monkeypatch):
+    """The page cache would fill (128 MiB) on top of the list's records during a big first
+    import; it is limited while the import runs and set back afterwards, also after an error."""
+    from workbench.storage import connection, site_stream
+
+    seen = []
+    start = site_stream.SiteListWriter.__init__
+
+    def spy(self, conn, *args, **kwargs):
+        seen.append(conn.execute("PRAGMA cache_size").fetchone()[0])
+        start(self, conn, *args, **kwargs)
+
+    monkeypatch.setattr(site_stream.SiteListWriter, "__init__", spy)
+    ctx = make_ctx(conn)
+    before = conn.execute("PRAGMA cache_size").fetchone()[0]
+    campaign = campaigns.get_or_create(ctx, "二〇二六年第四季度")
+    site_import.import_site_list(ctx, campaign.id, files["merged_after_rows"])
+    assert seen == [-connection.IMPORT_CACHE_KIB] and before == -connection.CACHE_KIB
+    assert conn.execute("PRAGMA cache_size").fetchone()[0] == before
+    with pytest.raises(ZeroDivisionError), connection.page_cache(conn, 1024):
+        assert conn.execute("PRAGMA cache_size").fetchone()[0] == -1024
+        raise ZeroDivisionError
+    assert conn.execute("PRAGMA cache_size").fetchone()[0] == before

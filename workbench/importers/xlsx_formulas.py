@@ -28,6 +28,8 @@ _VALUE_RE = re.compile(rb"<" + _PREFIX + rb"v>[^<]|<" + _PREFIX + rb"is>")
 # common case of a sheet without formulas.
 _QUICK = b"f>"
 _CHUNK = 1 << 20  # bytes of XML decompressed at a time
+_PIECE = 8 << 20  # bytes of XML searched at a time (whole rows)
+_ROW_END_RE = re.compile(rb"</" + _PREFIX + rb"row>\Z")
 
 Found = dict[tuple[int, int], str]  # (1-based sheet row, 0-based column) → formula text
 
@@ -63,8 +65,8 @@ class FormulaScan:
         try:
             with zipfile.ZipFile(io.BytesIO(self._data)) as archive:
                 part = sheet_part(archive, self._sheet)
-                if part is not None and _has_formula(archive, part):
-                    self._found = formulas_without_value(archive.read(part))
+                if part is not None:
+                    self._found = _scan_part(archive, part)
         except (zipfile.BadZipFile, zlib.error, KeyError, OSError, EOFError, ElementTree.ParseError,
                 ValueError, NotImplementedError):
             self._found = {}  # calamine read the file; an odd package only loses this check
@@ -112,12 +114,34 @@ def _formula_text(cell: bytes, prefix: bytes) -> str:
     return unescape(raw, {"&quot;": '"', "&apos;": "'"})
 
 
-def _has_formula(archive: zipfile.ZipFile, part: str) -> bool:
-    """True when the part's XML contains anything like a formula element (streamed)."""
-    tail = b""
+def _scan_part(archive: zipfile.ZipFile, part: str) -> Found:
+    """:func:`formulas_without_value` of a worksheet part, streamed: the XML is cut after a
+    row's end tag into pieces of about :data:`_PIECE` bytes (whole cells each), and only pieces
+    holding anything like a formula element are searched. The whole part is never held (a
+    300,000-row list is 351 MB of XML)."""
+    found: Found = {}
+    buf = bytearray()
     with archive.open(part) as stream:
-        while chunk := stream.read(_CHUNK):
-            if _QUICK in chunk or _QUICK in tail + chunk[:8]:
-                return True
-            tail = chunk[-8:]
-    return False
+        while True:
+            chunk = stream.read(_CHUNK)
+            buf += chunk
+            if chunk and len(buf) < _PIECE:
+                continue
+            cut = _row_end(buf) if chunk else len(buf)
+            if _QUICK in buf[:cut]:
+                found.update(formulas_without_value(bytes(buf[:cut])))
+            del buf[:cut]
+            if not chunk:
+                return found
+
+
+def _row_end(buf: bytearray) -> int:
+    """The position after the last row end tag (``</row>``, ``</x:row>``) in ``buf``, or its
+    length when there is none (a piece then ends mid-row; the next one may miss that row's
+    formula cell, which only loses the warning)."""
+    end = len(buf)
+    while (at := buf.rfind(b"row>", 0, end)) >= 0:
+        if _ROW_END_RE.search(buf, max(0, at - 40), at + 4):
+            return at + 4
+        end = at
+    return len(buf)

@@ -22,7 +22,7 @@ from workbench.importers.site_list import (
 from workbench.importers.xlsx_guard import ReadLimits
 from workbench.services.context import Context
 from workbench.storage import import_run_repo, import_undo_repo, mapping_repo, site_stream
-from workbench.storage.connection import transaction
+from workbench.storage.connection import IMPORT_CACHE_KIB, page_cache, transaction
 from workbench.storage.site_repo import ChangeReport, store_site_list
 
 
@@ -107,7 +107,7 @@ def _import_streaming(ctx: Context, campaign_id: str, path: Path, sheet, mapping
     """
     limits = ReadLimits.from_settings(ctx.settings)
     remembered = mapping_repo.all_mappings(ctx.conn) if mapping is None else {}
-    with transaction(ctx.conn):
+    with page_cache(ctx.conn, IMPORT_CACHE_KIB), transaction(ctx.conn):
         # the undo log notes what the writer writes, so the import can be undone (撤销导入)
         with import_undo_repo.capture(ctx.conn):
             writer = site_stream.SiteListWriter(ctx.conn, campaign_id, ctx.author)

@@ -15,6 +15,11 @@ BUSY_TIMEOUT_MS = 5000
 #: Page cache per connection in KiB (SQLite's default is 2 MiB; 300,000 sites need far more to
 #: sort and import without re-reading index pages from disk). A limit, not an allocation.
 CACHE_KIB = 128 * 1024
+#: Page cache of a first import into an empty campaign while it runs (storage/site_stream.py sets
+#: the indexes aside, so the writes append and need few pages in memory). With the full cache
+#: the 128 MiB filled during a 300,000-row import, on top of the list's records; 16 MiB took
+#: the same CPU time (100,000 rows: 18.8 s against 18.9 s) and 120 MB less (issue 12).
+IMPORT_CACHE_KIB = 16 * 1024
 _SAVEPOINTS = itertools.count(1)
 #: Called with each new connection before its first statement (services/thread_guard.py watches
 #: the connections the window opens on its GUI thread).
@@ -101,6 +106,19 @@ def describe_error(err: sqlite3.Error) -> str:
     if "no such table" in text or "no such column" in text:
         return "数据库结构与本程序不一致（可能由其他版本的工作台改动过），请用本程序重新打开或联系维护人员"
     return f"数据库操作失败（{err}）；请重试，如反复出现请把日志发给维护人员"
+
+
+@contextmanager
+def page_cache(conn: sqlite3.Connection, kib: int) -> Iterator[sqlite3.Connection]:
+    """Run the block with the connection's page cache limited to ``kib`` KiB; the earlier limit
+    is set again afterwards, however the block ends (SQLite frees the pages over a lowered limit
+    at once)."""
+    before = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size=-{int(kib)}")
+    try:
+        yield conn
+    finally:
+        conn.execute(f"PRAGMA cache_size={int(before)}")
 
 
 @contextmanager

@@ -104,10 +104,13 @@ def capture(conn: sqlite3.Connection) -> Iterator[None]:
     """Note the rows the block writes (call inside the import's transaction, then :func:`save`).
 
     The notes stay in a temporary table of this connection until :func:`save` or the next capture;
-    the triggers are dropped when the block ends, however it ends.
+    the triggers are dropped when the block ends, however it ends. The table lives in memory
+    (``temp_store=MEMORY``) and has a row per site and sponsor written (590,000 for a first
+    import of 300,000 sites): WITHOUT ROWID keeps each row once, in its key's b-tree, instead of
+    once in the table and again in the key's index (issue 12).
     """
     conn.execute(f"CREATE TABLE IF NOT EXISTS {_CAPTURE} (entity TEXT NOT NULL, entity_id TEXT NOT NULL,"
-                 " created INTEGER NOT NULL, before TEXT, PRIMARY KEY (entity, entity_id))")
+                 " created INTEGER NOT NULL, before TEXT, PRIMARY KEY (entity, entity_id)) WITHOUT ROWID")
     conn.execute(f"DELETE FROM {_CAPTURE}")
     _drop(conn)
     try:
