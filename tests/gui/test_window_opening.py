@@ -71,11 +71,34 @@ def test_the_first_screen_is_read_once_ahead_of_the_window(qtbot, demo_session, 
     calls = []
     real = summary.quick_figures
     monkeypatch.setattr(summary, "quick_figures", lambda *a, **k: calls.append(a) or real(*a, **k))
-    demo_session.set_campaign(None)   # chosen as the window would: the newest
+    demo_session.set_campaign(None)   # chosen on the reader as the window does: the newest
     overview_view.read_ahead(demo_session)
-    assert demo_session.campaign_id is not None and len(calls) == 1
+    assert len(calls) == 1
     window = MainWindow(demo_session)
     qtbot.addWidget(window)
+    charts = (window.overview.provider_chart, window.overview.timeline_chart)
+    assert [c.empty_text for c in charts] == ["正在统计…"] * 2   # not "尚无问题" while counting
     window.show()
     qtbot.waitUntil(lambda: window.overview.values["sites"].text() == "48")
     assert len(calls) == 1
+    qtbot.waitUntil(lambda: not window.overview.busy)
+    assert [c.empty_text for c in charts] == ["尚未核查任何网站", "尚无问题"]
+
+
+def test_the_overview_waits_for_the_campaign_instead_of_saying_there_is_none(qtbot, app_paths, dialogs, tmp_path):
+    """The selector's list comes from the reader: until it is in, 概览 shows its placeholders."""
+    from workbench.app import open_context
+    from workbench.gui.main_window import MainWindow
+    from workbench.gui.session import Session
+    from workbench.services.demo import build_demo
+
+    db = tmp_path / "live.sqlite3"
+    ctx = open_context(db, app_paths, inspector="测试")
+    build_demo(ctx, lifecycle=False)
+    window = MainWindow(Session(app_paths, db, dialogs, ctx=ctx))   # reads on the reader thread
+    qtbot.addWidget(window)
+    window.show()
+    assert "尚无检查任务" not in window.overview.heading.text()
+    assert window.count_label.text() == ""   # not 共 0 条 before the campaign is known
+    qtbot.waitUntil(lambda: window.overview.values["sites"].text() == "48", timeout=10000)
+    qtbot.waitUntil(lambda: window.count_label.text() == "共 48 条，已核查 12", timeout=10000)

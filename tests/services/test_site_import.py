@@ -210,7 +210,7 @@ def _long_list(tmp_path, rows=1600):
 
 
 def test_cancel_or_a_failed_write_while_streaming_leaves_nothing(ctx, tmp_path, monkeypatch):
-    from workbench.storage import site_repo, site_stream
+    from workbench.storage import bulk, site_stream
 
     monkeypatch.setattr(site_stream, "BULK_MIN_SITES", 1)
     campaign = campaigns.create_campaign(ctx, "中途取消")
@@ -230,10 +230,10 @@ def test_cancel_or_a_failed_write_while_streaming_leaves_nothing(ctx, tmp_path, 
     def boom(*args, **kwargs):
         raise OSError("磁盘已满")
 
-    monkeypatch.setattr(site_stream, "_flush", boom)
+    monkeypatch.setattr(site_stream, "insert_many", boom)
     with pytest.raises(OSError):
         site_import.import_site_list(ctx, campaign.id, _long_list(tmp_path))
     assert _table_counts(ctx.conn) == before and _schema(ctx.conn) == schema
-    monkeypatch.setattr(site_stream, "_flush", site_repo._flush)
+    monkeypatch.setattr(site_stream, "insert_many", bulk.insert_many)
     report = site_import.import_site_list(ctx, campaign.id, _long_list(tmp_path))
     assert report.summary["added"] == 1600 and sites.count(ctx, campaign.id, "site1599.example") == 1

@@ -74,10 +74,10 @@ class MainWindow(QMainWindow):
         self._build_views()
         self._build_toolbar()
         self._build_status_bar()
+        # 概览 reads once the campaign is known (the selector's list comes from the reader), not
+        # at its Show event: it would say 尚无检查任务 meanwhile (_campaigns_read touches it)
+        self.overview.refresher.wait()
         self.reload_campaigns()
-        # 概览's figures are read (on the reader, SQLite off the GIL) while the rest is built and
-        # its modules load: the window opens on it (gui/refresh.py Refresher.start)
-        self.overview.refresher.start()
         self._build_menus()
         self._connect_signals()
         self.show_screen(OVERVIEW)
@@ -297,9 +297,12 @@ class MainWindow(QMainWindow):
         ids = [c.id for c in items]
         chosen = self.session.campaign_id if self.session.campaign_id in ids else (ids[0] if ids else None)
         self.campaign_combo.setCurrentIndex(ids.index(chosen) if chosen else -1)
-        self.session.set_campaign(chosen)
-        self._show_counts()
+        first, same = not self.campaigns_known, chosen == self.session.campaign_id
         self.campaigns_known = True
+        self.session.set_campaign(chosen)
+        if first and same:   # 概览 waited for this (a new campaign touched it already)
+            self.overview.refresher.touch()
+        self._show_counts()
         waiting, self._waiting_for_campaigns = self._waiting_for_campaigns, []
         for fn in waiting:
             fn()
@@ -512,11 +515,11 @@ class MainWindow(QMainWindow):
     def _show_counts(self, total: int | None = None, reviewed: int | None = None) -> None:
         """共 N 条，已核查 M in the status bar (counted on the reader thread when not given)."""
         cid = self.session.campaign_id
-        if total is not None or cid is None:
+        if total is not None or (cid is None and self.campaigns_known):
             self.count_label.setText(f"共 {total or 0} 条，已核查 {reviewed or 0}")
             return
-        if not getattr(self, "_shown_once", False):
-            return   # not shown yet: counted when first shown, after the first screen's rows
+        if cid is None or not getattr(self, "_shown_once", False):
+            return   # the campaign not known yet, or not shown yet: counted when first shown
         self.session.read(lambda ctx: (sites.count(ctx, cid), sites.reviewed_count(ctx, cid)),
                           lambda counts: self._show_counts(*counts), key="status-counts")
 

@@ -188,8 +188,8 @@ class Reader(QObject):
         """Start ``fn(ctx)`` now for a read of ``key`` that is asked for soon (the first screen's,
         started before the window is built so that SQLite counts while Python builds it). The
         next :meth:`read` of ``key`` is answered with its result (or error) instead of running its
-        own function, which must read the same; :meth:`forget_ahead` drops it (a write, another
-        campaign)."""
+        own function, which must read the same (or check the answer); :meth:`forget_ahead` drops
+        it (data changed)."""
         ahead = _Ahead()
         self._ahead[key] = ahead
         self.read(fn, ahead.arrived, lambda err: ahead.arrived(None, err))

@@ -61,11 +61,10 @@ class Refresher(QObject):
         else:
             self.stale = True
 
-    def start(self) -> None:
-        """The view is about to be shown (the window opens on it): refresh now instead of on its
-        Show event, so its reads run while the rest of the window is built."""
+    def wait(self) -> None:
+        """Read nothing until the next :meth:`touch` (not on the next Show event either): the
+        window opens on this view before it knows which campaign to show."""
         self.stale = False
-        self.refresh()
 
     def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
         """Refresh a stale view as it is shown."""

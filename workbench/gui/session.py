@@ -137,7 +137,8 @@ class Session(QObject):
 
     def read_ahead(self, key: str, fn: Callable[[Context], Any]) -> None:
         """Start the read ``fn(ctx)`` that the next :meth:`read` of ``key`` will ask for (the first
-        screen's, before the window is built); forgotten on any change (gui/reader.py)."""
+        screen's, before the window is built); forgotten when data change (:meth:`notify`). The
+        reader of ``key`` checks that the answer is for what it shows (the campaign: gui/reader.py)."""
         self.reader.read_ahead(key, fn)
 
     def write(self, title: str, fn: Callable[[Context], Any], on_done: Callable[[Any], None],
@@ -239,7 +240,6 @@ class Session(QObject):
         """Choose the campaign every view shows."""
         if campaign_id != self.campaign_id:
             self.campaign_id = campaign_id
-            self.reader.forget_ahead()
             self.campaign_changed.emit(campaign_id)
 
     def save_settings(self) -> None:

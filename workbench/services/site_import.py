@@ -108,36 +108,35 @@ def _import_streaming(ctx: Context, campaign_id: str, path: Path, sheet, mapping
     limits = ReadLimits.from_settings(ctx.settings)
     remembered = mapping_repo.all_mappings(ctx.conn) if mapping is None else {}
     with page_cache(ctx.conn, IMPORT_CACHE_KIB), transaction(ctx.conn):
-        # the undo log notes what the writer writes, so the import can be undone (撤销导入)
-        with import_undo_repo.capture(ctx.conn):
-            writer = site_stream.SiteListWriter(ctx.conn, campaign_id, ctx.author)
+        # the writer notes every row it creates for the undo log (撤销导入)
+        writer = site_stream.SiteListWriter(ctx.conn, campaign_id, ctx.author, log=True)
 
-            def progress(p: Progress) -> None:
-                writer.expect(p.total)
-                if on_progress:
-                    on_progress(p)
+        def progress(p: Progress) -> None:
+            writer.expect(p.total)
+            if on_progress:
+                on_progress(p)
 
+        try:
             try:
-                try:
-                    result = read_site_list(path, sheet=sheet, mapping=mapping, cancel=cancel, on_progress=progress,
-                                            limits=limits, on_records=writer.put)
-                except InputFileError:
-                    if mapping is None and remembered:
-                        raise _NotStreamed from None   # perhaps a header the user mapped before
-                    raise
-                again = remembered.get(mapping_repo.header_key(result.headers))
-                if again and again != result.mapping:   # the user corrected this header before
-                    raise _NotStreamed
-                check_cancel(cancel)
-                _require_records(result, path)
-                if on_progress:
-                    on_progress(Progress(0, len(result.records), "正在写入数据库…"))
-                changes = writer.finish(result.records)
-            except BaseException:
-                writer.abort()   # the worker stops before the rollback
+                result = read_site_list(path, sheet=sheet, mapping=mapping, cancel=cancel, on_progress=progress,
+                                        limits=limits, on_records=writer.put)
+            except InputFileError:
+                if mapping is None and remembered:
+                    raise _NotStreamed from None   # perhaps a header the user mapped before
                 raise
+            again = remembered.get(mapping_repo.header_key(result.headers))
+            if again and again != result.mapping:   # the user corrected this header before
+                raise _NotStreamed
+            check_cancel(cancel)
+            _require_records(result, path)
+            if on_progress:
+                on_progress(Progress(0, len(result.records), "正在写入数据库…"))
+            changes = writer.finish(result.records)
+        except BaseException:
+            writer.abort()   # the worker stops before the rollback
+            raise
         check_cancel(cancel)
-        report = _record(ctx, campaign_id, path, result, changes, mapping)
+        report = _record(ctx, campaign_id, path, result, changes, mapping, streamed=True)
     if on_progress:
         on_progress(Progress(len(result.records), len(result.records), "导入完成"))
     return report
@@ -157,10 +156,11 @@ def _require_records(result: SiteListResult, path: Path) -> None:
 
 
 def _record(ctx: Context, campaign_id: str, path: Path, result: SiteListResult, changes: ChangeReport,
-            mapping: dict[int, str] | None) -> ImportReport:
+            mapping: dict[int, str] | None, streamed: bool = False) -> ImportReport:
     """Finish an import inside its transaction: remember a mapping the user gave, record the run
     with its counts and problems (the run's audit entry) and the rows it wrote (for 撤销导入,
-    storage/import_undo_repo.py), and build the report."""
+    storage/import_undo_repo.py: those its ``streamed`` writer noted, else those ``capture``
+    noted), and build the report."""
     if changes.kept:
         result = replace(result, problems=(*_kept_problems(changes.kept), *result.problems))
     summary = {
@@ -177,7 +177,10 @@ def _record(ctx: Context, campaign_id: str, path: Path, result: SiteListResult, 
         ctx.conn, campaign_id, path.name, result.sha256, result.sheet, result.header_row, stats,
         result.problems, ctx.author,
     )
-    import_undo_repo.save(ctx.conn, run_id)
+    if streamed:
+        import_undo_repo.save_created(ctx.conn, run_id)
+    else:
+        import_undo_repo.save(ctx.conn, run_id)
     return ImportReport(run_id, result, changes, summary)
 
 

@@ -7,7 +7,9 @@ import left it) and, for rows that existed before, the columns of the "after" th
 "before" (e.g. only ``present`` and ``updated_at`` of a site a list left out); rows that end as
 they began are not kept. A created row's "after" is written only when the import is undone (it is the row
 then deleted), so a large first import costs about 100 bytes a row. The log does not depend on
-how the importer writes (row by row or in bulk): the triggers see every write.
+how the importer writes (row by row or in bulk): the triggers see every write. A first import
+into an empty campaign, which only creates rows, is logged without triggers: its writer notes
+each row with a hash of the values it writes (:func:`note_created`, :func:`values_hash`; issue 12).
 
 :func:`put_back` brings every logged row of a run to one side of the log — "before" to undo the
 import, "after" to redo it — after :func:`moved` has shown that no row is at another state than the
@@ -20,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from workbench.domain.import_change import RowChange
@@ -40,24 +42,65 @@ def _hash(text: str | None) -> str | None:
     return None if text is None else hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+#: How a hash made by :func:`values_hash` begins (one made by :func:`_hash` is hex digits only).
+VALUES_HASH = "v2:"
+_ENCODE = json.JSONEncoder(separators=(",", ":")).encode     # ASCII only (\u escapes): one text per value
+
+
+def values_hash(values: Sequence, domains: Sequence[Sequence] | None = None) -> str:
+    """The hash logged of a row an import created, made from its values rather than its JSON.
+
+    Args:
+        values: the row's values in the order of :func:`logged_columns` (str, int or None).
+        domains: for a site, its domains as (id, domain, ascii, position) in position order.
+
+    Returns:
+        ``v2:`` and 32 hex digits of SHA-256 over the JSON of ``values`` (and ``domains``), as
+        Python's json module writes it with ``\\u`` escapes and no spaces.
+
+    The writer of a first import (storage/site_stream.py) makes it from the values it inserts, so
+    100,000 created rows need not be read back and turned into JSON (issue 12); :func:`moved`
+    makes the same from the stored row.
+    """
+    text = _ENCODE((values,) if domains is None else (values, domains))
+    return VALUES_HASH + hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _sql_values_hash(domains: str | None, *values) -> str:
+    return values_hash(values, None if domains is None else json.loads(domains))
+
+
 def _register(conn: sqlite3.Connection) -> None:
     conn.create_function("wb_row_hash", 1, _hash, deterministic=True)
+    conn.create_function("wb_values_hash", -1, _sql_values_hash, deterministic=True)
 
 
-def _columns(conn: sqlite3.Connection, table: str) -> list[str]:
+def logged_columns(conn: sqlite3.Connection, table: str) -> list[str]:
+    """The columns of ``table`` the log keeps, in table order."""
     skip = _NOT_LOGGED.get(table, frozenset())
     return [r[1] for r in conn.execute(f"PRAGMA main.table_info({table})") if r[1] not in skip]
 
 
+def _domains_json(alias: str) -> str:
+    """A SQL expression: the domains of site ``alias`` as a JSON array of [id, domain, ascii, position]."""
+    return ("(SELECT json_group_array(json_array(d.id, d.domain, d.ascii, d.position))"
+            f" FROM (SELECT * FROM main.site_domain d WHERE d.site_id = {alias}.id"
+            " ORDER BY d.position, d.id) d)")
+
+
 def row_json(conn: sqlite3.Connection, table: str, alias: str) -> str:
     """A SQL expression: the row ``alias`` of ``table`` as a JSON object (a site with its domains)."""
-    parts = [f"'{c}', {alias}.{c}" for c in _columns(conn, table)]
+    parts = [f"'{c}', {alias}.{c}" for c in logged_columns(conn, table)]
     if table == "site":
-        parts.append(
-            f"'{_DOMAINS}', json((SELECT json_group_array(json_array(d.id, d.domain, d.ascii, d.position))"
-            f" FROM (SELECT * FROM main.site_domain d WHERE d.site_id = {alias}.id"
-            " ORDER BY d.position, d.id) d))")
+        parts.append(f"'{_DOMAINS}', json({_domains_json(alias)})")
     return "json_object(" + ", ".join(parts) + ")"
+
+
+def row_values_hash(conn: sqlite3.Connection, table: str, alias: str) -> str:
+    """A SQL expression: :func:`values_hash` of the row ``alias`` (LEFT JOINed: NULL when missing)."""
+    values = ", ".join(f"{alias}.{c}" for c in logged_columns(conn, table))
+    domains = _domains_json(alias) if table == "site" else "NULL"
+    return f"CASE WHEN {alias}.id IS NULL THEN NULL ELSE wb_values_hash({domains}, {values}) END"
 
 
 def _current(conn: sqlite3.Connection, table: str, alias: str) -> str:
@@ -77,7 +120,7 @@ def _trigger_sql(conn: sqlite3.Connection) -> list[str]:
     for table in TABLES:
         out.append(f"CREATE TEMP TRIGGER wb_undo_{table}_insert BEFORE INSERT ON main.{table} BEGIN "
                    f"{note(table, 'NEW', True)}; END")
-        changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in _columns(conn, table))
+        changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in logged_columns(conn, table))
         out.append(f"CREATE TEMP TRIGGER wb_undo_{table}_update BEFORE UPDATE ON main.{table} WHEN {changed} BEGIN "
                    f"{note(table, 'OLD', False)}; END")     # a write of the same values is no change
         out.append(f"CREATE TEMP TRIGGER wb_undo_{table}_delete BEFORE DELETE ON main.{table} BEGIN "
@@ -177,7 +220,9 @@ def moved(conn: sqlite3.Connection, run_id: str, side: str) -> list[tuple[str, s
     out = []
     for table in TABLES:
         now = _current(conn, table, "r")
-        differs = f"c.before IS NOT {now}" if side == "before" else f"c.after_hash IS NOT wb_row_hash({now})"
+        differs = (f"c.before IS NOT {now}" if side == "before" else
+                   f"c.after_hash IS NOT (CASE WHEN substr(c.after_hash, 1, 3) = '{VALUES_HASH}'"
+                   f" THEN {row_values_hash(conn, table, 'r')} ELSE wb_row_hash({now}) END)")
         out += conn.execute(
             f"SELECT c.entity, c.entity_id FROM import_change c LEFT JOIN main.{table} r ON r.id = c.entity_id"
             f" WHERE c.import_run_id = ? AND c.entity = ? AND {differs}", (run_id, table)).fetchall()
@@ -227,7 +272,7 @@ def put_back(conn: sqlite3.Connection, run_id: str, side: str) -> None:
 
 
 def _upsert(conn: sqlite3.Connection, table: str, row_id: str, values: dict) -> None:
-    cols = [c for c in _columns(conn, table) if c in values]
+    cols = [c for c in logged_columns(conn, table) if c in values]
     if conn.execute(f"SELECT 1 FROM {table} WHERE id = ?", (row_id,)).fetchone():
         sets = ", ".join(f"{c} = ?" for c in cols if c != "id")
         conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [values[c] for c in cols if c != "id"] + [row_id])
@@ -251,3 +296,43 @@ def later_runs(conn: sqlite3.Connection, run_id: str, entity_ids: list[str]) -> 
             " GROUP BY r.id ORDER BY r.created_at DESC", (run_id, run_id)).fetchall()
     finally:
         conn.execute("DELETE FROM temp.wb_ids")
+
+
+_CREATED = "temp.wb_import_created"
+
+
+def start_created(conn: sqlite3.Connection) -> None:
+    """Begin noting the rows a first import creates (:func:`note_created`), which writes only new
+    rows and so needs no :func:`capture`: the notes are kept in a temporary table of this
+    connection until :func:`save_created` makes them the run's log."""
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {_CREATED} (entity TEXT NOT NULL, entity_id TEXT NOT NULL,"
+                 " after_hash TEXT)")
+    conn.execute(f"DELETE FROM {_CREATED}")
+
+
+def note_created(conn: sqlite3.Connection, rows: list[tuple[str, str, str | None]]) -> None:
+    """Note rows the import created: (entity, row id, :func:`values_hash` of the row as written,
+    or None to make it from the stored row in :func:`save_created`)."""
+    conn.executemany(f"INSERT INTO {_CREATED} (entity, entity_id, after_hash) VALUES (?, ?, ?)", rows)
+
+
+def rehash_created(conn: sqlite3.Connection, table: str, ids: list[str]) -> None:
+    """Forget the hash noted for created rows ``ids`` of ``table`` (changed after they were
+    noted): :func:`save_created` makes it from the stored rows."""
+    conn.executemany(f"UPDATE {_CREATED} SET after_hash = NULL WHERE entity = '{table}' AND entity_id = ?",
+                     [(i,) for i in ids])
+
+
+def save_created(conn: sqlite3.Connection, run_id: str) -> None:
+    """Store the rows noted since :func:`start_created` as the log of import run ``run_id``, as
+    :func:`save` logs created rows (inside the same transaction); a row noted without a hash
+    gets the one of its stored row."""
+    conn.execute("INSERT INTO import_log (import_run_id, recorded_at) VALUES (?, ?)", (run_id, utc_now()))
+    _register(conn)
+    for table in TABLES:
+        conn.execute(
+            "INSERT INTO import_change (import_run_id, entity, entity_id, before, after, after_hash)"
+            f" SELECT ?, c.entity, c.entity_id, NULL, NULL, coalesce(c.after_hash, {row_values_hash(conn, table, 'r')})"
+            f" FROM {_CREATED} c LEFT JOIN main.{table} r ON c.after_hash IS NULL AND r.id = c.entity_id"
+            " WHERE c.entity = ? ORDER BY c.rowid", (run_id, table))
+    conn.execute(f"DELETE FROM {_CREATED}")

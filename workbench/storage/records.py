@@ -37,6 +37,32 @@ def fresh_ids(chunk: int = 4096) -> Iterator[str]:
         yield from new_ids(chunk)
 
 
+def ordered_ids() -> Iterator[str]:
+    """An endless supply of UUIDs (as text, the format :func:`new_id` gives) that sort in the
+    order they are made, for rows written in bulk (issue 12).
+
+    RFC 9562 version 7 layout: the first 48 bits are the Unix time in milliseconds when the
+    supply starts, the remaining 74 bits a random starting point counted up by one per id (the
+    "monotonic random" method of RFC 9562 §6.2). Unique across laptops as UUID4s are, for
+    practical purposes: two supplies collide only when started in the same millisecond at
+    random starting points less than their lengths apart (74 random bits). Keys made in order
+    are appended to the primary-key and foreign-key indexes instead of scattered through them:
+    half the insert time of 100,000 sites with their sponsors and domains.
+    """
+    start = int.from_bytes(os.urandom(10)) >> 6            # 74 random bits
+    counter = start
+    millis = int(datetime.now(UTC).timestamp() * 1000) & (1 << 48) - 1
+    while True:
+        if counter >> 74:                                   # wrapped: a new start in a new block
+            yield from ordered_ids()
+            return
+        rand_a, rand_b = counter >> 62, counter & (1 << 62) - 1
+        value = millis << 80 | 0x7 << 76 | rand_a << 64 | 0b10 << 62 | rand_b
+        text = f"{value:032x}"
+        yield f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+        counter += 1
+
+
 def utc_now() -> str:
     """The current time in UTC, ISO 8601 with microseconds (so events order within a second)."""
     return datetime.now(UTC).isoformat(timespec="microseconds")

@@ -15,15 +15,19 @@ import queue
 import sqlite3
 import threading
 from collections.abc import Sequence
+from operator import itemgetter
 
 from workbench.domain.site import SiteRecord
-from workbench.storage.bulk import deferred_begin, deferred_end
-from workbench.storage.records import Author, fresh_ids, utc_now
+from workbench.storage import import_undo_repo
+from workbench.storage.bulk import deferred_begin, deferred_end, insert_many
+from workbench.storage.records import Author, ordered_ids, utc_now
 from workbench.storage.site_repo import (
+    _DOMAIN_COLUMNS,
+    _SITE_COLUMNS,
+    _SPONSOR_COLUMNS,
     BULK_MIN_SITES,
     BULK_OBJECTS,
     ChangeReport,
-    _flush,
     _replace_domains,
     _site_row,
     _site_values,
@@ -35,6 +39,9 @@ from workbench.storage.site_repo import (
 )
 
 _STOP = None   # the queue's end marker
+#: The columns the writer gives a new site: those of a stored list's site, and ``present`` (its
+#: default, written so that the row's undo hash can be made from the values written).
+_SITE_INSERT = (*_SITE_COLUMNS, "present")
 
 
 def campaign_is_empty(conn: sqlite3.Connection, campaign_id: str) -> bool:
@@ -49,7 +56,7 @@ class SiteListWriter:
 
     Use inside one transaction on ``conn``, from the thread that opened it::
 
-        writer = SiteListWriter(conn, campaign_id, author)
+        writer = SiteListWriter(conn, campaign_id, author, log=True)   # log: optional
         writer.expect(rows)          # optional: the sheet's row count, before the first put
         writer.put(records)          # the new sites of each chunk, in list order
         report = writer.finish(all_records)
@@ -61,13 +68,27 @@ class SiteListWriter:
     holds, the indexes and triggers of :data:`~workbench.storage.site_repo.BULK_OBJECTS` are set
     aside while writing (their work is done here: the search index is filled after each batch)
     and put back by :meth:`finish`; being DDL inside the transaction, a rollback restores them.
+
+    With ``log``, every row written is noted as created for the import's undo log (撤销导入,
+    :func:`workbench.storage.import_undo_repo.note_created`), with the hash of the row made from
+    the values written, so nothing is read back; the rows :meth:`finish` changes afterwards are
+    hashed from the stored rows. The caller records the run, then calls
+    :func:`~workbench.storage.import_undo_repo.save_created`. New rows get time-ordered keys
+    (:func:`~workbench.storage.records.ordered_ids`).
     """
 
-    def __init__(self, conn: sqlite3.Connection, campaign_id: str, author: Author, queue_size: int = 8):
+    def __init__(self, conn: sqlite3.Connection, campaign_id: str, author: Author, queue_size: int = 8,
+                 log: bool = False):
         self._conn, self._campaign_id = conn, campaign_id
         self._who = (author.device, author.inspector)
         self._now = utc_now()
-        self._next_id = fresh_ids().__next__
+        self._next_id = ordered_ids().__next__
+        self._log = log
+        if log:
+            import_undo_repo.start_created(conn)
+        # the logged columns of a row, picked from the values written (None: hashed in SQL later)
+        self._logged = {table: _picker(import_undo_repo.logged_columns(conn, table), columns)
+                        for table, columns in (("sponsor", _SPONSOR_COLUMNS), ("site", _SITE_INSERT))}
         self._queue: queue.Queue = queue.Queue(maxsize=queue_size)
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
@@ -116,6 +137,8 @@ class SiteListWriter:
             raise RuntimeError("site list writer out of step with the reader")   # a programming error
         final = _sponsor_values(records)
         targets = {_sponsor_key(rec): _sponsor_row(rec, final[_sponsor_key(rec)]) for rec in records}
+        changed = {"sponsor": [self._sponsors[k][0] for k, row in targets.items() if self._sponsors[k][1] != row],
+                   "site": []}
         _update_sponsors(conn, self._sponsors, targets, now, who)
         renamed = {k for k, (_id, row) in self._sponsors.items()
                    if row[:3] != (final[k]["sponsor_name"], final[k]["sponsor_nature"], final[k]["uscc"])}
@@ -123,17 +146,20 @@ class SiteListWriter:
             key = _sponsor_key(rec)
             if written is rec and key not in renamed:
                 continue
+            site_id = conn.execute("SELECT id FROM site WHERE campaign_id = ? AND site_filing_no = ?",
+                                   (self._campaign_id, rec.site_filing_no)).fetchone()[0]
+            changed["site"].append(site_id)
             values = _site_values(rec, final[key])
             sets = ", ".join(f"{k} = ?" for k in values)
-            conn.execute(f"UPDATE site SET {sets} WHERE campaign_id = ? AND site_filing_no = ?",
-                         [*values.values(), self._campaign_id, rec.site_filing_no])
+            conn.execute(f"UPDATE site SET {sets} WHERE id = ?", [*values.values(), site_id])
             if written.domains != rec.domains:
-                site_id = conn.execute("SELECT id FROM site WHERE campaign_id = ? AND site_filing_no = ?",
-                                       (self._campaign_id, rec.site_filing_no)).fetchone()[0]
                 _replace_domains(conn, site_id, rec)
                 conn.execute("UPDATE site SET first_domain = ? WHERE id = ?",
                              (rec.domains[0].name if rec.domains else "", site_id))
         deferred_end(conn, self._set_aside)
+        if self._log:
+            for table, ids in changed.items():
+                import_undo_repo.rehash_created(conn, table, ids)
         return ChangeReport(added=[rec.site_filing_no for rec in records])
 
     def abort(self) -> None:
@@ -174,7 +200,8 @@ class SiteListWriter:
                     self._error = err
 
     def _write(self, batch: Sequence[SiteRecord]) -> None:
-        """Insert one batch of new sites (and their new sponsors and domains)."""
+        """Insert one batch of new sites (and their new sponsors and domains), noting them in the
+        undo log when asked to."""
         campaign_id, now, who, next_id = self._campaign_id, self._now, self._who, self._next_id
         sponsors, sites, domains = [], [], []
         for rec in batch:
@@ -186,11 +213,39 @@ class SiteListWriter:
             row = sponsor[1]
             site_id = next_id()
             sites.append((site_id, campaign_id, sponsor[0], *_site_row(rec, {"sponsor_name": row[0], "uscc": row[2]}),
-                          rec.domains[0].name if rec.domains else "", now, now, *who))
-            domains += [(next_id(), site_id, d.name, d.ascii, i) for i, d in enumerate(rec.domains)]
+                          rec.domains[0].name if rec.domains else "", now, now, *who, 1))
+            domains.append([(next_id(), site_id, d.name, d.ascii, i) for i, d in enumerate(rec.domains)])
             self._written.append(rec)
-        _flush(self._conn, sponsors, sites, domains)
+        conn = self._conn
+        insert_many(conn, "sponsor", _SPONSOR_COLUMNS, sponsors)
+        insert_many(conn, "site", _SITE_INSERT, sites)
+        insert_many(conn, "site_domain", _DOMAIN_COLUMNS, [d for own in domains for d in own])
+        if self._log:
+            import_undo_repo.note_created(conn, self._notes(sponsors, sites, domains))
         if "site_search_insert" in self._set_aside:   # what the trigger would have done, per batch
             self._conn.execute("INSERT INTO site_search (rowid, search_text) SELECT rowid, search_text FROM site"
                                " WHERE rowid > ?", (self._last_rowid,))
             self._last_rowid = self._conn.execute("SELECT max(rowid) FROM site").fetchone()[0]
+
+    def _notes(self, sponsors: list[tuple], sites: list[tuple], domains: list[list[tuple]]) -> list[tuple]:
+        """The undo log's rows for the sponsors and sites of a batch (see ``log``)."""
+        pick, notes = self._logged, []
+        if (of_sponsor := pick["sponsor"]) is not None:
+            notes += [("sponsor", row[0], import_undo_repo.values_hash(of_sponsor(row))) for row in sponsors]
+        else:
+            notes += [("sponsor", row[0], None) for row in sponsors]
+        if (of_site := pick["site"]) is not None:
+            notes += [("site", row[0], import_undo_repo.values_hash(of_site(row), [(d[0], d[2], d[3], d[4]) for d in own]))
+                      for row, own in zip(sites, domains, strict=True)]
+        else:
+            notes += [("site", row[0], None) for row in sites]
+        return notes
+
+
+def _picker(logged: list[str], written: tuple[str, ...]):
+    """A function picking the ``logged`` columns' values, in order, from a row of ``written``
+    columns; None when some logged column is not written (its value is then a default only
+    the stored row shows)."""
+    if not set(logged) <= set(written) or len(logged) < 2:
+        return None
+    return itemgetter(*(written.index(c) for c in logged))

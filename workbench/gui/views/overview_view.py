@@ -82,6 +82,11 @@ class OverviewView(QWidget):
         self.status_chart = BarChart("问题数（按状态）", "尚无问题")
         self.score_chart = BarChart("安全检查得分（按检查表章节）", "尚无安全检查")
         self.timeline_chart = LineChart("各状态问题数（每周末）", "尚无问题")
+        # until the figures are in, a chart says so, not "尚无问题" (its text when there are none)
+        self._empty_texts = {chart: chart.empty_text for chart in (
+            self.provider_chart, self.city_chart, self.status_chart, self.score_chart, self.timeline_chart)}
+        for chart in self._empty_texts:
+            chart.empty_text = "正在统计…"
         self.provider_chart.bar_clicked.connect(self.open_sites)
         self.city_chart.bar_clicked.connect(self.open_sites)
         self.status_chart.bar_clicked.connect(lambda key: self.open_findings.emit("all", key))
@@ -158,11 +163,14 @@ class OverviewView(QWidget):
         # The counts indexes answer come first, from the reader (the window shows them at once);
         # the rates, charts and timeline, which read the whole campaign, follow on a worker.
         self.session.read(lambda ctx: _quick_figures(ctx, cid), lambda result: self._quick(generation, cid, *result),
-                          lambda err: self._failed(None, generation, err), key=_quick_key(cid))
+                          lambda err: self._failed(None, generation, err), key=QUICK_KEY)
 
     def _quick(self, generation: int, cid: str, campaign, counts: dict[str, int]) -> None:
         """The quick counts are in: show them (the other cards say …), then compute the rest."""
         if generation != self._generation:
+            return
+        if campaign is None or campaign.id != cid:   # read ahead for another campaign (read_ahead)
+            self._recompute()
             return
         self._show_heading(campaign, None)
         for key, label in self.values.items():
@@ -212,10 +220,18 @@ class OverviewView(QWidget):
         if generation != self._generation or isinstance(err, Cancelled):
             return
         self._pending = None
+        self._charts_done()
         self.heading.setText("统计失败")
         self.details.setText(str(err))
 
+    def _charts_done(self) -> None:
+        """The charts' own texts for nothing to draw, from now on (they said 正在统计…)."""
+        for chart, text in self._empty_texts.items():
+            chart.empty_text = text
+            chart.update()
+
     def _show_nothing(self) -> None:
+        self._charts_done()
         self.figures = None
         self.heading.setText("尚无检查任务：请通过“文件 › 新建检查任务”创建")
         self.details.clear()
@@ -228,6 +244,7 @@ class OverviewView(QWidget):
 
     def show_figures(self, f: SummaryFigures) -> None:
         """Fill the cards and charts from ``f`` (GUI thread, no database work)."""
+        self._charts_done()
         self.figures = f
         values = {
             "sites": f.sites, "sponsors": f.sponsors, "reviewed": f.reviewed,
@@ -255,8 +272,8 @@ class OverviewView(QWidget):
                                        [(STATUS_LABELS[s], [w.counts.get(s, 0) for w in weeks]) for s in shown])
 
 
-def _quick_key(campaign_id: str) -> str:
-    return f"overview-quick:{campaign_id}"
+#: The key of the overview's first read (the one the window reads ahead: :func:`read_ahead`).
+QUICK_KEY = "overview-quick"
 
 
 def _quick_figures(ctx, campaign_id: str):
@@ -267,14 +284,15 @@ def _quick_figures(ctx, campaign_id: str):
 def read_ahead(session: Session) -> None:
     """Start reading the figures the window opens on (概览 is its first screen) before the window
     is built, so SQLite counts 300,000 sites while Python builds it; the overview's first read
-    then takes the answer (Session.read_ahead). Chooses the campaign as the window does
-    (MainWindow.reload_campaigns): the session's, else the newest."""
-    if session.campaign_id is None:
-        items = campaigns.list_campaigns(session.ctx)
-        session.set_campaign(items[0].id if items else None)
-    cid = session.campaign_id
-    if cid is not None:
-        session.read_ahead(_quick_key(cid), lambda ctx: _quick_figures(ctx, cid))
+    then takes the answer (Session.read_ahead), and reads again if the window chose another
+    campaign than this read: the session's, else the newest, as MainWindow.reload_campaigns."""
+    chosen = session.campaign_id
+
+    def read(ctx):
+        cid = chosen or next((c.id for c in campaigns.list_campaigns(ctx)), None)
+        return _quick_figures(ctx, cid) if cid else (None, {})
+
+    session.read_ahead(QUICK_KEY, read)
 
 
 def _rate_bars(rows) -> list[Bar]:

@@ -180,10 +180,11 @@ class LineChart(QWidget):
             return
         metrics = QFontMetrics(self.font())
         legend_w = max(metrics.horizontalAdvance(name) for name, _ in self.series) + 40
-        top, left = _TITLE + 6, 36
+        top_value = max((max(values, default=0) for _, values in self.series), default=0) or 1
+        # room for the largest value's label (100000 at province scale was cut to 00000)
+        top, left = _TITLE + 6, max(36, metrics.horizontalAdvance(f"{top_value:g}") + 8)
         bottom = self.height() - metrics.height() - 6
         right = self.width() - legend_w - 8
-        top_value = max((max(values, default=0) for _, values in self.series), default=0) or 1
         painter.setPen(QPen(QColor("#999")))
         painter.drawLine(left, bottom, right, bottom)
         painter.drawLine(left, top, left, bottom)
