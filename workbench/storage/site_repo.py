@@ -278,7 +278,8 @@ _DIGEST_SQL = """
     SELECT s.site_filing_no, s.id, s.subject_filing_no, p.name, p.nature, p.uscc, s.city, s.name,
            s.homepage, s.access_provider, s.ip, s.contact_name, s.contact_phone, s.email, s.approved_on,
            s.psb_filing_no, s.remark, s.flags, s.source_row, s.present
-    FROM site s JOIN sponsor p ON p.id = s.sponsor_id WHERE s.campaign_id = ?"""
+    FROM site s JOIN sponsor p ON p.id = s.sponsor_id WHERE s.campaign_id = ?
+    ORDER BY s.source_row"""   # through site_campaign_row: rows in list order, near their table order (-1/3 time)
 
 
 def _stored_digests(conn: sqlite3.Connection, campaign_id: str) -> dict[str, tuple[str, int]]:
