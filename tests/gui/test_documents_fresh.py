@@ -25,7 +25,7 @@ def _lines(view):
     return [view.notice_model.record_at(r) for r in range(view.notice_model.rowCount())]
 
 
-def test_service_and_opinion_show_at_once(window, dialogs, tmp_path):
+def test_service_and_opinion_show_at_once(qtbot, window, dialogs, tmp_path):
     view = window.documents_view
     view.notice_table.selectRow(0)
     number = view.selected_notice().record.doc_number
@@ -39,7 +39,8 @@ def test_service_and_opinion_show_at_once(window, dialogs, tmp_path):
     view.select_notice(number)
     dialogs.answers.append(tmp_path / "意见书.pdf")
     before = len(_lines(view))
-    assert view.write_opinion() is not None
+    with qtbot.waitSignal(view.done, timeout=30000):
+        assert view.write_opinion()
     assert len(_lines(view)) == before + 1      # the opinion is listed without F5 or a restart
     assert any(x.record.kind == "reinspection" for x in _lines(view))
     window.show_screen(FINDINGS)
@@ -48,7 +49,7 @@ def test_service_and_opinion_show_at_once(window, dialogs, tmp_path):
     assert "closed" in statuses
 
 
-def test_missing_prefix_is_asked_for_where_a_number_is_issued(window, demo_session, dialogs, tmp_path):
+def test_missing_prefix_is_asked_for_where_a_number_is_issued(qtbot, window, demo_session, dialogs, tmp_path):
     from workbench.services import campaigns
 
     campaigns.update_campaign(demo_session.ctx, demo_session.campaign_id, doc_prefix="")
@@ -57,10 +58,12 @@ def test_missing_prefix_is_asked_for_where_a_number_is_issued(window, demo_sessi
     row = next(r for r in range(view.sponsor_model.rowCount()) if view.sponsor_model.record_at(r).needs_new_notice)
     view.sponsor_table.selectRow(row)
     dialogs.answers.extend([None])                                # cancelled: nothing numbered
-    assert view.generate_notice() is None
+    assert not view.generate_notice()
     assert dialogs.shown[-1][:2] == ("ask_text", "生成整改通知书：设置文号前缀")
     dialogs.answers.extend(["  ", "鲁网信整改〔2026〕", "鲁网信整改", tmp_path / "通知书.pdf"])
-    out = view.generate_notice()
+    with qtbot.waitSignal(view.done, timeout=30000):
+        assert view.generate_notice()
+    out = view.last_written[-1]
     warnings = [text for kind, _title, text in dialogs.shown if kind == "warn"]
     assert "不能为空" in warnings[0] and "自动加上" in warnings[1]
     assert out is not None and out.read_bytes().startswith(b"%PDF")

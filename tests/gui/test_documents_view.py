@@ -52,7 +52,8 @@ def test_generate_notice_to_scripted_path(qtbot, view, dialogs, tmp_path):
     out = tmp_path / "输出" / "整改通知书"
     out.parent.mkdir()
     dialogs.answers.append(out)
-    qtbot.mouseClick(view.generate_button, Qt.LeftButton)
+    with qtbot.waitSignal(view.done, timeout=30000):   # drawn and numbered on a worker
+        qtbot.mouseClick(view.generate_button, Qt.LeftButton)
     pdf = out.with_suffix(".pdf")
     assert pdf.read_bytes().startswith(b"%PDF")
     assert view.notice_model.rowCount() == 3
@@ -64,14 +65,15 @@ def test_generate_notice_to_scripted_path(qtbot, view, dialogs, tmp_path):
 def test_cancelled_save_writes_nothing(qtbot, view, dialogs):
     view.sponsor_table.selectRow(0)
     dialogs.answers.append(None)
-    assert view.generate_notice() is None
+    assert not view.generate_notice()
     assert view.notice_model.rowCount() == 2 and view.last_written == []
 
 
 def test_receipt_for_selected_notice(qtbot, view, dialogs, tmp_path):
     view.notice_table.selectRow(0)
     dialogs.answers.append(tmp_path / "回证.pdf")
-    qtbot.mouseClick(view.receipt_button, Qt.LeftButton)
+    with qtbot.waitSignal(view.done, timeout=30000):
+        qtbot.mouseClick(view.receipt_button, Qt.LeftButton)
     assert (tmp_path / "回证.pdf").read_bytes().startswith(b"%PDF")
 
 
@@ -141,7 +143,8 @@ def test_opinion_needs_every_finding_reinspected_then_is_written(qtbot, view, di
     ctx = view.session.ctx
     first, *rest = view.selected_notice().record.finding_ids
     dialogs.answers.append(tmp_path / "early.pdf")  # nothing re-inspected yet: refused, with what to do
-    assert view.write_opinion() is None
+    assert view.write_opinion()
+    qtbot.waitUntil(lambda: not view.session.workers, timeout=30000)
     kind, title, text = dialogs.shown[-1]
     assert (kind, title) == ("warn", "复查意见书") and "尚未复查" in text and "问题”界面" in text
     assert not (tmp_path / "early.pdf").exists()
@@ -149,20 +152,22 @@ def test_opinion_needs_every_finding_reinspected_then_is_written(qtbot, view, di
     for fid in rest:
         _reinspect(ctx, fid, "fail_reinspection", "仍未整改")
     dialogs.answers.append(tmp_path / "复查意见书")
-    qtbot.mouseClick(view.opinion_button, Qt.LeftButton)
+    with qtbot.waitSignal(view.done, timeout=30000):   # drawn on a worker
+        qtbot.mouseClick(view.opinion_button, Qt.LeftButton)
     pdf = tmp_path / "复查意见书.pdf"
     assert pdf.read_bytes().startswith(b"%PDF") and pdf in view.last_written
     kind, _title, text = dialogs.shown[-1]
     assert kind == "info" and "演示复查〔2026〕1号" in text and "重新打印" not in text
     dialogs.answers.append(tmp_path / "again.pdf")
-    view.write_opinion()
+    with qtbot.waitSignal(view.done, timeout=30000):
+        view.write_opinion()
     assert "重新打印" in dialogs.shown[-1][2] and "演示复查〔2026〕1号" in dialogs.shown[-1][2]
 
 
 def test_opinion_button_needs_a_selected_notice(view, dialogs):
     view.notice_table.clearSelection()
     assert not view.opinion_button.isEnabled()
-    assert view.write_opinion() is None and dialogs.shown == []
+    assert not view.write_opinion() and dialogs.shown == []
 
 
 def test_cancelled_batch_says_nothing_was_numbered(view, dialogs):
@@ -180,7 +185,8 @@ def test_issued_opinions_are_listed_and_print_but_take_no_receipt(qtbot, view, d
     for fid in line.record.finding_ids:
         _reinspect(view.session.ctx, fid, "pass_reinspection", "已整改")
     dialogs.answers.append(tmp_path / "意见书")
-    view.write_opinion()
+    with qtbot.waitSignal(view.done, timeout=30000):
+        view.write_opinion()
     view.refresh()
     rows = [view.notice_model.record_at(r) for r in range(view.notice_model.rowCount())]
     opinion = next(r for r in rows if r.record.kind == "reinspection")
@@ -190,7 +196,7 @@ def test_issued_opinions_are_listed_and_print_but_take_no_receipt(qtbot, view, d
     assert view.print_button.isEnabled()
     pdf = view.notice_pdf(opinion.record.doc_number)
     assert pdf.read_bytes().startswith(b"%PDF")
-    assert view.write_receipt() is None
+    assert not view.write_receipt()
 
 
 def test_printing_stops_and_asks_for_missing_contact(qtbot, view, dialogs, tmp_path, demo_session):
@@ -202,10 +208,12 @@ def test_printing_stops_and_asks_for_missing_contact(qtbot, view, dialogs, tmp_p
     view.sponsor_table.selectRow(row)
     numbers_before = view.notice_model.rowCount()
     dialogs.answers.extend([tmp_path / "取消.pdf", None])  # save where; then cancel the question
-    assert view.generate_notice() is None
+    assert not view.generate_notice()
     assert not (tmp_path / "取消.pdf").exists() and view.notice_model.rowCount() == numbers_before
     dialogs.answers.extend([tmp_path / "通知书.pdf", "赵六", "0531-87654321"])
-    assert view.generate_notice() == tmp_path / "通知书.pdf"
+    with qtbot.waitSignal(view.done, timeout=30000):
+        assert view.generate_notice()
+    assert view.last_written[-1] == tmp_path / "通知书.pdf"
     assert demo_session.ctx.settings.contact == "赵六"
     assert demo_session.ctx.settings.contact_phone == "0531-87654321"
     assert [kind for kind, *_ in dialogs.shown].count("ask_text") == 3  # 1 cancelled + 2 answered

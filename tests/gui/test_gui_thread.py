@@ -143,3 +143,26 @@ def test_the_overview_stops_figures_nobody_will_see(qtbot, demo_session):
     running = w.overview.worker
     w.close()                                   # the window closing cancels it (and waits for it)
     assert running.cancel.is_set() and running.done.is_set()
+
+
+def test_reads_that_store_work_once_the_integrity_check_passed(qtbot, app_paths, dialogs, tmp_path):
+    """The reader opened while the check ran is read-only; once it passed it opens afresh, so a
+    read that stores what it computes once (checklist templates) works instead of failing."""
+    from workbench.gui.session import Session
+    from workbench.services import checklist_templates
+
+    db = tmp_path / "wb.sqlite3"
+    s = Session(app_paths, db, dialogs, ctx=open_context(db, app_paths, today=TODAY, inspector=INSPECTOR))
+    try:
+        s.checking = True                           # as while check_integrity runs
+        opened = []
+        s.read(lambda ctx: None, opened.append)     # the reader's connection opens now, read-only
+        qtbot.waitUntil(lambda: bool(opened))
+        s.checking = False
+        s.reader.reopen()                           # what a passed check does (Session.check_integrity)
+        templates = []
+        s.read(checklist_templates.list_templates, templates.append)
+        qtbot.waitUntil(lambda: bool(templates or dialogs.shown))
+        assert dialogs.shown == [] and templates[0]
+    finally:
+        s.close()

@@ -99,11 +99,12 @@ def test_reinspection_round_asks_only_failed_items_and_carries_the_rest(qtbot, q
     panel = view.panel
     assert view.reinspect_button.isEnabled()
     dialogs.answers.append(None)  # cancelled: nothing happens
-    assert not view.start_reinspection()
+    view.start_reinspection()
     assert service.load_inspection(demo_session.ctx, ins_id).round.round == 0
 
     dialogs.answers.append("李复查")
-    qtbot.mouseClick(view.reinspect_button, Qt.LeftButton)
+    with qtbot.waitSignal(view.reinspection_started):
+        qtbot.mouseClick(view.reinspect_button, Qt.LeftButton)
     state = service.load_inspection(demo_session.ctx, ins_id)
     assert state.round.round == 1 and state.round.inspectors == "李复查"
     assert state.round.inspected_on == date(2026, 11, 30)
@@ -138,7 +139,8 @@ def test_reinspection_refused_when_nothing_failed(view, dialogs, demo_session):
     view.refresh()
     view.select_inspection(ins_id)
     dialogs.answers.append("李复查")
-    assert not view.start_reinspection()
+    view.start_reinspection()
+    assert service.load_inspection(demo_session.ctx, ins_id).round.round == 0
     kind, title, text = dialogs.shown[-1]
     assert (kind, title) == ("warn", "开始复查") and "无需复查" in text
 

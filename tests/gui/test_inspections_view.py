@@ -90,7 +90,7 @@ def test_inspection_start_to_finish(qtbot, view, dialogs, demo_session):
               if v.finding.inspection_id == inspection_id]
     assert sorted(f.checklist_item_code for f in raised) == sorted(codes[-2:])
     assert any("隐私政策未告知保存期限" in f.description for f in raised)
-    assert panel.raise_findings() == 0  # a second time raises nothing new
+    panel.raise_findings()              # a second time raises nothing new
     assert "均已登记" in dialogs.shown[-1][2]
 
 
@@ -117,7 +117,8 @@ def test_evidence_by_dialog_and_drop(qtbot, view, dialogs, tmp_path, demo_sessio
     picture.fill(QColor("orange"))
     picture.save(str(image))
     dialogs.answers.append([image])
-    qtbot.mouseClick(panel.add_evidence_button, Qt.LeftButton)
+    with qtbot.waitSignal(panel.evidence_added):   # hashed and copied on a worker
+        qtbot.mouseClick(panel.add_evidence_button, Qt.LeftButton)
     assert panel.evidence_model.rowCount() == 1
     panel.evidence_table.selectRow(0)
     assert not panel.preview_label.pixmap().isNull()
@@ -127,7 +128,8 @@ def test_evidence_by_dialog_and_drop(qtbot, view, dialogs, tmp_path, demo_sessio
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(note))])
     drop = QDropEvent(QPoint(10, 10), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
-    panel.dropEvent(drop)
+    with qtbot.waitSignal(panel.evidence_added):
+        panel.dropEvent(drop)
     assert panel.evidence_model.rowCount() == 2
     names = {panel.evidence_model.evidence_at(r).original_name for r in range(2)}
     assert names == {"截图.png", "记录.txt"}
@@ -147,7 +149,8 @@ def test_checklist_and_evidence_models(qtbot, qtmodeltester, view, dialogs, tmp_
     assert panel.model.data(first, Qt.UserRole) == panel.model.item_codes()[0]
     assert panel.model.data(panel.model.index(0, ChecklistColumn.RESPONSE)).startswith("1/")
     (tmp_path / "a.txt").write_text("x")
-    panel.add_evidence([tmp_path / "a.txt"])
+    with qtbot.waitSignal(panel.evidence_added):
+        panel.add_evidence([tmp_path / "a.txt"])
     model = EvidenceTableModel()
     model.set_rows([panel.evidence_model.evidence_at(0)])
     qtmodeltester.check(model)
@@ -186,10 +189,24 @@ def test_reinspection_keeps_the_last_score_until_items_are_rechecked(qtbot, view
     qtbot.mouseClick(panel.complete_button, Qt.LeftButton)
     assert "总分 95.2" in panel.score_label.text()
     dialogs.answers.append("王五")                  # 复查人员
-    assert view.start_reinspection()
+    with qtbot.waitSignal(view.reinspection_started):
+        view.start_reinspection()
     assert service.load_inspection(demo_session.ctx, inspection_id).round.round == 1
     panel.select_item(codes[-1])
     text = panel.score_label.text()
     assert "总分 95.2" in text and "总分 100.0" not in text and "已复查 0/1 项" in text
     _key(qtbot, view, Qt.Key_1)                      # re-checked: now compliant
     assert "总分 100.0" in panel.score_label.text() and "已复查 1/1 项" in panel.score_label.text()
+
+
+def test_a_missing_evidence_file_is_named_and_the_others_are_added(qtbot, view, dialogs, tmp_path):
+    """Evidence is hashed and copied on a worker: one bad file is reported by name, the rest stored."""
+    _start(qtbot, view)
+    panel = view.panel
+    good = tmp_path / "现场照片.txt"
+    good.write_text("照片说明", encoding="utf-8")
+    with qtbot.waitSignal(panel.evidence_added) as added:
+        assert panel.add_evidence([tmp_path / "已删除的文件.png", good]) == 2
+    assert added.args == [1] and panel.evidence_model.rowCount() == 1
+    kind, title, text = dialogs.shown[-1]
+    assert (kind, title) == ("warn", "添加证据") and "已删除的文件.png" in text

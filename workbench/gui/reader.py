@@ -198,6 +198,18 @@ class Reader(QObject):
         """Drop the reads started ahead and not asked for yet (what they read may have changed)."""
         self._ahead.clear()
 
+    def reopen(self) -> None:
+        """Open the connection afresh before the next read (queued behind the reads asked for
+        so far): the session's reader is opened read-only while the integrity check runs, and
+        some reads store what they compute once (checklist templates)."""
+        def close(_ctx) -> None:
+            with self._ctx_lock:
+                if self._ctx is not None:
+                    self._ctx.close()
+                    self._ctx = None
+
+        self.read(close, lambda _none: None)
+
     def drop(self, group: str) -> None:
         """Make every pending read of ``group`` obsolete: not started ones are skipped, a running
         one is stopped, none is delivered."""

@@ -107,6 +107,7 @@ class Session(QObject):
             if not problems:
                 with thread_guard.allowed():
                     self.ctx.set_query_only(False)
+                self.reader.reopen()   # opened read-only while the check ran: writable again
                 for fn in waiting:
                     fn()
                 return

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -75,7 +75,12 @@ class DocumentsView(QWidget):
     Attributes:
         last_written: every PDF written by this view, newest last (tests read it).
         print_dialog: the print or preview dialog while open.
+
+    Signals: done(str title) after a document was written (on a worker) or a service recorded
+    (on the writer thread) and the user told; the PDFs are drawn off the GUI thread.
     """
+
+    done = Signal(str)
 
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
@@ -215,22 +220,23 @@ class DocumentsView(QWidget):
 
     # -- actions -------------------------------------------------------------------------------
 
-    def generate_notice(self) -> Path | None:
-        """Issue (or re-print) the selected sponsor's notice and save it where the user chooses."""
+    def generate_notice(self) -> bool:
+        """Issue (or re-print) the selected sponsor's notice and save it where the user chooses
+        (drawn and numbered on a worker; ``done`` follows). False when nothing was started."""
         line = self.selected_sponsor()
         if line is None or (line.needs_new_notice and not self.ensure_doc_prefix("生成整改通知书")):
-            return None
+            return False
         out = self._ask_pdf("保存整改通知书", f"整改通知书_{line.sponsor.name}")
         if out is None:
-            return None
+            return False
         if not self._settings_ready(line.sponsor.campaign_id):
-            return None
-        try:
-            issued = notices.write_notice(self.session.ctx, line.sponsor.id, out, force=True)
-        except (WorkbenchError, OSError) as err:
-            self.session.show_error("生成整改通知书", _as_workbench_error(err, out))
-            return None
-        return self._written(out, issued.record.doc_number, issued.reprint)
+            return False
+        sponsor_id = line.sponsor.id
+        self.session.run_task(
+            "生成整改通知书", lambda ctx, _cancel, _progress: notices.write_notice(ctx, sponsor_id, out, force=True),
+            lambda issued: self._written(out, issued.record.doc_number, issued.reprint),
+            lambda err: self.session.show_error("生成整改通知书", _as_workbench_error(err, out)))
+        return True
 
     def _settings_ready(self, campaign_id: str) -> bool:
         """Printing stops when a setting the notice must print is empty (联系人, 联系电话, the
@@ -299,6 +305,7 @@ class DocumentsView(QWidget):
         self.select_notice(doc_number)
         note = "（该单位的问题均已编入此通知书，本次为重新打印）" if reprint else ""
         self.session.dialogs.info("生成整改通知书", f"已生成 {doc_number}{note}：\n{out}{self._font_note()}")
+        self.done.emit("生成整改通知书")
         return out
 
     def generate_all(self) -> None:
@@ -332,45 +339,52 @@ class DocumentsView(QWidget):
         else:
             self.session.show_error("批量生成整改通知书", err)
 
-    def write_receipt(self) -> Path | None:
-        """Write the delivery receipt (送达回证) of the selected notice where the user chooses."""
+    def write_receipt(self) -> bool:
+        """Write the delivery receipt (送达回证) of the selected notice where the user chooses (on
+        a worker; ``done`` follows). False when nothing was started."""
         line = self._selected_rectification()
         if line is None:
-            return None
+            return False
         number = line.record.doc_number
         out = self._ask_pdf("保存送达回证", f"送达回证_{number}_{line.sponsor_name}")
         if out is None:
-            return None
-        try:
-            notices.write_receipt(self.session.ctx, number, out, force=True)
-        except (WorkbenchError, OSError) as err:
-            self.session.show_error("送达回证", _as_workbench_error(err, out))
-            return None
-        self.last_written.append(out)
-        self.session.remember_folder(out)
-        self.session.dialogs.info("送达回证", f"已生成 {number} 的送达回证：\n{out}{self._font_note()}")
-        return out
+            return False
 
-    def write_opinion(self) -> Path | None:
+        def written(_result) -> None:
+            self.last_written.append(out)
+            self.session.remember_folder(out)
+            self.session.dialogs.info("送达回证", f"已生成 {number} 的送达回证：\n{out}{self._font_note()}")
+            self.done.emit("送达回证")
+
+        self.session.run_task("送达回证", lambda ctx, _c, _p: notices.write_receipt(ctx, number, out, force=True),
+                              written, lambda err: self.session.show_error("送达回证", _as_workbench_error(err, out)))
+        return True
+
+    def write_opinion(self) -> bool:
         """Issue (or re-print) the re-inspection opinion (复查意见书) of the selected notice, dated
         today, and save it where the user chooses; explains when findings await re-inspection."""
         line = self._selected_rectification()
         if line is None or not self.ensure_doc_prefix("复查意见书"):
-            return None
+            return False
         number = line.record.doc_number
         out = self._ask_pdf("保存复查意见书", f"复查意见书_{number}_{line.sponsor_name}")
         if out is None:
-            return None
-        try:
-            issued = reinspection.write_opinion(self.session.ctx, number, out, reinspected_on=self.session.ctx.today(),
-                                                force=True)
-        except ValidationError as err:
-            self.session.dialogs.warn("复查意见书", f"{err}。\n\n请先在“问题”界面为该通知书所涉的每个问题"
-                                      "登记复查结果（复查通过或复查未通过），再出具复查意见书。")
-            return None
-        except (WorkbenchError, OSError) as err:
-            self.session.show_error("复查意见书", _as_workbench_error(err, out))
-            return None
+            return False
+        today = self.session.ctx.today()
+
+        def failed(err: Exception) -> None:
+            if isinstance(err, ValidationError):
+                self.session.dialogs.warn("复查意见书", f"{err}。\n\n请先在“问题”界面为该通知书所涉的每个问题"
+                                          "登记复查结果（复查通过或复查未通过），再出具复查意见书。")
+            else:
+                self.session.show_error("复查意见书", _as_workbench_error(err, out))
+
+        self.session.run_task(
+            "复查意见书", lambda ctx, _c, _p: reinspection.write_opinion(ctx, number, out, reinspected_on=today, force=True),
+            lambda issued: self._opinion_written(out, number, issued), failed)
+        return True
+
+    def _opinion_written(self, out: Path, number: str, issued) -> None:
         self.last_written.append(out)
         self.session.remember_folder(out)
         self.session.notify("documents", "findings")   # a new opinion (and its 文号) joins the list at once
@@ -378,10 +392,11 @@ class DocumentsView(QWidget):
         note = "（所涉问题自上次出具后未变，本次为重新打印）" if issued.reprint else ""
         self.session.dialogs.info("复查意见书", f"已生成复查意见书 {issued.record.doc_number}{note}：\n{out}"
                                   f"{self._font_note()}")
-        return out
+        self.done.emit("复查意见书")
 
     def record_service(self) -> bool:
-        """登记送达: ask the service date of the selected notice and record it (returns True if done)."""
+        """登记送达: ask the service date of the selected notice and record it on the writer thread
+        (``done`` follows); False when nothing was started."""
         line = self._selected_rectification()
         if line is None:
             return False
@@ -390,16 +405,16 @@ class DocumentsView(QWidget):
                                                   today, latest=today)
         if served_on is None:
             return False
-        try:
-            warnings = notices.record_service(self.session.ctx, line.record.doc_number, served_on)
-        except WorkbenchError as err:
-            self.session.show_error("登记送达", err)
-            return False
-        self.session.notify("documents", "findings")
-        extra = "\n" + "\n".join(warnings) if warnings else ""
-        self.session.dialogs.info("登记送达", f"已登记 {line.record.doc_number} 于 {served_on.isoformat()} 送达，"
-                                  f"所涉问题的整改期限已自送达之日起重新计算。{extra}")
-        return True
+        number = line.record.doc_number
+
+        def recorded(warnings) -> None:
+            self.session.notify("documents", "findings")
+            extra = "\n" + "\n".join(warnings) if warnings else ""
+            self.session.dialogs.info("登记送达", f"已登记 {number} 于 {served_on.isoformat()} 送达，"
+                                      f"所涉问题的整改期限已自送达之日起重新计算。{extra}")
+            self.done.emit("登记送达")
+
+        return self.session.write("登记送达", lambda ctx: notices.record_service(ctx, number, served_on), recorded)
 
     def notice_pdf(self, doc_number: str) -> Path:
         """The selected document (notice or opinion) rendered to a scratch PDF, as issued.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -96,29 +97,24 @@ def export_template(session: Session, record: TemplateRecord) -> Path | None:
     return out
 
 
-def start_reinspection(session: Session, inspection_id: str) -> InspectionRound | None:
-    """开始复查: ask who re-inspects, then open the next round of a completed inspection today.
+def start_reinspection(session: Session, inspection_id: str, then: Callable[[InspectionRound], None]) -> None:
+    """开始复查: ask who re-inspects, then open the next round of a completed inspection today
+    (the inspection read on the reader thread, the round saved on the writer thread); ``then(round)``
+    once it is stored. A cancel does nothing; a refusal shows the service's reason.
 
     Only the items answered 不符合 or 部分符合 are to be answered again; the others are carried.
-
-    Returns:
-        The new round; None when cancelled or refused (the service's reason is shown).
     """
-    ctx = session.ctx
-    try:
-        state = service.load_inspection(ctx, inspection_id)
-    except WorkbenchError as err:
-        session.show_error("开始复查", err)
-        return None
-    number = state.round.round + 1
-    label = (f"对“{state.inspection.target}”开始第 {number} 次复查（复查日期 {ctx.today():%Y-%m-%d}）。\n"
-             "只需复查上次“不符合”“部分符合”的检查项，其余结论沿用。\n\n复查人员：")
-    inspectors = session.dialogs.ask_text("开始复查", label, state.round.inspectors or ctx.author.name)
-    if inspectors is None:
-        return None
-    try:
-        new_round = service.start_reinspection(ctx, inspection_id, inspected_on=ctx.today(), inspectors=inspectors)
-    except WorkbenchError as err:
-        session.show_error("开始复查", err)
-        return None
-    return new_round
+    today, name = session.ctx.today(), session.ctx.author.name
+
+    def read(state) -> None:
+        number = state.round.round + 1
+        label = (f"对“{state.inspection.target}”开始第 {number} 次复查（复查日期 {today:%Y-%m-%d}）。\n"
+                 "只需复查上次“不符合”“部分符合”的检查项，其余结论沿用。\n\n复查人员：")
+        inspectors = session.dialogs.ask_text("开始复查", label, state.round.inspectors or name)
+        if inspectors is None:
+            return
+        session.write("开始复查", lambda ctx: service.start_reinspection(ctx, inspection_id, inspected_on=today,
+                                                                        inspectors=inspectors), then)
+
+    session.read(lambda ctx: service.load_inspection(ctx, inspection_id), read,
+                 lambda err: session.show_error("开始复查", err))

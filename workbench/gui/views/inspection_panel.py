@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench.domain.checklist import RESPONSES, SEVERITIES
+from workbench.domain.progress import Progress, check_cancel
 from workbench.errors import WorkbenchError
 from workbench.gui.models.checklist_model import ChecklistModel, EvidenceTableModel
 from workbench.gui.session import Session
@@ -47,6 +49,8 @@ class InspectionPanel(QWidget):
     """
 
     changed = Signal()
+    evidence_added = Signal(int)    # files stored by add_evidence (on its worker)
+    findings_raised = Signal(int)   # findings raised by 生成问题
 
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
@@ -144,31 +148,55 @@ class InspectionPanel(QWidget):
     # -- loading -------------------------------------------------------------------------------
 
     def load(self, inspection_id: str | None) -> None:
-        """Show an inspection (None: nothing), keeping the current item when it is the same one."""
+        """Show an inspection (None: nothing), keeping the current item when it is the same one.
+        Its checklist, answers, scores and evidence are read on the reader thread."""
         keep = self.current_item_code() if inspection_id == self.inspection_id else None
         self.inspection_id = inspection_id
-        self.state = None
-        if inspection_id is not None:
-            try:
-                self.state = service.load_inspection(self.session.ctx, inspection_id)
-                self.model.set_checklist(self.state, service.progress(self.session.ctx, inspection_id))
-            except WorkbenchError as err:
-                self.session.show_error("检查", err)
-        if self.state is None:
+        if inspection_id is None:
+            self._loaded(None, None, keep)
+            return
+        self.session.read(lambda ctx: _read_inspection(ctx, inspection_id),
+                          lambda data: self._loaded(inspection_id, data, keep),
+                          lambda err: self._load_failed(inspection_id, err), key=f"inspection:{id(self)}")
+
+    def _load_failed(self, inspection_id: str, err: Exception) -> None:
+        self.session.show_error("检查", err)
+        self._loaded(inspection_id, None, None)
+
+    def _loaded(self, inspection_id: str | None, data: _Inspection | None, keep: str | None) -> None:
+        if inspection_id != self.inspection_id:
+            return
+        self.state = data.state if data else None
+        self._data = data
+        if data is not None:
+            self.model.set_checklist(data.state, data.progress)
+        else:
             self.model.clear()
         self.tree.expandAll()
         self.select_item(keep or self._first_open_item())
         self._show_scores()
-        self._load_evidence()
+        self._show_evidence(data.evidence if data else [])
 
     def _reload_answers(self) -> None:
-        ctx = self.session.ctx
-        self.state = service.load_inspection(ctx, self.inspection_id)
-        answers = {code: a.response for code, a in self.state.answers.items()}
-        self.model.update_answers(answers, service.progress(ctx, self.inspection_id))
-        self._show_scores()
-        self._show_item()
-        self.changed.emit()
+        """Read the answers again (after a save) and show them; ``changed`` follows."""
+        inspection_id = self.inspection_id
+        if inspection_id is None:
+            return
+
+        def read(data: _Inspection) -> None:
+            if inspection_id != self.inspection_id:
+                return
+            self.state, self._data = data.state, data
+            answers = {code: a.response for code, a in data.state.answers.items()}
+            self.model.update_answers(answers, data.progress)
+            self._show_scores()
+            self._show_item()
+            self._show_evidence(data.evidence)
+            self.changed.emit()
+
+        self.session.read(lambda ctx: _read_inspection(ctx, inspection_id), read, key=f"inspection:{id(self)}")
+
+    _data: _Inspection | None = None
 
     def current_item_code(self) -> str | None:
         """The code of the item selected in the tree, if any."""
@@ -250,14 +278,20 @@ class InspectionPanel(QWidget):
         code = self.current_item_code()
         if code is None or self.state is None or not self.response_buttons[response].isEnabled():
             return
-        try:
-            service.answer_item(self.session.ctx, self.inspection_id, code, response, notes=self.notes_edit.toPlainText())
-        except WorkbenchError as err:
+        inspection_id, notes = self.inspection_id, self.notes_edit.toPlainText()
+
+        def saved(_answer) -> None:
+            self.drafts.pop((inspection_id, code), None)
+            if self._shown is not None and self._shown[:2] == (inspection_id, code):
+                self._shown = None   # saved: nothing to keep as a draft
+            self._reload_answers()
+
+        def failed(err: Exception) -> None:
             self.session.show_error("记录检查结论", err)
-        else:
-            self.drafts.pop((self.inspection_id, code), None)
-            self._shown = None   # saved: nothing to keep as a draft
-        self._reload_answers()
+            self._reload_answers()
+
+        self.session.write("记录检查结论", lambda ctx: service.answer_item(ctx, inspection_id, code, response, notes=notes),
+                           saved, failed)
 
     def unsaved_notes(self) -> int:
         """How many items have notes typed and not saved (the one shown included)."""
@@ -280,16 +314,20 @@ class InspectionPanel(QWidget):
         return answer == "save" and self._save_drafts()
 
     def _save_drafts(self) -> bool:
-        ctx = self.session.ctx
-        for (inspection_id, code), text in list(self.drafts.items()):
-            try:
+        """Store every draft (on the writer thread; the user waits, having asked to save)."""
+        drafts = dict(self.drafts)
+
+        def save(ctx) -> None:
+            for (inspection_id, code), text in drafts.items():
                 answers = service.load_inspection(ctx, inspection_id).answers
                 response = answers[code].response if code in answers else "not_checked"
                 service.answer_item(ctx, inspection_id, code, response, notes=text)
-            except WorkbenchError as err:
-                self.session.show_error("保存检查情况记录", err)
-                return False
-            del self.drafts[(inspection_id, code)]
+
+        ok, _none = self.session.write_and_wait("保存检查情况记录", save)
+        if not ok:
+            return False
+        for key in drafts:
+            self.drafts.pop(key, None)
         self._shown = None
         if self.inspection_id is not None:
             self._reload_answers()
@@ -310,15 +348,14 @@ class InspectionPanel(QWidget):
             self.select_item(code)
 
     def _show_scores(self) -> None:
-        if self.state is None:
+        if self.state is None or self._data is None:
             self.score_label.setText("")
             return
-        ctx = self.session.ctx
-        sheet = service.score_inspection(ctx, self.inspection_id)
+        sheet = self._data.sheet
         parts = [f"{s.title} {_score_text(s.tally)}" for s in sheet.sections]
         checked = f"已检查 {sheet.overall.answered}/{sheet.overall.total}"
         if self.state.round.round > 0:   # a re-inspection: say how much has been re-checked
-            rnd = service.progress(ctx, self.inspection_id).overall
+            rnd = self._data.progress.overall
             checked = (f"第 {self.state.round.round} 次复查：已复查 {rnd.answered}/{rnd.total} 项，"
                        "未复查的项按上次结论计分")
         self.score_label.setText(f"<b>总分 {_score_text(sheet.overall)}</b>（{checked}）<br>" + "；".join(parts))
@@ -331,20 +368,35 @@ class InspectionPanel(QWidget):
         self.add_evidence(paths)
 
     def add_evidence(self, paths: list[Path]) -> int:
-        """Copy files into the evidence store against the current item; returns how many were added."""
+        """Copy files into the evidence store against the current item, hashing and copying on a
+        worker (the progress panel shows it); returns how many files were handed to it.
+        ``evidence_added(int)`` follows with how many were stored; each refused file is named."""
         if self.state is None or not paths:
             return 0
-        added = 0
-        for path in paths:
-            try:
-                service.add_evidence(self.session.ctx, self.inspection_id, path, item_code=self.current_item_code() or "")
-                added += 1
-            except WorkbenchError as err:
-                self.session.show_error("添加证据", err)
+        inspection_id, item_code, paths = self.inspection_id, self.current_item_code() or "", list(paths)
+
+        def task(ctx, cancel, on_progress):
+            stored, refused = 0, []
+            for n, path in enumerate(paths):
+                check_cancel(cancel)
+                on_progress(Progress(n, len(paths), f"复制证据文件 {Path(path).name}"))
+                try:
+                    service.add_evidence(ctx, inspection_id, path, item_code=item_code)
+                    stored += 1
+                except WorkbenchError as err:   # one bad file: the others are still added
+                    refused.append(str(err))
+            return stored, refused
+
+        def done(result) -> None:
+            stored, refused = result
+            for message in refused:
+                self.session.dialogs.warn("添加证据", message)
+            self._reload_answers()
+            self.evidence_added.emit(stored)
+
         self.session.remember_folder(Path(paths[0]))
-        self._load_evidence()
-        self.changed.emit()
-        return added
+        self.session.run_task("添加证据", task, done)
+        return len(paths)
 
     def remove_evidence(self) -> bool:
         """删除证据: say which file goes, remove it when confirmed (the file stays in the evidence
@@ -365,7 +417,10 @@ class InspectionPanel(QWidget):
         return True
 
     def _load_evidence(self) -> None:
-        rows = service.list_evidence(self.session.ctx, self.inspection_id) if self.state else []
+        """Read the evidence list again (after a removal)."""
+        self._reload_answers()
+
+    def _show_evidence(self, rows) -> None:
         self.evidence_model.set_rows(rows)
         self.evidence_table.resizeColumnsToContents()
         self._preview_evidence()
@@ -397,43 +452,65 @@ class InspectionPanel(QWidget):
     # -- completing and findings ---------------------------------------------------------------
 
     def complete(self) -> None:
-        """完成检查; when items are unanswered, ask before completing anyway."""
-        try:
-            self._complete(force=False)
-        except service.UnansweredItemsError as err:
-            if self.session.dialogs.confirm("完成检查", f"{err}。\n确定现在完成检查吗？"):
-                self._complete(force=True)
+        """完成检查 (on the writer thread); when items are unanswered, ask before completing anyway."""
+        self._complete(force=False)
 
     def _complete(self, force: bool) -> None:
-        try:
-            service.complete_inspection(self.session.ctx, self.inspection_id, force=force)
-        except service.UnansweredItemsError:
-            raise
-        except WorkbenchError as err:
-            self.session.show_error("完成检查", err)
-            return
-        self.load(self.inspection_id)
-        self.changed.emit()
+        inspection_id = self.inspection_id
 
-    def raise_findings(self) -> int:
-        """生成问题: raise a finding for each non-compliant or partial item not raised yet."""
-        ctx = self.session.ctx
-        drafts = inspection_findings.drafts(ctx, self.inspection_id)
+        def failed(err: Exception) -> None:
+            if isinstance(err, service.UnansweredItemsError):
+                if self.session.dialogs.confirm("完成检查", f"{err}。\n确定现在完成检查吗？"):
+                    self._complete(force=True)
+                return
+            self.session.show_error("完成检查", err)
+
+        def done(_result) -> None:
+            self.load(inspection_id)
+            self.changed.emit()
+
+        self.session.write("完成检查", lambda ctx: service.complete_inspection(ctx, inspection_id, force=force),
+                           done, failed)
+
+    def raise_findings(self) -> None:
+        """生成问题: raise a finding for each non-compliant or partial item not raised yet (the
+        drafts read on the reader thread, the findings saved on the writer thread)."""
+        inspection_id = self.inspection_id
+        self.session.read(lambda ctx: inspection_findings.drafts(ctx, inspection_id), self._drafts_read)
+
+    def _drafts_read(self, drafts) -> None:
         if not drafts:
             self.session.dialogs.info("生成问题", "没有需要登记的问题：本检查的“不符合”“部分符合”项均已登记，或没有此类项。")
-            return 0
+            return
         codes = "、".join(d.item_code for d in drafts)
         if not self.session.dialogs.confirm("生成问题", f"将为 {len(drafts)} 个检查项登记问题：{codes}。确定吗？"):
-            return 0
-        try:
-            raised, warnings = inspection_findings.raise_from_drafts(ctx, drafts)
-        except WorkbenchError as err:
-            self.session.show_error("生成问题", err)
-            return 0
-        self.session.notify("findings")
-        extra = "\n" + "\n".join(warnings) if warnings else ""
-        self.session.dialogs.info("生成问题", f"已登记 {len(raised)} 个问题，可在“问题”台账中跟踪整改。{extra}")
-        return len(raised)
+            return
+
+        def raised(result) -> None:
+            findings, warnings = result
+            self.session.notify("findings")
+            extra = "\n" + "\n".join(warnings) if warnings else ""
+            self.session.dialogs.info("生成问题", f"已登记 {len(findings)} 个问题，可在“问题”台账中跟踪整改。{extra}")
+            self.findings_raised.emit(len(findings))
+
+        self.session.write("生成问题", lambda ctx: inspection_findings.raise_from_drafts(ctx, drafts), raised)
+
+
+@dataclass(frozen=True)
+class _Inspection:
+    """What the panel shows of an inspection (read on the reader thread)."""
+
+    state: object
+    progress: object
+    sheet: object
+    evidence: list
+
+
+def _read_inspection(ctx, inspection_id: str) -> _Inspection:
+    """(Reader thread) An inspection's checklist and answers, progress, scores and evidence."""
+    return _Inspection(service.load_inspection(ctx, inspection_id), service.progress(ctx, inspection_id),
+                       service.score_inspection(ctx, inspection_id), service.list_evidence(ctx, inspection_id))
+
 
 def _score_text(tally) -> str:
     return "—" if tally.score is None else f"{tally.score:.1f}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -123,23 +123,42 @@ class NewInspectionDialog(QDialog):
         self.resize(720, 560)
 
     def accept(self) -> None:
-        """开始检查: start the inspection; on a refusal say why here and keep the dialog open."""
+        """开始检查: start the inspection (on the writer thread; 开始检查 waits meanwhile); on a
+        refusal say why here and keep the dialog open."""
         if self.chosen_site() is None:
             return
-        try:
-            self.inspection = service.start_inspection(self.session.ctx,
-                                                       **self.values())
-        except WorkbenchError as err:
+        values, site_id = self.values(), self.chosen_site().id
+        ok = self.buttons.button(QDialogButtonBox.Ok)
+        ok.setEnabled(False)
+
+        def start(ctx):
+            return service.start_inspection(ctx, **values, sponsor_id=sites.detail(ctx, site_id).sponsor_id)
+
+        def started(inspection) -> None:
+            ok.setEnabled(True)
+            self.inspection = inspection
+            QDialog.accept(self)
+
+        def refused(err: Exception) -> None:
+            ok.setEnabled(True)
+            if not isinstance(err, WorkbenchError):
+                self.session.show_error("新建检查", err)
+                return
             self.error_label.setText(str(err))
             self.error_label.show()
             if "保护等级" in str(err):
                 self.level_combo.setFocus()
-            return
-        super().accept()
+
+        if not self.session.write("新建检查", start, started, refused):
+            ok.setEnabled(True)
 
     def search(self, text: str) -> None:
-        """List the campaign's sites matching ``text`` (first 100)."""
-        rows = sites.page(self.session.ctx, self.session.campaign_id, text=text.strip(), limit=100)
+        """List the campaign's sites matching ``text`` (first 100, read on the reader thread)."""
+        cid, text = self.session.campaign_id, text.strip()
+        self.session.read(lambda ctx: sites.page(ctx, cid, text=text, limit=100), self._found,
+                          key=f"new-inspection-sites:{id(self)}")
+
+    def _found(self, rows) -> None:
         self.site_model.set_rows(rows)
         self.site_table.resizeColumnsToContents()
         self._site_chosen()
@@ -157,10 +176,10 @@ class NewInspectionDialog(QDialog):
                                      if self.site_only.isChecked() else site.sponsor_name)
 
     def values(self) -> dict:
-        """Keyword arguments for ``inspection_service.start_inspection`` (without conn and author)."""
+        """Keyword arguments for ``inspection_service.start_inspection`` (without the context and
+        the sponsor, which is looked up from the chosen site where the inspection is started)."""
         site = self.chosen_site()
-        detail = sites.detail(self.session.ctx, site.id)
-        return {"campaign_id": self.session.campaign_id, "sponsor_id": detail.sponsor_id,
+        return {"campaign_id": self.session.campaign_id,
                 "template_id": self.template_combo.currentData(),
                 "inspected_on": from_qdate(self.day_edit.date()),
                 "inspectors": self.inspectors_edit.text(), "target": self.target_edit.text(),
@@ -172,8 +191,11 @@ class NewInspectionDialog(QDialog):
 class InspectionsView(QWidget):
     """检查: the campaign's inspections on top, the selected one worked in the panel below.
 
-    ``new_dialog`` holds the new-inspection dialog while it is open.
+    ``new_dialog`` holds the new-inspection dialog while it is open; ``reinspection_started``
+    carries the new round of 开始复查 once it is stored.
     """
+
+    reinspection_started = Signal(object)
 
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
@@ -254,6 +276,7 @@ class InspectionsView(QWidget):
         self.new_button.setEnabled(cid is not None)
         self._update_buttons()
         self.count_label.setText(f"共 {len(lines)} 次检查")
+        self._fill_export_menu()   # ready before it is opened (read on the reader thread)
         if then_open:
             self._open_current()
 
@@ -304,16 +327,19 @@ class InspectionsView(QWidget):
         return True
         return True
 
-    def start_reinspection(self) -> bool:
-        """开始复查 on the selected completed inspection; the panel then shows the new round."""
+    def start_reinspection(self) -> None:
+        """开始复查 on the selected completed inspection; the panel shows the new round once it is
+        stored (``reinspection_started`` follows)."""
         chosen = self.selected_inspection()
-        if chosen is None or inspection_actions.start_reinspection(self.session, chosen.id) is None:
-            return False
+        if chosen is not None:
+            inspection_actions.start_reinspection(self.session, chosen.id, self._reinspection_started)
+
+    def _reinspection_started(self, new_round) -> None:
         self._refresh_list()
         self.panel.inspection_id = None  # a new round: load afresh, on its first item to check
         self._open_current()
         self.panel.tree.setFocus()
-        return True
+        self.reinspection_started.emit(new_round)
 
     def import_template(self):
         """导入检查表模板…; returns the stored template or None."""
@@ -321,9 +347,12 @@ class InspectionsView(QWidget):
 
     def _fill_export_menu(self) -> None:
         """The export button's menu: every stored template version, newest versions included."""
+        self.session.read(lambda ctx: checklist_templates.list_templates(ctx, latest_only=False),
+                          self._export_menu_read, key=f"export-menu:{id(self)}")
+
+    def _export_menu_read(self, records) -> None:
         self.export_menu.clear()
-        ctx = self.session.ctx
-        for record in checklist_templates.list_templates(ctx, latest_only=False):
+        for record in records:
             action = self.export_menu.addAction(f"{record.title}（{record.version}，{record.item_count} 项）")
             action.triggered.connect(lambda _=False, r=record: inspection_actions.export_template(self.session, r))
 
@@ -331,13 +360,17 @@ class InspectionsView(QWidget):
         """Open the new-inspection dialog (non-modal); the inspection starts when it is accepted."""
         if self.session.campaign_id is None:
             return None
-        templates = checklist_templates.list_templates(self.session.ctx)
+        self.session.read(checklist_templates.list_templates, self._open_new_dialog, key=f"templates:{id(self)}")
+        return self.new_dialog   # open already when reads are inline (tests), else opened once read
+
+    new_dialog = None
+
+    def _open_new_dialog(self, templates) -> None:
         dialog = NewInspectionDialog(self.session, templates, self)
         dialog.accepted.connect(lambda: self._start(dialog))
         dialog.finished.connect(dialog.deleteLater)
         self.new_dialog = dialog
         dialog.open()
-        return dialog
 
     def _start(self, dialog: NewInspectionDialog) -> None:
         self.new_dialog = None

@@ -89,23 +89,31 @@ class NumberBlocksDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        """Read the chosen campaign's blocks, void numbers and the known laptops again."""
-        ctx, campaign_id = self.session.ctx, self.session.campaign_id
-        uses = number_blocks.list_blocks(ctx, campaign_id) if campaign_id else []
+        """Read the chosen campaign's blocks, void numbers and the known laptops again (on the
+        reader thread; shown when back)."""
+        campaign_id = self.session.campaign_id
+
+        def read(ctx):
+            uses = number_blocks.list_blocks(ctx, campaign_id) if campaign_id else []
+            voided = [e for e in notices.number_ledger(ctx, campaign_id) if e.status == "void"] if campaign_id else []
+            doc_prefix = next((c.doc_prefix for c in campaigns.list_campaigns(ctx) if c.id == campaign_id), "")
+            return uses, voided, number_blocks.holders(ctx), doc_prefix
+
+        self.session.read(read, lambda result: self._show(campaign_id, *result), key=f"number-blocks:{id(self)}")
+
+    def _show(self, campaign_id, uses, voided, holders, doc_prefix) -> None:
         _fill(self.blocks, [(
             u.block.label, laptop_label(u.block.holder_device, u.block.holder_inspector, u.block.holder_replica,
                                         this_one=u.mine),
             u.issued, u.void, u.reserved, u.free, f"{u.next}号" if u.next else "已用完",
             f"{u.block.lead_label}，{_when(u.block.assigned_at)}",
         ) for u in uses])
-        voided = [e for e in notices.number_ledger(ctx, campaign_id) if e.status == "void"] if campaign_id else []
         _fill(self.voided, [(e.doc_number, e.inspector or e.device, _when(e.updated_at), e.reason)
                             for e in voided])
         self.holder.clear()
-        for holder in number_blocks.holders(ctx):
+        for holder in holders:
             self.holder.addItem(holder.label, holder.replica)
         self.prefix.clear()
-        doc_prefix = next((c.doc_prefix for c in campaigns.list_campaigns(ctx) if c.id == campaign_id), "")
         if doc_prefix:
             self.prefix.addItem(f"整改通知书 {doc_prefix}", doc_prefix)
             self.prefix.addItem(f"复查意见书 {opinion_prefix(doc_prefix)}", opinion_prefix(doc_prefix))

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from workbench.errors import WorkbenchError
 from workbench.gui.dialogs import overwrite_confirmed
 from workbench.gui.session import Session
 from workbench.gui.workers import TaskWorker
@@ -27,23 +26,28 @@ KINDS = {
 }
 
 
-def export_campaign_file(session: Session, kind: str, on_written: Callable[[Path], None]) -> TaskWorker | None:
+def export_campaign_file(session: Session, kind: str, on_written: Callable[[Path], None]) -> None:
     """Ask where to save the chosen campaign's ``kind`` file (extension added when missing),
-    then write it in the background (the save dialog has already asked about overwriting).
+    then write it in the background (the save dialog has already asked about overwriting). The
+    campaign's name (for the suggested file name) is read on the reader thread first, the output
+    path checked on the worker.
 
     Args:
         kind: ``summary`` (汇总表), ``ledger`` (整改台账) or ``report`` (汇总报告 PDF).
         on_written: called on the GUI thread with the written path.
-
-    Returns:
-        The running worker; None when no campaign is chosen or the user cancelled the dialog.
     """
-    title, suffix, extension, filters, export = KINDS[kind]
+    title = KINDS[kind][0]
     cid = session.campaign_id
     if cid is None:
         session.dialogs.info(title, "请先选择一个检查任务。")
-        return None
-    name = campaigns.get_campaign(session.ctx, cid).name
+        return
+    session.read(lambda ctx: campaigns.get_campaign(ctx, cid).name,
+                 lambda name: _ask_and_write(session, kind, cid, name, on_written),
+                 lambda err: session.show_error(title, err))
+
+
+def _ask_and_write(session: Session, kind: str, cid: str, name: str, on_written) -> TaskWorker | None:
+    title, suffix, extension, filters, export = KINDS[kind]
     suggested = str(Path(session.last_folder) / f"{safe_file_name(name, suffix)}_{suffix}{extension}")
     chosen = session.dialogs.save_file(title, suggested, filters)
     if chosen is None:
@@ -51,20 +55,17 @@ def export_campaign_file(session: Session, kind: str, on_written: Callable[[Path
     out = chosen if chosen.suffix.lower() == extension else chosen.with_name(chosen.name + extension)
     if not overwrite_confirmed(session.dialogs, chosen, out):
         return None
-    try:   # the dialogs asked about overwriting: force; the database, backups, evidence stay refused
-        output_paths.check_output(session.ctx, out, force=True)
-    except WorkbenchError as err:
-        session.show_error(title, err)
-        return None
     session.remember_folder(out)
     include = session.include_personal_data
 
     def task(ctx, cancel, on_progress):
+        # the dialogs asked about overwriting: force; the database, backups, evidence stay refused
+        output_paths.check_output(ctx, out, force=True)
         return export(ctx, cid, out, include_personal_data=include, cancel=cancel, on_progress=on_progress)
 
     return session.run_task(title, task, on_written)
 
 
-def export_summary(session: Session, on_written: Callable[[Path], None]) -> TaskWorker | None:
+def export_summary(session: Session, on_written: Callable[[Path], None]) -> None:
     """文件 › 导出汇总表 (Ctrl+E): :func:`export_campaign_file` with ``summary``."""
-    return export_campaign_file(session, "summary", on_written)
+    export_campaign_file(session, "summary", on_written)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
@@ -98,7 +98,10 @@ CONFLICT_COLUMNS = tuple(Column(header, text, tip=text) for header, text in (
 
 
 class ConflictsDialog(QDialog):
-    """合并冲突: each open conflict with both values, who and when; the user takes one."""
+    """合并冲突: each open conflict with both values, who and when; the user takes one
+    (``decided(conflict id)`` once stored)."""
+
+    decided = Signal(str)
 
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
@@ -128,8 +131,10 @@ class ConflictsDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        """Read the open conflicts again."""
-        rows = conflicts.list_conflicts(self.session.ctx)
+        """Read the open conflicts again (on the reader thread)."""
+        self.session.read(conflicts.list_conflicts, self._rows_read, key=f"conflicts:{id(self)}")
+
+    def _rows_read(self, rows) -> None:
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
         self.summary.setText(f"待裁决 {len(rows)} 条" if rows else "没有待裁决的冲突")
@@ -137,21 +142,22 @@ class ConflictsDialog(QDialog):
             self.table.selectRow(0)
 
     def take(self, which: int) -> bool:
-        """Decide the selected conflict with its candidate number ``which`` (0 or 1)."""
+        """Decide the selected conflict with its candidate number ``which`` (0 or 1), on the writer
+        thread; False when there is nothing to decide. ``decided`` follows once it is stored."""
         rows = self.table.selectionModel().selectedRows()
         if not rows:
             return False
         conflict = self.model.rows[rows[0].row()]
         if which >= len(conflict.candidates):
             return False
-        try:
-            conflicts.decide(self.session.ctx, conflict.id, conflict.candidates[which].value)
-        except Exception as err:   # shown, never swallowed: Session.show_error explains or logs it
-            self.session.show_error("裁决冲突", err)
-            return False
-        self.session.notify_all()
-        self.reload()
-        return True
+        value = conflict.candidates[which].value
+
+        def done(_result) -> None:
+            self.session.notify_all()
+            self.reload()
+            self.decided.emit(conflict.id)
+
+        return self.session.write("裁决冲突", lambda ctx: conflicts.decide(ctx, conflict.id, value), done)
 
 
 def _audit_changes(e) -> str:
@@ -218,11 +224,15 @@ class AuditDialog(QDialog):
         return {"entity": self.entity.currentData() or None, "text": text or None}
 
     def reload(self) -> None:
-        """Read the (filtered) log again: the newest 1,000 entries."""
-        rows = integrity.audit_entries(self.session.ctx, limit=1000, **self.filters())
+        """Read the (filtered) log again: the newest 1,000 entries (on the reader thread)."""
+        filters = self.filters()
+        self.session.read(lambda ctx: (integrity.audit_entries(ctx, limit=1000, **filters), integrity.audit_chain(ctx)),
+                          self._entries_read, key=f"audit:{id(self)}")
+
+    def _entries_read(self, result) -> None:
+        rows, (total, problems) = result
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
-        total, problems = integrity.audit_chain(self.session.ctx)
         chain = "哈希链完好" if not problems else f"哈希链有 {problems} 处问题（运行“数据库检查”查看）"
         self.status.setText(f"显示 {len(rows)} 条（共 {total} 条）；{chain}")
 

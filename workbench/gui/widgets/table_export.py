@@ -67,8 +67,7 @@ def export_table_view(table: QTableView, session: Session, screen: str,
         return None
     session.remember_folder(out)
     notes = [n for n in ((describe_filter() if describe_filter else ""), _sort_note(table, model)) if n]
-    campaign = (campaigns.get_campaign(session.ctx, session.campaign_id).name
-                if session.campaign_id else "")
+    cid = session.campaign_id
     source = _database_source(model)
     total = model.rowCount()
     rows = None if source is not None else [[_value(model.index(r, c)) for c in columns]
@@ -76,6 +75,7 @@ def export_table_view(table: QTableView, session: Session, screen: str,
     include = session.include_personal_data
 
     def task(ctx, cancel, on_progress):
+        campaign = campaigns.get_campaign(ctx, cid).name if cid else ""
         data = source.export_rows(ctx, columns) if source is not None else rows
         return table_export.export_table(
             ctx, headers, data, out, screen=screen, campaign_name=campaign,
