@@ -11,7 +11,9 @@ from workbench.gui.views.documents_view import (
     SPONSOR_COLUMNS,
     DocumentsView,
     RecordTableModel,
+    render_as_issued,
 )
+from workbench.services import thread_guard
 
 
 @pytest.fixture
@@ -95,7 +97,8 @@ def test_print_without_printer_offers_pdf(qtbot, view, dialogs, tmp_path, monkey
     monkeypatch.setattr(printing, "has_printer", lambda: False)
     view.notice_table.selectRow(0)
     dialogs.answers.extend([True, tmp_path / "带走打印.pdf"])
-    view.print_current()  # Ctrl+P in the main window calls this
+    view.print_current()  # Ctrl+P in the main window calls this; the PDF is drawn on a worker
+    qtbot.waitUntil(lambda: (tmp_path / "带走打印.pdf").exists(), timeout=30000)
     kinds = [(kind, title) for kind, title, _ in dialogs.shown]
     assert ("confirm", "未找到打印机") in kinds
     assert (tmp_path / "带走打印.pdf").read_bytes().startswith(b"%PDF")
@@ -105,8 +108,9 @@ def test_print_without_printer_offers_pdf(qtbot, view, dialogs, tmp_path, monkey
 def test_preview_opens_without_blocking(qtbot, view):
     view.notice_table.selectRow(0)
     qtbot.mouseClick(view.preview_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: view.print_dialog is not None, timeout=30000)
     dialog = view.print_dialog
-    assert dialog is not None and dialog.isVisible() and "打印预览" in dialog.windowTitle()
+    assert dialog.isVisible() and "打印预览" in dialog.windowTitle()
     dialog.close()
 
 
@@ -194,7 +198,7 @@ def test_issued_opinions_are_listed_and_print_but_take_no_receipt(qtbot, view, d
     view.notice_table.selectRow(rows.index(opinion))
     assert not view.receipt_button.isEnabled() and not view.opinion_button.isEnabled()
     assert view.print_button.isEnabled()
-    pdf = view.notice_pdf(opinion.record.doc_number)
+    pdf, = render_as_issued(view.session.ctx, [opinion.record.doc_number], tmp_path)
     assert pdf.read_bytes().startswith(b"%PDF")
     assert not view.write_receipt()
 
@@ -217,3 +221,15 @@ def test_printing_stops_and_asks_for_missing_contact(qtbot, view, dialogs, tmp_p
     assert demo_session.ctx.settings.contact == "赵六"
     assert demo_session.ctx.settings.contact_phone == "0531-87654321"
     assert [kind for kind, *_ in dialogs.shown].count("ask_text") == 3  # 1 cancelled + 2 answered
+
+
+def test_print_preview_draws_the_pdf_off_the_gui_thread(qtbot, view):
+    """Rendering the document for print or preview (reportlab, fonts, the notice's rows) runs on a
+    worker: the GUI thread runs no SQL for it (services/thread_guard.py), only the settings check."""
+    thread_guard.reset()
+    view.notice_table.selectRow(0)
+    view.preview_notice()
+    qtbot.waitUntil(lambda: view.print_dialog is not None, timeout=30000)
+    places = sorted({o.where for o in thread_guard.offences()})
+    assert [p for p in places if "_settings_ready" not in p] == []
+    view.print_dialog.close()

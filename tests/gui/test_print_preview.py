@@ -10,7 +10,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtPrintSupport import QPrintPreviewWidget
 
 from workbench.gui import printing
-from workbench.gui.views.documents_view import DocumentsView
+from workbench.gui.views.documents_view import DocumentsView, render_as_issued
 
 
 def _dark_pixels(image, step: int = 3) -> int:
@@ -18,13 +18,14 @@ def _dark_pixels(image, step: int = 3) -> int:
                if QColor(image.pixel(x, y)).lightness() < 128)
 
 
-def test_preview_paints_every_page_of_a_real_notice(qtbot, demo_session):
+def test_preview_paints_every_page_of_a_real_notice(qtbot, demo_session, tmp_path):
     view = DocumentsView(demo_session)
     qtbot.addWidget(view)
     view.show()   # a screen reads its data when shown
     view.resize(1366, 768)
     view.notice_table.selectRow(0)
     qtbot.mouseClick(view.preview_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: view.print_dialog is not None, timeout=30000)   # drawn on a worker
     dialog = view.print_dialog
     gc.collect()   # the printer must not depend on a local that Python has already released
     preview = dialog.findChild(QPrintPreviewWidget)
@@ -33,7 +34,7 @@ def test_preview_paints_every_page_of_a_real_notice(qtbot, demo_session):
     dialog.paintRequested.connect(lambda printer: painted.append(printer))
     preview.updatePreview()
     qtbot.waitUntil(lambda: preview.pageCount() > 0, timeout=20000)
-    pdf = view.notice_pdf(view.selected_notice().record.doc_number)
+    pdf, = render_as_issued(view.session.ctx, [view.selected_notice().record.doc_number], tmp_path)
     assert preview.pageCount() == printing.page_count(pdf) >= 2
     preview.setViewMode(QPrintPreviewWidget.AllPagesView)
     dialog.resize(1366, 768)
@@ -54,6 +55,7 @@ def test_print_dialog_paints_every_page_on_the_chosen_printer(qtbot, demo_sessio
     view.show()   # a screen reads its data when shown
     view.notice_table.selectRow(0)
     view.print_notice()
+    qtbot.waitUntil(lambda: view.print_dialog is not None, timeout=30000)   # drawn on a worker
     dialog = view.print_dialog
     gc.collect()
     printer = dialog.printer()
@@ -61,6 +63,6 @@ def test_print_dialog_paints_every_page_on_the_chosen_printer(qtbot, demo_sessio
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
     dialog.done(QDialog.Accepted)   # accept() without copying the offscreen dialog's own fields
     assert demo_session.dialogs.shown == []
-    pdf = view.notice_pdf(view.selected_notice().record.doc_number)
+    pdf, = render_as_issued(view.session.ctx, [view.selected_notice().record.doc_number], tmp_path)
     assert printing.page_count(tmp_path / "printed.pdf") == printing.page_count(pdf) >= 2
     assert _dark_pixels(next(printing.render_pages(tmp_path / "printed.pdf", 50))) > 100

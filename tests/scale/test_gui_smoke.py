@@ -38,3 +38,4 @@ def test_gui_smoke_on_20000_sites(tmp_path):
              *result["filter_ms"].values(), *result["sort_ms"].values()]
     assert all(ms is not None and ms < BOUND_MS for ms in steps), result
     assert result["stall_ms"] < BOUND_MS, result
+    assert result["gui_thread_sql"] == 0, result["gui_thread_sql_at"]   # services/thread_guard.py

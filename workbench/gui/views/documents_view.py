@@ -35,6 +35,7 @@ from workbench.services.notices import SponsorNoticeState
 
 if TYPE_CHECKING:
     from workbench.domain.notice_record import NoticeRecord
+    from workbench.services.context import Context
 
 PDF_FILTER = "PDF 文件 (*.pdf)"
 
@@ -416,16 +417,6 @@ class DocumentsView(QWidget):
 
         return self.session.write("登记送达", lambda ctx: notices.record_service(ctx, number, served_on), recorded)
 
-    def notice_pdf(self, doc_number: str) -> Path:
-        """The selected document (notice or opinion) rendered to a scratch PDF, as issued.
-
-        Raises:
-            WorkbenchError: the notice cannot be found or rendered.
-        """
-        out = Path(self._scratch.name) / safe_file_name(f"{doc_number}.pdf")
-        notices.render_existing(self.session.ctx, doc_number, out)
-        return out
-
     def print_notice(self) -> None:
         """Print the selected notice (Ctrl+P); without a printer, offer to save the PDF."""
         from workbench.gui import printing  # pdfium, QtPrintSupport: loaded on the first print
@@ -448,16 +439,37 @@ class DocumentsView(QWidget):
         return [line for line in (self.notice_model.record_at(r) for r in rows) if line is not None]
 
     def _with_pdf(self, show: Callable[[Path | list[Path]], object]) -> None:
+        """Render the selected documents as issued on a worker, then ``show`` them (print or
+        preview dialog, kept in :attr:`print_dialog`)."""
         lines = self.selected_notices()
         if not lines:
             return
         if not self._settings_ready(lines[0].record.campaign_id):
             return
-        try:
-            pdfs = [self.notice_pdf(line.record.doc_number) for line in lines]
+        numbers, folder = [line.record.doc_number for line in lines], Path(self._scratch.name)
+        self.print_dialog = None
+
+        def rendered(pdfs: list[Path]) -> None:
             self.print_dialog = show(pdfs[0] if len(pdfs) == 1 else pdfs)
-        except (WorkbenchError, OSError) as err:
-            self.session.show_error("打印", _as_workbench_error(err, None))
+
+        self.session.run_task(
+            "准备打印", lambda ctx, _cancel, _progress: render_as_issued(ctx, numbers, folder), rendered,
+            lambda err: self.session.show_error("打印", _as_workbench_error(err, None)))
+
+
+def render_as_issued(ctx: Context, doc_numbers: list[str], folder: Path) -> list[Path]:
+    """Each document (notice or opinion) of ``doc_numbers`` rendered as issued to a PDF in
+    ``folder`` (named by its 文号), in order; runs on a worker.
+
+    Raises:
+        WorkbenchError: a document cannot be found or rendered. OSError: ``folder`` is not writable.
+    """
+    out = []
+    for number in doc_numbers:
+        pdf = folder / safe_file_name(f"{number}.pdf")
+        notices.render_existing(ctx, number, pdf)
+        out.append(pdf)
+    return out
 
 
 def _with_pdf_suffix(path: Path) -> Path:
