@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox
 
 from workbench.gui.models.problem_table_model import ProblemTableModel
 from workbench.gui.views.import_wizard import ImportWizard
-from workbench.services import campaigns, sites
+from workbench.services import campaigns, sites, thread_guard
 
 MESSY = "site_list_2026Q4_messy.xlsx"
 
@@ -83,6 +83,8 @@ def test_import_shows_counts_and_problems_and_exports_them(wizard, qtbot, dialog
     out = tmp_path / "问题清单.xlsx"
     dialogs.answers.append(out)
     page.export_problems()
+    qtbot.waitUntil(lambda: dialogs.shown[-1][:2] == ("info", "导出问题清单"), timeout=30000)   # a worker
+    assert not [o for o in thread_guard.offences() if "export_problems" in o.where]   # no SQL on the GUI thread
     sheet = openpyxl.load_workbook(out).active
     cells = [c for row in sheet.iter_rows(values_only=True) for c in row if c]
     assert any("统一社会信用代码校验位错误" in str(c) for c in cells)

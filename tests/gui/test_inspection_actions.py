@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from workbench.gui.views.inspections_view import InspectionsView
-from workbench.services import checklist_templates, sites
+from workbench.services import checklist_templates, sites, thread_guard
 from workbench.services import inspection_service as service
 
 TEMPLATE = "pipl_compliance"
@@ -42,6 +42,8 @@ def _export(view, dialogs, out):
 def test_export_then_import_same_and_edited_template(qtbot, view, dialogs, tmp_path, demo_session):
     _export(view, dialogs, tmp_path / "模板")
     written = tmp_path / "模板.xlsx"
+    qtbot.waitUntil(lambda: dialogs.shown[-1][:2] == ("info", "导出检查表模板"), timeout=30000)   # a worker
+    assert not [o for o in thread_guard.offences() if "export_template" in o.where]   # no SQL on the GUI thread
     assert written.exists() and dialogs.shown[-1][0] == "info" and str(written) in dialogs.shown[-1][2]
     before = len(_templates(demo_session))
     dialogs.answers.append(written)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workbench.errors import WorkbenchError
 from workbench.gui.dialogs import overwrite_confirmed
 from workbench.gui.models.change_lines import (
     CHANGE_COLUMNS,
@@ -140,7 +139,7 @@ class ImportReportPage(QWidget):
 
     @Slot()
     def export_problems(self) -> None:
-        """Ask where to save the problem list, write it, and say where it went."""
+        """Ask where to save the problem list, write it on a worker, and say where it went."""
         if self.report is None:
             return
         stem = Path(self.report.result.file).stem
@@ -151,12 +150,15 @@ class ImportReportPage(QWidget):
         out = chosen if chosen.suffix.lower() == ".xlsx" else chosen.with_name(chosen.name + ".xlsx")
         if not overwrite_confirmed(self.session.dialogs, chosen, out):
             return
-        try:
-            output_paths.check_output(self.session.ctx, out, force=True)
-            written = site_import.export_problems(self.report, out)
-        except WorkbenchError as err:
-            self.session.show_error("导出问题清单", err)
-            return
-        self.session.remember_folder(written)
-        self.session.dialogs.info("导出问题清单", f"问题清单已保存到：\n{written}")
+        report = self.report
+
+        def write(ctx, _cancel, _progress) -> Path:
+            output_paths.check_output(ctx, out, force=True)
+            return site_import.export_problems(report, out)
+
+        def written(path: Path) -> None:
+            self.session.remember_folder(path)
+            self.session.dialogs.info("导出问题清单", f"问题清单已保存到：\n{path}")
+
+        self.session.run_task("导出问题清单", write, written)   # a worker: the output check reads the database
 

@@ -68,33 +68,36 @@ def _problems_text(err: WorkbenchError) -> str:
     return f"{err}\n\n全部问题：\n" + "\n".join(lines) + "\n\n请修改模板文件后重新导入。"
 
 
-def export_template(session: Session, record: TemplateRecord) -> Path | None:
-    """导出检查表模板: write a stored template version as .xlsx where the user chooses.
+def export_template(session: Session, record: TemplateRecord) -> bool:
+    """导出检查表模板: write a stored template version as .xlsx where the user chooses, on a
+    worker (the file named in a message when done; errors shown by the session).
 
     Returns:
-        The written file; None when cancelled or failed (the error is shown).
+        True when the export was started; False when cancelled.
     """
     name = safe_file_name(f"{record.title}_{record.version}", "检查表模板")
     chosen = session.dialogs.save_file("导出检查表模板", str(Path(session.last_folder) / f"{name}.xlsx"), XLSX_FILTER)
     if chosen is None:
-        return None
+        return False
     out = chosen if chosen.suffix.lower() == ".xlsx" else chosen.with_name(chosen.name + ".xlsx")
     if not overwrite_confirmed(session.dialogs, chosen, out):
-        return None
-    try:
-        output_paths.check_output(session.ctx, out, force=True)
-        checklist_templates.export_template(session.ctx, record.id, out)
-    except WorkbenchError as err:
-        session.show_error("导出检查表模板", err)
-        return None
-    except OSError as err:
-        session.show_error("导出检查表模板", WorkbenchError(
-            f"无法写入“{out}”：{os_reason(err)}。"))
-        return None
-    session.remember_folder(out)
-    session.dialogs.info("导出检查表模板", f"已导出“{record.title}”（版本 {record.version}）：\n{out}\n"
-                         "修改后可用“导入检查表模板”导入；已有版本的内容改动后会作为新版本保存。")
-    return out
+        return False
+
+    def write(ctx, _cancel, _progress) -> Path:
+        output_paths.check_output(ctx, out, force=True)
+        try:
+            checklist_templates.export_template(ctx, record.id, out)
+        except OSError as err:
+            raise WorkbenchError(f"无法写入“{out}”：{os_reason(err)}。") from err
+        return out
+
+    def written(path: Path) -> None:
+        session.remember_folder(path)
+        session.dialogs.info("导出检查表模板", f"已导出“{record.title}”（版本 {record.version}）：\n{path}\n"
+                             "修改后可用“导入检查表模板”导入；已有版本的内容改动后会作为新版本保存。")
+
+    session.run_task("导出检查表模板", write, written)
+    return True
 
 
 def start_reinspection(session: Session, inspection_id: str, then: Callable[[InspectionRound], None]) -> None:
