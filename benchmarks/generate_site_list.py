@@ -91,6 +91,15 @@ def distort(row: list, kind: str, rng: random.Random) -> None:
         row[8] = f"站{row[0]}." + rng.choice(IDN).split(".")[1]
 
 
+def messy_row(n: int, rng: random.Random) -> list:
+    """Data row ``n`` as people send it: a clean row, half the time with one or two distortions."""
+    row = clean_row(n, rng)
+    if rng.random() < 0.5:
+        for kind in rng.sample(DISTORTIONS, rng.choice((1, 2))):
+            distort(row, kind, rng)
+    return row
+
+
 def generate(path: str, rows: int, seed: int = 2026) -> None:
     """Write ``rows`` data rows (plus noise rows) to ``path``."""
     rng = random.Random(seed)
@@ -101,10 +110,7 @@ def generate(path: str, rows: int, seed: int = 2026) -> None:
     sheet.append(list(HEADERS))
     written: list[list] = []
     for n in range(1, rows + 1):
-        row = clean_row(n, rng)
-        if rng.random() < 0.5:
-            for kind in rng.sample(DISTORTIONS, rng.choice((1, 2))):
-                distort(row, kind, rng)
+        row = messy_row(n, rng)
         if n % 1000 == 0 and written:
             row = [n, *rng.choice(written)[1:]]  # exact duplicate but for 序号
         elif n % 1000 == 500 and written:

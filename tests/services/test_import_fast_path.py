@@ -25,7 +25,7 @@ from workbench.storage.database import open_database
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from generate_site_list import DISTORTIONS, HEADERS, clean_row, distort  # noqa: E402
+from generate_site_list import HEADERS, clean_row, messy_row  # noqa: E402
 
 sys.path.remove(str(ROOT / "benchmarks"))
 
@@ -77,10 +77,7 @@ def messy_list(path: Path, rows: int = ROWS) -> Path:
     written: list[list] = []
     hostile: list[list] = []
     for n in range(1, rows + 1):
-        row = clean_row(n, rng)
-        if rng.random() < 0.5:
-            for kind in rng.sample(DISTORTIONS, rng.choice((1, 2))):
-                distort(row, kind, rng)
+        row = messy_row(n, rng)
         if n % 400 == 0:
             row = [n, *rng.choice(written)[1:]]            # duplicate but for 序号
         elif n == 50:
