@@ -90,9 +90,10 @@ def matching_run(ctx: Context, campaign_id: str, key: str) -> str | None:
     """The id of the campaign's last import run if its basis equals ``key`` and nothing it
     compares changed since (and, if its result depended on the date, it ran today); else None."""
     basis = import_basis_repo.current(ctx.conn, campaign_id)
-    if basis is None or basis.digest != key or basis.day not in ("", today()):
+    if basis is None:
         return None
-    return basis.run_id
+    run_id, digest_then, day = basis
+    return run_id if digest_then == key and day in ("", today()) else None
 
 
 def note(ctx: Context, campaign_id: str, run_id: str, key: str, problems: tuple[Problem, ...] | list) -> None:

@@ -5,21 +5,6 @@ reading it again (services/site_import.py)."""
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class Basis:
-    """The last import completed in a campaign on this device, when nothing it compares changed since.
-
-    Attributes:
-        run_id: its import_run id. digest: SHA-256 hex of its file, options and importer.
-        day: its local ISO date when its result depended on the date, else ''.
-    """
-
-    run_id: str
-    digest: str
-    day: str
 
 
 def _bump_sql(campaign_id_expr: str) -> str:
@@ -47,12 +32,13 @@ def forget(conn: sqlite3.Connection, campaign_id: str) -> None:
                  " data_version = data_version + 1 WHERE campaign_id = ?", (campaign_id,))
 
 
-def current(conn: sqlite3.Connection, campaign_id: str) -> Basis | None:
-    """The campaign's basis if no change was counted since it was recorded and its run still
-    exists and is not undone; else None."""
+def current(conn: sqlite3.Connection, campaign_id: str) -> tuple[str, str, str] | None:
+    """The last import completed in the campaign on this device, as (run id, digest of its file,
+    options and importer, its local ISO date when its result depended on the date else ''), if no
+    change was counted since it was recorded and its run still exists and is not undone; else None."""
     row = conn.execute(
         "SELECT b.run_id, b.digest, b.day FROM import_basis b JOIN import_run r ON r.id = b.run_id"
         " WHERE b.campaign_id = ? AND b.run_version = b.data_version AND r.campaign_id = b.campaign_id"
         " AND NOT EXISTS (SELECT 1 FROM removal m WHERE m.entity = 'import' AND m.entity_id = r.id"
         "                 AND m.restored_at IS NULL)", (campaign_id,)).fetchone()
-    return Basis(row[0], row[1], row[2] or "") if row else None
+    return (row[0], row[1], row[2] or "") if row else None
