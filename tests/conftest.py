@@ -54,7 +54,7 @@ def gui_thread_sql(request):
 
 @pytest.fixture(autouse=True)
 def campaign_counts_agree(request):
-    """After each test, the per-campaign counts the triggers keep (migration 0016) equal the rows
+    """After each test, the per-campaign counts the triggers keep (migration 0017) equal the rows
     in every workbench database the test left in its tmp_path, whatever wrote them (saves,
     imports, undo, merges, removals, restores, the demo). Files that are no database at the
     latest version are left alone (damaged files, old schemas)."""

@@ -1,4 +1,4 @@
-"""The per-campaign counts kept by triggers (migration 0016) equal the rows after every kind of
+"""The per-campaign counts kept by triggers (migration 0017) equal the rows after every kind of
 write, and the overview's quick figures read from them equal the figures counted from the rows.
 (tests/conftest.py also checks every database a test leaves in its tmp_path.)"""
 

@@ -1,11 +1,11 @@
-"""Checking the counts kept by triggers (migration 0016) against the rows of a database file."""
+"""Checking the counts kept by triggers (migration 0017) against the rows of a database file."""
 
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
 
-#: The triggers of migration 0016 (db/migrations/0016_campaign_counts.sql).
+#: The triggers of migration 0017 (db/migrations/0017_campaign_counts.sql).
 TRIGGERS = 10
 
 

@@ -1,4 +1,4 @@
-"""The per-campaign counts kept by triggers (migration 0016): sites, sponsors, reviewed sites and
+"""The per-campaign counts kept by triggers (migration 0017): sites, sponsors, reviewed sites and
 findings by status, read in one index lookup instead of counting 300,000 rows (issue 12)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ SITES, SPONSORS, REVIEWED = "site", "sponsor", "reviewed"
 FINDING_PREFIX = "finding:"
 
 #: What each count is, as the rows themselves say it (the reference :func:`recount` and
-#: :func:`differences` use; the triggers of 0016 keep the same).
+#: :func:`differences` use; the triggers of 0017 keep the same).
 _REAL = """
 SELECT ?1, 'site', count(*) FROM site WHERE campaign_id = ?1
 UNION ALL SELECT ?1, 'reviewed', count(*) FROM site WHERE campaign_id = ?1 AND sort_conclusion > ''

@@ -62,7 +62,7 @@ def count_sites(conn: sqlite3.Connection, campaign_id: str, text: str = "", unre
     """How many sites of the campaign match the filter text (case-insensitive substring).
 
     Counts the site table alone (its campaign index, the trigram index): no join per row. With
-    no filter it reads the count the triggers keep (0016) instead of walking 300,000 entries.
+    no filter it reads the count the triggers keep (0017) instead of walking 300,000 entries.
     """
     if not unreviewed_only and not clean_free_text(text):
         return campaign_count_repo.read(conn, campaign_id).get(campaign_count_repo.SITES, 0)
@@ -72,7 +72,7 @@ def count_sites(conn: sqlite3.Connection, campaign_id: str, text: str = "", unre
 
 def count_reviewed(conn: sqlite3.Connection, campaign_id: str) -> int:
     """How many sites of the campaign have a review: those whose conclusion is copied onto the
-    site (0011), as counted by the triggers (0016)."""
+    site (0011), as counted by the triggers (0017)."""
     return campaign_count_repo.read(conn, campaign_id).get(campaign_count_repo.REVIEWED, 0)
 
 

@@ -188,7 +188,7 @@ def store_site_list(
             "UPDATE site SET present = 0, updated_at = ? WHERE campaign_id = ? AND site_filing_no = ?",
             [(now, campaign_id, no) for no in report.missing],
         )
-    if bulk:   # what the count triggers set aside would have done (0016)
+    if bulk:   # what the count triggers set aside would have done (0017)
         campaign_count_repo.recount(conn, campaign_id)
     return report
 
@@ -222,7 +222,7 @@ DEFERRED_INDEXES = ("site_campaign_row", "site_campaign_sponsor", "site_campaign
 #: keep first_domain (written with each new site instead) and the search index (filled after the
 #: rows) up to date; and the sync triggers that clear a tombstone of a re-inserted id (0006),
 #: which have nothing to do for rows whose ids were just made (saving a call per row); and the
-#: triggers that count a campaign's sites and sponsors (0016: the campaign is counted again after).
+#: triggers that count a campaign's sites and sponsors (0017: the campaign is counted again after).
 BULK_OBJECTS = (*DEFERRED_INDEXES, "site_first_domain_insert", "site_search_insert", "tomb_site_insert",
                 "tomb_sponsor_insert", "tomb_site_domain_insert", "campaign_count_site_insert",
                 "campaign_count_sponsor_insert")

@@ -50,7 +50,7 @@ def quick_counts(conn: sqlite3.Connection, campaign_id: str, open_statuses: tupl
                  running: tuple[str, ...], closed: str, today: date, soon: date) -> dict[str, int]:
     """The overview's cards that need no row read: sites, sponsors, reviewed sites (the conclusion
     copied onto the site, 0011), findings, open and closed (already rectified) from the counts the
-    triggers keep (0016, storage/campaign_count_repo.py), overdue and due soon (as
+    triggers keep (0017, storage/campaign_count_repo.py), overdue and due soon (as
     :func:`open_deadline_counts`) from the finding_campaign index ranges of ``running``."""
     runs = ", ".join("?" for _ in running)
     kept = campaign_count_repo.read(conn, campaign_id)

@@ -1,4 +1,4 @@
--- 0016: the overview's first figures without counting rows (issue 12). At province scale the
+-- 0017: the overview's first figures without counting rows (issue 12). At province scale the
 -- window waited for four index walks (300,000 sites, 150,000 sponsors, 100,000 findings twice:
 -- 90–140 ms of CPU on a cold connection, as UUID keys make each index entry wide) before it
 -- showed anything. campaign_count holds, per campaign, how many sites, sponsors, reviewed sites
