@@ -181,6 +181,38 @@ class Session(QObject):
 
     _writer_ready = False
 
+    def with_calendar(self, title: str, then: Callable[[Any], None],
+                      on_error: Callable[[Exception], None] | None = None) -> None:
+        """Call ``then(calendar)`` with the working-day calendar: at once when it is in memory,
+        else once it is loaded on the reader thread (holiday files are read there, never on the
+        GUI thread; kept for the session). A bad holiday file is shown under ``title`` unless
+        ``on_error`` takes it."""
+        from workbench.services.context import load_calendar
+
+        if self.ctx.calendar_loaded:
+            then(self.ctx.calendar)
+            return
+        holiday_file, epoch = self.ctx.settings.holiday_file, self.ctx.calendar_epoch
+
+        def loaded(calendar) -> None:
+            if self.ctx.calendar_epoch == epoch and self.ctx.settings.holiday_file == holiday_file:
+                self.ctx.set_calendar(calendar)   # unless another holiday file was chosen meanwhile
+            then(calendar)
+
+        self.read(lambda _ctx: load_calendar(holiday_file), loaded,
+                  on_error or (lambda err: self.show_error(title, err)))
+
+    def prepare_calendar(self) -> None:
+        """Load the working-day calendar on the reader thread ahead of its first use (a screen whose
+        dialogs count deadlines calls this when it reads); a bad file is told when it is used."""
+        if self.ctx.calendar_loaded or self._calendar_asked == self.ctx.calendar_epoch:
+            return
+        self._calendar_asked = self.ctx.calendar_epoch
+        self.with_calendar("节假日安排", lambda _calendar: None,
+                           lambda err: log.warning("holiday calendar not loaded ahead: %s", err))
+
+    _calendar_asked = -1   # the calendar_epoch prepare_calendar last asked for
+
     def write_and_wait(self, title: str, fn: Callable[[Context], Any]) -> tuple[bool, Any]:
         """Run the save ``fn(ctx)`` on the writer thread and wait for it: only where the user
         waits anyway (the 保存 answer when leaving unsaved work). Returns (True, result), or
