@@ -68,12 +68,7 @@ class Dialogs:
         """Ask with one button per item of ``choices`` (Chinese labels); returns the label clicked.
         The first choice is the default and what Esc or closing the box gives (keep it harmless,
         e.g. 继续)."""
-        box = QMessageBox(QMessageBox.Question, title, text, QMessageBox.NoButton, self.parent)
-        buttons = {box.addButton(label, QMessageBox.RejectRole if i == 0 else QMessageBox.AcceptRole): label
-                   for i, label in enumerate(choices)}
-        first = next(iter(buttons))
-        box.setDefaultButton(first)
-        box.setEscapeButton(first)
+        box, buttons = choice_box(self.parent, title, text, choices)
         box.exec()
         return buttons.get(box.clickedButton(), choices[0])
 
@@ -121,6 +116,18 @@ class Dialogs:
         form.addRow(label, edit)
         form.addRow(buttons)
         return edit.date().toPython() if dialog.exec() == QDialog.Accepted else None
+
+
+def choice_box(parent: QWidget | None, title: str, text: str,
+               choices: tuple[str, ...]) -> tuple[QMessageBox, dict]:
+    """The question box of :meth:`Dialogs.choose` (not shown): the box and its buttons → labels."""
+    box = QMessageBox(QMessageBox.Question, title, text, QMessageBox.NoButton, parent)
+    buttons = {box.addButton(label, QMessageBox.RejectRole if i == 0 else QMessageBox.AcceptRole): label
+               for i, label in enumerate(choices)}
+    first = next(iter(buttons))
+    box.setDefaultButton(first)
+    box.setEscapeButton(first)
+    return box, buttons
 
 
 def file_dialog(parent: QWidget | None, title: str, start: str, filters: str,

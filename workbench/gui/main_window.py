@@ -578,7 +578,8 @@ class MainWindow(QMainWindow):
             return True
         names = "、".join(dict.fromkeys(running))
         answer = self.session.dialogs.choose(
-            "正在执行的任务", f"“{names}”尚未完成。\n\n现在关闭窗口会取消该任务，未完成的部分不会保存。", (CONTINUE_TASKS, CANCEL_TASKS_AND_CLOSE))
+            "正在执行的任务", f"“{names}”尚未完成。\n\n现在关闭窗口会取消该任务，未完成的部分不会保存。"
+            f"\n选择“{CONTINUE_TASKS}”可等它完成。", (CONTINUE_TASKS, CANCEL_TASKS_AND_CLOSE))
         return answer == CANCEL_TASKS_AND_CLOSE
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
