@@ -58,7 +58,7 @@ def test_export_then_import_same_and_edited_template(qtbot, view, dialogs, tmp_p
     dialogs.answers.extend([written, False])  # same version, other content: refuse the new version
     assert view.import_template()
     qtbot.waitUntil(lambda: dialogs.shown[-1][0] == "confirm", timeout=30000)
-    assert dialogs.shown[-1][:2] == ("confirm", "导入检查表模板") and "已存在且内容不同" in dialogs.shown[-1][2]
+    assert dialogs.shown[-1][:2] == ("confirm", "导入检查表模板") and "内容与之不同" in dialogs.shown[-1][2]
     assert len(_templates(demo_session)) == before
     thread_guard.reset()
     dialogs.answers.extend([written, True])

@@ -51,8 +51,9 @@ def import_template(session: Session, then: Callable[[TemplateRecord], None] | N
             return
         new_version = status == "changed"
         if new_version and not session.dialogs.confirm(
-                "导入检查表模板", f"模板“{template.code}”的版本 {template.version} 已存在且内容不同。\n\n"
-                "是否把此文件保存为该模板的新版本（如 1.0 → 1.1）？已有的检查仍使用原来的版本。"):
+                "导入检查表模板", f"检查表模板“{template.title}”版本 {template.version} 已导入过，"
+                "但此文件的内容与之不同。\n\n是否把此文件保存为该模板的新版本（如 1.0 → 1.1）？\n"
+                "已有的检查仍使用原来的版本。"):
             return
         session.write("导入检查表模板",
                       lambda ctx: checklist_templates.store_template(ctx, template, path.name, new_version),
