@@ -147,7 +147,7 @@ def test_a_check_result_arriving_after_close_is_dropped(qtbot, app_paths, tmp_pa
     for problems in ([], ["*** in database main *** Page 7: btreeInitPage() returns error code 11"]):
         started, release = threading.Event(), threading.Event()
 
-        def check(_db, p=problems, started=started, release=release):
+        def check(_db, _cancel=None, p=problems, started=started, release=release):
             started.set()
             release.wait(10)
             return p

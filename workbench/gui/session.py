@@ -117,8 +117,8 @@ class Session(QObject):
             self.dialogs.warn("数据库已损坏", f"数据库 {db} 未通过完整性检查（{problems[0]}），为免损坏扩大，"
                               "本窗口不会写入它。\n请关闭窗口后重新打开：打开时将提供用最新的完好备份恢复。")
 
-        def check(_ctx, _cancel, _progress) -> list[str]:   # on a worker; the marker is left even
-            problems = integrity.quick_check(db)             # when the window closed meanwhile
+        def check(_ctx, cancel, _progress) -> list[str]:   # on a worker; the marker is left even
+            problems = integrity.quick_check(db, cancel)    # when the window closed meanwhile
             if problems:
                 _write_marker(failed_marker, problems)
             return problems
