@@ -132,3 +132,18 @@ def test_what_saves_need_is_imported_only_after_the_first_rows(qtbot, app_paths,
     qtbot.waitUntil(lambda: "preload" in order, timeout=10000)
     assert order[:2] == ["figures", "preload"]
     assert window.overview.values["sites"].text() == "48"
+
+
+def test_the_services_of_the_opening_are_imported_before_pyside6():
+    """`workbench gui` imports the services the opening uses before PySide6 (whose import hook
+    reads the source of every module imported after it): none of them loads Qt, and the window's
+    own modules bring no other module of workbench outside gui/ afterwards."""
+    probe = ("import json, sys\nfrom workbench import cli_commands\ncli_commands.import_window_services()\n"
+             "qt = [m for m in sys.modules if m.startswith('PySide6')]\nbefore = set(sys.modules)\n"
+             "import workbench.gui.application, workbench.gui.views.overview_view, workbench.gui.main_window\n"
+             "later = [m for m in set(sys.modules) - before if m.startswith('workbench.')"
+             " and not m.startswith('workbench.gui')]\nprint(json.dumps([qt, sorted(later)]))")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=ROOT,
+                         timeout=120, check=True).stdout
+    assert json.loads(out.strip().splitlines()[-1]) == [[], []]
