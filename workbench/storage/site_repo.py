@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from workbench.domain.site import Domain, SiteRecord
+from workbench.storage import import_basis_repo
 from workbench.storage.bulk import BATCH, deferred, insert_many
 from workbench.storage.records import Author, fresh_ids, iso, new_id, utc_now
 
@@ -178,9 +179,10 @@ def store_site_list(
             _update_site(conn, rec, sponsor, sponsor_id, _site_values(rec, sponsor), old[0], before, now, who,
                          report)
         _flush(conn, new_sponsors, new_sites, new_domains)
-        if bulk:  # what site_search_insert would have done for each new site (0011)
+        if bulk:  # what site_search_insert would have done for each new site (0011), and the count (0016)
             conn.execute("INSERT INTO site_search (rowid, search_text) SELECT rowid, search_text FROM site"
                          " WHERE rowid > ?", (last_rowid,))
+            import_basis_repo.bump(conn, campaign_id)
         _update_sponsors(conn, sponsors, targets, now, who)
         report.missing = sorted(set(stored) - seen)
         conn.executemany(
@@ -217,10 +219,12 @@ DEFERRED_INDEXES = ("site_campaign_row", "site_campaign_sponsor", "site_campaign
                     "sponsor_campaign")
 #: Everything set aside while new sites are written in bulk: the indexes above; the triggers that
 #: keep first_domain (written with each new site instead) and the search index (filled after the
-#: rows) up to date; and the sync triggers that clear a tombstone of a re-inserted id (0006),
-#: which have nothing to do for rows whose ids were just made (saving a call per row).
+#: rows) up to date; the sync triggers that clear a tombstone of a re-inserted id (0006), which
+#: have nothing to do for rows whose ids were just made (saving a call per row); and the triggers
+#: counting the campaign's changes (0016), whose count the writer bumps once instead.
+BULK_COUNTERS = ("import_basis_site_insert", "import_basis_sponsor_insert", "import_basis_domain_insert")
 BULK_OBJECTS = (*DEFERRED_INDEXES, "site_first_domain_insert", "site_search_insert", "tomb_site_insert",
-                "tomb_sponsor_insert", "tomb_site_domain_insert")
+                "tomb_sponsor_insert", "tomb_site_domain_insert", *BULK_COUNTERS)
 
 
 def _flush(conn: sqlite3.Connection, sponsors: list, sites: list, domains: list) -> None:

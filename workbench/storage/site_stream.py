@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from operator import itemgetter
 
 from workbench.domain.site import SiteRecord
-from workbench.storage import import_undo_repo
+from workbench.storage import import_basis_repo, import_undo_repo
 from workbench.storage.bulk import deferred_begin, deferred_end, insert_many
 from workbench.storage.records import Author, ordered_ids, utc_now
 from workbench.storage.site_repo import (
@@ -156,6 +156,8 @@ class SiteListWriter:
                 _replace_domains(conn, site_id, rec)
                 conn.execute("UPDATE site SET first_domain = ? WHERE id = ?",
                              (rec.domains[0].name if rec.domains else "", site_id))
+        if self._set_aside:   # what the change counters set aside would have done (0016)
+            import_basis_repo.bump(conn, self._campaign_id)
         deferred_end(conn, self._set_aside)
         if self._log:
             for table, ids in changed.items():
