@@ -362,3 +362,17 @@ def test_a_bulk_import_counts_itself_and_puts_the_counting_triggers_back(lists, 
         assert _taken(ctx, campaign, lists["list"])
         CHANGES["site value"](ctx, campaign)
         assert not _taken(ctx, campaign, lists["list"])
+
+
+def test_the_cli_says_when_it_did_not_read_the_list_and_rereads_on_request(lists, tmp_path, capsys):
+    from workbench.cli import main
+
+    db = tmp_path / "cli.sqlite3"
+    argv = ["import", str(lists["list"]), "--db", str(db), "--campaign", "命令行", "--inspector", "甲"]
+    outputs = []
+    for extra in ([], [], ["--reread"], []):
+        assert main([*argv, *extra]) == 0
+        outputs.append(capsys.readouterr().out)
+    said = [import_shortcut.UNCHANGED_NOTE in out for out in outputs]
+    assert said == [False, True, False, True]
+    assert "未变 " in outputs[1] and "新增 0，变更 0" in outputs[1]

@@ -31,6 +31,9 @@ from workbench.paths import resources_dir
 from workbench.services.context import Context
 from workbench.storage import import_basis_repo, mapping_repo
 
+#: What an import that took the shortcut says (the CLI and the import report show it).
+UNCHANGED_NOTE = "名单与此检查任务上次导入的文件完全相同，此后数据也未改动：未重新读取，结果与上次相同"
+
 #: Problem codes whose presence makes a list's reading depend on the date (cells.py: an approval
 #: date after today is implausible today, not after that day).
 DATE_CODES = frozenset({"date_implausible"})

@@ -273,7 +273,7 @@ def _kept_problems(kept: dict[str, int]) -> list[Problem]:
 
 def import_into_campaign(
     ctx: Context, campaign_name: str, path: str | Path, *, authority: str = "", doc_prefix: str = "",
-    sheet: str | None = None, mapping: dict[int, str] | None = None,
+    sheet: str | None = None, mapping: dict[int, str] | None = None, shortcut: bool = True,
 ) -> tuple[Campaign, ImportReport]:
     """Import into the campaign called ``campaign_name``, creating it (as an ICP filing review with
     ``authority`` and ``doc_prefix``) when it does not exist — in one transaction, so a failed
@@ -286,7 +286,7 @@ def import_into_campaign(
 
     with transaction(ctx.conn):
         campaign = campaigns.get_or_create(ctx, campaign_name, authority=authority, doc_prefix=doc_prefix)
-        return campaign, import_site_list(ctx, campaign.id, path, sheet=sheet, mapping=mapping)
+        return campaign, import_site_list(ctx, campaign.id, path, sheet=sheet, mapping=mapping, shortcut=shortcut)
 
 
 def _read(ctx: Context, path: Path, sheet, mapping, cancel, on_progress) -> SiteListResult:

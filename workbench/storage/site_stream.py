@@ -36,6 +36,8 @@ from workbench.storage.site_repo import (
     _sponsor_row,
     _sponsor_values,
     _update_sponsors,
+    search_fill_begin,
+    search_fill_end,
 )
 
 _STOP = None   # the queue's end marker
@@ -158,6 +160,7 @@ class SiteListWriter:
                              (rec.domains[0].name if rec.domains else "", site_id))
         if self._set_aside:   # what the change counters set aside would have done (0016)
             import_basis_repo.bump(conn, self._campaign_id)
+            search_fill_end(conn)
         deferred_end(conn, self._set_aside)
         if self._log:
             for table, ids in changed.items():
@@ -176,6 +179,7 @@ class SiteListWriter:
         if self._expected >= max(BULK_MIN_SITES, stored):
             self._last_rowid = conn.execute("SELECT coalesce(max(rowid), 0) FROM site").fetchone()[0]
             self._set_aside = deferred_begin(conn, *BULK_OBJECTS)
+            search_fill_begin(conn)
         self._thread = threading.Thread(target=self._run, name="site-list-writer", daemon=True)
         self._thread.start()
 
