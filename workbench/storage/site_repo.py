@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from workbench.domain.site import Domain, SiteRecord
-from workbench.storage import import_basis_repo
+from workbench.storage import campaign_count_repo, import_basis_repo
 from workbench.storage.bulk import BATCH, deferred, insert_many
 from workbench.storage.records import Author, fresh_ids, iso, new_id, utc_now
 
@@ -192,6 +192,8 @@ def store_site_list(
             "UPDATE site SET present = 0, updated_at = ? WHERE campaign_id = ? AND site_filing_no = ?",
             [(now, campaign_id, no) for no in report.missing],
         )
+    if bulk:   # what the count triggers set aside would have done (0017)
+        campaign_count_repo.recount(conn, campaign_id)
     return report
 
 
@@ -223,11 +225,13 @@ DEFERRED_INDEXES = ("site_campaign_row", "site_campaign_sponsor", "site_campaign
 #: Everything set aside while new sites are written in bulk: the indexes above; the triggers that
 #: keep first_domain (written with each new site instead) and the search index (filled after the
 #: rows) up to date; the sync triggers that clear a tombstone of a re-inserted id (0006), which
-#: have nothing to do for rows whose ids were just made (saving a call per row); and the triggers
-#: counting the campaign's changes (0016), whose count the writer bumps once instead.
+#: have nothing to do for rows whose ids were just made (saving a call per row); the triggers that
+#: count a campaign's sites and sponsors (0017: the campaign is counted again after); and the
+#: triggers counting the campaign's changes (0016), whose count the writer bumps once instead.
 BULK_COUNTERS = ("import_basis_site_insert", "import_basis_sponsor_insert", "import_basis_domain_insert")
 BULK_OBJECTS = (*DEFERRED_INDEXES, "site_first_domain_insert", "site_search_insert", "tomb_site_insert",
-                "tomb_sponsor_insert", "tomb_site_domain_insert", *BULK_COUNTERS)
+                "tomb_sponsor_insert", "tomb_site_domain_insert", "campaign_count_site_insert",
+                "campaign_count_sponsor_insert", *BULK_COUNTERS)
 
 
 #: FTS5's ``automerge`` (its default) put back once a bulk writer filled the search index.
