@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from operator import itemgetter
 
 from workbench.domain.site import SiteRecord
-from workbench.storage import import_undo_repo
+from workbench.storage import campaign_count_repo, import_undo_repo
 from workbench.storage.bulk import deferred_begin, deferred_end, insert_many
 from workbench.storage.records import Author, ordered_ids, utc_now
 from workbench.storage.site_repo import (
@@ -157,6 +157,8 @@ class SiteListWriter:
                 conn.execute("UPDATE site SET first_domain = ? WHERE id = ?",
                              (rec.domains[0].name if rec.domains else "", site_id))
         deferred_end(conn, self._set_aside)
+        if "campaign_count_site_insert" in self._set_aside:   # what the count triggers would have done
+            campaign_count_repo.recount(conn, self._campaign_id)
         if self._log:
             for table, ids in changed.items():
                 import_undo_repo.rehash_created(conn, table, ids)
