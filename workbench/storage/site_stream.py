@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from operator import itemgetter
 
 from workbench.domain.site import SiteRecord
-from workbench.storage import campaign_count_repo, import_undo_repo
+from workbench.storage import campaign_count_repo, import_basis_repo, import_undo_repo
 from workbench.storage.bulk import deferred_begin, deferred_end, insert_many
 from workbench.storage.records import Author, ordered_ids, utc_now
 from workbench.storage.site_repo import (
@@ -36,6 +36,8 @@ from workbench.storage.site_repo import (
     _sponsor_row,
     _sponsor_values,
     _update_sponsors,
+    search_fill_begin,
+    search_fill_end,
 )
 
 _STOP = None   # the queue's end marker
@@ -156,6 +158,9 @@ class SiteListWriter:
                 _replace_domains(conn, site_id, rec)
                 conn.execute("UPDATE site SET first_domain = ? WHERE id = ?",
                              (rec.domains[0].name if rec.domains else "", site_id))
+        if self._set_aside:   # what the change counters set aside would have done (0016)
+            import_basis_repo.bump(conn, self._campaign_id)
+            search_fill_end(conn)
         deferred_end(conn, self._set_aside)
         if "campaign_count_site_insert" in self._set_aside:   # what the count triggers would have done
             campaign_count_repo.recount(conn, self._campaign_id)
@@ -176,6 +181,7 @@ class SiteListWriter:
         if self._expected >= max(BULK_MIN_SITES, stored):
             self._last_rowid = conn.execute("SELECT coalesce(max(rowid), 0) FROM site").fetchone()[0]
             self._set_aside = deferred_begin(conn, *BULK_OBJECTS)
+            search_fill_begin(conn)
         self._thread = threading.Thread(target=self._run, name="site-list-writer", daemon=True)
         self._thread.start()
 
