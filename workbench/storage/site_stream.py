@@ -7,14 +7,20 @@ What the reader changes after a site was handed over (flags added for conflictin
 formula cells at the end, a sponsor's USCC corrected by a later row, the sponsor's last row) is
 put right in :meth:`SiteListWriter.finish`, so the stored result equals that of
 :func:`workbench.storage.site_repo.store_site_list` on the finished list.
+
+Neither side keeps the list's records (issue 12: ~470 MB at 300,000 rows): per sponsor the
+writer keeps its id, the values written and those of its last row, and the records of its sites
+only while the USCC of its first row failed its check (a later row may still correct it, and
+their search text then changes).
 """
 
 from __future__ import annotations
 
+import json
 import queue
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from operator import itemgetter
 
 from workbench.domain.site import SiteRecord
@@ -22,20 +28,20 @@ from workbench.storage import import_undo_repo
 from workbench.storage.bulk import deferred_begin, deferred_end, insert_many
 from workbench.storage.records import Author, ordered_ids, utc_now
 from workbench.storage.site_repo import (
+    _BAD_CODE_FLAGS,
     _DOMAIN_COLUMNS,
     _SITE_COLUMNS,
     _SPONSOR_COLUMNS,
     BULK_MIN_SITES,
     BULK_OBJECTS,
     ChangeReport,
-    _replace_domains,
+    _flags_json,
     _site_row,
-    _site_values,
     _sponsor_fields,
     _sponsor_key,
     _sponsor_row,
-    _sponsor_values,
     _update_sponsors,
+    search_text,
 )
 
 _STOP = None   # the queue's end marker
@@ -59,7 +65,8 @@ class SiteListWriter:
         writer = SiteListWriter(conn, campaign_id, author, log=True)   # log: optional
         writer.expect(rows)          # optional: the sheet's row count, before the first put
         writer.put(records)          # the new sites of each chunk, in list order
-        report = writer.finish(all_records)
+        report = writer.finish(site_numbers, added_flags)
+        counts = writer.stored_counts()
         # or, on any error or cancel: writer.abort(), then roll the transaction back
 
     Nothing else may use ``conn`` between the first :meth:`put` and :meth:`finish` or
@@ -95,8 +102,11 @@ class SiteListWriter:
         self._expected = 0
         self._set_aside: dict[str, tuple[str, str]] = {}
         self._last_rowid = 0
-        self._written: list[SiteRecord] = []          # the records written, in list order
-        self._sponsors: dict[str, tuple[str, tuple]] = {}   # key -> (id, values stored: _sponsor_row)
+        self._written = 0          # sites written
+        # sponsor key -> [id, values written (_sponsor_row), its last row's (subject_filing_no, city),
+        #                 a valid USCC of a later row or None, (site id, record) of its sites or None]
+        # The last item is a list only while the USCC written failed its check (see finish).
+        self._sponsors: dict[str, list] = {}
 
     def expect(self, rows: int) -> None:
         """The number of rows the list is expected to hold (decides the bulk mode at the first put)."""
@@ -119,48 +129,63 @@ class SiteListWriter:
             except queue.Full:
                 continue
 
-    def finish(self, records: Sequence[SiteRecord]) -> ChangeReport:
-        """Wait for the writes, bring every row to what ``records`` (the finished list) says,
-        put back what was set aside; returns the report (every site added).
+    def finish(self, site_numbers: Sequence[str], added_flags: Mapping[str, tuple[str, ...]]) -> ChangeReport:
+        """Wait for the writes, bring every row to what the finished list says, put back what
+        was set aside; returns the report (every site added).
+
+        Args:
+            site_numbers: the list's site filing numbers, in list order (as handed over).
+            added_flags: filing number → the flags the reader added to that site after handing
+                it over (appended to those written, in order).
 
         Raises:
             the worker's error, if writing failed; sqlite3 errors of the final writes.
         """
-        if self._thread is None and records:
+        if self._thread is None and site_numbers:
             self._start()
         self._stop()
         if self._error is not None:
             raise self._error
         conn, now, who = self._conn, self._now, self._who
-        if len(self._written) != len(records) or any(
-                a.site_filing_no != b.site_filing_no for a, b in zip(self._written, records, strict=True)):
+        if self._written != len(site_numbers):
             raise RuntimeError("site list writer out of step with the reader")   # a programming error
-        final = _sponsor_values(records)
-        targets = {_sponsor_key(rec): _sponsor_row(rec, final[_sponsor_key(rec)]) for rec in records}
-        changed = {"sponsor": [self._sponsors[k][0] for k, row in targets.items() if self._sponsors[k][1] != row],
-                   "site": []}
+        # The sponsor's values are its first row's, but a USCC failing its check gives way to the
+        # first valid one of a later row (site_repo._sponsor_values); city and subject are its
+        # last row's (site_repo.store_site_list).
+        targets, changed = {}, {"sponsor": [], "site": {}}
+        for key, (sponsor_id, written, last, uscc, _sites) in self._sponsors.items():
+            target = (*written[:2], written[2] if uscc is None else uscc, *last)
+            targets[key] = target
+            if target != written:
+                changed["sponsor"].append(sponsor_id)
         _update_sponsors(conn, self._sponsors, targets, now, who)
-        renamed = {k for k, (_id, row) in self._sponsors.items()
-                   if row[:3] != (final[k]["sponsor_name"], final[k]["sponsor_nature"], final[k]["uscc"])}
-        for rec, written in zip(records, self._written, strict=True):
-            key = _sponsor_key(rec)
-            if written is rec and key not in renamed:
+        site_of = "SELECT id, flags FROM site WHERE campaign_id = ? AND site_filing_no = ?"
+        for _id, written, _last, uscc, sites in self._sponsors.values():
+            if sites is None or uscc is None or uscc == written[2]:
                 continue
-            site_id = conn.execute("SELECT id FROM site WHERE campaign_id = ? AND site_filing_no = ?",
-                                   (self._campaign_id, rec.site_filing_no)).fetchone()[0]
-            changed["site"].append(site_id)
-            values = _site_values(rec, final[key])
-            sets = ", ".join(f"{k} = ?" for k in values)
-            conn.execute(f"UPDATE site SET {sets} WHERE id = ?", [*values.values(), site_id])
-            if written.domains != rec.domains:
-                _replace_domains(conn, site_id, rec)
-                conn.execute("UPDATE site SET first_domain = ? WHERE id = ?",
-                             (rec.domains[0].name if rec.domains else "", site_id))
+            sponsor = {"sponsor_name": written[0], "uscc": uscc}   # search_text holds the USCC
+            conn.executemany("UPDATE site SET search_text = ? WHERE id = ?",
+                             [(search_text(rec, sponsor), site_id) for site_id, rec in sites])
+            changed["site"].update(dict.fromkeys(site_id for site_id, _ in sites))
+        for site, codes in added_flags.items():
+            site_id, stored = conn.execute(site_of, (self._campaign_id, site)).fetchone()
+            flags = (*json.loads(stored), *codes)
+            conn.execute("UPDATE site SET flags = ?, flag_count = ? WHERE id = ?",
+                         (_flags_json(flags), len(flags), site_id))
+            changed["site"][site_id] = None
         deferred_end(conn, self._set_aside)
         if self._log:
             for table, ids in changed.items():
-                import_undo_repo.rehash_created(conn, table, ids)
-        return ChangeReport(added=[rec.site_filing_no for rec in records])
+                import_undo_repo.rehash_created(conn, table, list(ids))
+        return ChangeReport(added=list(site_numbers))
+
+    def stored_counts(self) -> dict[str, int]:
+        """After :meth:`finish`: the distinct ``domains`` (by punycode) and ``subjects`` (subject
+        filing numbers) of the sites stored, as ``SiteListResult.summary`` counts them."""
+        domains = self._conn.execute(
+            "SELECT count(DISTINCT d.ascii) FROM site_domain d JOIN site s ON s.id = d.site_id"
+            " WHERE s.campaign_id = ?", (self._campaign_id,)).fetchone()[0]
+        return {"domains": domains, "subjects": len({last[0] for _id, _row, last, *_ in self._sponsors.values()})}
 
     def abort(self) -> None:
         """Stop the worker after its current batch (the caller then rolls the transaction back,
@@ -207,15 +232,23 @@ class SiteListWriter:
         for rec in batch:
             key = _sponsor_key(rec)
             sponsor = self._sponsors.get(key)
+            bad = _BAD_CODE_FLAGS.intersection(rec.flags)
             if sponsor is None:   # its first row's values; finish() corrects them if need be
-                sponsor = self._sponsors[key] = (next_id(), _sponsor_row(rec, _sponsor_fields(rec)))
-                sponsors.append((sponsor[0], campaign_id, *sponsor[1], now, now, *who))
+                row = _sponsor_row(rec, _sponsor_fields(rec))
+                sponsor = self._sponsors[key] = [next_id(), row, row[3:], None, [] if bad else None]
+                sponsors.append((sponsor[0], campaign_id, *row, now, now, *who))
+            else:
+                sponsor[2] = (rec.subject_filing_no, rec.city)
+                if sponsor[4] is not None and sponsor[3] is None and rec.uscc and not bad:
+                    sponsor[3] = rec.uscc
             row = sponsor[1]
             site_id = next_id()
             sites.append((site_id, campaign_id, sponsor[0], *_site_row(rec, {"sponsor_name": row[0], "uscc": row[2]}),
                           rec.domains[0].name if rec.domains else "", now, now, *who, 1))
             domains.append([(next_id(), site_id, d.name, d.ascii, i) for i, d in enumerate(rec.domains)])
-            self._written.append(rec)
+            if sponsor[4] is not None:
+                sponsor[4].append((site_id, rec))
+        self._written += len(batch)
         conn = self._conn
         insert_many(conn, "sponsor", _SPONSOR_COLUMNS, sponsors)
         insert_many(conn, "site", _SITE_INSERT, sites)
