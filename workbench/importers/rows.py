@@ -48,6 +48,9 @@ _domain_name = attrgetter("name")
 # A site's fingerprint: its first row's number (unsigned 32 bits; a sheet has at most 1,048,576
 # rows) and a 64-bit hash of each compared field's value.
 _FINGERPRINT = struct.Struct(f"<I{len(COMPARED)}q")
+# Bits of a sheet row number (Excel's 1,048,576 rows; more in a CSV), and a hash's 64 bits.
+_ROW_BITS, _MASK64 = 32, (1 << 64) - 1
+_ROW_MASK = (1 << _ROW_BITS) - 1
 
 
 @dataclass
@@ -92,8 +95,8 @@ class RowImporter:
         self._width = max(mapping, default=-1) + 1
         self._site_col = self._column.get("site_filing_no", 0)
         self._probe = min((c for c, f in mapping.items() if f != "serial"), default=0)
-        self._seen: dict[int, int] = {}  # row hash → first row with it
-        self._seen_site: dict[int, object] = {}  # that first row → its raw 网站备案号 cell
+        # row hash → that of its raw 网站备案号 cell and the first row with it (see _data_row)
+        self._seen: dict[int, int] = {}
         # 主体备案号 → (row, sponsor_name, uscc, sponsor_nature) of its first record
         self._sponsors: dict[str, tuple] = {}
         self._pending_blank: list[int] = []
@@ -278,17 +281,16 @@ class RowImporter:
         out.data_rows += 1
         if self._serial is not None:
             row[self._serial] = ""
-        # Exact-duplicate check on a hash of the row plus its raw 网站备案号 cell, not the row
-        # itself: keeping every row alive would double the memory of a 100,000-row import.
-        # A false match needs a 64-bit hash collision and the same filing-number text. (Two
-        # dicts of ints and cells, not one of tuples: no per-row object for the collector.)
-        site_cell = row[self._site_col]
-        earlier = self._seen.setdefault(hash(tuple(row)), number)
-        if earlier == number:
-            self._seen_site[number] = site_cell
-        elif self._seen_site[earlier] == site_cell:
+        # Exact-duplicate check on a hash of the row, not the row itself: keeping every row
+        # alive would double the memory of a 100,000-row import. Each row hash maps to one int
+        # holding the hash of the row's raw 网站备案号 cell and the row's number: a false match
+        # needs a 64-bit collision of the row hashes and a 64-bit one of the cells' hashes (or
+        # the same filing-number text). One int per row, no tuple or cell kept (issue 12).
+        mine = (hash(row[self._site_col]) & _MASK64) << _ROW_BITS | number
+        earlier = self._seen.setdefault(hash(tuple(row)), mine)
+        if earlier != mine and earlier >> _ROW_BITS == mine >> _ROW_BITS:
             out.duplicate_rows.append(number)
-            out.problems.append(_row_problem(number, "duplicate_row", other=earlier))
+            out.problems.append(_row_problem(number, "duplicate_row", other=earlier & _ROW_MASK))
             return
         if codes:
             out.problems.extend(self._problem(number, code, col, row) for code, col in codes)

@@ -9,9 +9,10 @@ put right in :meth:`SiteListWriter.finish`, so the stored result equals that of
 :func:`workbench.storage.site_repo.store_site_list` on the finished list.
 
 Neither side keeps the list's records (issue 12: ~470 MB at 300,000 rows): per sponsor the
-writer keeps its id, the values written and those of its last row, and the records of its sites
-only while the USCC of its first row failed its check (a later row may still correct it, and
-their search text then changes).
+writer keeps its id and the values written; a sponsor whose later rows change it (another city,
+or a USCC correcting one that failed its check) also gets a small entry in ``_later``, and the
+records of its sites are kept while the USCC of its first row failed its check (their search
+text changes if a later row corrects it).
 """
 
 from __future__ import annotations
@@ -103,10 +104,11 @@ class SiteListWriter:
         self._set_aside: dict[str, tuple[str, str]] = {}
         self._last_rowid = 0
         self._written = 0          # sites written
-        # sponsor key -> [id, values written (_sponsor_row), its last row's (subject_filing_no, city),
-        #                 a valid USCC of a later row or None, (site id, record) of its sites or None]
-        # The last item is a list only while the USCC written failed its check (see finish).
-        self._sponsors: dict[str, list] = {}
+        self._sponsors: dict[str, tuple[str, tuple]] = {}   # key -> (id, values written: _sponsor_row)
+        # key -> [its last row's city, a valid USCC of a later row or None, (site id, record) of its
+        # sites or None], for the sponsors whose first row's USCC failed its check or whose rows
+        # name another city than the first (each sponsor's subject_filing_no is its key's).
+        self._later: dict[str, list] = {}
 
     def expect(self, rows: int) -> None:
         """The number of rows the list is expected to hold (decides the bulk mode at the first put)."""
@@ -153,14 +155,16 @@ class SiteListWriter:
         # first valid one of a later row (site_repo._sponsor_values); city and subject are its
         # last row's (site_repo.store_site_list).
         targets, changed = {}, {"sponsor": [], "site": {}}
-        for key, (sponsor_id, written, last, uscc, _sites) in self._sponsors.items():
-            target = (*written[:2], written[2] if uscc is None else uscc, *last)
-            targets[key] = target
+        for key, (city, uscc, _sites) in self._later.items():
+            sponsor_id, written = self._sponsors[key]
+            target = (*written[:2], written[2] if uscc is None else uscc, written[3], city)
             if target != written:
+                targets[key] = target
                 changed["sponsor"].append(sponsor_id)
         _update_sponsors(conn, self._sponsors, targets, now, who)
         site_of = "SELECT id, flags FROM site WHERE campaign_id = ? AND site_filing_no = ?"
-        for _id, written, _last, uscc, sites in self._sponsors.values():
+        for key, (_city, uscc, sites) in self._later.items():
+            written = self._sponsors[key][1]
             if sites is None or uscc is None or uscc == written[2]:
                 continue
             sponsor = {"sponsor_name": written[0], "uscc": uscc}   # search_text holds the USCC
@@ -185,7 +189,7 @@ class SiteListWriter:
         domains = self._conn.execute(
             "SELECT count(DISTINCT d.ascii) FROM site_domain d JOIN site s ON s.id = d.site_id"
             " WHERE s.campaign_id = ?", (self._campaign_id,)).fetchone()[0]
-        return {"domains": domains, "subjects": len({last[0] for _id, _row, last, *_ in self._sponsors.values()})}
+        return {"domains": domains, "subjects": len({row[3] for _id, row in self._sponsors.values()})}
 
     def abort(self) -> None:
         """Stop the worker after its current batch (the caller then rolls the transaction back,
@@ -232,22 +236,25 @@ class SiteListWriter:
         for rec in batch:
             key = _sponsor_key(rec)
             sponsor = self._sponsors.get(key)
-            bad = _BAD_CODE_FLAGS.intersection(rec.flags)
+            later = None
             if sponsor is None:   # its first row's values; finish() corrects them if need be
-                row = _sponsor_row(rec, _sponsor_fields(rec))
-                sponsor = self._sponsors[key] = [next_id(), row, row[3:], None, [] if bad else None]
-                sponsors.append((sponsor[0], campaign_id, *row, now, now, *who))
-            else:
-                sponsor[2] = (rec.subject_filing_no, rec.city)
-                if sponsor[4] is not None and sponsor[3] is None and rec.uscc and not bad:
-                    sponsor[3] = rec.uscc
+                sponsor = self._sponsors[key] = (next_id(), _sponsor_row(rec, _sponsor_fields(rec)))
+                sponsors.append((sponsor[0], campaign_id, *sponsor[1], now, now, *who))
+                if _BAD_CODE_FLAGS.intersection(rec.flags):
+                    later = self._later[key] = [rec.city, None, []]
+            elif (later := self._later.get(key)) is not None or rec.city != sponsor[1][4]:
+                if later is None:
+                    later = self._later[key] = [rec.city, None, None]
+                later[0] = rec.city
+                if later[2] is not None and later[1] is None and rec.uscc and not _BAD_CODE_FLAGS.intersection(rec.flags):
+                    later[1] = rec.uscc
             row = sponsor[1]
             site_id = next_id()
             sites.append((site_id, campaign_id, sponsor[0], *_site_row(rec, {"sponsor_name": row[0], "uscc": row[2]}),
                           rec.domains[0].name if rec.domains else "", now, now, *who, 1))
             domains.append([(next_id(), site_id, d.name, d.ascii, i) for i, d in enumerate(rec.domains)])
-            if sponsor[4] is not None:
-                sponsor[4].append((site_id, rec))
+            if later is not None and later[2] is not None:
+                later[2].append((site_id, rec))
         self._written += len(batch)
         conn = self._conn
         insert_many(conn, "sponsor", _SPONSOR_COLUMNS, sponsors)
