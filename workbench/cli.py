@@ -60,7 +60,13 @@ def _today(text: str) -> date:
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse with one-line Chinese errors (exit code 2) instead of a usage block."""
+    """argparse with one-line Chinese errors (exit code 2) instead of a usage block, and each
+    option's help on the line below it (argparse pads by characters, so a Chinese placeholder
+    would push the help column out of line)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", lambda prog: argparse.HelpFormatter(prog, max_help_position=6))
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str):
         self.exit(2, f"错误：命令参数有误（{message}）；用 “{self.prog} -h” 查看用法\n")
@@ -73,7 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command."""
     cli_messages.install()   # argparse's own words (用法、选项、缺少参数…) in Chinese
     p = _Parser(prog="workbench", description="检查工作台：网站备案核查与网络安全检查")
-    p.add_argument("--version", action="version", version=f"workbench {__version__}")
+    p.add_argument("--version", action="version", version=f"workbench {__version__}",
+                   help=cli_messages.translate("show program's version number and exit"))
     p.add_argument("--data-dir", help="把数据库、设置和日志都放在此文件夹（便携模式）")
     sub = p.add_subparsers(dest="command", parser_class=_Parser)
 
@@ -162,7 +169,7 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--inspector", help=INSPECTOR_HELP)
     c.add_argument("--json", action="store_true")
     sp = cmd("conflicts", "合并冲突：列出待裁决的冲突，或裁决一条")
-    sp.add_argument("--decide", metavar="ID", help="要裁决的冲突编号（列表中的前 8 位即可）")
+    sp.add_argument("--decide", metavar="冲突编号", help="要裁决的冲突编号（列表中的前 8 位即可）")
     sp.add_argument("--take", type=int, choices=[1, 2, 3], help="采用第几个候选值")
     sp.add_argument("--json", action="store_true")
     from workbench import cli_removal

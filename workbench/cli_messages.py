@@ -62,13 +62,41 @@ POSITIONAL_NAMES = {"file": "文件", "out": "输出文件", "outdir": "输出�
                     "start": "起始日期", "days": "天数"}
 COMMAND_NAME = "命令"
 
+# Placeholders shown after options that take a value ("--db 数据库文件" instead of "--db DB"),
+# by the option's ``dest``; options not listed keep argparse's upper-case dest.
+OPTION_NAMES = {
+    "data_dir": "文件夹", "db": "数据库文件", "today": "日期", "inspector": "姓名",
+    "sites": "个数", "findings": "个数", "campaign": "任务名称", "authority": "机关名称",
+    "prefix": "前缀", "sheet": "工作表", "mapping": "JSON文件", "org": "单位名称",
+    "contact": "联系人", "phone": "电话", "review_body": "机关名称", "court": "法院名称",
+    "notice": "文号", "date": "日期", "entity": "表名", "entity_id": "记录ID", "csv": "CSV文件",
+    "to": "交换对象", "start": "日期", "end": "日期", "rename": "新名称", "count": "个数",
+    "first": "起号", "last": "末号", "year": "年份", "note": "备注", "template_version": "版本",
+}
+# Help for options that are the same everywhere and were given none where they are defined.
+OPTION_HELP = {
+    "json": "以 JSON 输出（供其他程序读取）",
+    "campaign": "检查任务名称（数据库中只有一个任务时可省略）",
+    "sheet": "要导入的工作表名称（缺省为第一个认出表头的可见工作表）",
+    "kind": "任务类型：icp_review 网站备案核查；security_inspection 网络安全检查",
+    "unit": None,   # --working / --calendar share a dest; their help is set per option below
+}
+UNIT_HELP = {"--working": "按工作日计算（跳过周末和法定节假日）", "--calendar": "按自然日计算"}
+
 
 def name_arguments(parser: argparse.ArgumentParser) -> None:
-    """Give ``parser`` and its sub-commands' positional arguments Chinese names (metavar)."""
+    """Give ``parser`` and its sub-commands' arguments Chinese names (metavar) and fill the
+    help of common options left without one (:data:`OPTION_NAMES`, :data:`OPTION_HELP`)."""
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             action.metavar = action.metavar or COMMAND_NAME
             for sub in dict.fromkeys(action.choices.values()):
                 name_arguments(sub)
-        elif not action.option_strings and action.metavar is None and action.choices is None:
-            action.metavar = POSITIONAL_NAMES.get(action.dest)
+        elif not action.option_strings:
+            if action.metavar is None and action.choices is None:
+                action.metavar = POSITIONAL_NAMES.get(action.dest)
+        else:
+            if action.metavar is None and action.nargs != 0 and action.choices is None:
+                action.metavar = OPTION_NAMES.get(action.dest)
+            if action.help is None:
+                action.help = UNIT_HELP.get(action.option_strings[-1]) or OPTION_HELP.get(action.dest)

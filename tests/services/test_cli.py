@@ -236,10 +236,38 @@ def test_argparse_speaks_chinese(capsys, argv):
     out = capsys.readouterr()
     text = out.out + out.err
     english = ("usage", "options", "positional", "argument", "required", "invalid", "choose from",
-               "unrecognized", "show this", "help message", "expected", "error")
+               "unrecognized", "show this", "show program", "help message", "expected", "error")
     assert not [w for w in english if re.search(rf"\b{w}\b", text, re.IGNORECASE)], text
     for name in ("file", "out", "command", "days"):   # English argument names
         assert not re.search(rf"(?<![-\w.]){name}\b", text), text
+
+
+def _all_parsers(parser, path=("workbench",)):
+    import argparse
+
+    yield " ".join(path), parser
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from _all_parsers(sub, (*path, name))
+
+
+def test_every_option_has_a_chinese_placeholder_and_a_help_line():
+    """`workbench import -h` showed "--db DB  --today TODAY  --sheet SHEET" and --json, --sheet,
+    --campaign, --working… with no explanation."""
+    import re
+
+    from workbench.cli import build_parser
+
+    seen = 0
+    for where, parser in _all_parsers(build_parser()):
+        text = parser.format_help()
+        assert not re.search(r"--[a-z-]+ [A-Z_]{2,}\b", text), (where, text)
+        for action in parser._actions:
+            if action.option_strings and action.help is None:
+                raise AssertionError(f"{where} {action.option_strings[-1]} 没有说明")
+        seen += 1
+    assert seen > 30
 
 
 def test_writes_need_an_inspector_name_never_the_login(capsys, tmp_path, monkeypatch):
