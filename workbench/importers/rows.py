@@ -48,6 +48,8 @@ _domain_name = attrgetter("name")
 # A site's fingerprint: its first row's number (unsigned 32 bits; a sheet has at most 1,048,576
 # rows) and a 64-bit hash of each compared field's value.
 _FINGERPRINT = struct.Struct(f"<I{len(COMPARED)}q")
+_sponsor_fields = attrgetter(*SPONSOR_FIELDS)
+_SPONSOR = struct.Struct(f"<I{len(SPONSOR_FIELDS)}q")   # a first row's number and its sponsor fields' hashes
 # Bits of a sheet row number (Excel's 1,048,576 rows; more in a CSV), and a hash's 64 bits.
 _ROW_BITS, _MASK64 = 32, (1 << 64) - 1
 _ROW_MASK = (1 << _ROW_BITS) - 1
@@ -97,8 +99,8 @@ class RowImporter:
         self._probe = min((c for c, f in mapping.items() if f != "serial"), default=0)
         # row hash → that of its raw 网站备案号 cell and the first row with it (see _data_row)
         self._seen: dict[int, int] = {}
-        # 主体备案号 → (row, sponsor_name, uscc, sponsor_nature) of its first record
-        self._sponsors: dict[str, tuple] = {}
+        # 主体备案号 → its first record's row and hashes of its SPONSOR_FIELDS (_SPONSOR packed)
+        self._sponsors: dict[str, bytes] = {}
         self._pending_blank: list[int] = []
         self._rows_seen = 0
         self._fresh: list[SiteRecord] = []  # the records of the sites first seen in the current chunk
@@ -310,23 +312,26 @@ class RowImporter:
             if first is not mine:
                 self._repeat(number, unpack_fingerprint(mine), unpack_fingerprint(first), first_row(first), site)
                 return
-        own = (number, record.sponsor_name, record.uscc, record.sponsor_nature)
+        sponsor = _sponsor_fields(record)
+        own = _SPONSOR.pack(number, *map(hash, sponsor))
         earlier = self._sponsors.setdefault(record.subject_filing_no, own)
         if earlier is not own:
-            record = self._check_sponsor(row, record, earlier)
+            record = self._check_sponsor(row, record, sponsor, _SPONSOR.unpack(earlier))
         self._fresh.append(record)
 
-    def _check_sponsor(self, row: list, record: SiteRecord, earlier: tuple) -> SiteRecord:
+    def _check_sponsor(self, row: list, record: SiteRecord, sponsor: tuple, earlier: tuple) -> SiteRecord:
         """``sponsor_mismatch`` when a site's sponsor fields differ from an earlier site's;
-        returns the record, flagged if so (``earlier``: that site's row and sponsor fields, in
-        the order of :data:`SPONSOR_FIELDS`).
+        returns the record, flagged if so. ``sponsor`` holds the record's
+        :data:`SPONSOR_FIELDS`; ``earlier`` the earlier site's row and their hashes.
 
         Both sites have the same 主体备案号, so one sponsor: its name, USCC and nature are taken
         from the first row (as for conflicting rows), and a later row saying otherwise is
         flagged. A blank later cell agrees (lists often fill the sponsor in its first row only).
+        Values are compared by their 64-bit hashes (a change is missed only on a collision):
+        the first row's values are not kept (issue 12).
         """
-        changed = [f for f, theirs in zip(SPONSOR_FIELDS, earlier[1:], strict=True)
-                   if getattr(record, f) not in ("", theirs)]
+        changed = [f for f, value, theirs in zip(SPONSOR_FIELDS, sponsor, earlier[1:], strict=True)
+                   if value != "" and hash(value) != theirs]
         if not changed:
             return record
         col = self._column.get(changed[0], -1)

@@ -9,10 +9,12 @@ put right in :meth:`SiteListWriter.finish`, so the stored result equals that of
 :func:`workbench.storage.site_repo.store_site_list` on the finished list.
 
 Neither side keeps the list's records (issue 12: ~470 MB at 300,000 rows): per sponsor the
-writer keeps its id and the values written; a sponsor whose later rows change it (another city,
-or a USCC correcting one that failed its check) also gets a small entry in ``_later``, and the
-records of its sites are kept while the USCC of its first row failed its check (their search
-text changes if a later row corrects it).
+writer keeps its id, and the values written only for the last :data:`RECENT_SPONSORS` sponsors
+(a sponsor's sites mostly follow each other; others are read back by id); a sponsor whose later
+rows change it (another city, or a USCC correcting one that failed its check) also gets a small
+entry in ``_later``, with the records of its sites while the USCC of its first row failed its
+check (their search text changes if a later row corrects it). The distinct domains are counted
+by 64-bit hashes of their punycode, kept in an array.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import json
 import queue
 import sqlite3
 import threading
+from array import array
 from collections.abc import Mapping, Sequence
 from operator import itemgetter
 
@@ -46,6 +49,8 @@ from workbench.storage.site_repo import (
 )
 
 _STOP = None   # the queue's end marker
+#: Sponsors whose written values the writer keeps at hand (then drops them all and starts again).
+RECENT_SPONSORS = 4096
 #: The columns the writer gives a new site: those of a stored list's site, and ``present`` (its
 #: default, written so that the row's undo hash can be made from the values written).
 _SITE_INSERT = (*_SITE_COLUMNS, "present")
@@ -104,11 +109,14 @@ class SiteListWriter:
         self._set_aside: dict[str, tuple[str, str]] = {}
         self._last_rowid = 0
         self._written = 0          # sites written
-        self._sponsors: dict[str, tuple[str, tuple]] = {}   # key -> (id, values written: _sponsor_row)
-        # key -> [its last row's city, a valid USCC of a later row or None, (site id, record) of its
-        # sites or None], for the sponsors whose first row's USCC failed its check or whose rows
-        # name another city than the first (each sponsor's subject_filing_no is its key's).
+        self._ids: dict[str, str] = {}   # sponsor key -> id
+        self._recent: dict[str, tuple] = {}   # sponsor key -> values written (_sponsor_row), some
+        # key -> [values written, its last row's city, a valid USCC of a later row or None,
+        # (site id, record) of its sites or None], for the sponsors whose first row's USCC failed
+        # its check or whose rows name another city than the first (each sponsor's
+        # subject_filing_no is its key's).
         self._later: dict[str, list] = {}
+        self._domain_hashes = array("q")   # hash() of each domain's punycode
 
     def expect(self, rows: int) -> None:
         """The number of rows the list is expected to hold (decides the bulk mode at the first put)."""
@@ -154,17 +162,15 @@ class SiteListWriter:
         # The sponsor's values are its first row's, but a USCC failing its check gives way to the
         # first valid one of a later row (site_repo._sponsor_values); city and subject are its
         # last row's (site_repo.store_site_list).
-        targets, changed = {}, {"sponsor": [], "site": {}}
-        for key, (city, uscc, _sites) in self._later.items():
-            sponsor_id, written = self._sponsors[key]
+        targets, known, changed = {}, {}, {"sponsor": [], "site": {}}
+        for key, (written, city, uscc, _sites) in self._later.items():
             target = (*written[:2], written[2] if uscc is None else uscc, written[3], city)
             if target != written:
-                targets[key] = target
-                changed["sponsor"].append(sponsor_id)
-        _update_sponsors(conn, self._sponsors, targets, now, who)
+                targets[key], known[key] = target, (self._ids[key], written)
+                changed["sponsor"].append(self._ids[key])
+        _update_sponsors(conn, known, targets, now, who)
         site_of = "SELECT id, flags FROM site WHERE campaign_id = ? AND site_filing_no = ?"
-        for key, (_city, uscc, sites) in self._later.items():
-            written = self._sponsors[key][1]
+        for written, _city, uscc, sites in self._later.values():
             if sites is None or uscc is None or uscc == written[2]:
                 continue
             sponsor = {"sponsor_name": written[0], "uscc": uscc}   # search_text holds the USCC
@@ -185,11 +191,16 @@ class SiteListWriter:
 
     def stored_counts(self) -> dict[str, int]:
         """After :meth:`finish`: the distinct ``domains`` (by punycode) and ``subjects`` (subject
-        filing numbers) of the sites stored, as ``SiteListResult.summary`` counts them."""
-        domains = self._conn.execute(
-            "SELECT count(DISTINCT d.ascii) FROM site_domain d JOIN site s ON s.id = d.site_id"
-            " WHERE s.campaign_id = ?", (self._campaign_id,)).fetchone()[0]
-        return {"domains": domains, "subjects": len({row[3] for _id, row in self._sponsors.values()})}
+        filing numbers) of the sites stored, as ``SiteListResult.summary`` counts them.
+
+        Domains are told apart by 64-bit hashes (two distinct ones count once only on a
+        collision). A sponsor's key is its subject filing number, or ``name:`` and its name for
+        the sites without one (a canonical filing number never starts so): those count as one
+        subject, the empty one.
+        """
+        named = sum(key.startswith("name:") for key in self._ids)
+        return {"domains": len(set(self._domain_hashes)),
+                "subjects": len(self._ids) - named + (named > 0)}
 
     def abort(self) -> None:
         """Stop the worker after its current batch (the caller then rolls the transaction back,
@@ -232,29 +243,37 @@ class SiteListWriter:
         """Insert one batch of new sites (and their new sponsors and domains), noting them in the
         undo log when asked to."""
         campaign_id, now, who, next_id = self._campaign_id, self._now, self._who, self._next_id
+        ids, recent = self._ids, self._recent
         sponsors, sites, domains = [], [], []
         for rec in batch:
             key = _sponsor_key(rec)
-            sponsor = self._sponsors.get(key)
+            sponsor_id = ids.get(key)
             later = None
-            if sponsor is None:   # its first row's values; finish() corrects them if need be
-                sponsor = self._sponsors[key] = (next_id(), _sponsor_row(rec, _sponsor_fields(rec)))
-                sponsors.append((sponsor[0], campaign_id, *sponsor[1], now, now, *who))
+            if sponsor_id is None:   # its first row's values; finish() corrects them if need be
+                sponsor_id = ids[key] = next_id()
+                row = _sponsor_row(rec, _sponsor_fields(rec))
+                if len(recent) >= RECENT_SPONSORS:
+                    recent.clear()
+                recent[key] = row
+                sponsors.append((sponsor_id, campaign_id, *row, now, now, *who))
                 if _BAD_CODE_FLAGS.intersection(rec.flags):
-                    later = self._later[key] = [rec.city, None, []]
-            elif (later := self._later.get(key)) is not None or rec.city != sponsor[1][4]:
-                if later is None:
-                    later = self._later[key] = [rec.city, None, None]
-                later[0] = rec.city
-                if later[2] is not None and later[1] is None and rec.uscc and not _BAD_CODE_FLAGS.intersection(rec.flags):
-                    later[1] = rec.uscc
-            row = sponsor[1]
+                    later = self._later[key] = [row, rec.city, None, []]
+            else:
+                row = recent.get(key) or self._written_sponsor(sponsor_id, sponsors)
+                if (later := self._later.get(key)) is not None or rec.city != row[4]:
+                    if later is None:
+                        later = self._later[key] = [row, rec.city, None, None]
+                    later[1] = rec.city
+                    if (later[3] is not None and later[2] is None and rec.uscc
+                            and not _BAD_CODE_FLAGS.intersection(rec.flags)):
+                        later[2] = rec.uscc
             site_id = next_id()
-            sites.append((site_id, campaign_id, sponsor[0], *_site_row(rec, {"sponsor_name": row[0], "uscc": row[2]}),
+            sites.append((site_id, campaign_id, sponsor_id, *_site_row(rec, {"sponsor_name": row[0], "uscc": row[2]}),
                           rec.domains[0].name if rec.domains else "", now, now, *who, 1))
             domains.append([(next_id(), site_id, d.name, d.ascii, i) for i, d in enumerate(rec.domains)])
-            if later is not None and later[2] is not None:
-                later[2].append((site_id, rec))
+            self._domain_hashes.extend([hash(d.ascii) for d in rec.domains])
+            if later is not None and later[3] is not None:
+                later[3].append((site_id, rec))
         self._written += len(batch)
         conn = self._conn
         insert_many(conn, "sponsor", _SPONSOR_COLUMNS, sponsors)
@@ -266,6 +285,15 @@ class SiteListWriter:
             self._conn.execute("INSERT INTO site_search (rowid, search_text) SELECT rowid, search_text FROM site"
                                " WHERE rowid > ?", (self._last_rowid,))
             self._last_rowid = self._conn.execute("SELECT max(rowid) FROM site").fetchone()[0]
+
+    def _written_sponsor(self, sponsor_id: str, pending: list[tuple]) -> tuple:
+        """The values written (:func:`_sponsor_row`) of sponsor ``sponsor_id``: from this batch's
+        ``pending`` rows, or read back (finish() alone changes a sponsor after it is written)."""
+        for row in pending:
+            if row[0] == sponsor_id:
+                return row[2:7]
+        return tuple(self._conn.execute("SELECT name, nature, uscc, subject_filing_no, city FROM sponsor WHERE id = ?",
+                                        (sponsor_id,)).fetchone())
 
     def _notes(self, sponsors: list[tuple], sites: list[tuple], domains: list[list[tuple]]) -> list[tuple]:
         """The undo log's rows for the sponsors and sites of a batch (see ``log``)."""
