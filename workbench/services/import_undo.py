@@ -28,7 +28,7 @@ from workbench.domain.import_change import RowChange
 from workbench.errors import NotFoundError, ValidationError
 from workbench.faults import crash_point
 from workbench.services.context import Context
-from workbench.storage import audit, import_undo_repo, removal_repo
+from workbench.storage import audit, import_basis_repo, import_undo_repo, removal_repo
 from workbench.storage.connection import database_path, transaction
 
 #: Columns of a site row that do not carry filed values (a review is not made against them).
@@ -283,6 +283,7 @@ def undo(ctx: Context, run: ImportRun, label: str, text: str):
     with transaction(ctx.conn):
         run = check_undo(ctx, run.id)
         import_undo_repo.put_back(ctx.conn, run.id, "before")
+        import_basis_repo.forget(ctx.conn, run.campaign_id)   # no unchanged re-import against it
         crash_point("import-undo")
         removal = removal_repo.insert(ctx.conn, "import", run.id, label, text, ctx.author)
         audit.record(ctx.conn, "remove", "import_run", run.id, after={"summary": text})
@@ -299,3 +300,4 @@ def redo(ctx: Context, run_id: str) -> None:
     run = get_run(ctx, run_id)
     _check(ctx, run, "after")
     import_undo_repo.put_back(ctx.conn, run.id, "after")
+    import_basis_repo.forget(ctx.conn, run.campaign_id)

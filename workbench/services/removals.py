@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from workbench.domain.removal import Removal
 from workbench.services.context import Context
-from workbench.storage import audit, campaign_repo, inspection_repo, removal_repo
+from workbench.storage import audit, campaign_repo, import_basis_repo, inspection_repo, removal_repo
 from workbench.storage.connection import transaction
 
 
@@ -108,6 +108,8 @@ def remove(ctx: Context, plan: RemovalPlan) -> Removal:
             take_backup(ctx, Path(db), "removal")
     with transaction(ctx.conn):
         removal = removal_repo.insert(ctx.conn, plan.entity, plan.entity_id, plan.label, plan.summary, ctx.author)
+        if plan.entity == "campaign":   # its next import reads the list again (services/import_shortcut.py)
+            import_basis_repo.forget(ctx.conn, plan.entity_id)
         audit.record(ctx.conn, "remove", plan.entity, plan.entity_id, after={"summary": plan.summary})
     return removal
 
@@ -130,5 +132,7 @@ def restore(ctx: Context, removal_id: str) -> Removal:
             from workbench.services import import_undo
 
             import_undo.redo(ctx, removal.entity_id)
+        elif removal.entity == "campaign":
+            import_basis_repo.forget(ctx.conn, removal.entity_id)
         audit.record(ctx.conn, "restore", removal.entity, removal.entity_id, after={"label": removal.label})
     return removal

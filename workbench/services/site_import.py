@@ -20,9 +20,11 @@ from workbench.importers.site_list import (
     read_site_list,
 )
 from workbench.importers.xlsx_guard import ReadLimits
+from workbench.services import import_shortcut
 from workbench.services.context import Context
 from workbench.storage import import_run_repo, import_undo_repo, mapping_repo, site_stream
 from workbench.storage.connection import IMPORT_CACHE_KIB, page_cache, transaction
+from workbench.storage.records import utc_now
 from workbench.storage.site_repo import ChangeReport, store_site_list
 
 
@@ -33,12 +35,18 @@ class ImportReport:
     ``summary`` is the JSON object ``workbench import --json`` prints: the reader's counts
     (header_row, data_rows, sites, domains, duplicate_rows, conflict_rows, rejected_rows, problems)
     plus added, changed, unchanged, missing.
+
+    ``reread`` is False when the list was found unchanged since the campaign's last import and
+    not read again (services/import_shortcut.py): then ``summary``, the problems and ``changes``
+    are as reading it would give them, but ``result`` holds only the file, its format, sheet,
+    header row, data row count, digest and problems: no records, headers or row lists.
     """
 
     run_id: str
     result: SiteListResult
     changes: ChangeReport
     summary: dict
+    reread: bool = True
 
     @property
     def problems(self) -> tuple[Problem, ...]:
@@ -55,6 +63,7 @@ def import_site_list(
     mapping: dict[int, str] | None = None,
     cancel: threading.Event | None = None,
     on_progress: Callable[[Progress], None] | None = None,
+    shortcut: bool = True,
 ) -> ImportReport:
     """Read ``path`` and upsert its sites into the campaign, as one transaction.
 
@@ -63,6 +72,10 @@ def import_site_list(
     (:class:`~workbench.domain.progress.Cancelled`) or any error leaves the database as it was.
     Into a campaign holding no site yet, the sites are stored while the file is still read, in
     the one transaction (storage/site_stream.py; issue 12); otherwise the file is read first.
+    When the file's bytes, the options and the importer equal those of the campaign's last
+    import and the campaign's sites have not changed since, the run is recorded with that
+    import's outcome without reading the file (services/import_shortcut.py; ``shortcut=False``
+    reads it anyway).
 
     Raises:
         InputFileError: the file cannot be read (named, with the reason), or it yields no site
@@ -71,6 +84,11 @@ def import_site_list(
         NotFoundError: no such campaign.
     """
     path = Path(path)
+    if shortcut and (known := import_shortcut.identify(path)) is not None:
+        report = _import_unchanged(ctx, campaign_id, path, known, (sheet, mapping), on_progress)
+        if report is not None:
+            return report
+    options = (sheet, mapping)
     if site_stream.campaign_is_empty(ctx.conn, campaign_id):
         try:
             return _import_streaming(ctx, campaign_id, path, sheet, mapping, cancel, on_progress)
@@ -85,7 +103,7 @@ def import_site_list(
         with import_undo_repo.capture(ctx.conn):      # what it writes, so it can be undone (撤销导入)
             changes = store_site_list(ctx.conn, campaign_id, result.records, ctx.author, absent_fields(result))
         check_cancel(cancel)
-        report = _record(ctx, campaign_id, path, result, changes, mapping)
+        report = _record(ctx, campaign_id, path, result, changes, options)
     if on_progress:
         on_progress(Progress(len(result.records), len(result.records), "导入完成"))
     return report
@@ -136,7 +154,7 @@ def _import_streaming(ctx: Context, campaign_id: str, path: Path, sheet, mapping
             writer.abort()   # the worker stops before the rollback
             raise
         check_cancel(cancel)
-        report = _record(ctx, campaign_id, path, result, changes, mapping, streamed=True,
+        report = _record(ctx, campaign_id, path, result, changes, (sheet, mapping), streamed=True,
                          stored=writer.stored_counts())
     if on_progress:
         on_progress(Progress(result.sites, result.sites, "导入完成"))
@@ -157,11 +175,15 @@ def _require_records(result: SiteListResult, path: Path) -> None:
 
 
 def _record(ctx: Context, campaign_id: str, path: Path, result: SiteListResult, changes: ChangeReport,
-            mapping: dict[int, str] | None, streamed: bool = False, stored: dict | None = None) -> ImportReport:
+            options: tuple[str | None, dict[int, str] | None], streamed: bool = False,
+            stored: dict | None = None) -> ImportReport:
     """Finish an import inside its transaction: remember a mapping the user gave, record the run
     with its counts and problems (the run's audit entry) and the rows it wrote (for 撤销导入,
     storage/import_undo_repo.py: those its ``streamed`` writer noted, else those ``capture``
-    noted), and build the report (``stored``: as for ``SiteListResult.summary``)."""
+    noted), note what it read as the campaign's basis for an unchanged re-import (``options``:
+    the sheet and mapping asked for), and build the report (``stored``: as for
+    ``SiteListResult.summary``)."""
+    sheet, mapping = options
     if changes.kept:
         result = replace(result, problems=(*_kept_problems(changes.kept), *result.problems))
     summary = {
@@ -182,7 +204,52 @@ def _record(ctx: Context, campaign_id: str, path: Path, result: SiteListResult, 
         import_undo_repo.save_created(ctx.conn, run_id)
     else:
         import_undo_repo.save(ctx.conn, run_id)
+    import_shortcut.note(ctx, campaign_id, run_id, import_shortcut.digest(ctx, result.sha256, sheet, mapping),
+                         result.problems)
     return ImportReport(run_id, result, changes, summary)
+
+
+def _import_unchanged(ctx: Context, campaign_id: str, path: Path, known: tuple[str, str],
+                      options: tuple[str | None, dict[int, str] | None],
+                      on_progress: Callable[[Progress], None] | None) -> ImportReport | None:
+    """Record a re-import of a list found unchanged (``known``: the file's SHA-256 and format;
+    ``options``: the sheet and mapping asked for; see services/import_shortcut.py) with the
+    outcome reading it would have: every site of the list unchanged, the sites missing from it
+    marked absent again (as the full path writes them, with their undo log), the last run's counts
+    and problems. None, with nothing written, when the campaign's last import does not match or
+    its sites changed since."""
+    digest, file_format = known
+    key = import_shortcut.digest(ctx, digest, *options)
+    with transaction(ctx.conn):
+        run_id = import_shortcut.matching_run(ctx, campaign_id, key)
+        if run_id is None:
+            return None
+        stats, problems, sheet, header_row = import_shortcut.stored_run(ctx, run_id)
+        sites = stats["sites"]
+        if on_progress:
+            on_progress(Progress(0, sites, "名单与上次导入相同，正在记录…"))
+        missing = import_shortcut.missing_sites(ctx, campaign_id)
+        with import_undo_repo.capture(ctx.conn):   # as store_site_list marks them, so undo behaves alike
+            ctx.conn.executemany(
+                "UPDATE site SET present = 0, updated_at = ? WHERE campaign_id = ? AND site_filing_no = ?",
+                [(utc_now(), campaign_id, no) for no in missing])
+        changes = ChangeReport(unchanged=sites, missing=missing)
+        read = {k: v for k, v in stats.items() if k not in ("added", "changed", "unchanged", "missing")}
+        summary = {**read, "problems": [p.as_dict() for p in problems],
+                   "added": 0, "changed": 0, "unchanged": sites, "missing": len(missing)}
+        new_stats = {k: v for k, v in summary.items() if k != "problems"}
+        new_run = import_run_repo.record_run(ctx.conn, campaign_id, path.name, digest, sheet, header_row,
+                                             new_stats, problems, ctx.author)
+        import_undo_repo.save(ctx.conn, new_run)
+        import_shortcut.note(ctx, campaign_id, new_run, key, problems)
+    result = SiteListResult(
+        file=str(path), format=file_format, sheet=sheet, header_row=header_row,
+        headers=(), mapping={}, data_rows=stats.get("data_rows", 0), records=(), duplicate_rows=(),
+        conflict_rows=(), rejected_rows=(), blank_rows=(), total_row=None, problems=tuple(problems),
+        sha256=digest)
+    if on_progress:
+        on_progress(Progress(sites, sites, "导入完成"))
+    return ImportReport(new_run, result, changes, summary, reread=False)
 
 
 # Fields a list always provides, derived from the 网站备案号 even without a column of their own.
