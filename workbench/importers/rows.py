@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import MISSING, dataclass, field, fields, replace
+from hashlib import blake2b
 from itertools import count, islice, repeat
 from operator import attrgetter, itemgetter
 
@@ -61,12 +62,13 @@ class RowOutcome:
 
     ``records`` holds each site's record by filing number, unless the records were handed over
     while reading (``RowImporter.run``'s ``on_records``): then ``fingerprints`` holds each site's
-    :func:`fingerprint` instead, in list order, and ``records`` stays empty.
+    :func:`fingerprint` instead, by :func:`site_key`, in list order, ``records`` stays empty, and
+    ``conflicted_rows`` holds the first rows of the sites in ``conflicted``.
     """
 
     data_rows: int = 0
     records: dict[str, SiteRecord] = field(default_factory=dict)
-    fingerprints: dict[str, bytes] = field(default_factory=dict)
+    fingerprints: dict[bytes, bytes] = field(default_factory=dict)
     duplicate_rows: list[int] = field(default_factory=list)
     conflict_rows: list[int] = field(default_factory=list)
     rejected_rows: list[int] = field(default_factory=list)
@@ -74,7 +76,8 @@ class RowOutcome:
     total_row: int | None = None
     problems: list[Problem] = field(default_factory=list)
     conflicted: set[str] = field(default_factory=set)
-    formula_sites: list[str] = field(default_factory=list)  # see site_list._report_formulas
+    conflicted_rows: set[int] = field(default_factory=set)
+    formula_rows: list[int] = field(default_factory=list)  # see site_list._report_formulas
 
 
 class RowImporter:
@@ -125,7 +128,7 @@ class RowImporter:
         flags to them: conflicting repeats, and in ``read_site_list`` formula cells). The
         records are then not kept: the outcome holds each site's :func:`fingerprint` (a
         300,000-row list's records take ~470 MB; issue 12), and the caller adds the flags
-        ``conflicted`` names to the stored sites itself.
+        ``conflicted_rows`` names to the stored sites itself.
 
         Raises:
             Cancelled: ``cancel`` was set (checked before every chunk).
@@ -308,7 +311,7 @@ class RowImporter:
                 return
         else:
             mine = fingerprint(record)
-            first = out.fingerprints.setdefault(site, mine)
+            first = out.fingerprints.setdefault(site_key(site), mine)
             if first is not mine:
                 self._repeat(number, unpack_fingerprint(mine), unpack_fingerprint(first), first_row(first), site)
                 return
@@ -359,6 +362,8 @@ class RowImporter:
             return
         self.out.conflict_rows.append(number)
         self.out.conflicted.add(site)
+        if not self._keep:
+            self.out.conflicted_rows.add(first_row)
         self.out.problems.append(
             _row_problem(number, "conflicting_row", other=first_row, fields="、".join(changed))
         )
@@ -415,6 +420,13 @@ def fingerprint(record: SiteRecord) -> bytes:
     values = list(_compared_values(record))
     values[_DOMAINS_AT] = tuple(map(_domain_name, record.domains))
     return _FINGERPRINT.pack(record.source_row, *map(hash, values))
+
+
+def site_key(site: str) -> bytes:
+    """A site filing number as a 128-bit BLAKE2b digest of its UTF-8 (49 bytes kept per site
+    instead of ~145: the text and the UTF-8 copy SQLite's binding leaves on it). Two numbers
+    share a key only on a 128-bit collision."""
+    return blake2b(site.encode(), digest_size=16).digest()
 
 
 def unpack_fingerprint(packed: bytes) -> tuple[int, ...]:

@@ -38,9 +38,9 @@ class SiteListResult:
         data_rows: rows after the header holding any value, blank and total rows excluded.
         sha256: hex SHA-256 of the file's bytes as read.
         records: one per website (site filing number), from its first row; empty when they
-            were handed over while reading (``on_records``), then ``site_numbers`` holds the
-            sites' filing numbers in list order and ``added_flags`` the flags added to sites
-            after their records were handed over (filing number → codes, in order).
+            were handed over while reading (``on_records``), then ``site_count`` is the number
+            of sites and ``added_flags`` holds the flags added to sites after their records
+            were handed over (the site's first sheet row → codes, in order).
         duplicate_rows: rows equal to an earlier row in every column but 序号, or whose
             normalised values equal an earlier row of the same site.
         conflict_rows: rows repeating an earlier site filing number with different data.
@@ -64,13 +64,13 @@ class SiteListResult:
     total_row: int | None
     problems: tuple[Problem, ...]
     sha256: str = ""
-    site_numbers: tuple[str, ...] = ()
-    added_flags: dict[str, tuple[str, ...]] = _field(default_factory=dict)
+    site_count: int = 0
+    added_flags: dict[int, tuple[str, ...]] = _field(default_factory=dict)
 
     @property
     def sites(self) -> int:
         """The number of websites the list holds."""
-        return len(self.records) or len(self.site_numbers)
+        return len(self.records) or self.site_count
 
     def summary(self, stored: dict[str, int] | None = None) -> dict:
         """Counts and problems as plain JSON values.
@@ -145,7 +145,7 @@ def read_site_list(
         limits: how much an xlsx/ods file may unpack to (a bigger one is refused).
         on_records: called while reading with the records of the sites first found in each
             chunk of rows (see ``RowImporter.run``), so they can be stored meanwhile. The
-            records are then not kept (the result's ``records`` is empty; ``site_numbers`` and
+            records are then not kept (the result's ``records`` is empty; ``site_count`` and
             ``added_flags`` say what the stored sites need besides).
 
     Returns:
@@ -176,18 +176,18 @@ def read_site_list(
     if notes:
         out.rejected_rows = sorted({*out.rejected_rows, *bad_rows(book, name)})
         out.problems = sorted([*notes, *out.problems], key=lambda p: p.row or 0)
-    added: dict[str, tuple[str, ...]] = {}
+    added: dict[int, tuple[str, ...]] = {}
     if on_records is not None:
-        added = {site: ("conflicting_row",) for site in out.conflicted}
-        for site in out.formula_sites:
-            added[site] = (*added.get(site, ()), "formula_no_value")
+        added = {row: ("conflicting_row",) for row in out.conflicted_rows}
+        for row in out.formula_rows:
+            added[row] = (*added.get(row, ()), "formula_no_value")
     return SiteListResult(
         file=book.name, format=book.format, sheet=name, header_row=header.row,
         headers=header.headers, mapping=dict(header.mapping), data_rows=out.data_rows,
         records=tuple(out.records.values()), duplicate_rows=tuple(out.duplicate_rows),
         conflict_rows=tuple(out.conflict_rows), rejected_rows=tuple(out.rejected_rows),
         blank_rows=tuple(out.blank_rows), total_row=out.total_row, problems=tuple(out.problems),
-        sha256=book.sha256, site_numbers=tuple(out.fingerprints), added_flags=added,
+        sha256=book.sha256, site_count=len(out.fingerprints), added_flags=added,
     )
 
 
@@ -267,7 +267,7 @@ def _report_formulas(out: RowOutcome, found: dict[tuple[int, int], str], header:
     """Add ``formula_no_value`` for formula cells without a result in mapped data columns.
 
     Each gets a problem (value: the formula) and its row's record, if any, the flag (or, when
-    the records were not kept, its site is put in ``out.formula_sites``); problems stay in row
+    the records were not kept, its first row is put in ``out.formula_rows``); problems stay in row
     order. ``found`` maps (1-based sheet row, 0-based column) → formula text.
     """
     severity, message = PROBLEMS["formula_no_value"]
@@ -283,7 +283,7 @@ def _report_formulas(out: RowOutcome, found: dict[tuple[int, int], str], header:
     for key, record in out.records.items():
         if record.source_row in rows:
             out.records[key] = replace(record, flags=(*record.flags, "formula_no_value"))
-    out.formula_sites = [key for key, packed in out.fingerprints.items() if first_row(packed) in rows]
+    out.formula_rows = [row for packed in out.fingerprints.values() if (row := first_row(packed)) in rows]
     out.problems.extend(extra)
     out.problems.sort(key=lambda p: p.row or 0)
 

@@ -149,7 +149,7 @@ def _import_streaming(ctx: Context, campaign_id: str, path: Path, sheet, mapping
             _require_records(result, path)
             if on_progress:
                 on_progress(Progress(0, result.sites, "正在写入数据库…"))
-            changes = writer.finish(result.site_numbers, result.added_flags)
+            changes = writer.finish(result.site_count, result.added_flags)
         except BaseException:
             writer.abort()   # the worker stops before the rollback
             raise

@@ -71,7 +71,7 @@ class SiteListWriter:
         writer = SiteListWriter(conn, campaign_id, author, log=True)   # log: optional
         writer.expect(rows)          # optional: the sheet's row count, before the first put
         writer.put(records)          # the new sites of each chunk, in list order
-        report = writer.finish(site_numbers, added_flags)
+        report = writer.finish(site_count, added_flags)
         counts = writer.stored_counts()
         # or, on any error or cancel: writer.abort(), then roll the transaction back
 
@@ -139,25 +139,25 @@ class SiteListWriter:
             except queue.Full:
                 continue
 
-    def finish(self, site_numbers: Sequence[str], added_flags: Mapping[str, tuple[str, ...]]) -> ChangeReport:
+    def finish(self, site_count: int, added_flags: Mapping[int, tuple[str, ...]]) -> ChangeReport:
         """Wait for the writes, bring every row to what the finished list says, put back what
         was set aside; returns the report (every site added).
 
         Args:
-            site_numbers: the list's site filing numbers, in list order (as handed over).
-            added_flags: filing number → the flags the reader added to that site after handing
-                it over (appended to those written, in order).
+            site_count: the number of sites the list holds (as handed over).
+            added_flags: a site's first sheet row → the flags the reader added to that site
+                after handing it over (appended to those written, in order).
 
         Raises:
             the worker's error, if writing failed; sqlite3 errors of the final writes.
         """
-        if self._thread is None and site_numbers:
+        if self._thread is None and site_count:
             self._start()
         self._stop()
         if self._error is not None:
             raise self._error
         conn, now, who = self._conn, self._now, self._who
-        if self._written != len(site_numbers):
+        if self._written != site_count:
             raise RuntimeError("site list writer out of step with the reader")   # a programming error
         # The sponsor's values are its first row's, but a USCC failing its check gives way to the
         # first valid one of a later row (site_repo._sponsor_values); city and subject are its
@@ -169,7 +169,6 @@ class SiteListWriter:
                 targets[key], known[key] = target, (self._ids[key], written)
                 changed["sponsor"].append(self._ids[key])
         _update_sponsors(conn, known, targets, now, who)
-        site_of = "SELECT id, flags FROM site WHERE campaign_id = ? AND site_filing_no = ?"
         for written, _city, uscc, sites in self._later.values():
             if sites is None or uscc is None or uscc == written[2]:
                 continue
@@ -177,17 +176,20 @@ class SiteListWriter:
             conn.executemany("UPDATE site SET search_text = ? WHERE id = ?",
                              [(search_text(rec, sponsor), site_id) for site_id, rec in sites])
             changed["site"].update(dict.fromkeys(site_id for site_id, _ in sites))
-        for site, codes in added_flags.items():
-            site_id, stored = conn.execute(site_of, (self._campaign_id, site)).fetchone()
+        deferred_end(conn, self._set_aside)   # site_campaign_row finds a site by its first row
+        site_of = "SELECT id, flags FROM site WHERE campaign_id = ? AND source_row = ?"
+        for row, codes in added_flags.items():
+            site_id, stored = conn.execute(site_of, (self._campaign_id, row)).fetchone()
             flags = (*json.loads(stored), *codes)
             conn.execute("UPDATE site SET flags = ?, flag_count = ? WHERE id = ?",
                          (_flags_json(flags), len(flags), site_id))
             changed["site"][site_id] = None
-        deferred_end(conn, self._set_aside)
         if self._log:
             for table, ids in changed.items():
                 import_undo_repo.rehash_created(conn, table, list(ids))
-        return ChangeReport(added=list(site_numbers))
+        added = [no for (no,) in conn.execute("SELECT site_filing_no FROM site WHERE campaign_id = ?"
+                                               " ORDER BY source_row", (self._campaign_id,))]
+        return ChangeReport(added=added)
 
     def stored_counts(self) -> dict[str, int]:
         """After :meth:`finish`: the distinct ``domains`` (by punycode) and ``subjects`` (subject
