@@ -216,7 +216,7 @@ def test_printing_stops_and_asks_for_missing_contact(qtbot, view, dialogs, tmp_p
     assert not (tmp_path / "取消.pdf").exists() and view.notice_model.rowCount() == numbers_before
     dialogs.answers.extend([tmp_path / "通知书.pdf", "赵六", "0531-87654321"])
     with qtbot.waitSignal(view.done, timeout=30000):
-        assert view.generate_notice()
+        view.generate_notice()
     assert view.last_written[-1] == tmp_path / "通知书.pdf"
     assert demo_session.ctx.settings.contact == "赵六"
     assert demo_session.ctx.settings.contact_phone == "0531-87654321"
@@ -225,11 +225,30 @@ def test_printing_stops_and_asks_for_missing_contact(qtbot, view, dialogs, tmp_p
 
 def test_print_preview_draws_the_pdf_off_the_gui_thread(qtbot, view):
     """Rendering the document for print or preview (reportlab, fonts, the notice's rows) runs on a
-    worker: the GUI thread runs no SQL for it (services/thread_guard.py), only the settings check."""
+    worker, and the settings check reads the campaign on the reader: the GUI thread runs no SQL
+    for it (services/thread_guard.py)."""
     thread_guard.reset()
     view.notice_table.selectRow(0)
     view.preview_notice()
     qtbot.waitUntil(lambda: view.print_dialog is not None, timeout=30000)
-    places = sorted({o.where for o in thread_guard.offences()})
-    assert [p for p in places if "_settings_ready" not in p] == []
+    assert sorted({o.where for o in thread_guard.offences()}) == []
     view.print_dialog.close()
+
+
+def test_numbering_prompts_read_and_save_the_campaign_off_the_gui_thread(qtbot, view, dialogs, tmp_path,
+                                                                          demo_session):
+    """The 文号前缀 and 打印前请补充 prompts keep asking as before, but the campaign is read on the
+    reader thread and the prefix saved on the writer thread: no SQL on the GUI thread."""
+    from workbench.services import campaigns
+
+    campaigns.update_campaign(demo_session.ctx, demo_session.campaign_id, doc_prefix="")
+    demo_session.ctx.settings.contact = ""
+    thread_guard.reset()
+    view.sponsor_table.selectRow(_unnoticed_row(view))
+    dialogs.answers.extend(["鲁网信整改", tmp_path / "通知书.pdf", "赵六"])
+    with qtbot.waitSignal(view.done, timeout=30000):
+        view.generate_notice()
+    asked = [title for kind, title, _text in dialogs.shown if kind == "ask_text"]
+    assert asked == ["生成整改通知书：设置文号前缀", "打印前请补充"]
+    assert "鲁网信整改〔2026〕" in dialogs.shown[-1][2] and demo_session.ctx.settings.contact == "赵六"
+    assert sorted({o.where for o in thread_guard.offences()}) == []

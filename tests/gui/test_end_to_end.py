@@ -88,6 +88,6 @@ def test_inspector_day(qtbot, session, dialogs, samples, tmp_path):
     notice_path = tmp_path / "整改通知书.pdf"
     dialogs.answers.append(notice_path)
     with qtbot.waitSignal(docs.done, timeout=30000):   # drawn and numbered on a worker
-        assert docs.generate_notice()
+        docs.generate_notice()
     assert notice_path.read_bytes().startswith(b"%PDF")
     assert findings.ledger(session.ctx, session.campaign_id)[0].notice_number.startswith("鲁网信整改")

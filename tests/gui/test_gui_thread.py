@@ -166,3 +166,34 @@ def test_reads_that_store_work_once_the_integrity_check_passed(qtbot, app_paths,
         assert dialogs.shown == [] and templates[0]
     finally:
         s.close()
+
+
+def test_holiday_files_are_read_off_the_gui_thread(qtbot, window, threaded_session, monkeypatch):
+    """ctx.calendar read the holiday files on the GUI thread when a finding-action dialog opened;
+    the 问题 screen now loads the calendar on the reader thread, once, before it is needed."""
+    import threading
+
+    from workbench.domain.calendar import WorkCalendar
+
+    real, threads = WorkCalendar.load, []
+
+    def load(*args, **kwargs):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(WorkCalendar, "load", staticmethod(load))
+    session = threaded_session
+    assert not session.ctx.calendar_loaded
+    window.show_screen(FINDINGS)
+    view = window.findings_view
+    qtbot.waitUntil(lambda: not view.loading and view.model.rowCount() > 0)
+    view.table.selectRow(0)
+    qtbot.waitUntil(lambda: view.current_finding() is not None)
+    action = next(a for a, button in view.action_buttons.items() if button.isEnabled())
+    view.start_action(action)
+    qtbot.waitUntil(lambda: view.action_dialog is not None)
+    view.action_dialog.reject()
+    assert threads == [False] and session.ctx.calendar_loaded   # loaded once, on the reader thread
+    view.start_action(action)                                    # the next dialog opens at once
+    assert view.action_dialog is not None and threads == [False]
+    view.action_dialog.reject()

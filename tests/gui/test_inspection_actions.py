@@ -47,7 +47,8 @@ def test_export_then_import_same_and_edited_template(qtbot, view, dialogs, tmp_p
     assert written.exists() and dialogs.shown[-1][0] == "info" and str(written) in dialogs.shown[-1][2]
     before = len(_templates(demo_session))
     dialogs.answers.append(written)
-    qtbot.mouseClick(view.import_button, Qt.LeftButton)
+    with qtbot.waitSignal(view.template_imported, timeout=30000):   # read on a worker
+        qtbot.mouseClick(view.import_button, Qt.LeftButton)
     assert "已导入过，内容相同" in dialogs.shown[-1][2] and len(_templates(demo_session)) == before
 
     book = openpyxl.load_workbook(written)
@@ -55,25 +56,48 @@ def test_export_then_import_same_and_edited_template(qtbot, view, dialogs, tmp_p
     sheet.cell(2, 4).value = "修改后的检查要求：公开个人信息处理规则。"
     book.save(written)
     dialogs.answers.extend([written, False])  # same version, other content: refuse the new version
-    assert view.import_template() is None
-    assert dialogs.shown[-1][:2] == ("confirm", "导入检查表模板") and len(_templates(demo_session)) == before
+    assert view.import_template()
+    qtbot.waitUntil(lambda: dialogs.shown[-1][0] == "confirm", timeout=30000)
+    assert dialogs.shown[-1][:2] == ("confirm", "导入检查表模板") and "内容与之不同" in dialogs.shown[-1][2]
+    assert len(_templates(demo_session)) == before
+    thread_guard.reset()
     dialogs.answers.extend([written, True])
-    record = view.import_template()
+    with qtbot.waitSignal(view.template_imported, timeout=30000) as imported:
+        assert view.import_template()
+    record = imported.args[0]
     assert record is not None and record.code == TEMPLATE and len(_templates(demo_session)) == before + 1
     original = next(t for t in _templates(demo_session) if t.code == TEMPLATE and t.id != record.id)
     assert record.version != original.version
     assert "已导入检查表模板" in dialogs.shown[-1][2] and record.version in dialogs.shown[-1][2]
+    assert not thread_guard.offences()    # read and checked on a worker, stored on the writer thread
+    dialogs.answers.extend([written, True])   # the edited file again: that version is stored already
+    with qtbot.waitSignal(view.template_imported, timeout=30000) as again:
+        view.import_template()
+    assert again.args[0].id == record.id and "已导入过" in dialogs.shown[-1][2]
+    assert len(_templates(demo_session)) == before + 1
 
 
-def test_import_bad_template_lists_its_problems(view, dialogs, tmp_path, demo_session):
+def test_import_bad_template_lists_its_problems(qtbot, view, dialogs, tmp_path, demo_session):
     bad = tmp_path / "坏模板.yaml"
     bad.write_text("id: broken\ntitle: 坏模板\nversion: '1'\nsections: []\nitems:\n  - code: X\n", encoding="utf-8")
     before = len(_templates(demo_session))
     dialogs.answers.append(bad)
-    assert view.import_template() is None
+    assert view.import_template()
+    qtbot.waitUntil(lambda: dialogs.shown[-1][0] == "warn", timeout=30000)
     kind, title, text = dialogs.shown[-1]
     assert (kind, title) == ("warn", "导入检查表模板") and "坏模板.yaml" in text and "全部问题" in text
     assert len(_templates(demo_session)) == before
+
+
+def test_import_broken_yaml_names_the_file_and_line(qtbot, view, dialogs, tmp_path, demo_session):
+    bad = tmp_path / "语法错误.yaml"
+    bad.write_text("id: broken\ntitle: 坏模板\nitems:\n  - code: X\n    title: [未闭合\n", encoding="utf-8")
+    dialogs.answers.append(bad)
+    view.import_template()
+    qtbot.waitUntil(lambda: dialogs.shown[-1][0] == "warn", timeout=30000)
+    kind, title, text = dialogs.shown[-1]
+    assert title == "导入检查表模板" and "语法错误.yaml" in text
+    assert "第 5 行" in text and "YAML 格式错误" in text and "括号" in text   # where the list was opened
 
 
 def _completed_inspection(session, responses):

@@ -95,7 +95,7 @@ def test_a_failed_check_after_opening_keeps_the_window_read_only_and_the_next_st
     from workbench.services import integrity
 
     monkeypatch.setattr(application, "CHECK_LATER_BYTES", 0)
-    monkeypatch.setattr(integrity, "quick_check", lambda _db: ["*** in database main *** Page 7: btreeInitPage() returns error code 11"])
+    monkeypatch.setattr(integrity, "quick_check", lambda _db, _cancel=None: ["*** in database main *** Page 7: btreeInitPage() returns error code 11"])
     told = ScriptedDialogs()
     session = open_session(app_paths, db, told, inspector="甲")
     try:

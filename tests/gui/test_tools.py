@@ -86,23 +86,26 @@ def _holiday_file(tmp_path, payload) -> object:
     return path
 
 
-def test_import_holidays_installs_and_reports_coverage(tools, session, dialogs, tmp_path):
+def test_import_holidays_installs_and_reports_coverage(qtbot, tools, session, dialogs, tmp_path):
     path = _holiday_file(tmp_path, {"year": 2027, "source": "测试用安排",
                                     "holidays": [{"date": "2027-01-01", "name": "元旦"}],
                                     "workdays": ["2027-02-13"]})
     dialogs.answers.append(path)
-    installed = tools.import_holidays()
-    assert installed is not None and installed.years == (2027,)
-    assert session.ctx.calendar.covered_years()[1] == 2027
+    with qtbot.waitSignal(tools.holidays_installed, timeout=10000) as done:   # read and copied on a worker
+        assert tools.import_holidays()
+    installed = done.args[0]
+    assert installed.years == (2027,)
+    assert session.ctx.calendar_loaded and session.ctx.calendar.covered_years()[1] == 2027
     kind, title, text = dialogs.shown[-1]
     assert kind == "info" and "2027 年" in text and "—2027 年" in text
     assert Settings.load(settings_path(session.paths)).holiday_file == str(installed.path)
 
 
-def test_import_holidays_bad_file_is_a_clear_warning(tools, session, dialogs, tmp_path):
+def test_import_holidays_bad_file_is_a_clear_warning(qtbot, tools, session, dialogs, tmp_path):
     path = _holiday_file(tmp_path, {"year": 2027, "holidays": [], "workdays": []})
     dialogs.answers.append(path)
-    assert tools.import_holidays() is None
+    assert tools.import_holidays()
+    qtbot.waitUntil(lambda: dialogs.shown[-1][0] == "warn", timeout=10000)
     kind, title, text = dialogs.shown[-1]
     assert kind == "warn" and title == "导入节假日安排" and "2027年节假日.json" in text
     assert session.ctx.settings.holiday_file == ""
@@ -110,7 +113,7 @@ def test_import_holidays_bad_file_is_a_clear_warning(tools, session, dialogs, tm
 
 def test_import_holidays_cancelled(tools, dialogs):
     dialogs.answers.append(None)
-    assert tools.import_holidays() is None
+    assert not tools.import_holidays()
     assert [k for k, *_ in dialogs.shown] == ["open_file"]
 
 

@@ -142,3 +142,27 @@ def test_removing_a_campaign_takes_a_backup_first(tmp_path):
     taken = backup.list_backups(db)
     assert [b.reason for b in taken] == ["removal"] and not backup.integrity_errors(taken[0].path)
     ctx.conn.close()
+
+
+def test_quick_check_stops_when_cancelled_and_gives_no_verdict(tmp_path):
+    """The window closing during the seconds-long check of a province-sized database cancels it:
+    it stops at once (Cancelled), neither passing nor failing the file."""
+    import sqlite3
+    import threading
+
+    from workbench.domain.progress import Cancelled
+    from workbench.services import integrity
+
+    db = tmp_path / "big.sqlite3"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE t (a TEXT, b TEXT)")
+    conn.execute("CREATE INDEX t_a ON t (a)")
+    conn.executemany("INSERT INTO t VALUES (?, ?)", ((f"键{i}", "值" * 50) for i in range(20000)))
+    conn.commit()
+    conn.close()
+    assert integrity.quick_check(db) == []
+    cancel = threading.Event()
+    assert integrity.quick_check(db, cancel) == []     # not cancelled: the same verdict
+    cancel.set()
+    with pytest.raises(Cancelled):
+        integrity.quick_check(db, cancel)

@@ -213,7 +213,8 @@ def start_window(session):
         from workbench.services import integrity
 
         session.after_check(lambda: session.run_task(
-            "启动时备份", lambda ctx, _c, _p: integrity.take_backup(ctx, session.db_path, "start"), lambda _path: None))
+            "启动时备份", lambda ctx, _c, _p: integrity.take_backup(ctx, session.db_path, "start"), lambda _path: None,
+            background=True))
     window.show()
     if session.ctx.settings.load_problem:    # a damaged settings file: say so before asking again
         session.dialogs.warn("设置文件有问题", session.ctx.settings.load_problem)

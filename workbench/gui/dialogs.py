@@ -64,6 +64,14 @@ class Dialogs:
         box.exec()
         return {save: "save", discard: "discard"}.get(box.clickedButton(), "cancel")
 
+    def choose(self, title: str, text: str, choices: tuple[str, ...]) -> str:
+        """Ask with one button per item of ``choices`` (Chinese labels); returns the label clicked.
+        The first choice is the default and what Esc or closing the box gives (keep it harmless,
+        e.g. 继续)."""
+        box, buttons = choice_box(self.parent, title, text, choices)
+        box.exec()
+        return buttons.get(box.clickedButton(), choices[0])
+
     def open_file(self, title: str, folder: str, filters: str) -> Path | None:
         """Choose an existing file; None when cancelled."""
         names = self._run_file_dialog(title, folder, filters, QFileDialog.ExistingFile)
@@ -110,6 +118,18 @@ class Dialogs:
         return edit.date().toPython() if dialog.exec() == QDialog.Accepted else None
 
 
+def choice_box(parent: QWidget | None, title: str, text: str,
+               choices: tuple[str, ...]) -> tuple[QMessageBox, dict]:
+    """The question box of :meth:`Dialogs.choose` (not shown): the box and its buttons → labels."""
+    box = QMessageBox(QMessageBox.Question, title, text, QMessageBox.NoButton, parent)
+    buttons = {box.addButton(label, QMessageBox.RejectRole if i == 0 else QMessageBox.AcceptRole): label
+               for i, label in enumerate(choices)}
+    first = next(iter(buttons))
+    box.setDefaultButton(first)
+    box.setEscapeButton(first)
+    return box, buttons
+
+
 def file_dialog(parent: QWidget | None, title: str, start: str, filters: str,
                 mode: QFileDialog.FileMode, save: bool = False) -> QFileDialog:
     """A file dialog (the system's own where there is one) whose two labels Qt's Chinese
@@ -130,7 +150,7 @@ def file_dialog(parent: QWidget | None, title: str, start: str, filters: str,
 class ScriptedDialogs(Dialogs):
     """Dialogs for tests: answers come from a queue, and everything shown is recorded in ``shown``.
 
-    ``answers`` items are returned in order by the asking methods (confirm, ask_save, open_file,
+    ``answers`` items are returned in order by the asking methods (confirm, ask_save, choose, open_file,
     open_files, save_file, choose_folder, ask_text, ask_date); confirm and ask_save record their text too. Asking with an empty queue raises AssertionError-free
     ``LookupError`` so a test fails loudly instead of hanging.
     """
@@ -162,6 +182,13 @@ class ScriptedDialogs(Dialogs):
         if not self.answers:
             raise LookupError(f"测试未准备对话框“{title}”的回答")
         return self.answers.popleft()
+
+    def choose(self, title, text, choices):
+        answer = self._next("choose", title)
+        self.shown[-1] = ("choose", title, text)
+        if answer not in choices:
+            raise LookupError(f"测试的回答“{answer}”不在“{title}”的选项 {choices} 中")
+        return answer
 
     def open_file(self, title, folder, filters):
         return self._next("open_file", title)

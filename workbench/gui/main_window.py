@@ -41,6 +41,8 @@ if TYPE_CHECKING:   # loaded on demand, so the window opens without openpyxl and
     from workbench.gui.views.sync_views import SyncActions
     from workbench.gui.views.tools import ToolActions
 
+#: The close prompt's answers while a task runs (Dialogs.choose; the first is the default)
+CONTINUE_TASKS, CANCEL_TASKS_AND_CLOSE = "继续", "取消任务并关闭"
 SCREENS = ("概览", "网站", "核查", "检查", "问题", "文书")
 OVERVIEW, SITES, REVIEW, INSPECTIONS, FINDINGS, DOCUMENTS = range(len(SCREENS))
 #: Screens built when first shown or first used; the window opens on 概览 and builds these one
@@ -567,11 +569,27 @@ class MainWindow(QMainWindow):
             self._show_counts()
             self.session.read(lambda _ctx: preload_for_writes(), lambda _done: None)
 
+    def _tasks_may_stop(self) -> bool:
+        """Before closing: when tasks the user started still run (an import, a document batch, an
+        export), ask whether to stop them (继续 keeps the window open). A cancelled task leaves
+        nothing half-written (each one's cancel path, e.g. site_import: all or nothing)."""
+        running = self.session.user_tasks()
+        if not running:
+            return True
+        names = "、".join(dict.fromkeys(running))
+        answer = self.session.dialogs.choose(
+            "正在执行的任务", f"“{names}”尚未完成。\n\n现在关闭窗口会取消该任务，未完成的部分不会保存。"
+            f"\n选择“{CONTINUE_TASKS}”可等它完成。", (CONTINUE_TASKS, CANCEL_TASKS_AND_CLOSE))
+        return answer == CANCEL_TASKS_AND_CLOSE
+
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
         """Ask about unsaved review and inspection notes (取消 keeps the window open); then
         remember geometry, cancel and wait for running tasks, close the database."""
         review, inspections = self._built.get(REVIEW), self._built.get(INSPECTIONS)
         if not ((review is None or review.settle("退出")) and (inspections is None or inspections.panel.settle("退出"))):
+            event.ignore()
+            return
+        if not self._tasks_may_stop():
             event.ignore()
             return
         self._closing = True

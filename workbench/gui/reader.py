@@ -146,6 +146,9 @@ class Reader(QObject):
             group: :meth:`drop` makes every pending read of the group obsolete.
         """
         ticket = next(self._tickets)
+        if self.closed:   # the window closed: a late caller's read is never run nor delivered
+            log.debug("read after close ignored")
+            return ticket
         if key is not None:
             older = self._latest.get(key)
             if older is not None and older in self._pending:
@@ -228,9 +231,14 @@ class Reader(QObject):
         else:
             on_done(result)
 
+    #: True once :meth:`close` ran: later reads are ignored (no connection is opened again)
+    closed = False
+
     def close(self, finish: bool = False) -> None:
         """Close the reader's connection (window closing): pending reads are dropped and a running
-        one stopped; with ``finish`` (the session's writer: saves) they run to the end first."""
+        one stopped; with ``finish`` (the session's writer: saves) they run to the end first.
+        Reads asked for afterwards are ignored."""
+        self.closed = True
         if not finish:
             self._dropped.update(self._pending)   # stop what runs now
             self._pool.clear()

@@ -90,7 +90,8 @@ class Session(QObject):
     def check_integrity(self, failed_marker: Path) -> None:
         """Run ``PRAGMA quick_check`` of the open database on a worker while the window is used;
         refuse writes until it passes. When it fails the window stays read-only, says why, and
-        ``failed_marker`` is written so the next start checks first and offers a backup.
+        ``failed_marker`` is written so the next start checks first and offers a backup. An answer
+        arriving after :meth:`close` is dropped (the marker is still written, by the worker).
 
         The check starts behind the reads queued by the first event-loop turn (the first screen's,
         when a window was shown meanwhile): on two cores it would otherwise slow the first rows."""
@@ -113,15 +114,18 @@ class Session(QObject):
                 return
             log.warning("quick_check of %s failed after opening: %s", db, problems[:3])
             self.read_only = True
-            try:
-                failed_marker.write_text("\n".join(problems[:20]), encoding="utf-8")
-            except OSError as err:
-                log.warning("cannot write %s: %s", failed_marker, err)
             self.dialogs.warn("数据库已损坏", f"数据库 {db} 未通过完整性检查（{problems[0]}），为免损坏扩大，"
                               "本窗口不会写入它。\n请关闭窗口后重新打开：打开时将提供用最新的完好备份恢复。")
 
+        def check(_ctx, cancel, _progress) -> list[str]:   # on a worker; the marker is left even
+            problems = integrity.quick_check(db, cancel)    # when the window closed meanwhile
+            if problems:
+                _write_marker(failed_marker, problems)
+            return problems
+
         def start() -> None:
-            self.run_task("检查数据库完整性", lambda _ctx, _cancel, _progress: integrity.quick_check(db), passed)
+            if not self.closed:
+                self.run_task("检查数据库完整性", check, passed, background=True)
 
         QTimer.singleShot(0, self, lambda: self.read(lambda _ctx: None, lambda _none: start(), lambda _err: start()))
 
@@ -176,6 +180,38 @@ class Session(QObject):
             self.writer.read(lambda _ctx: preload_for_writes(), lambda _done: None)
 
     _writer_ready = False
+
+    def with_calendar(self, title: str, then: Callable[[Any], None],
+                      on_error: Callable[[Exception], None] | None = None) -> None:
+        """Call ``then(calendar)`` with the working-day calendar: at once when it is in memory,
+        else once it is loaded on the reader thread (holiday files are read there, never on the
+        GUI thread; kept for the session). A bad holiday file is shown under ``title`` unless
+        ``on_error`` takes it."""
+        from workbench.services.context import load_calendar
+
+        if self.ctx.calendar_loaded:
+            then(self.ctx.calendar)
+            return
+        holiday_file, epoch = self.ctx.settings.holiday_file, self.ctx.calendar_epoch
+
+        def loaded(calendar) -> None:
+            if self.ctx.calendar_epoch == epoch and self.ctx.settings.holiday_file == holiday_file:
+                self.ctx.set_calendar(calendar)   # unless another holiday file was chosen meanwhile
+            then(calendar)
+
+        self.read(lambda _ctx: load_calendar(holiday_file), loaded,
+                  on_error or (lambda err: self.show_error(title, err)))
+
+    def prepare_calendar(self) -> None:
+        """Load the working-day calendar on the reader thread ahead of its first use (a screen whose
+        dialogs count deadlines calls this when it reads); a bad file is told when it is used."""
+        if self.ctx.calendar_loaded or self._calendar_asked == self.ctx.calendar_epoch:
+            return
+        self._calendar_asked = self.ctx.calendar_epoch
+        self.with_calendar("节假日安排", lambda _calendar: None,
+                           lambda err: log.warning("holiday calendar not loaded ahead: %s", err))
+
+    _calendar_asked = -1   # the calendar_epoch prepare_calendar last asked for
 
     def write_and_wait(self, title: str, fn: Callable[[Context], Any]) -> tuple[bool, Any]:
         """Run the save ``fn(ctx)`` on the writer thread and wait for it: only where the user
@@ -262,13 +298,16 @@ class Session(QObject):
 
     def run_task(
         self, title: str, task: Task, on_done: Callable[[Any], None],
-        on_error: Callable[[Exception], None] | None = None,
+        on_error: Callable[[Exception], None] | None = None, background: bool = False,
     ) -> TaskWorker:
         """Run ``task(ctx, cancel, on_progress)`` in the background; ``on_done(result)`` on success.
 
         Failures show a clear message (WorkbenchError text, or "已取消"); ``on_error`` replaces that.
+        A result or failure that arrives after :meth:`close` is dropped (logged): the window that
+        asked is gone. ``background``: a task the user did not start (the integrity check, the
+        start-of-day backup…); closing the window cancels it without asking (:meth:`user_tasks`).
         """
-        worker = TaskWorker(task, self.open_worker_context)
+        worker = TaskWorker(task, self.open_worker_context, title, background)
         self.workers.append(worker)
         worker.signals.progress.connect(self.task_progress)
         worker.signals.finished.connect(lambda result: self._ended(worker, title, on_done, result))
@@ -277,12 +316,23 @@ class Session(QObject):
         self.pool.start(worker)
         return worker
 
+    def user_tasks(self) -> list[str]:
+        """Titles of the running tasks the user started (an import, a document batch, an export):
+        the window asks before closing cancels them."""
+        return [w.title for w in self.workers if not w.background]
+
     def _ended(self, worker: TaskWorker, title: str, on_done, result) -> None:
         self._forget(worker, title)
+        if self.closed:
+            log.info("%s finished after the window closed; its result is dropped", title)
+            return
         on_done(result)
 
     def _failed(self, worker: TaskWorker, title: str, on_error, err: Exception) -> None:
         self._forget(worker, title)
+        if self.closed:   # cancelled by closing (or failed meanwhile): no window left to tell
+            log.info("%s ended after the window closed: %r", title, err)
+            return
         if on_error is not None:
             on_error(err)
         elif isinstance(err, Cancelled):
@@ -322,11 +372,23 @@ class Session(QObject):
         for worker in list(self.workers):
             worker.done.wait(wait_ms / 1000)
 
+    #: True once :meth:`close` ran: late results of workers are dropped, nothing new starts
+    closed = False
+
     def close(self) -> None:
         """Cancel tasks, stop the reader and close the database connections."""
+        self.closed = True
         self.cancel_all()
         self.writer.close(finish=True)
         self.reader.close()
         self.ctx.close()
         if self.lock is not None:
             self.lock.unlock()
+
+
+def _write_marker(marker: Path, problems: list[str]) -> None:
+    """Leave the failed check's first problems beside the database (the next start checks first)."""
+    try:
+        marker.write_text("\n".join(problems[:20]), encoding="utf-8")
+    except OSError as err:
+        log.warning("cannot write %s: %s", marker, err)

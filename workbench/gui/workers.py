@@ -30,10 +30,16 @@ class WorkerSignals(QObject):
 
 
 class TaskWorker(QRunnable):
-    """Runs ``task`` on a pool thread with a context opened by ``open_ctx()`` (closed afterwards)."""
+    """Runs ``task`` on a pool thread with a context opened by ``open_ctx()`` (closed afterwards).
 
-    def __init__(self, task: Task, open_ctx: Callable[[], Any]):
+    Attributes:
+        title: what the task does, in Chinese (shown in the progress panel and the close prompt).
+        background: True for a task the user did not start (closing cancels it without asking).
+    """
+
+    def __init__(self, task: Task, open_ctx: Callable[[], Any], title: str = "", background: bool = False):
         super().__init__()
+        self.title, self.background = title, background
         self.setAutoDelete(False)
         self.task = task
         self.open_ctx = open_ctx

@@ -10,6 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from workbench.domain.author import Author
+from workbench.domain.checklist import ChecklistTemplate
 from workbench.domain.inspection import TemplateRecord
 from workbench.services.context import Context
 from workbench.storage import checklist_repo
@@ -48,17 +49,53 @@ def import_template(ctx: Context, path: str | Path, new_version: bool = False) -
         ValidationError: same code and version with other content and ``new_version`` False.
     """
     path = Path(path)
-    if path.suffix.lower() in (".yaml", ".yml"):
-        template = checklist_repo.read_yaml_template(path)
-    else:
-        from workbench.importers.checklist_xlsx import read_template_xlsx  # on use: loads openpyxl
+    return store_template(ctx, read_template_file(path), path.name, new_version)[0]
 
-        template = read_template_xlsx(path)
+
+def read_template_file(path: str | Path) -> ChecklistTemplate:
+    """Read and validate a template file (.xlsx/.xls/.ods or .yaml/.yml); no database.
+
+    Raises:
+        InputFileError / ChecklistFormatError: the file cannot be read or breaks the rules (the
+            message names the file and the row or YAML line).
+    """
+    path = Path(path)
+    if path.suffix.lower() in (".yaml", ".yml"):
+        return checklist_repo.read_yaml_template(path)
+    from workbench.importers.checklist_xlsx import read_template_xlsx  # on use: loads openpyxl
+
+    return read_template_xlsx(path)
+
+
+def stored_as(ctx: Context, template: ChecklistTemplate) -> tuple[str, TemplateRecord | None]:
+    """How ``template`` compares with what is stored (read only, once the built-ins are seeded):
+    ``("new", None)``, ``("same", record)`` (this content is stored already) or ``("changed",
+    record)`` (its code and version are stored with other content: storing it needs
+    ``new_version``)."""
+    ensure_builtins(ctx)
+    existing = checklist_repo.find(ctx.conn, template.code, template.version)
+    if existing is None:
+        return "new", None
+    return ("same" if existing.sha256 == checklist_repo.content_sha256(template) else "changed"), existing
+
+
+def store_template(ctx: Context, template: ChecklistTemplate, source: str,
+                   new_version: bool = False) -> tuple[TemplateRecord, bool]:
+    """Store a template read by :func:`read_template_file` (``source``: the file's name).
+
+    Returns:
+        (the stored record, True when it was stored now; False when the same content was
+        already stored, under this version or — with ``new_version`` — a later one).
+
+    Raises:
+        ValidationError: same code and version with other content and ``new_version`` False.
+    """
     ensure_builtins(ctx)    # else an edited copy could take a built-in's (code, version) for good
     with transaction(ctx.conn):
         if new_version:
             template = replace(template, version=checklist_repo.free_version(ctx.conn, template))
-        return checklist_repo.save(ctx.conn, template, ctx.author, source=path.name)
+        created = checklist_repo.find(ctx.conn, template.code, template.version) is None
+        return checklist_repo.save(ctx.conn, template, ctx.author, source=source), created
 
 
 def export_template(ctx: Context, template_id: str, path: str | Path) -> None:

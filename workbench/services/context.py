@@ -15,7 +15,7 @@ from workbench.domain.author import Author
 from workbench.settings import Settings
 from workbench.storage.connection import describe_error
 
-__all__ = ["Context", "describe_database_error", "describe_error", "explain_database_error"]
+__all__ = ["Context", "describe_database_error", "describe_error", "explain_database_error", "load_calendar"]
 
 #: SQLite steps between two looks at a cancel event (Context.cancellable): well under a millisecond.
 CANCEL_CHECK_STEPS = 2000
@@ -50,20 +50,19 @@ class Context:
 
     @cached_property
     def calendar(self):
-        """The working-day calendar (bundled data plus the user's holiday file, if set)."""
-        from workbench.domain.calendar import WorkCalendar
-        from workbench.errors import InputFileError
-        from workbench.paths import resources_dir
+        """The working-day calendar (bundled data plus the user's holiday file, if set), read
+        from the files on first use (:func:`load_calendar`) unless :meth:`set_calendar` gave it."""
+        return load_calendar(self.settings.holiday_file)
 
-        user_file = Path(self.settings.holiday_file) if self.settings.holiday_file else None
-        try:
-            return WorkCalendar.load(user_file, bundled_dir=resources_dir() / "holidays")
-        except InputFileError as err:
-            if user_file is None or err.path != str(user_file):
-                raise
-            raise InputFileError(       # a damaged or removed file would stop every deadline: say how out
-                f"{err}。这是“设置”中选用的节假日安排文件：请在“工具 › 导入节假日安排”中重新导入，"
-                "或从设置文件中删去 holiday_file 一项") from err
+    @property
+    def calendar_loaded(self) -> bool:
+        """True when :attr:`calendar` is in memory (using it reads no file)."""
+        return "calendar" in self.__dict__
+
+    def set_calendar(self, calendar) -> None:
+        """Use ``calendar`` (a WorkCalendar loaded elsewhere, e.g. on a worker thread by
+        :func:`load_calendar` with this context's ``settings.holiday_file``) as :attr:`calendar`."""
+        self.__dict__["calendar"] = calendar
 
     def reload_calendar(self) -> None:
         """Forget the cached calendar, so the next use reads the holiday files again."""
@@ -171,3 +170,26 @@ def describe_database_error(err: BaseException, db: str | Path | None) -> str:
     if isinstance(err, sqlite3.Error) and db is not None and str(db) != ":memory:" and is_damaged(err):
         return damaged_message(db, err)
     return describe_error(err) if isinstance(err, sqlite3.Error) else str(err)
+
+
+def load_calendar(holiday_file: str):
+    """The working-day calendar: the bundled holiday data plus the user's ``holiday_file`` (a
+    path, or "" for none). Reads files: the window calls it off the GUI thread.
+
+    Raises:
+        InputFileError: a holiday file is unreadable or malformed (the message names it and, for
+            the user's file, how to replace or drop it).
+    """
+    from workbench.domain.calendar import WorkCalendar
+    from workbench.errors import InputFileError
+    from workbench.paths import resources_dir
+
+    user_file = Path(holiday_file) if holiday_file else None
+    try:
+        return WorkCalendar.load(user_file, bundled_dir=resources_dir() / "holidays")
+    except InputFileError as err:
+        if user_file is None or err.path != str(user_file):
+            raise
+        raise InputFileError(       # a damaged or removed file would stop every deadline: say how out
+            f"{err}。这是“设置”中选用的节假日安排文件：请在“工具 › 导入节假日安排”中重新导入，"
+            "或从设置文件中删去 holiday_file 一项") from err

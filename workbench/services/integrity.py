@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -351,6 +352,10 @@ def restore_open(ctx, db: Path, source: Path) -> Path | None:
     return kept
 
 
-def quick_check(db: Path) -> list[str]:
-    """``PRAGMA quick_check`` of the file (the window runs it on open): [] when it passes."""
-    return backup.integrity_errors(Path(db), quick=True)
+def quick_check(db: Path, cancel: threading.Event | None = None) -> list[str]:
+    """``PRAGMA quick_check`` of the file (the window runs it on open): [] when it passes.
+
+    Raises:
+        Cancelled: ``cancel`` was set while it ran (no verdict).
+    """
+    return backup.integrity_errors(Path(db), quick=True, cancel=cancel)

@@ -262,8 +262,17 @@ def write_notice(ctx: Context, sponsor_id: str, out: Path, force: bool = False) 
 
 def require_settings(ctx: Context, campaign_id: str | None) -> None:
     """Stop before any number is taken when the notice could not be printed (MissingSettingsError)."""
-    name = campaign_repo.get(ctx.conn, campaign_id).name if campaign_id else ""
-    document_settings.require(ctx, document_settings.notice_title(ctx, name))
+    require_settings_named(ctx, campaign_repo.get(ctx.conn, campaign_id).name if campaign_id else "")
+
+
+def require_settings_named(ctx: Context, campaign_name: str) -> None:
+    """:func:`require_settings` for the campaign named ``campaign_name`` (settings only, no SQL:
+    the window checks with the name it read on its reader thread).
+
+    Raises:
+        MissingSettingsError: naming the settings a notice of that campaign would print empty.
+    """
+    document_settings.require(ctx, document_settings.notice_title(ctx, campaign_name))
 
 
 def sponsors_needing_notice(ctx: Context, campaign_id: str):

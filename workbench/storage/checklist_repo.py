@@ -112,12 +112,24 @@ def template_from_yaml(text: str, path: str = "") -> ChecklistTemplate:
     try:
         data = yaml.load(text, Loader=_LineLoader)  # BaseLoader: builds no Python objects
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        raise InputFileError(f"YAML 格式错误：{getattr(err, 'problem', err)}", path=path,
-                             row=mark.line + 1 if mark else None) from err
+        raise _yaml_error(err, path) from err
     except RecursionError as err:    # "[[[[…" nested past Python's limit
         raise InputFileError("YAML 嵌套层数过多，不是检查表模板", path=path) from err
     return template_from_dict(data, path)
+
+
+def _yaml_error(err: yaml.YAMLError, path: str) -> InputFileError:
+    """A YAML syntax error in Chinese, on the line where the faulty entry starts (a bracket or
+    quote left open is reported by PyYAML only where the file ends), with PyYAML's own words."""
+    mark, start = getattr(err, "problem_mark", None), getattr(err, "context_mark", None)
+    hint = f"（解析器提示：{getattr(err, 'problem', None) or err}）"
+    if mark is None:
+        return InputFileError(f"YAML 格式错误{hint}", path=path)
+    if start is not None and start.line < mark.line:
+        return InputFileError(f"YAML 格式错误：从这一行第 {start.column + 1} 个字符开始的内容到第 {mark.line + 1} "
+                              f"行仍未结束，请检查括号和引号是否成对{hint}", path=path, row=start.line + 1)
+    return InputFileError(f"YAML 格式错误：第 {mark.column + 1} 个字符处不符合格式，请检查这一行及上一行的缩进、"
+                          f"冒号、引号和括号{hint}", path=path, row=mark.line + 1)
 
 
 def read_yaml_template(path: Path) -> ChecklistTemplate:

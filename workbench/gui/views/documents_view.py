@@ -68,6 +68,7 @@ NOTICE_COLUMNS = (
     Column("文书", lambda r: DOCUMENT_KINDS.get(r.record.kind, r.record.kind)),
 )
 DOCUMENT_KINDS = {"rectification": "整改通知书", "reinspection": "复查意见书"}
+BATCH_TITLE = "批量生成整改通知书"
 
 
 class DocumentsView(QWidget):
@@ -221,74 +222,95 @@ class DocumentsView(QWidget):
 
     # -- actions -------------------------------------------------------------------------------
 
-    def generate_notice(self) -> bool:
-        """Issue (or re-print) the selected sponsor's notice and save it where the user chooses
-        (drawn and numbered on a worker; ``done`` follows). False when nothing was started."""
+    def generate_notice(self) -> None:
+        """Issue (or re-print) the selected sponsor's notice and save it where the user chooses:
+        the campaign's 文号前缀 and the settings the notice prints are checked first (the campaign
+        read on the reader thread, a missing value asked for), then the notice is drawn and
+        numbered on a worker; ``done`` follows. A cancelled question starts nothing."""
         line = self.selected_sponsor()
-        if line is None or (line.needs_new_notice and not self.ensure_doc_prefix("生成整改通知书")):
-            return False
-        out = self._ask_pdf("保存整改通知书", f"整改通知书_{line.sponsor.name}")
-        if out is None:
-            return False
-        if not self._settings_ready(line.sponsor.campaign_id):
-            return False
-        sponsor_id = line.sponsor.id
-        self.session.run_task(
-            "生成整改通知书", lambda ctx, _cancel, _progress: notices.write_notice(ctx, sponsor_id, out, force=True),
-            lambda issued: self._written(out, issued.record.doc_number, issued.reprint),
-            lambda err: self.session.show_error("生成整改通知书", _as_workbench_error(err, out)))
-        return True
+        if line is None:
+            return
 
-    def _settings_ready(self, campaign_id: str) -> bool:
+        def ask_where() -> None:
+            out = self._ask_pdf("保存整改通知书", f"整改通知书_{line.sponsor.name}")
+            if out is not None:
+                self._settings_ready(line.sponsor.campaign_id, lambda: start(out))
+
+        def start(out: Path) -> None:
+            sponsor_id = line.sponsor.id
+            self.session.run_task(
+                "生成整改通知书", _noting_fonts(lambda ctx: notices.write_notice(ctx, sponsor_id, out, force=True)),
+                lambda done: self._written(out, done[0].record.doc_number, done[0].reprint, done[1]),
+                lambda err: self.session.show_error("生成整改通知书", _as_workbench_error(err, out)))
+
+        if line.needs_new_notice:
+            self.ensure_doc_prefix("生成整改通知书", ask_where)
+        else:
+            ask_where()
+
+    def _settings_ready(self, campaign_id: str, then: Callable[[], None]) -> None:
         """Printing stops when a setting the notice must print is empty (联系人, 联系电话, the
-        复议/诉讼 bodies): ask for each, save them, go on; False when the user cancels."""
+        复议/诉讼 bodies): ask for each, save them, then ``then()``; nothing when the user cancels.
+        The campaign's name (its notice title decides which are needed) is read on the reader."""
+        self.session.read(lambda ctx: campaigns.get_campaign(ctx, campaign_id).name,
+                          lambda name: self._ask_missing_settings(name, then),
+                          lambda err: self.session.show_error("打印前检查设置", err))
+
+    def _ask_missing_settings(self, campaign_name: str, then: Callable[[], None]) -> None:
         while True:
             try:
-                notices.require_settings(self.session.ctx, campaign_id)
-                return True
+                notices.require_settings_named(self.session.ctx, campaign_name)   # the settings only
+                break
             except MissingSettingsError as err:
                 for name in err.fields:
                     label = document_settings.REQUIRED_LABELS[name]
                     value = self.session.dialogs.ask_text(
                         "打印前请补充", f"整改通知书须印明{label}（保存到“设置”）：", "")
                     if value is None or not value.strip():
-                        return False
+                        return
                     setattr(self.session.ctx.settings, name, value.strip())
                 try:
                     self.session.save_settings()
                 except OSError as save_error:
                     self.session.show_error("保存设置", WorkbenchError(f"无法保存设置：{save_error}"))
+        then()
 
-    def ensure_doc_prefix(self, title: str) -> bool:
-        """Before a document is numbered: when the campaign has no 文号前缀, ask for it (saved to the
-        campaign, so it is asked once). False when the user cancels."""
-        ctx, campaign_id = self.session.ctx, self.session.campaign_id
-        campaign = campaigns.get_campaign(ctx, campaign_id)
+    def ensure_doc_prefix(self, title: str, then: Callable[[], None]) -> None:
+        """Before a document is numbered: read the campaign on the reader thread; when it has no
+        文号前缀, ask for it (saved to the campaign on the writer thread, so it is asked once); then
+        ``then()``. Nothing more when the user cancels."""
+        campaign_id = self.session.campaign_id
+        self.session.read(lambda ctx: campaigns.get_campaign(ctx, campaign_id),
+                          lambda campaign: self._prefix_known(title, campaign, then),
+                          lambda err: self.session.show_error(title, err))
+
+    def _prefix_known(self, title: str, campaign, then: Callable[[], None]) -> None:
+        if campaign.doc_prefix:
+            then()
+            return
         label = (f"检查任务“{campaign.name}”还没有设置文号前缀，整改通知书和复查意见书编号时需要它。\n"
                  "请填写机关代字，如“鲁网信整改”（文号形如 鲁网信整改〔2026〕1号；复查意见书自动用“鲁网信复查”）：")
-        while not campaign.doc_prefix:
-            typed = self.session.dialogs.ask_text(f"{title}：设置文号前缀", label)
-            if typed is None:
-                return False
-            try:
-                if not typed.strip():
-                    raise ValidationError("文号前缀不能为空")
-                campaign = campaigns.update_campaign(ctx, campaign_id, doc_prefix=typed)
-            except WorkbenchError as err:
-                self.session.dialogs.warn("文号前缀", str(err))
-                continue
-            self.session.notify("campaigns")   # the overview shows the prefix
-        return True
+        typed = self.session.dialogs.ask_text(f"{title}：设置文号前缀", label)
+        if typed is None:
+            return
+        if not typed.strip():
+            self.session.dialogs.warn("文号前缀", str(ValidationError("文号前缀不能为空")))
+            self._prefix_known(title, campaign, then)
+            return
 
-    def _font_note(self) -> str:
-        """Which roles free stand-in fonts served in the batch just written ('' when none), said
-        once per batch in the closing message (reports/fonts.py)."""
-        try:
-            notes = document_settings.stand_in_notes(self.session.ctx)
-        except WorkbenchError as err:
-            return f"\n\n字体：{err}"
-        return ("\n\n以下字体以免费字体代替（可在“工具 → 设置”中为各用途选择字体）：\n"
-                + "\n".join(notes)) if notes else ""
+        def saved(updated) -> None:
+            self.session.notify("campaigns")   # the overview shows the prefix
+            self._prefix_known(title, updated, then)
+
+        def refused(err: Exception) -> None:
+            if not isinstance(err, WorkbenchError):
+                self.session.show_error("文号前缀", err)
+                return
+            self.session.dialogs.warn("文号前缀", str(err))   # e.g. 〔年份〕 typed: asked again
+            self._prefix_known(title, campaign, then)
+
+        self.session.write("文号前缀", lambda ctx: campaigns.update_campaign(ctx, campaign.id, doc_prefix=typed),
+                           saved, refused)
 
     def _ask_pdf(self, title: str, stem: str) -> Path | None:
         """Ask where to save a PDF (starting in the last folder, named from ``stem``); None if cancelled."""
@@ -299,38 +321,55 @@ class DocumentsView(QWidget):
         out = _with_pdf_suffix(chosen)
         return out if overwrite_confirmed(self.session.dialogs, chosen, out) else None
 
-    def _written(self, out: Path, doc_number: str, reprint: bool) -> Path:
+    def _written(self, out: Path, doc_number: str, reprint: bool, font_note: str) -> Path:
         self.last_written.append(out)
         self.session.remember_folder(out)
         self.session.notify("documents", "findings")
         self.select_notice(doc_number)
         note = "（该单位的问题均已编入此通知书，本次为重新打印）" if reprint else ""
-        self.session.dialogs.info("生成整改通知书", f"已生成 {doc_number}{note}：\n{out}{self._font_note()}")
+        self.session.dialogs.info("生成整改通知书", f"已生成 {doc_number}{note}：\n{out}{font_note}")
         self.done.emit("生成整改通知书")
         return out
 
     def generate_all(self) -> None:
         """Issue a notice for every sponsor awaiting one, into a chosen folder, in the background."""
         campaign_id = self.session.campaign_id
-        if campaign_id is None or not self.ensure_doc_prefix("批量生成整改通知书"):
+        if campaign_id is None:
             return
-        folder = self.session.dialogs.choose_folder("选择保存整改通知书的文件夹", self.session.last_folder)
-        if folder is None or not self._settings_ready(campaign_id):
+        if BATCH_TITLE in self.session.user_tasks():   # a shortcut while the button is disabled
+            self.session.dialogs.info(BATCH_TITLE, "批量生成正在进行，请等它完成后再试。")
             return
+
+        def ask_folder() -> None:
+            folder = self.session.dialogs.choose_folder("选择保存整改通知书的文件夹", self.session.last_folder)
+            if folder is not None:
+                self._settings_ready(campaign_id, lambda: start(folder))
+
+        def start(folder: Path) -> None:
+            if BATCH_TITLE in self.session.user_tasks():   # started meanwhile (the questions took a while)
+                self.session.dialogs.info(BATCH_TITLE, "批量生成正在进行，请等它完成后再试。")
+                return
+            self._start_batch(campaign_id, folder)
+
+        self.ensure_doc_prefix(BATCH_TITLE, ask_folder)
+
+    def _start_batch(self, campaign_id: str, folder: Path) -> None:
+        """Two batches at once would each take the other's reserved numbers for an interrupted
+        run's (notice_issuing.write_notices reconciles them): one runs at a time."""
         self.batch_button.setEnabled(False)
 
         def task(ctx, cancel, on_progress):
-            return notices.write_notices(ctx, campaign_id, folder, cancel=cancel, on_progress=on_progress)
+            paths = notices.write_notices(ctx, campaign_id, folder, cancel=cancel, on_progress=on_progress)
+            return paths, font_note(ctx)
 
-        self.session.run_task("批量生成整改通知书", task, lambda paths: self._batch_done(folder, paths),
-                              self._batch_failed)
+        self.session.run_task(BATCH_TITLE, task, lambda done: self._batch_done(folder, *done), self._batch_failed)
 
-    def _batch_done(self, folder: Path, paths: list[Path]) -> None:
+    def _batch_done(self, folder: Path, paths: list[Path], font_note: str = "") -> None:
         self.last_written.extend(paths)
         self.session.remember_folder(folder)
         self.session.notify("documents", "findings")
         self.session.dialogs.info("批量生成整改通知书",
-                                  f"已生成 {len(paths)} 份整改通知书，保存在：\n{folder}{self._font_note()}")
+                                  f"已生成 {len(paths)} 份整改通知书，保存在：\n{folder}{font_note}")
 
     def _batch_failed(self, err: Exception) -> None:
         self.session.notify("documents", "findings")   # notices written before the stop stay issued
@@ -351,26 +390,32 @@ class DocumentsView(QWidget):
         if out is None:
             return False
 
-        def written(_result) -> None:
+        def written(done) -> None:
             self.last_written.append(out)
             self.session.remember_folder(out)
-            self.session.dialogs.info("送达回证", f"已生成 {number} 的送达回证：\n{out}{self._font_note()}")
+            self.session.dialogs.info("送达回证", f"已生成 {number} 的送达回证：\n{out}{done[1]}")
             self.done.emit("送达回证")
 
-        self.session.run_task("送达回证", lambda ctx, _c, _p: notices.write_receipt(ctx, number, out, force=True),
+        self.session.run_task("送达回证", _noting_fonts(lambda ctx: notices.write_receipt(ctx, number, out, force=True)),
                               written, lambda err: self.session.show_error("送达回证", _as_workbench_error(err, out)))
         return True
 
     def write_opinion(self) -> bool:
         """Issue (or re-print) the re-inspection opinion (复查意见书) of the selected notice, dated
-        today, and save it where the user chooses; explains when findings await re-inspection."""
+        today, and save it where the user chooses (the 文号前缀 checked first, the campaign read on
+        the reader thread); explains when findings await re-inspection. False when no notice is
+        selected; a cancelled question starts nothing."""
         line = self._selected_rectification()
-        if line is None or not self.ensure_doc_prefix("复查意见书"):
+        if line is None:
             return False
+        self.ensure_doc_prefix("复查意见书", lambda: self._opinion_where(line))
+        return True
+
+    def _opinion_where(self, line: NoticeLine) -> None:
         number = line.record.doc_number
         out = self._ask_pdf("保存复查意见书", f"复查意见书_{number}_{line.sponsor_name}")
         if out is None:
-            return False
+            return
         today = self.session.ctx.today()
 
         def failed(err: Exception) -> None:
@@ -381,18 +426,18 @@ class DocumentsView(QWidget):
                 self.session.show_error("复查意见书", _as_workbench_error(err, out))
 
         self.session.run_task(
-            "复查意见书", lambda ctx, _c, _p: reinspection.write_opinion(ctx, number, out, reinspected_on=today, force=True),
-            lambda issued: self._opinion_written(out, number, issued), failed)
-        return True
+            "复查意见书",
+            _noting_fonts(lambda ctx: reinspection.write_opinion(ctx, number, out, reinspected_on=today, force=True)),
+            lambda done: self._opinion_written(out, number, *done), failed)
 
-    def _opinion_written(self, out: Path, number: str, issued) -> None:
+    def _opinion_written(self, out: Path, number: str, issued, font_note: str) -> None:
         self.last_written.append(out)
         self.session.remember_folder(out)
         self.session.notify("documents", "findings")   # a new opinion (and its 文号) joins the list at once
         self.select_notice(number)
         note = "（所涉问题自上次出具后未变，本次为重新打印）" if issued.reprint else ""
         self.session.dialogs.info("复查意见书", f"已生成复查意见书 {issued.record.doc_number}{note}：\n{out}"
-                                  f"{self._font_note()}")
+                                  f"{font_note}")
         self.done.emit("复查意见书")
 
     def record_service(self) -> bool:
@@ -444,17 +489,34 @@ class DocumentsView(QWidget):
         lines = self.selected_notices()
         if not lines:
             return
-        if not self._settings_ready(lines[0].record.campaign_id):
-            return
         numbers, folder = [line.record.doc_number for line in lines], Path(self._scratch.name)
         self.print_dialog = None
 
         def rendered(pdfs: list[Path]) -> None:
             self.print_dialog = show(pdfs[0] if len(pdfs) == 1 else pdfs)
 
-        self.session.run_task(
-            "准备打印", lambda ctx, _cancel, _progress: render_as_issued(ctx, numbers, folder), rendered,
-            lambda err: self.session.show_error("打印", _as_workbench_error(err, None)))
+        def start() -> None:
+            self.session.run_task(
+                "准备打印", lambda ctx, _cancel, _progress: render_as_issued(ctx, numbers, folder), rendered,
+                lambda err: self.session.show_error("打印", _as_workbench_error(err, None)))
+
+        self._settings_ready(lines[0].record.campaign_id, start)
+
+
+def font_note(ctx: Context) -> str:
+    """Which roles free stand-in fonts served in the documents just written ('' when none), said
+    once per batch in the closing message (reports/fonts.py); found on the worker that drew them."""
+    try:
+        notes = document_settings.stand_in_notes(ctx)
+    except WorkbenchError as err:
+        return f"\n\n字体：{err}"
+    return ("\n\n以下字体以免费字体代替（可在“工具 → 设置”中为各用途选择字体）：\n"
+            + "\n".join(notes)) if notes else ""
+
+
+def _noting_fonts(write: Callable[[Context], object]):
+    """The task ``(ctx, cancel, progress) -> (write(ctx), font_note(ctx))`` for a worker."""
+    return lambda ctx, _cancel, _progress: (write(ctx), font_note(ctx))
 
 
 def render_as_issued(ctx: Context, doc_numbers: list[str], folder: Path) -> list[Path]:

@@ -141,6 +141,7 @@ class FindingsView(QWidget):
         if keep is not None and self._wanted is None:
             self._wanted = keep.id
         self.count_label.setText("正在读取…")
+        self.session.prepare_calendar()   # the action dialogs count deadlines: holiday files read ahead
         self.model.set_filter(self.session.campaign_id, FILTERS[self.status_filter.currentText()],
                               self.filter_edit.text())
 
@@ -249,12 +250,20 @@ class FindingsView(QWidget):
     # -- actions -------------------------------------------------------------------------------
 
     def start_action(self, action: str) -> FindingActionDialog | None:
-        """Open the dialog for ``action`` on the selected finding (non-modal: ``open()``)."""
+        """Open the dialog for ``action`` on the selected finding (non-modal: ``open()``), with the
+        working-day calendar read off the GUI thread (``session.with_calendar``; loaded ahead when
+        the ledger is read). Returns the dialog when it opened at once, else None: it opens (as
+        :attr:`action_dialog`) when the calendar is in."""
         finding = self.current_finding()
         if finding is None:
             return None
-        dialog = FindingActionDialog(finding, action, self.session.ctx.calendar,
-                                     self.session.ctx.today(), self)
+        opened: list[FindingActionDialog] = []
+        self.session.with_calendar(fs.ACTION_LABELS[action],
+                                   lambda calendar: opened.append(self._open_action(finding, action, calendar)))
+        return opened[0] if opened else None
+
+    def _open_action(self, finding, action: str, calendar) -> FindingActionDialog:
+        dialog = FindingActionDialog(finding, action, calendar, self.session.ctx.today(), self)
         dialog.accepted.connect(lambda: self._dialog_accepted(finding.id, dialog))
         dialog.finished.connect(lambda _result: self._dialog_closed(dialog))
         self.action_dialog = dialog

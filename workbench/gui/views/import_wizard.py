@@ -156,7 +156,8 @@ class ImportWizard(QDialog):
         def task(ctx, _cancel, _on_progress):
             return site_import.preview(ctx, path, sheet=sheet)
 
-        self.session.run_task("读取名单预览", task, self._preview_ready, self._preview_failed)
+        self.session.run_task("读取名单预览", task, self._preview_ready, self._preview_failed,
+                              background=True)   # a preview: closing may drop it without asking
 
     def _preview_ready(self, preview) -> None:
         self.preview = preview

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from workbench.domain.checklist import ChecklistFormatError
-from workbench.errors import ValidationError, WorkbenchError, os_reason
+from workbench.domain.progress import Progress
+from workbench.errors import WorkbenchError, os_reason
 from workbench.gui.dialogs import overwrite_confirmed
 from workbench.gui.session import Session
 from workbench.reports import safe_file_name
@@ -22,39 +23,63 @@ XLSX_FILTER = "Excel 工作簿 (*.xlsx)"
 MAX_LISTED = 20  # template problems listed one by one
 
 
-def import_template(session: Session) -> TemplateRecord | None:
-    """导入检查表模板: choose an .xlsx/.yaml file and store it.
-
-    When the same code and version is stored with other content, ask whether to store the
-    file as the next version (existing inspections keep the version they ran with).
+def import_template(session: Session, then: Callable[[TemplateRecord], None] | None = None) -> bool:
+    """导入检查表模板: choose an .xlsx/.yaml file; read and validate it and compare it with the
+    stored templates on a worker (with progress); when the same code and version is stored with
+    other content, ask whether to store the file as the next version (existing inspections keep
+    the version they ran with); store it on the writer thread; then say what happened and call
+    ``then(record)``. A bad file is told in Chinese, naming the file and its row or YAML line.
 
     Returns:
-        The stored (or already stored) template; None when cancelled or refused.
+        True when the import was started; False when no file was chosen.
     """
     path = session.dialogs.open_file("导入检查表模板", session.last_folder, TEMPLATE_FILTER)
     if path is None:
-        return None
+        return False
     session.remember_folder(path)
-    ctx = session.ctx
-    known = {t.id for t in checklist_templates.list_templates(ctx, latest_only=False)}
-    try:
-        try:
-            record = checklist_templates.import_template(ctx, path)
-        except ValidationError as err:
-            if not session.dialogs.confirm("导入检查表模板", f"{err}。\n\n是否把此文件保存为该模板的新版本"
-                                           "（如 1.0 → 1.1）？已有的检查仍使用原来的版本。"):
-                return None
-            record = checklist_templates.import_template(ctx, path, new_version=True)
-    except WorkbenchError as err:
-        session.dialogs.warn("导入检查表模板", _problems_text(err))
-        return None
-    if record.id in known:
-        text = f"检查表模板“{record.title}”（版本 {record.version}）已导入过，内容相同，未重复保存。"
-    else:
+
+    def read(ctx, _cancel, progress):
+        progress(Progress(0, 2, f"正在读取 {path.name}…"))
+        template = checklist_templates.read_template_file(path)
+        progress(Progress(1, 2, "正在与已保存的模板核对…"))
+        return template, checklist_templates.stored_as(ctx, template)
+
+    def checked(result) -> None:
+        template, (status, existing) = result
+        if status == "same":
+            _told(session, existing, created=False, then=then)
+            return
+        new_version = status == "changed"
+        if new_version and not session.dialogs.confirm(
+                "导入检查表模板", f"检查表模板“{template.title}”版本 {template.version} 已导入过，"
+                "但此文件的内容与之不同。\n\n是否把此文件保存为该模板的新版本（如 1.0 → 1.1）？\n"
+                "已有的检查仍使用原来的版本。"):
+            return
+        session.write("导入检查表模板",
+                      lambda ctx: checklist_templates.store_template(ctx, template, path.name, new_version),
+                      lambda stored: _told(session, *stored, then=then), failed)
+
+    def failed(err: Exception) -> None:
+        if isinstance(err, WorkbenchError):
+            session.dialogs.warn("导入检查表模板", _problems_text(err))
+        else:
+            session.show_error("导入检查表模板", err)
+
+    session.run_task("导入检查表模板", read, checked, failed)
+    return True
+
+
+def _told(session: Session, record: TemplateRecord, created: bool,
+          then: Callable[[TemplateRecord], None] | None) -> None:
+    if created:
+        session.notify("templates")
         text = (f"已导入检查表模板“{record.title}”（版本 {record.version}，{record.item_count} 项）。"
                 "新建检查时可在“检查表”中选用。")
+    else:
+        text = f"检查表模板“{record.title}”（版本 {record.version}）已导入过，内容相同，未重复保存。"
     session.dialogs.info("导入检查表模板", text)
-    return record
+    if then is not None:
+        then(record)
 
 
 def _problems_text(err: WorkbenchError) -> str:

@@ -192,10 +192,12 @@ class InspectionsView(QWidget):
     """检查: the campaign's inspections on top, the selected one worked in the panel below.
 
     ``new_dialog`` holds the new-inspection dialog while it is open; ``reinspection_started``
-    carries the new round of 开始复查 once it is stored.
+    carries the new round of 开始复查 once it is stored; ``template_imported`` the TemplateRecord
+    of 导入检查表模板 (stored now or already) once the user was told.
     """
 
     reinspection_started = Signal(object)
+    template_imported = Signal(object)
 
     def __init__(self, session: Session, parent: QWidget | None = None):
         super().__init__(parent)
@@ -341,9 +343,10 @@ class InspectionsView(QWidget):
         self.panel.tree.setFocus()
         self.reinspection_started.emit(new_round)
 
-    def import_template(self):
-        """导入检查表模板…; returns the stored template or None."""
-        return inspection_actions.import_template(self.session)
+    def import_template(self) -> bool:
+        """导入检查表模板… (read on a worker, stored on the writer thread); ``template_imported``
+        follows. False when no file was chosen."""
+        return inspection_actions.import_template(self.session, self.template_imported.emit)
 
     def _fill_export_menu(self) -> None:
         """The export button's menu: every stored template version, newest versions included."""

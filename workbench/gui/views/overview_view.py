@@ -183,7 +183,7 @@ class OverviewView(QWidget):
 
         if self.worker is not None:   # a newer computation supersedes it: stop it
             self.worker.cancel.set()
-        worker = TaskWorker(task, self.session.open_worker_context)
+        worker = TaskWorker(task, self.session.open_worker_context, "统计概览", background=True)
         self.worker = worker
         worker.signals.finished.connect(lambda result: self._computed(worker, generation, result))
         worker.signals.failed.connect(lambda err: self._failed(worker, generation, err))

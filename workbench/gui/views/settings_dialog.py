@@ -225,7 +225,7 @@ class SettingsDialog(QDialog):
             self.error_label.setText(str(err))
             self.error_label.show()
 
-        self.checking = self.session.run_task("检查字体文件", task, done, failed)
+        self.checking = self.session.run_task("检查字体文件", task, done, failed, background=True)
 
     def _checks_ended(self) -> None:
         for button in self.font_buttons.values():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
@@ -14,7 +14,6 @@ from workbench.gui.session import Session
 
 if TYPE_CHECKING:   # loaded when used: the window's menus are built before its first rows show
     from workbench.gui.views.settings_dialog import SettingsDialog
-    from workbench.services import holidays
 
 HOLIDAY_FILTER = "节假日安排 (*.json);;所有文件 (*)"
 EVIDENCE_STATUS = {"missing": "文件缺失", "modified": "内容已被改动（与添加时登记的 SHA-256 不一致）"}
@@ -54,7 +53,11 @@ class ToolActions(QObject):
 
     Attributes:
         dialog: the open SettingsDialog (kept referenced while open).
+
+    Signals: holidays_installed(HolidayInstall) once a holiday file is in use and the user told.
     """
+
+    holidays_installed = Signal(object)
 
     def __init__(self, session: Session, window: QWidget):
         super().__init__(window)
@@ -83,30 +86,50 @@ class ToolActions(QObject):
         return dialog
 
     @Slot()
-    def import_holidays(self) -> holidays.HolidayInstall | None:
-        """Choose a holiday JSON file, install it, and say which years it brought and the coverage."""
+    def import_holidays(self) -> bool:
+        """Choose a holiday JSON file; on a worker, check it, copy it into the settings folder and
+        load the calendar it makes; then use that calendar, save the setting and say which years it
+        brought and the coverage (no file is read on the GUI thread but the settings file).
+
+        Returns:
+            True when the import was started; False when no file was chosen.
+        """
         from workbench.services import holidays
 
         path = self.session.dialogs.open_file("导入节假日安排", self.session.last_folder, HOLIDAY_FILTER)
         if path is None:
-            return None
-        try:
-            installed = holidays.install_holiday_file(self.session.ctx, path, self.session.paths.config_dir)
-            self.session.save_settings()
-            first, last = holidays.coverage(self.session.ctx)
-        except WorkbenchError as err:
-            self.session.show_error("导入节假日安排", err)
-            return None
-        except OSError as err:
-            self.session.show_error("导入节假日安排", WorkbenchError(
-                f"无法保存节假日安排到 {self.session.paths.config_dir}：{os_reason(err)}"))
-            return None
-        self.session.remember_folder(path)
-        self.session.notify("settings", "findings")  # deadlines count working days
-        years = "、".join(str(y) for y in installed.years)
-        self.session.dialogs.info("导入节假日安排", f"已导入 {years} 年的节假日安排。\n"
-                                  f"现在的工作日日历覆盖 {first}—{last} 年，整改期限按此计算。")
-        return installed
+            return False
+        config_dir = self.session.paths.config_dir
+
+        def task(ctx, _cancel, _progress):
+            try:
+                installed = holidays.install_holiday_file(ctx, path, config_dir)
+                return installed, ctx.calendar   # the new calendar, loaded here
+            except OSError as err:
+                raise WorkbenchError(f"无法保存节假日安排到 {config_dir}：{os_reason(err)}") from err
+
+        def installed(result) -> None:
+            done, calendar = result
+            ctx = self.session.ctx
+            ctx.settings.holiday_file = str(done.path)
+            ctx.reload_calendar()      # the writer's context follows (Context.adopt)
+            ctx.set_calendar(calendar)
+            try:
+                self.session.save_settings()
+            except OSError as err:
+                self.session.show_error("导入节假日安排", WorkbenchError(
+                    f"无法保存设置到 {config_dir}：{os_reason(err)}"))
+                return
+            self.session.remember_folder(path)
+            self.session.notify("settings", "findings")  # deadlines count working days
+            first, last = calendar.covered_years()
+            years = "、".join(str(y) for y in done.years)
+            self.session.dialogs.info("导入节假日安排", f"已导入 {years} 年的节假日安排。\n"
+                                      f"现在的工作日日历覆盖 {first}—{last} 年，整改期限按此计算。")
+            self.holidays_installed.emit(done)
+
+        self.session.run_task("导入节假日安排", task, installed)
+        return True
 
     @Slot()
     def check_evidence(self) -> None:
