@@ -50,3 +50,19 @@ def gui_thread_sql(request):
     if report and found:
         with open(report, "a", encoding="utf-8") as fh:
             fh.write(f"## {request.node.nodeid} ({thread_guard.count()})\n{thread_guard.summary(found)}\n")
+
+
+@pytest.fixture(autouse=True)
+def campaign_counts_agree(request):
+    """After each test, the per-campaign counts the triggers keep (migration 0017) equal the rows
+    in every workbench database the test left in its tmp_path, whatever wrote them (saves,
+    imports, undo, merges, removals, restores, the demo). Files that are no database at the
+    latest version are left alone (damaged files, old schemas)."""
+    folder = request.getfixturevalue("tmp_path") if "tmp_path" in request.fixturenames else None
+    yield
+    if folder is not None:
+        from tests.support.counts import count_differences
+
+        found = {str(p.relative_to(folder)): d for p in sorted(folder.rglob("*.sqlite3"))
+                 if (d := count_differences(p))}
+        assert not found, f"campaign_count differs from the rows (campaign, what, kept, real): {found}"

@@ -16,11 +16,29 @@ EXCEL_MAX_COLUMNS = 16384  # XFD, the last column of an Excel sheet
 _CREATES_DB = {"demo", "import", "checklist", "campaign"}
 
 
+#: The modules without Qt that the window's opening uses (its first screen's reads, the session,
+#: the integrity check, the menus' services), with what they import.
+WINDOW_SERVICES = ("workbench.app", "workbench.services.audit_labels", "workbench.services.campaigns",
+                   "workbench.services.conflicts", "workbench.services.integrity", "workbench.services.sites",
+                   "workbench.services.summary", "workbench.services.thread_guard")
+
+
+def import_window_services() -> None:
+    """Import :data:`WINDOW_SERVICES` before PySide6: PySide6's import hook reads the source of
+    every module imported after it, to see whether it uses Qt (``inspect.getsource``; 15–25 ms of
+    the window's opening for these modules and the standard-library ones they bring, issue 12)."""
+    import importlib
+
+    for name in WINDOW_SERVICES:
+        importlib.import_module(name)
+
+
 def run(args: Namespace, paths: AppPaths) -> int:
     """Dispatch ``args.command``; returns the exit code."""
     if args.command == "deadline":
         return _deadline(args)
     if args.command in (None, "gui"):
+        import_window_services()
         from workbench.gui.application import run_gui
 
         return run_gui(paths, Path(args.db) if getattr(args, "db", None) else paths.default_database,

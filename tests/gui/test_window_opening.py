@@ -102,3 +102,48 @@ def test_the_overview_waits_for_the_campaign_instead_of_saying_there_is_none(qtb
     assert window.count_label.text() == ""   # not 共 0 条 before the campaign is known
     qtbot.waitUntil(lambda: window.overview.values["sites"].text() == "48", timeout=10000)
     qtbot.waitUntil(lambda: window.count_label.text() == "共 48 条，已核查 12", timeout=10000)
+
+
+def test_what_saves_need_is_imported_only_after_the_first_rows(qtbot, app_paths, dialogs, tmp_path, monkeypatch):
+    """sqlite-utils (what the first save needs) is imported on the reader thread once 概览 shows
+    its first figures, not while they are on their way: its Python held the GIL the GUI thread
+    needed to show them (issue 12)."""
+    from workbench.app import open_context
+    from workbench.gui.main_window import MainWindow
+    from workbench.gui.session import Session
+    from workbench.gui.views import overview_view
+    from workbench.services import context
+    from workbench.services.demo import build_demo
+
+    order: list[str] = []
+    monkeypatch.setattr(context, "preload_for_writes", lambda: order.append("preload"))
+    quick = overview_view.OverviewView._quick
+    monkeypatch.setattr(overview_view.OverviewView, "_quick",
+                        lambda self, *args: (order.append("figures"), quick(self, *args))[1])
+    db = tmp_path / "live.sqlite3"
+    ctx = open_context(db, app_paths, inspector="测试")
+    made = build_demo(ctx, lifecycle=False)
+    session = Session(app_paths, db, dialogs, ctx=ctx)   # the real reader thread, as run_gui
+    session.set_campaign(made.campaign_id)
+    overview_view.read_ahead(session)
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: "preload" in order, timeout=10000)
+    assert order[:2] == ["figures", "preload"]
+    assert window.overview.values["sites"].text() == "48"
+
+
+def test_the_services_of_the_opening_are_imported_before_pyside6():
+    """`workbench gui` imports the services the opening uses before PySide6 (whose import hook
+    reads the source of every module imported after it): none of them loads Qt, and the window's
+    own modules bring no other module of workbench outside gui/ afterwards."""
+    probe = ("import json, sys\nfrom workbench import cli_commands\ncli_commands.import_window_services()\n"
+             "qt = [m for m in sys.modules if m.startswith('PySide6')]\nbefore = set(sys.modules)\n"
+             "import workbench.gui.application, workbench.gui.views.overview_view, workbench.gui.main_window\n"
+             "later = [m for m in set(sys.modules) - before if m.startswith('workbench.')"
+             " and not m.startswith('workbench.gui')]\nprint(json.dumps([qt, sorted(later)]))")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=ROOT,
+                         timeout=120, check=True).stdout
+    assert json.loads(out.strip().splitlines()[-1]) == [[], []]

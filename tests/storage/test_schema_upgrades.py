@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.schema_fixtures import REKEYED
-from workbench.storage import audit, backup, migrate
+from workbench.storage import audit, backup, campaign_count_repo, migrate
 from workbench.storage.database import open_database
 
 FIXTURES = Path(__file__).resolve().parents[1] / "data" / "schemas"
@@ -44,6 +44,7 @@ def test_fixture_upgrades_keeping_its_rows(version, tmp_path):
     fresh = sqlite3.connect(":memory:")
     migrate.migrate(fresh)
     assert migrate.schema_dump(conn) == migrate.schema_dump(fresh)
+    assert campaign_count_repo.differences(conn) == []   # 0016 counted the rows already there
     conn.execute("UPDATE finding SET status = 'closed' WHERE id = 'f1'")   # writable, and audited
     assert audit.verify_chain(conn)[1] == []
     taken = backup.list_backups(db)

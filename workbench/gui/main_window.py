@@ -170,9 +170,13 @@ class MainWindow(QMainWindow):
     def _build_next_screen(self) -> None:
         """Import the module of the next screen not built yet (:data:`LAZY_SCREENS` order), or
         build it when imported, then come back on the next event-loop turn for the following
-        step: the window answers input between two steps."""
+        step: the window answers input between two steps. When all are built, the reader imports
+        what the first save needs (:meth:`_preload_for_writes`)."""
         waiting = [index for index in LAZY_SCREENS if index not in self._built]
         if not waiting or self._closing:
+            if not self._closing and not self._preloaded:
+                self._preloaded = True
+                self._preload_for_writes()
             return
         module = LAZY_SCREENS[waiting[0]][0]
         if module in sys.modules:
@@ -182,6 +186,7 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, self, self._build_next_screen)
 
     _closing = False
+    _preloaded = False
 
     def _build_toolbar(self) -> None:
         bar = QToolBar("检查任务")
@@ -557,17 +562,27 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         """First shown: behind the first screen's reads (queued by its Show event, which comes
-        first) the reader is asked for nothing but a turn, whose answer starts building the other
-        screens (one per event-loop turn); then the status bar's counts, then the import of what
-        the first save needs (sqlite-utils: no Qt)."""
+        first) the reader is asked for nothing but a turn, whose answer (so, after the first
+        screen's) starts the work that can wait for the first rows (:meth:`_after_first_rows`);
+        then the status bar's counts (kept counts: an index lookup)."""
         super().showEvent(event)
         if not getattr(self, "_shown_once", False):
-            from workbench.services.context import preload_for_writes
-
             self._shown_once = True
-            self.session.read(lambda _ctx: None, lambda _none: QTimer.singleShot(0, self, self._build_next_screen))
+            self.session.read(lambda _ctx: None, lambda _none: QTimer.singleShot(0, self, self._after_first_rows))
             self._show_counts()
-            self.session.read(lambda _ctx: preload_for_writes(), lambda _done: None)
+
+    def _after_first_rows(self) -> None:
+        """The first screen has its rows: build the other screens, one per event-loop turn, then
+        import what the first save needs on the reader thread (sqlite-utils: no Qt). Its 0.1 s of
+        Python holds the GIL: run beside the first rows or a screen being built, it stretched
+        them (issue 12)."""
+        self._build_next_screen()
+
+    def _preload_for_writes(self) -> None:
+        """Import sqlite-utils on the reader thread (services.context.preload_for_writes)."""
+        from workbench.services.context import preload_for_writes
+
+        self.session.read(lambda _ctx: preload_for_writes(), lambda _done: None)
 
     def _tasks_may_stop(self) -> bool:
         """Before closing: when tasks the user started still run (an import, a document batch, an

@@ -8,6 +8,7 @@ import sqlite3
 from workbench.domain.site_views import SiteDetail, SiteSummary
 from workbench.domain.text import clean_free_text
 from workbench.errors import NotFoundError
+from workbench.storage import campaign_count_repo
 
 # Sort keys a table may ask for, mapped to SQL expressions (a whitelist: never user text in SQL).
 # Each site column has an index (campaign_id, column, site_filing_no): db/migrations/0011.
@@ -60,17 +61,19 @@ def _where(text: str, unreviewed_only: bool, joins: str = "") -> tuple[str, dict
 def count_sites(conn: sqlite3.Connection, campaign_id: str, text: str = "", unreviewed_only: bool = False) -> int:
     """How many sites of the campaign match the filter text (case-insensitive substring).
 
-    Counts the site table alone (its campaign index, the trigram index): no join per row.
+    Counts the site table alone (its campaign index, the trigram index): no join per row. With
+    no filter it reads the count the triggers keep (0017) instead of walking 300,000 entries.
     """
+    if not unreviewed_only and not clean_free_text(text):
+        return campaign_count_repo.read(conn, campaign_id).get(campaign_count_repo.SITES, 0)
     where, params = _where(text, unreviewed_only)
     return conn.execute(f"SELECT count(*) {where}", {"campaign": campaign_id, **params}).fetchone()[0]
 
 
 def count_reviewed(conn: sqlite3.Connection, campaign_id: str) -> int:
-    """How many sites of the campaign have a review."""
-    return conn.execute(   # the conclusion copied onto the site (0011): an index range, no join
-        "SELECT count(*) FROM site WHERE campaign_id = ? AND sort_conclusion > ''", (campaign_id,),
-    ).fetchone()[0]
+    """How many sites of the campaign have a review: those whose conclusion is copied onto the
+    site (0011), as counted by the triggers (0017)."""
+    return campaign_count_repo.read(conn, campaign_id).get(campaign_count_repo.REVIEWED, 0)
 
 
 def page_sites(

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from workbench.domain.site import Domain, SiteRecord
+from workbench.storage import campaign_count_repo
 from workbench.storage.bulk import BATCH, deferred, insert_many
 from workbench.storage.records import Author, fresh_ids, iso, new_id, utc_now
 
@@ -187,6 +188,8 @@ def store_site_list(
             "UPDATE site SET present = 0, updated_at = ? WHERE campaign_id = ? AND site_filing_no = ?",
             [(now, campaign_id, no) for no in report.missing],
         )
+    if bulk:   # what the count triggers set aside would have done (0017)
+        campaign_count_repo.recount(conn, campaign_id)
     return report
 
 
@@ -218,9 +221,11 @@ DEFERRED_INDEXES = ("site_campaign_row", "site_campaign_sponsor", "site_campaign
 #: Everything set aside while new sites are written in bulk: the indexes above; the triggers that
 #: keep first_domain (written with each new site instead) and the search index (filled after the
 #: rows) up to date; and the sync triggers that clear a tombstone of a re-inserted id (0006),
-#: which have nothing to do for rows whose ids were just made (saving a call per row).
+#: which have nothing to do for rows whose ids were just made (saving a call per row); and the
+#: triggers that count a campaign's sites and sponsors (0017: the campaign is counted again after).
 BULK_OBJECTS = (*DEFERRED_INDEXES, "site_first_domain_insert", "site_search_insert", "tomb_site_insert",
-                "tomb_sponsor_insert", "tomb_site_domain_insert")
+                "tomb_sponsor_insert", "tomb_site_domain_insert", "campaign_count_site_insert",
+                "campaign_count_sponsor_insert")
 
 
 def _flush(conn: sqlite3.Connection, sponsors: list, sites: list, domains: list) -> None:

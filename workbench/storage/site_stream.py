@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 from operator import itemgetter
 
 from workbench.domain.site import SiteRecord
-from workbench.storage import import_undo_repo
+from workbench.storage import campaign_count_repo, import_undo_repo
 from workbench.storage.bulk import deferred_begin, deferred_end, insert_many
 from workbench.storage.records import Author, ordered_ids, utc_now
 from workbench.storage.site_repo import (
@@ -184,6 +184,8 @@ class SiteListWriter:
             conn.execute("UPDATE site SET flags = ?, flag_count = ? WHERE id = ?",
                          (_flags_json(flags), len(flags), site_id))
             changed["site"][site_id] = None
+        if "campaign_count_site_insert" in self._set_aside:   # what the count triggers would have done
+            campaign_count_repo.recount(conn, self._campaign_id)
         if self._log:
             for table, ids in changed.items():
                 import_undo_repo.rehash_created(conn, table, list(ids))

@@ -6,6 +6,7 @@ import sqlite3
 from datetime import date
 
 from workbench.domain.site_views import ReviewedSite
+from workbench.storage import campaign_count_repo
 from workbench.storage.records import parse_iso
 
 
@@ -47,27 +48,24 @@ def counts(conn: sqlite3.Connection, campaign_id: str) -> dict[str, int]:
 
 def quick_counts(conn: sqlite3.Connection, campaign_id: str, open_statuses: tuple[str, ...],
                  running: tuple[str, ...], closed: str, today: date, soon: date) -> dict[str, int]:
-    """The overview's cards that index ranges answer without reading a row: sites, sponsors,
-    reviewed sites (the conclusion copied onto the site, 0011), findings, open, overdue, due soon
-    (as :func:`open_deadline_counts`) and closed (already rectified)."""
-    def one(sql: str, *params) -> int:
-        return conn.execute(sql, (campaign_id, *params)).fetchone()[0]
-
-    opens = ", ".join("?" for _ in open_statuses)
+    """The overview's cards that need no row read: sites, sponsors, reviewed sites (the conclusion
+    copied onto the site, 0011), findings, open and closed (already rectified) from the counts the
+    triggers keep (0017, storage/campaign_count_repo.py), overdue and due soon (as
+    :func:`open_deadline_counts`) from the finding_campaign index ranges of ``running``."""
     runs = ", ".join("?" for _ in running)
-    findings, rectified = conn.execute(
-        "SELECT count(*), coalesce(sum(status = ?), 0) FROM finding WHERE campaign_id = ?",
-        (closed, campaign_id)).fetchone()
+    kept = campaign_count_repo.read(conn, campaign_id)
+
+    def due(condition: str, *params) -> int:
+        return conn.execute(f"SELECT count(*) FROM finding WHERE campaign_id = ? AND status IN ({runs}) AND {condition}",
+                            (campaign_id, *running, *params)).fetchone()[0]
+
     return {
-        "sites": one("SELECT count(*) FROM site WHERE campaign_id = ?"),
-        "sponsors": one("SELECT count(*) FROM sponsor WHERE campaign_id = ?"),
-        "reviewed": one("SELECT count(*) FROM site WHERE campaign_id = ? AND sort_conclusion > ''"),
-        "findings": findings, "rectified": rectified,
-        "open": one(f"SELECT count(*) FROM finding WHERE campaign_id = ? AND status IN ({opens})", *open_statuses),
-        "overdue": one(f"SELECT count(*) FROM finding WHERE campaign_id = ? AND status IN ({runs}) AND deadline < ?",
-                       *running, today.isoformat()),
-        "due_soon": one(f"SELECT count(*) FROM finding WHERE campaign_id = ? AND status IN ({runs})"
-                        " AND deadline BETWEEN ? AND ?", *running, today.isoformat(), soon.isoformat()),
+        "sites": kept.get(campaign_count_repo.SITES, 0), "sponsors": kept.get(campaign_count_repo.SPONSORS, 0),
+        "reviewed": kept.get(campaign_count_repo.REVIEWED, 0),
+        "findings": campaign_count_repo.findings(kept), "rectified": campaign_count_repo.findings(kept, (closed,)),
+        "open": campaign_count_repo.findings(kept, open_statuses),
+        "overdue": due("deadline < ?", today.isoformat()),
+        "due_soon": due("deadline BETWEEN ? AND ?", today.isoformat(), soon.isoformat()),
     }
 
 
