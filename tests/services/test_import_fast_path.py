@@ -226,3 +226,25 @@ def test_ordered_ids_are_uuid_text_in_order():
         parsed = uuid.UUID(text)
         assert str(parsed) == text and parsed.version == 7 and parsed.variant == uuid.RFC_4122
     assert next(ordered_ids())[:8] != "00000000" and date.today().year >= 2025
+
+
+def test_a_streamed_read_keeps_no_record(listing):
+    """Issue 12: records handed over while reading are not kept (a 300,000-row list's records
+    took ~470 MB); the result counts the sites and names the late flags by first row."""
+    import gc
+
+    from workbench.domain.site import SiteRecord
+    from workbench.importers.site_list import read_site_list
+
+    handed: list[int] = []
+    result = read_site_list(listing, on_records=lambda records: handed.append(len(records)))
+    gc.collect()
+    alive = sum(isinstance(o, SiteRecord) for o in gc.get_objects())
+    assert result.records == () and result.site_count == sum(handed) > ROWS // 2
+    assert alive < 50, f"{alive} records still alive after the read"
+    whole = read_site_list(listing)
+    assert result.sites == whole.sites and result.summary({"domains": 0, "subjects": 0})["problems"] == [
+        p.as_dict() for p in whole.problems]
+    late = {r.source_row: tuple(f for f in r.flags if f in ("conflicting_row", "formula_no_value"))
+            for r in whole.records}
+    assert result.added_flags == {row: flags for row, flags in late.items() if flags}
