@@ -105,6 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--prefix", default="", help="新建检查任务时的文号前缀，如 鲁网信整改")
     sp.add_argument("--sheet")
     sp.add_argument("--mapping", help="列对应关系 JSON 文件：{列序号(从0起): 字段名}")
+    sp.add_argument("--reread", action="store_true",
+                    help="重新读取名单，即使它与此检查任务上次导入的名单相同、数据也未改动")
     sp.add_argument("--json", action="store_true")
     sp = cmd("sites", "列出已导入的网站")
     sp.add_argument("--campaign")

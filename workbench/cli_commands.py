@@ -141,11 +141,11 @@ def _load_mapping(path: str | None) -> dict[int, str] | None:
 
 
 def _import(ctx: Context, args) -> int:
-    from workbench.services import site_import
+    from workbench.services import import_shortcut, site_import
 
     campaign, report = site_import.import_into_campaign(
         ctx, args.campaign or Path(args.file).stem, args.file, authority=args.authority,
-        doc_prefix=args.prefix, sheet=args.sheet, mapping=_load_mapping(args.mapping),
+        doc_prefix=args.prefix, sheet=args.sheet, mapping=_load_mapping(args.mapping), shortcut=not args.reread,
     )
     if args.json:
         from workbench.cli import emit_json
@@ -157,6 +157,8 @@ def _import(ctx: Context, args) -> int:
           f"网站 {s['sites']} 个，域名 {s['domains']} 个；重复行 {s['duplicate_rows']}，冲突行 "
           f"{s['conflict_rows']}，拒收行 {s['rejected_rows']}；新增 {s['added']}，变更 {s['changed']}，"
           f"未变 {s['unchanged']}，本次缺少 {s['missing']}。")
+    if not report.reread:
+        print(import_shortcut.UNCHANGED_NOTE + "（如需重新读取：--reread）")
     print(f"导入批次编号 {report.run_id[:8]}（导错了可撤销：workbench remove import {report.run_id[:8]} --db {args.db}）")
     for p in report.problems:
         level = "错误" if p.severity == "error" else "警告"

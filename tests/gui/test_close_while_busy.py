@@ -162,3 +162,34 @@ def test_a_check_result_arriving_after_close_is_dropped(qtbot, app_paths, tmp_pa
             session.close()
         assert told.shown == []
         assert (db.parent / "wb.sqlite3.check-failed").exists() == bool(problems)
+
+
+def test_closing_during_an_export_leaves_no_file(qtbot, demo_session, dialogs, tmp_path, monkeypatch):
+    """导出表格 cancelled by closing: neither the workbook nor its temporary file is left."""
+    from workbench.gui.main_window import SITES
+    from workbench.gui.widgets import table_export as table_export_widget
+    from workbench.services import table_export
+
+    window = MainWindow(demo_session)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_screen(SITES)
+    table = window.sites_view.table
+    qtbot.waitUntil(lambda: table.model().rowCount() > 0, timeout=10000)
+    from workbench.exporters import table_export as table_writer
+
+    gate = threading.Event()
+    monkeypatch.setattr(table_writer, "_REPORT_EVERY", 10)   # held while the workbook is half-written
+    monkeypatch.setattr(table_export, "export_table", _held_at_first_progress(table_export.export_table, gate))
+    folder = tmp_path / "导出"
+    folder.mkdir()
+    dialogs.answers.append(folder / "网站.xlsx")
+    assert table_export_widget.export_table_view(table, demo_session, "网站") is not None
+    qtbot.waitUntil(gate.is_set, timeout=30000)
+    held = list(folder.iterdir())
+    assert len(held) == 1 and held[0].name != "网站.xlsx"   # only its temporary file so far
+    dialogs.answers.append(CANCEL_TASKS_AND_CLOSE)
+    with qtbot.waitSignal(demo_session.task_ended, timeout=30000):
+        assert window.close()
+    assert "导出表格" in dialogs.shown[-1][2]
+    assert list(folder.iterdir()) == []

@@ -89,3 +89,18 @@ def test_change_lines_order_labels_and_values():
     model.set_rows(lines)
     keys = [model.index(r, 2).data(Qt.UserRole) for r in range(4)]
     assert keys[2] < keys[3] and keys[1][0] > keys[3][0]  # field order of the list, unknown last
+
+
+def test_an_unchanged_reimport_says_the_list_was_not_read_again(page, reimport, session, tmp_path):
+    report, dropped = reimport
+    again = site_import.import_site_list(session.ctx, session.campaign_id, tmp_path / "第二次名单.xlsx")
+    assert again.reread is False
+    page.show_report(again)
+    assert page.count_labels["unchanged"].text() == str(again.summary["sites"])
+    assert page.count_labels["changed"].text() == "0" and page.count_labels["missing"].text() == "1"
+    assert page.missing_model.index(0, 0).data() == dropped
+    assert page.hint.text().startswith("名单与此检查任务上次导入的文件完全相同")
+    assert page.tabs.tabText(PROBLEMS_TAB) == f"问题（{len(report.problems)}）"
+    page.grab().save(str(tmp_path / "unchanged.png"))
+    page.show_report(report)
+    assert page.hint.text().startswith("缺少：")

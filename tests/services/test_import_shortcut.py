@@ -342,3 +342,37 @@ def test_a_merged_package_that_changed_a_site_makes_the_import_read_the_list(lis
     report = _import(a, campaign, lists["list"])
     assert report.reread is True and report.summary["unchanged"] == report.summary["sites"]
     assert report.summary == _import(full, campaign, lists["list"], shortcut=False).summary
+
+
+def test_a_bulk_import_counts_itself_and_puts_the_counting_triggers_back(lists, tmp_path, monkeypatch):
+    from workbench.storage import site_repo, site_stream
+
+    monkeypatch.setattr(site_repo, "BULK_MIN_SITES", 10)
+    monkeypatch.setattr(site_stream, "BULK_MIN_SITES", 10)
+    ctx = _ctx(tmp_path / "db.sqlite3")
+    seen = []
+    begin = site_stream.deferred_begin
+    monkeypatch.setattr(site_stream, "deferred_begin", lambda conn, *names: seen.extend(names) or begin(conn, *names))
+    for name in ("一", "二"):
+        campaign = campaigns.create_campaign(ctx, name)
+        _import(ctx, campaign, lists["list"])        # streamed, in bulk mode
+        assert set(site_repo.BULK_COUNTERS) <= set(seen)
+        triggers = {r[0] for r in ctx.conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+        assert set(site_repo.BULK_COUNTERS) <= triggers
+        assert _taken(ctx, campaign, lists["list"])
+        CHANGES["site value"](ctx, campaign)
+        assert not _taken(ctx, campaign, lists["list"])
+
+
+def test_the_cli_says_when_it_did_not_read_the_list_and_rereads_on_request(lists, tmp_path, capsys):
+    from workbench.cli import main
+
+    db = tmp_path / "cli.sqlite3"
+    argv = ["import", str(lists["list"]), "--db", str(db), "--campaign", "命令行", "--inspector", "甲"]
+    outputs = []
+    for extra in ([], [], ["--reread"], []):
+        assert main([*argv, *extra]) == 0
+        outputs.append(capsys.readouterr().out)
+    said = [import_shortcut.UNCHANGED_NOTE in out for out in outputs]
+    assert said == [False, True, False, True]
+    assert "未变 " in outputs[1] and "新增 0，变更 0" in outputs[1]

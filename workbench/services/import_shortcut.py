@@ -20,6 +20,7 @@ import hashlib
 import json
 import sys
 from datetime import date
+from importlib import metadata
 from pathlib import Path
 
 import workbench
@@ -31,6 +32,9 @@ from workbench.paths import resources_dir
 from workbench.services.context import Context
 from workbench.storage import import_basis_repo, mapping_repo
 
+#: What an import that took the shortcut says (the CLI and the import report show it).
+UNCHANGED_NOTE = "名单与此检查任务上次导入的文件完全相同，此后数据也未改动：未重新读取，结果与上次相同"
+
 #: Problem codes whose presence makes a list's reading depend on the date (cells.py: an approval
 #: date after today is implausible today, not after that day).
 DATE_CODES = frozenset({"date_implausible"})
@@ -38,10 +42,10 @@ DATE_CODES = frozenset({"date_implausible"})
 
 @functools.cache
 def importer_version() -> str:
-    """SHA-256 hex over the workbench's source files and the column synonym table, or for a
-    frozen bundle (which ships no sources) its version and executable's size and time: any code
-    change makes earlier imports untrusted for the shortcut."""
-    digest = hashlib.sha256(workbench.__version__.encode())
+    """SHA-256 hex over the workbench's source files, the column synonym table and the versions of
+    Python and python-calamine, or for a frozen bundle (which ships no sources) its version and
+    executable's size and time: any code change makes earlier imports untrusted for the shortcut."""
+    digest = hashlib.sha256(f"{workbench.__version__}\0{sys.version}\0{_calamine_version()}".encode())
     package = Path(workbench.__file__).resolve().parent
     sources = sorted(package.rglob("*.py"))
     if getattr(sys, "frozen", False) or not sources:
@@ -53,6 +57,14 @@ def importer_version() -> str:
     if synonyms.is_file():
         digest.update(synonyms.read_bytes())
     return digest.hexdigest()
+
+
+def _calamine_version() -> str:
+    """The installed python-calamine's version (its parsing is part of the reading)."""
+    try:
+        return metadata.version("python-calamine")
+    except metadata.PackageNotFoundError:   # a frozen bundle: its executable stands for it
+        return ""
 
 
 def identify(path: Path) -> tuple[str, str] | None:
@@ -112,9 +124,12 @@ def stored_run(ctx: Context, run_id: str) -> tuple[dict, list[Problem], str, int
     return json.loads(run[0]), problems, run[1], run[2]
 
 
-def missing_sites(ctx: Context, campaign_id: str) -> list[str]:
-    """The campaign's sites marked absent (site filing numbers, sorted): after an import, and
-    nothing changed since, exactly those its list lacks."""
+def missing_sites(ctx: Context, campaign_id: str, stats: dict) -> list[str]:
+    """The campaign's sites marked absent (site filing numbers, sorted): after an import (whose
+    counts are ``stats``), and nothing changed since, exactly those its list lacks, as many as it
+    reported missing (none: no need to look through the sites)."""
+    if not stats.get("missing"):
+        return []
     return [r[0] for r in ctx.conn.execute(
         "SELECT site_filing_no FROM site WHERE campaign_id = ? AND present = 0 ORDER BY site_filing_no",
         (campaign_id,))]

@@ -11,7 +11,6 @@ from workbench.domain.campaign import Campaign
 from workbench.domain.progress import Progress, check_cancel
 from workbench.domain.site import Problem
 from workbench.errors import InputFileError
-from workbench.exporters.problem_report import write_problem_report
 from workbench.importers.columns import FIELD_LABELS
 from workbench.importers.site_list import (
     SheetPreview,
@@ -228,7 +227,7 @@ def _import_unchanged(ctx: Context, campaign_id: str, path: Path, known: tuple[s
         sites = stats["sites"]
         if on_progress:
             on_progress(Progress(0, sites, "名单与上次导入相同，正在记录…"))
-        missing = import_shortcut.missing_sites(ctx, campaign_id)
+        missing = import_shortcut.missing_sites(ctx, campaign_id, stats)
         with import_undo_repo.capture(ctx.conn):   # as store_site_list marks them, so undo behaves alike
             ctx.conn.executemany(
                 "UPDATE site SET present = 0, updated_at = ? WHERE campaign_id = ? AND site_filing_no = ?",
@@ -276,7 +275,7 @@ def _kept_problems(kept: dict[str, int]) -> list[Problem]:
 
 def import_into_campaign(
     ctx: Context, campaign_name: str, path: str | Path, *, authority: str = "", doc_prefix: str = "",
-    sheet: str | None = None, mapping: dict[int, str] | None = None,
+    sheet: str | None = None, mapping: dict[int, str] | None = None, shortcut: bool = True,
 ) -> tuple[Campaign, ImportReport]:
     """Import into the campaign called ``campaign_name``, creating it (as an ICP filing review with
     ``authority`` and ``doc_prefix``) when it does not exist — in one transaction, so a failed
@@ -289,7 +288,7 @@ def import_into_campaign(
 
     with transaction(ctx.conn):
         campaign = campaigns.get_or_create(ctx, campaign_name, authority=authority, doc_prefix=doc_prefix)
-        return campaign, import_site_list(ctx, campaign.id, path, sheet=sheet, mapping=mapping)
+        return campaign, import_site_list(ctx, campaign.id, path, sheet=sheet, mapping=mapping, shortcut=shortcut)
 
 
 def _read(ctx: Context, path: Path, sheet, mapping, cancel, on_progress) -> SiteListResult:
@@ -331,6 +330,9 @@ def preview(ctx: Context, path: str | Path, sheet: str | None = None) -> SheetPr
 
 def export_problems(report: ImportReport, out: Path) -> Path:
     """Write the import's problems next to their original values as .xlsx; returns the path."""
+    # openpyxl is loaded only when asked for, not at every import
+    from workbench.exporters.problem_report import write_problem_report
+
     return write_problem_report(report.problems, out, source_file=report.result.file)
 
 

@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 from operator import itemgetter
 
 from workbench.domain.site import SiteRecord
-from workbench.storage import campaign_count_repo, import_undo_repo
+from workbench.storage import campaign_count_repo, import_basis_repo, import_undo_repo
 from workbench.storage.bulk import deferred_begin, deferred_end, insert_many
 from workbench.storage.records import Author, ordered_ids, utc_now
 from workbench.storage.site_repo import (
@@ -45,6 +45,8 @@ from workbench.storage.site_repo import (
     _sponsor_key,
     _sponsor_row,
     _update_sponsors,
+    search_fill_begin,
+    search_fill_end,
     search_text,
 )
 
@@ -176,6 +178,9 @@ class SiteListWriter:
             conn.executemany("UPDATE site SET search_text = ? WHERE id = ?",
                              [(search_text(rec, sponsor), site_id) for site_id, rec in sites])
             changed["site"].update(dict.fromkeys(site_id for site_id, _ in sites))
+        if self._set_aside:   # what the change counters set aside would have done (0016)
+            import_basis_repo.bump(conn, self._campaign_id)
+            search_fill_end(conn)
         deferred_end(conn, self._set_aside)   # site_campaign_row finds a site by its first row
         site_of = "SELECT id, flags FROM site WHERE campaign_id = ? AND source_row = ?"
         for row, codes in added_flags.items():
@@ -218,6 +223,7 @@ class SiteListWriter:
         if self._expected >= max(BULK_MIN_SITES, stored):
             self._last_rowid = conn.execute("SELECT coalesce(max(rowid), 0) FROM site").fetchone()[0]
             self._set_aside = deferred_begin(conn, *BULK_OBJECTS)
+            search_fill_begin(conn)
         self._thread = threading.Thread(target=self._run, name="site-list-writer", daemon=True)
         self._thread.start()
 

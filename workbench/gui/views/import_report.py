@@ -27,6 +27,7 @@ from workbench.gui.models.record_table_model import RecordTableModel
 from workbench.gui.session import Session
 from workbench.gui.widgets.tables import record_table
 from workbench.services import output_paths, site_import
+from workbench.services.import_shortcut import UNCHANGED_NOTE
 
 # summary key → label, in the order shown: what changed, then what the file held.
 COUNT_LABELS = (
@@ -35,6 +36,7 @@ COUNT_LABELS = (
     ("sites", "网站数"),
 )
 PROBLEMS_TAB, CHANGES_TAB, MISSING_TAB = range(3)
+HINT = "缺少：本任务中已有、但这次名单里没有的网站，保留并在网站列表中显示为灰色。"
 
 
 class ImportReportPage(QWidget):
@@ -59,7 +61,7 @@ class ImportReportPage(QWidget):
             self.count_labels[key] = value
             grid.addWidget(QLabel(label), 0, i)
             grid.addWidget(value, 1, i)
-        self.hint = QLabel("缺少：本任务中已有、但这次名单里没有的网站，保留并在网站列表中显示为灰色。")
+        self.hint = QLabel(HINT)
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: #555;")
         self.model = ProblemTableModel()
@@ -99,6 +101,7 @@ class ImportReportPage(QWidget):
         summary = report.summary
         self.heading.setText(f"导入完成：{Path(report.result.file).name}（工作表“{report.result.sheet}”，"
                              f"表头第 {report.result.header_row} 行，数据 {summary.get('data_rows', 0)} 行）")
+        self.hint.setText(HINT if report.reread else f"{UNCHANGED_NOTE}。\n{HINT}")
         for key, label in self.count_labels.items():
             label.setText(str(summary.get(key, 0)))
         errors = sum(1 for p in report.problems if p.severity == "error")
