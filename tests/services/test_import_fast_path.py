@@ -40,7 +40,8 @@ def hostile_rows(rng: random.Random, written: list[list]) -> list[list]:
     """Rows that make the streamed writer put sites right after writing them: a sponsor whose
     first row has a wrong USCC check digit (a later row corrects it), another sponsor's later
     row naming it differently, a repeat with other data (conflicting_row), formulas without a
-    cached value, hidden characters, quotes and backslashes, several and empty domain cells."""
+    cached value, hidden characters, quotes and backslashes, several and empty domain cells,
+    and the first sponsor once more at the end of the list (the writer no longer holds it)."""
     base = clean_row(90_001, rng)
     subject = base[5]
     bad = [*base]
@@ -50,6 +51,9 @@ def hostile_rows(rng: random.Random, written: list[list]) -> list[list]:
     later[8] = "second90001.cn；第三.中国；m.second90001.cn"
     renamed = clean_row(90_001, rng)
     renamed[7], renamed[2], renamed[4] = f"{subject}-3", "另一个名字有限公司", ""
+    far = [*later]   # the same sponsor again at the list's end, in another city
+    far[1] = "威海市" if later[1] != "威海市" else "济南市"
+    far[7], far[8], far[9] = f"{subject}-4", "far90001.cn", ""
     conflict = [*written[10]]
     conflict[9] = "https://conflict.example.com/"
     formula = clean_row(90_002, rng)
@@ -63,7 +67,7 @@ def hostile_rows(rng: random.Random, written: list[list]) -> list[list]:
     neither = clean_row(90_005, rng)
     neither[8] = neither[9] = ""
     return [bad, later, renamed, conflict, formula, hidden, no_domain, neither,
-            [None, "", "（无备案号）"] + [""] * 15]
+            [None, "", "（无备案号）"] + [""] * 15, far]
 
 
 def messy_list(path: Path, rows: int = ROWS) -> Path:
@@ -155,7 +159,10 @@ def listing(tmp_path_factory) -> Path:
     return messy_list(tmp_path_factory.mktemp("fast") / "messy.xlsx")
 
 
-def test_the_streamed_import_stores_what_the_reference_path_stores(listing, tmp_path, monkeypatch):
+@pytest.mark.parametrize("recent", [site_stream.RECENT_SPONSORS, 1])
+def test_the_streamed_import_stores_what_the_reference_path_stores(listing, tmp_path, monkeypatch, recent):
+    # recent=1: the writer reads back every earlier sponsor it meets again (as past 4,096 sponsors)
+    monkeypatch.setattr(site_stream, "RECENT_SPONSORS", recent)
     fast_ctx, fast_campaign, fast = import_list(listing, tmp_path / "fast.sqlite3", monkeypatch, streamed=True)
     ref_ctx, ref_campaign, ref = import_list(listing, tmp_path / "ref.sqlite3", monkeypatch, streamed=False)
     assert fast.summary == ref.summary
@@ -219,3 +226,25 @@ def test_ordered_ids_are_uuid_text_in_order():
         parsed = uuid.UUID(text)
         assert str(parsed) == text and parsed.version == 7 and parsed.variant == uuid.RFC_4122
     assert next(ordered_ids())[:8] != "00000000" and date.today().year >= 2025
+
+
+def test_a_streamed_read_keeps_no_record(listing):
+    """Issue 12: records handed over while reading are not kept (a 300,000-row list's records
+    took ~470 MB); the result counts the sites and names the late flags by first row."""
+    import gc
+
+    from workbench.domain.site import SiteRecord
+    from workbench.importers.site_list import read_site_list
+
+    handed: list[int] = []
+    result = read_site_list(listing, on_records=lambda records: handed.append(len(records)))
+    gc.collect()
+    alive = sum(isinstance(o, SiteRecord) for o in gc.get_objects())
+    assert result.records == () and result.site_count == sum(handed) > ROWS // 2
+    assert alive < 50, f"{alive} records still alive after the read"
+    whole = read_site_list(listing)
+    assert result.sites == whole.sites and result.summary({"domains": 0, "subjects": 0})["problems"] == [
+        p.as_dict() for p in whole.problems]
+    late = {r.source_row: tuple(f for f in r.flags if f in ("conflicting_row", "formula_no_value"))
+            for r in whole.records}
+    assert result.added_flags == {row: flags for row, flags in late.items() if flags}

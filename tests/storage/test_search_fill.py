@@ -48,7 +48,7 @@ def test_bulk_writers_put_merging_back_and_find_every_site(conn, monkeypatch, st
             writer.expect(len(records))
             writer.put(records[:150])
             writer.put(records[150:])
-            writer.finish(records)
+            writer.finish(len(records), {})   # site count, late flags (none here)
         else:
             site_repo.store_site_list(conn, campaign.id, records, ctx.author)
     assert seen == [0]                                   # off while filling

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import gc
+import struct
 import threading
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import MISSING, dataclass, field, fields, replace
+from hashlib import blake2b
 from itertools import count, islice, repeat
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
 from workbench.domain.domains import split_domains
 from workbench.domain.progress import Progress, check_cancel
@@ -39,14 +41,34 @@ _RECORD_DEFAULTS = {f.name: f.default for f in fields(SiteRecord) if f.default i
 _SITE_INDEX = _RECORD_FIELDS.index("site_filing_no")
 # The sponsor's own fields: rows of one 主体备案号 must agree on them (storage keeps the first).
 SPONSOR_FIELDS = ("sponsor_name", "uscc", "sponsor_nature")
+# The fields SiteRecord.comparable() compares, in its order (a repeat names those that differ).
+COMPARED = tuple(SiteRecord(0, "").comparable())
+_compared_values = attrgetter(*COMPARED)
+_DOMAINS_AT = COMPARED.index("domains")
+_domain_name = attrgetter("name")
+# A site's fingerprint: its first row's number (unsigned 32 bits; a sheet has at most 1,048,576
+# rows) and a 64-bit hash of each compared field's value.
+_FINGERPRINT = struct.Struct(f"<I{len(COMPARED)}q")
+_sponsor_fields = attrgetter(*SPONSOR_FIELDS)
+_SPONSOR = struct.Struct(f"<I{len(SPONSOR_FIELDS)}q")   # a first row's number and its sponsor fields' hashes
+# Bits of a sheet row number (Excel's 1,048,576 rows; more in a CSV), and a hash's 64 bits.
+_ROW_BITS, _MASK64 = 32, (1 << 64) - 1
+_ROW_MASK = (1 << _ROW_BITS) - 1
 
 
 @dataclass
 class RowOutcome:
-    """What the data rows held (mutable while rows are read; site_list freezes it)."""
+    """What the data rows held (mutable while rows are read; site_list freezes it).
+
+    ``records`` holds each site's record by filing number, unless the records were handed over
+    while reading (``RowImporter.run``'s ``on_records``): then ``fingerprints`` holds each site's
+    :func:`fingerprint` instead, by :func:`site_key`, in list order, ``records`` stays empty, and
+    ``conflicted_rows`` holds the first rows of the sites in ``conflicted``.
+    """
 
     data_rows: int = 0
     records: dict[str, SiteRecord] = field(default_factory=dict)
+    fingerprints: dict[bytes, bytes] = field(default_factory=dict)
     duplicate_rows: list[int] = field(default_factory=list)
     conflict_rows: list[int] = field(default_factory=list)
     rejected_rows: list[int] = field(default_factory=list)
@@ -54,6 +76,8 @@ class RowOutcome:
     total_row: int | None = None
     problems: list[Problem] = field(default_factory=list)
     conflicted: set[str] = field(default_factory=set)
+    conflicted_rows: set[int] = field(default_factory=set)
+    formula_rows: list[int] = field(default_factory=list)  # see site_list._report_formulas
 
 
 class RowImporter:
@@ -76,12 +100,14 @@ class RowImporter:
         self._width = max(mapping, default=-1) + 1
         self._site_col = self._column.get("site_filing_no", 0)
         self._probe = min((c for c, f in mapping.items() if f != "serial"), default=0)
-        self._seen: dict[int, int] = {}  # row hash → first row with it
-        self._seen_site: dict[int, object] = {}  # that first row → its raw 网站备案号 cell
-        self._sponsors: dict[str, SiteRecord] = {}  # 主体备案号 → its first record
+        # row hash → that of its raw 网站备案号 cell and the first row with it (see _data_row)
+        self._seen: dict[int, int] = {}
+        # 主体备案号 → its first record's row and hashes of its SPONSOR_FIELDS (_SPONSOR packed)
+        self._sponsors: dict[str, bytes] = {}
         self._pending_blank: list[int] = []
         self._rows_seen = 0
-        self._fresh: list[str] = []  # filing numbers of the sites first seen in the current chunk
+        self._fresh: list[SiteRecord] = []  # the records of the sites first seen in the current chunk
+        self._keep = True  # keep every record (False: hand them over, keep fingerprints)
         self.out = RowOutcome()
 
     def run(
@@ -99,14 +125,17 @@ class RowImporter:
         column (one normaliser over many cells is about a third cheaper than cell by cell),
         then its rows are classified in order. ``on_records``, if given, receives after each
         chunk the records of the sites first seen in it, in row order (a later row may still add
-        flags to them: conflicting repeats, and in ``read_site_list`` formula cells).
+        flags to them: conflicting repeats, and in ``read_site_list`` formula cells). The
+        records are then not kept: the outcome holds each site's :func:`fingerprint` (a
+        300,000-row list's records take ~470 MB; issue 12), and the caller adds the flags
+        ``conflicted_rows`` names to the stored sites itself.
 
         Raises:
             Cancelled: ``cancel`` was set (checked before every chunk).
         """
         rows = iter(rows)
         number = first_row
-        records, fresh = self.out.records, self._fresh
+        self._keep = on_records is None
         with _collector_paused():
             while chunk := list(islice(rows, PROGRESS_EVERY)):
                 check_cancel(cancel)
@@ -114,10 +143,11 @@ class RowImporter:
                     on_progress(Progress(number - 1, total, f"正在读取第 {number} 行"))
                 self._read_chunk(range(number, number + len(chunk)), chunk)
                 number += len(chunk)
-                if on_records is not None and fresh:
-                    on_records([records[site] for site in fresh])
-                fresh.clear()
-        self._flag_conflicts()
+                if on_records is not None and self._fresh:
+                    on_records(self._fresh)
+                self._fresh = []
+        if self._keep:
+            self._flag_conflicts()
         return self.out
 
     def _read_chunk(self, numbers: range, rows: list[list]) -> None:
@@ -256,17 +286,16 @@ class RowImporter:
         out.data_rows += 1
         if self._serial is not None:
             row[self._serial] = ""
-        # Exact-duplicate check on a hash of the row plus its raw 网站备案号 cell, not the row
-        # itself: keeping every row alive would double the memory of a 100,000-row import.
-        # A false match needs a 64-bit hash collision and the same filing-number text. (Two
-        # dicts of ints and cells, not one of tuples: no per-row object for the collector.)
-        site_cell = row[self._site_col]
-        earlier = self._seen.setdefault(hash(tuple(row)), number)
-        if earlier == number:
-            self._seen_site[number] = site_cell
-        elif self._seen_site[earlier] == site_cell:
+        # Exact-duplicate check on a hash of the row, not the row itself: keeping every row
+        # alive would double the memory of a 100,000-row import. Each row hash maps to one int
+        # holding the hash of the row's raw 网站备案号 cell and the row's number: a false match
+        # needs a 64-bit collision of the row hashes and a 64-bit one of the cells' hashes (or
+        # the same filing-number text). One int per row, no tuple or cell kept (issue 12).
+        mine = (hash(row[self._site_col]) & _MASK64) << _ROW_BITS | number
+        earlier = self._seen.setdefault(hash(tuple(row)), mine)
+        if earlier != mine and earlier >> _ROW_BITS == mine >> _ROW_BITS:
             out.duplicate_rows.append(number)
-            out.problems.append(_row_problem(number, "duplicate_row", other=earlier))
+            out.problems.append(_row_problem(number, "duplicate_row", other=earlier & _ROW_MASK))
             return
         if codes:
             out.problems.extend(self._problem(number, code, col, row) for code, col in codes)
@@ -275,46 +304,68 @@ class RowImporter:
             out.rejected_rows.append(number)
             return
         record = SiteRecord(*args)
-        first = out.records.setdefault(site, record)
-        if first is not record:
-            self._repeat(number, record, first)
-            return
-        self._fresh.append(site)
-        earlier = self._sponsors.setdefault(record.subject_filing_no, record)
-        if earlier is not record:
-            self._check_sponsor(row, record, earlier)
+        if self._keep:
+            first = out.records.setdefault(site, record)
+            if first is not record:
+                self._repeat(number, record.comparable(), first.comparable(), first.source_row, site)
+                return
+        else:
+            mine = fingerprint(record)
+            first = out.fingerprints.setdefault(site_key(site), mine)
+            if first is not mine:
+                self._repeat(number, unpack_fingerprint(mine), unpack_fingerprint(first), first_row(first), site)
+                return
+        sponsor = _sponsor_fields(record)
+        own = _SPONSOR.pack(number, *map(hash, sponsor))
+        earlier = self._sponsors.setdefault(record.subject_filing_no, own)
+        if earlier is not own:
+            record = self._check_sponsor(row, record, sponsor, _SPONSOR.unpack(earlier))
+        self._fresh.append(record)
 
-    def _check_sponsor(self, row: list, record: SiteRecord, earlier: SiteRecord) -> None:
-        """``sponsor_mismatch`` when a site's sponsor fields differ from an earlier site's.
+    def _check_sponsor(self, row: list, record: SiteRecord, sponsor: tuple, earlier: tuple) -> SiteRecord:
+        """``sponsor_mismatch`` when a site's sponsor fields differ from an earlier site's;
+        returns the record, flagged if so. ``sponsor`` holds the record's
+        :data:`SPONSOR_FIELDS`; ``earlier`` the earlier site's row and their hashes.
 
         Both sites have the same 主体备案号, so one sponsor: its name, USCC and nature are taken
         from the first row (as for conflicting rows), and a later row saying otherwise is
         flagged. A blank later cell agrees (lists often fill the sponsor in its first row only).
+        Values are compared by their 64-bit hashes (a change is missed only on a collision):
+        the first row's values are not kept (issue 12).
         """
-        changed = [f for f in SPONSOR_FIELDS if getattr(record, f) not in ("", getattr(earlier, f))]
+        changed = [f for f, value, theirs in zip(SPONSOR_FIELDS, sponsor, earlier[1:], strict=True)
+                   if value != "" and hash(value) != theirs]
         if not changed:
-            return
+            return record
         col = self._column.get(changed[0], -1)
         severity, message = PROBLEMS["sponsor_mismatch"]
         fields = "、".join(FIELD_LABELS[f] for f in changed)
         self.out.problems.append(Problem(
             record.source_row, self._header(col), "sponsor_mismatch", severity,
-            message.format(other=earlier.source_row, fields=fields), cell_text(row[col]),
+            message.format(other=earlier[0], fields=fields), cell_text(row[col]),
         ))
-        self.out.records[record.site_filing_no] = replace(record, flags=(*record.flags, "sponsor_mismatch"))
+        record = replace(record, flags=(*record.flags, "sponsor_mismatch"))
+        if self._keep:
+            self.out.records[record.site_filing_no] = record
+        return record
 
-    def _repeat(self, number: int, record: SiteRecord, first: SiteRecord) -> None:
-        """A site filing number seen before: same data (duplicate) or a conflict."""
-        mine, theirs = record.comparable(), first.comparable()
-        changed = [FIELD_LABELS[k] for k in mine if mine[k] != theirs[k]]
+    def _repeat(self, number: int, mine, theirs, first_row: int, site: str) -> None:
+        """A site filing number seen before (first in row ``first_row``): same data (duplicate)
+        or a conflict. ``mine`` and ``theirs`` hold the compared fields' values, or their
+        hashes, in the order of :data:`COMPARED`."""
+        if isinstance(mine, dict):
+            mine, theirs = mine.values(), theirs.values()
+        changed = [FIELD_LABELS[k] for k, a, b in zip(COMPARED, mine, theirs, strict=True) if a != b]
         if not changed:
             self.out.duplicate_rows.append(number)
-            self.out.problems.append(_row_problem(number, "duplicate_row", other=first.source_row))
+            self.out.problems.append(_row_problem(number, "duplicate_row", other=first_row))
             return
         self.out.conflict_rows.append(number)
-        self.out.conflicted.add(first.site_filing_no)
+        self.out.conflicted.add(site)
+        if not self._keep:
+            self.out.conflicted_rows.add(first_row)
         self.out.problems.append(
-            _row_problem(number, "conflicting_row", other=first.source_row, fields="、".join(changed))
+            _row_problem(number, "conflicting_row", other=first_row, fields="、".join(changed))
         )
 
     def _problem(self, number: int, code: str, col: int, row: list) -> Problem:
@@ -356,6 +407,36 @@ class RowImporter:
         for key in self.out.conflicted:
             record = self.out.records[key]
             self.out.records[key] = replace(record, flags=(*record.flags, "conflicting_row"))
+
+
+def fingerprint(record: SiteRecord) -> bytes:
+    """``record``'s source row and a hash of each field it is compared on (:data:`COMPARED`),
+    packed in 4 + 8 × 16 bytes: ~165 bytes kept per site instead of its ~1.5 kB record.
+
+    Two records of one site are taken as equal when every field's 64-bit hash is (Python's
+    ``hash``: SipHash for text, randomised per process); a field reported unchanged although
+    it changed needs a 64-bit collision of that field's hashes.
+    """
+    values = list(_compared_values(record))
+    values[_DOMAINS_AT] = tuple(map(_domain_name, record.domains))
+    return _FINGERPRINT.pack(record.source_row, *map(hash, values))
+
+
+def site_key(site: str) -> bytes:
+    """A site filing number as a 128-bit BLAKE2b digest of its UTF-8 (49 bytes kept per site
+    instead of ~145: the text and the UTF-8 copy SQLite's binding leaves on it). Two numbers
+    share a key only on a 128-bit collision."""
+    return blake2b(site.encode(), digest_size=16).digest()
+
+
+def unpack_fingerprint(packed: bytes) -> tuple[int, ...]:
+    """The field hashes of a :func:`fingerprint`, in the order of :data:`COMPARED`."""
+    return _FINGERPRINT.unpack(packed)[1:]
+
+
+def first_row(packed: bytes) -> int:
+    """The sheet row of the record a :func:`fingerprint` was made of."""
+    return int.from_bytes(packed[:4], "little")
 
 
 @contextmanager

@@ -108,7 +108,7 @@ class Workbook:
         """The number of rows ``rows(sheet)`` will yield (an estimate for CSV)."""
         if self._tables is not None:
             return len(self._tables.get(sheet, ()))
-        if self._book is None:
+        if self.format == "csv":
             return self._text.count("\n") + 1
         end = self._sheet(sheet).end
         return end[0] + 1 if end else 0
@@ -124,7 +124,7 @@ class Workbook:
                 self._sheet(sheet)  # raises, naming the sheets there are
             yield from (list(row) for row in self._tables[sheet])
             return
-        if self._book is None:
+        if self.format == "csv":
             self.bad_rows[sheet] = bad = []
             yield from _csv_rows(self._text, self.name, bad)
             return
@@ -194,7 +194,7 @@ class Workbook:
         except (zipfile.BadZipFile, KeyError, ValueError) as err:
             raise InputFileError("文件已损坏或格式不完整，无法读取，请在 Excel 中打开并另存后再导入",
                                  self.name) from err
-        book = self._book
+        book = None   # this file's calamine workbook (self._workbook()) unless trimmed
         if scan is not None and scan.too_big:
             data, self.stray[sheet] = trim_sheet(data, part)
             try:
@@ -207,12 +207,32 @@ class Workbook:
         slice_bytes = _slice_bytes(data, scan.size, self._limits) if scan is not None and part else 0
         if slice_bytes:
             try:
-                return SlicedSheet(data, part, sheet, slice_bytes)
+                sliced = SlicedSheet(data, part, sheet, slice_bytes)
             except NotSliceable:
                 pass  # read whole, as calamine reads any sheet
             except (zipfile.BadZipFile, zlib.error, EOFError) as err:
                 raise InputFileError("文件已损坏（压缩结构无法读取），请重新获取或在 Excel 中另存", self.name) from err
-        return book
+            else:
+                # calamine's workbook holds a copy of the file (41 MB for a 300,000-row list):
+                # not needed while this sheet is read in slices (issue 12); opened again if
+                # another sheet is read whole.
+                self._book = None
+                return sliced
+        return book if book is not None else self._workbook()
+
+    def _workbook(self) -> calamine.CalamineWorkbook:
+        """The file's calamine workbook, opened again if it was let go (see :meth:`_guard_sheet`).
+
+        Raises:
+            InputFileError: calamine cannot open it (it could when the file was opened).
+        """
+        if self._book is None:
+            try:
+                self._book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(self._data))
+            except calamine.CalamineError as err:
+                raise InputFileError("文件已损坏或格式不完整，无法读取，请在 Excel 中打开并另存后再导入",
+                                     self.name) from err
+        return self._book
 
 
 def _slice_bytes(data: bytes, size: int, limits: ReadLimits) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from dataclasses import field as _field
 from itertools import chain, islice
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from workbench.errors import InputFileError
 from workbench.importers.cells import PROBLEMS, cell_text
 from workbench.importers.columns import FIELD_LABELS, load_synonyms
 from workbench.importers.header import SCAN_ROWS, HeaderInfo, find_header, map_header
-from workbench.importers.rows import RowImporter, RowOutcome
+from workbench.importers.rows import RowImporter, RowOutcome, first_row
 from workbench.importers.sheet_notes import bad_rows, sheet_notes
 from workbench.importers.sheet_reader import Workbook, open_workbook
 from workbench.importers.xlsx_formulas import column_letter
@@ -36,7 +37,10 @@ class SiteListResult:
         headers: the header texts as in the file. mapping: column index → field name.
         data_rows: rows after the header holding any value, blank and total rows excluded.
         sha256: hex SHA-256 of the file's bytes as read.
-        records: one per website (site filing number), from its first row.
+        records: one per website (site filing number), from its first row; empty when they
+            were handed over while reading (``on_records``), then ``site_count`` is the number
+            of sites and ``added_flags`` holds the flags added to sites after their records
+            were handed over (the site's first sheet row → codes, in order).
         duplicate_rows: rows equal to an earlier row in every column but 序号, or whose
             normalised values equal an earlier row of the same site.
         conflict_rows: rows repeating an earlier site filing number with different data.
@@ -60,21 +64,35 @@ class SiteListResult:
     total_row: int | None
     problems: tuple[Problem, ...]
     sha256: str = ""
+    site_count: int = 0
+    added_flags: dict[int, tuple[str, ...]] = _field(default_factory=dict)
 
-    def summary(self) -> dict:
+    @property
+    def sites(self) -> int:
+        """The number of websites the list holds."""
+        return len(self.records) or self.site_count
+
+    def summary(self, stored: dict[str, int] | None = None) -> dict:
         """Counts and problems as plain JSON values.
+
+        Args:
+            stored: the ``domains`` and ``subjects`` counts, counted from what was stored, when
+                the records were not kept (see ``records``).
 
         Returns:
             Keys header_row, data_rows, sites, domains (distinct, by punycode), subjects
             (distinct subject filing numbers), duplicate_rows, conflict_rows, rejected_rows
             (counts) and problems (list of ``Problem.as_dict()``).
         """
+        if stored is None:
+            stored = {"domains": len({d.ascii for r in self.records for d in r.domains}),
+                      "subjects": len({r.subject_filing_no for r in self.records})}
         return {
             "header_row": self.header_row,
             "data_rows": self.data_rows,
-            "sites": len(self.records),
-            "domains": len({d.ascii for r in self.records for d in r.domains}),
-            "subjects": len({r.subject_filing_no for r in self.records}),
+            "sites": self.sites,
+            "domains": stored["domains"],
+            "subjects": stored["subjects"],
             "duplicate_rows": len(self.duplicate_rows),
             "conflict_rows": len(self.conflict_rows),
             "rejected_rows": len(self.rejected_rows),
@@ -126,8 +144,9 @@ def read_site_list(
         on_progress: called every 500 rows with Progress(sheet row, sheet rows, message).
         limits: how much an xlsx/ods file may unpack to (a bigger one is refused).
         on_records: called while reading with the records of the sites first found in each
-            chunk of rows (see ``RowImporter.run``), so they can be stored meanwhile; the
-            result's records are the final ones (flags may have been added since).
+            chunk of rows (see ``RowImporter.run``), so they can be stored meanwhile. The
+            records are then not kept (the result's ``records`` is empty; ``site_count`` and
+            ``added_flags`` say what the stored sites need besides).
 
     Returns:
         The result; nothing is written anywhere.
@@ -157,13 +176,18 @@ def read_site_list(
     if notes:
         out.rejected_rows = sorted({*out.rejected_rows, *bad_rows(book, name)})
         out.problems = sorted([*notes, *out.problems], key=lambda p: p.row or 0)
+    added: dict[int, tuple[str, ...]] = {}
+    if on_records is not None:
+        added = {row: ("conflicting_row",) for row in out.conflicted_rows}
+        for row in out.formula_rows:
+            added[row] = (*added.get(row, ()), "formula_no_value")
     return SiteListResult(
         file=book.name, format=book.format, sheet=name, header_row=header.row,
         headers=header.headers, mapping=dict(header.mapping), data_rows=out.data_rows,
         records=tuple(out.records.values()), duplicate_rows=tuple(out.duplicate_rows),
         conflict_rows=tuple(out.conflict_rows), rejected_rows=tuple(out.rejected_rows),
         blank_rows=tuple(out.blank_rows), total_row=out.total_row, problems=tuple(out.problems),
-        sha256=book.sha256,
+        sha256=book.sha256, site_count=len(out.fingerprints), added_flags=added,
     )
 
 
@@ -242,8 +266,9 @@ def _duplicate_columns(header: HeaderInfo) -> list[Problem]:
 def _report_formulas(out: RowOutcome, found: dict[tuple[int, int], str], header: HeaderInfo) -> None:
     """Add ``formula_no_value`` for formula cells without a result in mapped data columns.
 
-    Each gets a problem (value: the formula) and its row's record, if any, the flag; problems
-    stay in row order. ``found`` maps (1-based sheet row, 0-based column) → formula text.
+    Each gets a problem (value: the formula) and its row's record, if any, the flag (or, when
+    the records were not kept, its first row is put in ``out.formula_rows``); problems stay in row
+    order. ``found`` maps (1-based sheet row, 0-based column) → formula text.
     """
     severity, message = PROBLEMS["formula_no_value"]
     extra = [
@@ -258,6 +283,7 @@ def _report_formulas(out: RowOutcome, found: dict[tuple[int, int], str], header:
     for key, record in out.records.items():
         if record.source_row in rows:
             out.records[key] = replace(record, flags=(*record.flags, "formula_no_value"))
+    out.formula_rows = [row for packed in out.fingerprints.values() if (row := first_row(packed)) in rows]
     out.problems.extend(extra)
     out.problems.sort(key=lambda p: p.row or 0)
 

@@ -147,15 +147,16 @@ def _import_streaming(ctx: Context, campaign_id: str, path: Path, sheet, mapping
             check_cancel(cancel)
             _require_records(result, path)
             if on_progress:
-                on_progress(Progress(0, len(result.records), "正在写入数据库…"))
-            changes = writer.finish(result.records)
+                on_progress(Progress(0, result.sites, "正在写入数据库…"))
+            changes = writer.finish(result.site_count, result.added_flags)
         except BaseException:
             writer.abort()   # the worker stops before the rollback
             raise
         check_cancel(cancel)
-        report = _record(ctx, campaign_id, path, result, changes, (sheet, mapping), streamed=True)
+        report = _record(ctx, campaign_id, path, result, changes, (sheet, mapping), streamed=True,
+                         stored=writer.stored_counts())
     if on_progress:
-        on_progress(Progress(len(result.records), len(result.records), "导入完成"))
+        on_progress(Progress(result.sites, result.sites, "导入完成"))
     return report
 
 
@@ -166,24 +167,26 @@ def _require_records(result: SiteListResult, path: Path) -> None:
     Raises:
         InputFileError: naming the file and why.
     """
-    if not result.records:
+    if not result.sites:
         why = (f"{result.data_rows} 行数据均无法识别网站（请检查“网站备案号”列的对应关系）"
                if result.data_rows else "表头下没有任何数据行")
         raise InputFileError(f"{why}，未导入任何内容", path=path.name)
 
 
 def _record(ctx: Context, campaign_id: str, path: Path, result: SiteListResult, changes: ChangeReport,
-            options: tuple[str | None, dict[int, str] | None], streamed: bool = False) -> ImportReport:
+            options: tuple[str | None, dict[int, str] | None], streamed: bool = False,
+            stored: dict | None = None) -> ImportReport:
     """Finish an import inside its transaction: remember a mapping the user gave, record the run
     with its counts and problems (the run's audit entry) and the rows it wrote (for 撤销导入,
     storage/import_undo_repo.py: those its ``streamed`` writer noted, else those ``capture``
     noted), note what it read as the campaign's basis for an unchanged re-import (``options``:
-    the sheet and mapping asked for), and build the report."""
+    the sheet and mapping asked for), and build the report (``stored``: as for
+    ``SiteListResult.summary``)."""
     sheet, mapping = options
     if changes.kept:
         result = replace(result, problems=(*_kept_problems(changes.kept), *result.problems))
     summary = {
-        **result.summary(),
+        **result.summary(stored),
         "added": len(changes.added),
         "changed": len(changes.changed),
         "unchanged": changes.unchanged,

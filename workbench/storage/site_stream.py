@@ -7,14 +7,24 @@ What the reader changes after a site was handed over (flags added for conflictin
 formula cells at the end, a sponsor's USCC corrected by a later row, the sponsor's last row) is
 put right in :meth:`SiteListWriter.finish`, so the stored result equals that of
 :func:`workbench.storage.site_repo.store_site_list` on the finished list.
+
+Neither side keeps the list's records (issue 12: ~470 MB at 300,000 rows): per sponsor the
+writer keeps its id, and the values written only for the last :data:`RECENT_SPONSORS` sponsors
+(a sponsor's sites mostly follow each other; others are read back by id); a sponsor whose later
+rows change it (another city, or a USCC correcting one that failed its check) also gets a small
+entry in ``_later``, with the records of its sites while the USCC of its first row failed its
+check (their search text changes if a later row corrects it). The distinct domains are counted
+by 64-bit hashes of their punycode, kept in an array.
 """
 
 from __future__ import annotations
 
+import json
 import queue
 import sqlite3
 import threading
-from collections.abc import Sequence
+from array import array
+from collections.abc import Mapping, Sequence
 from operator import itemgetter
 
 from workbench.domain.site import SiteRecord
@@ -22,25 +32,27 @@ from workbench.storage import campaign_count_repo, import_basis_repo, import_und
 from workbench.storage.bulk import deferred_begin, deferred_end, insert_many
 from workbench.storage.records import Author, ordered_ids, utc_now
 from workbench.storage.site_repo import (
+    _BAD_CODE_FLAGS,
     _DOMAIN_COLUMNS,
     _SITE_COLUMNS,
     _SPONSOR_COLUMNS,
     BULK_MIN_SITES,
     BULK_OBJECTS,
     ChangeReport,
-    _replace_domains,
+    _flags_json,
     _site_row,
-    _site_values,
     _sponsor_fields,
     _sponsor_key,
     _sponsor_row,
-    _sponsor_values,
     _update_sponsors,
     search_fill_begin,
     search_fill_end,
+    search_text,
 )
 
 _STOP = None   # the queue's end marker
+#: Sponsors whose written values the writer keeps at hand (then drops them all and starts again).
+RECENT_SPONSORS = 4096
 #: The columns the writer gives a new site: those of a stored list's site, and ``present`` (its
 #: default, written so that the row's undo hash can be made from the values written).
 _SITE_INSERT = (*_SITE_COLUMNS, "present")
@@ -61,7 +73,8 @@ class SiteListWriter:
         writer = SiteListWriter(conn, campaign_id, author, log=True)   # log: optional
         writer.expect(rows)          # optional: the sheet's row count, before the first put
         writer.put(records)          # the new sites of each chunk, in list order
-        report = writer.finish(all_records)
+        report = writer.finish(site_count, added_flags)
+        counts = writer.stored_counts()
         # or, on any error or cancel: writer.abort(), then roll the transaction back
 
     Nothing else may use ``conn`` between the first :meth:`put` and :meth:`finish` or
@@ -97,8 +110,15 @@ class SiteListWriter:
         self._expected = 0
         self._set_aside: dict[str, tuple[str, str]] = {}
         self._last_rowid = 0
-        self._written: list[SiteRecord] = []          # the records written, in list order
-        self._sponsors: dict[str, tuple[str, tuple]] = {}   # key -> (id, values stored: _sponsor_row)
+        self._written = 0          # sites written
+        self._ids: dict[str, str] = {}   # sponsor key -> id
+        self._recent: dict[str, tuple] = {}   # sponsor key -> values written (_sponsor_row), some
+        # key -> [values written, its last row's city, a valid USCC of a later row or None,
+        # (site id, record) of its sites or None], for the sponsors whose first row's USCC failed
+        # its check or whose rows name another city than the first (each sponsor's
+        # subject_filing_no is its key's).
+        self._later: dict[str, list] = {}
+        self._domain_hashes = array("q")   # hash() of each domain's punycode
 
     def expect(self, rows: int) -> None:
         """The number of rows the list is expected to hold (decides the bulk mode at the first put)."""
@@ -121,53 +141,75 @@ class SiteListWriter:
             except queue.Full:
                 continue
 
-    def finish(self, records: Sequence[SiteRecord]) -> ChangeReport:
-        """Wait for the writes, bring every row to what ``records`` (the finished list) says,
-        put back what was set aside; returns the report (every site added).
+    def finish(self, site_count: int, added_flags: Mapping[int, tuple[str, ...]]) -> ChangeReport:
+        """Wait for the writes, bring every row to what the finished list says, put back what
+        was set aside; returns the report (every site added).
+
+        Args:
+            site_count: the number of sites the list holds (as handed over).
+            added_flags: a site's first sheet row → the flags the reader added to that site
+                after handing it over (appended to those written, in order).
 
         Raises:
             the worker's error, if writing failed; sqlite3 errors of the final writes.
         """
-        if self._thread is None and records:
+        if self._thread is None and site_count:
             self._start()
         self._stop()
         if self._error is not None:
             raise self._error
         conn, now, who = self._conn, self._now, self._who
-        if len(self._written) != len(records) or any(
-                a.site_filing_no != b.site_filing_no for a, b in zip(self._written, records, strict=True)):
+        if self._written != site_count:
             raise RuntimeError("site list writer out of step with the reader")   # a programming error
-        final = _sponsor_values(records)
-        targets = {_sponsor_key(rec): _sponsor_row(rec, final[_sponsor_key(rec)]) for rec in records}
-        changed = {"sponsor": [self._sponsors[k][0] for k, row in targets.items() if self._sponsors[k][1] != row],
-                   "site": []}
-        _update_sponsors(conn, self._sponsors, targets, now, who)
-        renamed = {k for k, (_id, row) in self._sponsors.items()
-                   if row[:3] != (final[k]["sponsor_name"], final[k]["sponsor_nature"], final[k]["uscc"])}
-        for rec, written in zip(records, self._written, strict=True):
-            key = _sponsor_key(rec)
-            if written is rec and key not in renamed:
+        # The sponsor's values are its first row's, but a USCC failing its check gives way to the
+        # first valid one of a later row (site_repo._sponsor_values); city and subject are its
+        # last row's (site_repo.store_site_list).
+        targets, known, changed = {}, {}, {"sponsor": [], "site": {}}
+        for key, (written, city, uscc, _sites) in self._later.items():
+            target = (*written[:2], written[2] if uscc is None else uscc, written[3], city)
+            if target != written:
+                targets[key], known[key] = target, (self._ids[key], written)
+                changed["sponsor"].append(self._ids[key])
+        _update_sponsors(conn, known, targets, now, who)
+        for written, _city, uscc, sites in self._later.values():
+            if sites is None or uscc is None or uscc == written[2]:
                 continue
-            site_id = conn.execute("SELECT id FROM site WHERE campaign_id = ? AND site_filing_no = ?",
-                                   (self._campaign_id, rec.site_filing_no)).fetchone()[0]
-            changed["site"].append(site_id)
-            values = _site_values(rec, final[key])
-            sets = ", ".join(f"{k} = ?" for k in values)
-            conn.execute(f"UPDATE site SET {sets} WHERE id = ?", [*values.values(), site_id])
-            if written.domains != rec.domains:
-                _replace_domains(conn, site_id, rec)
-                conn.execute("UPDATE site SET first_domain = ? WHERE id = ?",
-                             (rec.domains[0].name if rec.domains else "", site_id))
+            sponsor = {"sponsor_name": written[0], "uscc": uscc}   # search_text holds the USCC
+            conn.executemany("UPDATE site SET search_text = ? WHERE id = ?",
+                             [(search_text(rec, sponsor), site_id) for site_id, rec in sites])
+            changed["site"].update(dict.fromkeys(site_id for site_id, _ in sites))
         if self._set_aside:   # what the change counters set aside would have done (0016)
             import_basis_repo.bump(conn, self._campaign_id)
             search_fill_end(conn)
-        deferred_end(conn, self._set_aside)
+        deferred_end(conn, self._set_aside)   # site_campaign_row finds a site by its first row
+        site_of = "SELECT id, flags FROM site WHERE campaign_id = ? AND source_row = ?"
+        for row, codes in added_flags.items():
+            site_id, stored = conn.execute(site_of, (self._campaign_id, row)).fetchone()
+            flags = (*json.loads(stored), *codes)
+            conn.execute("UPDATE site SET flags = ?, flag_count = ? WHERE id = ?",
+                         (_flags_json(flags), len(flags), site_id))
+            changed["site"][site_id] = None
         if "campaign_count_site_insert" in self._set_aside:   # what the count triggers would have done
             campaign_count_repo.recount(conn, self._campaign_id)
         if self._log:
             for table, ids in changed.items():
-                import_undo_repo.rehash_created(conn, table, ids)
-        return ChangeReport(added=[rec.site_filing_no for rec in records])
+                import_undo_repo.rehash_created(conn, table, list(ids))
+        added = [no for (no,) in conn.execute("SELECT site_filing_no FROM site WHERE campaign_id = ?"
+                                               " ORDER BY source_row", (self._campaign_id,))]
+        return ChangeReport(added=added)
+
+    def stored_counts(self) -> dict[str, int]:
+        """After :meth:`finish`: the distinct ``domains`` (by punycode) and ``subjects`` (subject
+        filing numbers) of the sites stored, as ``SiteListResult.summary`` counts them.
+
+        Domains are told apart by 64-bit hashes (two distinct ones count once only on a
+        collision). A sponsor's key is its subject filing number, or ``name:`` and its name for
+        the sites without one (a canonical filing number never starts so): those count as one
+        subject, the empty one.
+        """
+        named = sum(key.startswith("name:") for key in self._ids)
+        return {"domains": len(set(self._domain_hashes)),
+                "subjects": len(self._ids) - named + (named > 0)}
 
     def abort(self) -> None:
         """Stop the worker after its current batch (the caller then rolls the transaction back,
@@ -211,19 +253,38 @@ class SiteListWriter:
         """Insert one batch of new sites (and their new sponsors and domains), noting them in the
         undo log when asked to."""
         campaign_id, now, who, next_id = self._campaign_id, self._now, self._who, self._next_id
+        ids, recent = self._ids, self._recent
         sponsors, sites, domains = [], [], []
         for rec in batch:
             key = _sponsor_key(rec)
-            sponsor = self._sponsors.get(key)
-            if sponsor is None:   # its first row's values; finish() corrects them if need be
-                sponsor = self._sponsors[key] = (next_id(), _sponsor_row(rec, _sponsor_fields(rec)))
-                sponsors.append((sponsor[0], campaign_id, *sponsor[1], now, now, *who))
-            row = sponsor[1]
+            sponsor_id = ids.get(key)
+            later = None
+            if sponsor_id is None:   # its first row's values; finish() corrects them if need be
+                sponsor_id = ids[key] = next_id()
+                row = _sponsor_row(rec, _sponsor_fields(rec))
+                if len(recent) >= RECENT_SPONSORS:
+                    recent.clear()
+                recent[key] = row
+                sponsors.append((sponsor_id, campaign_id, *row, now, now, *who))
+                if _BAD_CODE_FLAGS.intersection(rec.flags):
+                    later = self._later[key] = [row, rec.city, None, []]
+            else:
+                row = recent.get(key) or self._written_sponsor(sponsor_id, sponsors)
+                if (later := self._later.get(key)) is not None or rec.city != row[4]:
+                    if later is None:
+                        later = self._later[key] = [row, rec.city, None, None]
+                    later[1] = rec.city
+                    if (later[3] is not None and later[2] is None and rec.uscc
+                            and not _BAD_CODE_FLAGS.intersection(rec.flags)):
+                        later[2] = rec.uscc
             site_id = next_id()
-            sites.append((site_id, campaign_id, sponsor[0], *_site_row(rec, {"sponsor_name": row[0], "uscc": row[2]}),
+            sites.append((site_id, campaign_id, sponsor_id, *_site_row(rec, {"sponsor_name": row[0], "uscc": row[2]}),
                           rec.domains[0].name if rec.domains else "", now, now, *who, 1))
             domains.append([(next_id(), site_id, d.name, d.ascii, i) for i, d in enumerate(rec.domains)])
-            self._written.append(rec)
+            self._domain_hashes.extend([hash(d.ascii) for d in rec.domains])
+            if later is not None and later[3] is not None:
+                later[3].append((site_id, rec))
+        self._written += len(batch)
         conn = self._conn
         insert_many(conn, "sponsor", _SPONSOR_COLUMNS, sponsors)
         insert_many(conn, "site", _SITE_INSERT, sites)
@@ -234,6 +295,15 @@ class SiteListWriter:
             self._conn.execute("INSERT INTO site_search (rowid, search_text) SELECT rowid, search_text FROM site"
                                " WHERE rowid > ?", (self._last_rowid,))
             self._last_rowid = self._conn.execute("SELECT max(rowid) FROM site").fetchone()[0]
+
+    def _written_sponsor(self, sponsor_id: str, pending: list[tuple]) -> tuple:
+        """The values written (:func:`_sponsor_row`) of sponsor ``sponsor_id``: from this batch's
+        ``pending`` rows, or read back (finish() alone changes a sponsor after it is written)."""
+        for row in pending:
+            if row[0] == sponsor_id:
+                return row[2:7]
+        return tuple(self._conn.execute("SELECT name, nature, uscc, subject_filing_no, city FROM sponsor WHERE id = ?",
+                                        (sponsor_id,)).fetchone())
 
     def _notes(self, sponsors: list[tuple], sites: list[tuple], domains: list[list[tuple]]) -> list[tuple]:
         """The undo log's rows for the sponsors and sites of a batch (see ``log``)."""
