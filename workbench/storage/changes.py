@@ -24,7 +24,7 @@ import apsw
 
 from workbench.domain.merge_result import MergeResult
 from workbench.faults import crash_point
-from workbench.storage import audit, number_rules
+from workbench.storage import audit, import_undo_repo, number_rules
 from workbench.storage.sync_tables import BOOKKEEPING, CAMPAIGN_KEYS, GLOBAL_TABLES, SYNCED_TABLES
 
 BUSY_TIMEOUT_MS = 10_000
@@ -426,6 +426,8 @@ class _Merger:
         return all(_same(removed.get(c), v) for c, v in values.items() if c not in BOOKKEEPING)
 
     def _constraint(self, table, key, row) -> None:
+        if table == "site_domain" and self._same_domain(key, row):
+            return
         if table == "notice":
             values = dict(zip(self.columns[table], row, strict=True))
             here = self.conn.execute(
@@ -448,6 +450,33 @@ class _Merger:
             if here:
                 self._refuse_number(dict(zip(cols, here, strict=True)), values)
         raise MergeRefused(f"工作包中表 {table} 的记录 {key} 与本机数据的唯一性约束冲突；工作包未合并")
+
+    def _same_domain(self, key: str, row: tuple) -> bool:
+        """An incoming site_domain row whose (site, domain) is here under another id: one fact
+        written on two laptops (each imported the same changed list, so each gave the new domain
+        an id of its own; before 2026-12 a re-import also gave every kept domain a new id). The
+        smaller id is kept on both sides, so they converge whichever package arrives first: the
+        row here is re-keyed to the incoming id, or the incoming row takes the id here; the other
+        columns (``position``, ``ascii``) are then merged like any row met on both sides.
+        False when the clash is something else (then the package is refused)."""
+        cols = self.columns["site_domain"]
+        incoming = dict(zip(cols, row, strict=True)) if len(row) == len(cols) else {}
+        if incoming.get("site_id") is None or incoming.get("domain") is None:
+            return False
+        here = self.conn.execute(
+            f"SELECT {', '.join(cols)} FROM site_domain WHERE site_id = ? AND domain = ? AND id <> ?",
+            (incoming["site_id"], incoming["domain"], key)).fetchone()
+        if here is None:
+            return False
+        here = dict(zip(cols, here, strict=True))
+        if key < here["id"]:
+            import_undo_repo.rekey_domain(self.conn, here["site_id"], here["id"], key)
+            here["id"] = key
+        else:
+            incoming["id"] = here["id"]
+        self._insert_existing("site_domain", here["id"], tuple(incoming[c] for c in cols),
+                              tuple(here[c] for c in cols))
+        return True
 
     def _conflict(self, table, key, column, kind, candidates) -> None:
         candidates = sorted(candidates, key=lambda c: json.dumps(c["value"], ensure_ascii=False, sort_keys=True,
