@@ -147,3 +147,38 @@ def test_the_services_of_the_opening_are_imported_before_pyside6():
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=ROOT,
                          timeout=120, check=True).stdout
     assert json.loads(out.strip().splitlines()[-1]) == [[], []]
+
+
+def test_the_smoke_run_builds_no_screen_before_the_first_rows(app_paths, tmp_path):
+    """`workbench gui --smoke` times the opening of the window a user gets: no screen is built
+    before 概览's first figures (asking for 网站 or 核查 while queueing its steps built them
+    first), and it waits for the window to build the others before visiting them. (Run in a
+    child process, as `workbench gui --smoke` is: the smoke ends the application it drives.)"""
+    from workbench.app import open_context
+    from workbench.services.demo import build_demo
+
+    db = tmp_path / "demo.sqlite3"
+    ctx = open_context(db, app_paths, inspector="测试")
+    build_demo(ctx, lifecycle=False)
+    ctx.conn.close()
+    probe = f"""
+import json, sys
+from workbench.gui.main_window import MainWindow
+from workbench.gui.views import overview_view
+order = []
+quick, built = overview_view.OverviewView._quick, MainWindow._screen_built
+overview_view.OverviewView._quick = lambda self, *a: (order.append("figures"), quick(self, *a))[1]
+MainWindow._screen_built = lambda self, i, v: (order.append("built"), built(self, i, v))[1]
+from workbench import cli
+code = cli.main(["--data-dir", {str(tmp_path / "data")!r}, "gui", "--db", {str(db)!r}, "--smoke", "--inspector", "测试"])
+print(json.dumps(order))
+sys.exit(code)
+"""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen", "WORKBENCH_SMOKE_REVIEW": "1"}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=ROOT,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    result, order = json.loads(lines[-2]), json.loads(lines[-1])
+    assert order[0] == "figures" and order.count("built") == 5
+    assert result["ok"] and result["screens_built_ms"] is not None and result["review_next_ms"] is not None

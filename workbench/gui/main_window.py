@@ -167,6 +167,11 @@ class MainWindow(QMainWindow):
             self._screen_built(index, view)
         return view
 
+    @property
+    def screens_built(self) -> bool:
+        """True once every screen is built (by the turns after the first rows, or when first used)."""
+        return all(index in self._built for index in LAZY_SCREENS)
+
     def _build_next_screen(self) -> None:
         """Import the module of the next screen not built yet (:data:`LAZY_SCREENS` order), or
         build it when imported, then come back on the next event-loop turn for the following

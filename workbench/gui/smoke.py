@@ -1,7 +1,9 @@
 """``workbench gui --db DB --smoke``: drive the real window like a user and time it.
 
-Opens the window (offscreen works), visits every screen and waits until each shows its first
-rows, types a filter into the site list one key at a time, sorts by two columns, scrolls to the
+Opens the window (offscreen works) and times it to 概览's first rows (``open_from_spawn_ms``: the
+smoke builds no screen before them, so it times what a user's window does), waits until the window
+has built its other screens (``screens_built_ms``), visits every screen and waits until each shows
+its first rows, types a filter into the site list one key at a time, sorts by two columns, scrolls to the
 end, then prints one JSON line and exits 0 (1 when a step timed out). Times are milliseconds of
 wall-clock time; ``stall_ms`` is the longest gap seen between ticks of a 5 ms heartbeat timer on
 the GUI thread, i.e. the longest the window was frozen; ``gui_thread_sql`` counts the SQL statements
@@ -18,6 +20,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer
 
+from workbench.gui.main_window import FINDINGS, OVERVIEW, REVIEW, SITES
 from workbench.services import thread_guard
 
 HEARTBEAT_MS = 5
@@ -75,7 +78,7 @@ class SmokeRun:
         self.result: dict = {"ok": True}
         self._reviewed: str | None = None
         self._filter_started: tuple[str, float] | None = None
-        window.sites_view.model.counted.connect(self._count_arrived)
+        self._counts_watched = False
         self.steps: list[tuple[str, Callable[[], None], Callable[[], bool]]] = []
 
     # --- conditions: "the screen shows its first rows" -----------------------------------------
@@ -86,13 +89,14 @@ class SmokeRun:
         refresher = getattr(view, "refresher", None)
         if refresher is not None and refresher.stale:
             return False
-        if view is w.overview:
+        index = w.stack.indexOf(view)   # by position: asking w.sites_view & co. would build them
+        if index == OVERVIEW:
             return any(label.text() != "—" for label in view.values.values())
-        if view is w.sites_view:
+        if index == SITES:
             return view.model.rowCount() > 0 and view.model.index(0, 0).data() is not None
-        if view is w.review_panel:
+        if index == REVIEW:
             return view.site_id is not None
-        if view is w.findings_view:
+        if index == FINDINGS:
             return view.model.rowCount() > 0
         if hasattr(view, "sponsor_model"):   # 文书 (built when first shown)
             return view.sponsor_model.rowCount() > 0
@@ -109,12 +113,18 @@ class SmokeRun:
         """Queue the steps and run them one after another from the event loop."""
         w = self.window
         self._wait("open", lambda: None, lambda: self._shown(w.stack.currentWidget()), since=self.started_at)
+        # then, as a user reading 概览 would, let the window build its other screens (one per
+        # event-loop turn) before visiting them; the screens are looked up as each step runs:
+        # asking for one here would build it before the first rows, as the window does not
+        self._wait("screens_built", lambda: None, lambda: w.screens_built)
         self.result["screens"] = {}
         for index in range(w.stack.count()):   # a screen may be built when first shown: look it up then
             name = w.nav.model().index(index).data()
             self._wait(f"screen:{name}", lambda i=index: w.show_screen(i), lambda i=index: self._shown(w.stack.widget(i)))
-        sites = w.sites_view
-        self._wait("screen:网站(again)", lambda: w.show_screen(1), lambda: self._shown(sites))
+        def sites():
+            return w.sites_view
+
+        self._wait("screen:网站(again)", lambda: w.show_screen(1), lambda: self._shown(sites()))
         keys = [*FILTER_TEXT]
         for i in range(len(keys)):
             self._wait(f"filter:{''.join(keys[:i + 1])}", lambda k=keys[i]: self._type(k), self._table_settled)
@@ -122,19 +132,18 @@ class SmokeRun:
             self._wait(f"filter:{term}", lambda t=term: self._set_filter(t), self._table_settled)
         self._wait("filter:clear", lambda: self._set_filter(""), self._table_settled)
         for column in (3, 1):   # 域名, 网站名称
-            self._wait(f"sort:{column}", lambda c=column: sites.table.sortByColumn(c, Qt.AscendingOrder),
+            self._wait(f"sort:{column}", lambda c=column: sites().table.sortByColumn(c, Qt.AscendingOrder),
                        self._table_settled)
-            self._wait(f"sort:{column}:desc", lambda c=column: sites.table.sortByColumn(c, Qt.DescendingOrder),
+            self._wait(f"sort:{column}:desc", lambda c=column: sites().table.sortByColumn(c, Qt.DescendingOrder),
                        self._table_settled)
         # the whole count is needed to scroll to the end (rows appear before it: paged_model.py)
-        self._wait("count_wait", lambda: None, lambda: not getattr(sites.model, "counting", False))
+        self._wait("count_wait", lambda: None, lambda: not getattr(sites().model, "counting", False))
         self._wait("scroll_end", self._scroll_end, self._last_row_shown)
         if os.environ.get(REVIEW_ENV):   # writes one review: only on a scratch database
-            review = w.review_panel
             # a large database is checked after the window opens and takes writes once it passed
             self._wait("integrity_wait", lambda: None, lambda: not w.session.checking)
-            self._wait("screen:核查(again)", lambda: w.show_screen(2), lambda: self._shown(review))
-            self._wait("review_next", self._save_and_next, lambda: review.site_id != self._reviewed)
+            self._wait("screen:核查(again)", lambda: w.show_screen(2), lambda: self._shown(w.review_panel))
+            self._wait("review_next", self._save_and_next, lambda: w.review_panel.site_id != self._reviewed)
         QTimer.singleShot(0, self._next)
 
     def _save_and_next(self) -> None:
@@ -151,13 +160,22 @@ class SmokeRun:
             self._filter_started = None
             self.result.setdefault("filter_count_ms", {})[name] = _ms(start)
 
+    def _watch_counts(self) -> None:
+        """Note when the site table's counts arrive (from the first filter on: 网站 is built by
+        then; asking for it earlier would build it before the window's first rows)."""
+        if not self._counts_watched:
+            self._counts_watched = True
+            self.window.sites_view.model.counted.connect(self._count_arrived)
+
     def _type(self, key: str) -> None:
+        self._watch_counts()
         box = self.window.sites_view.filter_box
         self._filter_started = (box.text() + key, time.perf_counter())
         box.insert(key)   # as typed (QTest.keyClicks cannot send Chinese characters)
         box.returnPressed.emit()   # apply now: the measured time is the query's, not the debounce's
 
     def _set_filter(self, text: str) -> None:
+        self._watch_counts()
         box = self.window.sites_view.filter_box
         self._filter_started = (text or "clear", time.perf_counter())
         box.setText(text)
