@@ -138,3 +138,36 @@ def test_a_domain_rekeyed_by_a_merge_does_not_block_undoing_the_import(tmp_path,
     _ok(wb("remove", "import", run[:8], "--db", db, data_dir=tmp_path))
     assert _domains(db) == first
     assert check_database(db).ok
+
+
+def _list_columns(db: Path) -> list[tuple]:
+    conn = sqlite3.connect(db)
+    try:
+        return sorted(conn.execute("SELECT site_filing_no, present, source_row, flags, flag_count FROM site"))
+    finally:
+        conn.close()
+
+
+def test_a_full_package_brings_where_the_newest_list_has_each_site(tmp_path):
+    """B re-imports a list in another order without site 3: its full package moves A's rows and
+    ``present`` (the newest list is B's) instead of opening conflicts; A's full package back
+    leaves B as it is."""
+    a, b = tmp_path / "A.sqlite3", tmp_path / "B.sqlite3"
+    _ok(wb("import", _site_list(tmp_path / "名单1.csv", False), "--db", a, "--campaign", "甲", data_dir=tmp_path))
+    _ok(wb("package", "export", tmp_path / "a.wbpkg", "--db", a, data_dir=tmp_path))
+    _ok(wb("package", "import", tmp_path / "a.wbpkg", "--db", b, data_dir=tmp_path))
+    lines = (tmp_path / "名单1.csv").read_text(encoding="utf-8").splitlines()
+    (tmp_path / "名单3.csv").write_text("\n".join([lines[0], lines[5], *lines[1:4]]), encoding="utf-8")
+    _ok(wb("import", tmp_path / "名单3.csv", "--db", b, "--campaign", "甲", data_dir=tmp_path))
+    newest = _list_columns(b)
+    assert newest != _list_columns(a) and ("鲁ICP备10000003号-1", 0) in [r[:2] for r in newest]
+
+    _ok(wb("package", "export", tmp_path / "b.wbpkg", "--db", b, data_dir=tmp_path))   # full
+    out = json.loads(_ok(wb("package", "import", tmp_path / "b.wbpkg", "--db", a, "--json", data_dir=tmp_path)))
+    assert out["conflicts"] == 0, out
+    assert _list_columns(a) == newest
+    _ok(wb("package", "export", tmp_path / "a2.wbpkg", "--db", a, data_dir=tmp_path))  # full, back
+    out = json.loads(_ok(wb("package", "import", tmp_path / "a2.wbpkg", "--db", b, "--json", data_dir=tmp_path)))
+    assert out["conflicts"] == 0, out
+    assert _list_columns(b) == newest
+    assert check_database(a).ok and check_database(b).ok
