@@ -24,7 +24,7 @@ import apsw
 
 from workbench.domain.merge_result import MergeResult
 from workbench.faults import crash_point
-from workbench.storage import audit, number_rules
+from workbench.storage import audit, campaign_count_repo, import_undo_repo, number_rules
 from workbench.storage.sync_tables import BOOKKEEPING, CAMPAIGN_KEYS, GLOBAL_TABLES, SYNCED_TABLES
 
 BUSY_TIMEOUT_MS = 10_000
@@ -149,8 +149,20 @@ def force_apply(base: Path, changeset: bytes) -> None:
 
         with conn:
             apsw.Changeset.apply(changeset, conn, conflict=conflict)
+            if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'campaign_count'").fetchone():
+                # a copied snapshot keeps the count triggers of 0017, and a REPLACE of a row met on
+                # both sides does not keep them right: count again (the base is no user's file,
+                # but `workbench check` and the tests hold every database to its counts)
+                for (campaign_id,) in list(conn.execute("SELECT id FROM campaign")):
+                    campaign_count_repo.recount(conn, campaign_id)
     finally:
         conn.close()
+
+
+#: Columns of a site that a site-list import sets from where the newest list has the site
+#: (storage/site_repo.py: ``present``, its row and the list's warnings), decided by
+#: :meth:`_Merger._newest_list_side` rather than left to a person.
+SITE_LIST_COLUMNS = frozenset({"present", "source_row", "flags", "flag_count"})
 
 
 class _Merger:
@@ -167,6 +179,9 @@ class _Merger:
         self.filtered: Counter = Counter()
         self.result = MergeResult()
         self.tombstoned = self._tombstones_kept()
+        self.runs_here = {r[0] for r in conn.execute("SELECT id FROM import_run")}   # before the apply
+        self.runs_sent = {c.new[0] for c in apsw.Changeset.iter(changeset)
+                          if c.name == "import_run" and c.op == "INSERT"}
         self._history: dict[tuple[str, str], list] = {}
 
     # -- collecting ----------------------------------------------------------------------------
@@ -306,7 +321,11 @@ class _Merger:
             if base is not None and col in base and _same(base[col], here):
                 take[col] = there           # changed there only
                 continue
-            verdict = self._cell(table, key, col, here, there, there_row, cur)
+            verdict = (self._newest_list_side(cur["campaign_id"], base is None)
+                       if table == "site" and col in SITE_LIST_COLUMNS else None)
+            if verdict == "here":
+                continue
+            verdict = verdict or self._cell(table, key, col, here, there, there_row, cur)
             if verdict == "there":
                 take[col] = there
             conflicted |= verdict == "conflict"
@@ -321,6 +340,23 @@ class _Merger:
             self.result.count(table, "updated")
         elif not conflicted:
             self.result.count(table, "unchanged")
+
+    def _newest_list_side(self, campaign_id: str, full: bool) -> str | None:
+        """Which side's values of a site's list columns (:data:`SITE_LIST_COLUMNS`) stand: those
+        of the side holding the campaign's newest site-list import (``import_run.created_at``).
+        "there" when that import came with this package; "here" when it was here and the sender,
+        whose full package (``full``) lists every import it holds, lacks it; else None (decided
+        like any cell). These columns say where the last list had the site; they change without
+        an audit entry, so the history rule cannot tell which value is older."""
+        row = self.conn.execute("SELECT id FROM import_run WHERE campaign_id = ? ORDER BY created_at DESC, id DESC"
+                                " LIMIT 1", (campaign_id,)).fetchone()
+        if row is None:
+            return None
+        if row[0] not in self.runs_here:
+            return "there"
+        if full and row[0] not in self.runs_sent:
+            return "here"
+        return None
 
     def _update(self, table, key, old, new, cur) -> None:
         cols = self.columns[table]
@@ -426,6 +462,8 @@ class _Merger:
         return all(_same(removed.get(c), v) for c, v in values.items() if c not in BOOKKEEPING)
 
     def _constraint(self, table, key, row) -> None:
+        if table == "site_domain" and self._same_domain(key, row):
+            return
         if table == "notice":
             values = dict(zip(self.columns[table], row, strict=True))
             here = self.conn.execute(
@@ -448,6 +486,33 @@ class _Merger:
             if here:
                 self._refuse_number(dict(zip(cols, here, strict=True)), values)
         raise MergeRefused(f"工作包中表 {table} 的记录 {key} 与本机数据的唯一性约束冲突；工作包未合并")
+
+    def _same_domain(self, key: str, row: tuple) -> bool:
+        """An incoming site_domain row whose (site, domain) is here under another id: one fact
+        written on two laptops (each imported the same changed list, so each gave the new domain
+        an id of its own; before 2026-12 a re-import also gave every kept domain a new id). The
+        smaller id is kept on both sides, so they converge whichever package arrives first: the
+        row here is re-keyed to the incoming id, or the incoming row takes the id here; the other
+        columns (``position``, ``ascii``) are then merged like any row met on both sides.
+        False when the clash is something else (then the package is refused)."""
+        cols = self.columns["site_domain"]
+        incoming = dict(zip(cols, row, strict=True)) if len(row) == len(cols) else {}
+        if incoming.get("site_id") is None or incoming.get("domain") is None:
+            return False
+        here = self.conn.execute(
+            f"SELECT {', '.join(cols)} FROM site_domain WHERE site_id = ? AND domain = ? AND id <> ?",
+            (incoming["site_id"], incoming["domain"], key)).fetchone()
+        if here is None:
+            return False
+        here = dict(zip(cols, here, strict=True))
+        if key < here["id"]:
+            import_undo_repo.rekey_domain(self.conn, here["site_id"], here["id"], key)
+            here["id"] = key
+        else:
+            incoming["id"] = here["id"]
+        self._insert_existing("site_domain", here["id"], tuple(incoming[c] for c in cols),
+                              tuple(here[c] for c in cols))
+        return True
 
     def _conflict(self, table, key, column, kind, candidates) -> None:
         candidates = sorted(candidates, key=lambda c: json.dumps(c["value"], ensure_ascii=False, sort_keys=True,

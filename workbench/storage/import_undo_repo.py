@@ -336,3 +336,37 @@ def save_created(conn: sqlite3.Connection, run_id: str) -> None:
             f" FROM {_CREATED} c LEFT JOIN main.{table} r ON c.after_hash IS NULL AND r.id = c.entity_id"
             " WHERE c.entity = ? ORDER BY c.rowid", (run_id, table))
     conn.execute(f"DELETE FROM {_CREATED}")
+
+
+def rekey_domain(conn, site_id: str, old_id: str, new_id: str) -> None:
+    """Give the domain row ``old_id`` of site ``site_id`` the id ``new_id``, keeping the undo log
+    of imports true to it (a merge does this when two laptops hold one domain of a site under
+    two ids, storage/changes.py): the site's logged JSON names the new id, and a logged
+    ``after_hash`` that matched the site before the change matches it after, so undoing an
+    import is not refused for a change of identity alone.
+
+    ``conn`` is a sqlite3 or an APSW connection inside the caller's transaction.
+    """
+    logged = list(conn.execute("SELECT import_run_id, after_hash FROM import_change WHERE entity = 'site'"
+                               " AND entity_id = ? AND after_hash IS NOT NULL", (site_id,)))
+    before = _site_hashes(conn, site_id) if logged else ()
+    conn.execute("UPDATE site_domain SET id = ? WHERE id = ?", (new_id, old_id))
+    if not logged:
+        return
+    after = _site_hashes(conn, site_id)
+    for run_id, stored in logged:
+        if stored in before:
+            conn.execute("UPDATE import_change SET after_hash = ? WHERE import_run_id = ? AND entity = 'site'"
+                         " AND entity_id = ?", (after[before.index(stored)], run_id, site_id))
+    conn.execute("UPDATE import_change SET before = replace(before, ?1, ?2), after = replace(after, ?1, ?2)"
+                 " WHERE entity = 'site' AND entity_id = ?3", (old_id, new_id, site_id))
+
+
+def _site_hashes(conn, site_id: str) -> tuple[str, str]:
+    """The two hashes an import may have logged of site ``site_id`` as stored: of its JSON
+    (:func:`_hash`) and of its values (:func:`values_hash`)."""
+    columns = ", ".join(f"r.{c}" for c in logged_columns(conn, "site"))
+    text, domains, *values = next(iter(conn.execute(
+        f"SELECT {row_json(conn, 'site', 'r')}, {_domains_json('r')}, {columns} FROM main.site r WHERE r.id = ?",
+        (site_id,))))
+    return _hash(text), _sql_values_hash(domains, *values)

@@ -388,8 +388,23 @@ def _keep_stored(conn: sqlite3.Connection, rec: SiteRecord, sponsor: dict, old: 
 
 
 def _replace_domains(conn: sqlite3.Connection, site_id: str, rec: SiteRecord) -> None:
-    conn.execute("DELETE FROM site_domain WHERE site_id = ?", (site_id,))
-    conn.executemany(
-        "INSERT OR IGNORE INTO site_domain (id, site_id, domain, ascii, position) VALUES (?,?,?,?,?)",
-        [(new_id(), site_id, d.name, d.ascii, i) for i, d in enumerate(rec.domains)],
-    )
+    """Make the stored domains of ``site_id`` those of ``rec``, in its order, touching only what
+    changed: a domain that stays keeps its row and id (its ``position`` / ``ascii`` updated when
+    they moved), a dropped one is deleted, a new one inserted under a new id.
+
+    Keeping the ids matters to work packages: a re-import that gave every kept domain a new id
+    sent a delete and an insert per domain, and laptops that both imported the changed list
+    clashed on ``UNIQUE (site_id, domain)`` when merging (docs/sync.md). The import's undo log
+    notes the site with its domains before the first of these writes (storage/import_undo_repo).
+    """
+    stored = {d: (i, a, p) for i, d, a, p in conn.execute(
+        "SELECT id, domain, ascii, position FROM site_domain WHERE site_id = ?", (site_id,))}
+    wanted: dict[str, tuple[str, int]] = {}
+    for d in rec.domains:                       # the first of a repeated domain counts
+        wanted.setdefault(d.name, (d.ascii, len(wanted)))
+    conn.executemany("DELETE FROM site_domain WHERE id = ?", [(v[0],) for d, v in stored.items() if d not in wanted])
+    conn.executemany("UPDATE site_domain SET ascii = ?, position = ? WHERE id = ?",
+                     [(a, p, stored[d][0]) for d, (a, p) in wanted.items()
+                      if d in stored and stored[d][1:] != (a, p)])
+    conn.executemany("INSERT INTO site_domain (id, site_id, domain, ascii, position) VALUES (?,?,?,?,?)",
+                     [(new_id(), site_id, d, a, p) for d, (a, p) in wanted.items() if d not in stored])
