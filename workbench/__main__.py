@@ -1,9 +1,15 @@
-"""Allow ``python -m workbench``."""
+"""Allow ``python -m workbench`` (and the bundle's entry point, packaging/workbench.spec)."""
 
-import multiprocessing
+import sys
 
 from workbench.cli import main
 
 if __name__ == "__main__":
-    multiprocessing.freeze_support()   # work packages are merged in a child process (services/packages.py)
+    if getattr(sys, "frozen", False):
+        # Work packages are merged in a spawned child process (services/packages.py); in the bundle
+        # that child re-enters here and freeze_support runs it (PyInstaller's multiprocessing hook).
+        # Unfrozen, freeze_support does nothing, and importing multiprocessing costs ~5 ms of every start.
+        import multiprocessing
+
+        multiprocessing.freeze_support()
     raise SystemExit(main())
