@@ -274,6 +274,21 @@ def test_a_streamed_first_import_is_a_basis_too(lists, tmp_path, monkeypatch):
     assert quick.summary == full.summary and _problems(quick) == _problems(full)
 
 
+def test_a_campaign_without_a_basis_is_imported_without_hashing_the_file_first(lists, tmp_path, monkeypatch):
+    """A first import (or one after an undo) has nothing to compare with: the file was read whole
+    and hashed, and every workbench source hashed, only to find no basis."""
+    def refuse(_path):
+        raise AssertionError("the file was read for the shortcut")
+
+    ctx = _ctx(tmp_path / "db.sqlite3")
+    campaign = campaigns.create_campaign(ctx, "首次")
+    with monkeypatch.context() as m:
+        m.setattr(import_shortcut, "identify", refuse)
+        first = _import(ctx, campaign, lists["list"])
+    assert first.reread and first.summary["added"] > 0
+    assert import_shortcut.has_basis(ctx, campaign.id)   # the next import of this list may skip reading it
+
+
 def test_the_triggers_count_every_write_of_compared_values(conn):
     ctx = make_ctx(conn)
     campaign = campaigns.create_campaign(ctx, "计数")

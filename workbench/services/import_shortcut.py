@@ -67,6 +67,12 @@ def _calamine_version() -> str:
         return ""
 
 
+def has_basis(ctx: Context, campaign_id: str) -> bool:
+    """Whether the campaign has a last import to compare with (no change counted since): only then
+    is the file worth reading and hashing ahead of the import (:func:`identify`)."""
+    return import_basis_repo.current(ctx.conn, campaign_id) is not None
+
+
 def identify(path: Path) -> tuple[str, str] | None:
     """The file's SHA-256 hex (as sheet_reader.Workbook.sha256 gives it) and format (as the
     reader detects it), or None when it cannot be read or recognised (the full import says why)."""

@@ -83,7 +83,8 @@ def import_site_list(
         NotFoundError: no such campaign.
     """
     path = Path(path)
-    if shortcut and (known := import_shortcut.identify(path)) is not None:
+    if (shortcut and import_shortcut.has_basis(ctx, campaign_id)
+            and (known := import_shortcut.identify(path)) is not None):
         report = _import_unchanged(ctx, campaign_id, path, known, (sheet, mapping), on_progress)
         if report is not None:
             return report
