@@ -79,8 +79,8 @@ OPTION_HELP = {
     "campaign": "检查任务名称（数据库中只有一个任务时可省略）",
     "sheet": "要导入的工作表名称（缺省为第一个认出表头的可见工作表）",
     "kind": "任务类型：icp_review 网站备案核查；security_inspection 网络安全检查",
-    "unit": None,   # --working / --calendar share a dest; their help is set per option below
 }
+# --working / --calendar share one dest, so their help goes by option.
 UNIT_HELP = {"--working": "按工作日计算（跳过周末和法定节假日）", "--calendar": "按自然日计算"}
 
 

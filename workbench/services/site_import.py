@@ -24,7 +24,7 @@ from workbench.services.context import Context
 from workbench.storage import import_run_repo, import_undo_repo, mapping_repo, site_stream
 from workbench.storage.connection import IMPORT_CACHE_KIB, page_cache, transaction
 from workbench.storage.records import utc_now
-from workbench.storage.site_repo import ChangeReport, store_site_list
+from workbench.storage.site_repo import ChangeReport, mark_missing, store_site_list
 
 
 @dataclass(frozen=True)
@@ -230,9 +230,7 @@ def _import_unchanged(ctx: Context, campaign_id: str, path: Path, known: tuple[s
             on_progress(Progress(0, sites, "名单与上次导入相同，正在记录…"))
         missing = import_shortcut.missing_sites(ctx, campaign_id, stats)
         with import_undo_repo.capture(ctx.conn):   # as store_site_list marks them, so undo behaves alike
-            ctx.conn.executemany(
-                "UPDATE site SET present = 0, updated_at = ? WHERE campaign_id = ? AND site_filing_no = ?",
-                [(utc_now(), campaign_id, no) for no in missing])
+            mark_missing(ctx.conn, campaign_id, missing, utc_now())
         changes = ChangeReport(unchanged=sites, missing=missing)
         read = {k: v for k, v in stats.items() if k not in ("added", "changed", "unchanged", "missing")}
         summary = {**read, "problems": [p.as_dict() for p in problems],

@@ -188,13 +188,19 @@ def store_site_list(
             import_basis_repo.bump(conn, campaign_id)
         _update_sponsors(conn, sponsors, targets, now, who)
         report.missing = sorted(set(stored) - seen)
-        conn.executemany(
-            "UPDATE site SET present = 0, updated_at = ? WHERE campaign_id = ? AND site_filing_no = ?",
-            [(now, campaign_id, no) for no in report.missing],
-        )
+        mark_missing(conn, campaign_id, report.missing, now)
     if bulk:   # what the count triggers set aside would have done (0017)
         campaign_count_repo.recount(conn, campaign_id)
     return report
+
+
+def mark_missing(conn: sqlite3.Connection, campaign_id: str, filing_nos: Iterable[str], now: str) -> None:
+    """Mark the campaign's sites ``filing_nos`` (网站备案号) absent from the list just imported
+    (``present = 0``; ``now``: UTC ISO time of the change)."""
+    conn.executemany(
+        "UPDATE site SET present = 0, updated_at = ? WHERE campaign_id = ? AND site_filing_no = ?",
+        [(now, campaign_id, no) for no in filing_nos],
+    )
 
 
 #: Columns of a new site row, in the order :func:`store_site_list` builds them.
