@@ -1,6 +1,9 @@
 """Write an N-row messy site list (.xlsx) with the distortions real lists carry, for benchmarks.
 
-Usage: python benchmarks/generate_site_list.py [--rows N] [--seed S] OUT.xlsx
+Usage: python benchmarks/generate_site_list.py [--rows N] [--seed S] [--shared-strings] OUT.xlsx
+
+With --shared-strings every text is kept once in xl/sharedStrings.xml and cells refer to it by
+number, as Excel saves a workbook (openpyxl's write-only mode writes inline strings).
 
 The sheet has a title row and a note row above the header, blank rows between data, exact
 duplicates, a conflicting repeat, a row without identity, a 合计 row at the end and, on about
@@ -13,7 +16,10 @@ spaces and internationalised domains. All values are invented.
 from __future__ import annotations
 
 import argparse
+import os
 import random
+import re
+import zipfile
 from datetime import date, timedelta
 
 from openpyxl import Workbook
@@ -127,14 +133,72 @@ def generate(path: str, rows: int, seed: int = 2026) -> None:
     book.save(path)
 
 
+_INLINE_CELL = re.compile(rb'(<c r="[A-Z]+[0-9]+"(?: s="[0-9]+")?) t="inlineStr"(?: />|/>|><is><t(?: xml:space="preserve")?>(.*?)</t></is></c>)')
+_SHARED_STRINGS_TYPE = ('<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+                        'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml" />')
+_SHARED_STRINGS_REL = ('<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                       'sharedStrings" Target="sharedStrings.xml" Id="rIdShared" />')
+
+
+def to_shared_strings(path: str) -> None:
+    """Rewrite the workbook at ``path`` as Excel saves it: every text once in
+    xl/sharedStrings.xml (in order of first use, ``xml:space="preserve"`` only where a text
+    starts or ends with white space), cells of type ``s`` holding its number, and no cell
+    element for an empty text."""
+    strings: dict[bytes, int] = {}
+
+    def shared(match: re.Match) -> bytes:
+        text = match.group(2)
+        if not text:
+            return b""
+        return b'%s t="s"><v>%d</v></c>' % (match.group(1), strings.setdefault(text, len(strings)))
+
+    temporary = path + ".tmp"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename.startswith("xl/worksheets/"):
+                with source.open(info) as sheet, target.open(info.filename, "w", force_zip64=True) as out:
+                    rest = b""
+                    while chunk := sheet.read(1 << 22):
+                        rest += chunk
+                        cut = rest.rfind(b"</row>") + len(b"</row>")
+                        out.write(_INLINE_CELL.sub(shared, rest[:cut]))
+                        rest = rest[cut:]
+                    out.write(_INLINE_CELL.sub(shared, rest))
+                continue
+            data = source.read(info)
+            if info.filename == "[Content_Types].xml":
+                data = data.replace(b"</Types>", _SHARED_STRINGS_TYPE.encode() + b"</Types>")
+            elif info.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(b"</Relationships>", _SHARED_STRINGS_REL.encode() + b"</Relationships>")
+            target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+        with target.open("xl/sharedStrings.xml", "w", force_zip64=True) as out:
+            out.write(b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<sst xmlns="http://schemas.'
+                      b'openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">'
+                      % (len(strings), len(strings)))
+            batch = []
+            for text in strings:
+                space = b' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else b""
+                batch.append(b"<si><t%s>%s</t></si>" % (space, text))
+                if len(batch) >= 10000:
+                    out.write(b"".join(batch))
+                    batch.clear()
+            out.write(b"".join(batch) + b"</sst>")
+    os.replace(temporary, path)
+
+
 def main() -> None:
     """Command line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out")
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--shared-strings", action="store_true",
+                        help="keep the texts in one shared-strings part, as Excel saves them")
     args = parser.parse_args()
     generate(args.out, args.rows, args.seed)
+    if args.shared_strings:
+        to_shared_strings(args.out)
 
 
 if __name__ == "__main__":

@@ -27,7 +27,8 @@ from workbench.importers.xlsx_guard import (
     trim_sheet,
 )
 from workbench.importers.xlsx_parts import sheet_part
-from workbench.importers.xlsx_slices import NotSliceable, SlicedSheet
+from workbench.importers.xlsx_shared import shared_strings_part
+from workbench.importers.xlsx_slices import NotSliceable, SharedStringsNotPacked, SlicedSheet
 
 # Candidate CSV delimiters; Excel's "Unicode text" (UTF-16) export is always tab-separated.
 _DELIMITERS = ",\t;|"
@@ -36,10 +37,21 @@ _DELIMITERS = ",\t;|"
 # so that any cell a spreadsheet could hold, even in UTF-16 or with escapes, reads, while a
 # runaway quote that swallows the rest of a big file still stops with a clear message.
 CSV_FIELD_LIMIT = 1 << 20
-#: A big sheet's slices hold at least this many times its workbook's shared strings (see
+#: When a workbook's shared strings cannot be handed to each slice a few at a time
+#: (importers/xlsx_shared.py: a part of an unusual shape), a big sheet's slices hold at least
+#: this many times its shared strings, as each slice then carries the whole part (see
 #: ``_slice_bytes``): with 4 MiB slices, a 300,000-row list whose every text is a shared string
 #: (185 MB) took 96 s of CPU instead of 4 s to read and peaked higher than the whole read.
 SHARED_STRINGS_FACTOR = 8
+#: An xlsx whose shared strings unpack to more than this is opened for its sheet names without
+#: them (see ``_names_only``): calamine parses the whole part when it opens a package and holds
+#: it until the workbook goes (~250 MB for a 300,000-row list saved by Excel).
+NAMES_ONLY_SHARED_BYTES = 8 << 20
+#: A sheet whose texts are shared strings is cut into slices of ``slice_bytes`` / this: a
+#: shared-string cell takes about half the XML of the same text inline, so such a slice holds
+#: as many rows as an inline one (a 300,000-row list saved by Excel peaks at 156 MB read in
+#: 2 MiB slices, 201 MB in 4 MiB ones; one with inline strings at 180 MB in 4 MiB slices).
+SHARED_SLICE_DIVISOR = 2
 
 
 class Workbook:
@@ -94,8 +106,15 @@ class Workbook:
             return
         if fmt.format in ("xlsx", "ods"):
             check_package(data, name, limits, read_now=_parts_read_on_open(data, fmt.format))
+        names_only = _names_only(data) if fmt.format == "xlsx" else None
+        if names_only is not None:
+            try:
+                self._book = calamine.CalamineWorkbook.from_filelike(names_only)
+            except calamine.CalamineError:
+                names_only = None  # opened whole below, which tells what is wrong
         try:
-            self._book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+            if names_only is None:
+                self._book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         except calamine.PasswordError as err:
             raise InputFileError("文件设有密码，请在 Excel 中取消密码后另存再导入", name) from err
         except calamine.CalamineError as err:
@@ -103,6 +122,8 @@ class Workbook:
         sheets = [m for m in self._book.sheets_metadata if m.typ == calamine.SheetTypeEnum.WorkSheet]
         self.sheets = tuple(m.name for m in sheets)
         self.hidden = tuple(m.name for m in sheets if m.visible != calamine.SheetVisibleEnum.Visible)
+        if names_only is not None:
+            self._book = None  # opened with every part when a sheet is read whole (_workbook)
 
     def height(self, sheet: str) -> int:
         """The number of rows ``rows(sheet)`` will yield (an estimate for CSV)."""
@@ -163,9 +184,9 @@ class Workbook:
         if sheet in self._loaded:
             return self._loaded[sheet]
         book = self._book
-        if self._data:
-            book = self._guard_sheet(sheet)
         try:
+            if self._data:
+                book = self._guard_sheet(sheet)
             loaded = self._loaded[sheet] = (book if isinstance(book, SlicedSheet)
                                             else book.get_sheet_by_name(sheet))
         except calamine.CalamineError as err:
@@ -204,21 +225,41 @@ class Workbook:
                                      self.name) from err
         if scan is None or scan.has_formula:
             self._scans[sheet] = FormulaScan(data, sheet)
-        slice_bytes = _slice_bytes(data, scan.size, self._limits) if scan is not None and part else 0
-        if slice_bytes:
-            try:
-                sliced = SlicedSheet(data, part, sheet, slice_bytes)
-            except NotSliceable:
-                pass  # read whole, as calamine reads any sheet
-            except (zipfile.BadZipFile, zlib.error, EOFError) as err:
-                raise InputFileError("文件已损坏（压缩结构无法读取），请重新获取或在 Excel 中另存", self.name) from err
-            else:
-                # calamine's workbook holds a copy of the file (41 MB for a 300,000-row list):
-                # not needed while this sheet is read in slices (issue 12); opened again if
-                # another sheet is read whole.
-                self._book = None
-                return sliced
+        sliced = (self._sliced(data, part, sheet, scan.size)
+                  if scan is not None and part and scan.size > self._limits.whole_sheet_bytes else None)
+        if sliced is not None:
+            # calamine's workbook holds a copy of the file (41 MB for a 300,000-row list):
+            # not needed while this sheet is read in slices (issue 12); opened again if
+            # another sheet is read whole.
+            self._book = None
+            return sliced
         return book if book is not None else self._workbook()
+
+    def _sliced(self, data: bytes, part: str, sheet: str, size: int) -> SlicedSheet | None:
+        """Worksheet ``part`` (``size`` bytes of XML) read in slices, or None to read it whole.
+
+        Each slice gets only the shared strings it uses (importers/xlsx_shared.py). When the
+        workbook's shared strings are of an unusual shape, each slice carries the whole part
+        and the slices are made bigger (see :func:`_slice_bytes`).
+
+        Raises:
+            InputFileError: the package is damaged.
+            calamine.CalamineError: calamine cannot read a slice (nor the whole sheet).
+        """
+        try:
+            try:
+                slice_bytes = self._limits.slice_bytes
+                with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                    if shared_strings_part(archive, part):
+                        slice_bytes = max(1, slice_bytes // SHARED_SLICE_DIVISOR)
+                return SlicedSheet(data, part, sheet, slice_bytes, pack_shared=True)
+            except SharedStringsNotPacked:
+                slice_bytes = _slice_bytes(data, size, self._limits)
+                return SlicedSheet(data, part, sheet, slice_bytes) if slice_bytes else None
+        except NotSliceable:
+            return None  # read whole, as calamine reads any sheet
+        except (zipfile.BadZipFile, zlib.error, EOFError) as err:
+            raise InputFileError("文件已损坏（压缩结构无法读取），请重新获取或在 Excel 中另存", self.name) from err
 
     def _workbook(self) -> calamine.CalamineWorkbook:
         """The file's calamine workbook, opened again if it was let go (see :meth:`_guard_sheet`).
@@ -236,14 +277,15 @@ class Workbook:
 
 
 def _slice_bytes(data: bytes, size: int, limits: ReadLimits) -> int:
-    """The XML per slice to read a worksheet of ``size`` unpacked bytes in, or 0 to read it whole.
+    """The XML per slice to read a worksheet of ``size`` unpacked bytes in, each slice with the
+    workbook's whole shared-strings part, or 0 to read it whole.
 
     Slices only when the sheet is over ``limits.whole_sheet_bytes``. calamine parses the shared
     strings again for every slice (and holds them all while it reads one), so a slice is at
-    least :data:`SHARED_STRINGS_FACTOR` × the shared strings' size, which keeps that extra parsing under an eighth of the
-    sheet's; a sheet that would not make 4 such slices is read whole, as slicing would save
-    little memory. An Excel-saved 300,000-row list keeps every text in its shared strings
-    (~185 MB): it is read whole, as before (issue 12's note says so).
+    least :data:`SHARED_STRINGS_FACTOR` × the shared strings' size, which keeps that extra
+    parsing under an eighth of the sheet's; a sheet that would not make 4 such slices is read
+    whole, as slicing would save little memory. Used only when the shared strings cannot be
+    handed out a few at a time (see :meth:`Workbook._sliced`).
     """
     if size <= limits.whole_sheet_bytes:
         return 0
@@ -306,6 +348,32 @@ def open_workbook(path: str | Path, limits: ReadLimits = DEFAULT_LIMITS) -> Work
     name = str(path)
     data = read_bytes(path)
     return Workbook(name, detect_format(data, name), data, limits)
+
+
+def _names_only(data: bytes) -> io.BytesIO | None:
+    """A copy of xlsx package ``data`` without its worksheets and shared strings, to read the
+    sheet names from, when its shared strings unpack to more than
+    :data:`NAMES_ONLY_SHARED_BYTES`; else None (open the package itself).
+
+    calamine parses the shared strings when it opens a package; a sheet read in slices gives
+    each slice only the strings it uses (importers/xlsx_shared.py), and a sheet read whole
+    opens the package again (``Workbook._workbook``). Sheet names, kinds and visibility come
+    from the workbook part and its relationships, which the copy keeps.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+            if sum(i.file_size for i in infos if i.filename.endswith("sharedStrings.xml")) <= NAMES_ONLY_SHARED_BYTES:
+                return None
+            out = io.BytesIO()
+            with zipfile.ZipFile(out, "w") as copy:
+                for info in infos:
+                    if not (info.filename.startswith("xl/worksheets/") or info.filename.endswith("sharedStrings.xml")):
+                        copy.writestr(info.filename, archive.read(info), compress_type=zipfile.ZIP_STORED)
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError):
+        return None
+    out.seek(0)
+    return out
 
 
 def _parts_read_on_open(data: bytes, fmt: str) -> tuple[str, ...]:

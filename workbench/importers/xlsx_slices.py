@@ -28,6 +28,8 @@ from collections.abc import Iterator
 
 import python_calamine as calamine
 
+from workbench.importers.xlsx_shared import SharedStrings, UnusualSharedStrings, shared_strings_part
+
 #: Unpacked worksheet XML per slice. 4 MiB ≈ 3,500 rows of an 18-column list; reading a
 #: 300,000-row list so peaks at ~120 MB (calamine's grid, the XML and the package copy of a
 #: slice, the file's bytes), against 86 MB with 2 MiB and 240 MB with 16 MiB, at the same CPU
@@ -44,6 +46,11 @@ class NotSliceable(Exception):
     """The sheet cannot be read in slices exactly as calamine reads it whole (read it whole)."""
 
 
+class SharedStringsNotPacked(NotSliceable):
+    """The workbook's shared strings cannot be handed to slices a few at a time
+    (importers/xlsx_shared.py); the sheet may still be sliced with the whole part in each slice."""
+
+
 class SlicedSheet:
     """A worksheet read in slices, with the parts of ``calamine.CalamineSheet`` the reader uses.
 
@@ -54,27 +61,47 @@ class SlicedSheet:
     Args:
         data: the whole xlsx package. part: the worksheet's zip member. sheet: its name.
         slice_bytes: unpacked XML per slice.
+        pack_shared: give each slice only the shared strings it uses
+            (:class:`~workbench.importers.xlsx_shared.SharedStrings`) instead of a copy of the
+            workbook's whole shared-strings part, which calamine parses again for every slice.
+
+    Attributes:
+        shared: the packed shared strings (None without ``pack_shared`` or shared strings).
 
     Raises:
-        NotSliceable: the sheet must be read whole (see the module docstring).
+        NotSliceable: the sheet must be read whole (see the module docstring);
+            :class:`SharedStringsNotPacked` when only its shared strings are of an unusual shape.
         calamine.CalamineError: calamine cannot read a slice (the whole sheet would fail too).
         zipfile.BadZipFile, zlib.error, EOFError: the package is damaged.
     """
 
-    def __init__(self, data: bytes, part: str, sheet: str, slice_bytes: int = SLICE_BYTES):
+    def __init__(self, data: bytes, part: str, sheet: str, slice_bytes: int = SLICE_BYTES,
+                 pack_shared: bool = False):
         self._data, self._part, self._sheet, self._slice_bytes = data, part, sheet, slice_bytes
-        self._base = _base_package(data, part)
+        self.shared: SharedStrings | None = None
+        self._shared_part = ""
+        if pack_shared:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                self._shared_part = shared_strings_part(archive, part) or ""
+                try:
+                    self.shared = SharedStrings(archive, self._shared_part) if self._shared_part else None
+                except UnusualSharedStrings as err:
+                    raise SharedStringsNotPacked(str(err)) from err
+        self._base = _base_package(data, (part, self._shared_part))
         self.slices = 0
         first_row, last_row, last_col = None, -1, -1
-        for book in self._books():
-            found = book.get_sheet_by_name(sheet)
-            start, end = found.start, found.end
-            if start is None or end is None:
-                continue
-            if start[0] <= last_row:
-                raise NotSliceable("rows out of order")
-            first_row = start[0] if first_row is None else first_row
-            last_row, last_col = end[0], max(last_col, end[1])
+        try:
+            for book in self._books(measuring=True):
+                found = book.get_sheet_by_name(sheet)
+                start, end = found.start, found.end
+                if start is None or end is None:
+                    continue
+                if start[0] <= last_row:
+                    raise NotSliceable("rows out of order")
+                first_row = start[0] if first_row is None else first_row
+                last_row, last_col = end[0], max(last_col, end[1])
+        except UnusualSharedStrings as err:
+            raise SharedStringsNotPacked(str(err)) from err
         self.start = None if first_row is None else (first_row, 0)
         self.end = None if first_row is None else (last_row, last_col)
         self.merged_cell_ranges = self._merges()
@@ -102,12 +129,20 @@ class SlicedSheet:
             done += len(rows)
             del rows
 
-    def _books(self) -> Iterator[calamine.CalamineWorkbook]:
-        """One calamine workbook per slice, in sheet order."""
-        for xml in _slices(self._data, self._part, self._slice_bytes, self._merge_sink()):
+    def _books(self, measuring: bool = False) -> Iterator[calamine.CalamineWorkbook]:
+        """One calamine workbook per slice, in sheet order; with ``measuring``, good only for
+        where its cells are (see :meth:`SharedStrings.for_measuring`)."""
+        for xml, prefix in _slices(self._data, self._part, self._slice_bytes, self._merge_sink()):
             self.slices += 1
-            package = _with_part(self._base, self._part, xml)
+            parts = {self._part: xml}
+            if self.shared is not None:
+                give = self.shared.for_measuring if measuring else self.shared.for_slice
+                parts[self._part], shared = give(xml, prefix)
+                if shared is not None:
+                    parts[self._shared_part] = shared
             del xml
+            package = _with_parts(self._base, parts)
+            del parts
             yield calamine.CalamineWorkbook.from_filelike(package)
 
     def _merge_sink(self) -> list[bytes]:
@@ -119,14 +154,15 @@ class SlicedSheet:
         xml = b"".join(self._merge_xml)
         if not xml:
             return []
-        book = calamine.CalamineWorkbook.from_filelike(_with_part(self._base, self._part, xml))
+        book = calamine.CalamineWorkbook.from_filelike(_with_parts(self._base, {self._part: xml}))
         return book.get_sheet_by_name(self._sheet).merged_cell_ranges or []
 
 
-def _slices(data: bytes, part: str, slice_bytes: int, merge_sink: list[bytes]) -> Iterator[bytes]:
+def _slices(data: bytes, part: str, slice_bytes: int, merge_sink: list[bytes]) -> Iterator[tuple[bytes, bytes]]:
     """The worksheet XML of each slice: the sheet's head (without ``<dimension>``), a run of
-    whole rows, and closing tags. After the last slice, ``merge_sink`` holds a worksheet with
-    only the sheet's ``<mergeCells>`` (nothing when it has none).
+    whole rows, and closing tags; each with the sheet's namespace prefix (``b""`` or e.g.
+    ``b"x:"``). After the last slice, ``merge_sink`` holds a worksheet with only the sheet's
+    ``<mergeCells>`` (nothing when it has none).
 
     Raises:
         NotSliceable: no ``<sheetData>`` with rows, or no place to cut before a ``<row r=…>``.
@@ -152,13 +188,13 @@ def _slices(data: bytes, part: str, slice_bytes: int, merge_sink: list[bytes]) -
             end = buf.find(data_end, searched)
             if end >= 0:
                 if end:
-                    yield _slice_xml(head, buf, end, foot)
+                    yield _slice_xml(head, buf, end, foot), prefix
                 _merge_cells(bytes(buf[end:]), stream, head, prefix, merge_sink)
                 return
             searched = max(0, len(buf) - len(data_end))
             if len(buf) >= slice_bytes + _LOOKAHEAD:
                 cut = _cut(buf, row_end, next_row, len(buf) - _LOOKAHEAD)
-                yield _slice_xml(head, buf, cut, foot)
+                yield _slice_xml(head, buf, cut, foot), prefix
                 del buf[:cut]
                 searched = 0
                 continue
@@ -212,25 +248,26 @@ def _merge_cells(tail: bytes, stream, head: bytes, prefix: bytes, merge_sink: li
                       + b"</" + prefix + b"worksheet>")
 
 
-def _base_package(data: bytes, part: str) -> bytes:
-    """The package without worksheet ``part`` (other parts packed again, quickly)."""
+def _base_package(data: bytes, left_out: tuple[str, ...]) -> bytes:
+    """The package without the parts ``left_out`` (other parts packed again, quickly)."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as archive, zipfile.ZipFile(out, "w") as copy:
         for info in archive.infolist():
-            if info.filename != part:
+            if info.filename not in left_out:
                 copy.writestr(info.filename, archive.read(info), compress_type=zipfile.ZIP_DEFLATED,
                               compresslevel=1)
     return out.getvalue()
 
 
-def _with_part(base: bytes, part: str, xml: bytes) -> io.BytesIO:
-    """``base`` with ``xml`` added (stored) as ``part``, at position 0."""
+def _with_parts(base: bytes, parts: dict[str, bytes]) -> io.BytesIO:
+    """``base`` with ``parts`` (member → XML) added (stored), at position 0."""
     out = io.BytesIO(base)
     out.seek(0, io.SEEK_END)
     with zipfile.ZipFile(out, "a") as package:
-        package.writestr(part, xml, compress_type=zipfile.ZIP_STORED)
+        for part, xml in parts.items():
+            package.writestr(part, xml, compress_type=zipfile.ZIP_STORED)
     out.seek(0)
     return out
 
 
-__all__ = ["SLICE_BYTES", "NotSliceable", "SlicedSheet"]
+__all__ = ["SLICE_BYTES", "NotSliceable", "SharedStringsNotPacked", "SlicedSheet"]
