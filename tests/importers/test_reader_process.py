@@ -83,6 +83,7 @@ def import_into(path: Path, db: Path, child: bool, monkeypatch, cancel=None, on_
     in_child = reader_process.read_site_list_in_child
     with monkeypatch.context() as m:
         m.setattr(reader_process, "CHILD_MIN_BYTES", 0 if child else 1 << 62)
+        m.setattr(reader_process, "CHILD_MAX_BYTES", 1 << 62)
         m.setattr(reader_process, "read_site_list_in_child", lambda *a, **k: used.append(1) or in_child(*a, **k))
         try:
             outcome = site_import.import_site_list(ctx, campaign.id, path, cancel=cancel, on_progress=on_progress)
@@ -103,6 +104,16 @@ def test_a_first_import_read_in_a_child_stores_what_the_in_process_read_stores(l
     for ctx in (a_ctx, b_ctx):
         ctx.conn.close()
     assert not multiprocessing.active_children()
+
+
+def test_only_lists_of_a_middle_size_are_read_in_a_child(tmp_path, monkeypatch):
+    monkeypatch.setattr(reader_process, "CHILD_MIN_BYTES", 10)
+    monkeypatch.setattr(reader_process, "CHILD_MAX_BYTES", 20)
+    sizes = {n: tmp_path / f"{n}.csv" for n in (9, 10, 20, 21)}
+    for n, path in sizes.items():
+        path.write_bytes(b"x" * n)
+    assert [reader_process.use_child(p) for p in sizes.values()] == [False, True, True, False]
+    assert not reader_process.use_child(tmp_path / "none.csv")
 
 
 def nothing_stored(ctx, campaign) -> bool:

@@ -25,7 +25,9 @@ Guarantees (tests/importers/test_reader_process.py):
   when that pipe closes, which the system does when the caller dies in any way.
 
 Small files are read in-process (:func:`use_child`): starting a child costs more than it saves
-for them (docs/decisions.md).
+for them. Very big ones too: the two processes each hold an interpreter and their half's per-site
+state at the same time, which at 300,000 rows exceeds the import's memory budget (500 MB, issue
+12), where one process stays under it (docs/decisions.md).
 """
 
 from __future__ import annotations
@@ -47,10 +49,16 @@ from workbench.importers.rows import collector_paused
 from workbench.importers.site_list import SiteListResult, read_site_list
 from workbench.importers.xlsx_guard import DEFAULT_LIMITS, ReadLimits
 
-#: Files at least this big (bytes on disk) are read in a child process; smaller ones in-process.
-#: Measured on the 2-core machine (docs/decisions.md): a child takes ~0.25 s to start and import
-#: the readers, which pays off from a few thousand rows (an xlsx of 5,000 messy rows is ~0.7 MB).
+#: Files of at least this many bytes on disk are read in a child process, smaller ones in-process.
+#: A child costs ~0.25 s of CPU to start and import the readers (measured: 2,000 rows, 0.3 MB:
+#: 0.84 s of CPU in all against 0.60 s in-process), which the overlap repays from a few thousand
+#: rows (an xlsx of 7,000 messy rows is ~1 MB; docs/decisions.md).
 CHILD_MIN_BYTES = 1 << 20
+#: Files bigger than this are read in-process: both processes' peaks together would exceed the
+#: import's memory budget of 500 MB (issue 12). Measured on messy xlsx lists (sum of the two
+#: processes' peaks, and of the multiprocessing resource tracker's): 14 MB / 100,000 rows 446-469
+#: MB; 43 MB / 300,000 rows 661 MB, against 461 MB in one process.
+CHILD_MAX_BYTES = 20 << 20
 #: How long the caller waits for a message before it looks at ``cancel`` and the child again.
 POLL_SECONDS = 0.05
 #: How long a child that sent its result may take to exit before it is terminated.
@@ -64,10 +72,11 @@ class ChildReadError(WorkbenchError):
 
 
 def use_child(path: str | Path) -> bool:
-    """True when ``path`` is big enough to be read in a child process (:data:`CHILD_MIN_BYTES`).
-    A path that cannot be looked at is read in-process, which reports why it cannot be read."""
+    """True when ``path`` is to be read in a child process: from :data:`CHILD_MIN_BYTES` up to
+    :data:`CHILD_MAX_BYTES`. A path that cannot be looked at is read in-process, which reports
+    why it cannot be read."""
     try:
-        return os.path.getsize(path) >= CHILD_MIN_BYTES
+        return CHILD_MIN_BYTES <= os.path.getsize(path) <= CHILD_MAX_BYTES
     except OSError:
         return False
 
