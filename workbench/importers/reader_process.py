@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import copyreg
 import io
+import logging
 import os
 import pickle
 import threading
@@ -65,6 +66,7 @@ POLL_SECONDS = 0.05
 EXIT_WAIT_SECONDS = 5.0
 
 _RECORD_FIELDS = attrgetter(*SiteRecord.__dataclass_fields__)
+log = logging.getLogger(__name__)
 
 
 class ChildReadError(WorkbenchError):
@@ -112,6 +114,7 @@ def read_site_list_in_child(
     child = spawn.Process(target=_child, name="site-list-reader", daemon=True,
                           args=(child_end, watched, str(path), sheet, mapping, limits, on_records is not None))
     child.start()
+    log.info("reading %s in child process %s", Path(path).name, child.pid)
     child_end.close()   # the child holds the only writing end: its exit is seen as the end of the pipe
     watched.close()     # and the caller the only one of this: the child exits when it closes
     finished = False
