@@ -46,13 +46,15 @@ HOSTILE = [
 
 
 def shared_book(path: Path, *, items: list[str] | None = None, head: str = SST, rows: int = 600,
-                extra_cell: str = "", cell_type: str = 't="s"', sheet_prefix: str = "") -> Path:
+                extra_cell: str = "", cell_type: str = 't="s"', sheet_prefix: str = "",
+                last_item: str = "") -> Path:
     """A list whose texts are shared strings: the header, ``rows`` site rows, and in every
     row a column that cycles through ``items`` (the hostile strings), used again and again
     across the sheet (so each slice needs strings first seen long before). Strings are numbered
     in a shuffled order, not in order of first use. ``extra_cell`` (with ``{p}`` for the
-    prefix and ``{row}``) is added to a row in the middle; ``sheet_prefix`` (e.g. ``x:``) is
-    put on every element of the sheet and of the generated strings."""
+    prefix, ``{row}``, and ``{last}`` for the number of ``last_item``, the table's last string)
+    is added to a row in the middle; ``sheet_prefix`` (e.g. ``x:``) is put on every element of
+    the sheet and of the generated strings."""
     items = items if items is not None else [item for item, _ in HOSTILE]
     table = [[*HEADER, "备注"], *[[*row, ""] for row in site_rows(rows)]]
     texts = sorted({v for row in table for v in row if isinstance(v, str) and v}, key=lambda t: (hash(t) % 97, t))
@@ -72,12 +74,13 @@ def shared_book(path: Path, *, items: list[str] | None = None, head: str = SST, 
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
                 cells.append(f'<{p}c r="{ref}"><{p}v>{value}</{p}v></{p}c>')
         if n == rows // 2:
-            cells.append(extra_cell.format(p=p, row=n))
+            cells.append(extra_cell.format(p=p, row=n, last=len(items) + len(body)))
         out.append(f'<{p}row r="{n}">{"".join(cells)}</{p}row>')
     ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     root = f'<{p}worksheet xmlns{":" + p[:-1] if p else ""}="{ns}"><{p}sheetData>'
     sheet = [root, *out, f"</{p}sheetData></{p}worksheet>"]
-    return write_xlsx(path, sheet, shared=[head, *items, *body, "</" + head[1:head.index(" ")] + ">"])
+    tail = [last_item] if last_item else []
+    return write_xlsx(path, sheet, shared=[head, *items, *body, *tail, "</" + head[1:head.index(" ")] + ">"])
 
 
 def escape_text(text: str) -> str:
@@ -214,3 +217,41 @@ def test_samples_saved_with_shared_strings_read_in_slices_as_whole(name):
     first = open_workbook(path, SLICED)._sheet(whole.sheets[0])
     assert isinstance(first, SlicedSheet) and first.shared is not None and first.slices > 4
     assert read_site_list(path, limits=SLICED) == read_site_list(path)
+
+
+def test_a_broken_string_found_late_stores_nothing(tmp_path, monkeypatch):
+    """XML broken inside an ``<si>`` is found only when the slice using it is read (the
+    measuring pass parses no strings), after earlier rows went to the writer: the import fails
+    with the sheet named and stores nothing, as for a whole read, which fails at once."""
+    from wbtest import make_ctx
+    from workbench.services import campaigns, site_import
+    from workbench.storage.database import open_database
+
+    path = shared_book(tmp_path / "broken.xlsx", rows=1500, last_item="<si><t>坏的</si>",   # <t> never closed
+                       extra_cell='<{p}c r="Z{row}" t="s"><{p}v>{last}</{p}v></{p}c>')
+    with pytest.raises(InputFileError):
+        read_all(path, DEFAULT_LIMITS)
+    seen = []
+    real_rows = sheet_reader.Workbook.rows
+
+    def rows(self, sheet):
+        for row in real_rows(self, sheet):
+            seen.append(row)
+            yield row
+
+    monkeypatch.setattr(sheet_reader.Workbook, "rows", rows)
+    monkeypatch.setattr(sheet_reader, "NAMES_ONLY_SHARED_BYTES", 0)   # as for a big list: not parsed to open it
+    monkeypatch.setattr(site_import.ReadLimits, "from_settings", classmethod(lambda cls, _s: SLICED))
+    conn = open_database(tmp_path / "broken.sqlite3")
+    try:
+        ctx = make_ctx(conn)
+        campaign = campaigns.get_or_create(ctx, "二〇二六年第四季度")
+        with pytest.raises(InputFileError) as failed:
+            site_import.import_site_list(ctx, campaign.id, path)
+        assert "网站名单" in str(failed.value) and "broken.xlsx" in str(failed.value)
+        assert conn.execute("SELECT count(*) FROM site").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM sponsor").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM import_run").fetchone()[0] == 0
+        assert len(seen) > 500   # the failure came late, after many rows were read
+    finally:
+        conn.close()
