@@ -47,17 +47,19 @@ HOSTILE = [
 
 def shared_book(path: Path, *, items: list[str] | None = None, head: str = SST, rows: int = 600,
                 extra_cell: str = "", cell_type: str = 't="s"', sheet_prefix: str = "",
-                last_item: str = "") -> Path:
+                last_item: str = "", first_use_order: bool = False) -> Path:
     """A list whose texts are shared strings: the header, ``rows`` site rows, and in every
     row a column that cycles through ``items`` (the hostile strings), used again and again
     across the sheet (so each slice needs strings first seen long before). Strings are numbered
-    in a shuffled order, not in order of first use. ``extra_cell`` (with ``{p}`` for the
+    in a shuffled order, or with ``first_use_order`` in order of first use. ``extra_cell`` (with ``{p}`` for the
     prefix, ``{row}``, and ``{last}`` for the number of ``last_item``, the table's last string)
     is added to a row in the middle; ``sheet_prefix`` (e.g. ``x:``) is put on every element of
     the sheet and of the generated strings."""
     items = items if items is not None else [item for item, _ in HOSTILE]
     table = [[*HEADER, "备注"], *[[*row, ""] for row in site_rows(rows)]]
-    texts = sorted({v for row in table for v in row if isinstance(v, str) and v}, key=lambda t: (hash(t) % 97, t))
+    texts = list(dict.fromkeys(v for row in table for v in row if isinstance(v, str) and v))
+    if not first_use_order:   # as Excel numbers them after edits: not in order of first use
+        texts.sort(key=lambda t: (hash(t) % 97, t))
     number = {text: len(items) + i for i, text in enumerate(texts)}
     p = sheet_prefix
     body = [f"<{p}si><{p}t>{escape_text(text)}</{p}t></{p}si>" for text in texts]
@@ -255,3 +257,27 @@ def test_a_broken_string_found_late_stores_nothing(tmp_path, monkeypatch):
         assert len(seen) > 500   # the failure came late, after many rows were read
     finally:
         conn.close()
+
+
+def test_blocks_are_let_go_after_their_last_slice_and_read_again_for_a_second_pass(tmp_path, monkeypatch):
+    """The packed table shrinks while the rows are read; a sheet read a second time (a header
+    search that moves on, then back) reads its strings again from the file, the same."""
+    from workbench.importers import xlsx_shared
+
+    monkeypatch.setattr(xlsx_shared, "BLOCK_STRINGS", 16)
+    path = shared_book(tmp_path / "ordered.xlsx", first_use_order=True)
+    whole = read_all(path, DEFAULT_LIMITS)["rows"]
+    book = open_workbook(path, SLICED)
+    sheet = book._sheet("网站名单")
+    blocks = sheet.shared._blocks
+    assert len(blocks) > 20 and all(b is not None for b in blocks)
+    first = []
+    for row in book.rows("网站名单"):
+        first.append([(type(c).__name__, c) for c in row])
+        if len(first) == 300:
+            # blocks used only by slices already read are gone (the hostile strings, used to the end, stay)
+            assert 0 < sum(b is None for b in sheet.shared._blocks) < len(blocks)
+    assert first == whole
+    assert all(b is None for b in sheet.shared._blocks)
+    again = [[(type(c).__name__, c) for c in row] for row in book.rows("网站名单")]
+    assert again == whole

@@ -48,10 +48,11 @@ SHARED_STRINGS_FACTOR = 8
 #: it until the workbook goes (~250 MB for a 300,000-row list saved by Excel).
 NAMES_ONLY_SHARED_BYTES = 8 << 20
 #: A sheet whose texts are shared strings is cut into slices of ``slice_bytes`` / this: a
-#: shared-string cell takes about half the XML of the same text inline, so such a slice holds
-#: as many rows as an inline one (a 300,000-row list saved by Excel peaks at 156 MB read in
-#: 2 MiB slices, 201 MB in 4 MiB ones; one with inline strings at 180 MB in 4 MiB slices).
-SHARED_SLICE_DIVISOR = 2
+#: shared-string cell takes about half the XML of the same text inline, and each slice also
+#: makes a list of its cells' numbers. Reading a 300,000-row list saved by Excel peaks at
+#: 201 MB in 4 MiB slices, 160 MB in 2 MiB and 138 MB in 1 MiB ones at the same CPU time
+#: (one with inline strings at 180 MB in 4 MiB slices).
+SHARED_SLICE_DIVISOR = 4
 
 
 class Workbook:

@@ -23,6 +23,7 @@ type ``s`` whose number is not plain digits or that holds more than ``<v>``) rai
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 import zlib
@@ -81,10 +82,30 @@ class SharedStrings:
     """
 
     def __init__(self, archive: zipfile.ZipFile, part: str):
-        self._blocks: list[bytes] = []
+        self._archive_data: bytes | None = None
+        self._part = part
+        self._measured = 0  # slices measured so far (first pass)
+        self._given = 0  # slices given out so far in this reading pass
+        self._last_use: dict[int, int] = {}  # block → the last slice (0-based) using it
+        self._release: dict[int, list[int]] = {}  # slice → the blocks no later slice uses
+        self._load(archive, part)
+
+    @classmethod
+    def from_package(cls, data: bytes, part: str) -> SharedStrings:
+        """The shared strings of xlsx package ``data`` (see the class); kept able to read them
+        again from ``data`` if a sheet is read a second time after blocks were let go."""
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            shared = cls(archive, part)
+        shared._archive_data = data
+        return shared
+
+    def _load(self, archive: zipfile.ZipFile, part: str) -> None:
+        """Unpack ``part`` of ``archive`` into packed blocks (see the class)."""
+        self._blocks: list[bytes | None] = []
         self._cache: OrderedDict[int, tuple[bytes, list[int]]] = OrderedDict()
         self._cached_bytes = 0
         self._cell_res: dict[bytes, re.Pattern] = {}
+        self._number_res: dict[bytes, re.Pattern] = {}
         self.count = 0
         pending: list[bytes] = []  # the elements (``<si>…</si>``) not yet packed
         with archive.open(part) as stream:
@@ -124,6 +145,10 @@ class SharedStrings:
             self._pack(pending, end)
         self.packed_bytes = sum(map(len, self._blocks))
 
+    def rewind(self) -> None:
+        """Start a reading pass over the slices (the slices are then given out in order)."""
+        self._given = 0
+
     def _check(self, whole: bytes, pieces: int) -> None:
         """``whole`` holds exactly ``pieces`` ``<si>`` elements, each of the plain shape
         ``<si>…</si>`` or ``<si …>…</si>`` with the part's prefix (counted with ``bytes.count``,
@@ -156,7 +181,15 @@ class SharedStrings:
         if found is not None:
             self._cache.move_to_end(number)
             return found
-        raw = zlib.decompress(self._blocks[number])
+        packed = self._blocks[number]
+        if packed is None:   # let go after its last slice, and the sheet is read again
+            if self._archive_data is None:
+                raise UnusualSharedStrings("shared strings let go")
+            with zipfile.ZipFile(io.BytesIO(self._archive_data)) as archive:
+                self._load(archive, self._part)
+            self._release.clear()
+            packed = self._blocks[number]
+        raw = zlib.decompress(packed)
         sizes = array("I")
         strings = min(BLOCK_STRINGS, self.count - number * BLOCK_STRINGS)
         sizes.frombytes(raw[:4 * strings])
@@ -189,23 +222,61 @@ class SharedStrings:
         Raises:
             UnusualSharedStrings: as :meth:`for_slice`.
         """
-        numbers = self._cell_re(prefix).findall(xml)
-        if len(numbers) != xml.count(b't="s"') or _OTHER_TYPE_S.search(xml):
+        found = self._number_re(prefix).findall(xml)
+        if len(found) != xml.count(b't="s"') or _OTHER_TYPE_S.search(xml):
             raise UnusualSharedStrings("a shared-string cell of another shape")
-        if numbers and max(map(int, (number for _, number in numbers))) >= self.count:
-            return self.for_slice(xml, prefix)
-        del numbers
+        indexes = list(map(int, found))
+        del found
+        slice_number = self._measured
+        self._measured += 1
+        last_use = self._last_use
+        for block in set(map(BLOCK_STRINGS.__rfloordiv__, indexes)):
+            last_use[block] = slice_number
+        if indexes and max(indexes) >= self.count:
+            return self._for_slice(xml, prefix)
+        del indexes
         return xml.replace(b't="s"', b't="n"'), None
 
+    def measured(self) -> None:
+        """The first pass is over: from now on each block is let go after the last slice that
+        uses it (a list saved by Excel numbers its strings in order of first use, so most
+        blocks go soon after they were first needed, and the table shrinks while the rows are
+        read instead of being held to the end)."""
+        self._release = {}
+        for block, slice_number in self._last_use.items():
+            self._release.setdefault(slice_number, []).append(block)
+        self._last_use = {}
+
+    def _number_re(self, prefix: bytes) -> re.Pattern:
+        """:meth:`_cell_re` with the number as its only group (for ``findall``)."""
+        found = self._number_res.get(prefix)
+        if found is None:
+            value = re.escape(prefix + b"v")
+            found = self._number_res[prefix] = re.compile(
+                rb'(?: t="s"[^<>]*(?<!/)><' + value + rb">)(0|[1-9][0-9]{0,8})(?=</" + value + rb">)")
+        return found
+
     def for_slice(self, xml: bytes, prefix: bytes) -> tuple[bytes, bytes]:
-        """``xml`` (a worksheet slice whose elements carry namespace ``prefix``, ``b""`` or e.g.
-        ``b"x:"``) with its shared-string cells renumbered from 0 (in the strings' order), and
-        the shared-strings part holding just those strings.
+        """``xml`` (the next worksheet slice of a reading pass, its elements in namespace
+        ``prefix``, ``b""`` or e.g. ``b"x:"``) with its shared-string cells renumbered from 0
+        (in the strings' order), and the shared-strings part holding just those strings.
+        The blocks no later slice uses are let go (see :meth:`measured`).
 
         Raises:
             UnusualSharedStrings: a cell of type ``s`` not of the plain shape
                 ``<c … t="s"><v>digits</v></c>``.
         """
+        out = self._for_slice(xml, prefix)
+        for block in self._release.pop(self._given, ()):
+            self._blocks[block] = None
+            found = self._cache.pop(block, None)
+            if found is not None:
+                self._cached_bytes -= len(found[0])
+        self._given += 1
+        return out
+
+    def _for_slice(self, xml: bytes, prefix: bytes) -> tuple[bytes, bytes]:
+        """:meth:`for_slice` without letting any block go."""
         # split() keeps the groups: pieces[2::3] are the numbers, the rest the XML around them.
         pieces = self._cell_re(prefix).split(xml)
         indexes = list(map(int, pieces[2::3]))

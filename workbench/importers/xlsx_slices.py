@@ -84,7 +84,8 @@ class SlicedSheet:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 self._shared_part = shared_strings_part(archive, part) or ""
                 try:
-                    self.shared = SharedStrings(archive, self._shared_part) if self._shared_part else None
+                    self.shared = (SharedStrings.from_package(data, self._shared_part) if self._shared_part
+                                   else None)
                 except UnusualSharedStrings as err:
                     raise SharedStringsNotPacked(str(err)) from err
         self._base = _base_package(data, (part, self._shared_part))
@@ -102,6 +103,8 @@ class SlicedSheet:
                 last_row, last_col = end[0], max(last_col, end[1])
         except UnusualSharedStrings as err:
             raise SharedStringsNotPacked(str(err)) from err
+        if self.shared is not None:
+            self.shared.measured()
         self.start = None if first_row is None else (first_row, 0)
         self.end = None if first_row is None else (last_row, last_col)
         self.merged_cell_ranges = self._merges()
@@ -113,6 +116,8 @@ class SlicedSheet:
             return
         width = self.end[1] + 1
         done = 0  # rows yielded so far = the next row's index
+        if self.shared is not None:
+            self.shared.rewind()
         for book in self._books():
             found = book.get_sheet_by_name(self._sheet)
             start = found.start
