@@ -3,24 +3,27 @@
 Excel keeps every text of a workbook once, in one shared-strings part (``xl/sharedStrings.xml``),
 and a cell holds its string's number (``<c t="s"><v>17</v></c>``). python-calamine parses that
 whole part whenever it opens a package, so a sheet read in slices (importers/xlsx_slices.py)
-with the original part parsed it again for every slice and held it all while reading one
-(a 300,000-row list saved by Excel: 185 MB of shared strings; read whole instead, it peaked at
-992 MB).
+with the original part parsed it again for every slice and held it all while reading one; such
+sheets were read whole instead (a 300,000-row list saved by Excel, 125 MB of shared strings:
+1,005 MB peak for the whole import).
 
 Here the part is unpacked once, as a stream, and each string's XML (its ``<si>`` element, byte
 for byte) is kept in zlib-packed blocks. A slice's XML is rewritten so that its shared-string
-cells count from 0 in the order they first appear, and the slice gets a shared-strings part of
-only those strings' ``<si>`` elements, unchanged. calamine still decodes every string itself —
-rich-text runs, phonetic runs, ``xml:space``, entities, ``_xHHHH_`` escapes, empty strings — the
-same way as in the whole part, since it gets the same element; a number past the end of the
-table is left as it is, so calamine refuses it as it would in the whole read.
+cells count from 0 (in the order of the strings' numbers), and the slice gets a shared-strings
+part of only those strings' ``<si>`` elements, unchanged. calamine still decodes every string
+itself — rich-text runs, phonetic runs, ``xml:space``, entities, ``_xHHHH_`` escapes, empty
+strings — the same way as in the whole part, since it gets the same element; a number past the
+end of the table is left as it is, so calamine refuses it as it would in the whole read. The
+measuring pass over the slices needs no strings (:meth:`SharedStrings.for_measuring`) and notes
+which slice uses each block last; while the rows are read, each block is let go after that
+slice.
 
 Only a part and cells of the plain shapes every spreadsheet writer uses are handled so; anything
-else (comments, CDATA, processing instructions or a DOCTYPE in the part, ``<si/>``, a cell of
-type ``s`` whose number is not plain digits or that holds more than ``<v>``) raises
-:class:`~workbench.importers.xlsx_slices.NotSliceable` and the sheet is read as before.
+else (comments, CDATA, processing instructions or a DOCTYPE in the part, ``<si/>``, other
+namespace prefixes on ``<si>``, a cell of type ``s`` whose number is not plain digits or that
+holds more than ``<v>``) raises :class:`UnusualSharedStrings`, and the sheet is read as before
+(each slice with the whole part, see ``sheet_reader._slice_bytes``).
 """
-
 from __future__ import annotations
 
 import io
