@@ -188,8 +188,9 @@ def test_the_window_builds_no_qt_namespace_before_its_first_rows_are_painted(app
     """PySide builds its whole ``Qt`` namespace (about 13 ms) at the first use of one of its enums
     (``Qt.AlignCenter``, a pen from a QColor, ``QAction(shortcut=…)``…). The bare window the opening
     is measured against never builds it; the window builds it only after its first rows are
-    painted (the work after them starts then, gui/main_window._Deferred). Run in a child process
-    as `workbench gui --smoke` is: the namespace is built once per process."""
+    painted (the work after them starts then, gui/main_window._Deferred), as it starts the
+    overview's full figures only then (their worker's Python held the GIL the paint needed).
+    Run in a child process as `workbench gui --smoke` is: the namespace is built once per process."""
     from workbench.app import open_context
     from workbench.services.demo import build_demo
 
@@ -210,6 +211,7 @@ def _quick(self, *args):
 def _after(self):
     seen["after_first_rows"] = "Qt" in vars(PySide6.QtCore)
     seen["painted"] = self.overview.values["sites"].text()
+    seen["full_figures_started"] = self.overview.worker is not None
     return after(self)
 OverviewView._quick, MainWindow._after_first_rows = _quick, _after
 from workbench import cli
@@ -223,7 +225,8 @@ sys.exit(code)
                           timeout=300)
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout.strip().splitlines()[-1])
-    assert seen == {"first_rows": False, "after_first_rows": False, "painted": "48", "end": True}
+    assert seen == {"first_rows": False, "after_first_rows": False, "painted": "48", "full_figures_started": False,
+                    "end": True}
 
 
 def test_a_shortcut_works_right_after_the_first_rows(qtbot, demo_session):

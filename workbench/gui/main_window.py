@@ -157,6 +157,7 @@ class MainWindow(QMainWindow):
     # --- building --------------------------------------------------------------------------
     def _build_views(self) -> None:
         self.overview = OverviewView(self.session)
+        self.overview.hold_full_figures = True   # until the first rows are painted (_after_first_rows)
         self._built: dict[int, QWidget] = {OVERVIEW: self.overview}
         self.stack = QStackedWidget()
         for index in range(len(SCREENS)):   # a placeholder for a screen built when first shown

@@ -140,10 +140,14 @@ class OverviewView(QWidget):
         return frame
 
     def after_first_rows(self) -> None:
-        """What waits until the window's first rows are shown: the links' hand cursor (an enum
-        of Qt's namespace, see :data:`_CENTRED`)."""
+        """What waits until the window's first rows are painted: the full figures when
+        :attr:`hold_full_figures`, and the links' hand cursor (an enum of Qt's namespace, see
+        :data:`_CENTRED`)."""
         for caption in self.card_buttons.values():
             caption.setCursor(QtCore.Qt.PointingHandCursor)
+        held, self._held, self.hold_full_figures = self._held, None, False
+        if held is not None:
+            held()
 
     # --- updating ----------------------------------------------------------------------------
     @Slot()
@@ -186,6 +190,23 @@ class OverviewView(QWidget):
             value = counts.get(key)
             label.setText(str(value) if value is not None else "…")
         self.values["overdue"].setStyleSheet(_VALUE_STYLE + (" color: #b00020;" if counts.get("overdue") else ""))
+
+        if self.hold_full_figures:   # the window's first rows: the rest once they are painted
+            self._held = lambda: self._compute_full(generation, cid)
+        else:
+            self._compute_full(generation, cid)
+
+    #: Set by the window before its first rows: :meth:`_quick` leaves the full figures to
+    #: :meth:`after_first_rows`. Their worker opens a connection and imports the checklist and
+    #: inspection services (YAML): Python that holds the GIL the GUI thread needs to lay out and
+    #: paint the first rows (issue 12).
+    hold_full_figures = False
+    _held = None
+
+    def _compute_full(self, generation: int, cid: str) -> None:
+        """Compute the rates, charts and timeline on a worker (the whole campaign is read)."""
+        if generation != self._generation:
+            return
 
         def task(ctx, cancel, _progress):
             return campaigns.get_campaign(ctx, cid), summary.figures(ctx, cid, DUE_SOON_DAYS, cancel=cancel)
