@@ -22,11 +22,11 @@ _TRACK = QColor("#eceff3")
 _ROW = 24  # px per bar
 _TITLE = 24  # px for the title line
 #: Qt.AlignLeft | Qt.AlignVCenter as an int, and the opacity that draws the palette's text colour
-#: as the grey (#777 on white) of "nothing to draw". The charts are painted before the window's
+#: as the grey of "nothing to draw" (#777 on the window's #efefef, as a #777 pen drew it). The charts are painted before the window's
 #: first rows, saying 正在统计…; drawn with Qt's enums or a pen from a QColor, that first paint
 #: built PySide's whole Qt namespace (13 ms of the opening, issue 12), which the bars need later.
 _LEFT_VCENTER = 0x0001 | 0x0080
-_EMPTY_OPACITY = 0.53
+_EMPTY_OPACITY = 0.5
 
 
 def _paint_frame(widget: QWidget, painter: QPainter, title: str, empty_text: str | None) -> None:
