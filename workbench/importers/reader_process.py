@@ -127,7 +127,7 @@ def read_site_list_in_child(
                     continue
                 try:
                     kind, value = pickle.loads(answers.recv_bytes())
-                except EOFError:
+                except (EOFError, OSError):   # the pipe's end (a broken pipe on Windows)
                     raise _died(child, path) from None
                 if kind == "records":
                     on_records(value)
