@@ -74,13 +74,16 @@ def _ids(db: Path, table: str) -> list[tuple]:
     return _q(db, f"SELECT id FROM {table}")
 
 
-def _same_rows(a: Path, b: Path) -> None:
-    """The two laptops hold the same sites, sponsors, domains, reviews and findings, ids and all."""
+def _same_rows(a: Path, b: Path, settled: bool = True) -> None:
+    """The two laptops hold the same sites, sponsors, domains, reviews and findings, ids and all
+    (``settled``: also the same review values; while a conflict is open each keeps its own)."""
     for sql in ("SELECT id, campaign_id, name, nature, uscc, subject_filing_no, city, created_at FROM sponsor",
                 "SELECT id, campaign_id, sponsor_id, site_filing_no, name, created_at,"
-                " first_domain, sort_sponsor, sort_conclusion FROM site", "SELECT * FROM site_domain",
-                "SELECT id, site_id, conclusion, notes FROM review", "SELECT * FROM review_field",
-                "SELECT id, site_id, sponsor_id, review_id, category, status FROM finding"):
+                " first_domain, sort_sponsor FROM site", "SELECT * FROM site_domain", "SELECT id, site_id FROM review",
+                "SELECT id, review_id, field FROM review_field",
+                "SELECT id, site_id, sponsor_id, review_id, category, status FROM finding",
+                *(["SELECT id, sort_conclusion FROM site", "SELECT * FROM review_field",
+                   "SELECT id, conclusion, notes FROM review"] if settled else [])):
         assert _q(a, sql) == _q(b, sql), sql
 
 
@@ -169,15 +172,28 @@ def test_both_laptops_review_the_same_new_site_and_neither_review_is_lost(tmp_pa
         assert {c["value"] for c in json.loads(conflict[0][0])} == {"shell_site", "unreachable"}
         notes = _q(db, "SELECT candidates FROM sync_conflict WHERE entity = 'review' AND column_name = 'notes'")
         assert {c["value"] for c in json.loads(notes[0][0])} == {"甲看到的是空壳", "乙打不开"}
+        # each laptop keeps its own conclusion until a person decides (docs/sync.md)
+        assert _q(db, "SELECT conclusion FROM review r JOIN site s ON s.id = r.site_id WHERE s.site_filing_no = ?",
+                  NEW_NO)[0][0] in ("shell_site", "unreachable")
+        assert _q(db, "SELECT s.sort_conclusion = r.conclusion FROM review r JOIN site s ON s.id = r.site_id") == \
+            [(1,)] * 1
         assert check_database(db).ok
-    _same_rows(a, b)
-    assert _q(a, "SELECT id, entity_id, column_name FROM sync_conflict WHERE status = 'open'") == \
-        _q(b, "SELECT id, entity_id, column_name FROM sync_conflict WHERE status = 'open'")
+    _same_rows(a, b, settled=False)
+    open_conflicts = "SELECT id, entity_id, column_name FROM sync_conflict WHERE status = 'open'"
+    assert _q(a, open_conflicts) == _q(b, open_conflicts)
     for n in range(2):
         _send(tmp_path, b, a, f"b{n + 2}")
         _send(tmp_path, a, b, f"a{n + 2}")
-    assert _q(a, "SELECT count(*) FROM sync_conflict WHERE status = 'open'") == \
-        _q(b, "SELECT count(*) FROM sync_conflict WHERE status = 'open'") == [(2,)]
+    assert len(_q(a, open_conflicts)) == 2 and _q(a, open_conflicts) == _q(b, open_conflicts)
+    # the lead decides on A (B's conclusion and notes); B takes the decision with the next package
+    for cid, _entity, column in _q(a, open_conflicts):
+        candidates = json.loads(_q(a, "SELECT candidates FROM sync_conflict WHERE id = ?", cid)[0][0])
+        take = [c["value"] for c in candidates].index("unreachable" if column == "conclusion" else "乙打不开") + 1
+        _ok(wb("conflicts", "--db", a, "--decide", cid[:8], "--take", take, "--inspector", "组长", data_dir=tmp_path))
+    _send(tmp_path, a, b, "a9")
+    assert _q(a, open_conflicts) == [] == _q(b, open_conflicts)
+    _same_rows(a, b)
+    assert _q(b, "SELECT conclusion, notes FROM review") == [("unreachable", "乙打不开")]
     assert check_database(a).ok and check_database(b).ok
 
 

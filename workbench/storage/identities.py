@@ -91,6 +91,7 @@ class Identities:
         self.replaced: dict[str, str] = {}
         self.sites: set[str] = set()                   # sites whose derived columns to set again
         self.campaigns: set[str] = set()
+        self._reverse: tuple[int, dict] | None = None
 
     def _logged_aliases(self) -> dict[tuple[str, str], str]:
         out = {}
@@ -116,8 +117,13 @@ class Identities:
 
     def aliases_of(self, table: str, key: str) -> list[str]:
         """Ids given up for ``key`` (their history is the kept row's history too)."""
-        every = {**self.known, **self.received, **self.new}
-        return [gone for (t, gone), _kept in every.items() if t == table and self.resolve(t, gone) == key]
+        size = len(self.known) + len(self.received) + len(self.new)
+        if self._reverse is None or self._reverse[0] != size:
+            reverse: dict[tuple[str, str], list[str]] = {}
+            for (t, gone) in {**self.known, **self.received, **self.new}:
+                reverse.setdefault((t, self.resolve(t, gone)), []).append(gone)
+            self._reverse = (size, reverse)
+        return self._reverse[1].get((table, key), [])
 
     def map_values(self, table: str, values: dict) -> dict:
         """``values`` with every id of a given-up parent row replaced by the kept id."""
@@ -151,9 +157,7 @@ class Identities:
                                           if i[0][0] in NATURAL_KEYS else 99):
             if table in NATURAL_KEYS:
                 self.unify(table, gone, kept)
-        for table, key in sorted(self.incoming):
-            if table == "sponsor":
-                self._same_sponsor(key)
+        self._same_sponsors()
         left = []
         for item in pending:
             if item[0] == "constraint" and item[1] in NATURAL_KEYS and self._same_thing(item[1], item[2], item[3]):
@@ -205,23 +209,26 @@ class Identities:
             audit.record(self.conn, UNIFY, table, gone, None, {"id": kept})
 
     # -- finding one thing under two ids ----------------------------------------------------------
-    def _natural(self, table: str, key: str) -> tuple | None:
-        exprs = ", ".join(NATURAL_KEYS[table])
-        return self.conn.execute(f"SELECT {exprs} FROM {table} WHERE id = ?", (key,)).fetchone()
-
     def _with_natural(self, table: str, natural: tuple, other_than: str) -> list[str]:
-        where = " AND ".join(f"{e} IS ?" for e in NATURAL_KEYS[table])
+        where = " AND ".join(f"{e} = ?" for e in NATURAL_KEYS[table])
         return [r[0] for r in self.conn.execute(f"SELECT id FROM {table} WHERE {where} AND id <> ? ORDER BY id",
                                                 (*natural, other_than))]
 
-    def _same_sponsor(self, key: str) -> None:
-        natural = self._natural("sponsor", key)
-        if natural is None:
+    def _same_sponsors(self) -> None:
+        """Sponsors this package brought whose natural key a sponsor here has (the table has no
+        UNIQUE rule, so nothing refused them): one scan of their campaigns' sponsors."""
+        brought = {key for table, key in self.incoming if table == "sponsor"}
+        if not brought:
             return
-        for other in self._with_natural("sponsor", natural, key):
-            kept, gone = min(key, other), max(key, other)
-            self.unify("sponsor", gone, kept)
-            key = kept
+        campaign, subject = NATURAL_KEYS["sponsor"]
+        groups = self.conn.execute(
+            f"SELECT json_group_array(id) FROM (SELECT id, {campaign} AS c, {subject} AS k FROM sponsor)"
+            " GROUP BY c, k HAVING count(*) > 1").fetchall()
+        for (ids,) in groups:
+            ids = sorted(json.loads(ids))
+            if brought.intersection(ids):
+                for gone in ids[1:]:
+                    self.unify("sponsor", gone, ids[0])
 
     def _same_thing(self, table: str, key: str, row: tuple) -> bool:
         """A package's row refused by a UNIQUE rule: True when a row here has its natural key
@@ -230,7 +237,7 @@ class Identities:
         if len(row) != len(cols):
             return False
         values = self.map_values(table, dict(zip(cols, row, strict=True)))
-        where = " AND ".join(f"{e} IS ?" for e in NATURAL_KEYS[table])
+        where = " AND ".join(f"{e} = ?" for e in NATURAL_KEYS[table])
         params = [self._natural_value(table, e, values) for e in NATURAL_KEYS[table]]
         here = self.conn.execute(f"SELECT id FROM {table} WHERE {where}", params).fetchone()
         if here is None:
