@@ -51,6 +51,7 @@ def run(args: Namespace, paths: AppPaths) -> int:
 
     if args.command not in _CREATES_DB and not Path(args.db).is_file():
         raise NotFoundError(f"找不到数据库文件 {args.db}（请检查路径；新建数据库请先用 import 或 demo 命令）")
+    announce_upgrade(Path(args.db))
     ctx = open_context(args.db, paths, today=args.today, inspector=getattr(args, "inspector", None))
     if ctx.settings.load_problem:
         print(f"警告：{ctx.settings.load_problem}", file=sys.stderr)
@@ -58,6 +59,17 @@ def run(args: Namespace, paths: AppPaths) -> int:
         return _COMMANDS[args.command](ctx, args)
     finally:
         ctx.conn.close()
+
+
+def announce_upgrade(db: Path) -> None:
+    """Say on stderr, before opening ``db``, that an older schema is about to be backed up and
+    upgraded: on a province-sized file that takes tens of seconds with nothing else printed."""
+    from workbench.services import schema_upgrade
+
+    step = schema_upgrade.pending(db)
+    if step is not None:
+        print(f"数据库 {db} 由较早的版本创建，正在备份并升级（结构版本 {step.have} → {step.latest}，"
+              f"{step.size / (1 << 20):,.0f} MB），请稍候…", file=sys.stderr, flush=True)
 
 
 def _font_notes(ctx: Context) -> None:

@@ -111,6 +111,9 @@ def package(args: Namespace, paths: AppPaths) -> int:
 
         check_output_path(args.out, db_path=_existing(args.db), force=args.force,
                           evidence_dir=paths.evidence_dir_for(db))
+    from workbench.cli_commands import announce_upgrade
+
+    announce_upgrade(db)
     ctx = open_context(db, paths, inspector=args.inspector)   # migrated before the child process opens it
     try:
         author = ctx.author

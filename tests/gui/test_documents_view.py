@@ -252,3 +252,38 @@ def test_numbering_prompts_read_and_save_the_campaign_off_the_gui_thread(qtbot, 
     assert asked == ["生成整改通知书：设置文号前缀", "打印前请补充"]
     assert "鲁网信整改〔2026〕" in dialogs.shown[-1][2] and demo_session.ctx.settings.contact == "赵六"
     assert sorted({o.where for o in thread_guard.offences()}) == []
+
+
+def test_a_single_new_notice_waits_for_a_running_batch(qtbot, view, dialogs, tmp_path, demo_session, monkeypatch):
+    """A batch holds reserved numbers; a single new notice started meanwhile would take one up as
+    an interrupted run's and both would draw the same number. It is refused until the batch ends;
+    a re-print (no new number) still runs."""
+    import threading
+
+    from workbench.services import notices
+
+    view.sponsor_table.selectRow(_unnoticed_row(view))
+    assert view.selected_sponsor().needs_new_notice
+    gate, release = threading.Event(), threading.Event()
+    real = notices.write_notices
+
+    def held(*args, on_progress, **kwargs):   # hold once the numbers are reserved
+        def progress(p):
+            gate.set()
+            release.wait(30)
+            on_progress(p)
+        return real(*args, on_progress=progress, **kwargs)
+
+    monkeypatch.setattr(notices, "write_notices", held)
+    dialogs.answers.append(tmp_path / "批量")
+    view.generate_all()
+    qtbot.waitUntil(gate.is_set, timeout=30000)
+    shown = len(dialogs.shown)
+    view.generate_notice()                      # no file dialog is asked: the answer queue is empty
+    assert dialogs.shown[shown:] == [("info", "生成整改通知书", "批量生成整改通知书正在进行，请等它完成后再生成新的通知书。")]
+    view.generate_all()                         # nor a second batch
+    assert dialogs.shown[-1][:2] == ("info", "批量生成整改通知书") and "正在进行" in dialogs.shown[-1][2]
+    with qtbot.waitSignal(demo_session.task_ended, timeout=30000):
+        release.set()
+    numbers = [view.notice_model.record_at(r).record.doc_number for r in range(view.notice_model.rowCount())]
+    assert len(numbers) == len(set(numbers))

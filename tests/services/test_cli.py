@@ -78,6 +78,19 @@ def test_newer_database_is_refused(capsys, tmp_path):
     assert code == 2 and "更新版本" in err
 
 
+def test_an_older_database_is_announced_before_its_upgrade(capsys, tmp_path):
+    import shutil
+    from pathlib import Path
+
+    db = tmp_path / "old.sqlite3"
+    shutil.copy(Path(__file__).resolve().parents[1] / "data" / "schemas" / "v9.sqlite3", db)
+    code, out, err = run(capsys, "sites", "--db", db)
+    assert code == 0 and "example.cn" in out
+    assert err.count("正在备份并升级") == 1 and "结构版本 9 → " in err
+    code, _, err = run(capsys, "sites", "--db", db)
+    assert code == 0 and "升级" not in err       # upgraded once
+
+
 def test_demo_findings_notice_receipt_summary(capsys, tmp_path):
     db = tmp_path / "demo.db"
     assert run(capsys, "demo", "--db", db, "--today", "2026-11-30")[0] == 0

@@ -128,6 +128,10 @@ def open_session(paths: AppPaths, db_path: Path, dialogs: Dialogs, today: date |
         dialogs.warn("数据库已在使用中", f"数据库 {db_path} 已在另一个检查工作台窗口中打开（{host}，进程 {pid}）。\n"
                      "本窗口以只读方式打开：可以查看，不能修改。要修改，请关闭另一个窗口后重新打开。")
     try:
+        if not read_only:
+            from workbench.gui.upgrade_notice import upgrade_first
+
+            upgrade_first(db_path)   # an older schema: backed up and upgraded off the GUI thread
         ctx = open_context(db_path, paths, today=today, inspector=inspector, read_only=read_only)
     except WorkbenchError as err:
         dialogs.warn("无法打开数据库", f"{err}\n\n数据库文件：{db_path}")

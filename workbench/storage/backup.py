@@ -120,10 +120,10 @@ def copy_database(source: sqlite3.Connection, target: Path) -> None:
         WorkbenchError: the copy cannot be written or does not pass integrity_check.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".part")
-    tmp.unlink(missing_ok=True)
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)   # its name may be taken by a file
+        tmp.unlink(missing_ok=True)
         dest = sqlite3.connect(str(tmp))
         try:
             source.backup(dest)
@@ -145,7 +145,8 @@ def copy_database(source: sqlite3.Connection, target: Path) -> None:
 
         raise WorkbenchError(f"无法写入备份 {target}：{os_reason(err)}") from err
     finally:
-        tmp.unlink(missing_ok=True)
+        if tmp.exists():   # False, not an error, when the folder could not be made
+            tmp.unlink()
 
 
 def automatic_backup(conn: sqlite3.Connection, db: Path, reason: str, keep: int = KEEP) -> Path | None:

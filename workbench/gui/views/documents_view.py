@@ -228,7 +228,7 @@ class DocumentsView(QWidget):
         read on the reader thread, a missing value asked for), then the notice is drawn and
         numbered on a worker; ``done`` follows. A cancelled question starts nothing."""
         line = self.selected_sponsor()
-        if line is None:
+        if line is None or (line.needs_new_notice and self._batch_running("生成整改通知书")):
             return
 
         def ask_where() -> None:
@@ -237,6 +237,8 @@ class DocumentsView(QWidget):
                 self._settings_ready(line.sponsor.campaign_id, lambda: start(out))
 
         def start(out: Path) -> None:
+            if line.needs_new_notice and self._batch_running("生成整改通知书"):   # started meanwhile
+                return
             sponsor_id = line.sponsor.id
             self.session.run_task(
                 "生成整改通知书", _noting_fonts(lambda ctx: notices.write_notice(ctx, sponsor_id, out, force=True)),
@@ -336,8 +338,7 @@ class DocumentsView(QWidget):
         campaign_id = self.session.campaign_id
         if campaign_id is None:
             return
-        if BATCH_TITLE in self.session.user_tasks():   # a shortcut while the button is disabled
-            self.session.dialogs.info(BATCH_TITLE, "批量生成正在进行，请等它完成后再试。")
+        if self._batch_running(BATCH_TITLE):   # a shortcut while the button is disabled
             return
 
         def ask_folder() -> None:
@@ -346,12 +347,20 @@ class DocumentsView(QWidget):
                 self._settings_ready(campaign_id, lambda: start(folder))
 
         def start(folder: Path) -> None:
-            if BATCH_TITLE in self.session.user_tasks():   # started meanwhile (the questions took a while)
-                self.session.dialogs.info(BATCH_TITLE, "批量生成正在进行，请等它完成后再试。")
+            if self._batch_running(BATCH_TITLE):   # started meanwhile (the questions took a while)
                 return
             self._start_batch(campaign_id, folder)
 
         self.ensure_doc_prefix(BATCH_TITLE, ask_folder)
+
+    def _batch_running(self, title: str) -> bool:
+        """True (and the user told so) while a batch runs: it holds reserved numbers that a second
+        batch, or a single new notice, would take up as an interrupted run's
+        (notice_issuing.claim_numbers reconciles them). Re-prints take no number and may run."""
+        if BATCH_TITLE not in self.session.user_tasks():
+            return False
+        self.session.dialogs.info(title, "批量生成整改通知书正在进行，请等它完成后再生成新的通知书。")
+        return True
 
     def _start_batch(self, campaign_id: str, folder: Path) -> None:
         """Two batches at once would each take the other's reserved numbers for an interrupted
