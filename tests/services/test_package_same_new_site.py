@@ -150,6 +150,23 @@ def _review(db: Path, conclusion: str, notes: str) -> None:
         conn.close()
 
 
+def _conflicts_name_the_site(db: Path) -> None:
+    """What 合并冲突 shows: the review's site, and conclusions by their Chinese names."""
+    from wbtest import make_ctx
+    from workbench.services import conflicts
+    from workbench.storage.database import open_database
+
+    conn = open_database(db)
+    try:
+        shown = conflicts.list_conflicts(make_ctx(conn))
+    finally:
+        conn.close()
+    assert {c.title for c in shown} == {f"核查：新网站（{NEW_NO}）"}
+    conclusion = next(c for c in shown if c.column == "conclusion")
+    assert {conflicts.value_label(c.column, v.value) for c in [conclusion] for v in c.candidates} == \
+        {"空壳网站", "网站无法访问"}
+
+
 def test_both_laptops_review_the_same_new_site_and_neither_review_is_lost(tmp_path):
     a, b, _run = _two_laptops(tmp_path)
     _review(a, "shell_site", "甲看到的是空壳")
@@ -179,6 +196,7 @@ def test_both_laptops_review_the_same_new_site_and_neither_review_is_lost(tmp_pa
             [(1,)] * 1
         assert check_database(db).ok
     _same_rows(a, b, settled=False)
+    _conflicts_name_the_site(a)
     open_conflicts = "SELECT id, entity_id, column_name FROM sync_conflict WHERE status = 'open'"
     assert _q(a, open_conflicts) == _q(b, open_conflicts)
     for n in range(2):
@@ -209,3 +227,62 @@ def test_the_same_filing_number_with_different_content_is_a_conflict_not_a_loss(
         assert domains == [("new.example.cn",), ("other.example.cn",)]    # both lists' domains are kept
         assert check_database(db).ok
     assert _ids(a, "site") == _ids(b, "site") and _ids(a, "sponsor") == _ids(b, "sponsor")
+
+
+def _raise_finding(db: Path, description: str) -> None:
+    from wbtest import make_ctx
+    from workbench.services import findings
+    from workbench.storage.database import open_database
+
+    conn = open_database(db)
+    try:
+        site_id, sponsor_id, campaign_id = conn.execute(
+            "SELECT id, sponsor_id, campaign_id FROM site WHERE site_filing_no = ?", (NEW_NO,)).fetchone()
+        findings.raise_finding(make_ctx(conn), campaign_id=campaign_id, sponsor_id=sponsor_id, site_id=site_id,
+                               category="其他", description=description, severity="low")
+    finally:
+        conn.close()
+
+
+def test_a_later_package_still_naming_the_given_up_ids_is_brought_to_the_kept_ones(tmp_path):
+    """The laptop whose ids were given up works on and sends again before it hears of it: its
+    new finding on the site, its review's new notes reach the kept rows (not refused as orphans,
+    not a "removed here" conflict), and both laptops converge once it has A's package."""
+    a, b, _run = _two_laptops(tmp_path)
+    _review(a, "accurate", "")
+    _review(b, "accurate", "")
+    site = f"SELECT id FROM site WHERE site_filing_no = '{NEW_NO}'"
+    # "late" is the laptop holding the larger site id: its site, sponsor… are given up
+    late, early = (a, b) if _q(a, site)[0][0] > _q(b, site)[0][0] else (b, a)
+    late_site, late_review = _q(late, site)[0][0], _q(late, "SELECT id FROM review")[0][0]
+    assert _send(tmp_path, late, early, "l1")["conflicts"] == 0
+    assert _q(early, site)[0][0] != late_site
+    _raise_finding(late, "后来发现的问题")
+    from wbtest import make_ctx
+    from workbench.domain.review_record import FieldCheck
+    from workbench.services import reviews
+    from workbench.storage.database import open_database
+
+    conn = open_database(late)
+    try:
+        reviews.record_review(make_ctx(conn), late_site, [FieldCheck("site_name", "新网站", "新网站", "match")],
+                              "accurate", "复核后补充的说明")
+    finally:
+        conn.close()
+    out = _send(tmp_path, late, early, "l2")                       # still names late_site / its review
+    assert out["conflicts"] == 0, out
+    kept_site = _q(early, site)[0][0]
+    assert _q(early, "SELECT description FROM finding WHERE site_id = ?", kept_site) == [("后来发现的问题",)]
+    assert _q(early, "SELECT count(*) FROM site WHERE id = ?", late_site) == [(0,)]
+    review = _q(early, "SELECT id, notes FROM review WHERE site_id = ?", kept_site)
+    assert len(review) == 1 and review[0][1] == "复核后补充的说明"
+    assert late_review not in [r[0] for r in _q(early, "SELECT id FROM review")] or review[0][0] == late_review
+    assert check_database(early).ok
+    assert _send(tmp_path, early, late, "e1")["conflicts"] == 0
+    _same_rows(a, b)
+    assert _q(late, site)[0][0] == kept_site and check_database(late).ok
+    for n in range(2):
+        assert _send(tmp_path, late, early, f"l{n + 3}")["conflicts"] == 0
+        assert _send(tmp_path, early, late, f"e{n + 2}")["conflicts"] == 0
+    _same_rows(a, b)
+    assert check_database(a).ok and check_database(b).ok

@@ -308,10 +308,13 @@ class _Merger:
         return self.conn.execute("SELECT id FROM sync_replica").fetchone()[0]
 
     def _merge_row(self, table: str, key: str, incoming: dict, base: dict | None) -> None:
-        """Merge the incoming values of some columns into the row here, column by column."""
+        """Merge the incoming values of some columns into the row here, column by column (ids of
+        rows given up for another id read as the kept id: storage/identities.py)."""
         cur = self._current(table, key)
         if cur is None:
             return
+        incoming = self.identities.map_values(table, incoming)
+        base = None if base is None else self.identities.map_values(table, base)
         if table == "sync_tombstone" or (table == "sync_conflict" and not (
                 incoming.get("status") == "decided" and cur["status"] == "open")):
             self.result.count(table, "unchanged")   # the same removal / conflict seen on both sides
