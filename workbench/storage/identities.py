@@ -65,6 +65,7 @@ class Identities:
         self.received: dict[tuple[str, str], str] = {}
         self.incoming: set[tuple[str, str]] = set()  # rows this package inserts
         self.referenced: set[tuple[str, str]] = set()  # (parent table, id) the package's rows point at
+        self.removed: set[tuple[str, str]] = set()     # rows the package's tombstones remove
         fk_columns = {t: {c: p for p, kids in self.children.items() for (ct, c) in kids if ct == t}
                       for t in SYNCED_TABLES}
         cols = merger.columns
@@ -72,6 +73,8 @@ class Identities:
             row = change.new if change.op == "INSERT" else change.old
             if change.op == "INSERT":
                 self.incoming.add((change.name, str(row[0])))
+            if change.name == "sync_tombstone" and change.op == "INSERT":
+                self.removed.add((str(row[0]), str(row[1])))
             if change.name == "audit_log" and change.op == "INSERT":
                 entry = dict(zip(cols["audit_log"], change.new, strict=True))
                 if entry["action"] == UNIFY and (entry["entity"], entry["entity_id"]) not in self.known:
@@ -243,7 +246,11 @@ class Identities:
         if here is None:
             return False
         here = here[0]
-        if here == key:                      # made one already (an id given up here took this id)
+        if here == key or (table, here) in self.removed:
+            # made one already (an id given up here took this id), or the row here is one the
+            # package removes (a review saved again replaces its fields): the package's row stands
+            if here != key:
+                self._delete(table, here)
             values["id"] = key
             self.stash.append((table, key, values))
             return True
@@ -345,6 +352,9 @@ class Identities:
                     row = self.conn.execute(f"SELECT {', '.join(natural)} FROM {child} WHERE id = ?", (cid,)).fetchone()
                     key = [k if k is not None else row[i] for i, k in enumerate(key)]
                     twins = self._with_natural(child, tuple(key), cid)
+                    for twin in [t for t in twins if (child, t) in self.removed]:
+                        self._delete(child, twin)      # the package removes it: not the same thing
+                    twins = [t for t in twins if (child, t) not in self.removed]
                     target = cid
                     if twins:
                         target = min(cid, twins[0])
