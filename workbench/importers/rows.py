@@ -136,7 +136,7 @@ class RowImporter:
         rows = iter(rows)
         number = first_row
         self._keep = on_records is None
-        with _collector_paused():
+        with collector_paused():
             while chunk := list(islice(rows, PROGRESS_EVERY)):
                 check_cancel(cancel)
                 if on_progress is not None:
@@ -440,7 +440,7 @@ def first_row(packed: bytes) -> int:
 
 
 @contextmanager
-def _collector_paused():
+def collector_paused():
     """Pause Python's cyclic garbage collector while rows are read.
 
     Reading allocates millions of short-lived tuples and builds no reference cycles, yet the

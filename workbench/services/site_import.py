@@ -11,6 +11,7 @@ from workbench.domain.campaign import Campaign
 from workbench.domain.progress import Progress, check_cancel
 from workbench.domain.site import Problem
 from workbench.errors import InputFileError
+from workbench.importers import reader_process
 from workbench.importers.columns import FIELD_LABELS
 from workbench.importers.site_list import (
     SheetPreview,
@@ -117,7 +118,9 @@ class _NotStreamed(Exception):
 def _import_streaming(ctx: Context, campaign_id: str, path: Path, sheet, mapping, cancel,
                       on_progress) -> ImportReport:
     """Import into an empty campaign, storing the sites while the file is still read
-    (storage/site_stream.py): one transaction, as :func:`import_site_list` promises.
+    (storage/site_stream.py): one transaction, as :func:`import_site_list` promises. A big file
+    is read in a child process (importers/reader_process.py), which on two cores overlaps the
+    writing.
 
     Raises:
         _NotStreamed: after rolling back, when the normal path must decide the mapping.
@@ -136,8 +139,10 @@ def _import_streaming(ctx: Context, campaign_id: str, path: Path, sheet, mapping
 
         try:
             try:
-                result = read_site_list(path, sheet=sheet, mapping=mapping, cancel=cancel, on_progress=progress,
-                                        limits=limits, on_records=writer.put)
+                read = (reader_process.read_site_list_in_child if reader_process.use_child(path)
+                        else read_site_list)
+                result = read(path, sheet=sheet, mapping=mapping, cancel=cancel, on_progress=progress,
+                              limits=limits, on_records=writer.put)
             except InputFileError:
                 if mapping is None and remembered:
                     raise _NotStreamed from None   # perhaps a header the user mapped before
