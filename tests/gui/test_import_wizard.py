@@ -112,3 +112,21 @@ def test_problem_model(qtmodeltester, samples):
     assert model.index(0, 4).data() == first.value
     error_row = next(i for i, p in enumerate(problems) if p.severity == "error")
     assert model.index(error_row, 3).data(Qt.ForegroundRole) is not None
+
+
+def test_an_import_read_in_a_child_process_shows_its_progress_and_report(wizard, qtbot, monkeypatch):
+    """A big list is read in a child process (importers/reader_process.py; here every list): its
+    progress reaches the dialog through the worker's signal as from an in-process read."""
+    from workbench.importers import reader_process
+
+    used, shown = [], []
+    in_child = reader_process.read_site_list_in_child
+    monkeypatch.setattr(reader_process, "CHILD_MIN_BYTES", 0)
+    monkeypatch.setattr(reader_process, "read_site_list_in_child", lambda *a, **k: used.append(1) or in_child(*a, **k))
+    monkeypatch.setattr(wizard, "_on_progress", lambda p, show=wizard._on_progress: shown.append(p) or show(p))
+    with qtbot.waitSignal(wizard.imported, timeout=30000):
+        wizard.start_import()
+    assert used
+    assert any(p.message.startswith("正在读取第") for p in shown) and shown[-1].message == "导入完成"
+    assert wizard.report_page.count_labels["sites"].text() == "300"
+    assert sites.count(wizard.session.ctx, wizard.session.campaign_id) == 300
