@@ -75,14 +75,41 @@ class _Parser(argparse.ArgumentParser):
 INSPECTOR_HELP = "检查人员姓名，记入所写的每条记录（缺省为设置中的姓名；都没有时拒绝写入）"
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every sub-command."""
+class _NotTheWindow(Exception):
+    """The command line is not one the window's own parser reads (:func:`parse_arguments`)."""
+
+
+class _WindowParser(_Parser):
+    """The parser of ``workbench [gui …]`` alone: any error means "ask the full parser"."""
+
+    def error(self, message: str):
+        raise _NotTheWindow(message)
+
+
+def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
+    """``argv`` parsed. ``workbench gui …`` (and no command: the window) is read by a parser of that
+    command alone, as the full one would read it; anything else, help, --version and every error
+    by the full parser (its messages and exits). Building the full parser, every sub-command with
+    its options, took ~5 ms of each window opening (issue 12)."""
+    words = sys.argv[1:] if argv is None else argv
+    if not {"-h", "--help", "--version"} & set(words):
+        try:
+            return build_parser(window_only=True).parse_args(words)
+        except _NotTheWindow:
+            pass
+    return build_parser().parse_args(words)
+
+
+def build_parser(window_only: bool = False) -> argparse.ArgumentParser:
+    """The argument parser with every sub-command (``window_only``: the ``gui`` command alone,
+    raising instead of exiting on any error; see :func:`parse_arguments`)."""
     cli_messages.install()   # argparse's own words (用法、选项、缺少参数…) in Chinese
-    p = _Parser(prog="workbench", description="检查工作台：网站备案核查与网络安全检查")
+    kind = _WindowParser if window_only else _Parser
+    p = kind(prog="workbench", description="检查工作台：网站备案核查与网络安全检查")
     p.add_argument("--version", action="version", version=f"workbench {__version__}",
                    help=cli_messages.translate("show program's version number and exit"))
     p.add_argument("--data-dir", help="把数据库、设置和日志都放在此文件夹（便携模式）")
-    sub = p.add_subparsers(dest="command", parser_class=_Parser)
+    sub = p.add_subparsers(dest="command", parser_class=kind)
 
     def cmd(name: str, help_: str, db_required: bool = True) -> argparse.ArgumentParser:
         sp = sub.add_parser(name, help=help_)
@@ -94,6 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp = cmd("gui", "打开窗口", db_required=False)
     sp.add_argument("--smoke", action="store_true",
                     help="自动走查每个界面并计时，输出一行 JSON 后退出（可在无显示器时运行）")
+    if window_only:
+        return p
     sp = cmd("demo", "生成演示数据库（不打开窗口）")
     sp.add_argument("--sites", type=_count, default=48,
                     help="演示网站数（1–1000 走导入流程；更多或给出 --findings 时批量写入规模演示数据）")
@@ -236,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
     # openpyxl and pypdfium2 use it only when present, and loading it costs 0.1–0.2 s of every
     # window opening and import where a Python has it (scipy brings it). The one place this is set.
     sys.modules.setdefault("numpy", None)
-    args = build_parser().parse_args(argv)
+    args = parse_arguments(argv)
     from workbench.paths import AppPaths
 
     paths = AppPaths.for_user(args.data_dir)

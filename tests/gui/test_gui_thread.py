@@ -132,6 +132,7 @@ def test_the_overview_stops_figures_nobody_will_see(qtbot, demo_session):
     """A newer computation (a save, another campaign) cancels the running one; closing the window too."""
     w = MainWindow(demo_session)
     qtbot.addWidget(w)
+    w.overview.hold_full_figures = False        # at once, not after the first rows' paint (main_window)
     w.show()                                    # the overview computes its figures on a worker
     first = w.overview.worker
     assert first is not None and not first.cancel.is_set()

@@ -182,3 +182,81 @@ sys.exit(code)
     result, order = json.loads(lines[-2]), json.loads(lines[-1])
     assert order[0] == "figures" and order.count("built") == 5
     assert result["ok"] and result["screens_built_ms"] is not None and result["review_next_ms"] is not None
+
+
+def test_the_window_builds_no_qt_namespace_before_its_first_rows_are_painted(app_paths, tmp_path):
+    """PySide builds its whole ``Qt`` namespace (about 13 ms) at the first use of one of its enums
+    (``Qt.AlignCenter``, a pen from a QColor, ``QAction(shortcut=…)``…). The bare window the opening
+    is measured against never builds it; the window builds it only after its first rows are
+    painted (the work after them starts then, gui/main_window._Deferred), as it starts the
+    overview's full figures only then (their worker's Python held the GIL the paint needed).
+    Run in a child process as `workbench gui --smoke` is: the namespace is built once per process."""
+    from workbench.app import open_context
+    from workbench.services.demo import build_demo
+
+    db = tmp_path / "demo.sqlite3"
+    ctx = open_context(db, app_paths, inspector="测试")
+    build_demo(ctx, lifecycle=False)
+    ctx.conn.close()
+    probe = f"""
+import json, sys
+import PySide6.QtCore
+from workbench.gui.main_window import MainWindow
+from workbench.gui.views.overview_view import OverviewView
+seen = {{}}
+quick, after = OverviewView._quick, MainWindow._after_first_rows
+def _quick(self, *args):
+    quick(self, *args)
+    seen.setdefault("first_rows", "Qt" in vars(PySide6.QtCore))
+def _after(self):
+    seen["after_first_rows"] = "Qt" in vars(PySide6.QtCore)
+    seen["painted"] = self.overview.values["sites"].text()
+    seen["full_figures_started"] = self.overview.worker is not None
+    return after(self)
+OverviewView._quick, MainWindow._after_first_rows = _quick, _after
+from workbench import cli
+code = cli.main(["--data-dir", {str(tmp_path / "data")!r}, "gui", "--db", {str(db)!r}, "--smoke", "--inspector", "测试"])
+seen["end"] = "Qt" in vars(PySide6.QtCore)
+print(json.dumps(seen))
+sys.exit(code)
+"""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=ROOT,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen == {"first_rows": False, "after_first_rows": False, "painted": "48", "full_figures_started": False,
+                    "end": True}
+
+
+def test_a_shortcut_works_right_after_the_first_rows(qtbot, demo_session):
+    """The menus' keyboard shortcuts (made with gui/actions.keyed_action) work as soon as the
+    first rows show, before the window has built its other screens."""
+    from PySide6.QtCore import Qt
+
+    from workbench.gui.main_window import REVIEW, SITES, MainWindow
+
+    window = MainWindow(demo_session)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.waitUntil(lambda: window.overview.values["sites"].text() == "48")
+    assert not window.screens_built
+    qtbot.keyClick(window, Qt.Key_2, Qt.ControlModifier)      # 视图 › 网站
+    assert window.stack.currentIndex() == SITES
+    qtbot.keyClick(window, Qt.Key_R, Qt.ControlModifier)      # 工具 › 核查下一个未核查网站
+    assert window.stack.currentIndex() == REVIEW
+
+
+def test_keyed_actions_have_their_shortcuts(qapp):
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtWidgets import QWidget
+
+    from workbench.gui.actions import keyed_action
+
+    parent = QWidget()
+    assert keyed_action("导出", parent, "Ctrl+E").shortcut() == QKeySequence("Ctrl+E")
+    opened = keyed_action("打开", parent, QKeySequence.Open)
+    assert opened.shortcuts() == QKeySequence.keyBindings(QKeySequence.Open) and opened.shortcut().toString() == "Ctrl+O"

@@ -9,18 +9,14 @@ from __future__ import annotations
 from collections import deque
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import (
-    QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QFormLayout,
-    QInputDialog,
-    QMessageBox,
-    QWidget,
-)
+# The dialog classes are looked up when a dialog is shown: PySide builds a class at its first use,
+# and every window imports this module before its first rows show (4 ms, issue 12).
+from PySide6 import QtCore, QtWidgets
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 
 def overwrite_confirmed(dialogs: Dialogs, chosen: Path, out: Path) -> bool:
@@ -40,25 +36,25 @@ class Dialogs:
 
     def info(self, title: str, text: str) -> None:
         """Tell the user something."""
-        QMessageBox.information(self.parent, title, text)
+        QtWidgets.QMessageBox.information(self.parent, title, text)
 
     def warn(self, title: str, text: str) -> None:
         """Warn the user (an error they can fix)."""
-        QMessageBox.warning(self.parent, title, text)
+        QtWidgets.QMessageBox.warning(self.parent, title, text)
 
     def confirm(self, title: str, text: str) -> bool:
         """Ask yes/no; True for yes. The default button is No (destructive actions ask first)."""
-        answer = QMessageBox.question(self.parent, title, text,
-                                      QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
-        return answer == QMessageBox.Yes
+        box = QtWidgets.QMessageBox
+        return box.question(self.parent, title, text, box.Yes | box.No, box.No) == box.Yes
 
     def ask_save(self, title: str, text: str) -> str:
         """Unsaved work: ``"save"`` (保存), ``"discard"`` (放弃) or ``"cancel"`` (取消, the default
         and what Esc gives: stay where you are)."""
-        box = QMessageBox(QMessageBox.Warning, title, text, QMessageBox.NoButton, self.parent)
-        save = box.addButton("保存", QMessageBox.AcceptRole)
-        discard = box.addButton("放弃", QMessageBox.DestructiveRole)
-        cancel = box.addButton("取消", QMessageBox.RejectRole)
+        kind = QtWidgets.QMessageBox
+        box = kind(kind.Warning, title, text, kind.NoButton, self.parent)
+        save = box.addButton("保存", kind.AcceptRole)
+        discard = box.addButton("放弃", kind.DestructiveRole)
+        cancel = box.addButton("取消", kind.RejectRole)
         box.setDefaultButton(cancel)
         box.setEscapeButton(cancel)
         box.exec()
@@ -74,55 +70,57 @@ class Dialogs:
 
     def open_file(self, title: str, folder: str, filters: str) -> Path | None:
         """Choose an existing file; None when cancelled."""
-        names = self._run_file_dialog(title, folder, filters, QFileDialog.ExistingFile)
+        names = self._run_file_dialog(title, folder, filters, QtWidgets.QFileDialog.ExistingFile)
         return Path(names[0]) if names else None
 
     def open_files(self, title: str, folder: str, filters: str) -> list[Path]:
         """Choose existing files; empty when cancelled."""
-        return [Path(n) for n in self._run_file_dialog(title, folder, filters, QFileDialog.ExistingFiles)]
+        return [Path(n) for n in self._run_file_dialog(title, folder, filters, QtWidgets.QFileDialog.ExistingFiles)]
 
     def save_file(self, title: str, suggested: str, filters: str) -> Path | None:
         """Choose where to save; None when cancelled."""
-        names = self._run_file_dialog(title, suggested, filters, QFileDialog.AnyFile, save=True)
+        names = self._run_file_dialog(title, suggested, filters, QtWidgets.QFileDialog.AnyFile, save=True)
         return Path(names[0]) if names else None
 
     def choose_folder(self, title: str, folder: str) -> Path | None:
         """Choose a folder; None when cancelled."""
-        names = self._run_file_dialog(title, folder, "", QFileDialog.Directory)
+        names = self._run_file_dialog(title, folder, "", QtWidgets.QFileDialog.Directory)
         return Path(names[0]) if names else None
 
     def _run_file_dialog(self, title, start, filters, mode, save=False) -> list[str]:
         dialog = file_dialog(self.parent, title, start, filters, mode, save)
-        return dialog.selectedFiles() if dialog.exec() == QDialog.Accepted else []
+        return dialog.selectedFiles() if dialog.exec() == QtWidgets.QDialog.Accepted else []
 
     def ask_text(self, title: str, label: str, text: str = "") -> str | None:
         """Ask for one line of text; None when cancelled."""
-        value, ok = QInputDialog.getText(self.parent, title, label, text=text)
+        value, ok = QtWidgets.QInputDialog.getText(self.parent, title, label, text=text)
         return value if ok else None
 
     def ask_date(self, title: str, label: str, default: date, latest: date | None = None) -> date | None:
         """Ask for a day with a calendar picker (not after ``latest``); None when cancelled."""
-        dialog = QDialog(self.parent)
+        dialog = QtWidgets.QDialog(self.parent)
         dialog.setWindowTitle(title)
-        edit = QDateEdit(QDate(default))
+        edit = QtWidgets.QDateEdit(QtCore.QDate(default))
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("yyyy-MM-dd")
         if latest is not None:
-            edit.setMaximumDate(QDate(latest))
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+            edit.setMaximumDate(QtCore.QDate(latest))
+        button_box = QtWidgets.QDialogButtonBox
+        buttons = button_box(button_box.Ok | button_box.Cancel)
         buttons.accepted.connect(dialog.accept)
         buttons.rejected.connect(dialog.reject)
-        form = QFormLayout(dialog)
+        form = QtWidgets.QFormLayout(dialog)
         form.addRow(label, edit)
         form.addRow(buttons)
-        return edit.date().toPython() if dialog.exec() == QDialog.Accepted else None
+        return edit.date().toPython() if dialog.exec() == QtWidgets.QDialog.Accepted else None
 
 
 def choice_box(parent: QWidget | None, title: str, text: str,
                choices: tuple[str, ...]) -> tuple[QMessageBox, dict]:
     """The question box of :meth:`Dialogs.choose` (not shown): the box and its buttons → labels."""
-    box = QMessageBox(QMessageBox.Question, title, text, QMessageBox.NoButton, parent)
-    buttons = {box.addButton(label, QMessageBox.RejectRole if i == 0 else QMessageBox.AcceptRole): label
+    kind = QtWidgets.QMessageBox
+    box = kind(kind.Question, title, text, kind.NoButton, parent)
+    buttons = {box.addButton(label, kind.RejectRole if i == 0 else kind.AcceptRole): label
                for i, label in enumerate(choices)}
     first = next(iter(buttons))
     box.setDefaultButton(first)
@@ -134,16 +132,17 @@ def file_dialog(parent: QWidget | None, title: str, start: str, filters: str,
                 mode: QFileDialog.FileMode, save: bool = False) -> QFileDialog:
     """A file dialog (the system's own where there is one) whose two labels Qt's Chinese
     translation lacks (查找范围, 文件类型) are set in Chinese for Qt's own dialog."""
-    dialog = QFileDialog(parent, title, start, filters)
+    kind = QtWidgets.QFileDialog
+    dialog = kind(parent, title, start, filters)
     dialog.setFileMode(mode)
-    if mode == QFileDialog.Directory:
-        dialog.setOption(QFileDialog.ShowDirsOnly)
+    if mode == kind.Directory:
+        dialog.setOption(kind.ShowDirsOnly)
     if save:
-        dialog.setAcceptMode(QFileDialog.AcceptSave)
+        dialog.setAcceptMode(kind.AcceptSave)
         if start and not Path(start).is_dir():
             dialog.selectFile(start)
-    dialog.setLabelText(QFileDialog.LookIn, "查找范围(&I)：")
-    dialog.setLabelText(QFileDialog.FileType, "文件类型(&T)：")
+    dialog.setLabelText(kind.LookIn, "查找范围(&I)：")
+    dialog.setLabelText(kind.FileType, "文件类型(&T)：")
     return dialog
 
 

@@ -7,7 +7,16 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, QStringListModel, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QSettings,
+    QStringListModel,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from workbench import __version__
+from workbench.gui.actions import keyed_action
 from workbench.gui.session import Session
 from workbench.gui.views.overview_view import OverviewView
 from workbench.gui.widgets.progress_panel import ProgressPanel
@@ -58,6 +68,64 @@ LAZY_SCREENS = {
 }
 
 
+#: Qt::LowEventPriority (an int: naming it would build PySide's Qt namespace, 13 ms, before the first rows)
+LOW_EVENT_PRIORITY = -1
+#: How long the work after the first rows waits for their paint when none comes (a hidden window)
+PAINT_WAIT_MS = 250
+
+
+class _Deferred(QObject):
+    """Runs the window's work that can wait, behind what the user is waiting to see.
+
+    :meth:`after_paint`: after the window's next repaint. New rows are laid out (LayoutRequest)
+    and then painted (the window's UpdateRequest, posted at low priority) only after work queued
+    meanwhile with ``QTimer.singleShot(0, …)``: building the next screen first showed the first
+    rows 40–55 ms after they arrived (issue 12). :meth:`post`: one event-loop turn later, at low
+    priority (input and the repaints already asked for go first)."""
+
+    _TYPE = QEvent.Type(QEvent.registerEventType())
+
+    def __init__(self, window: QWidget):
+        super().__init__(window)
+        self.window = window
+        self._waiting: list = []
+        self._after_paint: list = []
+
+    def post(self, fn) -> None:
+        """Call ``fn()`` on a later event-loop turn, after the events posted before it."""
+        self._waiting.append(fn)
+        QCoreApplication.postEvent(self, QEvent(self._TYPE), LOW_EVENT_PRIORITY)
+
+    def after_paint(self, fn) -> None:
+        """Call ``fn()`` (:meth:`post`) once the window has repainted what changed so far, or after
+        :data:`PAINT_WAIT_MS` when no repaint comes. The layouts waiting are done first: until
+        then, new text is not yet part of what the next repaint paints."""
+        QCoreApplication.sendPostedEvents(None, QEvent.LayoutRequest)
+        if not self._after_paint:
+            self.window.installEventFilter(self)
+            QTimer.singleShot(PAINT_WAIT_MS, self, self._painted)
+        self._after_paint.append(fn)
+
+    def _painted(self) -> None:
+        if self._after_paint:
+            self.window.removeEventFilter(self)
+        waiting, self._after_paint = self._after_paint, []
+        for fn in waiting:
+            self.post(fn)   # runs once the repaint under way is done
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        """The window's repaint begins: what waited for it follows."""
+        if watched is self.window and event.type() == QEvent.UpdateRequest:
+            self._painted()
+        return False
+
+    def event(self, event) -> bool:  # noqa: D102 - Qt override
+        if event.type() == self._TYPE:
+            self._waiting.pop(0)()
+            return True
+        return super().event(event)
+
+
 class MainWindow(QMainWindow):
     """The workbench window over one Session. Closing it cancels and waits for running tasks.
 
@@ -71,6 +139,7 @@ class MainWindow(QMainWindow):
         self.session = session
         self.dialog = None  # the open CampaignDialog / ImportWizard (kept referenced)
         self._waiting_for_campaigns: list = []
+        self._deferred = _Deferred(self)
         self.setWindowTitle("检查工作台")
         fit_to_screen(self, 1280, 760)  # a 1366×768 or 1280×720 laptop: the screen minus its task bar
         self._build_views()
@@ -88,6 +157,7 @@ class MainWindow(QMainWindow):
     # --- building --------------------------------------------------------------------------
     def _build_views(self) -> None:
         self.overview = OverviewView(self.session)
+        self.overview.hold_full_figures = True   # until the first rows are painted (_after_first_rows)
         self._built: dict[int, QWidget] = {OVERVIEW: self.overview}
         self.stack = QStackedWidget()
         for index in range(len(SCREENS)):   # a placeholder for a screen built when first shown
@@ -175,7 +245,8 @@ class MainWindow(QMainWindow):
     def _build_next_screen(self) -> None:
         """Import the module of the next screen not built yet (:data:`LAZY_SCREENS` order), or
         build it when imported, then come back on the next event-loop turn for the following
-        step: the window answers input between two steps. When all are built, the reader imports
+        step, behind any repaint waiting (:class:`_Deferred`): the window answers input and
+        paints between two steps. When all are built, the reader imports
         what the first save needs (:meth:`_preload_for_writes`)."""
         waiting = [index for index in LAZY_SCREENS if index not in self._built]
         if not waiting or self._closing:
@@ -188,7 +259,7 @@ class MainWindow(QMainWindow):
             self.screen_view(waiting[0])
         else:
             importlib.import_module(module)
-        QTimer.singleShot(0, self, self._build_next_screen)
+        self._deferred.post(self._build_next_screen)
 
     _closing = False
     _preloaded = False
@@ -202,30 +273,30 @@ class MainWindow(QMainWindow):
         self.campaign_combo.setToolTip("选择检查任务：所有界面都显示该任务的数据")
         bar.addWidget(QLabel(" 检查任务 "))
         bar.addWidget(self.campaign_combo)
-        self.new_campaign_action = QAction("新建检查任务", self, shortcut=QKeySequence("Ctrl+Shift+N"))
+        self.new_campaign_action = keyed_action("新建检查任务", self, "Ctrl+Shift+N")
         self.edit_campaign_action = QAction("编辑检查任务…", self)  # 检查机关, 文号前缀, period
-        self.import_action = QAction("导入名单…", self, shortcut=QKeySequence.Open)
-        self.export_action = QAction("导出汇总表…", self, shortcut=QKeySequence("Ctrl+E"))
+        self.import_action = keyed_action("导入名单…", self, QKeySequence.Open)
+        self.export_action = keyed_action("导出汇总表…", self, "Ctrl+E")
         bar.addActions([self.new_campaign_action, self.import_action, self.export_action])
         self.addToolBar(bar)
 
     def _build_menus(self) -> None:
-        self.print_action = QAction("打印…", self, shortcut=QKeySequence.Print)
-        self.quit_action = QAction("退出", self, shortcut=QKeySequence("Ctrl+Q"))
-        self.filter_action = QAction("筛选", self, shortcut=QKeySequence.Find)
-        self.refresh_action = QAction("刷新", self, shortcut=QKeySequence("F5"))
-        self.next_site_action = QAction("核查下一个未核查网站", self, shortcut=QKeySequence("Ctrl+R"))
+        self.print_action = keyed_action("打印…", self, QKeySequence.Print)
+        self.quit_action = keyed_action("退出", self, "Ctrl+Q")
+        self.filter_action = keyed_action("筛选", self, QKeySequence.Find)
+        self.refresh_action = keyed_action("刷新", self, "F5")
+        self.next_site_action = keyed_action("核查下一个未核查网站", self, "Ctrl+R")
         self.about_action = QAction("关于检查工作台", self)
         self.ledger_action = QAction("导出整改台账…", self)
         self.report_action = QAction("导出汇总报告（PDF）…", self)
         self.personal_data_action = QAction("导出时包含完整个人信息", self, checkable=True)
         self.personal_data_action.setToolTip("默认脱敏（如 138****5678）；勾选后本次运行中的导出含完整联系人、电话、"
                                              "证件号码、电子邮箱，并在导出文件中注明")
-        self.manual_action = QAction("使用手册", self, shortcut=QKeySequence.HelpContents)   # F1
+        self.manual_action = keyed_action("使用手册", self, QKeySequence.HelpContents)   # F1
         self.remove_campaign_action = QAction("删除检查任务…", self)   # e.g. demo data in a real database
         self.recycle_action = QAction("回收站…", self)
         self.import_runs_action = QAction("导入批次（撤销导入）…", self)
-        self.screen_actions = [QAction(name, self, shortcut=QKeySequence(f"Ctrl+{i + 1}")) for i, name in enumerate(SCREENS)]
+        self.screen_actions = [keyed_action(name, self, f"Ctrl+{i + 1}") for i, name in enumerate(SCREENS)]
         # imported here, while the reader counts the first screen's figures (see __init__)
         from workbench.gui.views.sync_views import SyncActions
         from workbench.gui.views.tools import ToolActions
@@ -568,12 +639,13 @@ class MainWindow(QMainWindow):
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         """First shown: behind the first screen's reads (queued by its Show event, which comes
         first) the reader is asked for nothing but a turn, whose answer (so, after the first
-        screen's) starts the work that can wait for the first rows (:meth:`_after_first_rows`);
-        then the status bar's counts (kept counts: an index lookup)."""
+        screen's) starts the work that can wait for the first rows (:meth:`_after_first_rows`)
+        once the window has painted them; then the status bar's counts (kept counts: an index
+        lookup)."""
         super().showEvent(event)
         if not getattr(self, "_shown_once", False):
             self._shown_once = True
-            self.session.read(lambda _ctx: None, lambda _none: QTimer.singleShot(0, self, self._after_first_rows))
+            self.session.read(lambda _ctx: None, lambda _none: self._deferred.after_paint(self._after_first_rows))
             self._show_counts()
 
     def _after_first_rows(self) -> None:
@@ -581,6 +653,7 @@ class MainWindow(QMainWindow):
         import what the first save needs on the reader thread (sqlite-utils: no Qt). Its 0.1 s of
         Python holds the GIL: run beside the first rows or a screen being built, it stretched
         them (issue 12)."""
+        self.overview.after_first_rows()
         self._build_next_screen()
 
     def _preload_for_writes(self) -> None:

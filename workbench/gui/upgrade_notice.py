@@ -10,7 +10,8 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6 import QtCore
+from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
 
 from workbench.services import schema_upgrade
@@ -26,8 +27,10 @@ class UpgradeNotice(QWidget):
     by the user (closing the program half-way would only make the next start do it again)."""
 
     def __init__(self, db: Path, step: schema_upgrade.PendingUpgrade):
-        super().__init__(None, Qt.WindowType.Window | Qt.WindowType.CustomizeWindowHint
-                         | Qt.WindowType.WindowTitleHint)
+        # Qt's namespace looked up here, not at import: every window imports this module, and
+        # PySide builds the whole namespace (13 ms) at its first use (issue 12: window opening)
+        window = QtCore.Qt.WindowType
+        super().__init__(None, window.Window | window.CustomizeWindowHint | window.WindowTitleHint)
         self.setWindowTitle("正在升级数据库")
         megabytes = step.size / (1 << 20)
         self.label = QLabel(

@@ -21,11 +21,16 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Signal
 
 PAGE_SIZE = 200
 CACHED_PAGES = 8
-_DISPLAY = int(Qt.DisplayRole)
+#: Qt.DisplayRole and Qt.UserRole as ints. Not looked up at import: PySide builds its whole Qt
+#: namespace (13 ms) at the first use of one of its enums, and the window's menus import this
+#: module before its first rows show, which need nothing else from that namespace (issue 12).
+DISPLAY_ROLE, USER_ROLE = 0, 0x0100
+_DISPLAY = DISPLAY_ROLE
 _INDEX = QModelIndex | QPersistentModelIndex
 
 
@@ -40,7 +45,7 @@ class PagedTableModel(QAbstractTableModel):
     first_rows = Signal()
     counted = Signal(int)
     #: Roles :meth:`cell` answers besides DisplayRole; any other role is None without a lookup.
-    ROLES = frozenset({int(Qt.UserRole)})
+    ROLES = frozenset({USER_ROLE})
 
     def __init__(self, session, headers: Sequence[str], parent=None):
         super().__init__(parent)
@@ -75,7 +80,7 @@ class PagedTableModel(QAbstractTableModel):
     def texts(self, row) -> tuple[str, ...]:
         """The display texts of every column of the row object ``row`` (reader thread: plain
         Python, no Qt objects). Default: :meth:`cell` of DisplayRole per column."""
-        return tuple(self.cell(row, c, Qt.DisplayRole) for c in range(len(self.headers)))
+        return tuple(self.cell(row, c, DISPLAY_ROLE) for c in range(len(self.headers)))
 
     def cell(self, row, column: int, role: int):
         """What ``data`` returns for ``role`` (one of :attr:`ROLES`) of ``column`` of the row object ``row``."""
@@ -249,15 +254,15 @@ class PagedTableModel(QAbstractTableModel):
         """The columns of :attr:`headers`."""
         return 0 if parent.isValid() else len(self.headers)
 
-    def headerData(self, section: int, orientation, role=Qt.DisplayRole):  # noqa: N802 - Qt override
+    def headerData(self, section: int, orientation, role=DISPLAY_ROLE):  # noqa: N802 - Qt override
         """Column headers in Chinese; row numbers vertically."""
         if role != _DISPLAY:
             return None
-        if orientation == Qt.Horizontal:
+        if orientation == QtCore.Qt.Horizontal:
             return self.headers[section] if 0 <= section < len(self.headers) else None
         return str(section + 1)
 
-    def data(self, index: _INDEX, role: int = Qt.DisplayRole):
+    def data(self, index: _INDEX, role: int = DISPLAY_ROLE):
         """The display text, or what :meth:`cell` says for :attr:`ROLES`; None while the row's
         page is read and for other roles."""
         if role != _DISPLAY and role not in self.ROLES:

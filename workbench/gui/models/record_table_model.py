@@ -6,9 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6 import QtCore
+from PySide6.QtCore import QAbstractTableModel, QModelIndex
 
-from workbench.gui.models.paged_model import PagedTableModel
+from workbench.gui.models.paged_model import DISPLAY_ROLE, USER_ROLE, PagedTableModel
+
+_TOOLTIP_ROLE = 3   # Qt.ToolTipRole (as an int: see paged_model.DISPLAY_ROLE)
 
 
 @dataclass(frozen=True)
@@ -51,20 +54,20 @@ class RecordTableModel(QAbstractTableModel):
     def columnCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802 - Qt override
         return 0 if parent.isValid() else len(self.columns)
 
-    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802 - Qt override
-        if role == Qt.DisplayRole and orientation == Qt.Horizontal and 0 <= section < len(self.columns):
+    def headerData(self, section, orientation, role=DISPLAY_ROLE):  # noqa: N802 - Qt override
+        if role == DISPLAY_ROLE and orientation == QtCore.Qt.Horizontal and 0 <= section < len(self.columns):
             return self.columns[section].header
         return None
 
-    def data(self, index, role=Qt.DisplayRole):
+    def data(self, index, role=DISPLAY_ROLE):
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         record, column = self._rows[index.row()], self.columns[index.column()]
-        if role == Qt.DisplayRole:
+        if role == DISPLAY_ROLE:
             return column.text(record)
-        if role == Qt.UserRole:
+        if role == USER_ROLE:
             return column.key(record) if column.key else column.text(record)
-        if role == Qt.ToolTipRole and column.tip is not None:
+        if role == _TOOLTIP_ROLE and column.tip is not None:
             return column.tip(record)
         return None
 
@@ -112,8 +115,8 @@ class PagedRecordModel(PagedTableModel):
     def cell(self, row, column, role):
         """DisplayRole text, UserRole sort key of the column."""
         col = self.columns[column]
-        if role == Qt.DisplayRole:
+        if role == DISPLAY_ROLE:
             return col.text(row)
-        if role == Qt.UserRole:
+        if role == USER_ROLE:
             return col.key(row) if col.key else col.text(row)
         return None

@@ -8,7 +8,8 @@ a provider or city → 网站 filtered by it; a status → 问题 filtered by it
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6 import QtCore
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -39,7 +40,11 @@ CARD_LINKS = {"overdue": "overdue", "open": "open", "due_soon": "due_soon", "fin
 DUE_SOON_DAYS = summary.DUE_SOON_DAYS
 #: Bars per chart on screen (groups with most reviews first); the workbook and report list all.
 MAX_BARS = 12
-_VALUE_STYLE = "font-size: 22px; font-weight: bold;"
+# Centred by the style sheet, not setAlignment(Qt.AlignCenter): PySide builds its whole Qt
+# namespace (13 ms) at the first use of one of its enums, which the window's opening does not
+# otherwise need before the first rows (issue 12).
+_CENTRED = "qproperty-alignment: AlignCenter;"
+_VALUE_STYLE = _CENTRED + " font-size: 22px; font-weight: bold;"
 
 
 class OverviewView(QWidget):
@@ -117,7 +122,6 @@ class OverviewView(QWidget):
         frame.setFrameShape(QFrame.StyledPanel)
         value = QLabel("—")
         value.setStyleSheet(_VALUE_STYLE)
-        value.setAlignment(Qt.AlignCenter)
         box = QVBoxLayout(frame)
         box.setContentsMargins(6, 4, 6, 4)
         box.addWidget(value)
@@ -125,16 +129,25 @@ class OverviewView(QWidget):
             caption = QPushButton(label)
             caption.setFlat(True)
             caption.setStyleSheet("color: #1a5fb4; text-decoration: underline;")
-            caption.setCursor(Qt.PointingHandCursor)
-            caption.setToolTip("单击查看问题清单")
+            caption.setToolTip("单击查看问题清单")   # the hand cursor: after_first_rows
             caption.clicked.connect(lambda _=False, k=key: self.open_findings.emit(CARD_LINKS[k], ""))
             self.card_buttons[key] = caption
         else:
             caption = QLabel(label)
-            caption.setAlignment(Qt.AlignCenter)
+            caption.setStyleSheet(_CENTRED)
         box.addWidget(caption)
         self.values[key] = value
         return frame
+
+    def after_first_rows(self) -> None:
+        """What waits until the window's first rows are painted: the full figures when
+        :attr:`hold_full_figures`, and the links' hand cursor (an enum of Qt's namespace, see
+        :data:`_CENTRED`)."""
+        for caption in self.card_buttons.values():
+            caption.setCursor(QtCore.Qt.PointingHandCursor)
+        held, self._held, self.hold_full_figures = self._held, None, False
+        if held is not None:
+            held()
 
     # --- updating ----------------------------------------------------------------------------
     @Slot()
@@ -177,6 +190,23 @@ class OverviewView(QWidget):
             value = counts.get(key)
             label.setText(str(value) if value is not None else "…")
         self.values["overdue"].setStyleSheet(_VALUE_STYLE + (" color: #b00020;" if counts.get("overdue") else ""))
+
+        if self.hold_full_figures:   # the window's first rows: the rest once they are painted
+            self._held = lambda: self._compute_full(generation, cid)
+        else:
+            self._compute_full(generation, cid)
+
+    #: Set by the window before its first rows: :meth:`_quick` leaves the full figures to
+    #: :meth:`after_first_rows`. Their worker opens a connection and imports the checklist and
+    #: inspection services (YAML): Python that holds the GIL the GUI thread needs to lay out and
+    #: paint the first rows (issue 12).
+    hold_full_figures = False
+    _held = None
+
+    def _compute_full(self, generation: int, cid: str) -> None:
+        """Compute the rates, charts and timeline on a worker (the whole campaign is read)."""
+        if generation != self._generation:
+            return
 
         def task(ctx, cancel, _progress):
             return campaigns.get_campaign(ctx, cid), summary.figures(ctx, cid, DUE_SOON_DAYS, cancel=cancel)

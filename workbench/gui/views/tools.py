@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
 from workbench.errors import WorkbenchError, os_reason
+from workbench.gui.actions import keyed_action
 from workbench.gui.session import Session
 
 if TYPE_CHECKING:   # loaded when used: the window's menus are built before its first rows show
@@ -64,7 +65,7 @@ class ToolActions(QObject):
         self.session = session
         self.window = window
         self.dialog: SettingsDialog | None = None
-        self.settings_action = QAction("设置…", self, shortcut=QKeySequence("Ctrl+,"))
+        self.settings_action = keyed_action("设置…", self, "Ctrl+,")
         self.holidays_action = QAction("导入节假日安排…", self)
         self.evidence_action = QAction("证据完整性检查", self)
         self.holidays_action.setToolTip("导入国务院办公厅公布的下一年度节假日安排（JSON 文件），用于计算整改期限")

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QRectF, QSize, Signal
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
@@ -20,6 +21,27 @@ _ALERT = QColor("#c0392b")
 _TRACK = QColor("#eceff3")
 _ROW = 24  # px per bar
 _TITLE = 24  # px for the title line
+#: Qt.AlignLeft | Qt.AlignVCenter as an int, and the opacity that draws the palette's text colour
+#: as the grey of "nothing to draw" (#777 on the window's #efefef, as a #777 pen drew it). The charts are painted before the window's
+#: first rows, saying 正在统计…; drawn with Qt's enums or a pen from a QColor, that first paint
+#: built PySide's whole Qt namespace (13 ms of the opening, issue 12), which the bars need later.
+_LEFT_VCENTER = 0x0001 | 0x0080
+_EMPTY_OPACITY = 0.5
+
+
+def _paint_frame(widget: QWidget, painter: QPainter, title: str, empty_text: str | None) -> None:
+    """The title in bold, and ``empty_text`` in grey below it unless None (the palette's pen and
+    font, no Qt enum: see :data:`_LEFT_VCENTER`)."""
+    painter.setRenderHint(QPainter.Antialiasing)
+    bold = widget.font()
+    bold.setBold(True)
+    painter.setFont(bold)
+    painter.drawText(QRectF(0, 0, widget.width(), _TITLE), _LEFT_VCENTER, title)
+    painter.setFont(widget.font())
+    if empty_text is not None:
+        painter.setOpacity(_EMPTY_OPACITY)
+        painter.drawText(QRectF(0, _TITLE, widget.width(), _ROW * 2), _LEFT_VCENTER, empty_text)
+        painter.setOpacity(1.0)
 
 
 @dataclass(frozen=True)
@@ -90,19 +112,11 @@ class BarChart(QWidget):
 
     def paintEvent(self, _event) -> None:  # noqa: N802 - Qt override
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.Antialiasing)
-        palette_text = self.palette().windowText().color()
-        title_font = self.font()
-        title_font.setBold(True)
-        painter.setFont(title_font)
-        painter.setPen(palette_text)
-        painter.drawText(QRectF(0, 0, self.width(), _TITLE), Qt.AlignLeft | Qt.AlignVCenter, self.title)
-        painter.setFont(self.font())
+        _paint_frame(self, painter, self.title, None if self.bars else self.empty_text)
         if not self.bars:
-            painter.setPen(QColor("#777"))
-            painter.drawText(QRectF(0, _TITLE, self.width(), _ROW * 2), Qt.AlignLeft | Qt.AlignVCenter,
-                             self.empty_text)
             return
+        Qt = QtCore.Qt   # noqa: N806 - Qt's namespace, built once there is something to draw
+        palette_text = self.palette().windowText().color()
         left = self._label_width()
         metrics = QFontMetrics(self.font())
         for i, bar in enumerate(self.bars):
@@ -121,7 +135,7 @@ class BarChart(QWidget):
         painter.end()
 
     def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt override
-        bar = self.bar_at(event.position().y()) if event.button() == Qt.LeftButton else None
+        bar = self.bar_at(event.position().y()) if event.button() == QtCore.Qt.LeftButton else None
         if bar is not None:
             self.bar_clicked.emit(bar.key)
             return
@@ -129,13 +143,13 @@ class BarChart(QWidget):
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802 - Qt override
         bar = self.bar_at(event.position().y())
-        self.setCursor(Qt.PointingHandCursor if bar else Qt.ArrowCursor)
+        self.setCursor(QtCore.Qt.PointingHandCursor if bar else QtCore.Qt.ArrowCursor)
         if bar is not None:
             QToolTip.showText(event.globalPosition().toPoint(), bar.tip or f"{bar.label}：{bar.text}（单击查看）", self)
         super().mouseMoveEvent(event)
 
 
-_LINE_STYLES = (Qt.SolidLine, Qt.DashLine, Qt.DotLine, Qt.DashDotLine, Qt.DashDotDotLine)
+_LINE_STYLES = ("SolidLine", "DashLine", "DotLine", "DashDotLine", "DashDotDotLine")   # Qt.PenStyle names
 _LINE_COLOURS = ("#1f4e79", "#c0392b", "#2e7d32", "#8e44ad", "#b7950b", "#555555")
 
 
@@ -165,19 +179,12 @@ class LineChart(QWidget):
 
     def paintEvent(self, _event) -> None:  # noqa: N802 - Qt override
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.Antialiasing)
-        text = self.palette().windowText().color()
-        bold = self.font()
-        bold.setBold(True)
-        painter.setFont(bold)
-        painter.setPen(text)
-        painter.drawText(QRectF(0, 0, self.width(), _TITLE), Qt.AlignLeft | Qt.AlignVCenter, self.title)
-        painter.setFont(self.font())
-        if not self.categories or not self.series:
-            painter.setPen(QColor("#777"))
-            painter.drawText(QRectF(0, _TITLE, self.width(), _ROW * 2), Qt.AlignLeft | Qt.AlignVCenter,
-                             self.empty_text)
+        empty = not self.categories or not self.series
+        _paint_frame(self, painter, self.title, self.empty_text if empty else None)
+        if empty:
             return
+        Qt = QtCore.Qt   # noqa: N806 - Qt's namespace, built once there is something to draw
+        text = self.palette().windowText().color()
         metrics = QFontMetrics(self.font())
         legend_w = max(metrics.horizontalAdvance(name) for name, _ in self.series) + 40
         top_value = max((max(values, default=0) for _, values in self.series), default=0) or 1
@@ -198,7 +205,7 @@ class LineChart(QWidget):
                 x = left + i * step if len(self.categories) > 1 else (left + right) / 2
                 painter.drawText(QRectF(x - 30, bottom + 2, 60, metrics.height()), Qt.AlignCenter, label)
         for n, (name, values) in enumerate(self.series):
-            pen = QPen(QColor(_LINE_COLOURS[n % len(_LINE_COLOURS)]), 2, _LINE_STYLES[n % len(_LINE_STYLES)])
+            pen = QPen(QColor(_LINE_COLOURS[n % len(_LINE_COLOURS)]), 2, getattr(Qt, _LINE_STYLES[n % len(_LINE_STYLES)]))
             painter.setPen(pen)
             points = [((left + i * step) if len(values) > 1 else (left + right) / 2,
                        bottom - (bottom - top) * v / top_value) for i, v in enumerate(values)]
