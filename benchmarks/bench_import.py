@@ -46,8 +46,9 @@ def run(args: list[str]) -> tuple[float, float, float]:
 
     Peak memory is that of the whole process tree: a first import reads a big list in a child
     process of its own (importers/reader_process.py). It is the sum of each process's peak
-    resident set (``VmHWM``, sampled every 20 ms while it runs; the command's own from
-    ``os.wait4``), so it never undercounts two peaks that came at different times.
+    resident set (``VmHWM``, sampled every 20 ms while it runs), so it never undercounts two peaks
+    that came at different times. (``os.wait4``'s ``ru_maxrss`` is the largest single process's,
+    used only where there is no /proc.)
 
     Raises:
         SystemExit: the child failed (its stderr's end is shown).
@@ -67,7 +68,8 @@ def run(args: list[str]) -> tuple[float, float, float]:
         if os.waitstatus_to_exitcode(status) != 0:
             err.seek(0)
             raise SystemExit(f"{' '.join(args)} failed:\n{err.read()[-2000:]}")
-    peaks[proc.pid] = max(peaks.get(proc.pid, 0), usage.ru_maxrss)   # Linux: KiB
+    if proc.pid not in peaks:   # no /proc: the command's own peak (Linux: KiB; the largest of its tree)
+        peaks[proc.pid] = usage.ru_maxrss
     return seconds, sum(peaks.values()) / 1024, usage.ru_utime + usage.ru_stime
 
 

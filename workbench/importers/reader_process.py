@@ -51,10 +51,10 @@ from workbench.importers.site_list import SiteListResult, read_site_list
 from workbench.importers.xlsx_guard import DEFAULT_LIMITS, ReadLimits
 
 #: Files of at least this many bytes on disk are read in a child process, smaller ones in-process.
-#: A child costs ~0.25 s of CPU to start and import the readers (measured: 2,000 rows, 0.3 MB:
-#: 0.84 s of CPU in all against 0.60 s in-process), which the overlap repays from a few thousand
-#: rows (an xlsx of 7,000 messy rows is ~1 MB; docs/decisions.md).
-CHILD_MIN_BYTES = 1 << 20
+#: A child costs ~0.25 s of CPU to start and import the readers, which the overlap repays from
+#: about 1.5 MB (benchmarks/bench_import_child.py, alternating, medians of 3: 10,000 messy rows,
+#: 1.4 MB: 1.54 s against 1.52 s in-process; 20,000 rows, 2.9 MB: 2.31 s against 2.60 s).
+CHILD_MIN_BYTES = 2 << 20
 #: Files bigger than this are read in-process: both processes' peaks together would exceed the
 #: import's memory budget of 500 MB (issue 12). Measured on messy xlsx lists (sum of the two
 #: processes' peaks, and of the multiprocessing resource tracker's): 14 MB / 100,000 rows 446-469
@@ -127,7 +127,7 @@ def read_site_list_in_child(
                     continue
                 try:
                     kind, value = pickle.loads(answers.recv_bytes())
-                except EOFError:
+                except (EOFError, OSError):   # the pipe's end (a broken pipe on Windows)
                     raise _died(child, path) from None
                 if kind == "records":
                     on_records(value)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from workbench.domain import review as review_rules
 from workbench.errors import NotFoundError, ValidationError
 from workbench.services.context import Context
 from workbench.storage import audit
@@ -25,7 +26,7 @@ ENTITY_LABELS = {
     "evidence": "证据", "finding_event": "问题记录", "inspection_round": "检查轮次",
     "notice_finding": "文书所含问题", "finding_evidence": "问题的证据", "import_run": "名单导入",
     "checklist_template": "检查表模板", "package": "工作包", "database": "数据库",
-    "doc_number": "文号", "doc_number_block": "文号段",
+    "doc_number": "文号", "doc_number_block": "文号段", "site_domain": "网站域名",
 }
 #: Chinese names of the fields a person meets in conflicts and the audit log (others show as is).
 FIELD_LABELS = {
@@ -41,6 +42,16 @@ FIELD_LABELS = {
     "finding_id": "问题", "notice_id": "文书", "evidence_id": "证据", "site_id": "网站", "review_id": "核查",
     "occurred_at": "发生时间", "remark": "备注", "contact_phone": "联系电话", "contact_name": "联系人",
 }
+#: Chinese names of coded values, per column (a conflict shows the value a person chooses).
+VALUE_LABELS = {"conclusion": review_rules.CONCLUSIONS, "verdict": review_rules.VERDICT_LABELS}
+
+
+def value_label(column: str, value) -> str | None:
+    """The Chinese name of a coded ``value`` of ``column`` (e.g. a review's conclusion), or None."""
+    names = VALUE_LABELS.get(column)
+    return names.get(value) if names and isinstance(value, str) else None
+
+
 KIND_LABELS = {"field": "同一字段两边改得不同", "removed_here": "本机已删除，对方做了修改",
                "removed_there": "对方已删除，本机做了修改"}
 
@@ -96,6 +107,12 @@ def _title(conn, table: str, row: dict | None) -> str:
     label = ENTITY_LABELS.get(table, table)
     if not row:
         return label
+    if table in ("review", "review_field"):     # which site: a review has no name of its own
+        review_id = row["id"] if table == "review" else row.get("review_id")
+        site = conn.execute("SELECT s.name, s.site_filing_no FROM review r JOIN site s ON s.id = r.site_id"
+                            " WHERE r.id = ?", (review_id,)).fetchone()
+        if site:
+            return f"{label}：{site[0][:30]}（{site[1]}）"
     for col in ("description", "name", "doc_number", "item_code", "field", "original_name"):
         if row.get(col):
             return f"{label}：{str(row[col])[:40]}"

@@ -37,7 +37,7 @@ HASHED = ("replica", "seq", "at", "device", "inspector", "action", "entity", "en
 ACTION_LABELS = {
     "create": "新建", "change": "修改", "status": "状态变更", "remove": "删除", "import": "导入名单",
     "issue": "签发文书", "export": "导出工作包", "merge": "合并工作包", "backup": "备份",
-    "restore": "恢复", "decide": "裁决冲突",
+    "restore": "恢复", "decide": "裁决冲突", "unify": "合并为同一记录",
 }
 
 

@@ -24,7 +24,7 @@ import apsw
 
 from workbench.domain.merge_result import MergeResult
 from workbench.faults import crash_point
-from workbench.storage import audit, campaign_count_repo, import_undo_repo, number_rules
+from workbench.storage import audit, campaign_count_repo, identities, number_rules
 from workbench.storage.sync_tables import BOOKKEEPING, CAMPAIGN_KEYS, GLOBAL_TABLES, SYNCED_TABLES
 
 BUSY_TIMEOUT_MS = 10_000
@@ -183,6 +183,7 @@ class _Merger:
         self.runs_sent = {c.new[0] for c in apsw.Changeset.iter(changeset)
                           if c.name == "import_run" and c.op == "INSERT"}
         self._history: dict[tuple[str, str], list] = {}
+        self.identities = identities.Identities(self, changeset)
 
     # -- collecting ----------------------------------------------------------------------------
     def _tombstones_kept(self) -> set[tuple[str, str]]:
@@ -194,7 +195,11 @@ class _Merger:
         return local
 
     def keep_change(self, change) -> bool:
-        """filter_change: an incoming row that was removed here is not inserted again."""
+        """filter_change: an incoming row that was removed here is not inserted again; a change
+        of a row given up for another id goes to that id (storage/identities.py)."""
+        if not self.identities.keep_change(change):
+            self.filtered[(change.name, change.op)] += 1
+            return False
         if change.op == "INSERT" and change.name not in GLOBAL_TABLES:
             key = _key(change, change.new)
             if (change.name, key) in self.tombstoned:
@@ -232,9 +237,11 @@ class _Merger:
 
     # -- deciding -------------------------------------------------------------------------------
     def settle(self) -> None:
-        """Decide every collected change (called after the apply, in the same transaction)."""
-        for item in self.pending:
+        """Decide every collected change (called after the apply, in the same transaction): first
+        make one row of each thing held under two ids (storage/identities.py)."""
+        for item in self.identities.settle(self.pending):
             getattr(self, "_" + item[0])(*item[1:])
+        self.identities.finish()
 
     def _where(self, table: str, key: str) -> tuple[str, list]:
         pks = self.pks[table]
@@ -257,9 +264,11 @@ class _Merger:
     def history(self, table: str, key: str) -> list[tuple[dict, dict]]:
         """(before, after) of every logged change of the row, from every laptop's log."""
         if (table, key) not in self._history:
+            ids = [key, *self.identities.aliases_of(table, key)]
             rows = self.conn.execute(
                 "SELECT before, after, device, inspector, at, replica FROM audit_log WHERE entity = ?"
-                " AND entity_id = ? AND before IS NOT NULL AND after IS NOT NULL ORDER BY at", (table, key)).fetchall()
+                f" AND entity_id IN ({', '.join('?' * len(ids))}) AND before IS NOT NULL AND after IS NOT NULL"
+                " ORDER BY at", (table, *ids)).fetchall()
             self._history[(table, key)] = [(json.loads(b), json.loads(a), who) for b, a, *who in rows]
         return [(b, a) for b, a, _who in self._history[(table, key)]]
 
@@ -299,10 +308,13 @@ class _Merger:
         return self.conn.execute("SELECT id FROM sync_replica").fetchone()[0]
 
     def _merge_row(self, table: str, key: str, incoming: dict, base: dict | None) -> None:
-        """Merge the incoming values of some columns into the row here, column by column."""
+        """Merge the incoming values of some columns into the row here, column by column (ids of
+        rows given up for another id read as the kept id: storage/identities.py)."""
         cur = self._current(table, key)
         if cur is None:
             return
+        incoming = self.identities.map_values(table, incoming)
+        base = None if base is None else self.identities.map_values(table, base)
         if table == "sync_tombstone" or (table == "sync_conflict" and not (
                 incoming.get("status") == "decided" and cur["status"] == "open")):
             self.result.count(table, "unchanged")   # the same removal / conflict seen on both sides
@@ -317,6 +329,10 @@ class _Merger:
                 continue
             here = cur[col]
             if here == there:
+                continue
+            if col == "created_at":         # one row made on two laptops (storage/identities.py): the first
+                if there is not None and str(there) < str(here or ""):
+                    take[col] = there
                 continue
             if base is not None and col in base and _same(base[col], here):
                 take[col] = there           # changed there only
@@ -462,8 +478,6 @@ class _Merger:
         return all(_same(removed.get(c), v) for c, v in values.items() if c not in BOOKKEEPING)
 
     def _constraint(self, table, key, row) -> None:
-        if table == "site_domain" and self._same_domain(key, row):
-            return
         if table == "notice":
             values = dict(zip(self.columns[table], row, strict=True))
             here = self.conn.execute(
@@ -486,33 +500,6 @@ class _Merger:
             if here:
                 self._refuse_number(dict(zip(cols, here, strict=True)), values)
         raise MergeRefused(f"工作包中表 {table} 的记录 {key} 与本机数据的唯一性约束冲突；工作包未合并")
-
-    def _same_domain(self, key: str, row: tuple) -> bool:
-        """An incoming site_domain row whose (site, domain) is here under another id: one fact
-        written on two laptops (each imported the same changed list, so each gave the new domain
-        an id of its own; before 2026-12 a re-import also gave every kept domain a new id). The
-        smaller id is kept on both sides, so they converge whichever package arrives first: the
-        row here is re-keyed to the incoming id, or the incoming row takes the id here; the other
-        columns (``position``, ``ascii``) are then merged like any row met on both sides.
-        False when the clash is something else (then the package is refused)."""
-        cols = self.columns["site_domain"]
-        incoming = dict(zip(cols, row, strict=True)) if len(row) == len(cols) else {}
-        if incoming.get("site_id") is None or incoming.get("domain") is None:
-            return False
-        here = self.conn.execute(
-            f"SELECT {', '.join(cols)} FROM site_domain WHERE site_id = ? AND domain = ? AND id <> ?",
-            (incoming["site_id"], incoming["domain"], key)).fetchone()
-        if here is None:
-            return False
-        here = dict(zip(cols, here, strict=True))
-        if key < here["id"]:
-            import_undo_repo.rekey_domain(self.conn, here["site_id"], here["id"], key)
-            here["id"] = key
-        else:
-            incoming["id"] = here["id"]
-        self._insert_existing("site_domain", here["id"], tuple(incoming[c] for c in cols),
-                              tuple(here[c] for c in cols))
-        return True
 
     def _conflict(self, table, key, column, kind, candidates) -> None:
         candidates = sorted(candidates, key=lambda c: json.dumps(c["value"], ensure_ascii=False, sort_keys=True,
@@ -642,7 +629,10 @@ def merge(db: Path, changeset: bytes, sender: dict, *, device: str, inspector: s
             if problems:
                 raise MergeRefused("工作包中的文号或文号段与本机记录矛盾，工作包未合并：" + "；".join(problems)
                                    + "。请负责人核对文号段的分配（协作与备份 → 文号段）")
+            for campaign_id in merger.identities.campaigns:
+                campaign_count_repo.recount(conn, campaign_id)
             audit.set_enabled(conn, True)
+            merger.identities.record(audit)
             audit.record(conn, "merge", "package", details.get("package", ""), None,
                          {**details, **merger.result.as_dict()})
             if partner is not None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -383,7 +384,89 @@ def _site_hashes(conn, site_id: str) -> tuple[str, str]:
     """The two hashes an import may have logged of site ``site_id`` as stored: of its JSON
     (:func:`_hash`) and of its values (:func:`values_hash`)."""
     columns = ", ".join(f"r.{c}" for c in logged_columns(conn, "site"))
-    text, domains, *values = next(iter(conn.execute(
+    found = list(conn.execute(
         f"SELECT {row_json(conn, 'site', 'r')}, {_domains_json('r')}, {columns} FROM main.site r WHERE r.id = ?",
-        (site_id,))))
+        (site_id,)))
+    if not found:
+        return ()
+    text, domains, *values = found[0]
     return _hash(text), _sql_values_hash(domains, *values)
+
+
+def matching_logs(conn, entity: str, ids) -> list[list]:
+    """[run id, entity, row id, stored hash] of each logged ``after_hash`` of rows ``ids`` of
+    ``entity`` ('site' or 'sponsor') that matches the row as stored now (the import left it so).
+
+    A merge that gives one row a new id, or re-points a site to another sponsor id or domain id,
+    takes these before and hands them to :func:`follow_identities` after (storage/identities.py).
+    ``conn`` is a sqlite3 or an APSW connection inside the caller's transaction.
+    """
+    out = []
+    for row_id in ids:
+        logged = list(conn.execute("SELECT import_run_id, after_hash FROM import_change WHERE entity = ?"
+                                   " AND entity_id = ? AND after_hash IS NOT NULL", (entity, row_id)))
+        if not logged:
+            continue
+        now = _row_hashes(conn, entity, row_id)
+        out += [[run_id, entity, row_id, stored] for run_id, stored in logged if stored in now]
+    return out
+
+
+def follow_identities(conn, matched: list[list], renamed: dict[tuple[str, str], str],
+                      replaced: dict[str, str]) -> None:
+    """Keep the undo log of imports true to rows whose identity a merge changed.
+
+    Args:
+        matched: from :func:`matching_logs` before the change, each row id already updated to the
+            row's id after it.
+        renamed: {(entity, old id): new id} of logged rows ('site'/'sponsor') that took another id.
+        replaced: {old id: new id} of every id the merge gave up (sites, sponsors, domains): the
+            logged JSON of the affected rows names the new id.
+
+    The hashes of ``matched`` rows are made again from the stored rows, so an import is not
+    refused for a change of identity alone.
+    """
+    for (entity, old), new in renamed.items():
+        conn.execute("UPDATE OR IGNORE import_change SET entity_id = ? WHERE entity = ? AND entity_id = ?",
+                     (new, entity, old))
+        conn.execute("DELETE FROM import_change WHERE entity = ? AND entity_id = ?", (entity, old))
+    rows = {(m[1], m[2]) for m in matched} | {(e, n) for (e, _o), n in renamed.items()}
+    for entity, row_id in rows:
+        for run_id, before, after in list(conn.execute(
+                "SELECT import_run_id, before, after FROM import_change WHERE entity = ? AND entity_id = ?",
+                (entity, row_id))):
+            swapped = (_swap_ids(before, replaced), _swap_ids(after, replaced))
+            if swapped != (before, after):
+                conn.execute("UPDATE import_change SET before = ?, after = ? WHERE import_run_id = ? AND entity = ?"
+                             " AND entity_id = ?", (*swapped, run_id, entity, row_id))
+    for run_id, entity, row_id, stored in matched:
+        now = _row_hashes(conn, entity, row_id)
+        if not now:
+            continue
+        fresh = now[1] if stored.startswith(VALUES_HASH) else now[0]
+        conn.execute("UPDATE import_change SET after_hash = ? WHERE import_run_id = ? AND entity = ? AND entity_id = ?",
+                     (fresh, run_id, entity, row_id))
+
+
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def _swap_ids(text: str | None, replaced: dict[str, str]) -> str | None:
+    """``text`` with every id (a UUID, storage/records.py) in ``replaced`` written as its new id."""
+    if text is None or not replaced:
+        return text
+    return _UUID.sub(lambda m: replaced.get(m.group(0), m.group(0)), text)
+
+
+def _row_hashes(conn, entity: str, row_id: str) -> tuple:
+    """(JSON hash, values hash) of the stored row, () when there is none."""
+    if entity == "site":
+        row = _site_hashes(conn, row_id)
+        return row if row else ()
+    columns = ", ".join(f"r.{c}" for c in logged_columns(conn, entity))
+    found = list(conn.execute(f"SELECT {row_json(conn, entity, 'r')}, {columns} FROM main.{entity} r WHERE r.id = ?",
+                              (row_id,)))
+    if not found:
+        return ()
+    text, *values = found[0]
+    return _hash(text), values_hash(values)

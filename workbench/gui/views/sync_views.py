@@ -74,7 +74,8 @@ def _candidate(which: int):
         if which >= len(c.candidates):
             return ""
         cand = c.candidates[which]
-        return f"{_show(cand.value)}（{cand.inspector or cand.device}，{_when(cand.at)}）"
+        shown = conflicts.value_label(c.column, cand.value) or _show(cand.value)
+        return f"{shown}（{cand.inspector or cand.device}，{_when(cand.at)}）"
     return text
 
 
@@ -162,6 +163,8 @@ class ConflictsDialog(QDialog):
 
 def _audit_changes(e) -> str:
     """The 变更 of an audit entry: a package's counts, or field: before → after."""
+    if e.action == "unify" and isinstance(e.after, dict):     # storage/identities.py
+        return f"两台电脑各给了一个编号，并入记录 {str(e.after.get('id', ''))[:8]}（保留较小的编号）"
     if e.action in ("export", "merge") and isinstance(e.after, dict):
         return "；".join(f"{k}: {v}" for k, v in e.after.items() if k in ("file", "added", "updated",
                                                                          "unchanged", "conflicts"))
