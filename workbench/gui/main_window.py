@@ -652,7 +652,9 @@ class MainWindow(QMainWindow):
         """The first screen has its rows: build the other screens, one per event-loop turn, then
         import what the first save needs on the reader thread (sqlite-utils: no Qt). Its 0.1 s of
         Python holds the GIL: run beside the first rows or a screen being built, it stretched
-        them (issue 12)."""
+        them (issue 12). Nothing once the window is closing (the session is closed)."""
+        if self._closing or self.session.closed:
+            return
         self.overview.after_first_rows()
         self._build_next_screen()
 
