@@ -107,8 +107,7 @@ class SharedStrings:
         self._blocks: list[bytes | None] = []
         self._cache: OrderedDict[int, tuple[bytes, list[int]]] = OrderedDict()
         self._cached_bytes = 0
-        self._cell_res: dict[bytes, re.Pattern] = {}
-        self._number_res: dict[bytes, re.Pattern] = {}
+        self._cell_res: dict[tuple[bytes, bool], re.Pattern] = {}
         self.count = 0
         pending: list[bytes] = []  # the elements (``<si>…</si>``) not yet packed
         with archive.open(part) as stream:
@@ -202,16 +201,18 @@ class SharedStrings:
             self._cached_bytes -= len(self._cache.popitem(last=False)[1][0])
         return found
 
-    def _cell_re(self, prefix: bytes) -> re.Pattern:
+    def _cell_re(self, prefix: bytes, number_only: bool = False) -> re.Pattern:
         """The plain shared-string cell (``<c r="B5" s="3" t="s"><v>17</v>``) of a worksheet
         whose elements carry ``prefix``; groups: the XML before the number and the number (then
-        ``</v>``). It starts at `` t="s"``: only a cell's start tag can be followed by ``<v>``.
-        Two groups, not three, so that ``split`` makes fewer objects."""
-        found = self._cell_res.get(prefix)
+        ``</v>``), or with ``number_only`` the number alone (for ``findall``). It starts at
+        `` t="s"``: only a cell's start tag can be followed by ``<v>``. Two groups, not three, so
+        that ``split`` makes fewer objects."""
+        found = self._cell_res.get((prefix, number_only))
         if found is None:
             value = re.escape(prefix + b"v")
-            found = self._cell_res[prefix] = re.compile(
-                rb'( t="s"[^<>]*(?<!/)><' + value + rb">)(0|[1-9][0-9]{0,8})(?=</" + value + rb">)")
+            found = self._cell_res[(prefix, number_only)] = re.compile(
+                (rb"(?:" if number_only else rb"(") + rb' t="s"[^<>]*(?<!/)><' + value + rb">)"
+                rb"(0|[1-9][0-9]{0,8})(?=</" + value + rb">)")
         return found
 
     def for_measuring(self, xml: bytes, prefix: bytes) -> tuple[bytes, bytes | None]:
@@ -225,7 +226,7 @@ class SharedStrings:
         Raises:
             UnusualSharedStrings: as :meth:`for_slice`.
         """
-        found = self._number_re(prefix).findall(xml)
+        found = self._cell_re(prefix, number_only=True).findall(xml)
         if len(found) != xml.count(b't="s"') or _OTHER_TYPE_S.search(xml):
             raise UnusualSharedStrings("a shared-string cell of another shape")
         indexes = list(map(int, found))
@@ -249,15 +250,6 @@ class SharedStrings:
         for block, slice_number in self._last_use.items():
             self._release.setdefault(slice_number, []).append(block)
         self._last_use = {}
-
-    def _number_re(self, prefix: bytes) -> re.Pattern:
-        """:meth:`_cell_re` with the number as its only group (for ``findall``)."""
-        found = self._number_res.get(prefix)
-        if found is None:
-            value = re.escape(prefix + b"v")
-            found = self._number_res[prefix] = re.compile(
-                rb'(?: t="s"[^<>]*(?<!/)><' + value + rb">)(0|[1-9][0-9]{0,8})(?=</" + value + rb">)")
-        return found
 
     def for_slice(self, xml: bytes, prefix: bytes) -> tuple[bytes, bytes]:
         """``xml`` (the next worksheet slice of a reading pass, its elements in namespace
