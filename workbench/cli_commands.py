@@ -69,7 +69,7 @@ def announce_upgrade(db: Path) -> None:
     step = schema_upgrade.pending(db)
     if step is not None:
         print(f"数据库 {db} 由较早的版本创建，正在备份并升级（结构版本 {step.have} → {step.latest}，"
-              f"{step.size / (1 << 20):,.0f} MB），请稍候…", file=sys.stderr, flush=True)
+              f"{step.megabytes:,.0f} MB），请稍候…", file=sys.stderr, flush=True)
 
 
 def _font_notes(ctx: Context) -> None:

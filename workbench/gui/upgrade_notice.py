@@ -32,9 +32,8 @@ class UpgradeNotice(QWidget):
         window = QtCore.Qt.WindowType
         super().__init__(None, window.Window | window.CustomizeWindowHint | window.WindowTitleHint)
         self.setWindowTitle("正在升级数据库")
-        megabytes = step.size / (1 << 20)
         self.label = QLabel(
-            f"数据库 {db.name}（{megabytes:,.0f} MB）由较早的版本创建，正在升级（结构版本 {step.have} → {step.latest}）。\n"
+            f"数据库 {db.name}（{step.megabytes:,.0f} MB）由较早的版本创建，正在升级（结构版本 {step.have} → {step.latest}）。\n"
             "升级前先做一份备份并校验，数据库较大时需要几十秒。请稍候，不要关闭程序；完成后窗口自动打开。")
         self.label.setWordWrap(True)
         bar = QProgressBar()

@@ -26,6 +26,11 @@ class PendingUpgrade:
     latest: int
     size: int
 
+    @property
+    def megabytes(self) -> float:
+        """The file's size in MiB, as the messages print it."""
+        return self.size / (1 << 20)
+
 
 def pending(db: Path) -> PendingUpgrade | None:
     """What :func:`upgrade` would do to the file ``db``, read from the file's header without
